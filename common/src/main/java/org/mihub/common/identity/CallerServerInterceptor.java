@@ -2,7 +2,6 @@ package org.mihub.common.identity;
 
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.spi.Prioritized;
@@ -49,7 +48,7 @@ public class CallerServerInterceptor implements ServerInterceptor, Prioritized {
     @Override
     public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(ServerCall<ReqT, RespT> call, Metadata headers,
             ServerCallHandler<ReqT, RespT> next) {
-        SecurityIdentity identity = resolvedIdentity();
+        SecurityIdentity identity = ResolvedIdentity.of(identityAssociation).orElse(null);
         var caller = CallerFactory.fromIdentity(identity);
         if (caller.isEmpty()) {
             if (!isAnonymousAllowed(call.getMethodDescriptor().getFullMethodName())) {
@@ -70,22 +69,6 @@ public class CallerServerInterceptor implements ServerInterceptor, Prioritized {
     private boolean isAnonymousAllowed(String fullMethodName) {
         return fullMethodName.startsWith("grpc.health.") || fullMethodName.startsWith("grpc.reflection.")
                 || anonymousMethods.map(methods -> methods.contains(fullMethodName)).orElse(false);
-    }
-
-    /**
-     * The identity already established for this call. Authentication is proactive, so by the time
-     * gRPC handles the call the deferred identity has completed and subscribing yields it at once,
-     * without blocking the event loop.
-     */
-    private SecurityIdentity resolvedIdentity() {
-        AtomicReference<SecurityIdentity> resolved = new AtomicReference<>();
-        try {
-            identityAssociation.getDeferredIdentity().subscribe().with(resolved::set, failure -> {
-            });
-        } catch (RuntimeException noIdentityForThisCall) {
-            return null;
-        }
-        return resolved.get();
     }
 
     @Override

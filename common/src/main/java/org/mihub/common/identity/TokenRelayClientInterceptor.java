@@ -55,8 +55,8 @@ public class TokenRelayClientInterceptor implements ClientInterceptor {
             return fromCall;
         }
         try {
-            return CallerFactory.rawToken(identityAssociation.getIdentity());
-        } catch (ContextNotActiveException | IllegalStateException noRequest) {
+            return ResolvedIdentity.of(identityAssociation).flatMap(CallerFactory::rawToken);
+        } catch (ContextNotActiveException noRequest) {
             return Optional.empty();
         }
     }

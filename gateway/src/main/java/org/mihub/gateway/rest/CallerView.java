@@ -1,0 +1,7 @@
+package org.mihub.gateway.rest;
+
+import java.util.List;
+
+/** A caller as one component of mihub sees it. */
+public record CallerView(String subject, String org, List<String> roles, String username, String clientId) {
+}

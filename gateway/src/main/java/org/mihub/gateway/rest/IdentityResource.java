@@ -1,0 +1,70 @@
+package org.mihub.gateway.rest;
+
+import java.util.Arrays;
+import java.util.List;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.ForbiddenException;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.mihub.common.identity.CallerFactory;
+import org.mihub.gateway.client.Backend;
+import org.mihub.gateway.client.ServiceInfoClient;
+import org.mihub.gateway.mapping.ServiceInfoMapper;
+
+import io.quarkus.security.Authenticated;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Uni;
+
+/** Who the caller is and how the suite is, as every backend sees it, fetched over gRPC. */
+@Path("/api/v1")
+@Produces(MediaType.APPLICATION_JSON)
+@Authenticated
+@Tag(name = "identity")
+@SecurityRequirement(name = "SecurityScheme")
+public class IdentityResource {
+
+    @Inject
+    SecurityIdentity identity;
+
+    @Inject
+    ServiceInfoClient serviceInfo;
+
+    @GET
+    @Path("/me")
+    @Operation(summary = "The caller as the gateway and each backend see it",
+            description = "Each backend validates the relayed token itself; all entries agree for a valid token.")
+    public Uni<MeView> me() {
+        var caller = CallerFactory.fromIdentity(identity)
+                .orElseThrow(() -> new ForbiddenException("the access token carries no organisation ('org' claim)"));
+        List<Uni<BackendCallerView>> calls = Arrays.stream(Backend.values())
+                .map(backend -> serviceInfo.whoAmI(backend)
+                        .map(reply -> new BackendCallerView(reply.getService(), true,
+                                ServiceInfoMapper.caller(reply.getCaller()), null))
+                        .onFailure().recoverWithItem(failure -> new BackendCallerView(backend.serviceName(), false,
+                                null, ServiceInfoMapper.error(failure))))
+                .toList();
+        return Uni.join().all(calls).andFailFast()
+                .map(backends -> new MeView(ServiceInfoMapper.caller(caller), backends));
+    }
+
+    @GET
+    @Path("/status")
+    @Operation(summary = "Each backend's readiness (its database, the services it calls) as seen from the gateway")
+    public Uni<StatusView> status() {
+        List<Uni<StatusView.BackendStatus>> calls = Arrays.stream(Backend.values())
+                .map(backend -> serviceInfo.status(backend)
+                        .map(ServiceInfoMapper::status)
+                        .onFailure().recoverWithItem(failure -> new StatusView.BackendStatus(backend.serviceName(),
+                                false, false, List.of(), ServiceInfoMapper.error(failure))))
+                .toList();
+        return Uni.join().all(calls).andFailFast()
+                .map(backends -> new StatusView(backends.stream().allMatch(StatusView.BackendStatus::ready), backends));
+    }
+}
