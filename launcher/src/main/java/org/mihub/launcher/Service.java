@@ -1,0 +1,57 @@
+package org.mihub.launcher;
+
+import java.util.List;
+
+/** The four mihub services: module, short name, port offset, own database and the services each one calls. */
+public enum Service {
+    CATALOG("catalog-service", "catalog", 1, true, List.of()),
+    PREDICTION("prediction-service", "prediction", 2, true, List.of("catalog")),
+    PLANNING("planning-service", "planning", 3, true, List.of("catalog", "prediction")),
+    GATEWAY("gateway", "gateway", 0, false, List.of("catalog", "prediction", "planning"));
+
+    private final String module;
+    private final String shortName;
+    private final int portOffset;
+    private final boolean ownsDatabase;
+    private final List<String> calls;
+
+    Service(String module, String shortName, int portOffset, boolean ownsDatabase, List<String> calls) {
+        this.module = module;
+        this.shortName = shortName;
+        this.portOffset = portOffset;
+        this.ownsDatabase = ownsDatabase;
+        this.calls = calls;
+    }
+
+    public String module() {
+        return module;
+    }
+
+    /** The name of its gRPC client configuration in its callers, and of its database. */
+    public String shortName() {
+        return shortName;
+    }
+
+    int portOffset() {
+        return portOffset;
+    }
+
+    /** The gateway holds no data; every other service owns one database named after it. */
+    public boolean ownsDatabase() {
+        return ownsDatabase;
+    }
+
+    /** Short names of the services this one calls over gRPC. */
+    public List<String> calls() {
+        return calls;
+    }
+
+    static Service byShortName(String name) {
+        for (Service service : values()) {
+            if (service.shortName.equals(name)) {
+                return service;
+            }
+        }
+        throw new IllegalArgumentException("no service named " + name);
+    }
+}

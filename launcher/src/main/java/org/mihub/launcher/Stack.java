@@ -1,0 +1,136 @@
+package org.mihub.launcher;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * One whole mihub suite on this machine: PostgreSQL, Keycloak, then the four packaged services,
+ * each waited for until healthy. Closing it stops everything it started, in reverse order.
+ */
+public final class Stack implements AutoCloseable {
+
+    private static final Duration KEYCLOAK_TIMEOUT = Duration.ofMinutes(4);
+    private static final Duration SERVICE_TIMEOUT = Duration.ofMinutes(2);
+
+    private final StackConfig config;
+    private Postgres postgres;
+    private ManagedProcess keycloak;
+    private final List<ManagedProcess> services = new ArrayList<>();
+
+    private Stack(StackConfig config) {
+        this.config = config;
+    }
+
+    public StackConfig config() {
+        return config;
+    }
+
+    /** Starts the suite; on failure stops what did start and rethrows. */
+    public static Stack start(StackConfig config, Consumer<String> progress) throws Exception {
+        Stack stack = new Stack(config);
+        try {
+            stack.startAll(progress);
+            return stack;
+        } catch (Exception | Error e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startAll(Consumer<String> progress) throws IOException, SQLException, InterruptedException {
+        for (Service service : Service.values()) {
+            Path jar = runnableJar(service);
+            if (!Files.isRegularFile(jar)) {
+                throw new IllegalStateException(jar + " is missing: build the services first (mvn package)");
+            }
+        }
+        Files.createDirectories(config.logs());
+        progress.accept("starting Keycloak on port " + config.keycloakPort() + " (realm " + StackConfig.REALM + ")");
+        keycloak = Keycloak.start(config);
+        progress.accept("starting PostgreSQL on port " + config.postgresPort());
+        postgres = Postgres.start(config);
+        keycloak.awaitReady(KEYCLOAK_TIMEOUT);
+        progress.accept("Keycloak ready at " + config.issuer());
+        for (Service service : Service.values()) {
+            progress.accept("starting " + service.module() + " on port " + config.portOf(service));
+            services.add(ManagedProcess.start(config, service.module(), command(service), Map.of(),
+                    config.home(), URI.create("http://" + StackConfig.HOST + ":" + config.portOf(service)
+                            + "/q/health/ready")));
+        }
+        for (ManagedProcess service : services) {
+            service.awaitReady(SERVICE_TIMEOUT);
+            progress.accept(service.name() + " healthy");
+        }
+    }
+
+    private Path runnableJar(Service service) {
+        return config.home().resolve(service.module()).resolve("target/quarkus-app/quarkus-run.jar");
+    }
+
+    private List<String> command(Service service) {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "-Xms32m", "-Xmx384m",
+                "-Dquarkus.http.host=" + StackConfig.HOST,
+                "-Dquarkus.http.port=" + config.portOf(service),
+                "-Dquarkus.oidc.auth-server-url=" + config.issuer()));
+        if (service.ownsDatabase()) {
+            command.add("-Dquarkus.datasource.jdbc.url=jdbc:postgresql://" + StackConfig.HOST + ":"
+                    + config.postgresPort() + "/" + service.shortName());
+            command.add("-Dquarkus.datasource.username=" + Postgres.USER);
+            command.add("-Dquarkus.datasource.password=" + Postgres.PASSWORD);
+        }
+        for (String callee : service.calls()) {
+            command.add("-Dquarkus.grpc.clients." + callee + ".host=" + StackConfig.HOST);
+            command.add("-Dquarkus.grpc.clients." + callee + ".port=" + config.portOf(Service.byShortName(callee)));
+        }
+        command.add("-jar");
+        command.add(runnableJar(service).toString());
+        return command;
+    }
+
+    /** What runs, for 'status': name, pid, port and log of each process. */
+    public List<String> describe() {
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format("%-20s %-8s %-6s %s", "postgresql", "-", config.postgresPort(),
+                config.logs().resolve("postgres.log")));
+        if (keycloak != null) {
+            lines.add(String.format("%-20s %-8d %-6s %s", "keycloak", keycloak.pid(), config.keycloakPort(),
+                    keycloak.log()));
+        }
+        for (int i = 0; i < services.size(); i++) {
+            ManagedProcess process = services.get(i);
+            lines.add(String.format("%-20s %-8d %-6s %s", process.name(), process.pid(),
+                    config.portOf(Service.values()[i]), process.log()));
+        }
+        return lines;
+    }
+
+    @Override
+    public void close() {
+        for (int i = services.size() - 1; i >= 0; i--) {
+            services.get(i).close();
+        }
+        services.clear();
+        if (keycloak != null) {
+            keycloak.close();
+            keycloak = null;
+        }
+        if (postgres != null) {
+            try {
+                postgres.close();
+            } catch (IOException e) {
+                System.err.println("stopping PostgreSQL: " + e.getMessage());
+            }
+            postgres = null;
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package org.mihub.launcher;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Access tokens from the suite's Keycloak: demo users through the {@code mihub-cli} client
+ * (password grant; demo passwords equal the user names), the lab robot through client credentials.
+ */
+public final class Tokens {
+
+    /** Demo secret of the lab-robot client, as in dev/keycloak/mihub-realm.json (never used outside dev). */
+    static final String LAB_ROBOT_SECRET = "lab-robot-dev-secret";
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Tokens() {
+    }
+
+    /** An access token for a demo user ({@code alice}, {@code bob}...) or for {@code lab-robot}. */
+    public static String accessToken(StackConfig config, String user) throws IOException, InterruptedException {
+        Map<String, String> form = new LinkedHashMap<>();
+        if ("lab-robot".equals(user)) {
+            form.put("grant_type", "client_credentials");
+            form.put("client_id", "lab-robot");
+            form.put("client_secret", LAB_ROBOT_SECRET);
+        } else {
+            form.put("grant_type", "password");
+            form.put("client_id", "mihub-cli");
+            form.put("username", user);
+            form.put("password", user);
+        }
+        return request(config.issuer() + "/protocol/openid-connect/token", form).get("access_token").asText();
+    }
+
+    /** POSTs a form to a token endpoint and returns the JSON reply; an OAuth error becomes an exception. */
+    public static JsonNode request(String url, Map<String, String> form) throws IOException, InterruptedException {
+        String body = form.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        HttpResponse<String> reply = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode json = JSON.readTree(reply.body());
+        if (reply.statusCode() != 200) {
+            throw new IOException("token request refused (HTTP " + reply.statusCode() + "): "
+                    + json.path("error_description").asText(json.path("error").asText(reply.body())));
+        }
+        return json;
+    }
+}
