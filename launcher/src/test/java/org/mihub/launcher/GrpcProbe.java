@@ -1,0 +1,86 @@
+package org.mihub.launcher;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnknownFieldSet;
+
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.MetadataUtils;
+
+/**
+ * Calls a service's {@code mihub.common.v1.ServiceInfo/WhoAmI} directly over gRPC, as a lab robot
+ * would, without generated stubs: the request is empty and the reply is read by field number
+ * (WhoAmIResponse.caller = 2; Caller.subject = 1, org = 2, roles = 3).
+ */
+final class GrpcProbe implements AutoCloseable {
+
+    record WhoAmI(String subject, String org, List<String> roles) {
+    }
+
+    private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(byte[] value) {
+            return new ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(InputStream stream) {
+            try {
+                return stream.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    };
+
+    private static final MethodDescriptor<byte[], byte[]> WHO_AM_I = MethodDescriptor.<byte[], byte[]>newBuilder()
+            .setType(MethodDescriptor.MethodType.UNARY)
+            .setFullMethodName("mihub.common.v1.ServiceInfo/WhoAmI")
+            .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
+
+    private final ManagedChannel channel;
+
+    GrpcProbe(int port) {
+        channel = ManagedChannelBuilder.forAddress(StackConfig.HOST, port).usePlaintext().build();
+    }
+
+    /** WhoAmI with the given bearer token (none when null); throws StatusRuntimeException when refused. */
+    WhoAmI whoAmI(String token) throws InvalidProtocolBufferException {
+        Channel target = channel;
+        if (token != null) {
+            Metadata headers = new Metadata();
+            headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+            target = ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
+        }
+        byte[] reply = ClientCalls.blockingUnaryCall(target, WHO_AM_I,
+                CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), new byte[0]);
+        UnknownFieldSet caller = UnknownFieldSet.parseFrom(
+                UnknownFieldSet.parseFrom(reply).getField(2).getLengthDelimitedList().get(0));
+        return new WhoAmI(text(caller, 1), text(caller, 2),
+                caller.getField(3).getLengthDelimitedList().stream().map(ByteString::toStringUtf8).toList());
+    }
+
+    private static String text(UnknownFieldSet message, int field) {
+        var values = message.getField(field).getLengthDelimitedList();
+        return values.isEmpty() ? "" : values.get(0).toStringUtf8();
+    }
+
+    @Override
+    public void close() {
+        channel.shutdownNow();
+    }
+}

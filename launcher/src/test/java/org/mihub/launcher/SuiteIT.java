@@ -1,0 +1,199 @@
+package org.mihub.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+
+/**
+ * The whole suite end to end, on real servers: embedded PostgreSQL, Keycloak with the mihub realm
+ * and the four packaged services, on their own ports (gateway 28080) and state folder. Tokens come
+ * from Keycloak; every refusal is checked at the gateway and at each service called directly over
+ * gRPC, so a client that bypasses the gateway gets no more than through it.
+ */
+class SuiteIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final List<Service> BACKENDS = List.of(Service.CATALOG, Service.PREDICTION, Service.PLANNING);
+
+    private static Stack stack;
+    private static StackConfig config;
+
+    @BeforeAll
+    static void startSuite() throws Exception {
+        Path home = Path.of(System.getProperty("mihub.home", "..")).toAbsolutePath().normalize();
+        config = new StackConfig(home, home.resolve("launcher/target/e2e-state"), 28080);
+        stack = Stack.start(config, message -> System.out.println("[e2e] " + message));
+    }
+
+    @AfterAll
+    static void stopSuite() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    private static HttpResponse<String> get(String path, String token) throws Exception {
+        var request = HttpRequest.newBuilder(URI.create(config.gatewayUrl() + path)).timeout(Duration.ofSeconds(20));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> values = new ArrayList<>();
+        array.forEach(value -> values.add(value.asText()));
+        return values;
+    }
+
+    private static void assertMe(String user, String org, List<String> roles) throws Exception {
+        var reply = get("/api/v1/me", Tokens.accessToken(config, user));
+        assertEquals(200, reply.statusCode(), reply.body());
+        JsonNode me = JSON.readTree(reply.body());
+        assertEquals(org, me.at("/gateway/org").asText());
+        assertEquals(roles, texts(me.at("/gateway/roles")));
+        JsonNode backends = me.get("backends");
+        assertEquals(3, backends.size());
+        for (JsonNode backend : backends) {
+            String service = backend.get("service").asText();
+            assertTrue(backend.get("ok").asBoolean(), service + ": " + backend);
+            assertEquals(org, backend.at("/caller/org").asText(), service);
+            assertEquals(roles, texts(backend.at("/caller/roles")), service);
+            assertEquals(me.at("/gateway/subject").asText(), backend.at("/caller/subject").asText(), service);
+        }
+    }
+
+    /** The gateway answers 401, and every service called directly answers UNAUTHENTICATED. */
+    private static void assertRefusedEverywhere(String token) throws Exception {
+        assertEquals(401, get("/api/v1/me", token).statusCode());
+        assertEquals(401, get("/api/v1/status", token).statusCode());
+        for (Service backend : BACKENDS) {
+            try (var probe = new GrpcProbe(config.portOf(backend))) {
+                var refused = assertThrows(StatusRuntimeException.class, () -> probe.whoAmI(token), backend.module());
+                assertEquals(Status.Code.UNAUTHENTICATED, refused.getStatus().getCode(), backend.module());
+            }
+        }
+    }
+
+    @Test
+    void everyBackendSeesTheCallersOrgAndRoles() throws Exception {
+        assertMe("alice", "acme", List.of("contributor", "curator", "member"));
+        assertMe("bob", "kansai-u", List.of("contributor", "member"));
+        assertMe("carol", "hub", List.of("admin", "contributor", "curator", "member"));
+    }
+
+    @Test
+    void labRobotActsForAcmeWithClientCredentials() throws Exception {
+        var me = JSON.readTree(get("/api/v1/me", Tokens.accessToken(config, "lab-robot")).body());
+        assertEquals("acme", me.at("/gateway/org").asText());
+        assertTrue(texts(me.at("/gateway/roles")).contains("contributor"));
+        assertEquals("lab-robot", me.at("/gateway/clientId").asText());
+    }
+
+    @Test
+    void aServiceCalledDirectlySeesWhatTheGatewaySees() throws Exception {
+        String token = Tokens.accessToken(config, "bob");
+        for (Service backend : BACKENDS) {
+            try (var probe = new GrpcProbe(config.portOf(backend))) {
+                var caller = probe.whoAmI(token);
+                assertEquals("kansai-u", caller.org(), backend.module());
+                assertEquals(List.of("contributor", "member"), caller.roles(), backend.module());
+            }
+        }
+    }
+
+    @Test
+    void statusShowsEveryBackendReadyWithItsDatabase() throws Exception {
+        var reply = get("/api/v1/status", Tokens.accessToken(config, "dave"));
+        assertEquals(200, reply.statusCode(), reply.body());
+        JsonNode status = JSON.readTree(reply.body());
+        assertTrue(status.get("ready").asBoolean(), reply.body());
+        for (JsonNode backend : status.get("backends")) {
+            assertTrue(backend.toString().contains("Database connections health check"), backend.toString());
+        }
+    }
+
+    @Test
+    void noTokenIsRefused() throws Exception {
+        assertRefusedEverywhere(null);
+    }
+
+    @Test
+    void aTokenSignedByAnotherKeyIsRefused() throws Exception {
+        String[] parts = Tokens.accessToken(config, "alice").split("\\.");
+        var generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        var signer = Signature.getInstance("SHA256withRSA");
+        signer.initSign(generator.generateKeyPair().getPrivate());
+        signer.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
+        String forged = parts[0] + "." + parts[1] + "."
+                + Base64.getUrlEncoder().withoutPadding().encodeToString(signer.sign());
+        assertRefusedEverywhere(forged);
+    }
+
+    @Test
+    void anExpiredTokenIsRefused() throws Exception {
+        String token = shortLivedToken("bob");
+        long expiresAt = JSON.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1])).get("exp").asLong();
+        long wait = expiresAt * 1000 - System.currentTimeMillis() + 2000;
+        Thread.sleep(Math.max(wait, 0));
+        assertRefusedEverywhere(token);
+    }
+
+    /**
+     * A real Keycloak token that expires within seconds: the test registers a copy of the
+     * mihub-cli client with a 2 s access-token lifespan through the admin API.
+     */
+    private static String shortLivedToken(String user) throws Exception {
+        String base = "http://" + StackConfig.HOST + ":" + config.keycloakPort();
+        String admin = Tokens.request(base + "/realms/master/protocol/openid-connect/token", Map.of(
+                "grant_type", "password", "client_id", "admin-cli",
+                "username", Keycloak.ADMIN_USER, "password", Keycloak.ADMIN_PASSWORD)).get("access_token").asText();
+        String clients = base + "/admin/realms/" + StackConfig.REALM + "/clients";
+        var found = HTTP.send(HttpRequest.newBuilder(URI.create(clients + "?clientId=e2e-short-lived"))
+                .header("Authorization", "Bearer " + admin).GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (JSON.readTree(found.body()).isEmpty()) {
+            var template = HTTP.send(HttpRequest.newBuilder(URI.create(clients + "?clientId=mihub-cli"))
+                    .header("Authorization", "Bearer " + admin).GET().build(), HttpResponse.BodyHandlers.ofString());
+            ObjectNode client = (ObjectNode) JSON.readTree(template.body()).get(0);
+            client.remove("id");
+            client.put("clientId", "e2e-short-lived");
+            ((ObjectNode) client.with("attributes")).put("access.token.lifespan", "2");
+            client.withArray("protocolMappers").forEach(mapper -> ((ObjectNode) mapper).remove("id"));
+            var created = HTTP.send(HttpRequest.newBuilder(URI.create(clients))
+                    .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(client.toString())).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(201, created.statusCode(), created.body());
+        }
+        return Tokens.request(config.issuer() + "/protocol/openid-connect/token", Map.of(
+                "grant_type", "password", "client_id", "e2e-short-lived", "username", user, "password", user))
+                .get("access_token").asText();
+    }
+}
