@@ -1,11 +1,13 @@
-package org.mihub.prediction.grpc;
+package org.mihub.common.grpc;
 
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.mihub.api.common.v1.Caller;
 import org.mihub.api.common.v1.GetStatusRequest;
 import org.mihub.api.common.v1.HealthCheck;
-import org.mihub.api.common.v1.ServiceInfo;
+import org.mihub.api.common.v1.MutinyServiceInfoGrpc;
 import org.mihub.api.common.v1.ServiceStatus;
 import org.mihub.api.common.v1.WhoAmIRequest;
 import org.mihub.api.common.v1.WhoAmIResponse;
@@ -16,12 +18,18 @@ import io.quarkus.grpc.GrpcService;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 
-/** Identity and health of the prediction service, as it sees them. */
+/**
+ * Identity and health of this service, as the service itself sees them: the same class in every
+ * backend. It extends the generated base class (rather than implementing the Mutiny interface) so
+ * that Quarkus registers it from this shared jar.
+ */
 @GrpcService
+@Singleton
 @Authenticated
-public class ServiceInfoGrpcService implements ServiceInfo {
+public class ServiceInfoGrpcService extends MutinyServiceInfoGrpc.ServiceInfoImplBase {
 
-    static final String SERVICE = "prediction-service";
+    @ConfigProperty(name = "quarkus.application.name")
+    String service;
 
     @Inject
     ReadinessReader readiness;
@@ -29,7 +37,7 @@ public class ServiceInfoGrpcService implements ServiceInfo {
     @Override
     public Uni<WhoAmIResponse> whoAmI(WhoAmIRequest request) {
         var caller = CallerContext.require();
-        return Uni.createFrom().item(WhoAmIResponse.newBuilder().setService(SERVICE)
+        return Uni.createFrom().item(WhoAmIResponse.newBuilder().setService(service)
                 .setCaller(Caller.newBuilder().setSubject(caller.subject()).setOrg(caller.org())
                         .addAllRoles(caller.sortedRoles()).setUsername(caller.username())
                         .setClientId(caller.clientId()))
@@ -40,7 +48,7 @@ public class ServiceInfoGrpcService implements ServiceInfo {
     public Uni<ServiceStatus> getStatus(GetStatusRequest request) {
         CallerContext.require();
         return readiness.read().map(report -> {
-            var status = ServiceStatus.newBuilder().setService(SERVICE).setReady(report.ready());
+            var status = ServiceStatus.newBuilder().setService(service).setReady(report.ready());
             report.checks().forEach(check -> status.addChecks(HealthCheck.newBuilder().setName(check.name())
                     .setUp(check.up()).setDetail(check.detail())));
             return status.build();
