@@ -1,0 +1,197 @@
+package org.mihub.common.chemistry;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.mihub.common.chemistry.FormulaException.Kind;
+
+/**
+ * Parses chemical formulas as materials scientists write them: element symbols with integer or
+ * decimal amounts, nested {@code ()} and {@code []} groups with multipliers, hydrates and adducts
+ * joined by {@code ·} or {@code *} with a leading multiplier ({@code CuSO4·5H2O}), and spaces
+ * anywhere between tokens. Errors say what is wrong and the 0-based position.
+ *
+ * <p>Hand-written: a recursive-descent parser over this small grammar, because no
+ * permissively licensed Java library parses formulas with positions in its errors.
+ *
+ * <pre>
+ * formula  := part (('·' | '*') part)*
+ * part     := amount? group+
+ * group    := element amount? | '(' group+ ')' amount? | '[' group+ ']' amount?
+ * element  := [A-Z][a-z]?          (must be in the element table)
+ * amount   := digits ('.' digits)? | '.' digits     (must be &gt; 0)
+ * </pre>
+ */
+public final class FormulaParser {
+
+    private final String text;
+    private int position;
+
+    private FormulaParser(String text) {
+        this.text = text;
+    }
+
+    /** The composition of a formula; {@link FormulaException} with the position when it is not one. */
+    public static Composition parse(String formula) {
+        if (formula == null || formula.isBlank()) {
+            throw new FormulaException(Kind.EMPTY, 0, "empty formula");
+        }
+        return new FormulaParser(formula).formula();
+    }
+
+    private Composition formula() {
+        Map<String, Double> total = new LinkedHashMap<>();
+        do {
+            skipSpaces();
+            double multiplier = atEnd() || !startsAmount() ? 1 : amount();
+            Map<String, Double> part = groups(0);
+            part.forEach((element, amount) -> total.merge(element, amount * multiplier, Double::sum));
+            skipSpaces();
+        } while (!atEnd() && separator());
+        if (!atEnd()) {
+            char c = text.charAt(position);
+            if (c == ')' || c == ']') {
+                throw new FormulaException(Kind.UNBALANCED, position, "unbalanced '" + c + "'");
+            }
+            throw new FormulaException(Kind.UNEXPECTED_CHARACTER, position, "unexpected character '" + c + "'");
+        }
+        return new Composition(total);
+    }
+
+    private boolean separator() {
+        char c = text.charAt(position);
+        if (c == '·' || c == '*' || c == '•' || c == '⋅') {
+            position++;
+            skipSpaces();
+            if (atEnd()) {
+                throw new FormulaException(Kind.EMPTY, position, "nothing after '" + c + "'");
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /** One or more groups, up to a closing bracket or the end of the part. */
+    private Map<String, Double> groups(int depth) {
+        Map<String, Double> amounts = new LinkedHashMap<>();
+        int start = position;
+        while (true) {
+            skipSpaces();
+            if (atEnd()) {
+                break;
+            }
+            char c = text.charAt(position);
+            if (c == '(' || c == '[') {
+                int open = position;
+                char close = c == '(' ? ')' : ']';
+                position++;
+                Map<String, Double> inner = groups(depth + 1);
+                skipSpaces();
+                if (atEnd() || text.charAt(position) != close) {
+                    throw new FormulaException(Kind.UNBALANCED, open, "unbalanced '" + c + "'");
+                }
+                if (inner.isEmpty()) {
+                    throw new FormulaException(Kind.EMPTY, open, "empty group");
+                }
+                position++;
+                double multiplier = optionalAmount();
+                inner.forEach((element, amount) -> amounts.merge(element, amount * multiplier, Double::sum));
+            } else if (c >= 'A' && c <= 'Z') {
+                String symbol = element();
+                double amount = optionalAmount();
+                amounts.merge(symbol, amount, Double::sum);
+            } else if (c == ')' || c == ']') {
+                if (depth == 0) {
+                    throw new FormulaException(Kind.UNBALANCED, position, "unbalanced '" + c + "'");
+                }
+                break;
+            } else if (c == '-') {
+                throw new FormulaException(Kind.BAD_AMOUNT, position, "negative amount");
+            } else if (startsAmount()) {
+                throw new FormulaException(Kind.UNEXPECTED_CHARACTER, position, "amount without an element");
+            } else if (c == '·' || c == '*' || c == '•' || c == '⋅') {
+                break;
+            } else if (c >= 'a' && c <= 'z') {
+                throw new FormulaException(Kind.UNKNOWN_ELEMENT, position,
+                        "element symbols start with a capital letter, found '" + c + "'");
+            } else {
+                throw new FormulaException(Kind.UNEXPECTED_CHARACTER, position, "unexpected character '" + c + "'");
+            }
+        }
+        if (amounts.isEmpty() && depth == 0) {
+            throw new FormulaException(Kind.EMPTY, start, "no element");
+        }
+        return amounts;
+    }
+
+    private String element() {
+        int start = position;
+        position++;
+        if (!atEnd() && Character.isLowerCase(text.charAt(position))) {
+            String two = text.substring(start, position + 1);
+            if (Elements.find(two).isPresent()) {
+                position++;
+                return two;
+            }
+            throw new FormulaException(Kind.UNKNOWN_ELEMENT, start, "unknown element '" + two + "'");
+        }
+        String one = text.substring(start, position);
+        if (Elements.find(one).isEmpty()) {
+            throw new FormulaException(Kind.UNKNOWN_ELEMENT, start, "unknown element '" + one + "'");
+        }
+        return one;
+    }
+
+    /** An amount after an element or group, spaces allowed before it ("Fe 2 O 3"); 1 when there is none. */
+    private double optionalAmount() {
+        int before = position;
+        skipSpaces();
+        if (!atEnd() && text.charAt(position) == '-') {
+            throw new FormulaException(Kind.BAD_AMOUNT, position, "negative amount");
+        }
+        if (!atEnd() && startsAmount()) {
+            return amount();
+        }
+        position = before;
+        return 1;
+    }
+
+    private boolean startsAmount() {
+        char c = text.charAt(position);
+        return Character.isDigit(c) || (c == '.' && position + 1 < text.length()
+                && Character.isDigit(text.charAt(position + 1)));
+    }
+
+    private double amount() {
+        int start = position;
+        while (!atEnd() && Character.isDigit(text.charAt(position))) {
+            position++;
+        }
+        if (!atEnd() && text.charAt(position) == '.') {
+            position++;
+            int decimals = position;
+            while (!atEnd() && Character.isDigit(text.charAt(position))) {
+                position++;
+            }
+            if (position == decimals) {
+                throw new FormulaException(Kind.BAD_AMOUNT, start, "amount '" + text.substring(start, position)
+                        + "' has no digits after the decimal point");
+            }
+        }
+        double value = Double.parseDouble(text.substring(start, position));
+        if (value <= 0) {
+            throw new FormulaException(Kind.BAD_AMOUNT, start, "zero amount");
+        }
+        return value;
+    }
+
+    private void skipSpaces() {
+        while (!atEnd() && Character.isWhitespace(text.charAt(position))) {
+            position++;
+        }
+    }
+
+    private boolean atEnd() {
+        return position >= text.length();
+    }
+}
