@@ -1,0 +1,117 @@
+package org.mihub.catalog.grpc;
+
+import java.util.Optional;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import org.mihub.api.catalog.v1.CreateDatasetRequest;
+import org.mihub.api.catalog.v1.DeleteDatasetRequest;
+import org.mihub.api.catalog.v1.DeleteDatasetResponse;
+import org.mihub.api.catalog.v1.GetDatasetRequest;
+import org.mihub.api.catalog.v1.IngestRecordsRequest;
+import org.mihub.api.catalog.v1.IngestRecordsResponse;
+import org.mihub.api.catalog.v1.ListDatasetsRequest;
+import org.mihub.api.catalog.v1.ListDatasetsResponse;
+import org.mihub.api.catalog.v1.ListPropertiesRequest;
+import org.mihub.api.catalog.v1.ListPropertiesResponse;
+import org.mihub.api.catalog.v1.MutinyCatalogServiceGrpc;
+import org.mihub.api.catalog.v1.UpdateDatasetSharingRequest;
+import org.mihub.api.common.v1.PageInfo;
+import org.mihub.catalog.ingest.IngestService;
+import org.mihub.catalog.mapping.DatasetMapper;
+import org.mihub.catalog.mapping.IngestMapper;
+import org.mihub.catalog.repository.DatasetRepository;
+import org.mihub.catalog.service.DatasetService;
+import org.mihub.catalog.service.PropertyService;
+import org.mihub.common.grpc.Work;
+import org.mihub.common.identity.Caller;
+import org.mihub.common.identity.CallerContext;
+
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The catalog over gRPC. The caller is read from the gRPC context here, on the calling thread,
+ * and handed to the domain services, which run on worker threads. Anonymous callers reach only the
+ * methods listed in {@code mihub.grpc.anonymous-methods} and see PUBLIC data only.
+ */
+@GrpcService
+@Singleton
+public class CatalogGrpcService extends MutinyCatalogServiceGrpc.CatalogServiceImplBase {
+
+    @Inject
+    DatasetService datasets;
+
+    @Inject
+    PropertyService properties;
+
+    @Inject
+    IngestService ingest;
+
+    @Override
+    public Uni<org.mihub.api.catalog.v1.Dataset> createDataset(CreateDatasetRequest request) {
+        Caller caller = CallerContext.require();
+        return Work.blocking(() -> DatasetMapper.toProto(datasets.create(caller, DatasetMapper.toDraft(request))));
+    }
+
+    @Override
+    public Uni<org.mihub.api.catalog.v1.Dataset> getDataset(GetDatasetRequest request) {
+        Optional<Caller> caller = CallerContext.current();
+        return Work.blocking(() -> DatasetMapper.toProto(
+                datasets.get(caller, DatasetMapper.id("id", request.getId()))));
+    }
+
+    @Override
+    public Uni<ListDatasetsResponse> listDatasets(ListDatasetsRequest request) {
+        Optional<Caller> caller = CallerContext.current();
+        return Work.blocking(() -> {
+            var filter = new DatasetRepository.ListFilter(request.getOwnerOrg(),
+                    DatasetMapper.visibilityOrNull(request.getVisibility()), request.getText());
+            var page = datasets.list(caller, filter, request.getPage().getPageToken(), request.getPage().getPageSize());
+            var response = ListDatasetsResponse.newBuilder();
+            page.datasets().forEach(dataset -> response.addDatasets(DatasetMapper.toProto(dataset)));
+            return response.setPageInfo(PageInfo.newBuilder().setTotalSize(-1)
+                    .setNextPageToken(page.nextCursor() == null ? "" : page.nextCursor())).build();
+        });
+    }
+
+    @Override
+    public Uni<org.mihub.api.catalog.v1.Dataset> updateDatasetSharing(UpdateDatasetSharingRequest request) {
+        Caller caller = CallerContext.require();
+        return Work.blocking(() -> DatasetMapper.toProto(datasets.updateSharing(caller,
+                DatasetMapper.id("dataset_id", request.getDatasetId()),
+                DatasetMapper.visibilityOrNull(request.getVisibility()), request.getSharedWithList(),
+                DatasetMapper.embargo(request.hasEmbargo() ? request.getEmbargo() : null))));
+    }
+
+    @Override
+    public Uni<DeleteDatasetResponse> deleteDataset(DeleteDatasetRequest request) {
+        Caller caller = CallerContext.require();
+        return Work.blocking(() -> {
+            var deletion = datasets.delete(caller, DatasetMapper.id("id", request.getId()), request.getReason());
+            return DeleteDatasetResponse.newBuilder().setId(deletion.id().toString())
+                    .setDeletedAt(DatasetMapper.timestamp(deletion.deletedAt())).setDeletedBy(deletion.deletedBy())
+                    .build();
+        });
+    }
+
+    @Override
+    public Uni<ListPropertiesResponse> listProperties(ListPropertiesRequest request) {
+        return Work.blocking(() -> {
+            var response = ListPropertiesResponse.newBuilder();
+            properties.list(request.getText()).forEach(property -> response.addProperties(
+                    org.mihub.api.catalog.v1.PropertyDefinition.newBuilder().setName(property.name())
+                            .setDisplayName(property.displayName()).setCanonicalUnit(property.canonicalUnit())
+                            .setQuantityKind(property.quantityKind()).setDescription(property.description())));
+            return response.setPageInfo(PageInfo.newBuilder().setTotalSize(response.getPropertiesCount())).build();
+        });
+    }
+
+    @Override
+    public Uni<IngestRecordsResponse> ingestRecords(Multi<IngestRecordsRequest> requests) {
+        Caller caller = CallerContext.require();
+        return IngestMapper.ingest(ingest, caller, requests);
+    }
+}

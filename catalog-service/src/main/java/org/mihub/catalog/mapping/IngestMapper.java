@@ -1,0 +1,127 @@
+package org.mihub.catalog.mapping;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Iterator;
+
+import org.mihub.api.catalog.v1.IngestFormat;
+import org.mihub.api.catalog.v1.IngestOutcome;
+import org.mihub.api.catalog.v1.IngestRecordsRequest;
+import org.mihub.api.catalog.v1.IngestRecordsResponse;
+import org.mihub.api.catalog.v1.IngestRejected;
+import org.mihub.api.catalog.v1.RejectionCode;
+import org.mihub.api.catalog.v1.RowRejection;
+import org.mihub.catalog.ingest.IngestRejectedException;
+import org.mihub.catalog.ingest.IngestService;
+import org.mihub.catalog.ingest.Rejection;
+import org.mihub.common.error.ApiException;
+import org.mihub.common.error.GrpcErrors;
+import org.mihub.common.grpc.Work;
+import org.mihub.common.identity.Caller;
+
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/** The client-streaming ingest: header message, then document chunks, read on a worker thread. */
+public final class IngestMapper {
+
+    private IngestMapper() {
+    }
+
+    public static Uni<IngestRecordsResponse> ingest(IngestService service, Caller caller,
+            Multi<IngestRecordsRequest> requests) {
+        return Work.blocking(() -> {
+            try {
+                Iterator<IngestRecordsRequest> messages = requests.subscribe().asIterable().iterator();
+                IngestRecordsRequest first = messages.hasNext() ? messages.next() : null;
+                if (first == null || !first.hasHeader()) {
+                    throw ApiException.invalid("header", "the first message of an ingest must be its header");
+                }
+                return toProto(service.ingest(caller, header(first.getHeader()), new ChunkStream(messages)));
+            } catch (IngestRejectedException rejected) {
+                throw GrpcErrors.toStatus(rejected, toProto(rejected));
+            }
+        });
+    }
+
+    private static IngestService.Header header(org.mihub.api.catalog.v1.IngestHeader header) {
+        if (header.getFormat() != IngestFormat.INGEST_FORMAT_CSV) {
+            throw ApiException.invalid("header.format", "format " + header.getFormat()
+                    + " is not accepted by this catalog version; send INGEST_FORMAT_CSV");
+        }
+        return new IngestService.Header(DatasetMapper.id("header.dataset_id", header.getDatasetId()),
+                header.getIdempotencyKey(), IngestService.Format.CSV, header.getDryRun(), header.getMaxRejections(),
+                header.getSourceName());
+    }
+
+    static IngestRecordsResponse toProto(IngestService.Result result) {
+        return IngestRecordsResponse.newBuilder().setIngestId(result.ingestId().toString())
+                .setDatasetId(result.datasetId().toString())
+                .setOutcome(IngestOutcome.valueOf("INGEST_OUTCOME_" + result.outcome().name()))
+                .setRowsReceived(result.rowsReceived()).setRowsWritten(result.rowsWritten())
+                .setMeasurementsWritten(result.measurementsWritten()).setDatasetVersion(result.datasetVersion())
+                .setContentSha256(result.contentSha256())
+                .setCompletedAt(DatasetMapper.timestamp(result.completedAt())).build();
+    }
+
+    static IngestRejected toProto(IngestRejectedException rejected) {
+        var detail = IngestRejected.newBuilder().setDatasetId(rejected.datasetId().toString())
+                .setRowsReceived(rejected.rowsReceived()).setRowsRejected(rejected.rowsRejected())
+                .setTruncated(rejected.truncated());
+        for (Rejection rejection : rejected.rejections()) {
+            var row = RowRejection.newBuilder().setRow(rejection.row()).setLine(rejection.line())
+                    .setColumn(rejection.column()).setCode(RejectionCode.valueOf("REJECTION_CODE_" + rejection.code()))
+                    .setReason(rejection.reason()).setValue(rejection.value());
+            if (rejection.position() != null) {
+                row.setPosition(rejection.position());
+            }
+            detail.addRejections(row);
+        }
+        return detail.build();
+    }
+
+    /** The document bytes of the chunk messages that follow the header, as one stream. */
+    private static final class ChunkStream extends InputStream {
+        private final Iterator<IngestRecordsRequest> messages;
+        private byte[] current = new byte[0];
+        private int offset;
+
+        ChunkStream(Iterator<IngestRecordsRequest> messages) {
+            this.messages = messages;
+        }
+
+        private boolean fill() throws IOException {
+            while (offset >= current.length) {
+                if (!messages.hasNext()) {
+                    return false;
+                }
+                IngestRecordsRequest message = messages.next();
+                if (!message.hasChunk()) {
+                    throw new IOException("after the header only document chunks may follow");
+                }
+                current = message.getChunk().toByteArray();
+                offset = 0;
+            }
+            return true;
+        }
+
+        @Override
+        public int read() throws IOException {
+            return fill() ? current[offset++] & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] buffer, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            if (!fill()) {
+                return -1;
+            }
+            int n = Math.min(len, current.length - offset);
+            System.arraycopy(current, offset, buffer, off, n);
+            offset += n;
+            return n;
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package org.mihub.catalog.service;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import javax.sql.DataSource;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.mihub.catalog.repository.AccessLogRepository;
+import org.mihub.catalog.repository.DatasetRepository;
+import org.mihub.catalog.repository.ReadScope;
+import org.mihub.common.error.ApiException;
+import org.mihub.common.error.ApiException.FieldViolation;
+import org.mihub.common.identity.Caller;
+
+/** Datasets and their sharing rules: every operation checked against the caller's org and roles. */
+@ApplicationScoped
+public class DatasetService {
+
+    /** SPDX identifier syntax (e.g. "CC-BY-4.0", "MIT") or a "LicenseRef-" identifier. */
+    private static final Pattern SPDX = Pattern.compile("LicenseRef-[A-Za-z0-9.\\-]+|[A-Za-z0-9][A-Za-z0-9.+\\-]*");
+    private static final Pattern ORG = Pattern.compile("[a-z0-9][a-z0-9\\-]{0,62}");
+    private static final int MAX_PAGE = 200;
+
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    DatasetRepository datasets;
+
+    @Inject
+    AccessLogRepository accessLog;
+
+    /** What a caller asks for when creating a dataset or changing its sharing. */
+    public record Draft(String ownerOrg, String title, String description, String licence, Visibility visibility,
+            List<String> sharedWith, Dataset.Embargo embargo, String citation, String doi) {
+    }
+
+    public Dataset create(Caller caller, Draft draft) {
+        String owner = draft.ownerOrg() == null || draft.ownerOrg().isEmpty() ? caller.org() : draft.ownerOrg();
+        if (!owner.equals(caller.org()) && !caller.hasRole(Caller.ADMIN)) {
+            throw ApiException.denied("only an admin may create a dataset for another organisation");
+        }
+        if (!AccessPolicy.canWrite(caller, owner)) {
+            throw ApiException.denied("role 'contributor' in organisation '" + owner + "' is required");
+        }
+        List<FieldViolation> violations = new ArrayList<>();
+        if (draft.title() == null || draft.title().isBlank()) {
+            violations.add(new FieldViolation("title", "required"));
+        } else if (draft.title().length() > 300) {
+            violations.add(new FieldViolation("title", "at most 300 characters"));
+        }
+        if (draft.licence() == null || draft.licence().isBlank()) {
+            violations.add(new FieldViolation("licence", "required: an SPDX licence identifier such as CC-BY-4.0"));
+        } else if (!SPDX.matcher(draft.licence()).matches()) {
+            violations.add(new FieldViolation("licence", "'" + draft.licence() + "' is not an SPDX licence identifier"));
+        }
+        Visibility visibility = draft.visibility() == null ? Visibility.PRIVATE : draft.visibility();
+        validateSharing(visibility, draft.sharedWith(), draft.embargo(), owner, violations);
+        fail(violations);
+        Instant now = Instant.now();
+        Dataset dataset = new Dataset(UUID.randomUUID(), owner, draft.title().trim(), nonNull(draft.description()),
+                draft.licence(), visibility, List.copyOf(draft.sharedWith()), draft.embargo(), nonNull(draft.citation()),
+                draft.doi() == null || draft.doi().isBlank() ? null : draft.doi(), 1, 0, caller.subject(), now, now);
+        return inTransaction(connection -> {
+            datasets.insert(connection, dataset);
+            datasets.audit(connection, dataset.id(), caller.subject(), caller.org(), "create", "{}");
+            return datasets.find(connection, dataset.id(), false).orElseThrow();
+        });
+    }
+
+    /** The dataset, if the caller may see it; NOT_FOUND otherwise, exactly as if it did not exist. */
+    public Dataset get(Optional<Caller> caller, UUID id) {
+        Dataset dataset = call(() -> datasets.find(id)).filter(found -> AccessPolicy.canRead(caller, found))
+                .orElseThrow(() -> ApiException.notFound("dataset", id.toString()));
+        logRead(caller, dataset, "get", 0);
+        return dataset;
+    }
+
+    public DatasetRepository.Page list(Optional<Caller> caller, DatasetRepository.ListFilter filter, String cursor,
+            int pageSize) {
+        int limit = pageSize <= 0 ? 50 : Math.min(pageSize, MAX_PAGE);
+        return call(() -> datasets.list(ReadScope.of(caller), filter, cursor, limit));
+    }
+
+    public Dataset updateSharing(Caller caller, UUID id, Visibility visibility, List<String> sharedWith,
+            Dataset.Embargo embargo) {
+        if (visibility == null) {
+            throw ApiException.invalid("visibility", "required: PRIVATE, SHARED, CONSORTIUM or PUBLIC");
+        }
+        return inTransaction(connection -> {
+            Dataset dataset = visibleForUpdate(connection, caller, id);
+            if (!AccessPolicy.canCurate(caller, dataset.ownerOrg())) {
+                throw ApiException.denied("role 'curator' in organisation '" + dataset.ownerOrg() + "' is required");
+            }
+            List<FieldViolation> violations = new ArrayList<>();
+            validateSharing(visibility, sharedWith, embargo, dataset.ownerOrg(), violations);
+            fail(violations);
+            datasets.updateSharing(connection, id, visibility, List.copyOf(sharedWith), embargo);
+            datasets.audit(connection, id, caller.subject(), caller.org(), "sharing",
+                    "{\"visibility\":\"" + visibility + "\"}");
+            return datasets.find(connection, id, false).orElseThrow();
+        });
+    }
+
+    public record Deletion(UUID id, Instant deletedAt, String deletedBy) {
+    }
+
+    public Deletion delete(Caller caller, UUID id, String reason) {
+        return inTransaction(connection -> {
+            Dataset dataset = visibleForUpdate(connection, caller, id);
+            if (!AccessPolicy.canCurate(caller, dataset.ownerOrg())) {
+                throw ApiException.denied("role 'curator' in organisation '" + dataset.ownerOrg() + "' is required");
+            }
+            Instant at = datasets.softDelete(connection, id, caller.subject(), nonNull(reason));
+            datasets.audit(connection, id, caller.subject(), caller.org(), "delete", "{}");
+            return new Deletion(id, at, caller.subject());
+        });
+    }
+
+    /** Locks the dataset for a change; hidden ones are NOT_FOUND, visible ones without the right are refused later. */
+    Dataset visibleForUpdate(Connection connection, Caller caller, UUID id) throws SQLException {
+        return datasets.find(connection, id, true).filter(found -> AccessPolicy.canRead(Optional.of(caller), found))
+                .orElseThrow(() -> ApiException.notFound("dataset", id.toString()));
+    }
+
+    /** Writes a read of another organisation's dataset to the owner's access log. */
+    public void logRead(Optional<Caller> caller, Dataset dataset, String operation, long records) {
+        if (caller.isPresent() && AccessPolicy.isCrossOrg(caller, dataset.ownerOrg())) {
+            call(() -> {
+                accessLog.record(caller.get().subject(), caller.get().org(), dataset.id(), dataset.ownerOrg(),
+                        operation, records);
+                return null;
+            });
+        }
+    }
+
+    private static void validateSharing(Visibility visibility, List<String> sharedWith, Dataset.Embargo embargo,
+            String owner, List<FieldViolation> violations) {
+        for (int i = 0; i < sharedWith.size(); i++) {
+            if (!ORG.matcher(sharedWith.get(i)).matches()) {
+                violations.add(new FieldViolation("shared_with[" + i + "]",
+                        "'" + sharedWith.get(i) + "' is not an organisation id"));
+            } else if (sharedWith.get(i).equals(owner)) {
+                violations.add(new FieldViolation("shared_with[" + i + "]", "the owner organisation needs no sharing"));
+            }
+        }
+        if (visibility == Visibility.SHARED && sharedWith.isEmpty()
+                && (embargo == null || embargo.liftsTo() != Visibility.SHARED)) {
+            violations.add(new FieldViolation("shared_with", "SHARED needs at least one organisation"));
+        }
+        if (embargo != null) {
+            if (embargo.until() == null || !embargo.until().isAfter(Instant.now())) {
+                violations.add(new FieldViolation("embargo.until", "must be in the future"));
+            }
+            if (embargo.liftsTo() == null || !embargo.liftsTo().lessRestrictiveThan(visibility)) {
+                violations.add(new FieldViolation("embargo.lifts_to",
+                        "must be less restrictive than the visibility " + visibility));
+            }
+        }
+    }
+
+    private static void fail(List<FieldViolation> violations) {
+        if (!violations.isEmpty()) {
+            throw new ApiException(ApiException.Kind.INVALID_ARGUMENT, violations.get(0).field() + ": "
+                    + violations.get(0).reason(), violations);
+        }
+    }
+
+    private static String nonNull(String value) {
+        return value == null ? "" : value;
+    }
+
+    /** Work on one connection in one transaction; nothing is written if it throws. */
+    public <T> T inTransaction(SqlWork<T> work) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (RuntimeException | SQLException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("database error", e);
+        }
+    }
+
+    static <T> T call(SqlCall<T> call) {
+        try {
+            return call.run();
+        } catch (SQLException e) {
+            throw new IllegalStateException("database error", e);
+        }
+    }
+
+    @FunctionalInterface
+    public interface SqlWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    @FunctionalInterface
+    interface SqlCall<T> {
+        T run() throws SQLException;
+    }
+}

@@ -1,0 +1,103 @@
+package org.mihub.catalog.grpc;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.mihub.api.catalog.v1.CatalogServiceGrpc;
+import org.mihub.api.catalog.v1.IngestFormat;
+import org.mihub.api.catalog.v1.IngestHeader;
+import org.mihub.api.catalog.v1.IngestRecordsRequest;
+import org.mihub.api.catalog.v1.IngestRecordsResponse;
+import org.mihub.api.catalog.v1.IngestRejected;
+
+import com.google.protobuf.ByteString;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
+import io.smallrye.jwt.build.Jwt;
+
+/** A gRPC client of the catalog under test, acting as a given caller (tokens from the OIDC test server). */
+final class CatalogClient implements AutoCloseable {
+
+    private final ManagedChannel channel = ManagedChannelBuilder.forAddress("localhost", 18081).usePlaintext().build();
+
+    static String token(String subject, String org, String... roles) {
+        return Jwt.subject(subject).preferredUserName(subject).claim("org", org)
+                .claim("realm_access", Map.of("roles", List.of(roles)))
+                .issuer("https://server.example.com").audience("mihub").expiresAt(Instant.now().plusSeconds(600))
+                .sign();
+    }
+
+    CatalogServiceGrpc.CatalogServiceBlockingStub as(String token) {
+        var stub = CatalogServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+        return token == null ? stub : stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(token)));
+    }
+
+    /** Streams a CSV document in chunks of {@code chunkSize} bytes after the header. */
+    IngestRecordsResponse ingestCsv(String token, String datasetId, String key, String csv, int chunkSize)
+            throws InterruptedException {
+        var stub = CatalogServiceGrpc.newStub(channel)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(token)));
+        CompletableFuture<IngestRecordsResponse> result = new CompletableFuture<>();
+        StreamObserver<IngestRecordsRequest> requests = stub.ingestRecords(new StreamObserver<>() {
+            @Override
+            public void onNext(IngestRecordsResponse value) {
+                result.complete(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                result.completeExceptionally(t);
+            }
+
+            @Override
+            public void onCompleted() {
+            }
+        });
+        requests.onNext(IngestRecordsRequest.newBuilder().setHeader(IngestHeader.newBuilder().setDatasetId(datasetId)
+                .setIdempotencyKey(key == null ? "" : key).setFormat(IngestFormat.INGEST_FORMAT_CSV)).build());
+        byte[] bytes = csv.getBytes(StandardCharsets.UTF_8);
+        for (int offset = 0; offset < bytes.length; offset += chunkSize) {
+            requests.onNext(IngestRecordsRequest.newBuilder()
+                    .setChunk(ByteString.copyFrom(bytes, offset, Math.min(chunkSize, bytes.length - offset))).build());
+        }
+        requests.onCompleted();
+        try {
+            return result.get(120, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw (RuntimeException) e.getCause();
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static IngestRejected rejected(StatusRuntimeException error) throws Exception {
+        for (var detail : StatusProto.fromThrowable(error).getDetailsList()) {
+            if (detail.is(IngestRejected.class)) {
+                return detail.unpack(IngestRejected.class);
+            }
+        }
+        throw new AssertionError("no IngestRejected detail in " + error);
+    }
+
+    private static Metadata bearer(String token) {
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+        return headers;
+    }
+
+    @Override
+    public void close() {
+        channel.shutdownNow();
+    }
+}
