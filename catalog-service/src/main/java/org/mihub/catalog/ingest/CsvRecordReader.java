@@ -95,7 +95,7 @@ public final class CsvRecordReader {
         if (headers.isEmpty()) {
             headerProblems.add(Rejection.document(Code.EMPTY_DOCUMENT, "", "the document is empty"));
         } else if (!headers.contains("formula")) {
-            headerProblems.add(Rejection.document(Code.MISSING_COLUMN, "formula", "a 'formula' column is required"));
+            headerProblems.add(0, Rejection.document(Code.MISSING_COLUMN, "formula", "a 'formula' column is required"));
         }
         Set<String> seen = new HashSet<>();
         for (String header : headers) {

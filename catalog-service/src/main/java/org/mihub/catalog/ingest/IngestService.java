@@ -90,8 +90,9 @@ public class IngestService {
             boolean write = earlier.isEmpty() && !header.dryRun();
             Collector collector = new Collector(maxRejections);
             long rowsReceived;
-            try (MaterialWriter writer = new MaterialWriter(connection, dataset.id(), version, caller.subject(),
-                    collector::reject)) {
+            MaterialWriter writer = new MaterialWriter(connection, dataset.id(), version, caller.subject(),
+                    collector::reject);
+            try {
                 CsvRecordReader reader = new CsvRecordReader(utf8(hashed), properties.all());
                 reader.read(new CsvRecordReader.Sink() {
                     @Override

@@ -1,10 +1,11 @@
 package org.mihub.catalog.ingest;
 
+import java.io.IOException;
+import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -14,26 +15,34 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * Writes validated materials and their measurements in JDBC batches, inside the caller's
- * transaction. Sample keys that already exist in the dataset are reported as rejections before a
- * batch is written.
+ * Writes validated materials and their measurements with PostgreSQL {@code COPY}, a batch at a
+ * time, inside the caller's transaction. Sample keys that already exist in the dataset are
+ * reported as rejections before a batch is written.
  */
-final class MaterialWriter implements AutoCloseable {
+final class MaterialWriter {
 
-    private static final int BATCH = 500;
+    private static final int BATCH = 5000;
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String COPY_MATERIALS = "COPY material (id, dataset_id, row_number, sample_key, formula, "
+            + "reduced_formula, elements, nelements, composition, tags, process_steps, dataset_version, created_by) "
+            + "FROM STDIN WITH (FORMAT csv)";
+    private static final String COPY_MEASUREMENTS = "COPY measurement (id, material_id, dataset_id, property, value, "
+            + "uncertainty, reported_value, reported_unit, method, instrument, conditions, source, campaign_id, "
+            + "proposal_id) FROM STDIN WITH (FORMAT csv)";
 
     private final Connection connection;
+    private final CopyManager copy;
     private final UUID datasetId;
     private final int version;
     private final String createdBy;
     private final Consumer<Rejection> reject;
-    private final PreparedStatement materials;
-    private final PreparedStatement measurements;
     private final List<MaterialRecord> pending = new ArrayList<>();
     private long materialsWritten;
     private long measurementsWritten;
@@ -41,16 +50,11 @@ final class MaterialWriter implements AutoCloseable {
     MaterialWriter(Connection connection, UUID datasetId, int version, String createdBy, Consumer<Rejection> reject)
             throws SQLException {
         this.connection = connection;
+        this.copy = connection.unwrap(PGConnection.class).getCopyAPI();
         this.datasetId = datasetId;
         this.version = version;
         this.createdBy = createdBy;
         this.reject = reject;
-        materials = connection.prepareStatement("INSERT INTO material (id, dataset_id, row_number, sample_key, "
-                + "formula, reduced_formula, elements, nelements, composition, tags, process_steps, dataset_version, "
-                + "created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?)");
-        measurements = connection.prepareStatement("INSERT INTO measurement (id, material_id, dataset_id, property, "
-                + "value, uncertainty, reported_value, reported_unit, method, instrument, conditions, source, "
-                + "source_ref, campaign_id, proposal_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, '', ?, ?)");
     }
 
     void add(MaterialRecord material) throws SQLException {
@@ -60,7 +64,7 @@ final class MaterialWriter implements AutoCloseable {
         }
     }
 
-    /** Writes the pending batch; false when a sample key already existed (the rows were rejected instead). */
+    /** Writes the pending batch; false when a sample key already existed (those rows are rejected instead). */
     boolean flush() throws SQLException {
         if (pending.isEmpty()) {
             return true;
@@ -75,14 +79,67 @@ final class MaterialWriter implements AutoCloseable {
             }
         }
         if (clean) {
-            for (MaterialRecord material : pending) {
-                addMaterial(material);
-            }
-            materials.executeBatch();
-            measurements.executeBatch();
+            write();
         }
         pending.clear();
         return clean;
+    }
+
+    private void write() throws SQLException {
+        StringBuilder materials = new StringBuilder(pending.size() * 160);
+        StringBuilder measurements = new StringBuilder(pending.size() * 160);
+        for (MaterialRecord material : pending) {
+            UUID id = UUID.randomUUID();
+            var composition = material.composition();
+            row(materials, id, datasetId, material.row(), material.sampleKey(), material.formula(),
+                    composition.reducedFormula(), array(composition.elements()), composition.elementCount(),
+                    json(new LinkedHashMap<>(composition.amounts())), array(material.tags()),
+                    json(material.processSteps()), version, createdBy);
+            materialsWritten++;
+            for (MaterialRecord.Measurement measurement : material.measurements()) {
+                row(measurements, UUID.randomUUID(), id, datasetId, measurement.property(), measurement.value(),
+                        measurement.uncertainty(), measurement.reportedValue(), measurement.reportedUnit(),
+                        measurement.method(), measurement.instrument(), json(measurement.conditions()),
+                        measurement.source(), measurement.campaignId(), measurement.proposalId());
+                measurementsWritten++;
+            }
+        }
+        try {
+            copy.copyIn(COPY_MATERIALS, new StringReader(materials.toString()));
+            if (!measurements.isEmpty()) {
+                copy.copyIn(COPY_MEASUREMENTS, new StringReader(measurements.toString()));
+            }
+        } catch (IOException e) {
+            throw new SQLException("COPY failed", e);
+        }
+    }
+
+    /** One CSV line of COPY: null as an empty unquoted field, everything else quoted. */
+    private static void row(StringBuilder out, Object... fields) {
+        for (int i = 0; i < fields.length; i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            Object field = fields[i];
+            if (field == null) {
+                continue;
+            }
+            String text = field.toString();
+            out.append('"').append(text.replace("\"", "\"\"")).append('"');
+        }
+        out.append('\n');
+    }
+
+    /** A PostgreSQL text[] literal with every element quoted. */
+    private static String array(List<String> values) {
+        StringBuilder literal = new StringBuilder("{");
+        for (int i = 0; i < values.size(); i++) {
+            if (i > 0) {
+                literal.append(',');
+            }
+            literal.append('"').append(values.get(i).replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+        }
+        return literal.append('}').toString();
     }
 
     private Set<String> existingKeys() throws SQLException {
@@ -104,54 +161,9 @@ final class MaterialWriter implements AutoCloseable {
         return existing;
     }
 
-    private void addMaterial(MaterialRecord material) throws SQLException {
-        UUID id = UUID.randomUUID();
-        var composition = material.composition();
-        materials.setObject(1, id);
-        materials.setObject(2, datasetId);
-        materials.setLong(3, material.row());
-        materials.setString(4, material.sampleKey());
-        materials.setString(5, material.formula());
-        materials.setString(6, composition.reducedFormula());
-        materials.setArray(7, connection.createArrayOf("text", composition.elements().toArray()));
-        materials.setInt(8, composition.elementCount());
-        materials.setString(9, json(composition.amounts()));
-        materials.setArray(10, connection.createArrayOf("text", material.tags().toArray()));
-        materials.setString(11, json(material.processSteps()));
-        materials.setInt(12, version);
-        materials.setString(13, createdBy);
-        materials.addBatch();
-        materialsWritten++;
-        for (MaterialRecord.Measurement measurement : material.measurements()) {
-            measurements.setObject(1, UUID.randomUUID());
-            measurements.setObject(2, id);
-            measurements.setObject(3, datasetId);
-            measurements.setString(4, measurement.property());
-            measurements.setDouble(5, measurement.value());
-            if (measurement.uncertainty() == null) {
-                measurements.setNull(6, Types.DOUBLE);
-            } else {
-                measurements.setDouble(6, measurement.uncertainty());
-            }
-            measurements.setDouble(7, measurement.reportedValue());
-            measurements.setString(8, measurement.reportedUnit());
-            measurements.setString(9, measurement.method());
-            measurements.setString(10, measurement.instrument());
-            measurements.setString(11, json(measurement.conditions()));
-            measurements.setString(12, measurement.source());
-            measurements.setString(13, measurement.campaignId());
-            measurements.setString(14, measurement.proposalId());
-            measurements.addBatch();
-            measurementsWritten++;
-        }
-    }
-
     private static String json(Object value) {
         try {
-            if (value instanceof Map<?, ?> map) {
-                return JSON.writeValueAsString(new LinkedHashMap<>(map));
-            }
-            return JSON.writeValueAsString(value);
+            return JSON.writeValueAsString(value instanceof Map<?, ?> map ? new LinkedHashMap<>(map) : value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -163,11 +175,5 @@ final class MaterialWriter implements AutoCloseable {
 
     long measurementsWritten() {
         return measurementsWritten;
-    }
-
-    @Override
-    public void close() throws SQLException {
-        materials.close();
-        measurements.close();
     }
 }

@@ -7,7 +7,6 @@ import javax.measure.IncommensurableException;
 import javax.measure.UnconvertibleException;
 import javax.measure.Unit;
 import javax.measure.UnitConverter;
-import javax.measure.format.MeasurementParseException;
 
 import systems.uom.ucum.format.UCUMFormat;
 
@@ -41,7 +40,7 @@ public final class Units {
     private static Unit<?> parseUncached(String symbol) {
         try {
             return FORMAT.parse(symbol);
-        } catch (MeasurementParseException | IllegalArgumentException | UnsupportedOperationException e) {
+        } catch (RuntimeException e) {
             throw new UnitException("unknown unit '" + symbol + "' (UCUM symbols, e.g. eV, MPa, Cel, g/cm3)");
         }
     }

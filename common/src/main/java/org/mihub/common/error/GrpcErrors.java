@@ -1,5 +1,7 @@
 package org.mihub.common.error;
 
+import org.jboss.logging.Logger;
+
 import com.google.protobuf.Any;
 import com.google.protobuf.Message;
 import com.google.rpc.BadRequest;
@@ -17,6 +19,8 @@ import io.grpc.protobuf.StatusProto;
  */
 public final class GrpcErrors {
 
+    private static final Logger LOG = Logger.getLogger(GrpcErrors.class);
+
     private GrpcErrors() {
     }
 
@@ -30,6 +34,7 @@ public final class GrpcErrors {
             return status;
         }
         if (!(failure instanceof ApiException api)) {
+            LOG.error("unexpected failure, answered INTERNAL", failure);
             return Status.INTERNAL.withDescription("internal error").asRuntimeException();
         }
         var status = com.google.rpc.Status.newBuilder().setCode(code(api.kind()).getNumber())

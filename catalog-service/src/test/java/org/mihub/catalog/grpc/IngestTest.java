@@ -1,0 +1,218 @@
+package org.mihub.catalog.grpc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.SQLException;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.mihub.api.catalog.v1.CreateDatasetRequest;
+import org.mihub.api.catalog.v1.GetDatasetRequest;
+import org.mihub.api.catalog.v1.IngestOutcome;
+import org.mihub.api.catalog.v1.IngestRejected;
+import org.mihub.api.catalog.v1.RejectionCode;
+import org.mihub.api.catalog.v1.RowRejection;
+import org.mihub.common.testing.PostgresResource;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+
+/** CSV ingest over the client stream: validation of every row, atomicity, units, idempotency. */
+@QuarkusTest
+@WithTestResource(value = PostgresResource.class, initArgs = @ResourceArg(name = "database", value = "catalog"))
+@WithTestResource(OidcWiremockTestResource.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class IngestTest {
+
+    static final String ALICE = CatalogClient.token("alice", "acme", "member", "contributor", "curator");
+    static final String DAVE = CatalogClient.token("dave", "acme", "member");
+
+    @Inject
+    DataSource dataSource;
+
+    private CatalogClient client;
+
+    @BeforeAll
+    void open() {
+        client = new CatalogClient();
+    }
+
+    @AfterAll
+    void close() {
+        client.close();
+    }
+
+    private String newDataset() {
+        return client.as(ALICE).createDataset(CreateDatasetRequest.newBuilder().setTitle("ingest")
+                .setLicence("CC-BY-4.0").build()).getId();
+    }
+
+    private long count(String sql, String datasetId) throws SQLException {
+        try (var connection = dataSource.getConnection(); var select = connection.prepareStatement(sql)) {
+            select.setString(1, datasetId);
+            var rows = select.executeQuery();
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    private IngestRejected rejectedIngest(String datasetId, String csv) throws Exception {
+        var error = assertThrows(StatusRuntimeException.class, () -> client.ingestCsv(ALICE, datasetId, null, csv, 7));
+        assertEquals(Status.Code.INVALID_ARGUMENT, error.getStatus().getCode(), error.getMessage());
+        assertEquals(0, count("SELECT count(*) FROM material WHERE dataset_id = ?::uuid", datasetId),
+                "a rejected document writes nothing");
+        return CatalogClient.rejected(error);
+    }
+
+    @Test
+    void aGoodDocumentBecomesANewVersionWithValuesInCanonicalUnits() throws Exception {
+        String id = newDataset();
+        String csv = """
+                sample_id,formula,band_gap [meV],band_gap_uncertainty,melting_point [Cel],condition.temperature [K],\
+                step1.anneal.temperature [Cel],step1.anneal.atmosphere,tags
+                s1,Fe2O3,2100,50,1565,300,900,air,oxide;hematite
+                s2,CuSO4·5H2O,,,110,,,,hydrate
+                s3,(Fe0.5Co0.5)2O3,1500,,,,,,
+                """;
+        var result = client.ingestCsv(ALICE, id, null, csv, 5);
+        assertEquals(IngestOutcome.INGEST_OUTCOME_COMMITTED, result.getOutcome());
+        assertEquals(3, result.getRowsWritten());
+        assertEquals(4, result.getMeasurementsWritten());
+        assertEquals(2, result.getDatasetVersion());
+        var dataset = client.as(DAVE).getDataset(GetDatasetRequest.newBuilder().setId(id).build());
+        assertEquals(3, dataset.getRowCount());
+        assertEquals(2, dataset.getVersion());
+        try (var connection = dataSource.getConnection(); var select = connection.prepareStatement(
+                "SELECT m.value, m.uncertainty, m.reported_value, m.reported_unit, x.reduced_formula, x.elements, "
+                        + "x.process_steps::text FROM measurement m JOIN material x ON x.id = m.material_id "
+                        + "WHERE x.sample_key = 's1' AND m.property = ? AND x.dataset_id = ?::uuid")) {
+            select.setString(1, "band_gap");
+            select.setString(2, id);
+            var row = select.executeQuery();
+            assertTrue(row.next());
+            assertEquals(2.1, row.getDouble(1), 1e-12);
+            assertEquals(0.05, row.getDouble(2), 1e-12);
+            assertEquals(2100, row.getDouble(3), 0);
+            assertEquals("meV", row.getString(4));
+            assertEquals("Fe2O3", row.getString(5));
+            assertEquals(List.of("Fe", "O"), List.of((String[]) row.getArray(6).getArray()));
+            assertTrue(row.getString(7).contains("anneal"), row.getString(7));
+            select.setString(1, "melting_point");
+            var melting = select.executeQuery();
+            assertTrue(melting.next());
+            assertEquals(1838.15, melting.getDouble(1), 1e-9);
+        }
+    }
+
+    @Test
+    void everyBadRowIsReportedWithRowColumnAndPosition() throws Exception {
+        String id = newDataset();
+        String csv = """
+                sample_id,formula,band_gap [eV]
+                a,Fe2O3,2.1
+                b,FeXx2,1.0
+                c,Fe2(O3,abc
+                a,NaCl,
+                d,,1
+                """;
+        IngestRejected rejected = rejectedIngest(id, csv);
+        assertEquals(4, rejected.getRowsRejected());
+        assertEquals(5, rejected.getRowsReceived());
+        List<String> found = rejected.getRejectionsList().stream()
+                .map(r -> r.getRow() + ":" + r.getColumn() + ":" + r.getCode() + (r.hasPosition() ? "@" + r.getPosition()
+                        : "")).toList();
+        assertEquals(List.of("2:formula:REJECTION_CODE_UNKNOWN_ELEMENT@2", "3:band_gap [eV]:REJECTION_CODE_BAD_NUMBER",
+                "3:formula:REJECTION_CODE_BAD_FORMULA@3", "4:sample_id:REJECTION_CODE_DUPLICATE_KEY",
+                "5:formula:REJECTION_CODE_MISSING_VALUE"), found);
+        RowRejection unknown = rejected.getRejections(0);
+        assertEquals("FeXx2", unknown.getValue());
+        assertTrue(unknown.getReason().contains("unknown element 'Xx'"), unknown.getReason());
+    }
+
+    @Test
+    void documentProblemsAreReportedBeforeAnyRow() throws Exception {
+        String id = newDataset();
+        assertEquals(RejectionCode.REJECTION_CODE_INCOMPATIBLE_UNIT,
+                rejectedIngest(id, "formula,band_gap [MPa]\nFe,1\n").getRejections(0).getCode());
+        assertEquals(RejectionCode.REJECTION_CODE_INCOMPATIBLE_UNIT,
+                rejectedIngest(id, "formula,band_gap [furlong]\nFe,1\n").getRejections(0).getCode());
+        assertEquals(RejectionCode.REJECTION_CODE_MISSING_COLUMN,
+                rejectedIngest(id, "composition,band_gap [eV]\nFe,1\n").getRejections(0).getCode());
+        assertEquals(RejectionCode.REJECTION_CODE_UNKNOWN_COLUMN,
+                rejectedIngest(id, "formula,colour\nFe,red\n").getRejections(0).getCode());
+        assertEquals(RejectionCode.REJECTION_CODE_UNKNOWN_PROPERTY,
+                rejectedIngest(id, "formula,shininess [1]\nFe,1\n").getRejections(0).getCode());
+        assertEquals(RejectionCode.REJECTION_CODE_UNKNOWN_COLUMN,
+                rejectedIngest(id, "formula,band_gap\nFe,1\n").getRejections(0).getCode());
+        assertEquals(RejectionCode.REJECTION_CODE_EMPTY_DOCUMENT, rejectedIngest(id, "").getRejections(0).getCode());
+        assertEquals(RejectionCode.REJECTION_CODE_EMPTY_DOCUMENT,
+                rejectedIngest(id, "formula,band_gap [eV]\n").getRejections(0).getCode());
+        assertEquals(RejectionCode.REJECTION_CODE_MALFORMED,
+                rejectedIngest(id, "formula,band_gap [eV]\nFe,1,2\n").getRejections(0).getCode());
+        assertEquals(RejectionCode.REJECTION_CODE_MALFORMED,
+                rejectedIngest(id, "formula,band_gap [eV]\n\"Fe,1\n").getRejections(0).getCode());
+        assertEquals(RejectionCode.REJECTION_CODE_VALUE_TOO_LARGE,
+                rejectedIngest(id, "formula,tags\nFe," + "x".repeat(70_000) + "\n").getRejections(0).getCode());
+    }
+
+    @Test
+    void oneBadRowAtTheEndOfALargeDocumentLeavesNothing() throws Exception {
+        String id = newDataset();
+        StringBuilder csv = new StringBuilder("sample_id,formula,band_gap [eV]\n");
+        for (int i = 0; i < 100_000; i++) {
+            csv.append("k").append(i).append(",Fe").append(1 + i % 5).append("O3,").append(i % 7).append('\n');
+        }
+        csv.append("last,Qq2O,1\n");
+        var error = assertThrows(StatusRuntimeException.class,
+                () -> client.ingestCsv(ALICE, id, null, csv.toString(), 64 * 1024));
+        IngestRejected rejected = CatalogClient.rejected(error);
+        assertEquals(100_001, rejected.getRowsReceived());
+        assertEquals(100_001, rejected.getRejections(0).getRow());
+        assertEquals(0, count("SELECT count(*) FROM material WHERE dataset_id = ?::uuid", id));
+        assertEquals(0, count("SELECT count(*) FROM measurement WHERE dataset_id = ?::uuid", id));
+        assertEquals(1, client.as(ALICE).getDataset(GetDatasetRequest.newBuilder().setId(id).build()).getVersion());
+    }
+
+    @Test
+    void aRetriedUploadIsANoOpAndAReusedKeyIsRefused() throws Exception {
+        String id = newDataset();
+        String csv = "formula,band_gap [eV]\nSi,1.12\nGaAs,1.42\n";
+        var first = client.ingestCsv(ALICE, id, "upload-1", csv, 16);
+        var retry = client.ingestCsv(ALICE, id, "upload-1", csv, 3);
+        assertEquals(IngestOutcome.INGEST_OUTCOME_REPLAYED, retry.getOutcome());
+        assertEquals(first.getIngestId(), retry.getIngestId());
+        assertEquals(2, count("SELECT count(*) FROM material WHERE dataset_id = ?::uuid", id));
+        var reused = assertThrows(StatusRuntimeException.class,
+                () -> client.ingestCsv(ALICE, id, "upload-1", csv + "Ge,0.66\n", 16));
+        assertEquals(Status.Code.FAILED_PRECONDITION, reused.getStatus().getCode());
+        client.ingestCsv(ALICE, id, null, "sample_id,formula\ny,Si\n", 16);
+        var againY = assertThrows(StatusRuntimeException.class,
+                () -> client.ingestCsv(ALICE, id, null, "sample_id,formula\ny,Ge\n", 16));
+        assertEquals(RejectionCode.REJECTION_CODE_DUPLICATE_KEY,
+                CatalogClient.rejected(againY).getRejections(0).getCode());
+    }
+
+    @Test
+    void onlyContributorsOfTheOwnerOrgMayIngest() {
+        String id = newDataset();
+        var member = assertThrows(StatusRuntimeException.class,
+                () -> client.ingestCsv(DAVE, id, null, "formula\nFe\n", 16));
+        assertEquals(Status.Code.PERMISSION_DENIED, member.getStatus().getCode());
+        var outsider = assertThrows(StatusRuntimeException.class, () -> client.ingestCsv(
+                CatalogClient.token("bob", "kansai-u", "member", "contributor"), id, null, "formula\nFe\n", 16));
+        assertEquals(Status.Code.NOT_FOUND, outsider.getStatus().getCode());
+    }
+}
