@@ -50,6 +50,12 @@ public final class Main {
         Stack stack;
         try {
             stack = Stack.start(config, message -> System.out.println("[mihub] " + message));
+            try {
+                System.out.println("[mihub] demo dataset loaded: /api/v1/datasets/" + DemoData.load(config));
+            } catch (IOException | RuntimeException e) {
+                stack.close();
+                throw e;
+            }
         } catch (Exception | Error e) {
             Files.writeString(failed, String.valueOf(e.getMessage()) + System.lineSeparator());
             throw e;

@@ -52,22 +52,42 @@ final class GrpcProbe implements AutoCloseable {
             .setFullMethodName("mihub.common.v1.ServiceInfo/WhoAmI")
             .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
 
+    private static MethodDescriptor<byte[], byte[]> unary(String fullMethodName) {
+        return MethodDescriptor.<byte[], byte[]>newBuilder().setType(MethodDescriptor.MethodType.UNARY)
+                .setFullMethodName(fullMethodName).setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
+    }
+
     private final ManagedChannel channel;
 
     GrpcProbe(int port) {
         channel = ManagedChannelBuilder.forAddress(StackConfig.HOST, port).usePlaintext().build();
     }
 
-    /** WhoAmI with the given bearer token (none when null); throws StatusRuntimeException when refused. */
-    WhoAmI whoAmI(String token) throws InvalidProtocolBufferException {
+    /** A unary call with a raw request; throws StatusRuntimeException when refused. */
+    byte[] call(String token, String fullMethodName, byte[] request) {
+        return call(token, unary(fullMethodName), request);
+    }
+
+    private byte[] call(String token, MethodDescriptor<byte[], byte[]> method, byte[] request) {
         Channel target = channel;
         if (token != null) {
             Metadata headers = new Metadata();
             headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
             target = ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
         }
-        byte[] reply = ClientCalls.blockingUnaryCall(target, WHO_AM_I,
-                CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), new byte[0]);
+        return ClientCalls.blockingUnaryCall(target, method, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS),
+                request);
+    }
+
+    /** A message with one string field 1 (GetDatasetRequest.id and the like). */
+    static byte[] stringField1(String value) {
+        return UnknownFieldSet.newBuilder().addField(1, UnknownFieldSet.Field.newBuilder()
+                .addLengthDelimited(ByteString.copyFromUtf8(value)).build()).build().toByteArray();
+    }
+
+    /** WhoAmI with the given bearer token (none when null); throws StatusRuntimeException when refused. */
+    WhoAmI whoAmI(String token) throws InvalidProtocolBufferException {
+        byte[] reply = call(token, WHO_AM_I, new byte[0]);
         UnknownFieldSet caller = UnknownFieldSet.parseFrom(
                 UnknownFieldSet.parseFrom(reply).getField(2).getLengthDelimitedList().get(0));
         return new WhoAmI(text(caller, 1), text(caller, 2),

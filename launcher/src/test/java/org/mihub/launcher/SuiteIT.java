@@ -49,7 +49,10 @@ class SuiteIT {
         Path home = Path.of(System.getProperty("mihub.home", "..")).toAbsolutePath().normalize();
         config = new StackConfig(home, home.resolve("launcher/target/e2e-state"), 28080);
         stack = Stack.start(config, message -> System.out.println("[e2e] " + message));
+        demoDatasetId = DemoData.load(config);
     }
+
+    private static String demoDatasetId;
 
     @AfterAll
     static void stopSuite() {
@@ -137,6 +140,76 @@ class SuiteIT {
         for (JsonNode backend : status.get("backends")) {
             assertTrue(backend.toString().contains("Database connections health check"), backend.toString());
         }
+    }
+
+    private static HttpResponse<String> send(String method, String path, String token, String contentType,
+            String body) throws Exception {
+        var request = HttpRequest.newBuilder(URI.create(config.gatewayUrl() + path)).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void theDemoDatasetIsLoadedOnceAndVisibleToTheConsortiumOnly() throws Exception {
+        assertEquals(demoDatasetId, DemoData.load(config), "loading again finds the same dataset");
+        var asBob = JSON.readTree(get("/api/v1/datasets/" + demoDatasetId, Tokens.accessToken(config, "bob")).body());
+        assertEquals("acme", asBob.get("ownerOrg").asText());
+        assertEquals(20, asBob.get("rowCount").asInt(), "a replayed upload adds nothing");
+        assertEquals(2, asBob.get("version").asInt());
+        assertEquals(404, get("/api/v1/datasets/" + demoDatasetId, null).statusCode(), "anonymous sees PUBLIC only");
+    }
+
+    @Test
+    void aPrivateDatasetIsHiddenFromOtherOrgsThroughTheGatewayAndOverGrpc() throws Exception {
+        String alice = Tokens.accessToken(config, "alice");
+        var created = send("POST", "/api/v1/datasets", alice, "application/json",
+                "{\"title\": \"acme secret alloys\", \"licence\": \"LicenseRef-Proprietary\"}");
+        assertEquals(201, created.statusCode(), created.body());
+        String id = JSON.readTree(created.body()).get("id").asText();
+        assertEquals("PRIVATE", JSON.readTree(created.body()).get("visibility").asText());
+
+        String bob = Tokens.accessToken(config, "bob");
+        var hidden = get("/api/v1/datasets/" + id, bob);
+        assertEquals(404, hidden.statusCode());
+        assertEquals("application/problem+json", hidden.headers().firstValue("Content-Type").orElse(""));
+        assertTrue(JSON.readTree(get("/api/v1/datasets", bob).body()).get("datasets").findValuesAsText("id")
+                .stream().noneMatch(id::equals));
+        try (var probe = new GrpcProbe(config.portOf(Service.CATALOG))) {
+            var direct = assertThrows(StatusRuntimeException.class, () -> probe.call(bob,
+                    "mihub.catalog.v1.CatalogService/GetDataset", GrpcProbe.stringField1(id)));
+            assertEquals(Status.Code.NOT_FOUND, direct.getStatus().getCode());
+            probe.call(Tokens.accessToken(config, "dave"), "mihub.catalog.v1.CatalogService/GetDataset",
+                    GrpcProbe.stringField1(id));
+        }
+        var ingestByOutsider = send("POST", "/api/v1/datasets/" + id + "/records", bob, "text/csv", "formula\nFe\n");
+        assertEquals(404, ingestByOutsider.statusCode());
+        var ingestByMember = send("POST", "/api/v1/datasets/" + id + "/records", Tokens.accessToken(config, "dave"),
+                "text/csv", "formula\nFe\n");
+        assertEquals(403, ingestByMember.statusCode());
+    }
+
+    @Test
+    void aRejectedUploadListsEveryBadRowAsProblemJson() throws Exception {
+        String alice = Tokens.accessToken(config, "alice");
+        String id = JSON.readTree(send("POST", "/api/v1/datasets", alice, "application/json",
+                "{\"title\": \"uploads\", \"licence\": \"CC-BY-4.0\"}").body()).get("id").asText();
+        var reply = send("POST", "/api/v1/datasets/" + id + "/records", alice, "text/csv",
+                "formula,band_gap [eV]\nSi,1.12\nGa(As,1.4\nZnO,wide\n");
+        assertEquals(400, reply.statusCode(), reply.body());
+        JsonNode problem = JSON.readTree(reply.body());
+        assertEquals(2, problem.get("rowsRejected").asInt());
+        assertEquals("BAD_FORMULA", problem.at("/rejections/0/code").asText());
+        assertEquals(2, problem.at("/rejections/0/row").asInt());
+        assertEquals(2, problem.at("/rejections/0/position").asInt());
+        assertEquals("band_gap [eV]", problem.at("/rejections/1/column").asText());
+        assertEquals(0, JSON.readTree(get("/api/v1/datasets/" + id, alice).body()).get("rowCount").asInt());
+        var accepted = send("POST", "/api/v1/datasets/" + id + "/records", alice, "text/csv",
+                "formula,band_gap [meV]\nSi,1120\n");
+        assertEquals(200, accepted.statusCode(), accepted.body());
+        assertEquals("COMMITTED", JSON.readTree(accepted.body()).get("outcome").asText());
     }
 
     @Test

@@ -1,0 +1,139 @@
+package org.mihub.gateway.client;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.mihub.api.catalog.v1.CreateDatasetRequest;
+import org.mihub.api.catalog.v1.Dataset;
+import org.mihub.api.catalog.v1.DeleteDatasetRequest;
+import org.mihub.api.catalog.v1.DeleteDatasetResponse;
+import org.mihub.api.catalog.v1.GetDatasetRequest;
+import org.mihub.api.catalog.v1.IngestFormat;
+import org.mihub.api.catalog.v1.IngestHeader;
+import org.mihub.api.catalog.v1.IngestRecordsRequest;
+import org.mihub.api.catalog.v1.IngestRecordsResponse;
+import org.mihub.api.catalog.v1.ListDatasetsRequest;
+import org.mihub.api.catalog.v1.ListDatasetsResponse;
+import org.mihub.api.catalog.v1.ListPropertiesRequest;
+import org.mihub.api.catalog.v1.ListPropertiesResponse;
+import org.mihub.api.catalog.v1.MutinyCatalogServiceGrpc.MutinyCatalogServiceStub;
+import org.mihub.api.catalog.v1.UpdateDatasetSharingRequest;
+
+import com.google.protobuf.ByteString;
+
+import io.quarkus.grpc.GrpcClient;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+
+/** The catalog over gRPC, with the caller's token (relayed by mihub-common) and a deadline per call. */
+@ApplicationScoped
+public class CatalogClient {
+
+    /** Size of the document chunks an upload is streamed in. */
+    static final int CHUNK = 64 * 1024;
+
+    @Inject
+    @GrpcClient("catalog")
+    MutinyCatalogServiceStub stub;
+
+    @ConfigProperty(name = "mihub.gateway.backend-deadline")
+    Duration deadline;
+
+    @ConfigProperty(name = "mihub.gateway.ingest-deadline", defaultValue = "30m")
+    Duration ingestDeadline;
+
+    private MutinyCatalogServiceStub stub() {
+        return stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public Uni<Dataset> create(CreateDatasetRequest request) {
+        return stub().createDataset(request);
+    }
+
+    public Uni<Dataset> get(String id) {
+        return stub().getDataset(GetDatasetRequest.newBuilder().setId(id).build());
+    }
+
+    public Uni<ListDatasetsResponse> list(ListDatasetsRequest request) {
+        return stub().listDatasets(request);
+    }
+
+    public Uni<Dataset> updateSharing(UpdateDatasetSharingRequest request) {
+        return stub().updateDatasetSharing(request);
+    }
+
+    public Uni<DeleteDatasetResponse> delete(String id, String reason) {
+        return stub().deleteDataset(DeleteDatasetRequest.newBuilder().setId(id).setReason(reason).build());
+    }
+
+    public Uni<ListPropertiesResponse> properties(String text) {
+        return stub().listProperties(ListPropertiesRequest.newBuilder().setText(text).build());
+    }
+
+    /**
+     * Streams an upload to the catalog: the header, then the body in chunks, read on worker threads
+     * as the catalog asks for more (the body is never held whole).
+     */
+    public Uni<IngestRecordsResponse> ingest(IngestHeader header, InputStream body) {
+        Multi<IngestRecordsRequest> chunks = Multi.createFrom().iterable(() -> new ChunkIterator(body))
+                .map(chunk -> IngestRecordsRequest.newBuilder().setChunk(chunk).build());
+        Multi<IngestRecordsRequest> messages = Multi.createBy().concatenating().streams(
+                Multi.createFrom().item(IngestRecordsRequest.newBuilder().setHeader(header).build()), chunks)
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        return stub.withDeadlineAfter(ingestDeadline.toMillis(), TimeUnit.MILLISECONDS).ingestRecords(messages);
+    }
+
+    public static IngestHeader csvHeader(String datasetId, String idempotencyKey, boolean dryRun, String sourceName) {
+        return IngestHeader.newBuilder().setDatasetId(datasetId).setIdempotencyKey(idempotencyKey == null ? ""
+                : idempotencyKey).setFormat(IngestFormat.INGEST_FORMAT_CSV).setDryRun(dryRun)
+                .setSourceName(sourceName == null ? "" : sourceName).build();
+    }
+
+    /** The body in chunks of at most {@link #CHUNK} bytes. */
+    private static final class ChunkIterator implements Iterator<ByteString> {
+        private final InputStream body;
+        private ByteString next;
+        private boolean done;
+
+        ChunkIterator(InputStream body) {
+            this.body = body;
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (next == null && !done) {
+                try {
+                    byte[] buffer = body.readNBytes(CHUNK);
+                    if (buffer.length == 0) {
+                        done = true;
+                    } else {
+                        next = ByteString.copyFrom(buffer);
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            return next != null;
+        }
+
+        @Override
+        public ByteString next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            ByteString chunk = next;
+            next = null;
+            return chunk;
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package org.mihub.gateway.rest;
+
+import java.io.InputStream;
+import java.net.URI;
+import java.time.Duration;
+
+import jakarta.annotation.security.PermitAll;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.mihub.api.catalog.v1.ListDatasetsRequest;
+import org.mihub.api.common.v1.PageRequest;
+import org.mihub.gateway.client.CatalogClient;
+import org.mihub.gateway.mapping.CatalogMapper;
+import org.mihub.gateway.rest.DatasetViews.DatasetInput;
+import org.mihub.gateway.rest.DatasetViews.DatasetPage;
+import org.mihub.gateway.rest.DatasetViews.DatasetView;
+import org.mihub.gateway.rest.DatasetViews.DeletionView;
+import org.mihub.gateway.rest.DatasetViews.IngestResultView;
+import org.mihub.gateway.rest.DatasetViews.PropertyView;
+import org.mihub.gateway.rest.DatasetViews.SharingInput;
+
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Datasets, their sharing and their records, through the catalog over gRPC with the caller's own
+ * token. Reads are open to anonymous callers, who see PUBLIC data only; the catalog decides.
+ */
+@Path("/api/v1")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "datasets")
+public class DatasetResource {
+
+    private static final Duration INGEST_WAIT = Duration.ofMinutes(31);
+
+    @Inject
+    CatalogClient catalog;
+
+    @POST
+    @Path("/datasets")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Authenticated
+    @Operation(summary = "Create an empty dataset (role contributor in the owner organisation)",
+            description = "Private unless a visibility is given. Example: {\"title\": \"Band gaps of oxides\", "
+                    + "\"licence\": \"CC-BY-4.0\", \"visibility\": \"CONSORTIUM\"}")
+    public Uni<Response> create(DatasetInput input) {
+        return catalog.create(CatalogMapper.create(input)).map(CatalogMapper::view)
+                .map(view -> Response.created(URI.create("/api/v1/datasets/" + view.id())).entity(view).build());
+    }
+
+    @GET
+    @Path("/datasets")
+    @PermitAll
+    @Operation(summary = "Datasets the caller may see, newest first (cursor paging)")
+    public Uni<DatasetPage> list(@QueryParam("owner") String owner, @QueryParam("visibility") String visibility,
+            @QueryParam("text") String text, @QueryParam("limit") @DefaultValue("50") int limit,
+            @QueryParam("cursor") String cursor) {
+        var request = ListDatasetsRequest.newBuilder().setOwnerOrg(owner == null ? "" : owner)
+                .setVisibility(CatalogMapper.visibility("visibility", visibility)).setText(text == null ? "" : text)
+                .setPage(PageRequest.newBuilder().setPageSize(limit).setPageToken(cursor == null ? "" : cursor))
+                .build();
+        return catalog.list(request).map(page -> new DatasetPage(
+                page.getDatasetsList().stream().map(CatalogMapper::view).toList(),
+                page.getPageInfo().getNextPageToken().isEmpty() ? null : page.getPageInfo().getNextPageToken()));
+    }
+
+    @GET
+    @Path("/datasets/{id}")
+    @PermitAll
+    @Operation(summary = "One dataset; 404 when it does not exist or is hidden from the caller")
+    public Uni<DatasetView> get(@PathParam("id") String id) {
+        return catalog.get(id).map(CatalogMapper::view);
+    }
+
+    @PUT
+    @Path("/datasets/{id}/sharing")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Authenticated
+    @Operation(summary = "Replace visibility, shared-with organisations and embargo (role curator in the owner org)",
+            description = "Example: {\"visibility\": \"SHARED\", \"sharedWith\": [\"kansai-u\"], \"embargo\": "
+                    + "{\"until\": \"2027-04-01T00:00:00Z\", \"liftsTo\": \"PUBLIC\"}}")
+    public Uni<DatasetView> share(@PathParam("id") String id, SharingInput input) {
+        return catalog.updateSharing(CatalogMapper.sharing(id, input)).map(CatalogMapper::view);
+    }
+
+    @DELETE
+    @Path("/datasets/{id}")
+    @Authenticated
+    @Operation(summary = "Soft-delete a dataset (role curator in the owner organisation); audited")
+    public Uni<DeletionView> delete(@PathParam("id") String id, @QueryParam("reason") String reason) {
+        return catalog.delete(id, reason == null ? "" : reason).map(deletion -> new DeletionView(deletion.getId(),
+                CatalogMapper.instant(deletion.getDeletedAt()), deletion.getDeletedBy()));
+    }
+
+    @POST
+    @Path("/datasets/{id}/records")
+    @Consumes("text/csv")
+    @Authenticated
+    @Operation(summary = "Append a CSV document as a new dataset version (role contributor in the owner org)",
+            description = "Columns: formula (required), sample_id, tags, method, instrument, source, "
+                    + "'<property> [unit]', '<property>_uncertainty', 'condition.<name> [unit]', "
+                    + "'step<N>.<kind>.<parameter> [unit]'. A document with any bad row writes nothing; the "
+                    + "problem+json answer lists every rejected row with its column and reason.")
+    public IngestResultView ingest(@PathParam("id") String id,
+            @Parameter(description = "Makes a retried upload of the same content a no-op")
+            @HeaderParam("Idempotency-Key") String idempotencyKey,
+            @QueryParam("dryRun") @DefaultValue("false") boolean dryRun,
+            @QueryParam("sourceName") String sourceName, InputStream body) {
+        return catalog.ingest(CatalogClient.csvHeader(id, idempotencyKey, dryRun, sourceName), body)
+                .map(CatalogMapper::view).await().atMost(INGEST_WAIT);
+    }
+
+    @GET
+    @Path("/properties")
+    @PermitAll
+    @Tag(name = "properties")
+    @Operation(summary = "The property vocabulary: names, canonical units, quantity kinds")
+    public Uni<java.util.List<PropertyView>> properties(@QueryParam("text") String text) {
+        return catalog.properties(text == null ? "" : text)
+                .map(page -> page.getPropertiesList().stream().map(CatalogMapper::view).toList());
+    }
+}
