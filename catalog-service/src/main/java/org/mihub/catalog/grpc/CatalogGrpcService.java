@@ -9,6 +9,7 @@ import org.mihub.api.catalog.v1.CreateDatasetRequest;
 import org.mihub.api.catalog.v1.DeleteDatasetRequest;
 import org.mihub.api.catalog.v1.DeleteDatasetResponse;
 import org.mihub.api.catalog.v1.GetDatasetRequest;
+import org.mihub.api.catalog.v1.GetMaterialRequest;
 import org.mihub.api.catalog.v1.IngestRecordsRequest;
 import org.mihub.api.catalog.v1.IngestRecordsResponse;
 import org.mihub.api.catalog.v1.ListDatasetsRequest;
@@ -16,13 +17,17 @@ import org.mihub.api.catalog.v1.ListDatasetsResponse;
 import org.mihub.api.catalog.v1.ListPropertiesRequest;
 import org.mihub.api.catalog.v1.ListPropertiesResponse;
 import org.mihub.api.catalog.v1.MutinyCatalogServiceGrpc;
+import org.mihub.api.catalog.v1.SearchMaterialsRequest;
+import org.mihub.api.catalog.v1.SearchMaterialsResponse;
 import org.mihub.api.catalog.v1.UpdateDatasetSharingRequest;
 import org.mihub.api.common.v1.PageInfo;
 import org.mihub.catalog.ingest.IngestService;
 import org.mihub.catalog.mapping.DatasetMapper;
 import org.mihub.catalog.mapping.IngestMapper;
+import org.mihub.catalog.mapping.MaterialMapper;
 import org.mihub.catalog.repository.DatasetRepository;
 import org.mihub.catalog.service.DatasetService;
+import org.mihub.catalog.service.MaterialService;
 import org.mihub.catalog.service.PropertyService;
 import org.mihub.common.grpc.Work;
 import org.mihub.common.identity.Caller;
@@ -49,6 +54,9 @@ public class CatalogGrpcService extends MutinyCatalogServiceGrpc.CatalogServiceI
 
     @Inject
     IngestService ingest;
+
+    @Inject
+    MaterialService materials;
 
     @Override
     public Uni<org.mihub.api.catalog.v1.Dataset> createDataset(CreateDatasetRequest request) {
@@ -107,6 +115,28 @@ public class CatalogGrpcService extends MutinyCatalogServiceGrpc.CatalogServiceI
                             .setQuantityKind(property.quantityKind()).setDescription(property.description())));
             return response.setPageInfo(PageInfo.newBuilder().setTotalSize(response.getPropertiesCount())).build();
         });
+    }
+
+    @Override
+    public Uni<SearchMaterialsResponse> searchMaterials(SearchMaterialsRequest request) {
+        Optional<Caller> caller = CallerContext.current();
+        return Work.blocking(() -> {
+            var page = materials.search(caller, MaterialMapper.query(request.getQuery()),
+                    MaterialMapper.sort(request.getSortList()), request.getPage().getPageToken(),
+                    request.getPage().getPageSize());
+            var response = SearchMaterialsResponse.newBuilder();
+            boolean full = MaterialMapper.full(request);
+            page.materials().forEach(material -> response.addMaterials(MaterialMapper.toProto(material, full)));
+            return response.setPageInfo(PageInfo.newBuilder().setTotalSize(-1)
+                    .setNextPageToken(page.nextCursor() == null ? "" : page.nextCursor())).build();
+        });
+    }
+
+    @Override
+    public Uni<org.mihub.api.catalog.v1.Material> getMaterial(GetMaterialRequest request) {
+        Optional<Caller> caller = CallerContext.current();
+        return Work.blocking(() -> MaterialMapper.toProto(
+                materials.get(caller, DatasetMapper.id("id", request.getId())), true));
     }
 
     @Override

@@ -143,6 +143,14 @@ public class DatasetService {
         }
     }
 
+    /** Writes a read of materials of another organisation's dataset to the owner's access log. */
+    public void logAccess(Caller caller, UUID datasetId, String ownerOrg, String operation, long records) {
+        call(() -> {
+            accessLog.record(caller.subject(), caller.org(), datasetId, ownerOrg, operation, records);
+            return null;
+        });
+    }
+
     private static void validateSharing(Visibility visibility, List<String> sharedWith, Dataset.Embargo embargo,
             String owner, List<FieldViolation> violations) {
         for (int i = 0; i < sharedWith.size(); i++) {

@@ -1,0 +1,110 @@
+package org.mihub.catalog.repository;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.mihub.catalog.service.Material;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** Materials and their measurements in PostgreSQL; searches are SQL built by {@code MaterialSearch}. */
+@ApplicationScoped
+public class MaterialRepository {
+
+    public static final String COLUMNS = "m.id, m.dataset_id, d.owner_org, m.sample_key, m.formula, m.composition::text "
+            + "AS composition, m.reduced_formula, m.elements, m.nelements, m.tags, m.process_steps::text AS steps, "
+            + "m.dataset_version, m.created_by, m.created_at";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    DataSource dataSource;
+
+    /** Runs a search built by {@link MaterialSearch}: materials in order, measurements attached. */
+    public List<Material> search(String sql, List<Object> parameters) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            List<Material> materials = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement(sql)) {
+                bind(connection, select, parameters);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        materials.add(map(rows));
+                    }
+                }
+            }
+            return withMeasurements(connection, materials);
+        }
+    }
+
+    private List<Material> withMeasurements(Connection connection, List<Material> materials) throws SQLException {
+        if (materials.isEmpty()) {
+            return materials;
+        }
+        Map<UUID, List<Material.Measurement>> byMaterial = new LinkedHashMap<>();
+        materials.forEach(material -> byMaterial.put(material.id(), new ArrayList<>()));
+        try (PreparedStatement select = connection.prepareStatement("SELECT x.id, x.material_id, x.property, x.value, "
+                + "p.canonical_unit, x.uncertainty, x.reported_value, x.reported_unit, x.method, x.instrument, "
+                + "x.conditions::text, x.source, x.source_ref, x.campaign_id, x.proposal_id FROM measurement x "
+                + "JOIN property p ON p.name = x.property WHERE x.material_id = ANY(?) ORDER BY x.property, x.id")) {
+            select.setArray(1, connection.createArrayOf("uuid", byMaterial.keySet().toArray()));
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    double uncertainty = rows.getDouble(6);
+                    Double maybeUncertainty = rows.wasNull() ? null : uncertainty;
+                    byMaterial.get(rows.getObject(2, UUID.class)).add(new Material.Measurement(
+                            rows.getObject(1, UUID.class), rows.getString(3), rows.getDouble(4), rows.getString(5),
+                            maybeUncertainty, rows.getDouble(7), rows.getString(8), rows.getString(9),
+                            rows.getString(10), rows.getString(11), rows.getString(12), rows.getString(13),
+                            rows.getString(14), rows.getString(15)));
+                }
+            }
+        }
+        return materials.stream().map(material -> material.withMeasurements(byMaterial.get(material.id()))).toList();
+    }
+
+    static void bind(Connection connection, PreparedStatement statement, List<Object> parameters)
+            throws SQLException {
+        for (int i = 0; i < parameters.size(); i++) {
+            Object parameter = parameters.get(i);
+            if (parameter instanceof String[] texts) {
+                statement.setArray(i + 1, connection.createArrayOf("text", texts));
+            } else if (parameter instanceof UUID[] ids) {
+                statement.setArray(i + 1, connection.createArrayOf("uuid", ids));
+            } else {
+                statement.setObject(i + 1, parameter);
+            }
+        }
+    }
+
+    private static Material map(ResultSet row) throws SQLException {
+        Array elements = row.getArray("elements");
+        Array tags = row.getArray("tags");
+        try {
+            Map<String, Double> composition = JSON.readValue(row.getString("composition"),
+                    new TypeReference<LinkedHashMap<String, Double>>() {
+                    });
+            return new Material(row.getObject("id", UUID.class), row.getObject("dataset_id", UUID.class),
+                    row.getString("owner_org"), row.getString("sample_key"), row.getString("formula"), composition,
+                    row.getString("reduced_formula"), Arrays.asList((String[]) elements.getArray()),
+                    row.getInt("nelements"), Arrays.asList((String[]) tags.getArray()), row.getString("steps"),
+                    row.getInt("dataset_version"), row.getString("created_by"),
+                    row.getTimestamp("created_at").toInstant(), List.of());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new SQLException("unreadable composition", e);
+        }
+    }
+}

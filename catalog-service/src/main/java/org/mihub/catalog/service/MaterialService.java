@@ -1,0 +1,174 @@
+package org.mihub.catalog.service;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.mihub.catalog.repository.MaterialRepository;
+import org.mihub.catalog.repository.MaterialSearch;
+import org.mihub.catalog.repository.ReadScope;
+import org.mihub.catalog.units.Units;
+import org.mihub.common.chemistry.Elements;
+import org.mihub.common.chemistry.FormulaException;
+import org.mihub.common.chemistry.FormulaParser;
+import org.mihub.common.error.ApiException;
+import org.mihub.common.error.ApiException.FieldViolation;
+import org.mihub.common.identity.Caller;
+
+/**
+ * Material search and reads, within what the caller may see. Property bounds in any compatible
+ * unit are converted to the canonical unit before PostgreSQL compares them. Results from other
+ * organisations' datasets are written to the owners' access logs.
+ */
+@ApplicationScoped
+public class MaterialService {
+
+    private static final int MAX_PAGE = 500;
+    private static final String PAGE_PREFIX = "o:";
+
+    @Inject
+    MaterialRepository materials;
+
+    @Inject
+    PropertyService properties;
+
+    @Inject
+    DatasetService datasets;
+
+    public record Page(List<Material> materials, String nextCursor) {
+    }
+
+    public Page search(Optional<Caller> caller, MaterialQuery query, List<MaterialQuery.Sort> sort, String cursor,
+            int pageSize) {
+        Map<String, Property> vocabulary = properties.all();
+        MaterialQuery canonical = validate(query, sort, vocabulary);
+        int limit = pageSize <= 0 ? 50 : Math.min(pageSize, MAX_PAGE);
+        long offset = offset(cursor);
+        var built = MaterialSearch.build(ReadScope.of(caller), canonical, sort, offset, limit);
+        List<Material> found = DatasetService.call(() -> materials.search(built.sql(), built.parameters()));
+        List<Material> page = found.size() > limit ? found.subList(0, limit) : found;
+        logCrossOrgReads(caller, page, "search");
+        String next = found.size() > limit ? encode(offset + limit) : null;
+        return new Page(page, next);
+    }
+
+    /** One material; NOT_FOUND when it does not exist or its dataset is hidden from the caller. */
+    public Material get(Optional<Caller> caller, UUID id) {
+        var built = new MaterialSearch.Built("SELECT " + MaterialRepository.COLUMNS + " FROM material m "
+                + "JOIN dataset d ON d.id = m.dataset_id WHERE d.deleted_at IS NULL AND m.id = ? AND "
+                + ReadScope.of(caller).condition(), concat(List.of(id), ReadScope.of(caller).parameters()));
+        List<Material> found = DatasetService.call(() -> materials.search(built.sql(), built.parameters()));
+        if (found.isEmpty()) {
+            throw ApiException.notFound("material", id.toString());
+        }
+        logCrossOrgReads(caller, found, "get");
+        return found.get(0);
+    }
+
+    private void logCrossOrgReads(Optional<Caller> caller, List<Material> page, String operation) {
+        if (caller.isEmpty()) {
+            return;
+        }
+        Map<UUID, long[]> perDataset = new LinkedHashMap<>();
+        Map<UUID, String> owners = new LinkedHashMap<>();
+        for (Material material : page) {
+            if (!material.ownerOrg().equals(caller.get().org())) {
+                perDataset.computeIfAbsent(material.datasetId(), key -> new long[1])[0]++;
+                owners.put(material.datasetId(), material.ownerOrg());
+            }
+        }
+        perDataset.forEach((dataset, count) -> datasets.logAccess(caller.get(), dataset, owners.get(dataset),
+                operation, count[0]));
+    }
+
+    private static MaterialQuery validate(MaterialQuery query, List<MaterialQuery.Sort> sort,
+            Map<String, Property> vocabulary) {
+        List<FieldViolation> violations = new ArrayList<>();
+        for (int i = 0; i < query.elements().size(); i++) {
+            if (Elements.find(query.elements().get(i)).isEmpty()) {
+                violations.add(new FieldViolation("elements[" + i + "]",
+                        "unknown element '" + query.elements().get(i) + "'"));
+            }
+        }
+        if (query.minElements() != null && query.maxElements() != null
+                && query.minElements() > query.maxElements()) {
+            violations.add(new FieldViolation("nelements", "minimum above maximum"));
+        }
+        String reduced = null;
+        if (query.formula() != null && !query.formula().isBlank()) {
+            try {
+                reduced = FormulaParser.parse(query.formula()).reducedFormula();
+            } catch (FormulaException e) {
+                violations.add(new FieldViolation("formula", e.getMessage()));
+            }
+        }
+        List<MaterialQuery.PropertyRange> ranges = new ArrayList<>();
+        for (int i = 0; i < query.properties().size(); i++) {
+            MaterialQuery.PropertyRange range = query.properties().get(i);
+            Property property = vocabulary.get(range.property());
+            if (property == null) {
+                violations.add(new FieldViolation("properties[" + i + "].property",
+                        "'" + range.property() + "' is not in the property vocabulary"));
+                continue;
+            }
+            String unit = range.unit() == null || range.unit().isBlank() ? property.canonicalUnit() : range.unit();
+            try {
+                var converter = Units.converter(unit, property.canonicalUnit());
+                ranges.add(new MaterialQuery.PropertyRange(property.name(),
+                        range.min() == null ? null : converter.convert(range.min().doubleValue()),
+                        range.max() == null ? null : converter.convert(range.max().doubleValue()),
+                        property.canonicalUnit()));
+            } catch (Units.UnitException e) {
+                violations.add(new FieldViolation("properties[" + i + "].unit", e.getMessage()));
+            }
+        }
+        for (int i = 0; i < sort.size(); i++) {
+            if (sort.get(i).field() == MaterialQuery.SortField.PROPERTY
+                    && !vocabulary.containsKey(sort.get(i).property())) {
+                violations.add(new FieldViolation("sort[" + i + "].property",
+                        "'" + sort.get(i).property() + "' is not in the property vocabulary"));
+            }
+        }
+        if (!violations.isEmpty()) {
+            throw new ApiException(ApiException.Kind.INVALID_ARGUMENT,
+                    violations.get(0).field() + ": " + violations.get(0).reason(), violations);
+        }
+        return new MaterialQuery(query.elements(), query.match(), query.minElements(), query.maxElements(), reduced,
+                ranges, query.datasetIds(), query.ownerOrgs(), query.sources(), query.text());
+    }
+
+    private static long offset(String cursor) {
+        if (cursor == null || cursor.isEmpty()) {
+            return 0;
+        }
+        try {
+            String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            if (raw.startsWith(PAGE_PREFIX)) {
+                return Long.parseLong(raw.substring(PAGE_PREFIX.length()));
+            }
+        } catch (IllegalArgumentException e) {
+            // refused below
+        }
+        throw ApiException.invalid("page_token", "not a page token of this search");
+    }
+
+    private static String encode(long offset) {
+        return Base64.getUrlEncoder().withoutPadding()
+                .encodeToString((PAGE_PREFIX + offset).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static List<Object> concat(List<Object> first, List<Object> second) {
+        List<Object> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
+    }
+}
