@@ -163,6 +163,24 @@ class SuiteIT {
     }
 
     @Test
+    void materialSearchThroughTheGatewayConvertsUnitsAndRespectsVisibility() throws Exception {
+        String bob = Tokens.accessToken(config, "bob");
+        var reply = get("/api/v1/materials?dataset=" + demoDatasetId
+                + "&property=band_gap&min=1100&max=1500&unit=meV&sort=band_gap", bob);
+        assertEquals(200, reply.statusCode(), reply.body());
+        JsonNode materials = JSON.readTree(reply.body()).get("materials");
+        assertEquals(List.of("Si", "InP", "GaAs", "CdTe"), materials.findValuesAsText("reducedFormula"));
+        assertEquals("eV", materials.get(0).at("/measurements/0/value/unit").asText());
+        var exactly = JSON.readTree(get("/api/v1/materials?elements=Ga,As&match=exactly", bob).body());
+        assertEquals(List.of("GaAs"), exactly.get("materials").findValuesAsText("reducedFormula"));
+        var anonymous = JSON.readTree(get("/api/v1/materials?dataset=" + demoDatasetId, null).body());
+        assertEquals(0, anonymous.get("materials").size());
+        var bad = get("/api/v1/materials?elements=Ga,Xq", bob);
+        assertEquals(400, bad.statusCode());
+        assertEquals("elements[1]", JSON.readTree(bad.body()).at("/errors/0/field").asText());
+    }
+
+    @Test
     void aPrivateDatasetIsHiddenFromOtherOrgsThroughTheGatewayAndOverGrpc() throws Exception {
         String alice = Tokens.accessToken(config, "alice");
         var created = send("POST", "/api/v1/datasets", alice, "application/json",

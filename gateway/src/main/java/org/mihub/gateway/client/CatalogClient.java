@@ -17,6 +17,7 @@ import org.mihub.api.catalog.v1.Dataset;
 import org.mihub.api.catalog.v1.DeleteDatasetRequest;
 import org.mihub.api.catalog.v1.DeleteDatasetResponse;
 import org.mihub.api.catalog.v1.GetDatasetRequest;
+import org.mihub.api.catalog.v1.GetMaterialRequest;
 import org.mihub.api.catalog.v1.IngestFormat;
 import org.mihub.api.catalog.v1.IngestHeader;
 import org.mihub.api.catalog.v1.IngestRecordsRequest;
@@ -25,7 +26,10 @@ import org.mihub.api.catalog.v1.ListDatasetsRequest;
 import org.mihub.api.catalog.v1.ListDatasetsResponse;
 import org.mihub.api.catalog.v1.ListPropertiesRequest;
 import org.mihub.api.catalog.v1.ListPropertiesResponse;
+import org.mihub.api.catalog.v1.Material;
 import org.mihub.api.catalog.v1.MutinyCatalogServiceGrpc.MutinyCatalogServiceStub;
+import org.mihub.api.catalog.v1.SearchMaterialsRequest;
+import org.mihub.api.catalog.v1.SearchMaterialsResponse;
 import org.mihub.api.catalog.v1.UpdateDatasetSharingRequest;
 
 import com.google.protobuf.ByteString;
@@ -74,6 +78,14 @@ public class CatalogClient {
 
     public Uni<DeleteDatasetResponse> delete(String id, String reason) {
         return stub().deleteDataset(DeleteDatasetRequest.newBuilder().setId(id).setReason(reason).build());
+    }
+
+    public Uni<SearchMaterialsResponse> search(SearchMaterialsRequest request) {
+        return stub().searchMaterials(request);
+    }
+
+    public Uni<Material> material(String id) {
+        return stub().getMaterial(GetMaterialRequest.newBuilder().setId(id).build());
     }
 
     public Uni<ListPropertiesResponse> properties(String text) {

@@ -1,0 +1,161 @@
+package org.mihub.gateway.mapping;
+
+import java.util.List;
+import java.util.Locale;
+
+import org.mihub.api.catalog.v1.ElementFilter;
+import org.mihub.api.catalog.v1.ElementMatch;
+import org.mihub.api.catalog.v1.IntRange;
+import org.mihub.api.catalog.v1.Material;
+import org.mihub.api.catalog.v1.MaterialQuery;
+import org.mihub.api.catalog.v1.Measurement;
+import org.mihub.api.catalog.v1.MeasurementSource;
+import org.mihub.api.catalog.v1.Parameter;
+import org.mihub.api.catalog.v1.PropertyFilter;
+import org.mihub.api.catalog.v1.SortBy;
+import org.mihub.api.catalog.v1.SortField;
+import org.mihub.gateway.rest.MaterialViews.MaterialView;
+import org.mihub.gateway.rest.MaterialViews.MeasurementView;
+import org.mihub.gateway.rest.MaterialViews.ParameterView;
+import org.mihub.gateway.rest.MaterialViews.ProcessStepView;
+import org.mihub.gateway.rest.MaterialViews.QuantityView;
+
+/** The query parameters of {@code GET /api/v1/materials} to a catalog query, and materials to JSON. */
+public final class MaterialMapper {
+
+    private MaterialMapper() {
+    }
+
+    /** What the REST query string says, as given. */
+    public record SearchParameters(String elements, String match, String nelements, String formula, String property,
+            Double min, Double max, String unit, List<String> datasets, List<String> owners, List<String> sources,
+            String text) {
+    }
+
+    public static MaterialQuery query(SearchParameters in) {
+        var query = MaterialQuery.newBuilder();
+        if (in.elements() != null && !in.elements().isBlank()) {
+            query.setElements(ElementFilter.newBuilder().addAllElements(List.of(in.elements().trim().split("\\s*,\\s*")))
+                    .setMatch(match(in.match())));
+        }
+        if (in.nelements() != null && !in.nelements().isBlank()) {
+            query.setNelements(range(in.nelements()));
+        }
+        if (in.formula() != null) {
+            query.setFormula(in.formula());
+        }
+        if (in.property() != null && !in.property().isBlank()) {
+            var filter = PropertyFilter.newBuilder().setProperty(in.property())
+                    .setUnit(in.unit() == null ? "" : in.unit());
+            if (in.min() != null) {
+                filter.setMin(in.min());
+            }
+            if (in.max() != null) {
+                filter.setMax(in.max());
+            }
+            query.addProperties(filter);
+        } else if (in.min() != null || in.max() != null) {
+            throw CatalogMapper.invalid("property", "min and max need a property, e.g. property=band_gap");
+        }
+        query.addAllDatasetIds(in.datasets()).addAllOwnerOrgs(in.owners());
+        for (String source : in.sources()) {
+            try {
+                query.addSources(MeasurementSource.valueOf("MEASUREMENT_SOURCE_" + source.toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw CatalogMapper.invalid("source", "'" + source + "' is not experiment, simulation or prediction");
+            }
+        }
+        return query.setText(in.text() == null ? "" : in.text()).build();
+    }
+
+    private static ElementMatch match(String match) {
+        if (match == null || match.isBlank()) {
+            return ElementMatch.ELEMENT_MATCH_ALL;
+        }
+        return switch (match.toLowerCase(Locale.ROOT)) {
+            case "all" -> ElementMatch.ELEMENT_MATCH_ALL;
+            case "any" -> ElementMatch.ELEMENT_MATCH_ANY;
+            case "only" -> ElementMatch.ELEMENT_MATCH_ONLY;
+            case "exactly" -> ElementMatch.ELEMENT_MATCH_EXACTLY;
+            default -> throw CatalogMapper.invalid("match", "'" + match + "' is not all, any, only or exactly");
+        };
+    }
+
+    /** "2", "2-3", "2-" or "-3". */
+    private static IntRange range(String text) {
+        var range = IntRange.newBuilder();
+        try {
+            String[] bounds = text.trim().split("-", -1);
+            if (bounds.length == 1) {
+                int exact = Integer.parseInt(bounds[0].trim());
+                return range.setMin(exact).setMax(exact).build();
+            }
+            if (bounds.length == 2) {
+                if (!bounds[0].isBlank()) {
+                    range.setMin(Integer.parseInt(bounds[0].trim()));
+                }
+                if (!bounds[1].isBlank()) {
+                    range.setMax(Integer.parseInt(bounds[1].trim()));
+                }
+                return range.build();
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw CatalogMapper.invalid("nelements", "'" + text + "' is not a count or a range like 2-3");
+    }
+
+    /** "nelements,-band_gap": known fields by name, anything else is a property; '-' sorts descending. */
+    public static List<SortBy> sort(String sort) {
+        if (sort == null || sort.isBlank()) {
+            return List.of();
+        }
+        return java.util.Arrays.stream(sort.split("\\s*,\\s*")).map(key -> {
+            boolean descending = key.startsWith("-");
+            String name = descending ? key.substring(1) : key;
+            var sortBy = SortBy.newBuilder().setDescending(descending);
+            switch (name) {
+                case "id" -> sortBy.setField(SortField.SORT_FIELD_ID);
+                case "formula", "reduced_formula" -> sortBy.setField(SortField.SORT_FIELD_REDUCED_FORMULA);
+                case "nelements" -> sortBy.setField(SortField.SORT_FIELD_NELEMENTS);
+                case "created_at" -> sortBy.setField(SortField.SORT_FIELD_CREATED_AT);
+                default -> sortBy.setField(SortField.SORT_FIELD_PROPERTY).setProperty(name);
+            }
+            return sortBy.build();
+        }).toList();
+    }
+
+    public static MaterialView view(Material material) {
+        return new MaterialView(material.getId(), material.getDatasetId(), material.getOwnerOrg(),
+                material.getSampleKey().isEmpty() ? null : material.getSampleKey(), material.getFormula(),
+                material.getReducedFormula(), material.getCompositionMap(), material.getAtomicFractionsMap(),
+                material.getElementsList(), material.getNelements(), material.getTagsList(),
+                material.getMeasurementsList().stream().map(MaterialMapper::view).toList(),
+                material.getProcessStepsList().stream().map(step -> new ProcessStepView(step.getIndex(),
+                        step.getKind(), step.getParametersList().stream().map(MaterialMapper::view).toList()))
+                        .toList(),
+                material.getDatasetVersion());
+    }
+
+    private static MeasurementView view(Measurement measurement) {
+        return new MeasurementView(measurement.getId(), measurement.getProperty(),
+                new QuantityView(measurement.getValue().getValue(), measurement.getValue().getUnit()),
+                measurement.hasUncertainty() ? measurement.getUncertainty() : null,
+                new QuantityView(measurement.getReported().getValue(), measurement.getReported().getUnit()),
+                blankToNull(measurement.getMethod()), blankToNull(measurement.getInstrument()),
+                measurement.getConditionsList().stream().map(MaterialMapper::view).toList(),
+                measurement.getSource().name().replace("MEASUREMENT_SOURCE_", "").toLowerCase(Locale.ROOT),
+                blankToNull(measurement.getSourceRef()), blankToNull(measurement.getCampaignId()),
+                blankToNull(measurement.getProposalId()));
+    }
+
+    private static ParameterView view(Parameter parameter) {
+        return new ParameterView(parameter.getName(), parameter.hasQuantity()
+                ? new QuantityView(parameter.getQuantity().getValue(), parameter.getQuantity().getUnit()) : null,
+                parameter.hasText() ? parameter.getText() : null);
+    }
+
+    private static String blankToNull(String text) {
+        return text == null || text.isEmpty() ? null : text;
+    }
+}

@@ -1,0 +1,79 @@
+package org.mihub.gateway.rest;
+
+import java.util.List;
+
+import jakarta.annotation.security.PermitAll;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.mihub.api.catalog.v1.MaterialView;
+import org.mihub.api.catalog.v1.SearchMaterialsRequest;
+import org.mihub.api.common.v1.PageRequest;
+import org.mihub.gateway.client.CatalogClient;
+import org.mihub.gateway.mapping.MaterialMapper;
+import org.mihub.gateway.rest.MaterialViews.MaterialPage;
+
+import io.smallrye.mutiny.Uni;
+
+/** Material search and reads through the catalog; anonymous callers see PUBLIC data only. */
+@Path("/api/v1/materials")
+@Produces(MediaType.APPLICATION_JSON)
+@PermitAll
+@Tag(name = "materials")
+public class MaterialResource {
+
+    @Inject
+    CatalogClient catalog;
+
+    @GET
+    @Operation(summary = "Search the materials the caller may see",
+            description = "Example: /api/v1/materials?elements=Fe,O&match=only&nelements=2-3"
+                    + "&property=band_gap&min=1000&max=3000&unit=meV&sort=-band_gap&limit=20")
+    public Uni<MaterialPage> search(
+            @Parameter(description = "Element symbols, comma-separated") @QueryParam("elements") String elements,
+            @Parameter(description = "all (default), any, only or exactly") @QueryParam("match") String match,
+            @Parameter(description = "An element count or range: 2, 2-3, 2-, -3") @QueryParam("nelements")
+            String nelements,
+            @Parameter(description = "Matches the same reduced formula (Fe4O6 finds Fe2O3)") @QueryParam("formula")
+            String formula,
+            @QueryParam("property") String property, @QueryParam("min") Double min, @QueryParam("max") Double max,
+            @Parameter(description = "Unit of min and max (UCUM), default the property's canonical unit")
+            @QueryParam("unit") String unit,
+            @QueryParam("dataset") List<String> datasets, @QueryParam("owner") List<String> owners,
+            @Parameter(description = "experiment, simulation or prediction") @QueryParam("source")
+            List<String> sources,
+            @QueryParam("q") String text,
+            @Parameter(description = "Comma-separated keys, '-' for descending: nelements, formula, created_at, "
+                    + "or a property name") @QueryParam("sort") String sort,
+            @QueryParam("limit") @DefaultValue("50") int limit, @QueryParam("cursor") String cursor,
+            @Parameter(description = "summary (default) or full (with process steps)") @QueryParam("view")
+            String view) {
+        var request = SearchMaterialsRequest.newBuilder()
+                .setQuery(MaterialMapper.query(new MaterialMapper.SearchParameters(elements, match, nelements, formula,
+                        property, min, max, unit, datasets, owners, sources, text)))
+                .addAllSort(MaterialMapper.sort(sort))
+                .setPage(PageRequest.newBuilder().setPageSize(limit).setPageToken(cursor == null ? "" : cursor))
+                .setView("full".equalsIgnoreCase(view) ? MaterialView.MATERIAL_VIEW_FULL
+                        : MaterialView.MATERIAL_VIEW_SUMMARY)
+                .build();
+        return catalog.search(request).map(page -> new MaterialPage(
+                page.getMaterialsList().stream().map(MaterialMapper::view).toList(),
+                page.getPageInfo().getNextPageToken().isEmpty() ? null : page.getPageInfo().getNextPageToken()));
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "A material with its process history and measurements; 404 when hidden or missing")
+    public Uni<MaterialViews.MaterialView> get(@PathParam("id") String id) {
+        return catalog.material(id).map(MaterialMapper::view);
+    }
+}

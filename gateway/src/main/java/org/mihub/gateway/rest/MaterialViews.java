@@ -1,0 +1,40 @@
+package org.mihub.gateway.rest;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/** JSON shapes of the material endpoints. */
+public final class MaterialViews {
+
+    private MaterialViews() {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record QuantityView(double value, String unit) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ParameterView(String name, QuantityView quantity, String text) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record MeasurementView(String id, String property, QuantityView value, Double uncertainty,
+            QuantityView reported, String method, String instrument, List<ParameterView> conditions, String source,
+            String sourceRef, String campaignId, String proposalId) {
+    }
+
+    public record ProcessStepView(int index, String kind, List<ParameterView> parameters) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public record MaterialView(String id, String datasetId, String ownerOrg, String sampleKey, String formula,
+            String reducedFormula, Map<String, Double> composition, Map<String, Double> atomicFractions,
+            List<String> elements, int nelements, List<String> tags, List<MeasurementView> measurements,
+            List<ProcessStepView> processSteps, int datasetVersion) {
+    }
+
+    public record MaterialPage(List<MaterialView> materials, String nextCursor) {
+    }
+}
