@@ -173,6 +173,12 @@ class SuiteIT {
         assertEquals("eV", materials.get(0).at("/measurements/0/value/unit").asText());
         var exactly = JSON.readTree(get("/api/v1/materials?elements=Ga,As&match=exactly", bob).body());
         assertEquals(List.of("GaAs"), exactly.get("materials").findValuesAsText("reducedFormula"));
+        var log = JSON.readTree(get("/api/v1/datasets/" + demoDatasetId + "/access-log?reader=kansai-u",
+                Tokens.accessToken(config, "dave")).body());
+        assertTrue(log.get("entries").findValuesAsText("operation").contains("search"), log.toString());
+        var usage = JSON.readTree(get("/api/v1/usage", bob).body());
+        assertTrue(usage.get("consumedRecords").asLong() >= 4, usage.toString());
+        assertEquals(403, get("/api/v1/datasets/" + demoDatasetId + "/access-log", bob).statusCode());
         var anonymous = JSON.readTree(get("/api/v1/materials?dataset=" + demoDatasetId, null).body());
         assertEquals(0, anonymous.get("materials").size());
         var bad = get("/api/v1/materials?elements=Ga,Xq", bob);

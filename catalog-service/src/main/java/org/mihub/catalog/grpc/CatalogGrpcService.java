@@ -10,8 +10,11 @@ import org.mihub.api.catalog.v1.DeleteDatasetRequest;
 import org.mihub.api.catalog.v1.DeleteDatasetResponse;
 import org.mihub.api.catalog.v1.GetDatasetRequest;
 import org.mihub.api.catalog.v1.GetMaterialRequest;
+import org.mihub.api.catalog.v1.GetUsageSummaryRequest;
 import org.mihub.api.catalog.v1.IngestRecordsRequest;
 import org.mihub.api.catalog.v1.IngestRecordsResponse;
+import org.mihub.api.catalog.v1.ListAccessLogRequest;
+import org.mihub.api.catalog.v1.ListAccessLogResponse;
 import org.mihub.api.catalog.v1.ListDatasetsRequest;
 import org.mihub.api.catalog.v1.ListDatasetsResponse;
 import org.mihub.api.catalog.v1.ListPropertiesRequest;
@@ -20,15 +23,18 @@ import org.mihub.api.catalog.v1.MutinyCatalogServiceGrpc;
 import org.mihub.api.catalog.v1.SearchMaterialsRequest;
 import org.mihub.api.catalog.v1.SearchMaterialsResponse;
 import org.mihub.api.catalog.v1.UpdateDatasetSharingRequest;
+import org.mihub.api.catalog.v1.UsageSummary;
 import org.mihub.api.common.v1.PageInfo;
 import org.mihub.catalog.ingest.IngestService;
 import org.mihub.catalog.mapping.DatasetMapper;
 import org.mihub.catalog.mapping.IngestMapper;
 import org.mihub.catalog.mapping.MaterialMapper;
+import org.mihub.catalog.mapping.UsageMapper;
 import org.mihub.catalog.repository.DatasetRepository;
 import org.mihub.catalog.service.DatasetService;
 import org.mihub.catalog.service.MaterialService;
 import org.mihub.catalog.service.PropertyService;
+import org.mihub.catalog.service.UsageService;
 import org.mihub.common.grpc.Work;
 import org.mihub.common.identity.Caller;
 import org.mihub.common.identity.CallerContext;
@@ -57,6 +63,9 @@ public class CatalogGrpcService extends MutinyCatalogServiceGrpc.CatalogServiceI
 
     @Inject
     MaterialService materials;
+
+    @Inject
+    UsageService usage;
 
     @Override
     public Uni<org.mihub.api.catalog.v1.Dataset> createDataset(CreateDatasetRequest request) {
@@ -137,6 +146,24 @@ public class CatalogGrpcService extends MutinyCatalogServiceGrpc.CatalogServiceI
         Optional<Caller> caller = CallerContext.current();
         return Work.blocking(() -> MaterialMapper.toProto(
                 materials.get(caller, DatasetMapper.id("id", request.getId())), true));
+    }
+
+    @Override
+    public Uni<ListAccessLogResponse> listAccessLog(ListAccessLogRequest request) {
+        Caller caller = CallerContext.require();
+        return Work.blocking(() -> UsageMapper.toProto(usage.accessLog(caller,
+                request.getDatasetId().isEmpty() ? null : DatasetMapper.id("dataset_id", request.getDatasetId()),
+                request.getReaderOrg(), UsageMapper.instantOrNull(request.hasSince(), request.getSince()),
+                UsageMapper.instantOrNull(request.hasUntil(), request.getUntil()), request.getPage().getPageToken(),
+                request.getPage().getPageSize())));
+    }
+
+    @Override
+    public Uni<UsageSummary> getUsageSummary(GetUsageSummaryRequest request) {
+        Caller caller = CallerContext.require();
+        return Work.blocking(() -> UsageMapper.toProto(usage.summary(caller, request.getOrg(),
+                UsageMapper.instantOrNull(request.hasSince(), request.getSince()),
+                UsageMapper.instantOrNull(request.hasUntil(), request.getUntil()))));
     }
 
     @Override

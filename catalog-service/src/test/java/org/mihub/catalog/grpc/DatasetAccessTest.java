@@ -19,10 +19,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.mihub.api.catalog.v1.AccessOperation;
 import org.mihub.api.catalog.v1.CreateDatasetRequest;
 import org.mihub.api.catalog.v1.DeleteDatasetRequest;
 import org.mihub.api.catalog.v1.Embargo;
 import org.mihub.api.catalog.v1.GetDatasetRequest;
+import org.mihub.api.catalog.v1.GetUsageSummaryRequest;
+import org.mihub.api.catalog.v1.ListAccessLogRequest;
 import org.mihub.api.catalog.v1.ListDatasetsRequest;
 import org.mihub.api.catalog.v1.UpdateDatasetSharingRequest;
 import org.mihub.api.common.v1.PageRequest;
@@ -215,5 +218,22 @@ class DatasetAccessTest {
             assertTrue(entries.contains("hub/hanna/acme/get"), entries.toString());
             assertTrue(entries.stream().noneMatch(entry -> entry.startsWith("acme/")), entries.toString());
         }
+        var log = client.as(ACME_MEMBER).listAccessLog(ListAccessLogRequest.newBuilder().setDatasetId(id).build());
+        assertTrue(log.getEntriesList().stream().anyMatch(entry -> entry.getReader().getOrg().equals("hub")
+                && entry.getOperation() == AccessOperation.ACCESS_OPERATION_GET), log.toString());
+        var notOwner = assertThrows(StatusRuntimeException.class, () -> client.as(KANSAI_MEMBER)
+                .listAccessLog(ListAccessLogRequest.newBuilder().setDatasetId(id).build()));
+        assertEquals(Status.Code.PERMISSION_DENIED, notOwner.getStatus().getCode());
+
+        var provided = client.as(ACME_MEMBER).getUsageSummary(GetUsageSummaryRequest.getDefaultInstance());
+        assertEquals("acme", provided.getOrg());
+        assertTrue(provided.getProvidedList().stream().anyMatch(entry -> entry.getReaderOrg().equals("hub")
+                && entry.getDatasetId().equals(id)), provided.toString());
+        var consumed = client.as(HUB_MEMBER).getUsageSummary(GetUsageSummaryRequest.getDefaultInstance());
+        assertTrue(consumed.getConsumedList().stream().anyMatch(entry -> entry.getOwnerOrg().equals("acme")),
+                consumed.toString());
+        var otherOrg = assertThrows(StatusRuntimeException.class, () -> client.as(HUB_MEMBER)
+                .getUsageSummary(GetUsageSummaryRequest.newBuilder().setOrg("acme").build()));
+        assertEquals(Status.Code.PERMISSION_DENIED, otherOrg.getStatus().getCode());
     }
 }

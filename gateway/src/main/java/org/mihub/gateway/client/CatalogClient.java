@@ -18,10 +18,13 @@ import org.mihub.api.catalog.v1.DeleteDatasetRequest;
 import org.mihub.api.catalog.v1.DeleteDatasetResponse;
 import org.mihub.api.catalog.v1.GetDatasetRequest;
 import org.mihub.api.catalog.v1.GetMaterialRequest;
+import org.mihub.api.catalog.v1.GetUsageSummaryRequest;
 import org.mihub.api.catalog.v1.IngestFormat;
 import org.mihub.api.catalog.v1.IngestHeader;
 import org.mihub.api.catalog.v1.IngestRecordsRequest;
 import org.mihub.api.catalog.v1.IngestRecordsResponse;
+import org.mihub.api.catalog.v1.ListAccessLogRequest;
+import org.mihub.api.catalog.v1.ListAccessLogResponse;
 import org.mihub.api.catalog.v1.ListDatasetsRequest;
 import org.mihub.api.catalog.v1.ListDatasetsResponse;
 import org.mihub.api.catalog.v1.ListPropertiesRequest;
@@ -31,6 +34,7 @@ import org.mihub.api.catalog.v1.MutinyCatalogServiceGrpc.MutinyCatalogServiceStu
 import org.mihub.api.catalog.v1.SearchMaterialsRequest;
 import org.mihub.api.catalog.v1.SearchMaterialsResponse;
 import org.mihub.api.catalog.v1.UpdateDatasetSharingRequest;
+import org.mihub.api.catalog.v1.UsageSummary;
 
 import com.google.protobuf.ByteString;
 
@@ -86,6 +90,14 @@ public class CatalogClient {
 
     public Uni<Material> material(String id) {
         return stub().getMaterial(GetMaterialRequest.newBuilder().setId(id).build());
+    }
+
+    public Uni<ListAccessLogResponse> accessLog(ListAccessLogRequest request) {
+        return stub().listAccessLog(request);
+    }
+
+    public Uni<UsageSummary> usage(GetUsageSummaryRequest request) {
+        return stub().getUsageSummary(request);
     }
 
     public Uni<ListPropertiesResponse> properties(String text) {
