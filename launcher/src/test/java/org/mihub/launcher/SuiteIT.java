@@ -160,6 +160,12 @@ class SuiteIT {
         assertEquals(20, asBob.get("rowCount").asInt(), "a replayed upload adds nothing");
         assertEquals(2, asBob.get("version").asInt());
         assertEquals(404, get("/api/v1/datasets/" + demoDatasetId, null).statusCode(), "anonymous sees PUBLIC only");
+        var export = get("/api/v1/datasets/" + demoDatasetId + "/export?format=csv", Tokens.accessToken(config, "bob"));
+        assertEquals(200, export.statusCode(), export.body());
+        List<String> lines = export.body().lines().toList();
+        assertEquals("sample_id,formula,tags,band_gap [eV],band_gap_uncertainty", lines.get(0));
+        assertEquals(21, lines.size());
+        assertEquals(404, get("/api/v1/datasets/" + demoDatasetId + "/export", null).statusCode());
     }
 
     @Test

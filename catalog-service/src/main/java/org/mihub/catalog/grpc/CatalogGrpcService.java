@@ -8,6 +8,8 @@ import jakarta.inject.Singleton;
 import org.mihub.api.catalog.v1.CreateDatasetRequest;
 import org.mihub.api.catalog.v1.DeleteDatasetRequest;
 import org.mihub.api.catalog.v1.DeleteDatasetResponse;
+import org.mihub.api.catalog.v1.ExportDatasetRequest;
+import org.mihub.api.catalog.v1.ExportDatasetResponse;
 import org.mihub.api.catalog.v1.GetDatasetRequest;
 import org.mihub.api.catalog.v1.GetMaterialRequest;
 import org.mihub.api.catalog.v1.GetUsageSummaryRequest;
@@ -27,11 +29,13 @@ import org.mihub.api.catalog.v1.UsageSummary;
 import org.mihub.api.common.v1.PageInfo;
 import org.mihub.catalog.ingest.IngestService;
 import org.mihub.catalog.mapping.DatasetMapper;
+import org.mihub.catalog.mapping.ExportMapper;
 import org.mihub.catalog.mapping.IngestMapper;
 import org.mihub.catalog.mapping.MaterialMapper;
 import org.mihub.catalog.mapping.UsageMapper;
 import org.mihub.catalog.repository.DatasetRepository;
 import org.mihub.catalog.service.DatasetService;
+import org.mihub.catalog.service.ExportService;
 import org.mihub.catalog.service.MaterialService;
 import org.mihub.catalog.service.PropertyService;
 import org.mihub.catalog.service.UsageService;
@@ -66,6 +70,9 @@ public class CatalogGrpcService extends MutinyCatalogServiceGrpc.CatalogServiceI
 
     @Inject
     UsageService usage;
+
+    @Inject
+    ExportService exports;
 
     @Override
     public Uni<org.mihub.api.catalog.v1.Dataset> createDataset(CreateDatasetRequest request) {
@@ -164,6 +171,11 @@ public class CatalogGrpcService extends MutinyCatalogServiceGrpc.CatalogServiceI
         return Work.blocking(() -> UsageMapper.toProto(usage.summary(caller, request.getOrg(),
                 UsageMapper.instantOrNull(request.hasSince(), request.getSince()),
                 UsageMapper.instantOrNull(request.hasUntil(), request.getUntil()))));
+    }
+
+    @Override
+    public Multi<ExportDatasetResponse> exportDataset(ExportDatasetRequest request) {
+        return ExportMapper.export(exports, CallerContext.current(), request);
     }
 
     @Override

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.mihub.api.catalog.v1.CreateDatasetRequest;
+import org.mihub.api.catalog.v1.ExportDatasetRequest;
+import org.mihub.api.catalog.v1.ExportFormat;
 import org.mihub.api.catalog.v1.GetDatasetRequest;
 import org.mihub.api.catalog.v1.IngestOutcome;
 import org.mihub.api.catalog.v1.IngestRejected;
@@ -115,6 +117,42 @@ class IngestTest {
             assertTrue(melting.next());
             assertEquals(1838.15, melting.getDouble(1), 1e-9);
         }
+    }
+
+    @Test
+    void exportStreamsTheDatasetAsItWasAtAVersion() throws Exception {
+        String id = newDataset();
+        client.ingestCsv(ALICE, id, null, "sample_id,formula,band_gap [meV]\na,Si,1120\nb,GaAs,1420\n", 16);
+        client.ingestCsv(ALICE, id, null, "sample_id,formula,density [g/cm3]\nc,Ge,5.32\n", 16);
+        StringBuilder csv = new StringBuilder();
+        long[] summary = {-1};
+        client.as(DAVE).exportDataset(ExportDatasetRequest.newBuilder().setDatasetId(id).build())
+                .forEachRemaining(message -> {
+                    if (message.hasData()) {
+                        csv.append(message.getData().toStringUtf8());
+                    } else if (message.hasSummary()) {
+                        summary[0] = message.getSummary().getMaterialCount();
+                    }
+                });
+        assertEquals(3, summary[0]);
+        List<String> lines = csv.toString().lines().toList();
+        assertEquals("sample_id,formula,tags,band_gap [eV],band_gap_uncertainty,density [g/cm3],density_uncertainty",
+                lines.get(0));
+        assertTrue(lines.contains("a,Si,,1.12,,,"), lines.toString());
+        assertEquals(4, lines.size());
+
+        var jsonl = new StringBuilder();
+        client.as(ALICE).exportDataset(ExportDatasetRequest.newBuilder().setDatasetId(id)
+                .setFormat(ExportFormat.EXPORT_FORMAT_JSONL).setAsOfVersion(2).build())
+                .forEachRemaining(message -> jsonl.append(message.getData().toStringUtf8()));
+        assertEquals(2, jsonl.toString().lines().count(), "version 2 holds the first upload only");
+
+        var future = assertThrows(StatusRuntimeException.class, () -> client.as(ALICE).exportDataset(
+                ExportDatasetRequest.newBuilder().setDatasetId(id).setAsOfVersion(9).build()).hasNext());
+        assertEquals(Status.Code.INVALID_ARGUMENT, future.getStatus().getCode());
+        var hidden = assertThrows(StatusRuntimeException.class, () -> client.as(CatalogClient.token("bob", "kansai-u",
+                "member")).exportDataset(ExportDatasetRequest.newBuilder().setDatasetId(id).build()).hasNext());
+        assertEquals(Status.Code.NOT_FOUND, hidden.getStatus().getCode());
     }
 
     @Test

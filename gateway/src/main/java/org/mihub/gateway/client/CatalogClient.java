@@ -16,6 +16,8 @@ import org.mihub.api.catalog.v1.CreateDatasetRequest;
 import org.mihub.api.catalog.v1.Dataset;
 import org.mihub.api.catalog.v1.DeleteDatasetRequest;
 import org.mihub.api.catalog.v1.DeleteDatasetResponse;
+import org.mihub.api.catalog.v1.ExportDatasetRequest;
+import org.mihub.api.catalog.v1.ExportDatasetResponse;
 import org.mihub.api.catalog.v1.GetDatasetRequest;
 import org.mihub.api.catalog.v1.GetMaterialRequest;
 import org.mihub.api.catalog.v1.GetUsageSummaryRequest;
@@ -90,6 +92,12 @@ public class CatalogClient {
 
     public Uni<Material> material(String id) {
         return stub().getMaterial(GetMaterialRequest.newBuilder().setId(id).build());
+    }
+
+    /** The document bytes of a streamed export (CSV or JSONL), as the catalog sends them. */
+    public Multi<byte[]> export(ExportDatasetRequest request) {
+        return stub.withDeadlineAfter(ingestDeadline.toMillis(), TimeUnit.MILLISECONDS).exportDataset(request)
+                .filter(ExportDatasetResponse::hasData).map(message -> message.getData().toByteArray());
     }
 
     public Uni<ListAccessLogResponse> accessLog(ListAccessLogRequest request) {

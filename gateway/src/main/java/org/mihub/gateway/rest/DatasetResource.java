@@ -3,6 +3,7 @@ package org.mihub.gateway.rest;
 import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Iterator;
 
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
@@ -19,10 +20,13 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.mihub.api.catalog.v1.ExportDatasetRequest;
+import org.mihub.api.catalog.v1.ExportFormat;
 import org.mihub.api.catalog.v1.ListDatasetsRequest;
 import org.mihub.api.common.v1.PageRequest;
 import org.mihub.gateway.client.CatalogClient;
@@ -36,6 +40,7 @@ import org.mihub.gateway.rest.DatasetViews.PropertyView;
 import org.mihub.gateway.rest.DatasetViews.SharingInput;
 
 import io.quarkus.security.Authenticated;
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -124,6 +129,40 @@ public class DatasetResource {
             @QueryParam("sourceName") String sourceName, InputStream body) {
         return catalog.ingest(CatalogClient.csvHeader(id, idempotencyKey, dryRun, sourceName), body)
                 .map(CatalogMapper::view).await().atMost(INGEST_WAIT);
+    }
+
+    @GET
+    @Path("/datasets/{id}/export")
+    @Produces({"text/csv", "application/jsonl"})
+    @PermitAll
+    @Blocking
+    @Operation(summary = "Stream a whole dataset as CSV (the ingest layout, canonical units) or JSON Lines",
+            description = "format=csv (default) or jsonl; version= exports the dataset as it was at that version")
+    public Response export(@PathParam("id") String id, @QueryParam("format") @DefaultValue("csv") String format,
+            @QueryParam("version") Integer version) {
+        boolean jsonl = switch (format.toLowerCase(java.util.Locale.ROOT)) {
+            case "csv" -> false;
+            case "jsonl" -> true;
+            default -> throw CatalogMapper.invalid("format", "'" + format + "' is not csv or jsonl");
+        };
+        var request = ExportDatasetRequest.newBuilder().setDatasetId(id)
+                .setFormat(jsonl ? ExportFormat.EXPORT_FORMAT_JSONL : ExportFormat.EXPORT_FORMAT_CSV);
+        if (version != null) {
+            request.setAsOfVersion(version);
+        }
+        Iterator<byte[]> chunks = catalog.export(request.build()).subscribe().asIterable().iterator();
+        // the first chunk (or the refusal: 404, 400...) arrives before the response is committed
+        boolean any = chunks.hasNext();
+        StreamingOutput body = out -> {
+            if (any) {
+                while (chunks.hasNext()) {
+                    out.write(chunks.next());
+                }
+            }
+        };
+        return Response.ok(body).type(jsonl ? "application/jsonl" : "text/csv; charset=UTF-8")
+                .header("Content-Disposition", "attachment; filename=\"" + id + (jsonl ? ".jsonl" : ".csv") + "\"")
+                .build();
     }
 
     @GET

@@ -1,0 +1,190 @@
+package org.mihub.catalog.mapping;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import org.mihub.api.catalog.v1.ExportDatasetRequest;
+import org.mihub.api.catalog.v1.ExportDatasetResponse;
+import org.mihub.api.catalog.v1.ExportFormat;
+import org.mihub.api.catalog.v1.ExportHeader;
+import org.mihub.api.catalog.v1.ExportSummary;
+import org.mihub.catalog.service.ExportService;
+import org.mihub.catalog.service.Material;
+import org.mihub.common.error.GrpcErrors;
+import org.mihub.common.grpc.Work;
+import org.mihub.common.identity.Caller;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.ByteString;
+
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+
+/**
+ * The server-streamed export: a header, then one data chunk (CSV, JSONL) or the materials
+ * (RECORDS) per page of 1000 materials, then a summary. Pages are read as the client asks for
+ * more, on worker threads.
+ *
+ * <p>CSV has the layout ingest accepts: {@code sample_id}, {@code formula}, {@code tags}, then
+ * {@code <property> [canonical unit]} and {@code <property>_uncertainty} for each property of the
+ * dataset, one row per material with its first value of each property. JSONL carries every
+ * measurement with its conditions and the process history.
+ */
+public final class ExportMapper {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ExportMapper() {
+    }
+
+    public static Multi<ExportDatasetResponse> export(ExportService exports, Optional<Caller> caller,
+            ExportDatasetRequest request) {
+        ExportFormat format = request.getFormat() == ExportFormat.EXPORT_FORMAT_UNSPECIFIED
+                ? ExportFormat.EXPORT_FORMAT_CSV : request.getFormat();
+        return Work.blocking(() -> exports.plan(caller, DatasetMapper.id("dataset_id", request.getDatasetId()),
+                request.hasAsOfVersion() ? request.getAsOfVersion() : null))
+                .onItem().transformToMulti(plan -> {
+                    AtomicLong materials = new AtomicLong();
+                    AtomicLong measurements = new AtomicLong();
+                    Iterable<ExportDatasetResponse> body = () -> new Iterator<>() {
+                        private final Iterator<List<Material>> pages = exports.pages(plan);
+                        private boolean headerSent;
+                        private boolean csvHeaderSent;
+                        private boolean summarySent;
+                        private final List<ExportDatasetResponse> queue = new ArrayList<>();
+
+                        @Override
+                        public boolean hasNext() {
+                            if (!queue.isEmpty()) {
+                                return true;
+                            }
+                            if (!headerSent) {
+                                headerSent = true;
+                                queue.add(header(plan, format));
+                            } else if (pages.hasNext()) {
+                                List<Material> page = pages.next();
+                                materials.addAndGet(page.size());
+                                page.forEach(material -> measurements.addAndGet(material.measurements().size()));
+                                queue.addAll(chunk(plan, format, page, !csvHeaderSent));
+                                csvHeaderSent = true;
+                            } else if (!summarySent) {
+                                summarySent = true;
+                                exports.exported(caller, plan.dataset(), materials.get());
+                                queue.add(ExportDatasetResponse.newBuilder().setSummary(ExportSummary.newBuilder()
+                                        .setMaterialCount(materials.get()).setMeasurementCount(measurements.get()))
+                                        .build());
+                            }
+                            return !queue.isEmpty();
+                        }
+
+                        @Override
+                        public ExportDatasetResponse next() {
+                            hasNext();
+                            return queue.remove(0);
+                        }
+                    };
+                    return Multi.createFrom().iterable(body).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+                })
+                .onFailure().transform(GrpcErrors::toStatus);
+    }
+
+    private static ExportDatasetResponse header(ExportService.Plan plan, ExportFormat format) {
+        return ExportDatasetResponse.newBuilder().setHeader(ExportHeader.newBuilder()
+                .setDataset(DatasetMapper.toProto(plan.dataset())).setFormat(format)
+                .setContentType(switch (format) {
+                    case EXPORT_FORMAT_JSONL -> "application/jsonl";
+                    case EXPORT_FORMAT_RECORDS -> "";
+                    default -> "text/csv";
+                }).setDatasetVersion(plan.version())).build();
+    }
+
+    private static List<ExportDatasetResponse> chunk(ExportService.Plan plan, ExportFormat format, List<Material> page,
+            boolean first) {
+        return switch (format) {
+            case EXPORT_FORMAT_RECORDS -> page.stream().map(material -> ExportDatasetResponse.newBuilder()
+                    .setMaterial(MaterialMapper.toProto(material, true)).build()).toList();
+            case EXPORT_FORMAT_JSONL -> List.of(data(jsonl(page)));
+            default -> List.of(data(csv(plan, page, first)));
+        };
+    }
+
+    private static ExportDatasetResponse data(String text) {
+        return ExportDatasetResponse.newBuilder().setData(ByteString.copyFrom(text, StandardCharsets.UTF_8)).build();
+    }
+
+    private static String csv(ExportService.Plan plan, List<Material> page, boolean withHeader) {
+        StringBuilder out = new StringBuilder();
+        try (CSVPrinter printer = new CSVPrinter(out, CSVFormat.RFC4180)) {
+            if (withHeader) {
+                List<String> header = new ArrayList<>(List.of("sample_id", "formula", "tags"));
+                for (String property : plan.properties()) {
+                    header.add(property + " [" + canonicalUnit(page, property) + "]");
+                    header.add(property + "_uncertainty");
+                }
+                printer.printRecord(header);
+            }
+            for (Material material : page) {
+                List<Object> row = new ArrayList<>(List.of(material.sampleKey() == null ? "" : material.sampleKey(),
+                        material.formula(), String.join(";", material.tags())));
+                for (String property : plan.properties()) {
+                    Optional<Material.Measurement> value = material.measurements().stream()
+                            .filter(measurement -> measurement.property().equals(property)).findFirst();
+                    row.add(value.map(measurement -> Double.toString(measurement.value())).orElse(""));
+                    row.add(value.map(Material.Measurement::uncertainty).map(String::valueOf).orElse(""));
+                }
+                printer.printRecord(row);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    /** The canonical unit of a property as stored with its measurements (every page carries it). */
+    private static String canonicalUnit(List<Material> page, String property) {
+        return page.stream().flatMap(material -> material.measurements().stream())
+                .filter(measurement -> measurement.property().equals(property)).map(Material.Measurement::unit)
+                .findFirst().orElse("");
+    }
+
+    private static String jsonl(List<Material> page) {
+        StringBuilder out = new StringBuilder();
+        try {
+            for (Material material : page) {
+                ObjectNode node = JSON.createObjectNode().put("id", material.id().toString())
+                        .put("sample_id", material.sampleKey()).put("formula", material.formula())
+                        .put("reduced_formula", material.reducedFormula()).put("nelements", material.nelements());
+                node.set("composition", JSON.valueToTree(material.composition()));
+                node.set("elements", JSON.valueToTree(material.elements()));
+                node.set("tags", JSON.valueToTree(material.tags()));
+                node.set("process_steps", JSON.readTree(material.processStepsJson()));
+                var measurements = node.putArray("measurements");
+                for (Material.Measurement measurement : material.measurements()) {
+                    ObjectNode value = measurements.addObject().put("property", measurement.property())
+                            .put("value", measurement.value()).put("unit", measurement.unit())
+                            .put("reported_value", measurement.reportedValue())
+                            .put("reported_unit", measurement.reportedUnit()).put("method", measurement.method())
+                            .put("instrument", measurement.instrument()).put("source", measurement.source());
+                    if (measurement.uncertainty() != null) {
+                        value.put("uncertainty", measurement.uncertainty());
+                    }
+                    value.set("conditions", JSON.readTree(measurement.conditionsJson()));
+                }
+                out.append(JSON.writeValueAsString(node)).append('\n');
+            }
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored JSON unreadable", e);
+        }
+        return out.toString();
+    }
+}
