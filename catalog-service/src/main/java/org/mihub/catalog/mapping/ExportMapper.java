@@ -27,6 +27,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 
+import io.grpc.Status;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
@@ -49,6 +50,11 @@ public final class ExportMapper {
 
     public static Multi<ExportDatasetResponse> export(ExportService exports, Optional<Caller> caller,
             ExportDatasetRequest request) {
+        if (request.getPropertiesCount() > 0 || request.getSourcesCount() > 0) {
+            return Multi.createFrom().failure(Status.UNIMPLEMENTED.withDescription(
+                    "export filters (properties, sources) are not supported yet: export the whole dataset")
+                    .asRuntimeException());
+        }
         ExportFormat format = request.getFormat() == ExportFormat.EXPORT_FORMAT_UNSPECIFIED
                 ? ExportFormat.EXPORT_FORMAT_CSV : request.getFormat();
         return Work.blocking(() -> exports.plan(caller, DatasetMapper.id("dataset_id", request.getDatasetId()),
