@@ -70,9 +70,7 @@ public class AccessLogRepository {
         List<Usage.Entry> entries = new ArrayList<>();
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement select = connection.prepareStatement(sql.toString())) {
-            for (int i = 0; i < parameters.size(); i++) {
-                select.setObject(i + 1, parameters.get(i));
-            }
+            MaterialRepository.bind(connection, select, parameters);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     entries.add(new Usage.Entry(rows.getLong(1), rows.getObject(2, UUID.class), rows.getString(3),
@@ -96,9 +94,7 @@ public class AccessLogRepository {
         List<Usage.Aggregate> aggregates = new ArrayList<>();
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement select = connection.prepareStatement(sql.toString())) {
-            for (int i = 0; i < parameters.size(); i++) {
-                select.setObject(i + 1, parameters.get(i));
-            }
+            MaterialRepository.bind(connection, select, parameters);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     aggregates.add(new Usage.Aggregate(rows.getObject(1, UUID.class), rows.getString(2),

@@ -110,9 +110,7 @@ public class DatasetRepository {
         parameters.add(limit + 1);
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement select = connection.prepareStatement(sql.toString())) {
-            for (int i = 0; i < parameters.size(); i++) {
-                select.setObject(i + 1, parameters.get(i));
-            }
+            MaterialRepository.bind(connection, select, parameters);
             List<Dataset> datasets = new ArrayList<>();
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {

@@ -25,10 +25,17 @@ public final class MaterialSearch {
 
     public static Built build(ReadScope scope, MaterialQuery query, List<MaterialQuery.Sort> sort, long offset,
             int limit) {
+        MaterialSearch indexed = new MaterialSearch();
+        indexed.indexed(query);
+        // The indexed criteria are evaluated first, behind an optimisation fence (OFFSET 0): otherwise
+        // PostgreSQL, seeing a LIMIT, walks the id index and filters row by row through the table.
+        String from = indexed.sql.isEmpty() ? "material m"
+                : "(SELECT * FROM material m WHERE TRUE" + indexed.sql + " OFFSET 0) m";
         MaterialSearch search = new MaterialSearch();
-        search.sql.append("SELECT ").append(MaterialRepository.COLUMNS)
-                .append(" FROM material m JOIN dataset d ON d.id = m.dataset_id WHERE d.deleted_at IS NULL AND ")
+        search.sql.append("SELECT ").append(MaterialRepository.COLUMNS).append(" FROM ").append(from)
+                .append(" JOIN dataset d ON d.id = m.dataset_id WHERE d.deleted_at IS NULL AND ")
                 .append(scope.condition());
+        search.parameters.addAll(indexed.parameters);
         search.parameters.addAll(scope.parameters());
         search.where(query);
         search.orderBy(sort);
@@ -38,38 +45,49 @@ public final class MaterialSearch {
         return new Built(search.sql.toString(), search.parameters);
     }
 
-    private void where(MaterialQuery query) {
+    /** Criteria an index answers: element sets (GIN), the reduced formula, property ranges. */
+    private void indexed(MaterialQuery query) {
         if (query.elements() != null && !query.elements().isEmpty()) {
             String[] elements = query.elements().toArray(String[]::new);
             switch (query.match() == null ? MaterialQuery.ElementMatch.ALL : query.match()) {
                 case ALL -> condition("m.elements @> ?", (Object) elements);
                 case ANY -> condition("m.elements && ?", (Object) elements);
-                case ONLY -> condition("m.elements <@ ?", (Object) elements);
                 case EXACTLY -> condition("m.elements @> ? AND m.elements <@ ?", elements, elements);
+                case ONLY -> {
+                    // no index answers "contained in"; checked in the outer query
+                }
             }
+        }
+        if (query.formula() != null) {
+            condition("m.reduced_formula = ?", query.formula());
+        }
+        for (MaterialQuery.PropertyRange range : query.properties()) {
+            StringBuilder in = new StringBuilder(
+                    "m.id IN (SELECT x.material_id FROM measurement x WHERE x.property = ?");
+            List<Object> values = new ArrayList<>(List.of(range.property()));
+            if (range.min() != null) {
+                in.append(" AND x.value >= ?");
+                values.add(range.min());
+            }
+            if (range.max() != null) {
+                in.append(" AND x.value <= ?");
+                values.add(range.max());
+            }
+            condition(in.append(")").toString(), values.toArray());
+        }
+    }
+
+    /** The other criteria, applied to the (possibly pre-filtered) materials. */
+    private void where(MaterialQuery query) {
+        if (query.elements() != null && !query.elements().isEmpty()
+                && query.match() == MaterialQuery.ElementMatch.ONLY) {
+            condition("m.elements <@ ?", (Object) query.elements().toArray(String[]::new));
         }
         if (query.minElements() != null) {
             condition("m.nelements >= ?", query.minElements());
         }
         if (query.maxElements() != null) {
             condition("m.nelements <= ?", query.maxElements());
-        }
-        if (query.formula() != null) {
-            condition("m.reduced_formula = ?", query.formula());
-        }
-        for (MaterialQuery.PropertyRange range : query.properties()) {
-            StringBuilder exists = new StringBuilder(
-                    "EXISTS (SELECT 1 FROM measurement x WHERE x.material_id = m.id AND x.property = ?");
-            List<Object> values = new ArrayList<>(List.of(range.property()));
-            if (range.min() != null) {
-                exists.append(" AND x.value >= ?");
-                values.add(range.min());
-            }
-            if (range.max() != null) {
-                exists.append(" AND x.value <= ?");
-                values.add(range.max());
-            }
-            condition(exists.append(")").toString(), values.toArray());
         }
         if (!query.datasetIds().isEmpty()) {
             condition("m.dataset_id = ANY(?)", (Object) query.datasetIds().toArray(UUID[]::new));
