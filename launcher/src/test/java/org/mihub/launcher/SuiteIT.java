@@ -240,6 +240,15 @@ class SuiteIT {
                 "formula,band_gap [meV]\nSi,1120\n");
         assertEquals(200, accepted.statusCode(), accepted.body());
         assertEquals("COMMITTED", JSON.readTree(accepted.body()).get("outcome").asText());
+        var ndjson = send("POST", "/api/v1/datasets/" + id + "/records", alice, "application/x-ndjson",
+                "{\"formula\": \"GaN\", \"measurements\": [{\"property\": \"band_gap\", "
+                        + "\"value\": {\"value\": 3.4, \"unit\": \"eV\"}}]}\n");
+        assertEquals(200, ndjson.statusCode(), ndjson.body());
+        var badJson = send("POST", "/api/v1/datasets/" + id + "/records", alice, "application/json",
+                "[{\"formula\": \"GaN\", \"measurements\": [{\"property\": \"band_gap\", "
+                        + "\"value\": {\"value\": 3.4, \"unit\": \"K\"}}]}]");
+        assertEquals(400, badJson.statusCode(), badJson.body());
+        assertEquals("measurements[0].value.unit", JSON.readTree(badJson.body()).at("/rejections/0/column").asText());
     }
 
     @Test

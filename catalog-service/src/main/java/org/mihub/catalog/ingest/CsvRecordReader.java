@@ -40,7 +40,7 @@ import org.mihub.common.chemistry.FormulaParser;
  * e.g. {@code step1.anneal.temperature [Cel]}, {@code step1.anneal.atmosphere}.</li>
  * </ul>
  */
-public final class CsvRecordReader {
+public final class CsvRecordReader implements RecordReader {
 
     /** Largest accepted cell. */
     public static final int MAX_CELL = 64 * 1024;
@@ -68,13 +68,6 @@ public final class CsvRecordReader {
     }
 
     private record StepParameter(int index, String kind, String parameter, String unit) implements Column {
-    }
-
-    /** Receives each valid material or each problem, in document order. */
-    public interface Sink {
-        void accept(MaterialRecord material);
-
-        void reject(Rejection rejection);
     }
 
     private final CSVParser parser;
@@ -122,13 +115,14 @@ public final class CsvRecordReader {
         }
     }
 
-    /** Data rows read so far. */
+    @Override
     public long rows() {
         return rows;
     }
 
     /** Reads every row; stops at the first problem with the header or with the CSV syntax. */
-    public void read(Sink sink) {
+    @Override
+    public void read(RecordSink sink) {
         if (!headerProblems.isEmpty()) {
             headerProblems.forEach(sink::reject);
             return;
@@ -154,7 +148,7 @@ public final class CsvRecordReader {
         }
     }
 
-    private void readRow(CSVRecord record, Sink sink) {
+    private void readRow(CSVRecord record, RecordSink sink) {
         long row = rows;
         long line = record.getCharacterPosition() >= 0 ? parser.getCurrentLineNumber() : 0;
         if (record.size() != headers.size()) {

@@ -55,7 +55,7 @@ public class IngestService {
     PropertyService properties;
 
     public enum Format {
-        CSV
+        CSV, JSON, NDJSON
     }
 
     public enum Outcome {
@@ -93,8 +93,12 @@ public class IngestService {
             MaterialWriter writer = new MaterialWriter(connection, dataset.id(), version, caller.subject(),
                     collector::reject);
             try {
-                CsvRecordReader reader = new CsvRecordReader(utf8(hashed), properties.all());
-                reader.read(new CsvRecordReader.Sink() {
+                RecordReader reader = switch (header.format()) {
+                    case CSV -> new CsvRecordReader(utf8(hashed), properties.all());
+                    case JSON -> new JsonRecordReader(utf8(hashed), true, properties.all());
+                    case NDJSON -> new JsonRecordReader(utf8(hashed), false, properties.all());
+                };
+                reader.read(new RecordSink() {
                     @Override
                     public void accept(MaterialRecord material) {
                         if (write && collector.clean()) {

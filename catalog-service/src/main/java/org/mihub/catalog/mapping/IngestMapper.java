@@ -45,12 +45,15 @@ public final class IngestMapper {
     }
 
     private static IngestService.Header header(org.mihub.api.catalog.v1.IngestHeader header) {
-        if (header.getFormat() != IngestFormat.INGEST_FORMAT_CSV) {
-            throw ApiException.invalid("header.format", "format " + header.getFormat()
-                    + " is not accepted by this catalog version; send INGEST_FORMAT_CSV");
-        }
+        IngestService.Format format = switch (header.getFormat()) {
+            case INGEST_FORMAT_CSV -> IngestService.Format.CSV;
+            case INGEST_FORMAT_JSON -> IngestService.Format.JSON;
+            case INGEST_FORMAT_NDJSON -> IngestService.Format.NDJSON;
+            default -> throw ApiException.invalid("header.format", "format " + header.getFormat()
+                    + " is not accepted by this catalog version; send CSV, JSON or NDJSON");
+        };
         return new IngestService.Header(DatasetMapper.id("header.dataset_id", header.getDatasetId()),
-                header.getIdempotencyKey(), IngestService.Format.CSV, header.getDryRun(), header.getMaxRejections(),
+                header.getIdempotencyKey(), format, header.getDryRun(), header.getMaxRejections(),
                 header.getSourceName());
     }
 

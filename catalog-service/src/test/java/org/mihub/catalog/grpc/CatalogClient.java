@@ -46,6 +46,13 @@ final class CatalogClient implements AutoCloseable {
     /** Streams a CSV document in chunks of {@code chunkSize} bytes after the header. */
     IngestRecordsResponse ingestCsv(String token, String datasetId, String key, String csv, int chunkSize)
             throws InterruptedException {
+        return ingest(token, datasetId, key, IngestFormat.INGEST_FORMAT_CSV, csv, chunkSize);
+    }
+
+    /** Streams a document of the given format in chunks of {@code chunkSize} bytes after the header. */
+    IngestRecordsResponse ingest(String token, String datasetId, String key, IngestFormat format, String document,
+            int chunkSize) throws InterruptedException {
+        String csv = document;
         var stub = CatalogServiceGrpc.newStub(channel)
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(token)));
         CompletableFuture<IngestRecordsResponse> result = new CompletableFuture<>();
@@ -65,7 +72,7 @@ final class CatalogClient implements AutoCloseable {
             }
         });
         requests.onNext(IngestRecordsRequest.newBuilder().setHeader(IngestHeader.newBuilder().setDatasetId(datasetId)
-                .setIdempotencyKey(key == null ? "" : key).setFormat(IngestFormat.INGEST_FORMAT_CSV)).build());
+                .setIdempotencyKey(key == null ? "" : key).setFormat(format)).build());
         byte[] bytes = csv.getBytes(StandardCharsets.UTF_8);
         for (int offset = 0; offset < bytes.length; offset += chunkSize) {
             requests.onNext(IngestRecordsRequest.newBuilder()

@@ -19,7 +19,11 @@ import org.mihub.api.catalog.v1.CreateDatasetRequest;
 import org.mihub.api.catalog.v1.ExportDatasetRequest;
 import org.mihub.api.catalog.v1.ExportFormat;
 import org.mihub.api.catalog.v1.GetDatasetRequest;
+import org.mihub.api.catalog.v1.IngestFormat;
 import org.mihub.api.catalog.v1.IngestOutcome;
+import org.mihub.api.catalog.v1.MaterialQuery;
+import org.mihub.api.catalog.v1.MaterialView;
+import org.mihub.api.catalog.v1.SearchMaterialsRequest;
 import org.mihub.api.catalog.v1.IngestRejected;
 import org.mihub.api.catalog.v1.RejectionCode;
 import org.mihub.api.catalog.v1.RowRejection;
@@ -117,6 +121,43 @@ class IngestTest {
             assertTrue(melting.next());
             assertEquals(1838.15, melting.getDouble(1), 1e-9);
         }
+    }
+
+    @Test
+    void jsonAndNdjsonDocumentsAreValidatedAndWrittenLikeCsv() throws Exception {
+        String id = newDataset();
+        String ndjson = """
+                {"sample_key": "n1", "formula": "Fe2O3", "tags": ["oxide"], "measurements": [{"property": "band_gap", \
+                "value": {"value": 2100, "unit": "meV"}, "uncertainty": 50, "conditions": [{"name": "temperature", \
+                "quantity": {"value": 300, "unit": "K"}}]}], "process_steps": [{"kind": "anneal", "parameters": \
+                [{"name": "temperature", "quantity": {"value": 900, "unit": "Cel"}}, {"name": "atmosphere", "text": "air"}]}]}
+                {"sample_key": "n2", "formula": "ZnO"}
+                """;
+        var result = client.ingest(ALICE, id, null, IngestFormat.INGEST_FORMAT_NDJSON, ndjson, 11);
+        assertEquals(2, result.getRowsWritten());
+        assertEquals(1, result.getMeasurementsWritten());
+        var material = client.as(ALICE).searchMaterials(SearchMaterialsRequest.newBuilder().setQuery(
+                MaterialQuery.newBuilder().addDatasetIds(id).setFormula("Fe2O3")).setView(MaterialView.MATERIAL_VIEW_FULL)
+                .build()).getMaterials(0);
+        assertEquals(2.1, material.getMeasurements(0).getValue().getValue(), 1e-12);
+        assertEquals(0.05, material.getMeasurements(0).getUncertainty(), 1e-12);
+        assertEquals("anneal", material.getProcessSteps(0).getKind());
+        assertEquals("air", material.getProcessSteps(0).getParameters(1).getText());
+
+        String json = "[{\"formula\": \"Si\", \"measurements\": [{\"property\": \"band_gap\", \"value\": "
+                + "{\"value\": 1.1, \"unit\": \"MPa\"}}]}, {\"formula\": \"Ge\", \"measurements\": "
+                + "[{\"property\": \"shine\", \"value\": {\"value\": 1}}]}]";
+        var error = assertThrows(StatusRuntimeException.class,
+                () -> client.ingest(ALICE, id, null, IngestFormat.INGEST_FORMAT_JSON, json, 9));
+        List<String> found = CatalogClient.rejected(error).getRejectionsList().stream()
+                .map(r -> r.getRow() + ":" + r.getColumn() + ":" + r.getCode()).toList();
+        assertEquals(List.of("1:measurements[0].value.unit:REJECTION_CODE_INCOMPATIBLE_UNIT",
+                "2:measurements[0].property:REJECTION_CODE_UNKNOWN_PROPERTY"), found);
+        var malformed = assertThrows(StatusRuntimeException.class,
+                () -> client.ingest(ALICE, id, null, IngestFormat.INGEST_FORMAT_JSON, "[{\"formula\": \"Si\"", 4));
+        assertEquals(RejectionCode.REJECTION_CODE_MALFORMED,
+                CatalogClient.rejected(malformed).getRejections(0).getCode());
+        assertEquals(2, count("SELECT count(*) FROM material WHERE dataset_id = ?::uuid", id));
     }
 
     @Test

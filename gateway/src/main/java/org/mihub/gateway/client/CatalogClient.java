@@ -125,9 +125,17 @@ public class CatalogClient {
         return stub.withDeadlineAfter(ingestDeadline.toMillis(), TimeUnit.MILLISECONDS).ingestRecords(messages);
     }
 
-    public static IngestHeader csvHeader(String datasetId, String idempotencyKey, boolean dryRun, String sourceName) {
+    /** The ingest header for an upload of the given media type (text/csv, application/json, application/x-ndjson). */
+    public static IngestHeader ingestHeader(String datasetId, String contentType, String idempotencyKey,
+            boolean dryRun, String sourceName) {
+        String media = contentType == null ? "" : contentType.split(";")[0].trim().toLowerCase(java.util.Locale.ROOT);
+        IngestFormat format = switch (media) {
+            case "application/json" -> IngestFormat.INGEST_FORMAT_JSON;
+            case "application/x-ndjson" -> IngestFormat.INGEST_FORMAT_NDJSON;
+            default -> IngestFormat.INGEST_FORMAT_CSV;
+        };
         return IngestHeader.newBuilder().setDatasetId(datasetId).setIdempotencyKey(idempotencyKey == null ? ""
-                : idempotencyKey).setFormat(IngestFormat.INGEST_FORMAT_CSV).setDryRun(dryRun)
+                : idempotencyKey).setFormat(format).setDryRun(dryRun)
                 .setSourceName(sourceName == null ? "" : sourceName).build();
     }
 

@@ -115,19 +115,20 @@ public class DatasetResource {
 
     @POST
     @Path("/datasets/{id}/records")
-    @Consumes("text/csv")
+    @Consumes({"text/csv", MediaType.APPLICATION_JSON, "application/x-ndjson"})
     @Authenticated
-    @Operation(summary = "Append a CSV document as a new dataset version (role contributor in the owner org)",
-            description = "Columns: formula (required), sample_id, tags, method, instrument, source, "
+    @Operation(summary = "Append a document as a new dataset version (role contributor in the owner org)",
+            description = "text/csv with columns formula (required), sample_id, tags, method, instrument, source, "
                     + "'<property> [unit]', '<property>_uncertainty', 'condition.<name> [unit]', "
-                    + "'step<N>.<kind>.<parameter> [unit]'. A document with any bad row writes nothing; the "
-                    + "problem+json answer lists every rejected row with its column and reason.")
-    public IngestResultView ingest(@PathParam("id") String id,
+                    + "'step<N>.<kind>.<parameter> [unit]'; or application/json (an array of material objects) or "
+                    + "application/x-ndjson (one object per line). A document with any bad row writes nothing; the "
+                    + "problem+json answer lists every rejected row with its column or field path and reason.")
+    public IngestResultView ingest(@PathParam("id") String id, @HeaderParam("Content-Type") String contentType,
             @Parameter(description = "Makes a retried upload of the same content a no-op")
             @HeaderParam("Idempotency-Key") String idempotencyKey,
             @QueryParam("dryRun") @DefaultValue("false") boolean dryRun,
             @QueryParam("sourceName") String sourceName, InputStream body) {
-        return catalog.ingest(CatalogClient.csvHeader(id, idempotencyKey, dryRun, sourceName), body)
+        return catalog.ingest(CatalogClient.ingestHeader(id, contentType, idempotencyKey, dryRun, sourceName), body)
                 .map(CatalogMapper::view).await().atMost(INGEST_WAIT);
     }
 
