@@ -93,10 +93,11 @@ public class IngestService {
             MaterialWriter writer = new MaterialWriter(connection, dataset.id(), version, caller.subject(),
                     collector::reject);
             try {
+                Reader text = utf8(hashed);
                 RecordReader reader = switch (header.format()) {
-                    case CSV -> new CsvRecordReader(utf8(hashed), properties.all());
-                    case JSON -> new JsonRecordReader(utf8(hashed), true, properties.all());
-                    case NDJSON -> new JsonRecordReader(utf8(hashed), false, properties.all());
+                    case CSV -> new CsvRecordReader(text, properties.all());
+                    case JSON -> new JsonRecordReader(text, true, properties.all());
+                    case NDJSON -> new JsonRecordReader(text, false, properties.all());
                 };
                 reader.read(new RecordSink() {
                     @Override

@@ -77,12 +77,20 @@ public class DatasetService {
         });
     }
 
-    /** The dataset, if the caller may see it; NOT_FOUND otherwise, exactly as if it did not exist. */
+    /** The dataset, if the caller may see it; NOT_FOUND otherwise. The read is logged as a "get". */
     public Dataset get(Optional<Caller> caller, UUID id) {
-        Dataset dataset = call(() -> datasets.find(id)).filter(found -> AccessPolicy.canRead(caller, found))
-                .orElseThrow(() -> ApiException.notFound("dataset", id.toString()));
+        Dataset dataset = visible(caller, id);
         logRead(caller, dataset, "get", 0);
         return dataset;
+    }
+
+    /**
+     * The dataset, if the caller may see it; NOT_FOUND otherwise, exactly as if it did not exist.
+     * Not logged: for operations that log their own kind of read (export) or read no data.
+     */
+    public Dataset visible(Optional<Caller> caller, UUID id) {
+        return call(() -> datasets.find(id)).filter(found -> AccessPolicy.canRead(caller, found))
+                .orElseThrow(() -> ApiException.notFound("dataset", id.toString()));
     }
 
     public DatasetRepository.Page list(Optional<Caller> caller, DatasetRepository.ListFilter filter, String cursor,
@@ -135,11 +143,7 @@ public class DatasetService {
     /** Writes a read of another organisation's dataset to the owner's access log. */
     public void logRead(Optional<Caller> caller, Dataset dataset, String operation, long records) {
         if (caller.isPresent() && AccessPolicy.isCrossOrg(caller, dataset.ownerOrg())) {
-            call(() -> {
-                accessLog.record(caller.get().subject(), caller.get().org(), dataset.id(), dataset.ownerOrg(),
-                        operation, records);
-                return null;
-            });
+            logAccess(caller.get(), dataset.id(), dataset.ownerOrg(), operation, records);
         }
     }
 

@@ -44,7 +44,7 @@ public class ExportService {
     }
 
     public Plan plan(Optional<Caller> caller, UUID datasetId, Integer asOfVersion) {
-        Dataset dataset = datasets.get(caller, datasetId);
+        Dataset dataset = datasets.visible(caller, datasetId);
         int version = asOfVersion == null ? dataset.version() : asOfVersion;
         if (version < 1 || version > dataset.version()) {
             throw ApiException.invalid("as_of_version", "the dataset has versions 1 to " + dataset.version());

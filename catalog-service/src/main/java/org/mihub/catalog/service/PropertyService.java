@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,8 +23,20 @@ public class PropertyService {
     @Inject
     DataSource dataSource;
 
+    /** The vocabulary changes only with a schema migration, so it is read once per process. */
+    private volatile Map<String, Property> vocabulary;
+
     /** Every property by name, sorted by name. */
     public Map<String, Property> all() {
+        Map<String, Property> cached = vocabulary;
+        if (cached == null) {
+            cached = Collections.unmodifiableMap(load());
+            vocabulary = cached;
+        }
+        return cached;
+    }
+
+    private Map<String, Property> load() {
         Map<String, Property> properties = new LinkedHashMap<>();
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement select = connection.prepareStatement("SELECT name, display_name, canonical_unit, "

@@ -34,7 +34,7 @@ public class UsageService {
             String cursor, int pageSize) {
         String ownerFilter = caller.hasRole(Caller.ADMIN) ? null : caller.org();
         if (datasetId != null) {
-            Dataset dataset = datasets.get(Optional.of(caller), datasetId);
+            Dataset dataset = datasets.visible(Optional.of(caller), datasetId);
             if (!caller.hasRole(Caller.ADMIN) && !dataset.ownerOrg().equals(caller.org())) {
                 throw ApiException.denied("only members of '" + dataset.ownerOrg() + "' may read its access log");
             }
