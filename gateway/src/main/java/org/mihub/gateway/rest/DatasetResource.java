@@ -2,7 +2,6 @@ package org.mihub.gateway.rest;
 
 import java.io.InputStream;
 import java.net.URI;
-import java.time.Duration;
 import java.util.Iterator;
 
 import jakarta.annotation.security.PermitAll;
@@ -51,8 +50,6 @@ import io.smallrye.mutiny.Uni;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "datasets")
 public class DatasetResource {
-
-    private static final Duration INGEST_WAIT = Duration.ofMinutes(31);
 
     @Inject
     CatalogClient catalog;
@@ -129,7 +126,7 @@ public class DatasetResource {
             @QueryParam("dryRun") @DefaultValue("false") boolean dryRun,
             @QueryParam("sourceName") String sourceName, InputStream body) {
         return catalog.ingest(CatalogClient.ingestHeader(id, contentType, idempotencyKey, dryRun, sourceName), body)
-                .map(CatalogMapper::view).await().atMost(INGEST_WAIT);
+                .map(CatalogMapper::view).await().indefinitely(); // bounded by the call's deadline
     }
 
     @GET
