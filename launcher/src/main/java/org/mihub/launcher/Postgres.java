@@ -30,6 +30,8 @@ final class Postgres implements AutoCloseable {
                 .setPort(config.postgresPort())
                 .setDataDirectory(dataDir)
                 .setCleanDataDirectory(false)
+                .setServerConfig("shared_buffers", sharedBuffers())
+                .setServerConfig("max_wal_size", "4GB")
                 .setOutputRedirector(ProcessBuilder.Redirect.appendTo(config.logs().resolve("postgres.log").toFile()))
                 .setErrorRedirector(ProcessBuilder.Redirect.appendTo(config.logs().resolve("postgres.log").toFile()))
                 .start();
@@ -53,6 +55,17 @@ final class Postgres implements AutoCloseable {
         return new Postgres(server);
     }
 
+
+    /**
+     * An eighth of the machine's memory, between 128 MB and 1 GB: enough for a million materials
+     * to be searched from shared buffers on a workstation, and only reserved as pages are used.
+     */
+    static String sharedBuffers() {
+        long total = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getTotalMemorySize();
+        long megabytes = Math.max(128, Math.min(1024, total / 8 / (1 << 20)));
+        return megabytes + "MB";
+    }
 
     @Override
     public void close() throws IOException {

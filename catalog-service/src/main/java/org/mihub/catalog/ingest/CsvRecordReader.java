@@ -264,7 +264,7 @@ public final class CsvRecordReader implements RecordReader {
         List<MaterialRecord.ProcessStep> steps = new ArrayList<>();
         stepKinds.forEach((index, kind) -> steps.add(new MaterialRecord.ProcessStep(index, kind,
                 List.copyOf(stepParameters.get(index)))));
-        sink.accept(new MaterialRecord(row, sampleKey, formula, composition, tags, steps, measurements));
+        sink.accept(new MaterialRecord(row, sampleKey, formula, composition, tags, steps, measurements, null, "[]"));
     }
 
     private static MaterialRecord.Parameter parameter(String name, String unit, String cell, long row, long line,

@@ -18,6 +18,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -54,6 +55,9 @@ public class IngestService {
     @Inject
     PropertyService properties;
 
+    @Inject
+    TableMaintenance maintenance;
+
     public enum Format {
         CSV, JSON, NDJSON
     }
@@ -76,7 +80,7 @@ public class IngestService {
             throw ApiException.invalid("idempotency_key", "at most 200 characters");
         }
         int maxRejections = header.maxRejections() <= 0 ? DEFAULT_MAX_REJECTIONS : header.maxRejections();
-        return datasetService.inTransaction(connection -> {
+        Result outcome = datasetService.inTransaction(connection -> {
             Dataset dataset = datasets.find(connection, header.datasetId(), true)
                     .filter(found -> AccessPolicy.canRead(Optional.of(caller), found))
                     .orElseThrow(() -> ApiException.notFound("dataset", header.datasetId().toString()));
@@ -90,9 +94,8 @@ public class IngestService {
             boolean write = earlier.isEmpty() && !header.dryRun();
             Collector collector = new Collector(maxRejections);
             long rowsReceived;
-            MaterialWriter writer = new MaterialWriter(connection, dataset.id(), version, caller.subject(),
-                    collector::reject);
-            try {
+            try (MaterialWriter writer = new MaterialWriter(connection, dataset.id(), version, caller.subject(),
+                    collector::reject)) {
                 Reader text = utf8(hashed);
                 RecordReader reader = switch (header.format()) {
                     case CSV -> new CsvRecordReader(text, properties.all());
@@ -113,13 +116,13 @@ public class IngestService {
                     }
                 });
                 if (write && collector.clean()) {
-                    writer.flush();
+                    writer.finish();
                 }
                 rowsReceived = reader.rows();
                 hashed.transferTo(OutputStream.nullOutputStream());
                 if (!collector.clean()) {
                     throw new IngestRejectedException(dataset.id(), rowsReceived, collector.rowsRejected,
-                            collector.rejections, collector.truncated);
+                            collector.inDocumentOrder(), collector.truncated);
                 }
                 String digest = HexFormat.of().formatHex(sha256.digest());
                 if (earlier.isPresent()) {
@@ -147,6 +150,10 @@ public class IngestService {
                 throw ApiException.invalid("content", "the upload could not be read: " + e.getCause().getMessage());
             }
         });
+        if (outcome.outcome() == Outcome.COMMITTED) {
+            maintenance.afterBulkWrite(outcome.rowsWritten() + outcome.measurementsWritten());
+        }
+        return outcome;
     }
 
     /** Collects rejections in document order, counting rejected rows and keeping at most {@code max}. */
@@ -175,6 +182,13 @@ public class IngestService {
 
         boolean clean() {
             return rejections.isEmpty() && !truncated;
+        }
+
+        /** Rows found in the database arrive after later rows were parsed: put them back in order. */
+        List<Rejection> inDocumentOrder() {
+            List<Rejection> ordered = new ArrayList<>(rejections);
+            ordered.sort(Comparator.comparingLong(Rejection::row));
+            return ordered;
         }
     }
 

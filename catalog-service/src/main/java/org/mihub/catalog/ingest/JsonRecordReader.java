@@ -154,12 +154,14 @@ public final class JsonRecordReader implements RecordReader {
             steps.add(new MaterialRecord.ProcessStep(i + 1, kind,
                     parameters(step.path("parameters"), "process_steps[" + i + "].parameters", row, line, problems)));
         }
+        String structure = StructureReader.structure(node.path("structure"), composition, row, line, problems);
+        String externalIds = StructureReader.externalIds(node.path("external_ids"), row, line, problems);
         if (!problems.isEmpty()) {
             problems.forEach(sink::reject);
             return;
         }
         sink.accept(new MaterialRecord(row, key.isEmpty() ? null : key, formula, composition, tags, steps,
-                measurements));
+                measurements, structure, externalIds));
     }
 
     private MaterialRecord.Measurement measurement(JsonNode node, String path, long row, long line,
@@ -197,7 +199,7 @@ public final class JsonRecordReader implements RecordReader {
             }
             uncertainty = Math.abs(converter.convert(given) - converter.convert(0.0));
         }
-        String source = text(node, "source").isEmpty() ? "experiment" : text(node, "source");
+        String source = source(text(node, "source"));
         if (!SOURCES.contains(source)) {
             problems.add(new Rejection(row, line, path + ".source", Code.INVALID_VALUE,
                     "source must be experiment, simulation or prediction", source, null));
@@ -235,6 +237,15 @@ public final class JsonRecordReader implements RecordReader {
             }
         }
         return parameters;
+    }
+
+    /** experiment, simulation or prediction; the proto JSON names (MEASUREMENT_SOURCE_...) are accepted too. */
+    private static String source(String given) {
+        if (given.isEmpty() || given.equals("MEASUREMENT_SOURCE_UNSPECIFIED")) {
+            return "experiment";
+        }
+        return given.startsWith("MEASUREMENT_SOURCE_")
+                ? given.substring("MEASUREMENT_SOURCE_".length()).toLowerCase(java.util.Locale.ROOT) : given;
     }
 
     private static String text(JsonNode node, String field) {

@@ -4,9 +4,13 @@ import java.util.List;
 
 import org.mihub.common.chemistry.Composition;
 
-/** One validated material of an ingest, values already in canonical units. */
+/**
+ * One validated material of an ingest, values already in canonical units. The crystal structure
+ * (or null) and the external ids are the validated JSON the catalog stores.
+ */
 public record MaterialRecord(long row, String sampleKey, String formula, Composition composition, List<String> tags,
-        List<ProcessStep> processSteps, List<Measurement> measurements) {
+        List<ProcessStep> processSteps, List<Measurement> measurements, String structureJson,
+        String externalIdsJson) {
 
     /** A parameter of a process step or a condition of a measurement: a quantity or a text. */
     public record Parameter(String name, Double value, String unit, String text) {

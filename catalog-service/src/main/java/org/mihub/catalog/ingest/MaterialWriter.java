@@ -13,6 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 import org.postgresql.PGConnection;
@@ -20,22 +24,33 @@ import org.postgresql.copy.CopyManager;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.uuid.Generators;
+import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
 
 /**
  * Writes validated materials and their measurements with PostgreSQL {@code COPY}, a batch at a
- * time, inside the caller's transaction. Sample keys that already exist in the dataset are
- * reported as rejections before a batch is written.
+ * time, inside the caller's transaction. While PostgreSQL stores one batch (on a writer thread
+ * that alone uses the connection until {@link #finish()}), the caller parses and encodes the
+ * next: parsing and storing overlap instead of taking turns. Sample keys that already exist in the
+ * dataset are reported as rejections instead of writing their batch.
+ *
+ * <p>Ids are UUID version 7 (time-ordered), so every index keyed by id grows at its right edge.
  */
-final class MaterialWriter {
+final class MaterialWriter implements AutoCloseable {
 
     private static final int BATCH = 5000;
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TimeBasedEpochGenerator IDS = Generators.timeBasedEpochGenerator();
     private static final String COPY_MATERIALS = "COPY material (id, dataset_id, row_number, sample_key, formula, "
-            + "reduced_formula, elements, nelements, composition, tags, process_steps, dataset_version, created_by) "
-            + "FROM STDIN WITH (FORMAT csv)";
+            + "reduced_formula, elements, nelements, composition, tags, process_steps, dataset_version, created_by, "
+            + "structure, external_ids) FROM STDIN WITH (FORMAT csv)";
     private static final String COPY_MEASUREMENTS = "COPY measurement (id, material_id, dataset_id, property, value, "
             + "uncertainty, reported_value, reported_unit, method, instrument, conditions, source, campaign_id, "
             + "proposal_id) FROM STDIN WITH (FORMAT csv)";
+
+    /** A batch ready for COPY. */
+    private record Batch(List<String> sampleKeys, List<Long> keyRows, String materials, String measurements) {
+    }
 
     private final Connection connection;
     private final CopyManager copy;
@@ -43,7 +58,9 @@ final class MaterialWriter {
     private final int version;
     private final String createdBy;
     private final Consumer<Rejection> reject;
+    private final ExecutorService writer;
     private final List<MaterialRecord> pending = new ArrayList<>();
+    private Future<List<Rejection>> inFlight;
     private long materialsWritten;
     private long measurementsWritten;
 
@@ -55,63 +72,116 @@ final class MaterialWriter {
         this.version = version;
         this.createdBy = createdBy;
         this.reject = reject;
+        this.writer = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "ingest-writer-" + datasetId);
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     void add(MaterialRecord material) throws SQLException {
         pending.add(material);
         if (pending.size() >= BATCH) {
-            flush();
+            submit();
         }
     }
 
-    /** Writes the pending batch; false when a sample key already existed (those rows are rejected instead). */
-    boolean flush() throws SQLException {
-        if (pending.isEmpty()) {
-            return true;
+    /**
+     * Writes what is pending and waits until everything is stored. False when a sample key already
+     * existed in the dataset: those rows were rejected and their batch not written.
+     */
+    boolean finish() throws SQLException {
+        boolean clean = awaitInFlight();
+        if (clean && !pending.isEmpty()) {
+            submit();
+            clean = awaitInFlight();
         }
-        Set<String> existing = existingKeys();
-        boolean clean = true;
-        for (MaterialRecord material : pending) {
-            if (material.sampleKey() != null && existing.contains(material.sampleKey())) {
-                reject.accept(new Rejection(material.row(), 0, "sample_id", Rejection.Code.DUPLICATE_KEY,
-                        "sample_id already exists in the dataset", material.sampleKey(), null));
-                clean = false;
-            }
-        }
-        if (clean) {
-            write();
-        }
-        pending.clear();
         return clean;
     }
 
-    private void write() throws SQLException {
-        StringBuilder materials = new StringBuilder(pending.size() * 160);
-        StringBuilder measurements = new StringBuilder(pending.size() * 160);
-        for (MaterialRecord material : pending) {
-            UUID id = UUID.randomUUID();
+    /** Encodes the pending batch here and hands it to the writer thread, after the previous one. */
+    private void submit() throws SQLException {
+        Batch batch = encode(pending);
+        pending.clear();
+        if (!awaitInFlight()) {
+            return;
+        }
+        inFlight = writer.submit(() -> store(batch));
+    }
+
+    /** Waits for the batch being stored; reports its rejections here, on the caller's thread. */
+    private boolean awaitInFlight() throws SQLException {
+        if (inFlight == null) {
+            return true;
+        }
+        try {
+            List<Rejection> rejections = inFlight.get();
+            rejections.forEach(reject);
+            return rejections.isEmpty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while storing a batch", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof SQLException sql) {
+                throw sql;
+            }
+            throw new SQLException("storing a batch failed", e.getCause());
+        } finally {
+            inFlight = null;
+        }
+    }
+
+    private Batch encode(List<MaterialRecord> materials) {
+        StringBuilder materialRows = new StringBuilder(materials.size() * 160);
+        StringBuilder measurementRows = new StringBuilder(materials.size() * 160);
+        List<String> keys = new ArrayList<>();
+        List<Long> keyRows = new ArrayList<>();
+        for (MaterialRecord material : materials) {
+            UUID id = IDS.generate();
             var composition = material.composition();
-            row(materials, id, datasetId, material.row(), material.sampleKey(), material.formula(),
+            row(materialRows, id, datasetId, material.row(), material.sampleKey(), material.formula(),
                     composition.reducedFormula(), array(composition.elements()), composition.elementCount(),
                     json(new LinkedHashMap<>(composition.amounts())), array(material.tags()),
-                    json(material.processSteps()), version, createdBy);
+                    json(material.processSteps()), version, createdBy, material.structureJson(),
+                    material.externalIdsJson());
+            if (material.sampleKey() != null) {
+                keys.add(material.sampleKey());
+                keyRows.add(material.row());
+            }
             materialsWritten++;
             for (MaterialRecord.Measurement measurement : material.measurements()) {
-                row(measurements, UUID.randomUUID(), id, datasetId, measurement.property(), measurement.value(),
+                row(measurementRows, IDS.generate(), id, datasetId, measurement.property(), measurement.value(),
                         measurement.uncertainty(), measurement.reportedValue(), measurement.reportedUnit(),
                         measurement.method(), measurement.instrument(), json(measurement.conditions()),
                         measurement.source(), measurement.campaignId(), measurement.proposalId());
                 measurementsWritten++;
             }
         }
+        return new Batch(keys, keyRows, materialRows.toString(), measurementRows.toString());
+    }
+
+    /** On the writer thread: refuses keys the dataset already has, otherwise COPYs the batch. */
+    private List<Rejection> store(Batch batch) throws SQLException {
+        Set<String> existing = existingKeys(batch.sampleKeys());
+        if (!existing.isEmpty()) {
+            List<Rejection> rejections = new ArrayList<>();
+            for (int i = 0; i < batch.sampleKeys().size(); i++) {
+                if (existing.contains(batch.sampleKeys().get(i))) {
+                    rejections.add(new Rejection(batch.keyRows().get(i), 0, "sample_id", Rejection.Code.DUPLICATE_KEY,
+                            "sample_id already exists in the dataset", batch.sampleKeys().get(i), null));
+                }
+            }
+            return rejections;
+        }
         try {
-            copy.copyIn(COPY_MATERIALS, new StringReader(materials.toString()));
-            if (!measurements.isEmpty()) {
-                copy.copyIn(COPY_MEASUREMENTS, new StringReader(measurements.toString()));
+            copy.copyIn(COPY_MATERIALS, new StringReader(batch.materials()));
+            if (!batch.measurements().isEmpty()) {
+                copy.copyIn(COPY_MEASUREMENTS, new StringReader(batch.measurements()));
             }
         } catch (IOException e) {
             throw new SQLException("COPY failed", e);
         }
+        return List.of();
     }
 
     /** One CSV line of COPY: null as an empty unquoted field, everything else quoted. */
@@ -125,7 +195,13 @@ final class MaterialWriter {
                 continue;
             }
             String text = field.toString();
-            out.append('"').append(text.replace("\"", "\"\"")).append('"');
+            out.append('"');
+            if (text.indexOf('"') < 0) {
+                out.append(text);
+            } else {
+                out.append(text.replace("\"", "\"\""));
+            }
+            out.append('"');
         }
         out.append('\n');
     }
@@ -142,8 +218,7 @@ final class MaterialWriter {
         return literal.append('}').toString();
     }
 
-    private Set<String> existingKeys() throws SQLException {
-        List<String> keys = pending.stream().map(MaterialRecord::sampleKey).filter(key -> key != null).toList();
+    private Set<String> existingKeys(List<String> keys) throws SQLException {
         Set<String> existing = new HashSet<>();
         if (keys.isEmpty()) {
             return existing;
@@ -175,5 +250,18 @@ final class MaterialWriter {
 
     long measurementsWritten() {
         return measurementsWritten;
+    }
+
+    /** Waits for the writer thread to stop; the connection is the caller's again. */
+    @Override
+    public void close() {
+        if (inFlight != null) {
+            try {
+                inFlight.get();
+            } catch (Exception e) {
+                // the transaction is being rolled back; the failure was or will be reported
+            }
+        }
+        writer.shutdownNow();
     }
 }

@@ -18,6 +18,7 @@ import org.mihub.api.catalog.v1.ExportHeader;
 import org.mihub.api.catalog.v1.ExportSummary;
 import org.mihub.catalog.service.ExportService;
 import org.mihub.catalog.service.Material;
+import org.mihub.common.error.ApiException;
 import org.mihub.common.error.GrpcErrors;
 import org.mihub.common.grpc.Work;
 import org.mihub.common.identity.Caller;
@@ -50,15 +51,20 @@ public final class ExportMapper {
 
     public static Multi<ExportDatasetResponse> export(ExportService exports, Optional<Caller> caller,
             ExportDatasetRequest request) {
-        if (request.getPropertiesCount() > 0 || request.getSourcesCount() > 0) {
-            return Multi.createFrom().failure(Status.UNIMPLEMENTED.withDescription(
-                    "export filters (properties, sources) are not supported yet: export the whole dataset")
-                    .asRuntimeException());
+        List<String> sources = new ArrayList<>();
+        for (int i = 0; i < request.getSourcesCount(); i++) {
+            String source = MaterialMapper.source(request.getSources(i));
+            if (source == null) {
+                return Multi.createFrom().failure(GrpcErrors.toStatus(ApiException.invalid("sources[" + i + "]",
+                        "a source is EXPERIMENT, SIMULATION or PREDICTION")));
+            }
+            sources.add(source);
         }
         ExportFormat format = request.getFormat() == ExportFormat.EXPORT_FORMAT_UNSPECIFIED
                 ? ExportFormat.EXPORT_FORMAT_CSV : request.getFormat();
         return Work.blocking(() -> exports.plan(caller, DatasetMapper.id("dataset_id", request.getDatasetId()),
-                request.hasAsOfVersion() ? request.getAsOfVersion() : null))
+                request.hasAsOfVersion() ? request.getAsOfVersion() : null,
+                new ExportService.Filter(request.getPropertiesList(), sources)))
                 .onItem().transformToMulti(plan -> {
                     AtomicLong materials = new AtomicLong();
                     AtomicLong measurements = new AtomicLong();
@@ -174,6 +180,10 @@ public final class ExportMapper {
                 node.set("elements", JSON.valueToTree(material.elements()));
                 node.set("tags", JSON.valueToTree(material.tags()));
                 node.set("process_steps", JSON.readTree(material.processStepsJson()));
+                node.set("external_ids", JSON.readTree(material.externalIdsJson()));
+                if (material.structureJson() != null) {
+                    node.set("structure", JSON.readTree(material.structureJson()));
+                }
                 var measurements = node.putArray("measurements");
                 for (Material.Measurement measurement : material.measurements()) {
                     ObjectNode value = measurements.addObject().put("property", measurement.property())

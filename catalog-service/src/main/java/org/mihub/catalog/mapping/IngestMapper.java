@@ -37,7 +37,9 @@ public final class IngestMapper {
                 if (first == null || !first.hasHeader()) {
                     throw ApiException.invalid("header", "the first message of an ingest must be its header");
                 }
-                return toProto(service.ingest(caller, header(first.getHeader()), new ChunkStream(messages)));
+                boolean records = first.getHeader().getFormat() == IngestFormat.INGEST_FORMAT_RECORDS;
+                return toProto(service.ingest(caller, header(first.getHeader()),
+                        new MessageStream(messages, records ? RecordsJson::ndjson : IngestMapper::chunk)));
             } catch (IngestRejectedException rejected) {
                 throw GrpcErrors.toStatus(rejected, toProto(rejected));
             }
@@ -48,9 +50,9 @@ public final class IngestMapper {
         IngestService.Format format = switch (header.getFormat()) {
             case INGEST_FORMAT_CSV -> IngestService.Format.CSV;
             case INGEST_FORMAT_JSON -> IngestService.Format.JSON;
-            case INGEST_FORMAT_NDJSON -> IngestService.Format.NDJSON;
-            default -> throw ApiException.invalid("header.format", "format " + header.getFormat()
-                    + " is not accepted by this catalog version; send CSV, JSON or NDJSON");
+            case INGEST_FORMAT_NDJSON, INGEST_FORMAT_RECORDS -> IngestService.Format.NDJSON;
+            default -> throw ApiException.invalid("header.format", "a format is required: RECORDS, CSV, JSON or "
+                    + "NDJSON");
         };
         return new IngestService.Header(DatasetMapper.id("header.dataset_id", header.getDatasetId()),
                 header.getIdempotencyKey(), format, header.getDryRun(), header.getMaxRejections(),
@@ -83,14 +85,30 @@ public final class IngestMapper {
         return detail.build();
     }
 
-    /** The document bytes of the chunk messages that follow the header, as one stream. */
-    private static final class ChunkStream extends InputStream {
+    /** The bytes of a document chunk message. */
+    private static byte[] chunk(IngestRecordsRequest message) throws IOException {
+        if (!message.hasChunk()) {
+            throw new IOException("after the header only document chunks may follow");
+        }
+        return message.getChunk().toByteArray();
+    }
+
+    /** The messages that follow the header, as one stream of document bytes. */
+    private static final class MessageStream extends InputStream {
+
+        /** The document bytes a message carries. */
+        interface Content {
+            byte[] bytes(IngestRecordsRequest message) throws IOException;
+        }
+
         private final Iterator<IngestRecordsRequest> messages;
+        private final Content content;
         private byte[] current = new byte[0];
         private int offset;
 
-        ChunkStream(Iterator<IngestRecordsRequest> messages) {
+        MessageStream(Iterator<IngestRecordsRequest> messages, Content content) {
             this.messages = messages;
+            this.content = content;
         }
 
         private boolean fill() throws IOException {
@@ -98,11 +116,7 @@ public final class IngestMapper {
                 if (!messages.hasNext()) {
                     return false;
                 }
-                IngestRecordsRequest message = messages.next();
-                if (!message.hasChunk()) {
-                    throw new IOException("after the header only document chunks may follow");
-                }
-                current = message.getChunk().toByteArray();
+                current = content.bytes(messages.next());
                 offset = 0;
             }
             return true;

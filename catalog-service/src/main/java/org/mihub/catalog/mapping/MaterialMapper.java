@@ -4,13 +4,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import org.mihub.api.catalog.v1.CrystalStructure;
 import org.mihub.api.catalog.v1.ElementMatch;
+import org.mihub.api.catalog.v1.ExternalId;
+import org.mihub.api.catalog.v1.Lattice;
 import org.mihub.api.catalog.v1.MaterialView;
 import org.mihub.api.catalog.v1.MeasurementSource;
 import org.mihub.api.catalog.v1.Parameter;
 import org.mihub.api.catalog.v1.ProcessStep;
 import org.mihub.api.catalog.v1.SearchMaterialsRequest;
+import org.mihub.api.catalog.v1.Site;
 import org.mihub.api.catalog.v1.SortBy;
+import org.mihub.api.catalog.v1.Vector3;
 import org.mihub.api.common.v1.Quantity;
 import org.mihub.catalog.service.Material;
 import org.mihub.catalog.service.MaterialQuery;
@@ -64,7 +69,8 @@ public final class MaterialMapper {
         };
     }
 
-    private static String source(MeasurementSource source) {
+    /** experiment, simulation or prediction; null for UNSPECIFIED. */
+    static String source(MeasurementSource source) {
         return switch (source) {
             case MEASUREMENT_SOURCE_EXPERIMENT -> "experiment";
             case MEASUREMENT_SOURCE_SIMULATION -> "simulation";
@@ -105,6 +111,13 @@ public final class MaterialMapper {
             }
             proto.addMeasurements(value);
         }
+        for (JsonNode external : tree(material.externalIdsJson())) {
+            proto.addExternalIds(ExternalId.newBuilder().setSystem(external.path("system").asText())
+                    .setId(external.path("id").asText()));
+        }
+        if (full && material.structureJson() != null) {
+            proto.setStructure(structure(tree(material.structureJson())));
+        }
         if (full) {
             for (JsonNode step : tree(material.processStepsJson())) {
                 proto.addProcessSteps(ProcessStep.newBuilder().setIndex(step.path("index").asInt())
@@ -112,6 +125,32 @@ public final class MaterialMapper {
             }
         }
         return proto.build();
+    }
+
+    private static CrystalStructure structure(JsonNode stored) {
+        JsonNode lattice = stored.path("lattice");
+        var structure = CrystalStructure.newBuilder().setLattice(Lattice.newBuilder().setA(vector(lattice.path("a")))
+                .setB(vector(lattice.path("b"))).setC(vector(lattice.path("c"))));
+        for (JsonNode site : stored.path("sites")) {
+            var proto = Site.newBuilder().setSpecies(site.path("species").asText())
+                    .setFractional(vector(site.path("fractional"))).setLabel(site.path("label").asText(""));
+            if (site.has("occupancy")) {
+                proto.setOccupancy(site.get("occupancy").asDouble());
+            }
+            structure.addSites(proto);
+        }
+        if (stored.has("space_group_symbol")) {
+            structure.setSpaceGroupSymbol(stored.get("space_group_symbol").asText());
+        }
+        if (stored.has("space_group_number")) {
+            structure.setSpaceGroupNumber(stored.get("space_group_number").asInt());
+        }
+        return structure.build();
+    }
+
+    private static Vector3 vector(JsonNode node) {
+        return Vector3.newBuilder().setX(node.path("x").asDouble()).setY(node.path("y").asDouble())
+                .setZ(node.path("z").asDouble()).build();
     }
 
     private static List<Parameter> parameters(JsonNode array) {

@@ -82,6 +82,35 @@ public class DatasetRepository {
         }
     }
 
+    /**
+     * Ids of the datasets in the read scope that are not deleted, narrowed to {@code only} and to
+     * the {@code owners} when those are given: the scope of a material search.
+     */
+    public List<UUID> visibleIds(ReadScope scope, List<UUID> only, List<String> owners) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT d.id FROM dataset d WHERE d.deleted_at IS NULL AND ")
+                .append(scope.condition());
+        List<Object> parameters = new ArrayList<>(scope.parameters());
+        if (!only.isEmpty()) {
+            sql.append(" AND d.id = ANY(?)");
+            parameters.add(only.toArray(UUID[]::new));
+        }
+        if (!owners.isEmpty()) {
+            sql.append(" AND d.owner_org = ANY(?)");
+            parameters.add(owners.toArray(String[]::new));
+        }
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement(sql.toString())) {
+            MaterialRepository.bind(connection, select, parameters);
+            List<UUID> ids = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    ids.add(rows.getObject(1, UUID.class));
+                }
+            }
+            return ids;
+        }
+    }
+
     /** Visible datasets, newest first, {@code limit} per page from {@code cursor}. */
     public Page list(ReadScope scope, ListFilter filter, String cursor, int limit) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM dataset d WHERE d.deleted_at IS NULL AND ")

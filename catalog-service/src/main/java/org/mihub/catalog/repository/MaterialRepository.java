@@ -28,7 +28,8 @@ public class MaterialRepository {
 
     public static final String COLUMNS = "m.id, m.dataset_id, d.owner_org, m.sample_key, m.formula, m.composition::text "
             + "AS composition, m.reduced_formula, m.elements, m.nelements, m.tags, m.process_steps::text AS steps, "
-            + "m.dataset_version, m.created_by, m.created_at";
+            + "m.structure::text AS structure, m.external_ids::text AS external_ids, m.dataset_version, m.created_by, "
+            + "m.created_at";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Inject
@@ -48,6 +49,33 @@ public class MaterialRepository {
             }
             return withMeasurements(connection, materials);
         }
+    }
+
+    /** The first step of a search: the ids of a page, in order. */
+    public List<UUID> ids(String sql, List<Object> parameters) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement(sql)) {
+            bind(connection, select, parameters);
+            List<UUID> ids = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    ids.add(rows.getObject(1, UUID.class));
+                }
+            }
+            return ids;
+        }
+    }
+
+    /** The materials with these ids, in the order given, measurements attached. */
+    public List<Material> byIds(List<UUID> ids) throws SQLException {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        List<Material> found = search("SELECT " + COLUMNS + " FROM material m JOIN dataset d ON d.id = m.dataset_id "
+                + "WHERE m.id = ANY(?)", List.of((Object) ids.toArray(UUID[]::new)));
+        Map<UUID, Material> byId = new LinkedHashMap<>();
+        found.forEach(material -> byId.put(material.id(), material));
+        return ids.stream().map(byId::get).filter(material -> material != null).toList();
     }
 
     private List<Material> withMeasurements(Connection connection, List<Material> materials) throws SQLException {
@@ -76,7 +104,7 @@ public class MaterialRepository {
         return materials.stream().map(material -> material.withMeasurements(byMaterial.get(material.id()))).toList();
     }
 
-    static void bind(Connection connection, PreparedStatement statement, List<Object> parameters)
+    public static void bind(Connection connection, PreparedStatement statement, List<Object> parameters)
             throws SQLException {
         for (int i = 0; i < parameters.size(); i++) {
             Object parameter = parameters.get(i);
@@ -101,7 +129,7 @@ public class MaterialRepository {
                     row.getString("owner_org"), row.getString("sample_key"), row.getString("formula"), composition,
                     row.getString("reduced_formula"), Arrays.asList((String[]) elements.getArray()),
                     row.getInt("nelements"), Arrays.asList((String[]) tags.getArray()), row.getString("steps"),
-                    row.getInt("dataset_version"), row.getString("created_by"),
+                    row.getString("structure"), row.getString("external_ids"), row.getInt("dataset_version"), row.getString("created_by"),
                     row.getTimestamp("created_at").toInstant(), List.of());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new SQLException("unreadable composition", e);

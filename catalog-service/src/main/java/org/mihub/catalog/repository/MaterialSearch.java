@@ -7,10 +7,20 @@ import java.util.UUID;
 import org.mihub.catalog.service.MaterialQuery;
 
 /**
- * Builds the SQL of a material search: the caller's read scope, every criterion as a condition
- * PostgreSQL evaluates (GIN index on elements, index on measurement property and value), the sort
- * with the id as final tie-breaker, and one row more than the page to know whether another follows.
- * Property bounds arrive already converted to canonical units.
+ * Builds the first step of a material search: the ids of one page, in order, with one id more than
+ * the page to know whether another follows. The second step ({@link MaterialRepository#byIds})
+ * reads just those materials. The caller's read scope arrives as the ids of the datasets the caller
+ * may see (already narrowed by the dataset and owner filters), so no row is joined to decide
+ * visibility. Property bounds arrive already converted to canonical units.
+ *
+ * <p>Two shapes:
+ * <ul>
+ * <li>Property ranges alone, in id order: answered from the measurement index (property, value)
+ * with material and dataset included, without reading a material row.</li>
+ * <li>Everything else: the indexed criteria (GIN on elements, reduced formula, property ranges)
+ * first, behind an optimisation fence (OFFSET 0) so that PostgreSQL does not walk the id index
+ * filtering row by row; then the other criteria and the sort.</li>
+ * </ul>
  */
 public final class MaterialSearch {
 
@@ -23,26 +33,74 @@ public final class MaterialSearch {
     public record Built(String sql, List<Object> parameters) {
     }
 
-    public static Built build(ReadScope scope, MaterialQuery query, List<MaterialQuery.Sort> sort, long offset,
+    public static Built build(List<UUID> datasets, MaterialQuery query, List<MaterialQuery.Sort> sort, long offset,
             int limit) {
-        MaterialSearch indexed = new MaterialSearch();
-        indexed.indexed(query);
-        // The indexed criteria are evaluated first, behind an optimisation fence (OFFSET 0): otherwise
-        // PostgreSQL, seeing a LIMIT, walks the id index and filters row by row through the table.
-        String from = indexed.sql.isEmpty() ? "material m"
-                : "(SELECT * FROM material m WHERE TRUE" + indexed.sql + " OFFSET 0) m";
+        UUID[] visible = datasets.toArray(UUID[]::new);
         MaterialSearch search = new MaterialSearch();
-        search.sql.append("SELECT ").append(MaterialRepository.COLUMNS).append(" FROM ").append(from)
-                .append(" JOIN dataset d ON d.id = m.dataset_id WHERE d.deleted_at IS NULL AND ")
-                .append(scope.condition());
-        search.parameters.addAll(indexed.parameters);
-        search.parameters.addAll(scope.parameters());
-        search.where(query);
-        search.orderBy(sort);
+        if (rangesOnly(query) && byIdOnly(sort)) {
+            search.fromMeasurements(visible, query.properties(), sort.isEmpty() || !sort.get(0).descending());
+        } else {
+            search.fromMaterials(visible, query, sort);
+        }
         search.sql.append(" LIMIT ? OFFSET ?");
         search.parameters.add(limit + 1);
         search.parameters.add(offset);
         return new Built(search.sql.toString(), search.parameters);
+    }
+
+    private static boolean rangesOnly(MaterialQuery query) {
+        return !query.properties().isEmpty() && (query.elements() == null || query.elements().isEmpty())
+                && query.formula() == null && query.minElements() == null && query.maxElements() == null
+                && query.sources().isEmpty() && (query.text() == null || query.text().isBlank());
+    }
+
+    private static boolean byIdOnly(List<MaterialQuery.Sort> sort) {
+        return sort.isEmpty() || sort.size() == 1 && sort.get(0).field() == MaterialQuery.SortField.ID;
+    }
+
+    /** Materials with a measurement in every range: an intersection of index-only scans. */
+    private void fromMeasurements(UUID[] visible, List<MaterialQuery.PropertyRange> ranges, boolean ascending) {
+        sql.append("SELECT material_id FROM (");
+        for (int i = 0; i < ranges.size(); i++) {
+            if (i > 0) {
+                sql.append(" INTERSECT ");
+            }
+            sql.append("SELECT x.material_id FROM measurement x WHERE x.dataset_id = ANY(?)");
+            parameters.add(visible);
+            range(ranges.get(i));
+        }
+        sql.append(ranges.size() == 1 ? " GROUP BY x.material_id" : "")
+                .append(") hits ORDER BY material_id").append(ascending ? "" : " DESC");
+    }
+
+    private void range(MaterialQuery.PropertyRange range) {
+        condition("x.property = ?", range.property());
+        if (range.min() != null) {
+            condition("x.value >= ?", range.min());
+        }
+        if (range.max() != null) {
+            condition("x.value <= ?", range.max());
+        }
+    }
+
+    private void fromMaterials(UUID[] visible, MaterialQuery query, List<MaterialQuery.Sort> sort) {
+        MaterialSearch indexed = new MaterialSearch();
+        indexed.indexed(query);
+        boolean joinDataset = query.text() != null && !query.text().isBlank();
+        sql.append("SELECT m.id FROM ");
+        if (indexed.sql.isEmpty()) {
+            sql.append("material m");
+        } else {
+            sql.append("(SELECT * FROM material m WHERE TRUE").append(indexed.sql).append(" OFFSET 0) m");
+            parameters.addAll(indexed.parameters);
+        }
+        if (joinDataset) {
+            sql.append(" JOIN dataset d ON d.id = m.dataset_id");
+        }
+        sql.append(" WHERE m.dataset_id = ANY(?)");
+        parameters.add(visible);
+        where(query);
+        orderBy(sort);
     }
 
     /** Criteria an index answers: element sets (GIN), the reduced formula, property ranges. */
@@ -62,18 +120,9 @@ public final class MaterialSearch {
             condition("m.reduced_formula = ?", query.formula());
         }
         for (MaterialQuery.PropertyRange range : query.properties()) {
-            StringBuilder in = new StringBuilder(
-                    "m.id IN (SELECT x.material_id FROM measurement x WHERE x.property = ?");
-            List<Object> values = new ArrayList<>(List.of(range.property()));
-            if (range.min() != null) {
-                in.append(" AND x.value >= ?");
-                values.add(range.min());
-            }
-            if (range.max() != null) {
-                in.append(" AND x.value <= ?");
-                values.add(range.max());
-            }
-            condition(in.append(")").toString(), values.toArray());
+            sql.append(" AND m.id IN (SELECT x.material_id FROM measurement x WHERE TRUE");
+            range(range);
+            sql.append(")");
         }
     }
 
@@ -88,12 +137,6 @@ public final class MaterialSearch {
         }
         if (query.maxElements() != null) {
             condition("m.nelements <= ?", query.maxElements());
-        }
-        if (!query.datasetIds().isEmpty()) {
-            condition("m.dataset_id = ANY(?)", (Object) query.datasetIds().toArray(UUID[]::new));
-        }
-        if (!query.ownerOrgs().isEmpty()) {
-            condition("d.owner_org = ANY(?)", (Object) query.ownerOrgs().toArray(String[]::new));
         }
         if (!query.sources().isEmpty()) {
             condition("EXISTS (SELECT 1 FROM measurement x WHERE x.material_id = m.id AND x.source = ANY(?))",

@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -39,22 +40,66 @@ public class ExportService {
     @Inject
     MaterialRepository materials;
 
-    /** The dataset to export and the version exported; NOT_FOUND when hidden, INVALID_ARGUMENT for a future version. */
-    public record Plan(Dataset dataset, int version, List<String> properties) {
+    @Inject
+    PropertyService properties;
+
+    /**
+     * What to export: only measurements of these properties and from these sources (empty: all),
+     * and only materials left with at least one measurement when either is given.
+     */
+    public record Filter(List<String> properties, List<String> sources) {
+
+        public static final Filter NONE = new Filter(List.of(), List.of());
+
+        boolean active() {
+            return !properties.isEmpty() || !sources.isEmpty();
+        }
+
+        boolean keeps(Material.Measurement measurement) {
+            return (properties.isEmpty() || properties.contains(measurement.property()))
+                    && (sources.isEmpty() || sources.contains(measurement.source()));
+        }
+
+        /** The SQL condition on a measurement {@code x}, with its parameters. */
+        String condition(List<Object> parameters) {
+            StringBuilder sql = new StringBuilder("TRUE");
+            if (!properties.isEmpty()) {
+                sql.append(" AND x.property = ANY(?)");
+                parameters.add(properties.toArray(String[]::new));
+            }
+            if (!sources.isEmpty()) {
+                sql.append(" AND x.source = ANY(?)");
+                parameters.add(sources.toArray(String[]::new));
+            }
+            return sql.toString();
+        }
     }
 
-    public Plan plan(Optional<Caller> caller, UUID datasetId, Integer asOfVersion) {
+    /** The dataset to export and the version exported; NOT_FOUND when hidden, INVALID_ARGUMENT for a future version. */
+    public record Plan(Dataset dataset, int version, List<String> properties, Filter filter) {
+    }
+
+    public Plan plan(Optional<Caller> caller, UUID datasetId, Integer asOfVersion, Filter filter) {
         Dataset dataset = datasets.visible(caller, datasetId);
+        Set<String> vocabulary = properties.all().keySet();
+        for (int i = 0; i < filter.properties().size(); i++) {
+            if (!vocabulary.contains(filter.properties().get(i))) {
+                throw ApiException.invalid("properties[" + i + "]",
+                        "'" + filter.properties().get(i) + "' is not in the property vocabulary");
+            }
+        }
         int version = asOfVersion == null ? dataset.version() : asOfVersion;
         if (version < 1 || version > dataset.version()) {
             throw ApiException.invalid("as_of_version", "the dataset has versions 1 to " + dataset.version());
         }
-        List<String> properties = DatasetService.call(() -> {
+        List<Object> parameters = new ArrayList<>(List.of(datasetId, version));
+        String condition = filter.condition(parameters);
+        List<String> columns = DatasetService.call(() -> {
             try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection
                     .prepareStatement("SELECT DISTINCT x.property FROM measurement x JOIN material m ON m.id = "
-                            + "x.material_id WHERE x.dataset_id = ? AND m.dataset_version <= ? ORDER BY 1")) {
-                select.setObject(1, datasetId);
-                select.setInt(2, version);
+                            + "x.material_id WHERE x.dataset_id = ? AND m.dataset_version <= ? AND " + condition
+                            + " ORDER BY 1")) {
+                MaterialRepository.bind(connection, select, parameters);
                 List<String> names = new ArrayList<>();
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
@@ -64,7 +109,7 @@ public class ExportService {
                 return names;
             }
         });
-        return new Plan(dataset, version, properties);
+        return new Plan(dataset, version, columns, filter);
     }
 
     /** Pages of materials with their measurements, in id order. */
@@ -102,14 +147,24 @@ public class ExportService {
     }
 
     private List<Material> page(Plan plan, UUID after) {
-        String sql = "SELECT " + MaterialRepository.COLUMNS + " FROM material m JOIN dataset d ON d.id = m.dataset_id "
-                + "WHERE m.dataset_id = ? AND m.dataset_version <= ?" + (after == null ? "" : " AND m.id > ?")
-                + " ORDER BY m.id LIMIT " + PAGE;
         List<Object> parameters = new ArrayList<>(List.of(plan.dataset().id(), plan.version()));
+        StringBuilder sql = new StringBuilder("SELECT " + MaterialRepository.COLUMNS + " FROM material m JOIN dataset d "
+                + "ON d.id = m.dataset_id WHERE m.dataset_id = ? AND m.dataset_version <= ?");
         if (after != null) {
+            sql.append(" AND m.id > ?");
             parameters.add(after);
         }
-        return DatasetService.call(() -> materials.search(sql, parameters));
+        if (plan.filter().active()) {
+            sql.append(" AND EXISTS (SELECT 1 FROM measurement x WHERE x.material_id = m.id AND ")
+                    .append(plan.filter().condition(parameters)).append(")");
+        }
+        sql.append(" ORDER BY m.id LIMIT " + PAGE);
+        List<Material> page = DatasetService.call(() -> materials.search(sql.toString(), parameters));
+        if (!plan.filter().active()) {
+            return page;
+        }
+        return page.stream().map(material -> material.withMeasurements(
+                material.measurements().stream().filter(plan.filter()::keeps).toList())).toList();
     }
 
     /** The finished export, in the owner's access log when the reader is of another organisation. */

@@ -6,13 +6,13 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * A material as read back: composition fields, process history (as stored JSON) and
- * measurements in canonical units.
+ * A material as read back: composition fields, process history, crystal structure (or null) and
+ * external ids (as stored JSON) and measurements in canonical units.
  */
 public record Material(UUID id, UUID datasetId, String ownerOrg, String sampleKey, String formula,
         Map<String, Double> composition, String reducedFormula, List<String> elements, int nelements,
-        List<String> tags, String processStepsJson, int datasetVersion, String createdBy, Instant createdAt,
-        List<Measurement> measurements) {
+        List<String> tags, String processStepsJson, String structureJson, String externalIdsJson, int datasetVersion,
+        String createdBy, Instant createdAt, List<Measurement> measurements) {
 
     public record Measurement(UUID id, String property, double value, String unit, Double uncertainty,
             double reportedValue, String reportedUnit, String method, String instrument, String conditionsJson,
@@ -21,6 +21,6 @@ public record Material(UUID id, UUID datasetId, String ownerOrg, String sampleKe
 
     public Material withMeasurements(List<Measurement> all) {
         return new Material(id, datasetId, ownerOrg, sampleKey, formula, composition, reducedFormula, elements,
-                nelements, tags, processStepsJson, datasetVersion, createdBy, createdAt, all);
+                nelements, tags, processStepsJson, structureJson, externalIdsJson, datasetVersion, createdBy, createdAt, all);
     }
 }

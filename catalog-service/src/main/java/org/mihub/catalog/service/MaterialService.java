@@ -13,6 +13,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.mihub.catalog.repository.DatasetRepository;
 import org.mihub.catalog.repository.MaterialRepository;
 import org.mihub.catalog.repository.MaterialSearch;
 import org.mihub.catalog.repository.ReadScope;
@@ -44,6 +45,9 @@ public class MaterialService {
     @Inject
     DatasetService datasets;
 
+    @Inject
+    DatasetRepository datasetRepository;
+
     public record Page(List<Material> materials, String nextCursor) {
     }
 
@@ -53,11 +57,17 @@ public class MaterialService {
         MaterialQuery canonical = validate(query, sort, vocabulary);
         int limit = pageSize <= 0 ? 50 : Math.min(pageSize, MAX_PAGE);
         long offset = offset(cursor);
-        var built = MaterialSearch.build(ReadScope.of(caller), canonical, sort, offset, limit);
-        List<Material> found = DatasetService.call(() -> materials.search(built.sql(), built.parameters()));
-        List<Material> page = found.size() > limit ? found.subList(0, limit) : found;
+        List<UUID> scope = DatasetService.call(() -> datasetRepository.visibleIds(ReadScope.of(caller),
+                canonical.datasetIds(), canonical.ownerOrgs()));
+        if (scope.isEmpty()) {
+            return new Page(List.of(), null);
+        }
+        var built = MaterialSearch.build(scope, canonical, sort, offset, limit);
+        List<UUID> ids = DatasetService.call(() -> materials.ids(built.sql(), built.parameters()));
+        List<UUID> pageIds = ids.size() > limit ? ids.subList(0, limit) : ids;
+        List<Material> page = DatasetService.call(() -> materials.byIds(pageIds));
         logCrossOrgReads(caller, page, "search");
-        String next = found.size() > limit ? encode(offset + limit) : null;
+        String next = ids.size() > limit ? encode(offset + limit) : null;
         return new Page(page, next);
     }
 

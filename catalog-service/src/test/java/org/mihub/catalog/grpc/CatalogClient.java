@@ -14,6 +14,7 @@ import org.mihub.api.catalog.v1.IngestHeader;
 import org.mihub.api.catalog.v1.IngestRecordsRequest;
 import org.mihub.api.catalog.v1.IngestRecordsResponse;
 import org.mihub.api.catalog.v1.IngestRejected;
+import org.mihub.api.catalog.v1.RecordBatch;
 
 import com.google.protobuf.ByteString;
 
@@ -52,7 +53,26 @@ final class CatalogClient implements AutoCloseable {
     /** Streams a document of the given format in chunks of {@code chunkSize} bytes after the header. */
     IngestRecordsResponse ingest(String token, String datasetId, String key, IngestFormat format, String document,
             int chunkSize) throws InterruptedException {
-        String csv = document;
+        byte[] bytes = document.getBytes(StandardCharsets.UTF_8);
+        List<IngestRecordsRequest> chunks = new java.util.ArrayList<>();
+        for (int offset = 0; offset < bytes.length; offset += chunkSize) {
+            chunks.add(IngestRecordsRequest.newBuilder()
+                    .setChunk(ByteString.copyFrom(bytes, offset, Math.min(chunkSize, bytes.length - offset))).build());
+        }
+        return stream(token, IngestHeader.newBuilder().setDatasetId(datasetId).setIdempotencyKey(key == null ? "" : key)
+                .setFormat(format).build(), chunks);
+    }
+
+    /** A structured ingest: the header, then each batch of materials as one message. */
+    IngestRecordsResponse ingestRecords(String token, String datasetId, List<RecordBatch> batches)
+            throws InterruptedException {
+        return stream(token, IngestHeader.newBuilder().setDatasetId(datasetId)
+                .setFormat(IngestFormat.INGEST_FORMAT_RECORDS).build(), batches.stream()
+                .map(batch -> IngestRecordsRequest.newBuilder().setRecords(batch).build()).toList());
+    }
+
+    private IngestRecordsResponse stream(String token, IngestHeader header, List<IngestRecordsRequest> messages)
+            throws InterruptedException {
         var stub = CatalogServiceGrpc.newStub(channel)
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(token)));
         CompletableFuture<IngestRecordsResponse> result = new CompletableFuture<>();
@@ -71,13 +91,8 @@ final class CatalogClient implements AutoCloseable {
             public void onCompleted() {
             }
         });
-        requests.onNext(IngestRecordsRequest.newBuilder().setHeader(IngestHeader.newBuilder().setDatasetId(datasetId)
-                .setIdempotencyKey(key == null ? "" : key).setFormat(format)).build());
-        byte[] bytes = csv.getBytes(StandardCharsets.UTF_8);
-        for (int offset = 0; offset < bytes.length; offset += chunkSize) {
-            requests.onNext(IngestRecordsRequest.newBuilder()
-                    .setChunk(ByteString.copyFrom(bytes, offset, Math.min(chunkSize, bytes.length - offset))).build());
-        }
+        requests.onNext(IngestRecordsRequest.newBuilder().setHeader(header).build());
+        messages.forEach(requests::onNext);
         requests.onCompleted();
         try {
             return result.get(120, TimeUnit.SECONDS);

@@ -16,6 +16,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.mihub.api.catalog.v1.CreateDatasetRequest;
+import org.mihub.api.catalog.v1.CrystalStructure;
+import org.mihub.api.catalog.v1.ExternalId;
+import org.mihub.api.catalog.v1.GetMaterialRequest;
+import org.mihub.api.catalog.v1.Lattice;
+import org.mihub.api.catalog.v1.Material;
+import org.mihub.api.catalog.v1.Measurement;
+import org.mihub.api.catalog.v1.MeasurementSource;
+import org.mihub.api.catalog.v1.RecordBatch;
+import org.mihub.api.catalog.v1.Site;
+import org.mihub.api.catalog.v1.Vector3;
+import org.mihub.api.common.v1.Quantity;
 import org.mihub.api.catalog.v1.ExportDatasetRequest;
 import org.mihub.api.catalog.v1.ExportFormat;
 import org.mihub.api.catalog.v1.GetDatasetRequest;
@@ -158,6 +169,88 @@ class IngestTest {
         assertEquals(RejectionCode.REJECTION_CODE_MALFORMED,
                 CatalogClient.rejected(malformed).getRejections(0).getCode());
         assertEquals(2, count("SELECT count(*) FROM material WHERE dataset_id = ?::uuid", id));
+    }
+
+    private static Material.Builder rutile() {
+        return Material.newBuilder().setSampleKey("r1").setFormula("TiO2").addExternalIds(ExternalId.newBuilder()
+                .setSystem("MP").setId("mp-2657"))
+                .setStructure(CrystalStructure.newBuilder().setLattice(Lattice.newBuilder()
+                        .setA(Vector3.newBuilder().setX(4.594)).setB(Vector3.newBuilder().setY(4.594))
+                        .setC(Vector3.newBuilder().setZ(2.959)))
+                        .addSites(Site.newBuilder().setSpecies("Ti").setFractional(Vector3.newBuilder()))
+                        .addSites(Site.newBuilder().setSpecies("Ti").setFractional(Vector3.newBuilder().setX(0.5)
+                                .setY(0.5).setZ(0.5)))
+                        .addSites(Site.newBuilder().setSpecies("O").setFractional(Vector3.newBuilder().setX(0.3)
+                                .setY(0.3)))
+                        .addSites(Site.newBuilder().setSpecies("O").setFractional(Vector3.newBuilder().setX(0.7)
+                                .setY(0.7)))
+                        .setSpaceGroupSymbol("P4_2/mnm").setSpaceGroupNumber(136))
+                .addMeasurements(Measurement.newBuilder().setProperty("band_gap")
+                        .setValue(Quantity.newBuilder().setValue(3030).setUnit("meV")).setUncertainty(20)
+                        .setSource(MeasurementSource.MEASUREMENT_SOURCE_SIMULATION).setMethod("DFT"));
+    }
+
+    @Test
+    void structuredRecordsCarryStructureAndExternalIds() throws Exception {
+        String id = newDataset();
+        var result = client.ingestRecords(ALICE, id, List.of(
+                RecordBatch.newBuilder().addMaterials(rutile()).build(),
+                RecordBatch.newBuilder().addMaterials(Material.newBuilder().setFormula("ZnO")).build()));
+        assertEquals(2, result.getRowsWritten());
+        var material = client.as(ALICE).searchMaterials(SearchMaterialsRequest.newBuilder().setQuery(
+                MaterialQuery.newBuilder().addDatasetIds(id).setFormula("TiO2")).setView(MaterialView.MATERIAL_VIEW_FULL)
+                .build()).getMaterials(0);
+        assertEquals("mp", material.getExternalIds(0).getSystem());
+        assertEquals(4, material.getStructure().getSitesCount());
+        assertEquals(4.594, material.getStructure().getLattice().getA().getX(), 1e-12);
+        assertEquals(136, material.getStructure().getSpaceGroupNumber());
+        assertEquals(0.3, material.getStructure().getSites(2).getFractional().getX(), 1e-12);
+        assertEquals(3.03, material.getMeasurements(0).getValue().getValue(), 1e-12);
+        assertEquals(MeasurementSource.MEASUREMENT_SOURCE_SIMULATION, material.getMeasurements(0).getSource());
+        var summary = client.as(ALICE).getMaterial(GetMaterialRequest.newBuilder().setId(material.getId()).build());
+        assertTrue(summary.hasStructure(), "a material read alone is the full view");
+
+        var flat = rutile().setSampleKey("r2");
+        flat.getStructureBuilder().getLatticeBuilder().setC(Vector3.newBuilder().setX(1));
+        var foreign = rutile().setSampleKey("r3");
+        foreign.getStructureBuilder().getSitesBuilder(0).setSpecies("Fe");
+        var wrong = rutile().setSampleKey("r4");
+        wrong.getStructureBuilder().getSitesBuilder(1).setOccupancy(1.5);
+        var error = assertThrows(StatusRuntimeException.class, () -> client.ingestRecords(ALICE, id, List.of(
+                RecordBatch.newBuilder().addMaterials(flat).addMaterials(foreign).addMaterials(wrong).build())));
+        List<String> found = CatalogClient.rejected(error).getRejectionsList().stream()
+                .map(r -> r.getRow() + ":" + r.getColumn() + ":" + r.getCode()).toList();
+        assertEquals(List.of("1:structure.lattice:REJECTION_CODE_INVALID_VALUE",
+                "2:structure.sites[0].species:REJECTION_CODE_INVALID_VALUE",
+                "3:structure.sites[1].occupancy:REJECTION_CODE_INVALID_VALUE"), found);
+        assertEquals(2, count("SELECT count(*) FROM material WHERE dataset_id = ?::uuid", id));
+    }
+
+    @Test
+    void exportKeepsOnlyTheAskedPropertiesAndSources() throws Exception {
+        String id = newDataset();
+        client.ingestCsv(ALICE, id, null, """
+                sample_id,formula,band_gap [eV],density [g/cm3],source
+                a,Si,1.12,2.33,experiment
+                b,Ge,,5.32,experiment
+                c,GaAs,1.42,,simulation
+                """, 64);
+        StringBuilder csv = new StringBuilder();
+        client.as(ALICE).exportDataset(ExportDatasetRequest.newBuilder().setDatasetId(id).addProperties("band_gap")
+                .build()).forEachRemaining(message -> csv.append(message.getData().toStringUtf8()));
+        List<String> lines = csv.toString().lines().toList();
+        assertEquals("sample_id,formula,tags,band_gap [eV],band_gap_uncertainty", lines.get(0));
+        assertEquals(3, lines.size(), "Ge has no band gap: " + lines);
+        StringBuilder experiments = new StringBuilder();
+        client.as(ALICE).exportDataset(ExportDatasetRequest.newBuilder().setDatasetId(id).addProperties("band_gap")
+                .addSources(MeasurementSource.MEASUREMENT_SOURCE_EXPERIMENT).setFormat(ExportFormat.EXPORT_FORMAT_JSONL)
+                .build()).forEachRemaining(message -> experiments.append(message.getData().toStringUtf8()));
+        assertEquals(1, experiments.toString().lines().count());
+        assertTrue(experiments.toString().contains("\"Si\"") && !experiments.toString().contains("density"));
+        var unknown = assertThrows(StatusRuntimeException.class, () -> client.as(ALICE).exportDataset(
+                ExportDatasetRequest.newBuilder().setDatasetId(id).addProperties("shine").build()).hasNext());
+        assertEquals(Status.Code.INVALID_ARGUMENT, unknown.getStatus().getCode());
+        assertTrue(unknown.getStatus().getDescription().contains("properties[0]"), unknown.getMessage());
     }
 
     @Test

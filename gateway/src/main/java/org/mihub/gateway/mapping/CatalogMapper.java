@@ -115,6 +115,12 @@ public final class CatalogMapper {
     }
 
     /** The same shape as a backend's INVALID_ARGUMENT, so it maps to the same problem+json. */
+    /** Values of a repeatable query parameter, each of which may also be comma-separated. */
+    public static java.util.List<String> split(java.util.List<String> values) {
+        return values == null ? java.util.List.of() : values.stream().flatMap(value -> java.util.Arrays.stream(
+                value.split(","))).map(String::trim).filter(value -> !value.isEmpty()).toList();
+    }
+
     public static io.grpc.StatusRuntimeException invalid(String field, String reason) {
         var badRequest = com.google.rpc.BadRequest.newBuilder().addFieldViolations(
                 com.google.rpc.BadRequest.FieldViolation.newBuilder().setField(field).setDescription(reason)).build();

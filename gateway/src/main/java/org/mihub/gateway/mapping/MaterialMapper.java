@@ -14,11 +14,14 @@ import org.mihub.api.catalog.v1.Parameter;
 import org.mihub.api.catalog.v1.PropertyFilter;
 import org.mihub.api.catalog.v1.SortBy;
 import org.mihub.api.catalog.v1.SortField;
+import org.mihub.gateway.rest.MaterialViews.ExternalIdView;
 import org.mihub.gateway.rest.MaterialViews.MaterialView;
 import org.mihub.gateway.rest.MaterialViews.MeasurementView;
 import org.mihub.gateway.rest.MaterialViews.ParameterView;
 import org.mihub.gateway.rest.MaterialViews.ProcessStepView;
 import org.mihub.gateway.rest.MaterialViews.QuantityView;
+import org.mihub.gateway.rest.MaterialViews.SiteView;
+import org.mihub.gateway.rest.MaterialViews.StructureView;
 
 /** The query parameters of {@code GET /api/v1/materials} to a catalog query, and materials to JSON. */
 public final class MaterialMapper {
@@ -59,13 +62,22 @@ public final class MaterialMapper {
         }
         query.addAllDatasetIds(in.datasets()).addAllOwnerOrgs(in.owners());
         for (String source : in.sources()) {
-            try {
-                query.addSources(MeasurementSource.valueOf("MEASUREMENT_SOURCE_" + source.toUpperCase(Locale.ROOT)));
-            } catch (IllegalArgumentException e) {
-                throw CatalogMapper.invalid("source", "'" + source + "' is not experiment, simulation or prediction");
-            }
+            query.addSources(source(source));
         }
         return query.setText(in.text() == null ? "" : in.text()).build();
+    }
+
+    /** A measurement source named in a query parameter: experiment, simulation or prediction. */
+    public static MeasurementSource source(String source) {
+        try {
+            MeasurementSource parsed = MeasurementSource.valueOf("MEASUREMENT_SOURCE_" + source.toUpperCase(Locale.ROOT));
+            if (parsed != MeasurementSource.MEASUREMENT_SOURCE_UNSPECIFIED) {
+                return parsed;
+            }
+        } catch (IllegalArgumentException e) {
+            // refused below
+        }
+        throw CatalogMapper.invalid("source", "'" + source + "' is not experiment, simulation or prediction");
     }
 
     private static ElementMatch match(String match) {
@@ -130,11 +142,28 @@ public final class MaterialMapper {
                 material.getSampleKey().isEmpty() ? null : material.getSampleKey(), material.getFormula(),
                 material.getReducedFormula(), material.getCompositionMap(), material.getAtomicFractionsMap(),
                 material.getElementsList(), material.getNelements(), material.getTagsList(),
+                material.getExternalIdsList().stream().map(id -> new ExternalIdView(id.getSystem(), id.getId()))
+                        .toList(),
+                material.hasStructure() ? view(material.getStructure()) : null,
                 material.getMeasurementsList().stream().map(MaterialMapper::view).toList(),
                 material.getProcessStepsList().stream().map(step -> new ProcessStepView(step.getIndex(),
                         step.getKind(), step.getParametersList().stream().map(MaterialMapper::view).toList()))
                         .toList(),
                 material.getDatasetVersion());
+    }
+
+    private static StructureView view(org.mihub.api.catalog.v1.CrystalStructure structure) {
+        var lattice = structure.getLattice();
+        return new StructureView(List.of(vector(lattice.getA()), vector(lattice.getB()), vector(lattice.getC())),
+                structure.getSitesList().stream().map(site -> new SiteView(site.getSpecies(),
+                        vector(site.getFractional()), site.hasOccupancy() ? site.getOccupancy() : null,
+                        site.getLabel().isEmpty() ? null : site.getLabel())).toList(),
+                structure.hasSpaceGroupSymbol() ? structure.getSpaceGroupSymbol() : null,
+                structure.hasSpaceGroupNumber() ? structure.getSpaceGroupNumber() : null);
+    }
+
+    private static List<Double> vector(org.mihub.api.catalog.v1.Vector3 vector) {
+        return List.of(vector.getX(), vector.getY(), vector.getZ());
     }
 
     private static MeasurementView view(Measurement measurement) {

@@ -30,6 +30,7 @@ import org.mihub.api.catalog.v1.ListDatasetsRequest;
 import org.mihub.api.common.v1.PageRequest;
 import org.mihub.gateway.client.CatalogClient;
 import org.mihub.gateway.mapping.CatalogMapper;
+import org.mihub.gateway.mapping.MaterialMapper;
 import org.mihub.gateway.rest.DatasetViews.DatasetInput;
 import org.mihub.gateway.rest.DatasetViews.DatasetPage;
 import org.mihub.gateway.rest.DatasetViews.DatasetView;
@@ -135,9 +136,13 @@ public class DatasetResource {
     @PermitAll
     @Blocking
     @Operation(summary = "Stream a whole dataset as CSV (the ingest layout, canonical units) or JSON Lines",
-            description = "format=csv (default) or jsonl; version= exports the dataset as it was at that version")
+            description = "format=csv (default) or jsonl; version= exports the dataset as it was at that version; "
+                    + "property= (repeatable or comma-separated) keeps only measurements of those properties and "
+                    + "source= only those from experiment, simulation or prediction; with either, materials left "
+                    + "without a measurement are not exported")
     public Response export(@PathParam("id") String id, @QueryParam("format") @DefaultValue("csv") String format,
-            @QueryParam("version") Integer version) {
+            @QueryParam("version") Integer version, @QueryParam("property") java.util.List<String> properties,
+            @QueryParam("source") java.util.List<String> sources) {
         boolean jsonl = switch (format.toLowerCase(java.util.Locale.ROOT)) {
             case "csv" -> false;
             case "jsonl" -> true;
@@ -148,6 +153,8 @@ public class DatasetResource {
         if (version != null) {
             request.setAsOfVersion(version);
         }
+        request.addAllProperties(CatalogMapper.split(properties));
+        CatalogMapper.split(sources).forEach(source -> request.addSources(MaterialMapper.source(source)));
         Iterator<byte[]> chunks = catalog.export(request.build()).subscribe().asIterable().iterator();
         // the first chunk (or the refusal: 404, 400...) arrives before the response is committed
         boolean any = chunks.hasNext();

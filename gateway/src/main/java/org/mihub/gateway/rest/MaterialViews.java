@@ -28,11 +28,26 @@ public final class MaterialViews {
     public record ProcessStepView(int index, String kind, List<ParameterView> parameters) {
     }
 
+    public record ExternalIdView(String system, String id) {
+    }
+
+    /** A site: species, fractional coordinates [x, y, z], occupancy when below one, label. */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public record SiteView(String species, List<Double> fractional, Double occupancy, String label) {
+    }
+
+    /** A crystal structure: lattice vectors a, b, c in ångström (Cartesian), sites, space group when known. */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public record StructureView(List<List<Double>> lattice, List<SiteView> sites, String spaceGroupSymbol,
+            Integer spaceGroupNumber) {
+    }
+
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public record MaterialView(String id, String datasetId, String ownerOrg, String sampleKey, String formula,
             String reducedFormula, Map<String, Double> composition, Map<String, Double> atomicFractions,
-            List<String> elements, int nelements, List<String> tags, List<MeasurementView> measurements,
-            List<ProcessStepView> processSteps, int datasetVersion) {
+            List<String> elements, int nelements, List<String> tags, List<ExternalIdView> externalIds,
+            StructureView structure, List<MeasurementView> measurements, List<ProcessStepView> processSteps,
+            int datasetVersion) {
     }
 
     public record MaterialPage(List<MaterialView> materials, String nextCursor) {
