@@ -105,7 +105,7 @@ public final class Main {
         System.err.println(String.join(System.lineSeparator(), List.of(
                 "usage: mihub up | token <user> | status",
                 "  up            start PostgreSQL, Keycloak and the four services (foreground)",
-                "  token <user>  print an access token for alice, bob, carol, dave or lab-robot",
+                "  token <user>  print an access token for a demo user (alice, bob, carol, dave, erin, frank, grace) or lab-robot",
                 "  status        show what runs, with ports, health and log paths")));
         System.exit(2);
     }

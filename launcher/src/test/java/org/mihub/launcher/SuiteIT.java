@@ -221,6 +221,95 @@ class SuiteIT {
         assertEquals(403, ingestByMember.statusCode());
     }
 
+    /**
+     * The visibility rule through the gateway, with real Keycloak users of the three organisations
+     * and their roles, on every REST read path; the same users calling the catalog directly over
+     * gRPC get the same answers.
+     */
+    @Test
+    void everyRestReadPathShowsEachUserExactlyWhatTheRuleAllows() throws Exception {
+        String alice = Tokens.accessToken(config, "alice");
+        List<String> visibilities = List.of("PRIVATE", "SHARED", "CONSORTIUM", "PUBLIC");
+        Map<String, String> datasets = new java.util.LinkedHashMap<>();
+        Map<String, String> materials = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < visibilities.size(); i++) {
+            String visibility = visibilities.get(i);
+            var created = send("POST", "/api/v1/datasets", alice, "application/json", "{\"title\": \"rest matrix "
+                    + visibility + "\", \"licence\": \"CC-BY-4.0\", \"visibility\": \"" + visibility + "\""
+                    + (visibility.equals("SHARED") ? ", \"sharedWith\": [\"kansai-u\"]" : "") + "}");
+            assertEquals(201, created.statusCode(), created.body());
+            String id = JSON.readTree(created.body()).get("id").asText();
+            var upload = send("POST", "/api/v1/datasets/" + id + "/records", alice, "text/csv",
+                    "formula,band_gap [eV],tags\nYb2Hf" + (i + 1) + "," + (8.641 + i * 0.001) + ",rest-matrix\n");
+            assertEquals(200, upload.statusCode(), upload.body());
+            datasets.put(visibility, id);
+            materials.put(visibility, JSON.readTree(get("/api/v1/materials?dataset=" + id, alice).body())
+                    .at("/materials/0/id").asText());
+        }
+        Map<String, List<String>> rule = new java.util.LinkedHashMap<>();
+        rule.put("alice", visibilities);
+        rule.put("dave", visibilities);
+        rule.put("lab-robot", visibilities);
+        rule.put("carol", visibilities);
+        rule.put("bob", List.of("SHARED", "CONSORTIUM", "PUBLIC"));
+        rule.put("frank", List.of("SHARED", "CONSORTIUM", "PUBLIC"));
+        rule.put("grace", List.of("SHARED", "CONSORTIUM", "PUBLIC"));
+        rule.put("erin", List.of("CONSORTIUM", "PUBLIC"));
+        rule.put("anonymous", List.of("PUBLIC"));
+        try (var probe = new GrpcProbe(config.portOf(Service.CATALOG))) {
+            for (var entry : rule.entrySet()) {
+                String user = entry.getKey();
+                String token = user.equals("anonymous") ? null : Tokens.accessToken(config, user);
+                List<String> expected = entry.getValue();
+                List<String> byGet = new ArrayList<>();
+                List<String> byMaterial = new ArrayList<>();
+                List<String> byExport = new ArrayList<>();
+                List<String> byGrpc = new ArrayList<>();
+                for (String visibility : visibilities) {
+                    var dataset = get("/api/v1/datasets/" + datasets.get(visibility), token);
+                    assertTrue(dataset.statusCode() == 200 || dataset.statusCode() == 404, user + ": " + dataset);
+                    if (dataset.statusCode() == 200) {
+                        byGet.add(visibility);
+                    }
+                    var material = get("/api/v1/materials/" + materials.get(visibility), token);
+                    if (material.statusCode() == 200) {
+                        byMaterial.add(visibility);
+                    }
+                    var export = get("/api/v1/datasets/" + datasets.get(visibility) + "/export?format=jsonl", token);
+                    if (export.statusCode() == 200 && export.body().contains(materials.get(visibility))) {
+                        byExport.add(visibility);
+                    }
+                    try {
+                        probe.call(token, "mihub.catalog.v1.CatalogService/GetDataset",
+                                GrpcProbe.stringField1(datasets.get(visibility)));
+                        byGrpc.add(visibility);
+                    } catch (StatusRuntimeException e) {
+                        assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode(), user);
+                    }
+                }
+                assertEquals(expected, byGet, user + ": GET /datasets/{id}");
+                assertEquals(expected, byMaterial, user + ": GET /materials/{id}");
+                assertEquals(expected, byExport, user + ": export");
+                assertEquals(expected, byGrpc, user + ": GetDataset over gRPC");
+                var list = get("/api/v1/datasets?text=rest%20matrix&limit=100", token);
+                assertEquals(200, list.statusCode(), user + ": " + list.body());
+                List<String> listed = JSON.readTree(list.body()).get("datasets").findValuesAsText("id");
+                assertEquals(expected, pick(datasets, listed), user + ": GET /datasets");
+                for (String query : List.of("q=rest-matrix", "elements=Yb,Hf&match=exactly",
+                        "property=band_gap&min=8640&max=8645&unit=meV")) {
+                    var found = JSON.readTree(get("/api/v1/materials?limit=100&" + query, token).body());
+                    assertEquals(expected, pick(materials, found.get("materials").findValuesAsText("id")),
+                            user + ": GET /materials?" + query);
+                }
+            }
+        }
+    }
+
+    private static List<String> pick(Map<String, String> byVisibility, List<String> ids) {
+        return byVisibility.entrySet().stream().filter(entry -> ids.contains(entry.getValue()))
+                .map(Map.Entry::getKey).toList();
+    }
+
     @Test
     void aRejectedUploadListsEveryBadRowAsProblemJson() throws Exception {
         String alice = Tokens.accessToken(config, "alice");
