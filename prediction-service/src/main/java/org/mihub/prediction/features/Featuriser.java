@@ -1,0 +1,24 @@
+package org.mihub.prediction.features;
+
+import java.util.List;
+
+import org.mihub.common.chemistry.Composition;
+
+/**
+ * Turns a composition into a fixed-length feature vector. A featuriser is identified by name and
+ * version; a model records both, and a new version never changes what an old one computes.
+ */
+public interface Featuriser {
+
+    String name();
+
+    String version();
+
+    List<String> featureNames();
+
+    /** The features of a composition; {@link FeaturiseException} when an element has no data. */
+    double[] featurise(Composition composition);
+
+    /** Writes the features into {@code out} from {@code offset}, avoiding an allocation per row. */
+    void featurise(Composition composition, double[] out, int offset);
+}

@@ -1,0 +1,161 @@
+package org.mihub.prediction.features;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.mihub.common.chemistry.Composition;
+
+/**
+ * {@code magpie} version 1: composition features in the manner of Magpie (Ward et al., npj Comput
+ * Mater 2, 16028 (2016)), 142 in all.
+ * <ul>
+ * <li>For each of the 22 element properties of {@link ElementTable}, six statistics over the
+ * elements weighted by atomic fraction: {@code mean}, {@code avg_dev} (mean absolute deviation from
+ * that mean), {@code min}, {@code max}, {@code range} and {@code mode} (the value of the most abundant
+ * element; on a tie, the smaller value). Named {@code <statistic>_<property>}, e.g.
+ * {@code mean_Electronegativity}.</li>
+ * <li>Stoichiometric p-norms of the fractions for p = 0 (the number of elements), 2, 3, 5, 7, 10:
+ * {@code pnorm_<p>}.</li>
+ * <li>Valence-orbital fractions: the fraction-weighted mean of the s, p, d and f valence electrons
+ * over the mean of all valence electrons: {@code frac_sValence} ... {@code frac_fValence}.</li>
+ * </ul>
+ * Missing element data follow {@link ElementTable}'s rule (the property's mean over the elements).
+ */
+public final class MagpieFeaturiser implements Featuriser {
+
+    private static final String[] STATISTICS = {"mean", "avg_dev", "min", "max", "range", "mode"};
+    private static final int[] NORMS = {0, 2, 3, 5, 7, 10};
+    private static final String[] ORBITALS = {"s", "p", "d", "f"};
+
+    private final ElementTable table;
+    private final List<String> names;
+    private final int[] orbitalColumns;
+    private final int valenceColumn;
+
+    public MagpieFeaturiser() {
+        this(ElementTable.standard());
+    }
+
+    MagpieFeaturiser(ElementTable table) {
+        this.table = table;
+        List<String> features = new ArrayList<>();
+        for (String property : table.properties()) {
+            for (String statistic : STATISTICS) {
+                features.add(statistic + "_" + property);
+            }
+        }
+        for (int p : NORMS) {
+            features.add("pnorm_" + p);
+        }
+        for (String orbital : ORBITALS) {
+            features.add("frac_" + orbital + "Valence");
+        }
+        this.names = List.copyOf(features);
+        this.orbitalColumns = new int[ORBITALS.length];
+        for (int i = 0; i < ORBITALS.length; i++) {
+            orbitalColumns[i] = table.properties().indexOf("N" + ORBITALS[i] + "Valence");
+        }
+        this.valenceColumn = table.properties().indexOf("NValence");
+    }
+
+    @Override
+    public String name() {
+        return "magpie";
+    }
+
+    @Override
+    public String version() {
+        return "1";
+    }
+
+    @Override
+    public List<String> featureNames() {
+        return names;
+    }
+
+    @Override
+    public double[] featurise(Composition composition) {
+        double[] out = new double[names.size()];
+        featurise(composition, out, 0);
+        return out;
+    }
+
+    @Override
+    public void featurise(Composition composition, double[] out, int offset) {
+        Map<String, Double> amounts = composition.amounts();
+        int n = amounts.size();
+        int[] rows = new int[n];
+        double[] fractions = new double[n];
+        double total = 0;
+        int k = 0;
+        for (var entry : amounts.entrySet()) {
+            var row = table.row(entry.getKey());
+            if (row.isEmpty()) {
+                throw new FeaturiseException(entry.getKey(), "no element data for " + entry.getKey()
+                        + " (the featuriser covers H to Lr)");
+            }
+            rows[k] = row.getAsInt();
+            fractions[k] = entry.getValue();
+            total += entry.getValue();
+            k++;
+        }
+        int mostAbundant = 0;
+        for (int i = 0; i < n; i++) {
+            fractions[i] /= total;
+            if (fractions[i] > fractions[mostAbundant]) {
+                mostAbundant = i;
+            }
+        }
+        int at = offset;
+        int properties = table.properties().size();
+        for (int property = 0; property < properties; property++) {
+            double mean = 0;
+            double min = Double.POSITIVE_INFINITY;
+            double max = Double.NEGATIVE_INFINITY;
+            double mode = table.value(rows[mostAbundant], property);
+            for (int i = 0; i < n; i++) {
+                double value = table.value(rows[i], property);
+                mean += fractions[i] * value;
+                min = Math.min(min, value);
+                max = Math.max(max, value);
+                if (fractions[i] == fractions[mostAbundant] && value < mode) {
+                    mode = value;
+                }
+            }
+            double deviation = 0;
+            for (int i = 0; i < n; i++) {
+                deviation += fractions[i] * Math.abs(table.value(rows[i], property) - mean);
+            }
+            out[at++] = mean;
+            out[at++] = deviation;
+            out[at++] = min;
+            out[at++] = max;
+            out[at++] = max - min;
+            out[at++] = mode;
+        }
+        for (int p : NORMS) {
+            if (p == 0) {
+                out[at++] = n;
+                continue;
+            }
+            double sum = 0;
+            for (int i = 0; i < n; i++) {
+                sum += Math.pow(fractions[i], p);
+            }
+            out[at++] = Math.pow(sum, 1.0 / p);
+        }
+        double valence = weightedMean(rows, fractions, valenceColumn);
+        for (int column : orbitalColumns) {
+            out[at++] = valence == 0 ? 0 : weightedMean(rows, fractions, column) / valence;
+        }
+    }
+
+    private double weightedMean(int[] rows, double[] fractions, int column) {
+        double mean = 0;
+        for (int i = 0; i < rows.length; i++) {
+            mean += fractions[i] * table.value(rows[i], column);
+        }
+        return mean;
+    }
+}
