@@ -1,0 +1,333 @@
+package org.mihub.prediction.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * A random forest of regression trees with a per-prediction uncertainty.
+ *
+ * <p>Hand-written, because the uncertainty needs what no permissively licensed Java forest exposes:
+ * each tree's bootstrap counts. The variance of the forest's mean at x is the average of the
+ * bias-corrected infinitesimal jackknife and jackknife-after-bootstrap estimates (Wager, Hastie &amp;
+ * Efron, JMLR 15, 1625 (2014)), the estimates Citrine's Lolo uses. Both are quadratic forms in the
+ * deviations d_b = t_b(x) - mean of the tree predictions, so their sum is folded at training time into
+ * one B x B matrix Q: Var(x) = d' Q d. A prediction interval also needs the noise of the data: tau^2,
+ * the out-of-bag squared error not explained by the jackknife variance. The reported standard deviation
+ * is sqrt(max(Var(x), 0) + tau^2).
+ *
+ * <p>Reproducible: tree b draws its bootstrap sample and feature subsets from the b-th generator split
+ * from {@code seed}, so the same seed gives the same forest bit for bit, whatever the thread count.
+ */
+public final class RandomForest {
+
+    /**
+     * @param maxFeatures fraction of the features tried at each split (1/3 is the usual choice for regression)
+     * @param maxDepth    0 for unlimited
+     */
+    public record Params(int trees, int maxDepth, int minLeaf, double maxFeatures, long seed) {
+
+        public static Params defaults(long seed) {
+            return new Params(500, 0, 1, 1.0 / 3, seed);
+        }
+    }
+
+    /** A prediction: the forest mean and its standard deviation (jackknife and noise). */
+    public record Prediction(double mean, double std) {
+    }
+
+    private final Params params;
+    private final int features;
+    private final int[] roots;
+    private final int[] feature;
+    private final double[] threshold;
+    private final int[] left;
+    private final double[] value;
+    private final double[] q;
+    private final double noiseVariance;
+
+    private RandomForest(Params params, int features, int[] roots, int[] feature, double[] threshold, int[] left,
+            double[] value, double[] q, double noiseVariance) {
+        this.params = params;
+        this.features = features;
+        this.roots = roots;
+        this.feature = feature;
+        this.threshold = threshold;
+        this.left = left;
+        this.value = value;
+        this.q = q;
+        this.noiseVariance = noiseVariance;
+    }
+
+    public static RandomForest fit(double[][] x, double[] y, Params params, int threads) {
+        int n = x.length;
+        int p = x[0].length;
+        int trees = params.trees();
+        int[][] rank = ranks(x);
+        int tried = Math.max(1, (int) Math.round(params.maxFeatures() * p));
+        SplittableRandom root = new SplittableRandom(params.seed());
+        SplittableRandom[] generators = new SplittableRandom[trees];
+        for (int b = 0; b < trees; b++) {
+            generators[b] = root.split();
+        }
+        int[][] counts = new int[trees][];
+        RegressionTree[] grown = new RegressionTree[trees];
+        parallel(threads, trees, b -> {
+            int[] weight = new int[n];
+            for (int draw = 0; draw < n; draw++) {
+                weight[generators[b].nextInt(n)]++;
+            }
+            counts[b] = weight;
+            grown[b] = RegressionTree.grow(x, y, rank, weight, params.maxDepth(), params.minLeaf(), tried,
+                    generators[b]);
+        });
+        int total = 0;
+        int[] roots = new int[trees];
+        for (int b = 0; b < trees; b++) {
+            roots[b] = total;
+            total += grown[b].size;
+        }
+        int[] feature = new int[total];
+        double[] threshold = new double[total];
+        int[] left = new int[total];
+        double[] value = new double[total];
+        for (int b = 0; b < trees; b++) {
+            RegressionTree tree = grown[b];
+            for (int node = 0; node < tree.size; node++) {
+                feature[roots[b] + node] = tree.feature[node];
+                threshold[roots[b] + node] = tree.threshold[node];
+                left[roots[b] + node] = tree.feature[node] < 0 ? -1 : roots[b] + tree.left[node];
+                value[roots[b] + node] = tree.value[node];
+            }
+        }
+        double[] q = jackknifeMatrix(counts, n, threads);
+        RandomForest unscaled = new RandomForest(params, p, roots, feature, threshold, left, value, q, 0);
+        double noise = unscaled.outOfBagNoise(x, y, counts, threads);
+        return new RandomForest(params, p, roots, feature, threshold, left, value, q, noise);
+    }
+
+    public Params params() {
+        return params;
+    }
+
+    public int features() {
+        return features;
+    }
+
+    public double noiseVariance() {
+        return noiseVariance;
+    }
+
+    /** The prediction of every tree into {@code perTree}; returns their mean. */
+    public double trees(double[] row, double[] perTree) {
+        double sum = 0;
+        for (int b = 0; b < roots.length; b++) {
+            int node = roots[b];
+            while (left[node] >= 0) {
+                node = row[feature[node]] <= threshold[node] ? left[node] : left[node] + 1;
+            }
+            perTree[b] = value[node];
+            sum += value[node];
+        }
+        return sum / roots.length;
+    }
+
+    public Prediction predict(double[] row) {
+        double[] perTree = new double[roots.length];
+        double mean = trees(row, perTree);
+        return new Prediction(mean, Math.sqrt(Math.max(variance(perTree, mean), 0) + noiseVariance));
+    }
+
+    /** Means and standard deviations of many rows, on {@code threads} threads. */
+    public void predict(double[][] rows, double[] means, double[] stds, int threads) {
+        int chunk = 256;
+        int chunks = (rows.length + chunk - 1) / chunk;
+        parallel(threads, chunks, c -> {
+            double[] perTree = new double[roots.length];
+            for (int i = c * chunk; i < Math.min(rows.length, (c + 1) * chunk); i++) {
+                double mean = trees(rows[i], perTree);
+                means[i] = mean;
+                stds[i] = Math.sqrt(Math.max(variance(perTree, mean), 0) + noiseVariance);
+            }
+        });
+    }
+
+    /** d' Q d with d the deviations of the tree predictions from their mean (Q is symmetric). */
+    private double variance(double[] perTree, double mean) {
+        int trees = perTree.length;
+        double[] d = new double[trees];
+        for (int b = 0; b < trees; b++) {
+            d[b] = perTree[b] - mean;
+        }
+        double sum = 0;
+        for (int b = 0; b < trees; b++) {
+            int offset = b * trees;
+            double inner = 0;
+            for (int c = b + 1; c < trees; c++) {
+                inner += q[offset + c] * d[c];
+            }
+            sum += d[b] * (q[offset + b] * d[b] + 2 * inner);
+        }
+        return sum;
+    }
+
+    /**
+     * Q = 1/2 [ (N'N - n I) / B^2 + (n-1)/n O'O - (e-1) n / B^2 I ], with N the bootstrap counts centred
+     * per row over the trees (infinitesimal jackknife) and O the out-of-bag indicators normalised per
+     * row (jackknife-after-bootstrap); both bias-corrected as in Wager et al. (2014).
+     */
+    private static double[] jackknifeMatrix(int[][] counts, int n, int threads) {
+        int trees = counts.length;
+        double[] q = new double[trees * trees];
+        // a fixed number of partial sums, added in a fixed order: the same matrix whatever the threads
+        int blocks = 8;
+        double[][] partial = new double[blocks][];
+        parallel(threads, blocks, block -> {
+            double[] m = new double[trees * trees];
+            double[] centred = new double[trees];
+            double[] outOfBag = new double[trees];
+            for (int i = block; i < n; i += blocks) {
+                double mean = 0;
+                int out = 0;
+                for (int b = 0; b < trees; b++) {
+                    mean += counts[b][i];
+                    if (counts[b][i] == 0) {
+                        out++;
+                    }
+                }
+                mean /= trees;
+                for (int b = 0; b < trees; b++) {
+                    centred[b] = (counts[b][i] - mean) / trees;
+                    outOfBag[b] = out == 0 || counts[b][i] != 0 ? 0 : 1.0 / out;
+                }
+                double jab = 0.5 * (n - 1.0) / n;
+                for (int b = 0; b < trees; b++) {
+                    double cb = 0.5 * centred[b];
+                    double ob = jab * outOfBag[b];
+                    int offset = b * trees;
+                    for (int c = b; c < trees; c++) {
+                        m[offset + c] += cb * centred[c] + ob * outOfBag[c];
+                    }
+                }
+            }
+            partial[block] = m;
+        });
+        for (double[] m : partial) {
+            for (int k = 0; k < q.length; k++) {
+                q[k] += m[k];
+            }
+        }
+        double diagonal = 0.5 * (n + (Math.E - 1) * n) / ((double) trees * trees);
+        for (int b = 0; b < trees; b++) {
+            q[b * trees + b] -= diagonal;
+            for (int c = b + 1; c < trees; c++) {
+                q[c * trees + b] = q[b * trees + c];
+            }
+        }
+        return q;
+    }
+
+    /** tau^2: mean squared out-of-bag error minus the mean jackknife variance, at least 0. */
+    private double outOfBagNoise(double[][] x, double[] y, int[][] counts, int threads) {
+        int n = x.length;
+        double[] squaredError = new double[n];
+        double[] jackknife = new double[n];
+        boolean[] scored = new boolean[n];
+        parallel(threads, n, i -> {
+            double[] perTree = new double[roots.length];
+            double mean = trees(x[i], perTree);
+            double sum = 0;
+            int out = 0;
+            for (int b = 0; b < roots.length; b++) {
+                if (counts[b][i] == 0) {
+                    sum += perTree[b];
+                    out++;
+                }
+            }
+            if (out > 0) {
+                double error = y[i] - sum / out;
+                squaredError[i] = error * error;
+                jackknife[i] = Math.max(variance(perTree, mean), 0);
+                scored[i] = true;
+            }
+        });
+        double error = 0;
+        double variance = 0;
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            if (scored[i]) {
+                error += squaredError[i];
+                variance += jackknife[i];
+                count++;
+            }
+        }
+        return count == 0 ? 0 : Math.max(0, (error - variance) / count);
+    }
+
+    /** rank[f][i]: dense rank of x[i][f] among the values of feature f. */
+    private static int[][] ranks(double[][] x) {
+        int n = x.length;
+        int p = x[0].length;
+        int[][] rank = new int[p][n];
+        Integer[] order = new Integer[n];
+        for (int f = 0; f < p; f++) {
+            int feature = f;
+            for (int i = 0; i < n; i++) {
+                order[i] = i;
+            }
+            java.util.Arrays.sort(order, (a, b) -> Double.compare(x[a][feature], x[b][feature]));
+            int current = 0;
+            for (int k = 0; k < n; k++) {
+                if (k > 0 && x[order[k]][f] != x[order[k - 1]][f]) {
+                    current++;
+                }
+                rank[f][order[k]] = current;
+            }
+        }
+        return rank;
+    }
+
+    interface Task {
+        void run(int index);
+    }
+
+    /** Runs task(0..count-1) on {@code threads} threads; each index writes only its own results. */
+    static void parallel(int threads, int count, Task task) {
+        if (threads <= 1 || count <= 1) {
+            for (int i = 0; i < count; i++) {
+                task.run(i);
+            }
+            return;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, count));
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            int workers = Math.min(threads, count);
+            for (int w = 0; w < workers; w++) {
+                int worker = w;
+                futures.add(pool.submit(() -> {
+                    for (int i = worker; i < count; i += workers) {
+                        task.run(i);
+                    }
+                }));
+            }
+            for (Future<?> future : futures) {
+                future.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

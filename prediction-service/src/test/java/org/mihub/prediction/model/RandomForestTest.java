@@ -1,0 +1,64 @@
+package org.mihub.prediction.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+class RandomForestTest {
+
+    /** y = sin(3 x0) + x1^2 + noise(0.1); x2..x4 are irrelevant. */
+    private static double[][] data(int n, long seed, double[] y) {
+        Random random = new Random(seed);
+        double[][] x = new double[n][5];
+        for (int i = 0; i < n; i++) {
+            for (int f = 0; f < 5; f++) {
+                x[i][f] = random.nextDouble() * 2 - 1;
+            }
+            y[i] = Math.sin(3 * x[i][0]) + x[i][1] * x[i][1] + 0.1 * random.nextGaussian();
+        }
+        return x;
+    }
+
+    @Test
+    void theSameSeedGivesTheSameForestWhateverTheThreads() {
+        double[] y = new double[300];
+        double[][] x = data(300, 1, y);
+        var params = new RandomForest.Params(50, 0, 1, 0.6, 42);
+        RandomForest one = RandomForest.fit(x, y, params, 1);
+        RandomForest two = RandomForest.fit(x, y, params, 2);
+        double[] probe = {0.1, -0.3, 0.5, 0.2, -0.9};
+        assertEquals(one.predict(probe), two.predict(probe));
+        var other = RandomForest.fit(x, y, new RandomForest.Params(50, 0, 1, 0.6, 43), 2);
+        assertTrue(other.predict(probe).mean() != one.predict(probe).mean(), "another seed, another forest");
+    }
+
+    @Test
+    void learnsASmoothFunctionWithCalibratedIntervals() {
+        double[] y = new double[1500];
+        double[][] x = data(1500, 2, y);
+        double[] testY = new double[1000];
+        double[][] testX = data(1000, 3, testY);
+        RandomForest forest = RandomForest.fit(x, y, new RandomForest.Params(200, 0, 1, 0.6, 7), 2);
+        double[] means = new double[testX.length];
+        double[] stds = new double[testX.length];
+        forest.predict(testX, means, stds, 2);
+        double absolute = 0;
+        int within68 = 0;
+        int within95 = 0;
+        for (int i = 0; i < testX.length; i++) {
+            double error = Math.abs(testY[i] - means[i]);
+            absolute += error;
+            within68 += error <= stds[i] ? 1 : 0;
+            within95 += error <= 1.96 * stds[i] ? 1 : 0;
+        }
+        double mae = absolute / testX.length;
+        assertTrue(mae < 0.15, "MAE " + mae);
+        assertTrue(forest.noiseVariance() > 0.005 && forest.noiseVariance() < 0.03,
+                "noise variance " + forest.noiseVariance() + " for a noise of 0.1^2");
+        assertTrue(within68 > 600 && within68 < 800, "68 % interval covers " + within68 + " of 1000");
+        assertTrue(within95 > 900 && within95 < 990, "95 % interval covers " + within95 + " of 1000");
+    }
+}
