@@ -66,11 +66,7 @@ public final class DatasetMapper {
     }
 
     public static UUID id(String field, String value) {
-        try {
-            return UUID.fromString(value);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.invalid(field, "'" + value + "' is not an id");
-        }
+        return ApiException.id(field, value);
     }
 
     public static Timestamp timestamp(Instant instant) {

@@ -27,6 +27,15 @@ public class ApiException extends RuntimeException {
     }
 
     /** Hidden and missing look the same: NOT_FOUND never tells that something exists. */
+    /** A UUID the caller sent in {@code field}; INVALID_ARGUMENT naming the field when it is not one. */
+    public static java.util.UUID id(String field, String value) {
+        try {
+            return java.util.UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
+            throw invalid(field, "'" + value + "' is not an id");
+        }
+    }
+
     public static ApiException notFound(String what, String id) {
         return new ApiException(Kind.NOT_FOUND, what + " " + id + " not found", List.of());
     }

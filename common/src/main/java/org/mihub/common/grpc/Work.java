@@ -4,13 +4,14 @@ import java.util.function.Supplier;
 
 import org.mihub.common.error.GrpcErrors;
 
+import io.grpc.Context;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
- * Runs blocking domain work (JDBC, files) of a gRPC method on a worker thread, never on the event
- * loop, and maps its refusals to gRPC statuses. Read the caller from the gRPC context before
- * calling this: the worker thread has no gRPC context.
+ * Runs blocking domain work (JDBC, files, calls to other services) of a gRPC method on a worker
+ * thread, never on the event loop, and maps its refusals to gRPC statuses. The gRPC context of the
+ * call (its caller and token) goes along, so outgoing calls from the work relay the caller's token.
  */
 public final class Work {
 
@@ -18,7 +19,14 @@ public final class Work {
     }
 
     public static <T> Uni<T> blocking(Supplier<T> work) {
-        return Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .onFailure().transform(GrpcErrors::toStatus);
+        Context context = Context.current();
+        return Uni.createFrom().item(() -> {
+            Context previous = context.attach();
+            try {
+                return work.get();
+            } finally {
+                context.detach(previous);
+            }
+        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()).onFailure().transform(GrpcErrors::toStatus);
     }
 }

@@ -38,6 +38,14 @@ public final class CallerContext {
         return caller;
     }
 
+    /**
+     * A gRPC context that carries this caller and token, for work that outlives the call (a job):
+     * calls made inside {@code context.run(...)} relay the token as if the caller made them.
+     */
+    public static Context with(Caller caller, String token) {
+        return Context.ROOT.withValues(CALLER, caller, TOKEN, token);
+    }
+
     /** The raw bearer token of the current call, to forward to downstream services. */
     public static Optional<String> bearerToken() {
         return Optional.ofNullable(TOKEN.get());

@@ -114,13 +114,13 @@ public final class CatalogMapper {
         return value == null ? "" : value;
     }
 
-    /** The same shape as a backend's INVALID_ARGUMENT, so it maps to the same problem+json. */
     /** Values of a repeatable query parameter, each of which may also be comma-separated. */
     public static java.util.List<String> split(java.util.List<String> values) {
         return values == null ? java.util.List.of() : values.stream().flatMap(value -> java.util.Arrays.stream(
                 value.split(","))).map(String::trim).filter(value -> !value.isEmpty()).toList();
     }
 
+    /** The same shape as a backend's INVALID_ARGUMENT, so it maps to the same problem+json. */
     public static io.grpc.StatusRuntimeException invalid(String field, String reason) {
         var badRequest = com.google.rpc.BadRequest.newBuilder().addFieldViolations(
                 com.google.rpc.BadRequest.FieldViolation.newBuilder().setField(field).setDescription(reason)).build();

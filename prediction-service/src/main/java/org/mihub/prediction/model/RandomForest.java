@@ -1,5 +1,8 @@
 package org.mihub.prediction.model;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -266,6 +269,65 @@ public final class RandomForest {
             }
         }
         return count == 0 ? 0 : Math.max(0, (error - variance) / count);
+    }
+
+    /**
+     * Writes the forest: parameters, then per node its feature (short; -1 for a leaf), its left child
+     * and one double (the threshold of a split, the value of a leaf), then Q and tau^2.
+     */
+    void write(DataOutput out) throws IOException {
+        out.writeInt(params.trees());
+        out.writeInt(params.maxDepth());
+        out.writeInt(params.minLeaf());
+        out.writeDouble(params.maxFeatures());
+        out.writeLong(params.seed());
+        out.writeInt(features);
+        out.writeInt(feature.length);
+        for (int root : roots) {
+            out.writeInt(root);
+        }
+        for (int node = 0; node < feature.length; node++) {
+            out.writeShort(feature[node]);
+            if (feature[node] >= 0) {
+                out.writeInt(left[node]);
+                out.writeDouble(threshold[node]);
+            } else {
+                out.writeDouble(value[node]);
+            }
+        }
+        for (double entry : q) {
+            out.writeDouble(entry);
+        }
+        out.writeDouble(noiseVariance);
+    }
+
+    static RandomForest read(DataInput in) throws IOException {
+        Params params = new Params(in.readInt(), in.readInt(), in.readInt(), in.readDouble(), in.readLong());
+        int features = in.readInt();
+        int nodes = in.readInt();
+        int[] roots = new int[params.trees()];
+        for (int b = 0; b < roots.length; b++) {
+            roots[b] = in.readInt();
+        }
+        int[] feature = new int[nodes];
+        double[] threshold = new double[nodes];
+        int[] left = new int[nodes];
+        double[] value = new double[nodes];
+        for (int node = 0; node < nodes; node++) {
+            feature[node] = in.readShort();
+            if (feature[node] >= 0) {
+                left[node] = in.readInt();
+                threshold[node] = in.readDouble();
+            } else {
+                left[node] = -1;
+                value[node] = in.readDouble();
+            }
+        }
+        double[] q = new double[params.trees() * params.trees()];
+        for (int k = 0; k < q.length; k++) {
+            q[k] = in.readDouble();
+        }
+        return new RandomForest(params, features, roots, feature, threshold, left, value, q, in.readDouble());
     }
 
     /** rank[f][i]: dense rank of x[i][f] among the values of feature f. */

@@ -1,0 +1,93 @@
+#!/usr/bin/python3
+"""The Python peer of bench/MatbenchBench: pymatgen parses the compositions, numpy computes the
+same 142 magpie-v1 features from the project's element table (the same definitions as
+prediction-service's MagpieFeaturiser), and scikit-learn's RandomForestRegressor (500 trees,
+defaults otherwise, i.e. the Matbench RF baseline setting) learns and predicts. Its uncertainty is
+the spread of the tree predictions, the common practice with scikit-learn forests.
+
+Usage: /usr/bin/python3 bench/peer/matbench_peer.py <task csv> <trees> <seed> <threads> [throughput formulas file]
+Prints one JSON object per line: fold results, then the throughput figure.
+"""
+import json
+import pathlib
+import sys
+import time
+import warnings
+
+import numpy as np
+from pymatgen.core import Composition
+from sklearn.ensemble import RandomForestRegressor
+
+TABLE = pathlib.Path(__file__).resolve().parents[2] / "prediction-service/src/main/resources/org/mihub/prediction/features/elements.tsv"
+
+
+def load_table():
+    rows = [line.rstrip("\n").split("\t") for line in TABLE.read_text().splitlines() if line and not line.startswith("#")]
+    header, body = rows[0], rows[1:]
+    symbols = [row[0] for row in body]
+    values = np.array([[float(cell) if cell else np.nan for cell in row[1:]] for row in body])
+    means = np.nanmean(values, axis=0)
+    missing = np.isnan(values)
+    values[missing] = np.take(means, np.where(missing)[1])
+    return header[1:], {symbol: i for i, symbol in enumerate(symbols)}, values
+
+
+PROPERTIES, INDEX, VALUES = load_table()
+ORBITALS = [PROPERTIES.index(f"N{o}Valence") for o in "spdf"]
+VALENCE = PROPERTIES.index("NValence")
+
+
+def featurise(formula):
+    amounts = Composition(formula).get_el_amt_dict()
+    symbols = list(amounts)
+    fractions = np.array([amounts[s] for s in symbols], dtype=float)
+    fractions /= fractions.sum()
+    table = VALUES[[INDEX[s] for s in symbols]]
+    mean = fractions @ table
+    deviation = fractions @ np.abs(table - mean)
+    low, high = table.min(axis=0), table.max(axis=0)
+    top = fractions == fractions.max()
+    mode = table[top].min(axis=0)
+    stats = np.stack([mean, deviation, low, high, high - low, mode], axis=1).reshape(-1)
+    norms = [len(symbols)] + [np.sum(fractions ** p) ** (1.0 / p) for p in (2, 3, 5, 7, 10)]
+    valence = mean[VALENCE]
+    orbital = [mean[c] / valence if valence else 0.0 for c in ORBITALS]
+    return np.concatenate([stats, norms, orbital])
+
+
+def main():
+    warnings.simplefilter("ignore")
+    task, trees, seed, threads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+    lines = pathlib.Path(task).read_text().splitlines()[1:]
+    formulas = [line.split(",")[1] for line in lines]
+    targets = np.array([float(line.split(",")[2]) for line in lines])
+    folds = np.array([int(line.split(",")[3]) for line in lines])
+    start = time.perf_counter()
+    features = np.array([featurise(f) for f in formulas])
+    featurise_seconds = time.perf_counter() - start
+    for fold in range(5):
+        train, test = folds != fold, folds == fold
+        model = RandomForestRegressor(n_estimators=trees, random_state=seed, n_jobs=threads)
+        start = time.perf_counter()
+        model.fit(features[train], targets[train])
+        fit_seconds = time.perf_counter() - start
+        per_tree = np.stack([tree.predict(features[test]) for tree in model.estimators_])
+        mean, std = per_tree.mean(axis=0), per_tree.std(axis=0)
+        error = np.abs(targets[test] - mean)
+        print(json.dumps({"fold": fold, "mae": float(error.mean()), "cover68": float(np.mean(error <= std)),
+                          "cover95": float(np.mean(error <= 1.96 * std)), "fit_seconds": fit_seconds,
+                          "featurise_seconds": featurise_seconds}), flush=True)
+    if len(sys.argv) > 5:
+        model = RandomForestRegressor(n_estimators=trees, random_state=seed, n_jobs=threads).fit(features, targets)
+        queries = pathlib.Path(sys.argv[5]).read_text().split()
+        start = time.perf_counter()
+        rows = np.array([featurise(f) for f in queries])
+        per_tree = np.stack([tree.predict(rows) for tree in model.estimators_])
+        mean, std = per_tree.mean(axis=0), per_tree.std(axis=0)
+        seconds = time.perf_counter() - start
+        print(json.dumps({"throughput_rows": len(queries), "seconds": seconds, "checksum": float(mean.sum() + std.sum())}),
+              flush=True)
+
+
+if __name__ == "__main__":
+    main()

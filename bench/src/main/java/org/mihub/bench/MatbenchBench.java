@@ -1,0 +1,235 @@
+package org.mihub.bench;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.mihub.common.chemistry.FormulaParser;
+import org.mihub.prediction.features.MagpieFeaturiser;
+import org.mihub.prediction.model.RandomForest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Matbench v0.1 composition tasks on the official folds (../shared/data/matbench), mihub's random
+ * forest on magpie-v1 features side by side with the Python peer (bench/peer/matbench_peer.py:
+ * pymatgen + scikit-learn, 500 trees) in one run: MAE per fold and mean, coverage of the 68 % and
+ * 95 % intervals, training time; then parse + featurise + predict with uncertainty for 100,000
+ * seeded random compositions, rows per second for both.
+ *
+ * <p>Run: {@code mvn -B -q install -DskipTests && java -Xmx4g -cp "$(cat bench/target/classpath.txt):bench/target/classes"
+ * -Dmihub.home=. org.mihub.bench.MatbenchBench}
+ */
+public final class MatbenchBench {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long SEED = 18012019L;
+    private static final int TREES = 500;
+    private static final int THREADS = 2;
+    private static final int THROUGHPUT_ROWS = 100_000;
+
+    private record Task(String name, String file, String unit, double published, double best, double target) {
+    }
+
+    private record Fold(double mae, double cover68, double cover95, double fitSeconds) {
+    }
+
+    private MatbenchBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path home = Path.of(System.getProperty("mihub.home", ".")).toAbsolutePath().normalize();
+        Path data = home.resolve("../shared/data/matbench").normalize();
+        if (!Files.isDirectory(data)) {
+            System.out.println("../shared/data/matbench is absent: nothing to benchmark");
+            return;
+        }
+        List<Task> tasks = List.of(
+                new Task("expt_gap", "matbench_expt_gap.csv", "eV", 0.4461, 0.2865, 0.40),
+                new Task("steels", "matbench_steels.csv", "MPa", 103.51, 79.95, 95));
+        Path queries = home.resolve("bench/target/throughput-formulas.txt");
+        Files.writeString(queries, String.join("\n", randomFormulas(THROUGHPUT_ROWS, SEED)) + "\n");
+        List<String> report = new ArrayList<>(List.of("# Matbench benchmark: mihub random forest and the Python peer", "",
+                "Command: `mvn -B -q install -DskipTests && java -Xmx4g -cp \"$(cat bench/target/classpath.txt):"
+                        + "bench/target/classes\" -Dmihub.home=. org.mihub.bench.MatbenchBench`",
+                "Run at " + Instant.now() + " on " + Runtime.getRuntime().availableProcessors() + " cores, " + THREADS
+                        + " threads each. Data: Matbench v0.1 (MIT; Dunn et al., npj Comput Mater 6, 138 (2020)), "
+                        + "official 5 folds (KFold, shuffle, random_state 18012019). Features: magpie v1 (142). "
+                        + "mihub: " + TREES + " trees, 1/3 of the features per split, min leaf 1, seed " + SEED
+                        + ". Peer: pymatgen + scikit-learn RandomForestRegressor, " + TREES
+                        + " trees, defaults otherwise; its intervals from the spread of its trees.", ""));
+        for (Task task : tasks) {
+            Path file = data.resolve(task.file());
+            List<Fold> mihub = mihub(file);
+            List<JsonNode> peer = peer(home, file, null);
+            report.add("## " + task.name() + String.format(" (published RF on Magpie %.4g %s, best %.4g; target <= %.4g)",
+                    task.published(), task.unit(), task.best(), task.target()));
+            report.add("");
+            report.add("| fold | mihub MAE | peer MAE | mihub 68 % / 95 % coverage | peer 68 % / 95 % coverage | "
+                    + "mihub fit s | peer fit s |");
+            report.add("|---|---|---|---|---|---|---|");
+            double[] sums = new double[8];
+            for (int k = 0; k < 5; k++) {
+                Fold m = mihub.get(k);
+                JsonNode p = peer.get(k);
+                report.add(String.format("| %d | %.4f | %.4f | %.3f / %.3f | %.3f / %.3f | %.1f | %.1f |", k, m.mae(),
+                        p.get("mae").asDouble(), m.cover68(), m.cover95(), p.get("cover68").asDouble(),
+                        p.get("cover95").asDouble(), m.fitSeconds(), p.get("fit_seconds").asDouble()));
+                double[] row = {m.mae(), p.get("mae").asDouble(), m.cover68(), m.cover95(), p.get("cover68").asDouble(),
+                        p.get("cover95").asDouble(), m.fitSeconds(), p.get("fit_seconds").asDouble()};
+                for (int i = 0; i < row.length; i++) {
+                    sums[i] += row[i] / 5;
+                }
+            }
+            report.add(String.format("| mean | **%.4f** | **%.4f** | %.3f / %.3f | %.3f / %.3f | %.1f | %.1f |", sums[0],
+                    sums[1], sums[2], sums[3], sums[4], sums[5], sums[6], sums[7]));
+            report.add("");
+            System.out.println(String.join("\n", report.subList(report.size() - 10, report.size())));
+        }
+        double mihubSeconds = mihubThroughput(data.resolve("matbench_expt_gap.csv"), queries);
+        JsonNode peerThroughput = peer(home, data.resolve("matbench_expt_gap.csv"), queries).get(5);
+        double peerSeconds = peerThroughput.get("seconds").asDouble();
+        report.add("## Throughput: parse + featurise + predict with uncertainty, " + THROUGHPUT_ROWS
+                + " random compositions (forest trained on all of expt_gap)");
+        report.add("");
+        report.add("| | seconds | rows/s |");
+        report.add("|---|---|---|");
+        report.add(String.format("| mihub | %.2f | %,.0f |", mihubSeconds, THROUGHPUT_ROWS / mihubSeconds));
+        report.add(String.format("| peer | %.2f | %,.0f |", peerSeconds, THROUGHPUT_ROWS / peerSeconds));
+        report.add(String.format("| mihub / peer | | %.1fx (target >= 10x) |", peerSeconds / mihubSeconds));
+        report.add("");
+        String text = String.join("\n", report);
+        System.out.println(text);
+        Path out = home.resolve("bench/results/matbench.md");
+        Files.writeString(out, text, StandardCharsets.UTF_8);
+        System.out.println("written to " + out);
+    }
+
+    private record Table(double[][] x, double[] y, int[] fold) {
+    }
+
+    private static Table load(Path file) throws Exception {
+        MagpieFeaturiser featuriser = new MagpieFeaturiser();
+        List<String> lines = Files.readAllLines(file);
+        int n = lines.size() - 1;
+        double[][] x = new double[n][];
+        double[] y = new double[n];
+        int[] fold = new int[n];
+        for (int i = 0; i < n; i++) {
+            String[] cells = lines.get(i + 1).split(",");
+            x[i] = featuriser.featurise(FormulaParser.parse(cells[1]));
+            y[i] = Double.parseDouble(cells[2]);
+            fold[i] = Integer.parseInt(cells[3]);
+        }
+        return new Table(x, y, fold);
+    }
+
+    private static List<Fold> mihub(Path file) throws Exception {
+        Table table = load(file);
+        List<Fold> folds = new ArrayList<>();
+        for (int k = 0; k < 5; k++) {
+            List<double[]> trainX = new ArrayList<>();
+            List<Double> trainY = new ArrayList<>();
+            List<Integer> test = new ArrayList<>();
+            for (int i = 0; i < table.y().length; i++) {
+                if (table.fold()[i] == k) {
+                    test.add(i);
+                } else {
+                    trainX.add(table.x()[i]);
+                    trainY.add(table.y()[i]);
+                }
+            }
+            long start = System.nanoTime();
+            RandomForest forest = RandomForest.fit(trainX.toArray(double[][]::new),
+                    trainY.stream().mapToDouble(Double::doubleValue).toArray(), RandomForest.Params.defaults(SEED),
+                    THREADS);
+            double fitSeconds = (System.nanoTime() - start) / 1e9;
+            double[][] testX = test.stream().map(i -> table.x()[i]).toArray(double[][]::new);
+            double[] means = new double[testX.length];
+            double[] stds = new double[testX.length];
+            forest.predict(testX, means, stds, THREADS);
+            double absolute = 0;
+            int within68 = 0;
+            int within95 = 0;
+            for (int j = 0; j < testX.length; j++) {
+                double error = Math.abs(table.y()[test.get(j)] - means[j]);
+                absolute += error;
+                within68 += error <= stds[j] ? 1 : 0;
+                within95 += error <= 1.96 * stds[j] ? 1 : 0;
+            }
+            folds.add(new Fold(absolute / testX.length, within68 / (double) testX.length,
+                    within95 / (double) testX.length, fitSeconds));
+            System.out.printf("mihub %s fold %d: MAE %.4f, coverage %.3f / %.3f, fit %.1f s%n", file.getFileName(), k,
+                    folds.get(k).mae(), folds.get(k).cover68(), folds.get(k).cover95(), fitSeconds);
+        }
+        return folds;
+    }
+
+    private static double mihubThroughput(Path trainingFile, Path queries) throws Exception {
+        Table table = load(trainingFile);
+        RandomForest forest = RandomForest.fit(table.x(), table.y(), RandomForest.Params.defaults(SEED), THREADS);
+        List<String> formulas = Files.readAllLines(queries).stream().filter(line -> !line.isBlank()).toList();
+        MagpieFeaturiser featuriser = new MagpieFeaturiser();
+        long start = System.nanoTime();
+        double[][] rows = new double[formulas.size()][];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = featuriser.featurise(FormulaParser.parse(formulas.get(i)));
+        }
+        double[] means = new double[rows.length];
+        double[] stds = new double[rows.length];
+        forest.predict(rows, means, stds, THREADS);
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private static List<JsonNode> peer(Path home, Path task, Path queries) throws Exception {
+        List<String> command = new ArrayList<>(List.of("/usr/bin/python3", home.resolve("bench/peer/matbench_peer.py")
+                .toString(), task.toString(), Integer.toString(TREES), Long.toString(SEED % 100000),
+                Integer.toString(THREADS)));
+        if (queries != null) {
+            command.add(queries.toString());
+        }
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        List<JsonNode> lines = new ArrayList<>();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                lines.add(JSON.readTree(line));
+            }
+        }
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("the peer failed (it needs the Debian packages python3-pymatgen and "
+                    + "python3-sklearn): " + command);
+        }
+        return lines;
+    }
+
+    /** Seeded random compositions of 2 to 4 elements (H to Bi, no noble gases), amounts 1 to 9. */
+    static List<String> randomFormulas(int count, long seed) {
+        String[] elements = ("H Li Be B C N O F Na Mg Al Si P S Cl K Ca Sc Ti V Cr Mn Fe Co Ni Cu Zn Ga Ge As Se Br "
+                + "Rb Sr Y Zr Nb Mo Ru Rh Pd Ag Cd In Sn Sb Te I Cs Ba La Ce Pr Nd Sm Eu Gd Tb Dy Ho Er Tm Yb Lu Hf Ta W "
+                + "Re Os Ir Pt Au Hg Tl Pb Bi").split(" ");
+        Random random = new Random(seed);
+        List<String> formulas = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int size = 2 + random.nextInt(3);
+            List<String> chosen = new ArrayList<>();
+            StringBuilder formula = new StringBuilder();
+            while (chosen.size() < size) {
+                String element = elements[random.nextInt(elements.length)];
+                if (!chosen.contains(element)) {
+                    chosen.add(element);
+                    formula.append(element).append(1 + random.nextInt(9));
+                }
+            }
+            formulas.add(formula.toString());
+        }
+        return formulas;
+    }
+}

@@ -1,0 +1,77 @@
+package org.mihub.gateway.client;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.mihub.api.common.v1.Job;
+import org.mihub.api.common.v1.JobRef;
+import org.mihub.api.prediction.v1.ArchiveModelRequest;
+import org.mihub.api.prediction.v1.GetModelRequest;
+import org.mihub.api.prediction.v1.ListModelsRequest;
+import org.mihub.api.prediction.v1.ListModelsResponse;
+import org.mihub.api.prediction.v1.ListOutOfFoldPredictionsRequest;
+import org.mihub.api.prediction.v1.ListOutOfFoldPredictionsResponse;
+import org.mihub.api.prediction.v1.Model;
+import org.mihub.api.prediction.v1.MutinyPredictionServiceGrpc.MutinyPredictionServiceStub;
+import org.mihub.api.prediction.v1.PredictRequest;
+import org.mihub.api.prediction.v1.PredictResponse;
+import org.mihub.api.prediction.v1.TrainModelRequest;
+
+import io.quarkus.grpc.GrpcClient;
+import io.smallrye.mutiny.Uni;
+
+/** The prediction service over gRPC, with the caller's token (relayed by mihub-common) and a deadline per call. */
+@ApplicationScoped
+public class PredictionClient {
+
+    @Inject
+    @GrpcClient("prediction")
+    MutinyPredictionServiceStub stub;
+
+    @ConfigProperty(name = "mihub.gateway.backend-deadline")
+    Duration deadline;
+
+    @ConfigProperty(name = "mihub.gateway.predict-deadline", defaultValue = "60s")
+    Duration predictDeadline;
+
+    private MutinyPredictionServiceStub stub(Duration within) {
+        return stub.withDeadlineAfter(within.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public Uni<Job> train(TrainModelRequest request) {
+        return stub(deadline).trainModel(request);
+    }
+
+    public Uni<Job> job(String id) {
+        return stub(deadline).getJob(JobRef.newBuilder().setJobId(id).build());
+    }
+
+    public Uni<Job> cancel(String id) {
+        return stub(deadline).cancelJob(JobRef.newBuilder().setJobId(id).build());
+    }
+
+    public Uni<ListModelsResponse> list(ListModelsRequest request) {
+        return stub(deadline).listModels(request);
+    }
+
+    public Uni<Model> get(String id) {
+        return stub(deadline).getModel(GetModelRequest.newBuilder().setId(id).build());
+    }
+
+    public Uni<Model> archive(String id, String reason) {
+        return stub(deadline).archiveModel(ArchiveModelRequest.newBuilder().setId(id)
+                .setReason(reason == null ? "" : reason).build());
+    }
+
+    public Uni<ListOutOfFoldPredictionsResponse> outOfFold(ListOutOfFoldPredictionsRequest request) {
+        return stub(deadline).listOutOfFoldPredictions(request);
+    }
+
+    public Uni<PredictResponse> predict(PredictRequest request) {
+        return stub(predictDeadline).predict(request);
+    }
+}

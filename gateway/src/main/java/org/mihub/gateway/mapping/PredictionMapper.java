@@ -1,0 +1,213 @@
+package org.mihub.gateway.mapping;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.mihub.api.common.v1.Job;
+import org.mihub.api.prediction.v1.Algorithm;
+import org.mihub.api.prediction.v1.ApplicabilityDomainSpec;
+import org.mihub.api.prediction.v1.CompositionInput;
+import org.mihub.api.prediction.v1.DatasetRef;
+import org.mihub.api.prediction.v1.DuplicatePolicy;
+import org.mihub.api.prediction.v1.ElementAmounts;
+import org.mihub.api.prediction.v1.Hyperparameters;
+import org.mihub.api.prediction.v1.Metrics;
+import org.mihub.api.prediction.v1.Model;
+import org.mihub.api.prediction.v1.ModelSummary;
+import org.mihub.api.prediction.v1.OutOfFoldPrediction;
+import org.mihub.api.prediction.v1.PredictRequest;
+import org.mihub.api.prediction.v1.Prediction;
+import org.mihub.api.prediction.v1.RandomForestParams;
+import org.mihub.api.prediction.v1.TrainModelRequest;
+import org.mihub.gateway.rest.ModelViews.CompositionInputView;
+import org.mihub.gateway.rest.ModelViews.FormulaErrorView;
+import org.mihub.gateway.rest.ModelViews.JobView;
+import org.mihub.gateway.rest.ModelViews.LineageView;
+import org.mihub.gateway.rest.ModelViews.MetricsView;
+import org.mihub.gateway.rest.ModelViews.ModelSummaryView;
+import org.mihub.gateway.rest.ModelViews.ModelView;
+import org.mihub.gateway.rest.ModelViews.OutOfFoldView;
+import org.mihub.gateway.rest.ModelViews.PredictInput;
+import org.mihub.gateway.rest.ModelViews.PredictionView;
+import org.mihub.gateway.rest.ModelViews.TrainInput;
+
+/** Between the REST shapes of models, predictions and jobs and the prediction contract. */
+public final class PredictionMapper {
+
+    private PredictionMapper() {
+    }
+
+    public static TrainModelRequest train(TrainInput input) {
+        if (input == null) {
+            throw CatalogMapper.invalid("body", "a JSON object with name, datasets and targetProperty is required");
+        }
+        var request = TrainModelRequest.newBuilder().setName(nonNull(input.name()))
+                .setDescription(nonNull(input.description())).setTargetProperty(nonNull(input.targetProperty()));
+        if (input.datasets() != null) {
+            for (int i = 0; i < input.datasets().size(); i++) {
+                var dataset = input.datasets().get(i);
+                if (dataset == null) {
+                    throw CatalogMapper.invalid("datasets[" + i + "]", "a {datasetId, version} object is required");
+                }
+                var ref = DatasetRef.newBuilder().setDatasetId(nonNull(dataset.datasetId()));
+                if (dataset.version() != null) {
+                    ref.setVersion(dataset.version());
+                }
+                request.addDatasets(ref);
+            }
+        }
+        if (input.sources() != null) {
+            input.sources().forEach(source -> request.addSources(MaterialMapper.source(source)));
+        }
+        if (input.algorithm() != null && !input.algorithm().isBlank()) {
+            try {
+                request.setAlgorithm(Algorithm.valueOf("ALGORITHM_" + input.algorithm().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw CatalogMapper.invalid("algorithm", "'" + input.algorithm()
+                        + "' is not random_forest, gradient_boosting or gaussian_process");
+            }
+        }
+        if (input.hyperparameters() != null) {
+            var forest = RandomForestParams.newBuilder();
+            var given = input.hyperparameters();
+            if (given.nTrees() != null) {
+                forest.setNTrees(given.nTrees());
+            }
+            if (given.maxDepth() != null) {
+                forest.setMaxDepth(given.maxDepth());
+            }
+            if (given.minSamplesLeaf() != null) {
+                forest.setMinSamplesLeaf(given.minSamplesLeaf());
+            }
+            if (given.maxFeatures() != null) {
+                forest.setMaxFeatures(given.maxFeatures());
+            }
+            request.setHyperparameters(Hyperparameters.newBuilder().setRandomForest(forest));
+        }
+        if (input.seed() != null) {
+            request.setSeed(input.seed());
+        }
+        if (input.kFolds() != null) {
+            request.setKFolds(input.kFolds());
+        }
+        if (input.duplicates() != null) {
+            switch (input.duplicates().toLowerCase(Locale.ROOT)) {
+                case "mean" -> request.setDuplicates(DuplicatePolicy.DUPLICATE_POLICY_MEAN);
+                case "keep_all" -> request.setDuplicates(DuplicatePolicy.DUPLICATE_POLICY_KEEP_ALL);
+                default -> throw CatalogMapper.invalid("duplicates", "'" + input.duplicates()
+                        + "' is not mean or keep_all");
+            }
+        }
+        if (input.applicabilityDomain() != null) {
+            var domain = ApplicabilityDomainSpec.newBuilder();
+            if (input.applicabilityDomain().neighbours() != null) {
+                domain.setNeighbours(input.applicabilityDomain().neighbours());
+            }
+            if (input.applicabilityDomain().thresholdQuantile() != null) {
+                domain.setThresholdQuantile(input.applicabilityDomain().thresholdQuantile());
+            }
+            request.setApplicabilityDomain(domain);
+        }
+        return request.build();
+    }
+
+    public static JobView job(Job job) {
+        return new JobView(job.getId(), job.getKind(), job.getState().name(), job.getProgress(), job.getMessage(),
+                job.getResultId().isEmpty() ? null : job.getResultId(), CatalogMapper.instant(job.getCreatedAt()),
+                CatalogMapper.instant(job.getUpdatedAt()));
+    }
+
+    public static ModelView model(Model model) {
+        Map<String, Object> hyper = new LinkedHashMap<>();
+        var forest = model.getHyperparameters().getRandomForest();
+        hyper.put("nTrees", forest.getNTrees());
+        hyper.put("maxDepth", forest.getMaxDepth());
+        hyper.put("minSamplesLeaf", forest.getMinSamplesLeaf());
+        hyper.put("maxFeatures", forest.getMaxFeatures());
+        hyper.put("uncertainty", forest.getUncertainty().name().replace("FOREST_UNCERTAINTY_", "").toLowerCase(Locale.ROOT));
+        return new ModelView(model.getId(), model.getName(), model.getVersion(), model.getDescription(),
+                model.getOwnerOrg(), model.getVisibility().name(), model.getSharedWithList(),
+                model.getStatus().name().replace("MODEL_STATUS_", ""), model.getTargetProperty(), model.getTargetUnit(),
+                model.getFeaturiser().getId() + "/" + model.getFeaturiser().getVersion(), model.getFeatureCount(),
+                model.getAlgorithm().name().replace("ALGORITHM_", "").toLowerCase(Locale.ROOT), hyper, model.getSeed(),
+                model.getLineageList().stream().map(lineage -> new LineageView(lineage.getDatasetId(),
+                        lineage.getVersion(), lineage.getOwnerOrg(), lineage.getVisibility().name(),
+                        lineage.getRowsUsed())).toList(),
+                model.getSourcesList().stream().map(source -> source.name().replace("MEASUREMENT_SOURCE_", "")
+                        .toLowerCase(Locale.ROOT)).toList(),
+                model.getDuplicates().name().replace("DUPLICATE_POLICY_", "").toLowerCase(Locale.ROOT),
+                model.getTrainingRows(), model.getMetrics().getKFolds(), metrics(model.getMetrics().getOverall()),
+                model.getMetrics().getFoldsList().stream().map(PredictionMapper::metrics).toList(),
+                model.getApplicabilityDomain().getNeighbours(), model.getApplicabilityDomain().getThresholdQuantile(),
+                model.getDomainThreshold(), model.getJobId().isEmpty() ? null : model.getJobId(),
+                model.getArtifactSha256(), model.getArtifactSizeBytes(), model.getCreatedBy(),
+                CatalogMapper.instant(model.getCreatedAt()),
+                model.hasArchivedAt() ? CatalogMapper.instant(model.getArchivedAt()) : null);
+    }
+
+    private static MetricsView metrics(Metrics metrics) {
+        return new MetricsView(metrics.getMae(), metrics.getRmse(), metrics.getR2(), metrics.getCoverage68(),
+                metrics.getCoverage95(), metrics.getCount());
+    }
+
+    public static OutOfFoldView outOfFold(OutOfFoldPrediction prediction) {
+        return new OutOfFoldView(prediction.getMaterialId(), prediction.getDatasetId(), prediction.getReducedFormula(),
+                prediction.getFold(), prediction.getObserved(), prediction.getMean(), prediction.getStd());
+    }
+
+    public static PredictRequest predict(String modelId, PredictInput input) {
+        if (input == null || (input.formulas() == null && input.inputs() == null)) {
+            throw CatalogMapper.invalid("body", "{\"formulas\": [\"Fe2O3\", ...]} or {\"inputs\": [{\"formula\": "
+                    + "\"Fe2O3\"} or {\"amounts\": {\"Fe\": 2, \"O\": 3}}, ...]} is required");
+        }
+        var request = PredictRequest.newBuilder().setModelId(modelId);
+        List<CompositionInput> inputs = new ArrayList<>();
+        if (input.formulas() != null) {
+            input.formulas().forEach(formula -> inputs.add(CompositionInput.newBuilder().setFormula(nonNull(formula))
+                    .build()));
+        }
+        if (input.inputs() != null) {
+            for (int i = 0; i < input.inputs().size(); i++) {
+                CompositionInputView view = input.inputs().get(i);
+                if (view == null) {
+                    throw CatalogMapper.invalid("inputs[" + i + "]", "an object with formula or amounts is required");
+                }
+                var proto = CompositionInput.newBuilder().setId(nonNull(view.id()));
+                if (view.amounts() != null) {
+                    proto.setAmounts(ElementAmounts.newBuilder().putAllAmounts(view.amounts()));
+                } else {
+                    proto.setFormula(nonNull(view.formula()));
+                }
+                inputs.add(proto.build());
+            }
+        }
+        return request.addAllInputs(inputs).build();
+    }
+
+    public static PredictionView prediction(Prediction prediction) {
+        String id = prediction.getId().isEmpty() ? null : prediction.getId();
+        if (prediction.hasError()) {
+            var error = prediction.getError();
+            return new PredictionView(prediction.getIndex(), id, null, null, null, null, null, null, null,
+                    new FormulaErrorView(error.getCode().name().replace("FORMULA_ERROR_CODE_", ""),
+                            error.getPosition(), error.getReason(), error.getToken()));
+        }
+        var value = prediction.getValue();
+        return new PredictionView(prediction.getIndex(), id, prediction.getReducedFormula(), value.getMean(),
+                value.getStd(), List.of(value.getInterval68().getLower(), value.getInterval68().getUpper()),
+                List.of(value.getInterval95().getLower(), value.getInterval95().getUpper()), value.getInDomain(),
+                value.getDomainDistance(), null);
+    }
+
+    public static ModelSummaryView summary(ModelSummary model) {
+        return new ModelSummaryView(model.getModelId(), model.getName(), model.getVersion(), model.getTargetProperty(),
+                model.getTargetUnit(), model.getDomainThreshold());
+    }
+
+    private static String nonNull(String value) {
+        return value == null ? "" : value;
+    }
+}

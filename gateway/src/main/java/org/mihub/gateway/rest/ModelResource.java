@@ -1,0 +1,154 @@
+package org.mihub.gateway.rest;
+
+import java.net.URI;
+
+import jakarta.annotation.security.PermitAll;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.mihub.api.common.v1.PageRequest;
+import org.mihub.api.prediction.v1.ListModelsRequest;
+import org.mihub.api.prediction.v1.ListOutOfFoldPredictionsRequest;
+import org.mihub.api.prediction.v1.ModelStatus;
+import org.mihub.gateway.client.PredictionClient;
+import org.mihub.gateway.mapping.CatalogMapper;
+import org.mihub.gateway.mapping.PredictionMapper;
+import org.mihub.gateway.rest.ModelViews.ArchiveInput;
+import org.mihub.gateway.rest.ModelViews.JobView;
+import org.mihub.gateway.rest.ModelViews.ModelPage;
+import org.mihub.gateway.rest.ModelViews.ModelView;
+import org.mihub.gateway.rest.ModelViews.OutOfFoldPage;
+import org.mihub.gateway.rest.ModelViews.PredictInput;
+import org.mihub.gateway.rest.ModelViews.PredictionPage;
+import org.mihub.gateway.rest.ModelViews.TrainInput;
+
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Property models and predictions, through the prediction service over gRPC with the caller's own
+ * token: training jobs (202 and a job to follow), the registry, out-of-fold predictions for parity
+ * and calibration plots, and predictions with uncertainty and an applicability-domain flag.
+ */
+@Path("/api/v1")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "models")
+public class ModelResource {
+
+    @Inject
+    PredictionClient prediction;
+
+    @POST
+    @Path("/models")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Authenticated
+    @Operation(summary = "Train a model on catalog datasets you may see (role contributor); 202 with a job",
+            description = "Example: {\"name\": \"gap-rf\", \"datasets\": [{\"datasetId\": \"…\"}], "
+                    + "\"targetProperty\": \"band_gap\", \"hyperparameters\": {\"nTrees\": 500}, \"seed\": 42}. "
+                    + "Follow GET /api/v1/jobs/{id}; its resultId is the model.")
+    public Uni<Response> train(TrainInput input) {
+        return prediction.train(PredictionMapper.train(input)).map(PredictionMapper::job)
+                .map(job -> Response.accepted(job).location(URI.create("/api/v1/jobs/" + job.id())).build());
+    }
+
+    @GET
+    @Path("/models")
+    @PermitAll
+    @Operation(summary = "Models you may see, newest first (filters: name, target, owner, status, latest)")
+    public Uni<ModelPage> list(@QueryParam("name") String name, @QueryParam("target") String target,
+            @QueryParam("owner") String owner, @QueryParam("status") String status,
+            @QueryParam("latest") @DefaultValue("false") boolean latest,
+            @QueryParam("limit") @DefaultValue("50") int limit, @QueryParam("cursor") String cursor) {
+        var request = ListModelsRequest.newBuilder().setName(text(name)).setTargetProperty(text(target))
+                .setOwnerOrg(text(owner)).setLatestOnly(latest)
+                .setPage(PageRequest.newBuilder().setPageSize(limit).setPageToken(text(cursor)));
+        if (status != null && !status.isBlank()) {
+            switch (status.toLowerCase(java.util.Locale.ROOT)) {
+                case "ready" -> request.setStatus(ModelStatus.MODEL_STATUS_READY);
+                case "archived" -> request.setStatus(ModelStatus.MODEL_STATUS_ARCHIVED);
+                default -> throw CatalogMapper.invalid("status", "'" + status + "' is not ready or archived");
+            }
+        }
+        return prediction.list(request.build()).map(page -> new ModelPage(
+                page.getModelsList().stream().map(PredictionMapper::model).toList(),
+                page.getPageInfo().getNextPageToken().isEmpty() ? null : page.getPageInfo().getNextPageToken()));
+    }
+
+    @GET
+    @Path("/models/{id}")
+    @PermitAll
+    @Operation(summary = "A model with its cross-validation metrics, lineage and parameters; 404 when hidden")
+    public Uni<ModelView> get(@PathParam("id") String id) {
+        return prediction.get(id).map(PredictionMapper::model);
+    }
+
+    @GET
+    @Path("/models/{id}/out-of-fold")
+    @PermitAll
+    @Operation(summary = "Out-of-fold predictions of the cross-validation (observed, mean, std), for parity and "
+            + "calibration plots")
+    public Uni<OutOfFoldPage> outOfFold(@PathParam("id") String id,
+            @QueryParam("limit") @DefaultValue("1000") int limit, @QueryParam("cursor") String cursor) {
+        return prediction.outOfFold(ListOutOfFoldPredictionsRequest.newBuilder().setModelId(id)
+                .setPage(PageRequest.newBuilder().setPageSize(limit).setPageToken(text(cursor))).build())
+                .map(page -> new OutOfFoldPage(page.getPredictionsList().stream().map(PredictionMapper::outOfFold)
+                        .toList(), page.getPageInfo().getTotalSize(),
+                        page.getPageInfo().getNextPageToken().isEmpty() ? null : page.getPageInfo().getNextPageToken()));
+    }
+
+    @POST
+    @Path("/models/{id}/archive")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Authenticated
+    @Operation(summary = "Archive a model (role curator in its owner organisation); it stays readable")
+    public Uni<ModelView> archive(@PathParam("id") String id, ArchiveInput input) {
+        return prediction.archive(id, input == null ? "" : input.reason()).map(PredictionMapper::model);
+    }
+
+    @POST
+    @Path("/models/{id}/predict")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @PermitAll
+    @Operation(summary = "Predict compositions: mean, std, 68 % and 95 % intervals and the applicability domain",
+            description = "Example: {\"formulas\": [\"Fe2O3\", \"GaAs\"]} or {\"inputs\": [{\"id\": \"s1\", "
+                    + "\"amounts\": {\"Fe\": 2, \"O\": 3}}]}. A bad formula is reported for its item (code, position, "
+                    + "reason); the others are predicted.")
+    public Uni<PredictionPage> predict(@PathParam("id") String id, PredictInput input) {
+        return prediction.predict(PredictionMapper.predict(id, input)).map(response -> new PredictionPage(
+                PredictionMapper.summary(response.getModel()),
+                response.getPredictionsList().stream().map(PredictionMapper::prediction).toList()));
+    }
+
+    @GET
+    @Path("/jobs/{id}")
+    @Authenticated
+    @Tag(name = "jobs")
+    @Operation(summary = "A job: state, progress, message (the error when it failed) and resultId when done")
+    public Uni<JobView> job(@PathParam("id") String id) {
+        return prediction.job(id).map(PredictionMapper::job);
+    }
+
+    @POST
+    @Path("/jobs/{id}/cancel")
+    @Authenticated
+    @Tag(name = "jobs")
+    @Operation(summary = "Cancel a queued or running job; it leaves no model behind")
+    public Uni<JobView> cancel(@PathParam("id") String id) {
+        return prediction.cancel(id).map(PredictionMapper::job);
+    }
+
+    private static String text(String value) {
+        return value == null ? "" : value;
+    }
+}

@@ -1,0 +1,88 @@
+package org.mihub.gateway.rest;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/** JSON shapes of the model, prediction and job endpoints. */
+public final class ModelViews {
+
+    private ModelViews() {
+    }
+
+    /** A dataset to train on, optionally at a version. */
+    public record DatasetRefInput(String datasetId, Integer version) {
+    }
+
+    public record ForestInput(Integer nTrees, Integer maxDepth, Integer minSamplesLeaf, Double maxFeatures) {
+    }
+
+    public record DomainInput(Integer neighbours, Double thresholdQuantile) {
+    }
+
+    /** Body of {@code POST /api/v1/models}. */
+    public record TrainInput(String name, String description, List<DatasetRefInput> datasets, String targetProperty,
+            List<String> sources, String algorithm, ForestInput hyperparameters, Long seed, Integer kFolds,
+            String duplicates, DomainInput applicabilityDomain) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record JobView(String id, String kind, String state, double progress, String message, String resultId,
+            Instant createdAt, Instant updatedAt) {
+    }
+
+    public record MetricsView(double mae, double rmse, double r2, double coverage68, double coverage95, long count) {
+    }
+
+    public record LineageView(String datasetId, int version, String ownerOrg, String visibility, long rowsUsed) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ModelView(String id, String name, int version, String description, String ownerOrg,
+            String visibility, List<String> sharedWith, String status, String targetProperty, String targetUnit,
+            String featuriser, int featureCount, String algorithm, Map<String, Object> hyperparameters, long seed,
+            List<LineageView> lineage, List<String> sources, String duplicates, long trainingRows, int kFolds,
+            MetricsView metrics, List<MetricsView> foldMetrics, int domainNeighbours, double domainQuantile,
+            double domainThreshold, String jobId, String artifactSha256, long artifactSizeBytes, String createdBy,
+            Instant createdAt, Instant archivedAt) {
+    }
+
+    public record ModelPage(List<ModelView> models, String nextCursor) {
+    }
+
+    public record OutOfFoldView(String materialIds, String datasetId, String reducedFormula, int fold,
+            double observed, double mean, double std) {
+    }
+
+    public record OutOfFoldPage(List<OutOfFoldView> predictions, long total, String nextCursor) {
+    }
+
+    /** One composition to predict: a formula, or element amounts; an optional id echoes back. */
+    public record CompositionInputView(String id, String formula, Map<String, Double> amounts) {
+    }
+
+    /** Body of {@code POST /api/v1/models/{id}/predict}: {@code formulas} and/or {@code inputs}. */
+    public record PredictInput(List<String> formulas, List<CompositionInputView> inputs) {
+    }
+
+    public record FormulaErrorView(String code, int position, String reason, String token) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record PredictionView(long index, String id, String reducedFormula, Double mean, Double std,
+            List<Double> interval68, List<Double> interval95, Boolean inDomain, Double domainDistance,
+            FormulaErrorView error) {
+    }
+
+    public record ModelSummaryView(String id, String name, int version, String targetProperty, String targetUnit,
+            double domainThreshold) {
+    }
+
+    public record PredictionPage(ModelSummaryView model, List<PredictionView> predictions) {
+    }
+
+    public record ArchiveInput(String reason) {
+    }
+}

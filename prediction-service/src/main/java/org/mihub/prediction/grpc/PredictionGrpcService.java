@@ -1,0 +1,373 @@
+package org.mihub.prediction.grpc;
+
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import org.mihub.api.catalog.v1.CatalogServiceGrpc;
+import org.mihub.api.catalog.v1.ListPropertiesRequest;
+import org.mihub.api.common.v1.Job;
+import org.mihub.api.common.v1.JobRef;
+import org.mihub.api.common.v1.JobState;
+import org.mihub.api.common.v1.PageInfo;
+import org.mihub.api.prediction.v1.ArchiveModelRequest;
+import org.mihub.api.prediction.v1.FeatureVector;
+import org.mihub.api.prediction.v1.FeaturiseRequest;
+import org.mihub.api.prediction.v1.FeaturiseResponse;
+import org.mihub.api.prediction.v1.FeaturiserInfo;
+import org.mihub.api.prediction.v1.FeaturiserRef;
+import org.mihub.api.prediction.v1.Features;
+import org.mihub.api.prediction.v1.GetModelRequest;
+import org.mihub.api.prediction.v1.ListFeaturisersRequest;
+import org.mihub.api.prediction.v1.ListFeaturisersResponse;
+import org.mihub.api.prediction.v1.ListModelsRequest;
+import org.mihub.api.prediction.v1.ListModelsResponse;
+import org.mihub.api.prediction.v1.ListOutOfFoldPredictionsRequest;
+import org.mihub.api.prediction.v1.ListOutOfFoldPredictionsResponse;
+import org.mihub.api.prediction.v1.Model;
+import org.mihub.api.prediction.v1.MutinyPredictionServiceGrpc;
+import org.mihub.api.prediction.v1.OutOfFoldPrediction;
+import org.mihub.api.prediction.v1.ParseFormulaRequest;
+import org.mihub.api.prediction.v1.ParseFormulaResponse;
+import org.mihub.api.prediction.v1.ParseFormulaResult;
+import org.mihub.api.prediction.v1.ParsedComposition;
+import org.mihub.api.prediction.v1.PredictRequest;
+import org.mihub.api.prediction.v1.PredictResponse;
+import org.mihub.api.prediction.v1.PredictStreamRequest;
+import org.mihub.api.prediction.v1.PredictStreamResponse;
+import org.mihub.api.prediction.v1.PredictionBatch;
+import org.mihub.api.prediction.v1.TrainModelRequest;
+import org.mihub.common.chemistry.Composition;
+import org.mihub.common.chemistry.FormulaException;
+import org.mihub.common.chemistry.FormulaParser;
+import org.mihub.common.error.ApiException;
+import org.mihub.common.error.GrpcErrors;
+import org.mihub.common.grpc.Work;
+import org.mihub.common.identity.Caller;
+import org.mihub.common.identity.CallerContext;
+import org.mihub.prediction.features.ElementTable;
+import org.mihub.prediction.features.MagpieFeaturiser;
+import org.mihub.prediction.inference.InferenceService;
+import org.mihub.prediction.mapping.PredictionMapper;
+import org.mihub.prediction.registry.Db;
+import org.mihub.prediction.registry.ModelRecord;
+import org.mihub.prediction.registry.ModelRepository;
+import org.mihub.prediction.registry.ModelScope;
+import org.mihub.prediction.registry.OutOfFold;
+import org.mihub.prediction.training.JobRecord;
+import org.mihub.prediction.training.TrainingService;
+
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The prediction service over gRPC: formula parsing, featurising, training jobs, the model
+ * registry and predictions. Models are read under the catalog's visibility rule; a hidden model is
+ * NOT_FOUND. Training reads the catalog with the caller's own token.
+ */
+@GrpcService
+@Singleton
+public class PredictionGrpcService extends MutinyPredictionServiceGrpc.PredictionServiceImplBase {
+
+    private static final int MAX_PAGE = 500;
+
+    @Inject
+    TrainingService training;
+
+    @Inject
+    InferenceService inference;
+
+    @Inject
+    ModelRepository models;
+
+    @GrpcClient("catalog")
+    CatalogServiceGrpc.CatalogServiceBlockingStub catalog;
+
+    private final MagpieFeaturiser featuriser = new MagpieFeaturiser();
+
+    @Override
+    public Uni<ParseFormulaResponse> parseFormula(ParseFormulaRequest request) {
+        return Work.blocking(() -> {
+            if (request.getFormulasCount() > 10_000) {
+                throw ApiException.invalid("formulas", "at most 10000 per call");
+            }
+            var response = ParseFormulaResponse.newBuilder();
+            for (int i = 0; i < request.getFormulasCount(); i++) {
+                String formula = request.getFormulas(i);
+                var result = ParseFormulaResult.newBuilder().setIndex(i);
+                try {
+                    Composition composition = FormulaParser.parse(formula);
+                    double atoms = composition.amounts().values().stream().mapToDouble(Double::doubleValue).sum();
+                    result.setComposition(ParsedComposition.newBuilder().setFormula(formula)
+                            .putAllAmounts(composition.amounts()).putAllFractions(composition.atomicFractions())
+                            .setReducedFormula(composition.reducedFormula()).addAllElements(composition.elements())
+                            .setNelements(composition.elementCount()).setAtomsPerFormulaUnit(atoms));
+                } catch (FormulaException e) {
+                    var problem = InferenceService.problem(new InferenceService.Input(null, formula, null), e);
+                    result.setError(PredictionMapper.error(problem.code(), problem.position(), problem.reason(),
+                            problem.token()));
+                }
+                response.addResults(result);
+            }
+            return response.build();
+        });
+    }
+
+    @Override
+    public Uni<ListFeaturisersResponse> listFeaturisers(ListFeaturisersRequest request) {
+        return Uni.createFrom().item(ListFeaturisersResponse.newBuilder().addFeaturisers(info()).build());
+    }
+
+    private FeaturiserInfo info() {
+        return FeaturiserInfo.newBuilder()
+                .setRef(FeaturiserRef.newBuilder().setId(featuriser.name()).setVersion(featuriser.version()))
+                .setDescription("Magpie-style statistics (fraction-weighted mean, mean absolute deviation, min, max, "
+                        + "range, mode) of " + ElementTable.standard().properties().size() + " element properties, "
+                        + "stoichiometric p-norms (p = 0, 2, 3, 5, 7, 10) and valence-orbital fractions")
+                .addAllFeatureNames(featuriser.featureNames())
+                .setMissingDataRule("an element property pymatgen lacks takes the mean of that property over the "
+                        + "elements H to Lr that have it (" + ElementTable.standard().imputedCells() + " cells); "
+                        + "elements beyond Lr are refused")
+                .setElementDataSource("pymatgen periodic_table data (MIT), via tools/generate_magpie_table.py")
+                .build();
+    }
+
+    @Override
+    public Uni<FeaturiseResponse> featurise(FeaturiseRequest request) {
+        return Work.blocking(() -> {
+            if (request.hasFeaturiser() && !request.getFeaturiser().getId().isEmpty()
+                    && !request.getFeaturiser().getId().equals(featuriser.name())) {
+                throw ApiException.invalid("featuriser.id", "this service offers 'magpie'");
+            }
+            var response = FeaturiseResponse.newBuilder().setFeaturiser(info());
+            var inputs = PredictionMapper.inputs(request.getInputsList());
+            for (int i = 0; i < inputs.size(); i++) {
+                var vector = FeatureVector.newBuilder().setId(inputs.get(i).id()).setIndex(i);
+                try {
+                    double[] values = featuriser.featurise(InferenceService.composition(inputs.get(i)));
+                    var features = Features.newBuilder();
+                    for (double value : values) {
+                        features.addValues(value);
+                    }
+                    vector.setFeatures(features);
+                } catch (FormulaException | org.mihub.prediction.features.FeaturiseException e) {
+                    var problem = InferenceService.problem(inputs.get(i), e);
+                    vector.setError(PredictionMapper.error(problem.code(), problem.position(), problem.reason(),
+                            problem.token()));
+                }
+                response.addVectors(vector);
+            }
+            return response.build();
+        });
+    }
+
+    @Override
+    public Uni<Job> trainModel(TrainModelRequest request) {
+        Caller caller = CallerContext.require();
+        String token = CallerContext.bearerToken().orElseThrow();
+        return Work.blocking(() -> {
+            var parsed = PredictionMapper.training(request, UUID.randomUUID().getLeastSignificantBits() & 0xffffffffL);
+            boolean known = catalog.withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .listProperties(ListPropertiesRequest.newBuilder().build()).getPropertiesList().stream()
+                    .anyMatch(property -> property.getName().equals(parsed.targetProperty()));
+            if (!known) {
+                throw ApiException.invalid("target_property", "'" + parsed.targetProperty()
+                        + "' is not in the catalog's property vocabulary");
+            }
+            return PredictionMapper.job(training.submit(caller, token, parsed));
+        });
+    }
+
+    @Override
+    public Uni<Job> getJob(JobRef request) {
+        Optional<Caller> caller = CallerContext.current();
+        return Work.blocking(() -> PredictionMapper.job(training.job(caller, id("job_id", request.getJobId()))));
+    }
+
+    @Override
+    public Multi<Job> watchJob(JobRef request) {
+        Optional<Caller> caller = CallerContext.current();
+        UUID id;
+        try {
+            id = id("job_id", request.getJobId());
+        } catch (ApiException e) {
+            return Multi.createFrom().failure(GrpcErrors.toStatus(e));
+        }
+        // a poll every half second; repeated states are skipped; the stream ends with the finished job
+        return Multi.createFrom().ticks().every(Duration.ofMillis(500))
+                .onItem().transformToUniAndConcatenate(tick -> Work.blocking(() ->
+                        PredictionMapper.job(training.job(caller, id))))
+                .skip().repetitions()
+                .select().first(new UntilFinished());
+    }
+
+    /** Lets items through up to and including the first finished job. */
+    private static final class UntilFinished implements java.util.function.Predicate<Job> {
+        private boolean finished;
+
+        @Override
+        public boolean test(Job job) {
+            if (finished) {
+                return false;
+            }
+            finished = job.getState() == JobState.SUCCEEDED || job.getState() == JobState.FAILED
+                    || job.getState() == JobState.CANCELLED;
+            return true;
+        }
+    }
+
+    @Override
+    public Uni<Job> cancelJob(JobRef request) {
+        Caller caller = CallerContext.require();
+        return Work.blocking(() -> PredictionMapper.job(training.cancel(caller, id("job_id", request.getJobId()))));
+    }
+
+    @Override
+    public Uni<ListModelsResponse> listModels(ListModelsRequest request) {
+        Optional<Caller> caller = CallerContext.current();
+        return Work.blocking(() -> {
+            int limit = request.getPage().getPageSize() <= 0 ? 50 : Math.min(request.getPage().getPageSize(), MAX_PAGE);
+            long offset = offset(request.getPage().getPageToken());
+            var filter = new ModelRepository.Filter(request.getName(), request.getTargetProperty(),
+                    request.getAlgorithm() == org.mihub.api.prediction.v1.Algorithm.ALGORITHM_UNSPECIFIED ? null
+                            : request.getAlgorithm().name().replace("ALGORITHM_", ""),
+                    request.getStatus() == org.mihub.api.prediction.v1.ModelStatus.MODEL_STATUS_UNSPECIFIED ? null
+                            : request.getStatus().name().replace("MODEL_STATUS_", ""),
+                    request.getOwnerOrg(), request.getLatestOnly());
+            List<ModelRecord> found = Db.call(() -> models.list(ModelScope.of(caller), filter, offset, limit));
+            var response = ListModelsResponse.newBuilder();
+            found.stream().limit(limit).forEach(model -> response.addModels(PredictionMapper.model(model)));
+            return response.setPageInfo(PageInfo.newBuilder().setNextPageToken(found.size() > limit
+                    ? Long.toString(offset + limit) : "")).build();
+        });
+    }
+
+    @Override
+    public Uni<Model> getModel(GetModelRequest request) {
+        Optional<Caller> caller = CallerContext.current();
+        return Work.blocking(() -> PredictionMapper.model(inference.visible(caller, id("id", request.getId()))));
+    }
+
+    @Override
+    public Uni<Model> archiveModel(ArchiveModelRequest request) {
+        Caller caller = CallerContext.require();
+        return Work.blocking(() -> {
+            ModelRecord model = inference.visible(Optional.of(caller), id("id", request.getId()));
+            boolean curator = caller.org().equals(model.ownerOrg()) && caller.hasRole(Caller.CURATOR);
+            if (!curator && !caller.hasRole(Caller.ADMIN)) {
+                throw ApiException.denied("role 'curator' in organisation '" + model.ownerOrg() + "' is required");
+            }
+            Db.call(() -> {
+                models.archive(model.id(), request.getReason());
+                return null;
+            });
+            return PredictionMapper.model(inference.visible(Optional.of(caller), model.id()));
+        });
+    }
+
+    @Override
+    public Uni<ListOutOfFoldPredictionsResponse> listOutOfFoldPredictions(ListOutOfFoldPredictionsRequest request) {
+        Optional<Caller> caller = CallerContext.current();
+        return Work.blocking(() -> {
+            ModelRecord model = inference.visible(caller, id("model_id", request.getModelId()));
+            int limit = request.getPage().getPageSize() <= 0 ? 1000 : Math.min(request.getPage().getPageSize(), 5000);
+            long offset = offset(request.getPage().getPageToken());
+            List<OutOfFold> rows = Db.call(() -> models.outOfFold(model.id(), offset, limit));
+            var response = ListOutOfFoldPredictionsResponse.newBuilder();
+            for (OutOfFold row : rows.subList(0, Math.min(limit, rows.size()))) {
+                response.addPredictions(OutOfFoldPrediction.newBuilder().setMaterialId(row.materialIds())
+                        .setDatasetId(row.datasetId().toString()).setReducedFormula(row.reducedFormula())
+                        .setFold(row.fold()).setObserved(row.observed()).setMean(row.mean()).setStd(row.std()));
+            }
+            return response.setPageInfo(PageInfo.newBuilder().setTotalSize(model.trainingRows())
+                    .setNextPageToken(rows.size() > limit ? Long.toString(offset + limit) : "")).build();
+        });
+    }
+
+    @Override
+    public Uni<PredictResponse> predict(PredictRequest request) {
+        Optional<Caller> caller = CallerContext.current();
+        return Work.blocking(() -> {
+            ModelRecord model = inference.visible(caller, id("model_id", request.getModelId()));
+            var response = PredictResponse.newBuilder().setModel(PredictionMapper.summary(model));
+            inference.predict(model, PredictionMapper.inputs(request.getInputsList()), 0)
+                    .forEach(outcome -> response.addPredictions(PredictionMapper.prediction(outcome)));
+            return response.build();
+        });
+    }
+
+    @Override
+    public Multi<PredictStreamResponse> predictStream(Multi<PredictStreamRequest> requests) {
+        Optional<Caller> caller = CallerContext.current();
+        return Work.blocking(() -> {
+            Iterator<PredictStreamRequest> messages = requests.subscribe().asIterable().iterator();
+            PredictStreamRequest first = messages.hasNext() ? messages.next() : null;
+            if (first == null || !first.hasHeader()) {
+                throw ApiException.invalid("header", "the first message of a prediction stream is its header");
+            }
+            ModelRecord model = inference.visible(caller, id("header.model_id", first.getHeader().getModelId()));
+            return new Object[] {model, messages};
+        }).onItem().transformToMulti(state -> {
+            ModelRecord model = (ModelRecord) state[0];
+            @SuppressWarnings("unchecked")
+            Iterator<PredictStreamRequest> messages = (Iterator<PredictStreamRequest>) state[1];
+            Iterable<PredictStreamResponse> responses = () -> new Iterator<>() {
+                private boolean summarySent;
+                private int index;
+
+                @Override
+                public boolean hasNext() {
+                    return !summarySent || messages.hasNext();
+                }
+
+                @Override
+                public PredictStreamResponse next() {
+                    if (!summarySent) {
+                        summarySent = true;
+                        return PredictStreamResponse.newBuilder().setModel(PredictionMapper.summary(model)).build();
+                    }
+                    PredictStreamRequest message = messages.next();
+                    if (!message.hasInputs()) {
+                        throw GrpcErrors.toStatus(ApiException.invalid("inputs",
+                                "after the header only composition batches may follow"));
+                    }
+                    var batch = PredictionBatch.newBuilder();
+                    List<InferenceService.Outcome> outcomes = inference.predict(model,
+                            PredictionMapper.inputs(message.getInputs().getInputsList()), index);
+                    index += outcomes.size();
+                    outcomes.forEach(outcome -> batch.addPredictions(PredictionMapper.prediction(outcome)));
+                    return PredictStreamResponse.newBuilder().setPredictions(batch).build();
+                }
+            };
+            return Multi.createFrom().iterable(responses)
+                    .runSubscriptionOn(io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool());
+        }).onFailure().transform(GrpcErrors::toStatus);
+    }
+
+    private static UUID id(String field, String value) {
+        return ApiException.id(field, value);
+    }
+
+    private static long offset(String token) {
+        if (token == null || token.isEmpty()) {
+            return 0;
+        }
+        try {
+            long offset = Long.parseLong(token);
+            if (offset >= 0) {
+                return offset;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw ApiException.invalid("page.page_token", "not a page token of this list");
+    }
+}

@@ -1,0 +1,174 @@
+package org.mihub.prediction.inference;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.mihub.common.chemistry.Composition;
+import org.mihub.common.chemistry.FormulaException;
+import org.mihub.common.chemistry.FormulaParser;
+import org.mihub.common.error.ApiException;
+import org.mihub.common.identity.Caller;
+import org.mihub.prediction.features.FeaturiseException;
+import org.mihub.prediction.features.MagpieFeaturiser;
+import org.mihub.prediction.model.TrainedModel;
+import org.mihub.prediction.registry.ModelRecord;
+import org.mihub.prediction.registry.Db;
+import org.mihub.prediction.registry.ModelRepository;
+import org.mihub.prediction.registry.ModelScope;
+
+/**
+ * Predictions from a registered model, for callers who may see it (the catalog's rule, applied to
+ * models). Each input is parsed and featurised on its own: a bad formula is reported for that item
+ * with its position and the others are predicted. Deserialised models are kept in a small cache.
+ */
+@ApplicationScoped
+public class InferenceService {
+
+    private static final int CACHED_MODELS = 8;
+
+    @Inject
+    ModelRepository models;
+
+    @ConfigProperty(name = "mihub.prediction.max-batch", defaultValue = "10000")
+    int maxBatch;
+
+    @ConfigProperty(name = "mihub.prediction.inference-threads", defaultValue = "2")
+    int threads;
+
+    private final MagpieFeaturiser featuriser = new MagpieFeaturiser();
+    private final Map<UUID, TrainedModel> cache = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<UUID, TrainedModel> eldest) {
+            return size() > CACHED_MODELS;
+        }
+    };
+
+    /** An input: a formula, or element amounts. */
+    public record Input(String id, String formula, Map<String, Double> amounts) {
+    }
+
+    /** A problem with one input: where in the formula (0-based) and why. */
+    public record Problem(String code, int position, String reason, String token) {
+    }
+
+    /** The outcome for one input: a prediction or a problem. */
+    public record Outcome(String id, int index, String reducedFormula, Double mean, Double std, Double domainDistance,
+            Boolean inDomain, Problem problem) {
+    }
+
+    /** The model, if the caller may see it; NOT_FOUND exactly as for a missing one. */
+    public ModelRecord visible(Optional<Caller> caller, UUID id) {
+        ModelRecord model = Db.call(() -> models.find(id)).filter(found -> ModelScope.canRead(caller, found))
+                .orElseThrow(() -> ApiException.notFound("model", id.toString()));
+        return model;
+    }
+
+    public List<Outcome> predict(ModelRecord model, List<Input> inputs, int firstIndex) {
+        if (inputs.size() > maxBatch) {
+            throw ApiException.invalid("inputs", inputs.size() + " inputs; at most " + maxBatch
+                    + " per call (use PredictStream for more)");
+        }
+        TrainedModel trained = load(model);
+        List<Outcome> outcomes = new ArrayList<>(inputs.size());
+        List<double[]> rows = new ArrayList<>();
+        List<Integer> positions = new ArrayList<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            Input input = inputs.get(i);
+            try {
+                Composition composition = composition(input);
+                rows.add(featuriser.featurise(composition));
+                positions.add(i);
+                outcomes.add(new Outcome(input.id(), firstIndex + i, composition.reducedFormula(), null, null, null,
+                        null, null));
+            } catch (FormulaException | FeaturiseException e) {
+                outcomes.add(new Outcome(input.id(), firstIndex + i, "", null, null, null, null, problem(input, e)));
+            }
+        }
+        double[][] x = rows.toArray(double[][]::new);
+        double[] means = new double[x.length];
+        double[] stds = new double[x.length];
+        trained.forest().predict(x, means, stds, threads);
+        for (int j = 0; j < x.length; j++) {
+            int i = positions.get(j);
+            Outcome parsed = outcomes.get(i);
+            double distance = trained.domain().distance(x[j]);
+            outcomes.set(i, new Outcome(parsed.id(), parsed.index(), parsed.reducedFormula(), means[j], stds[j],
+                    distance, distance <= trained.domain().threshold(), null));
+        }
+        return outcomes;
+    }
+
+    /** What is wrong with an input, as reported for that item. */
+    public static Problem problem(Input input, RuntimeException error) {
+        if (error instanceof FormulaException e) {
+            return new Problem(code(e), e.position(), e.reason(), token(input.formula(), e.position()));
+        }
+        if (error instanceof FeaturiseException e) {
+            return new Problem("INVALID_COMPOSITION", 0, e.getMessage(), e.element());
+        }
+        throw error;
+    }
+
+    /** The composition of an input: its formula parsed, or its element amounts. */
+    public static Composition composition(Input input) {
+        if (input.formula() != null) {
+            return FormulaParser.parse(input.formula());
+        }
+        if (input.amounts() == null || input.amounts().isEmpty()) {
+            throw new FormulaException(FormulaException.Kind.EMPTY, 0, "neither a formula nor element amounts");
+        }
+        StringBuilder formula = new StringBuilder();
+        for (var entry : input.amounts().entrySet()) {
+            if (!(entry.getValue() > 0)) {
+                throw new FormulaException(FormulaException.Kind.BAD_AMOUNT, 0, "the amount of " + entry.getKey()
+                        + " must be above zero");
+            }
+            formula.append(entry.getKey()).append(java.math.BigDecimal.valueOf(entry.getValue()).toPlainString());
+        }
+        return FormulaParser.parse(formula.toString());
+    }
+
+    private static String code(FormulaException e) {
+        return switch (e.kind()) {
+            case EMPTY -> "EMPTY";
+            case UNKNOWN_ELEMENT -> "UNKNOWN_ELEMENT";
+            case UNBALANCED -> "UNBALANCED_PARENTHESIS";
+            case UNEXPECTED_CHARACTER -> "UNEXPECTED_CHARACTER";
+            case BAD_AMOUNT -> e.reason().contains("zero") || e.reason().contains("negative") || e.reason()
+                    .contains("above zero") ? "NON_POSITIVE_AMOUNT" : "BAD_NUMBER";
+        };
+    }
+
+    private static String token(String formula, int position) {
+        if (formula == null || position < 0 || position >= formula.length()) {
+            return "";
+        }
+        int end = position + 1;
+        while (end < formula.length() && Character.isLowerCase(formula.charAt(end))) {
+            end++;
+        }
+        return formula.substring(position, end);
+    }
+
+    private TrainedModel load(ModelRecord model) {
+        synchronized (cache) {
+            TrainedModel cached = cache.get(model.id());
+            if (cached != null) {
+                return cached;
+            }
+        }
+        TrainedModel loaded = TrainedModel.fromBytes(Db.call(() -> models.artifact(model.id())));
+        synchronized (cache) {
+            cache.put(model.id(), loaded);
+        }
+        return loaded;
+    }
+}

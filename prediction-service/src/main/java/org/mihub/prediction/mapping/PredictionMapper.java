@@ -1,0 +1,255 @@
+package org.mihub.prediction.mapping;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import org.mihub.api.catalog.v1.MeasurementSource;
+import org.mihub.api.common.v1.Job;
+import org.mihub.api.common.v1.JobState;
+import org.mihub.api.common.v1.Visibility;
+import org.mihub.api.prediction.v1.Algorithm;
+import org.mihub.api.prediction.v1.ApplicabilityDomainSpec;
+import org.mihub.api.prediction.v1.CompositionInput;
+import org.mihub.api.prediction.v1.DatasetLineage;
+import org.mihub.api.prediction.v1.DuplicatePolicy;
+import org.mihub.api.prediction.v1.FeaturiserRef;
+import org.mihub.api.prediction.v1.FormulaError;
+import org.mihub.api.prediction.v1.FormulaErrorCode;
+import org.mihub.api.prediction.v1.ForestUncertainty;
+import org.mihub.api.prediction.v1.Hyperparameters;
+import org.mihub.api.prediction.v1.Interval;
+import org.mihub.api.prediction.v1.Metrics;
+import org.mihub.api.prediction.v1.Model;
+import org.mihub.api.prediction.v1.ModelMetrics;
+import org.mihub.api.prediction.v1.ModelStatus;
+import org.mihub.api.prediction.v1.ModelSummary;
+import org.mihub.api.prediction.v1.Prediction;
+import org.mihub.api.prediction.v1.PredictedValue;
+import org.mihub.api.prediction.v1.RandomForestParams;
+import org.mihub.api.prediction.v1.TrainModelRequest;
+import org.mihub.common.error.ApiException;
+import org.mihub.common.error.ApiException.FieldViolation;
+import org.mihub.prediction.inference.InferenceService;
+import org.mihub.prediction.model.RandomForest;
+import org.mihub.prediction.registry.ModelRecord;
+import org.mihub.prediction.training.JobRecord;
+import org.mihub.prediction.training.TrainingRequest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.Timestamp;
+
+/** Between the prediction contract and the service's own types; every bad field is named. */
+public final class PredictionMapper {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._ -]{0,99}");
+
+    private PredictionMapper() {
+    }
+
+    public static TrainingRequest training(TrainModelRequest request, long defaultSeed) {
+        List<FieldViolation> violations = new ArrayList<>();
+        if (!NAME.matcher(request.getName()).matches()) {
+            violations.add(new FieldViolation("name", "1 to 100 letters, digits, spaces, '.', '_' or '-', "
+                    + "starting with a letter or digit"));
+        }
+        if (request.getDatasetsCount() == 0) {
+            violations.add(new FieldViolation("datasets", "at least one dataset is required"));
+        }
+        List<TrainingRequest.DatasetVersion> datasets = new ArrayList<>();
+        for (int i = 0; i < request.getDatasetsCount(); i++) {
+            var dataset = request.getDatasets(i);
+            try {
+                UUID.fromString(dataset.getDatasetId());
+            } catch (IllegalArgumentException e) {
+                violations.add(new FieldViolation("datasets[" + i + "].dataset_id", "not a dataset id"));
+            }
+            if (dataset.hasVersion() && dataset.getVersion() < 1) {
+                violations.add(new FieldViolation("datasets[" + i + "].version", "versions start at 1"));
+            }
+            datasets.add(new TrainingRequest.DatasetVersion(dataset.getDatasetId(),
+                    dataset.hasVersion() ? dataset.getVersion() : null));
+        }
+        if (request.getTargetProperty().isBlank()) {
+            violations.add(new FieldViolation("target_property", "required, e.g. band_gap"));
+        }
+        List<String> sources = new ArrayList<>();
+        for (int i = 0; i < request.getSourcesCount(); i++) {
+            MeasurementSource source = request.getSources(i);
+            if (source == MeasurementSource.MEASUREMENT_SOURCE_UNSPECIFIED || source == MeasurementSource.UNRECOGNIZED) {
+                violations.add(new FieldViolation("sources[" + i + "]", "EXPERIMENT, SIMULATION or PREDICTION"));
+            } else {
+                sources.add(source.name().replace("MEASUREMENT_SOURCE_", "").toLowerCase(Locale.ROOT));
+            }
+        }
+        if (request.hasFeaturiser() && !(request.getFeaturiser().getId().isEmpty()
+                || request.getFeaturiser().getId().equals("magpie") && List.of("", "1")
+                        .contains(request.getFeaturiser().getVersion()))) {
+            violations.add(new FieldViolation("featuriser", "this service offers magpie version 1"));
+        }
+        if (request.getAlgorithm() != Algorithm.ALGORITHM_UNSPECIFIED
+                && request.getAlgorithm() != Algorithm.ALGORITHM_RANDOM_FOREST) {
+            violations.add(new FieldViolation("algorithm", request.getAlgorithm().name()
+                    + " is not available in this version of the service; use ALGORITHM_RANDOM_FOREST"));
+        }
+        RandomForestParams forest = request.getHyperparameters().getRandomForest();
+        if (request.getHyperparameters().getParamsCase() != Hyperparameters.ParamsCase.PARAMS_NOT_SET
+                && request.getHyperparameters().getParamsCase() != Hyperparameters.ParamsCase.RANDOM_FOREST) {
+            violations.add(new FieldViolation("hyperparameters", "random_forest parameters are expected"));
+        }
+        int trees = forest.hasNTrees() ? forest.getNTrees() : 500;
+        if (trees < 1 || trees > 2000) {
+            violations.add(new FieldViolation("hyperparameters.random_forest.n_trees", "from 1 to 2000"));
+        }
+        int depth = forest.hasMaxDepth() ? forest.getMaxDepth() : 0;
+        if (depth < 0) {
+            violations.add(new FieldViolation("hyperparameters.random_forest.max_depth", "0 (unlimited) or more"));
+        }
+        int leaf = forest.hasMinSamplesLeaf() ? forest.getMinSamplesLeaf() : 1;
+        if (leaf < 1) {
+            violations.add(new FieldViolation("hyperparameters.random_forest.min_samples_leaf", "1 or more"));
+        }
+        double features = forest.hasMaxFeatures() ? forest.getMaxFeatures() : 1.0 / 3;
+        if (!(features > 0 && features <= 1)) {
+            violations.add(new FieldViolation("hyperparameters.random_forest.max_features", "a fraction in (0, 1]"));
+        }
+        if (forest.getUncertainty() != ForestUncertainty.FOREST_UNCERTAINTY_UNSPECIFIED
+                && forest.getUncertainty() != ForestUncertainty.FOREST_UNCERTAINTY_COMBINED) {
+            violations.add(new FieldViolation("hyperparameters.random_forest.uncertainty",
+                    "this version computes the combined (jackknife-after-bootstrap and infinitesimal jackknife) "
+                            + "estimate only"));
+        }
+        int folds = request.hasKFolds() ? request.getKFolds() : 5;
+        if (folds < 2 || folds > 10) {
+            violations.add(new FieldViolation("k_folds", "from 2 to 10"));
+        }
+        ApplicabilityDomainSpec domain = request.getApplicabilityDomain();
+        int neighbours = domain.hasNeighbours() ? domain.getNeighbours() : 5;
+        if (neighbours < 1 || neighbours > 50) {
+            violations.add(new FieldViolation("applicability_domain.neighbours", "from 1 to 50"));
+        }
+        double quantile = domain.hasThresholdQuantile() ? domain.getThresholdQuantile() : 0.95;
+        if (!(quantile > 0.5 && quantile < 1)) {
+            violations.add(new FieldViolation("applicability_domain.threshold_quantile", "in (0.5, 1)"));
+        }
+        if (!violations.isEmpty()) {
+            throw new ApiException(ApiException.Kind.INVALID_ARGUMENT, violations.get(0).field() + ": "
+                    + violations.get(0).reason(), violations);
+        }
+        long seed = request.hasSeed() ? request.getSeed() : defaultSeed;
+        return new TrainingRequest(request.getName(), request.getDescription(), datasets, request.getTargetProperty(),
+                sources, new RandomForest.Params(trees, depth, leaf, features, seed), folds,
+                request.getDuplicates() == DuplicatePolicy.DUPLICATE_POLICY_KEEP_ALL ? "KEEP_ALL" : "MEAN",
+                neighbours, quantile);
+    }
+
+    public static Job job(JobRecord job) {
+        var proto = Job.newBuilder().setId(job.id().toString()).setKind(job.kind())
+                .setState(JobState.valueOf(job.state())).setProgress(job.progress()).setMessage(job.message())
+                .setCreatedAt(timestamp(job.createdAt())).setUpdatedAt(timestamp(job.updatedAt()));
+        if (job.resultId() != null) {
+            proto.setResultId(job.resultId().toString());
+        }
+        return proto.build();
+    }
+
+    public static Model model(ModelRecord model) {
+        JsonNode hyper = tree(model.hyperParametersJson());
+        var proto = Model.newBuilder().setId(model.id().toString()).setName(model.name()).setVersion(model.version())
+                .setDescription(model.description()).setOwnerOrg(model.ownerOrg())
+                .setVisibility(Visibility.valueOf(model.visibility())).addAllSharedWith(model.sharedWith())
+                .setStatus(ModelStatus.valueOf("MODEL_STATUS_" + model.status()))
+                .setTargetProperty(model.targetProperty()).setTargetUnit(model.targetUnit())
+                .setFeaturiser(FeaturiserRef.newBuilder().setId(model.featuriser()).setVersion(model.featuriserVersion()))
+                .setFeatureCount(model.featureCount()).setAlgorithm(Algorithm.valueOf("ALGORITHM_" + model.algorithm()))
+                .setHyperparameters(Hyperparameters.newBuilder().setRandomForest(RandomForestParams.newBuilder()
+                        .setNTrees(hyper.path("n_trees").asInt()).setMaxDepth(hyper.path("max_depth").asInt())
+                        .setMinSamplesLeaf(hyper.path("min_samples_leaf").asInt())
+                        .setMaxFeatures(hyper.path("max_features").asDouble())
+                        .setUncertainty(ForestUncertainty.FOREST_UNCERTAINTY_COMBINED)))
+                .setSeed(model.seed()).setTrainingRows(model.trainingRows())
+                .setDuplicates(model.duplicates().equals("KEEP_ALL") ? DuplicatePolicy.DUPLICATE_POLICY_KEEP_ALL
+                        : DuplicatePolicy.DUPLICATE_POLICY_MEAN)
+                .setApplicabilityDomain(ApplicabilityDomainSpec.newBuilder().setNeighbours(model.domainNeighbours())
+                        .setThresholdQuantile(model.domainQuantile()))
+                .setDomainThreshold(model.domainThreshold()).setArtifactSha256(model.artifactSha256())
+                .setArtifactSizeBytes(model.artifactSize()).setCreatedBy(model.createdBy())
+                .setCreatedAt(timestamp(model.createdAt()));
+        if (model.jobId() != null) {
+            proto.setJobId(model.jobId().toString());
+        }
+        if (model.archivedAt() != null) {
+            proto.setArchivedAt(timestamp(model.archivedAt()));
+        }
+        for (String source : model.sources()) {
+            proto.addSources(MeasurementSource.valueOf("MEASUREMENT_SOURCE_" + source.toUpperCase(Locale.ROOT)));
+        }
+        for (JsonNode dataset : tree(model.lineageJson())) {
+            proto.addLineage(DatasetLineage.newBuilder().setDatasetId(dataset.path("dataset_id").asText())
+                    .setVersion(dataset.path("version").asInt()).setOwnerOrg(dataset.path("owner_org").asText())
+                    .setVisibility(Visibility.valueOf(dataset.path("visibility").asText()))
+                    .setRowsUsed(dataset.path("rows_used").asLong()));
+        }
+        JsonNode metrics = tree(model.metricsJson());
+        var modelMetrics = ModelMetrics.newBuilder().setKFolds(metrics.path("k_folds").asInt())
+                .setOverall(metrics(metrics.path("overall")));
+        metrics.path("folds").forEach(fold -> modelMetrics.addFolds(metrics(fold)));
+        return proto.setMetrics(modelMetrics).build();
+    }
+
+    private static Metrics metrics(JsonNode node) {
+        return Metrics.newBuilder().setMae(node.path("mae").asDouble()).setRmse(node.path("rmse").asDouble())
+                .setR2(node.path("r2").asDouble()).setCoverage68(node.path("coverage_68").asDouble())
+                .setCoverage95(node.path("coverage_95").asDouble()).setCount(node.path("count").asLong()).build();
+    }
+
+    public static ModelSummary summary(ModelRecord model) {
+        return ModelSummary.newBuilder().setModelId(model.id().toString()).setName(model.name())
+                .setVersion(model.version()).setTargetProperty(model.targetProperty()).setTargetUnit(model.targetUnit())
+                .setDomainThreshold(model.domainThreshold()).build();
+    }
+
+    public static List<InferenceService.Input> inputs(List<CompositionInput> inputs) {
+        return inputs.stream().map(input -> new InferenceService.Input(input.getId(),
+                input.hasAmounts() ? null : input.getFormula(),
+                input.hasAmounts() ? input.getAmounts().getAmountsMap() : null)).toList();
+    }
+
+    public static Prediction prediction(InferenceService.Outcome outcome) {
+        var proto = Prediction.newBuilder().setId(outcome.id()).setIndex(outcome.index())
+                .setReducedFormula(outcome.reducedFormula());
+        if (outcome.problem() != null) {
+            return proto.setError(error(outcome.problem().code(), outcome.problem().position(),
+                    outcome.problem().reason(), outcome.problem().token())).build();
+        }
+        double mean = outcome.mean();
+        double std = outcome.std();
+        return proto.setValue(PredictedValue.newBuilder().setMean(mean).setStd(std)
+                .setInterval68(Interval.newBuilder().setLower(mean - std).setUpper(mean + std))
+                .setInterval95(Interval.newBuilder().setLower(mean - 1.96 * std).setUpper(mean + 1.96 * std))
+                .setInDomain(outcome.inDomain()).setDomainDistance(outcome.domainDistance())).build();
+    }
+
+    public static FormulaError error(String code, int position, String reason, String token) {
+        return FormulaError.newBuilder().setCode(FormulaErrorCode.valueOf("FORMULA_ERROR_CODE_" + code))
+                .setPosition(position).setReason(reason).setToken(token == null ? "" : token).build();
+    }
+
+    public static Timestamp timestamp(Instant instant) {
+        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+    }
+
+    private static JsonNode tree(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored JSON unreadable", e);
+        }
+    }
+}

@@ -1,0 +1,200 @@
+package org.mihub.prediction.model;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Whether an input is like the training data: the mean Euclidean distance, in standardised
+ * feature space (each feature centred and divided by its training standard deviation), from the
+ * input to its k nearest training rows. The threshold is a quantile (default 0.95) of the same
+ * distance for training rows left out one at a time (at most 2,000 of them, chosen with the
+ * model's seed), so about 5 % of data like the training data falls outside.
+ */
+public final class ApplicabilityDomain {
+
+    private static final int MAX_THRESHOLD_ROWS = 2000;
+
+    private final int neighbours;
+    private final double quantile;
+    private final double threshold;
+    private final double[] mean;
+    private final double[] scale;
+    private final float[] rows;
+    private final int count;
+
+    private ApplicabilityDomain(int neighbours, double quantile, double threshold, double[] mean, double[] scale,
+            float[] rows, int count) {
+        this.neighbours = neighbours;
+        this.quantile = quantile;
+        this.threshold = threshold;
+        this.mean = mean;
+        this.scale = scale;
+        this.rows = rows;
+        this.count = count;
+    }
+
+    public static ApplicabilityDomain fit(double[][] x, int neighbours, double quantile, long seed) {
+        int n = x.length;
+        int p = x[0].length;
+        double[] mean = new double[p];
+        double[] scale = new double[p];
+        for (double[] row : x) {
+            for (int f = 0; f < p; f++) {
+                mean[f] += row[f] / n;
+            }
+        }
+        for (double[] row : x) {
+            for (int f = 0; f < p; f++) {
+                scale[f] += (row[f] - mean[f]) * (row[f] - mean[f]) / n;
+            }
+        }
+        for (int f = 0; f < p; f++) {
+            scale[f] = scale[f] > 1e-24 ? Math.sqrt(scale[f]) : 1;
+        }
+        float[] rows = new float[n * p];
+        for (int i = 0; i < n; i++) {
+            for (int f = 0; f < p; f++) {
+                rows[i * p + f] = (float) ((x[i][f] - mean[f]) / scale[f]);
+            }
+        }
+        int k = Math.max(1, Math.min(neighbours, n - 1));
+        ApplicabilityDomain unfitted = new ApplicabilityDomain(k, quantile, 0, mean, scale, rows, n);
+        int[] sample = sample(n, Math.min(n, MAX_THRESHOLD_ROWS), seed);
+        double[] distances = new double[sample.length];
+        for (int s = 0; s < sample.length; s++) {
+            distances[s] = unfitted.distanceOfRow(sample[s]);
+        }
+        Arrays.sort(distances);
+        double threshold = n < 2 ? Double.POSITIVE_INFINITY
+                : distances[Math.min(distances.length - 1, (int) Math.ceil(quantile * distances.length) - 1)];
+        return new ApplicabilityDomain(k, quantile, threshold, mean, scale, rows, n);
+    }
+
+    private static int[] sample(int n, int size, long seed) {
+        int[] all = new int[n];
+        for (int i = 0; i < n; i++) {
+            all[i] = i;
+        }
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int i = 0; i < size; i++) {
+            int pick = i + random.nextInt(n - i);
+            int swap = all[pick];
+            all[pick] = all[i];
+            all[i] = swap;
+        }
+        return Arrays.copyOf(all, size);
+    }
+
+    public double threshold() {
+        return threshold;
+    }
+
+    public int neighbours() {
+        return neighbours;
+    }
+
+    public double quantile() {
+        return quantile;
+    }
+
+    /** The mean distance from {@code input} to its nearest training rows. */
+    public double distance(double[] input) {
+        int p = mean.length;
+        float[] standardised = new float[p];
+        for (int f = 0; f < p; f++) {
+            standardised[f] = (float) ((input[f] - mean[f]) / scale[f]);
+        }
+        return nearest(standardised, -1);
+    }
+
+    private double distanceOfRow(int row) {
+        int p = mean.length;
+        return nearest(Arrays.copyOfRange(rows, row * p, (row + 1) * p), row);
+    }
+
+    /** Mean distance to the k nearest rows, leaving out {@code skip}; a max-heap keeps the k best. */
+    private double nearest(float[] point, int skip) {
+        int p = point.length;
+        double[] best = new double[neighbours];
+        Arrays.fill(best, Double.POSITIVE_INFINITY);
+        for (int i = 0; i < count; i++) {
+            if (i == skip) {
+                continue;
+            }
+            double squared = 0;
+            int offset = i * p;
+            for (int f = 0; f < p && squared < best[0]; f++) {
+                double difference = point[f] - rows[offset + f];
+                squared += difference * difference;
+            }
+            if (squared < best[0]) {
+                best[0] = squared;
+                siftDown(best);
+            }
+        }
+        double sum = 0;
+        for (double squared : best) {
+            sum += Math.sqrt(squared);
+        }
+        return sum / neighbours;
+    }
+
+    private static void siftDown(double[] heap) {
+        int node = 0;
+        while (true) {
+            int largest = node;
+            int left = 2 * node + 1;
+            int right = left + 1;
+            if (left < heap.length && heap[left] > heap[largest]) {
+                largest = left;
+            }
+            if (right < heap.length && heap[right] > heap[largest]) {
+                largest = right;
+            }
+            if (largest == node) {
+                return;
+            }
+            double swap = heap[node];
+            heap[node] = heap[largest];
+            heap[largest] = swap;
+            node = largest;
+        }
+    }
+
+    void write(DataOutput out) throws IOException {
+        out.writeInt(neighbours);
+        out.writeDouble(quantile);
+        out.writeDouble(threshold);
+        out.writeInt(count);
+        out.writeInt(mean.length);
+        for (int f = 0; f < mean.length; f++) {
+            out.writeDouble(mean[f]);
+            out.writeDouble(scale[f]);
+        }
+        for (float value : rows) {
+            out.writeFloat(value);
+        }
+    }
+
+    static ApplicabilityDomain read(DataInput in) throws IOException {
+        int neighbours = in.readInt();
+        double quantile = in.readDouble();
+        double threshold = in.readDouble();
+        int count = in.readInt();
+        int p = in.readInt();
+        double[] mean = new double[p];
+        double[] scale = new double[p];
+        for (int f = 0; f < p; f++) {
+            mean[f] = in.readDouble();
+            scale[f] = in.readDouble();
+        }
+        float[] rows = new float[count * p];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = in.readFloat();
+        }
+        return new ApplicabilityDomain(neighbours, quantile, threshold, mean, scale, rows, count);
+    }
+}

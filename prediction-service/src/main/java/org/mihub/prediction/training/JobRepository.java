@@ -1,0 +1,93 @@
+package org.mihub.prediction.training;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/** Jobs in PostgreSQL, so their state survives the request that started them. */
+@ApplicationScoped
+public class JobRepository {
+
+    @Inject
+    DataSource dataSource;
+
+    public void insert(UUID id, String kind, String ownerOrg, String createdBy, String requestJson)
+            throws SQLException {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO job (id, kind, state, owner_org, created_by, request) VALUES (?, ?, 'QUEUED', ?, ?, "
+                        + "?::jsonb)")) {
+            insert.setObject(1, id);
+            insert.setString(2, kind);
+            insert.setString(3, ownerOrg);
+            insert.setString(4, createdBy);
+            insert.setString(5, requestJson);
+            insert.executeUpdate();
+        }
+    }
+
+    /** Moves a job on, unless it already ended (a cancelled job stays cancelled). */
+    public void update(UUID id, String state, double progress, String message, UUID resultId) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement update = connection.prepareStatement(
+                "UPDATE job SET state = ?, progress = ?, message = ?, result_id = coalesce(?, result_id), "
+                        + "updated_at = now() WHERE id = ? AND state IN ('QUEUED', 'RUNNING')")) {
+            update.setString(1, state);
+            update.setDouble(2, progress);
+            update.setString(3, message);
+            update.setObject(4, resultId);
+            update.setObject(5, id);
+            update.executeUpdate();
+        }
+    }
+
+    public Optional<JobRecord> find(UUID id) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection.prepareStatement(
+                "SELECT id, kind, state, progress, message, owner_org, created_by, result_id, created_at, updated_at "
+                        + "FROM job WHERE id = ?")) {
+            select.setObject(1, id);
+            try (ResultSet row = select.executeQuery()) {
+                if (!row.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new JobRecord(row.getObject(1, UUID.class), row.getString(2), row.getString(3),
+                        row.getDouble(4), row.getString(5), row.getString(6), row.getString(7),
+                        row.getObject(8, UUID.class), row.getTimestamp(9).toInstant(),
+                        row.getTimestamp(10).toInstant()));
+            }
+        }
+    }
+
+    /** Marks the jobs this process is running as alive. */
+    public void heartbeat(java.util.Collection<UUID> ids) throws SQLException {
+        if (ids.isEmpty()) {
+            return;
+        }
+        try (Connection connection = dataSource.getConnection(); PreparedStatement update = connection.prepareStatement(
+                "UPDATE job SET updated_at = now() WHERE id = ANY(?) AND state IN ('QUEUED', 'RUNNING')")) {
+            update.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
+            update.executeUpdate();
+        }
+    }
+
+    /**
+     * A job whose process died (no heartbeat for {@code seconds}) cannot finish: it is marked failed.
+     * Works across replicas: whichever process reads the job first records the failure.
+     */
+    public void failAbandoned(UUID id, long seconds) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement update = connection.prepareStatement(
+                "UPDATE job SET state = 'FAILED', message = 'the process running the job stopped; submit it again', "
+                        + "updated_at = now() WHERE id = ? AND state IN ('QUEUED', 'RUNNING') "
+                        + "AND updated_at < now() - make_interval(secs => ?)")) {
+            update.setObject(1, id);
+            update.setDouble(2, seconds);
+            update.executeUpdate();
+        }
+    }
+}

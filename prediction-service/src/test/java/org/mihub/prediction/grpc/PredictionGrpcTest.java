@@ -1,0 +1,292 @@
+package org.mihub.prediction.grpc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.mihub.api.common.v1.JobRef;
+import org.mihub.api.common.v1.Visibility;
+import org.mihub.api.prediction.v1.ArchiveModelRequest;
+import org.mihub.api.prediction.v1.CompositionInput;
+import org.mihub.api.prediction.v1.DatasetRef;
+import org.mihub.api.prediction.v1.ElementAmounts;
+import org.mihub.api.prediction.v1.FeaturiseRequest;
+import org.mihub.api.prediction.v1.FormulaErrorCode;
+import org.mihub.api.prediction.v1.GetModelRequest;
+import org.mihub.api.prediction.v1.Hyperparameters;
+import org.mihub.api.prediction.v1.ListModelsRequest;
+import org.mihub.api.prediction.v1.ListOutOfFoldPredictionsRequest;
+import org.mihub.api.prediction.v1.ModelStatus;
+import org.mihub.api.prediction.v1.ParseFormulaRequest;
+import org.mihub.api.prediction.v1.PredictRequest;
+import org.mihub.api.prediction.v1.PredictionServiceGrpc;
+import org.mihub.api.prediction.v1.RandomForestParams;
+import org.mihub.api.prediction.v1.TrainModelRequest;
+import org.mihub.common.chemistry.FormulaParser;
+import org.mihub.common.testing.PostgresResource;
+import org.mihub.prediction.features.MagpieFeaturiser;
+import org.mihub.prediction.model.ApplicabilityDomain;
+import org.mihub.prediction.model.RandomForest;
+import org.mihub.prediction.model.TrainedModel;
+import org.mihub.prediction.registry.ModelRecord;
+import org.mihub.prediction.registry.ModelRepository;
+import org.mihub.prediction.registry.OutOfFold;
+
+import com.google.rpc.BadRequest;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.MetadataUtils;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.smallrye.jwt.build.Jwt;
+
+/**
+ * The prediction service over gRPC on a real PostgreSQL: formula parsing with positions,
+ * featurising, the registry under the visibility rule, predictions with uncertainty and the
+ * applicability domain, archiving, and refused training requests. Models are stored through the
+ * registry as a finished training job stores them; training end to end, reading a real catalog,
+ * is in the launcher's SuiteIT.
+ */
+@QuarkusTest
+@WithTestResource(value = PostgresResource.class, initArgs = @ResourceArg(name = "database", value = "prediction"))
+@WithTestResource(OidcWiremockTestResource.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PredictionGrpcTest {
+
+    private static final String ACME_CURATOR = token("alice", "acme", "member", "contributor", "curator");
+    private static final String ACME_MEMBER = token("dave", "acme", "member");
+    private static final String KANSAI = token("bob", "kansai-u", "member", "contributor");
+    private static final String HUB = token("erin", "hub", "member");
+    private static final String ADMIN = token("carol", "hub", "member", "admin");
+    /** Training compositions: Fe, Co and Ni oxides; the target is the mean electronegativity. */
+    private static final List<String> TRAINING = List.of("FeO", "Fe2O3", "Fe3O4", "CoO", "Co3O4", "NiO", "Ni2O3",
+            "FeCoO3", "FeNiO3", "CoNiO3", "Fe2CoO4", "Fe2NiO4", "Co2NiO4", "FeCo2O4", "NiFe2O4", "CoFe2O4");
+
+    @Inject
+    ModelRepository repository;
+
+    private final ManagedChannel channel = ManagedChannelBuilder.forAddress("localhost", 18082).usePlaintext().build();
+    private final Map<Visibility, UUID> models = new EnumMap<>(Visibility.class);
+
+    static String token(String subject, String org, String... roles) {
+        return Jwt.subject(subject).preferredUserName(subject).claim("org", org)
+                .claim("realm_access", Map.of("roles", List.of(roles))).issuer("https://server.example.com")
+                .audience("mihub").expiresAt(Instant.now().plusSeconds(600)).sign();
+    }
+
+    private PredictionServiceGrpc.PredictionServiceBlockingStub as(String token) {
+        var stub = PredictionServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+        if (token == null) {
+            return stub;
+        }
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+        return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+
+    @BeforeAll
+    void storeOneModelPerVisibility() throws Exception {
+        MagpieFeaturiser featuriser = new MagpieFeaturiser();
+        double[][] x = TRAINING.stream().map(formula -> featuriser.featurise(FormulaParser.parse(formula)))
+                .toArray(double[][]::new);
+        int electronegativity = featuriser.featureNames().indexOf("mean_Electronegativity");
+        double[] y = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            y[i] = x[i][electronegativity];
+        }
+        RandomForest forest = RandomForest.fit(x, y, new RandomForest.Params(60, 0, 1, 0.5, 11), 2);
+        byte[] artifact = new TrainedModel("magpie", "1", x[0].length, forest, ApplicabilityDomain.fit(x, 3, 0.95, 11))
+                .toBytes();
+        double threshold = TrainedModel.fromBytes(artifact).domain().threshold();
+        for (Visibility visibility : List.of(Visibility.PRIVATE, Visibility.SHARED, Visibility.CONSORTIUM,
+                Visibility.PUBLIC)) {
+            String owner = visibility == Visibility.SHARED ? "kansai-u" : "acme";
+            List<String> sharedWith = visibility == Visibility.SHARED ? List.of("acme") : List.of();
+            List<OutOfFold> outOfFold = new ArrayList<>();
+            for (int i = 0; i < TRAINING.size(); i++) {
+                outOfFold.add(new OutOfFold(i, "m" + i, UUID.randomUUID(), TRAINING.get(i), i % 4, y[i], y[i] + 0.01,
+                        0.05));
+            }
+            ModelRecord stored = repository.insert(new ModelRecord(UUID.randomUUID(), "en-" + visibility, 0, "",
+                    owner, visibility.name(), sharedWith, "READY", "band_gap", "eV", "magpie", "1", x[0].length,
+                    "RANDOM_FOREST", "{\"n_trees\": 60, \"max_depth\": 0, \"min_samples_leaf\": 1, \"max_features\": 0.5}",
+                    11, "[]", List.of(), "MEAN", x.length, "{\"k_folds\": 4, \"overall\": {\"mae\": 0.01}, \"folds\": []}",
+                    3, 0.95, threshold, null, "sha", artifact.length, "alice", Instant.now(), null), artifact,
+                    outOfFold);
+            models.put(visibility, stored.id());
+        }
+    }
+
+    @AfterAll
+    void close() {
+        channel.shutdownNow();
+    }
+
+    @Test
+    void formulasAreParsedWithPositionsOfTheirErrors() {
+        var results = as(null).parseFormula(ParseFormulaRequest.newBuilder().addFormulas("CuSO4·5H2O")
+                .addFormulas("Fe2Xx3").addFormulas("(Fe2O3").addFormulas("").addFormulas("Fe0O").build())
+                .getResultsList();
+        assertEquals("CuH10SO9", results.get(0).getComposition().getReducedFormula());
+        assertEquals(FormulaErrorCode.FORMULA_ERROR_CODE_UNKNOWN_ELEMENT, results.get(1).getError().getCode());
+        assertEquals(3, results.get(1).getError().getPosition());
+        assertEquals("Xx", results.get(1).getError().getToken());
+        assertEquals(FormulaErrorCode.FORMULA_ERROR_CODE_UNBALANCED_PARENTHESIS, results.get(2).getError().getCode());
+        assertEquals(FormulaErrorCode.FORMULA_ERROR_CODE_EMPTY, results.get(3).getError().getCode());
+        assertEquals(FormulaErrorCode.FORMULA_ERROR_CODE_NON_POSITIVE_AMOUNT, results.get(4).getError().getCode());
+    }
+
+    @Test
+    void featurisingGivesTheNamedFeatures() {
+        var response = as(null).featurise(FeaturiseRequest.newBuilder().addInputs(CompositionInput.newBuilder()
+                .setFormula("Fe2O3")).addInputs(CompositionInput.newBuilder().setAmounts(ElementAmounts.newBuilder()
+                        .putAmounts("Fe", 2).putAmounts("O", 3))).build());
+        assertEquals(142, response.getFeaturiser().getFeatureNamesCount());
+        assertEquals(response.getVectors(0).getFeatures().getValuesList(),
+                response.getVectors(1).getFeatures().getValuesList());
+    }
+
+    private Set<Visibility> visibleTo(String token) {
+        Set<Visibility> visible = models.entrySet().stream().filter(entry -> {
+            try {
+                as(token).getModel(GetModelRequest.newBuilder().setId(entry.getValue().toString()).build());
+                return true;
+            } catch (StatusRuntimeException e) {
+                assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode(), "hidden must look missing");
+                return false;
+            }
+        }).map(Map.Entry::getKey).collect(Collectors.toSet());
+        Set<String> listed = as(token).listModels(ListModelsRequest.newBuilder().build()).getModelsList().stream()
+                .map(org.mihub.api.prediction.v1.Model::getId).collect(Collectors.toSet());
+        assertEquals(visible, models.entrySet().stream().filter(entry -> listed.contains(entry.getValue().toString()))
+                .map(Map.Entry::getKey).collect(Collectors.toSet()), "get and list agree");
+        Set<Visibility> predicted = models.entrySet().stream().filter(entry -> {
+            try {
+                as(token).predict(PredictRequest.newBuilder().setModelId(entry.getValue().toString())
+                        .addInputs(CompositionInput.newBuilder().setFormula("FeO")).build());
+                return true;
+            } catch (StatusRuntimeException e) {
+                assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
+                return false;
+            }
+        }).map(Map.Entry::getKey).collect(Collectors.toSet());
+        assertEquals(visible, predicted, "get and predict agree");
+        return visible;
+    }
+
+    @Test
+    void modelsAreVisibleExactlyAsDatasetsAre() {
+        Set<Visibility> all = Set.of(Visibility.PRIVATE, Visibility.SHARED, Visibility.CONSORTIUM, Visibility.PUBLIC);
+        assertEquals(all, visibleTo(ACME_MEMBER), "acme owns three and kansai-u shares one with it");
+        assertEquals(Set.of(Visibility.SHARED, Visibility.CONSORTIUM, Visibility.PUBLIC), visibleTo(KANSAI));
+        assertEquals(Set.of(Visibility.CONSORTIUM, Visibility.PUBLIC), visibleTo(HUB));
+        assertEquals(all, visibleTo(ADMIN));
+        assertEquals(Set.of(Visibility.PUBLIC), visibleTo(null));
+    }
+
+    @Test
+    void predictionsCarryUncertaintyAndTheDomainAndReportBadItemsInPlace() {
+        var response = as(ACME_MEMBER).predict(PredictRequest.newBuilder()
+                .setModelId(models.get(Visibility.PRIVATE).toString())
+                .addInputs(CompositionInput.newBuilder().setId("a").setFormula("Fe2O3"))
+                .addInputs(CompositionInput.newBuilder().setId("b").setFormula("Fe2Qq3"))
+                .addInputs(CompositionInput.newBuilder().setId("c").setFormula("Cs3Bi2I9")).build());
+        assertEquals("band_gap", response.getModel().getTargetProperty());
+        var known = response.getPredictions(0);
+        assertEquals("a", known.getId());
+        assertEquals("Fe2O3", known.getReducedFormula());
+        double electronegativity = 0.4 * 1.83 + 0.6 * 3.44;
+        assertEquals(electronegativity, known.getValue().getMean(), 0.15);
+        assertTrue(known.getValue().getStd() > 0);
+        assertEquals(known.getValue().getMean() - 1.96 * known.getValue().getStd(),
+                known.getValue().getInterval95().getLower(), 1e-9);
+        assertTrue(known.getValue().getInDomain(), "a training composition is in the domain");
+        var bad = response.getPredictions(1);
+        assertEquals(FormulaErrorCode.FORMULA_ERROR_CODE_UNKNOWN_ELEMENT, bad.getError().getCode());
+        assertEquals(3, bad.getError().getPosition());
+        var far = response.getPredictions(2);
+        assertFalse(far.getValue().getInDomain(), "an iodide is far from Fe, Co and Ni oxides");
+        assertTrue(far.getValue().getDomainDistance() > response.getModel().getDomainThreshold());
+    }
+
+    @Test
+    void outOfFoldPredictionsFollowTheModelsVisibility() {
+        var page = as(ACME_MEMBER).listOutOfFoldPredictions(ListOutOfFoldPredictionsRequest.newBuilder()
+                .setModelId(models.get(Visibility.PRIVATE).toString()).build());
+        assertEquals(TRAINING.size(), page.getPredictionsCount());
+        var hidden = assertThrows(StatusRuntimeException.class, () -> as(HUB).listOutOfFoldPredictions(
+                ListOutOfFoldPredictionsRequest.newBuilder().setModelId(models.get(Visibility.PRIVATE).toString())
+                        .build()));
+        assertEquals(Status.Code.NOT_FOUND, hidden.getStatus().getCode());
+    }
+
+    @Test
+    void onlyACuratorOfTheOwnerOrgArchives() {
+        String id = models.get(Visibility.CONSORTIUM).toString();
+        var member = assertThrows(StatusRuntimeException.class, () -> as(ACME_MEMBER)
+                .archiveModel(ArchiveModelRequest.newBuilder().setId(id).build()));
+        assertEquals(Status.Code.PERMISSION_DENIED, member.getStatus().getCode());
+        var outsider = assertThrows(StatusRuntimeException.class, () -> as(KANSAI)
+                .archiveModel(ArchiveModelRequest.newBuilder().setId(id).build()));
+        assertEquals(Status.Code.PERMISSION_DENIED, outsider.getStatus().getCode());
+        var archived = as(ACME_CURATOR).archiveModel(ArchiveModelRequest.newBuilder().setId(id).setReason("superseded")
+                .build());
+        assertEquals(ModelStatus.MODEL_STATUS_ARCHIVED, archived.getStatus());
+        assertTrue(archived.hasArchivedAt());
+    }
+
+    @Test
+    void badTrainingRequestsNameEveryField() throws Exception {
+        var error = assertThrows(StatusRuntimeException.class, () -> as(ACME_CURATOR).trainModel(
+                TrainModelRequest.newBuilder().setName("").addDatasets(DatasetRef.newBuilder().setDatasetId("nope"))
+                        .setHyperparameters(Hyperparameters.newBuilder().setRandomForest(RandomForestParams.newBuilder()
+                                .setNTrees(0).setMaxFeatures(1.5)))
+                        .setKFolds(1).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, error.getStatus().getCode());
+        BadRequest details = null;
+        for (var detail : StatusProto.fromThrowable(error).getDetailsList()) {
+            if (detail.is(BadRequest.class)) {
+                details = detail.unpack(BadRequest.class);
+            }
+        }
+        List<String> fields = details.getFieldViolationsList().stream().map(BadRequest.FieldViolation::getField)
+                .toList();
+        assertEquals(List.of("name", "datasets[0].dataset_id", "target_property",
+                "hyperparameters.random_forest.n_trees", "hyperparameters.random_forest.max_features", "k_folds"),
+                fields);
+        var member = assertThrows(StatusRuntimeException.class, () -> as(null).trainModel(
+                TrainModelRequest.newBuilder().build()));
+        assertEquals(Status.Code.UNAUTHENTICATED, member.getStatus().getCode());
+    }
+
+    @Test
+    void anUnknownJobIsNotFound() {
+        var error = assertThrows(StatusRuntimeException.class, () -> as(ACME_MEMBER).getJob(JobRef.newBuilder()
+                .setJobId(UUID.randomUUID().toString()).build()));
+        assertEquals(Status.Code.NOT_FOUND, error.getStatus().getCode());
+    }
+}
