@@ -310,6 +310,97 @@ class SuiteIT {
                 .map(Map.Entry::getKey).toList();
     }
 
+    /** Polls a job through the gateway until it ends; returns its last state. */
+    private static JsonNode awaitJob(String jobId, String token) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (true) {
+            var reply = get("/api/v1/jobs/" + jobId, token);
+            assertEquals(200, reply.statusCode(), reply.body());
+            JsonNode job = JSON.readTree(reply.body());
+            String state = job.get("state").asText();
+            if (!state.equals("QUEUED") && !state.equals("RUNNING")) {
+                return job;
+            }
+            assertTrue(System.nanoTime() < deadline, "the job did not end: " + job);
+            Thread.sleep(300);
+        }
+    }
+
+    private static String train(String token, String datasetId, String name) throws Exception {
+        var started = send("POST", "/api/v1/models", token, "application/json", "{\"name\": \"" + name
+                + "\", \"datasets\": [{\"datasetId\": \"" + datasetId + "\"}], \"targetProperty\": \"band_gap\", "
+                + "\"hyperparameters\": {\"nTrees\": 100}, \"seed\": 7, \"kFolds\": 4}");
+        assertEquals(202, started.statusCode(), started.body());
+        String job = JSON.readTree(started.body()).get("id").asText();
+        assertEquals("/api/v1/jobs/" + job, URI.create(started.headers().firstValue("Location").orElse("")).getPath());
+        return job;
+    }
+
+    /**
+     * Training end to end: through the gateway, the prediction service reads the catalog with the
+     * caller's token, cross-validates, stores the model with its lineage, and predicts; the model
+     * is exactly as visible as its training data, through REST and directly over gRPC.
+     */
+    @Test
+    void aModelTrainedThroughTheGatewayPredictsAndIsAsVisibleAsItsData() throws Exception {
+        String alice = Tokens.accessToken(config, "alice");
+        String bob = Tokens.accessToken(config, "bob");
+        JsonNode job = awaitJob(train(alice, demoDatasetId, "demo-gap"), alice);
+        assertEquals("SUCCEEDED", job.get("state").asText(), job.toString());
+        assertEquals(1.0, job.get("progress").asDouble());
+        String modelId = job.get("resultId").asText();
+
+        var asBob = get("/api/v1/models/" + modelId, bob);
+        assertEquals(200, asBob.statusCode(), asBob.body());
+        JsonNode model = JSON.readTree(asBob.body());
+        assertEquals("CONSORTIUM", model.get("visibility").asText());
+        assertEquals("acme", model.get("ownerOrg").asText());
+        assertEquals(20, model.at("/metrics/count").asInt());
+        assertEquals(4, model.get("foldMetrics").size());
+        assertEquals(demoDatasetId, model.at("/lineage/0/datasetId").asText());
+        assertEquals("eV", model.get("targetUnit").asText());
+        assertEquals(20, JSON.readTree(get("/api/v1/models/" + modelId + "/out-of-fold", bob).body())
+                .get("predictions").size());
+
+        var predicted = send("POST", "/api/v1/models/" + modelId + "/predict", bob, "application/json",
+                "{\"formulas\": [\"GaAs\", \"Ga2Xx\"]}");
+        assertEquals(200, predicted.statusCode(), predicted.body());
+        JsonNode predictions = JSON.readTree(predicted.body()).get("predictions");
+        assertTrue(predictions.get(0).get("mean").asDouble() > 0.3, predictions.toString());
+        assertTrue(predictions.get(0).get("std").asDouble() > 0);
+        assertEquals("UNKNOWN_ELEMENT", predictions.get(1).at("/error/code").asText());
+        assertEquals(3, predictions.get(1).at("/error/position").asInt());
+        assertEquals(401, send("POST", "/api/v1/models", null, "application/json", "{}").statusCode());
+
+        var created = send("POST", "/api/v1/datasets", alice, "application/json",
+                "{\"title\": \"acme private gaps\", \"licence\": \"LicenseRef-Proprietary\"}");
+        String privateId = JSON.readTree(created.body()).get("id").asText();
+        assertEquals(200, send("POST", "/api/v1/datasets/" + privateId + "/records", alice, "text/csv",
+                "formula,band_gap [eV]\nZnO,3.37\nZnS,3.68\nZnSe,2.7\nCdS,2.42\nCdSe,1.74\nGaN,3.4\nGaP,2.26\n"
+                        + "AlN,6.2\nAlP,2.45\nInN,0.7\nInP,1.34\nMgO,7.8\n").statusCode());
+        JsonNode secretJob = awaitJob(train(alice, privateId, "secret-gap"), alice);
+        assertEquals("SUCCEEDED", secretJob.get("state").asText(), secretJob.toString());
+        String secretModel = secretJob.get("resultId").asText();
+        assertEquals("PRIVATE", JSON.readTree(get("/api/v1/models/" + secretModel, alice).body())
+                .get("visibility").asText());
+        assertEquals(200, get("/api/v1/models/" + secretModel, Tokens.accessToken(config, "dave")).statusCode());
+        assertEquals(404, get("/api/v1/models/" + secretModel, bob).statusCode());
+        assertEquals(404, send("POST", "/api/v1/models/" + secretModel + "/predict", bob, "application/json",
+                "{\"formulas\": [\"ZnO\"]}").statusCode());
+        assertTrue(JSON.readTree(get("/api/v1/models?limit=200", bob).body()).get("models")
+                .findValuesAsText("id").stream().noneMatch(secretModel::equals));
+        assertEquals(404, get("/api/v1/jobs/" + secretJob.get("id").asText(), bob).statusCode(),
+                "another organisation's job is hidden too");
+        try (var probe = new GrpcProbe(config.portOf(Service.PREDICTION))) {
+            var direct = assertThrows(StatusRuntimeException.class, () -> probe.call(bob,
+                    "mihub.prediction.v1.PredictionService/GetModel", GrpcProbe.stringField1(secretModel)));
+            assertEquals(Status.Code.NOT_FOUND, direct.getStatus().getCode());
+        }
+        JsonNode refused = awaitJob(train(bob, privateId, "stolen-gap"), bob);
+        assertEquals("FAILED", refused.get("state").asText(), "bob cannot read the private dataset: " + refused);
+        assertTrue(refused.get("message").asText().contains("not found"), refused.toString());
+    }
+
     @Test
     void aRejectedUploadListsEveryBadRowAsProblemJson() throws Exception {
         String alice = Tokens.accessToken(config, "alice");

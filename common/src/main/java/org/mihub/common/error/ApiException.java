@@ -26,7 +26,6 @@ public class ApiException extends RuntimeException {
         return new ApiException(Kind.INVALID_ARGUMENT, field + ": " + reason, List.of(new FieldViolation(field, reason)));
     }
 
-    /** Hidden and missing look the same: NOT_FOUND never tells that something exists. */
     /** A UUID the caller sent in {@code field}; INVALID_ARGUMENT naming the field when it is not one. */
     public static java.util.UUID id(String field, String value) {
         try {
@@ -36,6 +35,7 @@ public class ApiException extends RuntimeException {
         }
     }
 
+    /** Hidden and missing look the same: NOT_FOUND never tells that something exists. */
     public static ApiException notFound(String what, String id) {
         return new ApiException(Kind.NOT_FOUND, what + " " + id + " not found", List.of());
     }
