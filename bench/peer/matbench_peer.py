@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """The Python peer of bench/MatbenchBench: pymatgen parses the compositions, numpy computes the
-same 142 magpie-v1 features from the project's element table (the same definitions as
-prediction-service's MagpieFeaturiser), and scikit-learn's RandomForestRegressor (500 trees,
+same 245 magpie-v2 features from the project's element table (the same definitions as
+prediction-service's MagpieFeaturiser: 142 statistics, norms and orbital fractions, then the
+fraction of each element H to Lr), and scikit-learn's RandomForestRegressor (500 trees,
 defaults otherwise, i.e. the Matbench RF baseline setting) learns and predicts. Its uncertainty is
 the spread of the tree predictions, the common practice with scikit-learn forests.
 
@@ -52,7 +53,10 @@ def featurise(formula):
     norms = [len(symbols)] + [np.sum(fractions ** p) ** (1.0 / p) for p in (2, 3, 5, 7, 10)]
     valence = mean[VALENCE]
     orbital = [mean[c] / valence if valence else 0.0 for c in ORBITALS]
-    return np.concatenate([stats, norms, orbital])
+    element_fractions = np.zeros(len(INDEX))
+    for symbol, fraction in zip(symbols, fractions):
+        element_fractions[INDEX[symbol]] += fraction
+    return np.concatenate([stats, norms, orbital, element_fractions])
 
 
 def main():

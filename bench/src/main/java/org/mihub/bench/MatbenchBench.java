@@ -61,7 +61,7 @@ public final class MatbenchBench {
                         + "bench/target/classes\" -Dmihub.home=. org.mihub.bench.MatbenchBench`",
                 "Run at " + Instant.now() + " on " + Runtime.getRuntime().availableProcessors() + " cores, " + THREADS
                         + " threads each. Data: Matbench v0.1 (MIT; Dunn et al., npj Comput Mater 6, 138 (2020)), "
-                        + "official 5 folds (KFold, shuffle, random_state 18012019). Features: magpie v1 (142). "
+                        + "official 5 folds (KFold, shuffle, random_state 18012019). Features: magpie v2 (245: Magpie-style statistics and element fractions). "
                         + "mihub: " + TREES + " trees, 1/3 of the features per split, min leaf 1, seed " + SEED
                         + ". Peer: pymatgen + scikit-learn RandomForestRegressor, " + TREES
                         + " trees, defaults otherwise; its intervals from the spread of its trees.", ""));

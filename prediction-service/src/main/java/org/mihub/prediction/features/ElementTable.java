@@ -25,12 +25,15 @@ public final class ElementTable {
     private static final ElementTable INSTANCE = load();
 
     private final List<String> properties;
+    private final List<String> symbols;
     private final Map<String, Integer> rows;
     private final double[][] values;
     private final int imputed;
 
-    private ElementTable(List<String> properties, Map<String, Integer> rows, double[][] values, int imputed) {
+    private ElementTable(List<String> properties, List<String> symbols, Map<String, Integer> rows, double[][] values,
+            int imputed) {
         this.properties = properties;
+        this.symbols = symbols;
         this.rows = rows;
         this.values = values;
         this.imputed = imputed;
@@ -42,6 +45,11 @@ public final class ElementTable {
 
     public List<String> properties() {
         return properties;
+    }
+
+    /** The element symbols in table order (row i is symbols().get(i)). */
+    public List<String> symbols() {
+        return symbols;
     }
 
     /** The row of an element, or empty when the table has no data for it (beyond Lr). */
@@ -66,6 +74,7 @@ public final class ElementTable {
             }
             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
             List<String> properties = null;
+            List<String> symbols = new ArrayList<>();
             Map<String, Integer> rows = new HashMap<>();
             List<double[]> values = new ArrayList<>();
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
@@ -82,10 +91,11 @@ public final class ElementTable {
                     row[i] = cells[i + 1].isEmpty() ? Double.NaN : Double.parseDouble(cells[i + 1]);
                 }
                 rows.put(cells[0], values.size());
+                symbols.add(cells[0]);
                 values.add(row);
             }
             double[][] table = values.toArray(double[][]::new);
-            return new ElementTable(properties, Map.copyOf(rows), table, impute(table));
+            return new ElementTable(properties, List.copyOf(symbols), Map.copyOf(rows), table, impute(table));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

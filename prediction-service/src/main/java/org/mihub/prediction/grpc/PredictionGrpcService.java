@@ -91,7 +91,8 @@ public class PredictionGrpcService extends MutinyPredictionServiceGrpc.Predictio
     @GrpcClient("catalog")
     CatalogServiceGrpc.CatalogServiceBlockingStub catalog;
 
-    private final MagpieFeaturiser featuriser = new MagpieFeaturiser();
+    private final MagpieFeaturiser newest = new MagpieFeaturiser();
+    private final MagpieFeaturiser first = new MagpieFeaturiser("1");
 
     @Override
     public Uni<ParseFormulaResponse> parseFormula(ParseFormulaRequest request) {
@@ -123,15 +124,17 @@ public class PredictionGrpcService extends MutinyPredictionServiceGrpc.Predictio
 
     @Override
     public Uni<ListFeaturisersResponse> listFeaturisers(ListFeaturisersRequest request) {
-        return Uni.createFrom().item(ListFeaturisersResponse.newBuilder().addFeaturisers(info()).build());
+        return Uni.createFrom().item(ListFeaturisersResponse.newBuilder().addFeaturisers(info(newest))
+                .addFeaturisers(info(first)).build());
     }
 
-    private FeaturiserInfo info() {
+    private FeaturiserInfo info(MagpieFeaturiser featuriser) {
         return FeaturiserInfo.newBuilder()
                 .setRef(FeaturiserRef.newBuilder().setId(featuriser.name()).setVersion(featuriser.version()))
                 .setDescription("Magpie-style statistics (fraction-weighted mean, mean absolute deviation, min, max, "
                         + "range, mode) of " + ElementTable.standard().properties().size() + " element properties, "
-                        + "stoichiometric p-norms (p = 0, 2, 3, 5, 7, 10) and valence-orbital fractions")
+                        + "stoichiometric p-norms (p = 0, 2, 3, 5, 7, 10) and valence-orbital fractions"
+                        + (featuriser.version().equals("2") ? ", and the atomic fraction of each element H to Lr" : ""))
                 .addAllFeatureNames(featuriser.featureNames())
                 .setMissingDataRule("an element property pymatgen lacks takes the mean of that property over the "
                         + "elements H to Lr that have it (" + ElementTable.standard().imputedCells() + " cells); "
@@ -143,11 +146,15 @@ public class PredictionGrpcService extends MutinyPredictionServiceGrpc.Predictio
     @Override
     public Uni<FeaturiseResponse> featurise(FeaturiseRequest request) {
         return Work.blocking(() -> {
-            if (request.hasFeaturiser() && !request.getFeaturiser().getId().isEmpty()
-                    && !request.getFeaturiser().getId().equals(featuriser.name())) {
+            if (!request.getFeaturiser().getId().isEmpty() && !request.getFeaturiser().getId().equals("magpie")) {
                 throw ApiException.invalid("featuriser.id", "this service offers 'magpie'");
             }
-            var response = FeaturiseResponse.newBuilder().setFeaturiser(info());
+            String version = request.getFeaturiser().getVersion();
+            if (!version.isEmpty() && !version.equals("1") && !version.equals("2")) {
+                throw ApiException.invalid("featuriser.version", "magpie has versions 1 and 2");
+            }
+            MagpieFeaturiser featuriser = version.equals("1") ? first : newest;
+            var response = FeaturiseResponse.newBuilder().setFeaturiser(info(featuriser));
             var inputs = PredictionMapper.inputs(request.getInputsList());
             for (int i = 0; i < inputs.size(); i++) {
                 var vector = FeatureVector.newBuilder().setId(inputs.get(i).id()).setIndex(i);

@@ -43,7 +43,8 @@ public class InferenceService {
     @ConfigProperty(name = "mihub.prediction.inference-threads", defaultValue = "2")
     int threads;
 
-    private final MagpieFeaturiser featuriser = new MagpieFeaturiser();
+    private final Map<String, MagpieFeaturiser> featurisers = Map.of("1", new MagpieFeaturiser("1"), "2",
+            new MagpieFeaturiser("2"));
     private final Map<UUID, TrainedModel> cache = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<UUID, TrainedModel> eldest) {
@@ -77,6 +78,7 @@ public class InferenceService {
                     + " per call (use PredictStream for more)");
         }
         TrainedModel trained = load(model);
+        MagpieFeaturiser featuriser = featurisers.get(trained.featuriserVersion());
         List<Outcome> outcomes = new ArrayList<>(inputs.size());
         List<double[]> rows = new ArrayList<>();
         List<Integer> positions = new ArrayList<>();

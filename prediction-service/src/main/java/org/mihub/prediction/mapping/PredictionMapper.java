@@ -88,10 +88,11 @@ public final class PredictionMapper {
                 sources.add(source.name().replace("MEASUREMENT_SOURCE_", "").toLowerCase(Locale.ROOT));
             }
         }
-        if (request.hasFeaturiser() && !(request.getFeaturiser().getId().isEmpty()
-                || request.getFeaturiser().getId().equals("magpie") && List.of("", "1")
-                        .contains(request.getFeaturiser().getVersion()))) {
-            violations.add(new FieldViolation("featuriser", "this service offers magpie version 1"));
+        String featuriserVersion = request.getFeaturiser().getVersion().isEmpty() ? "2"
+                : request.getFeaturiser().getVersion();
+        if (!List.of("", "magpie").contains(request.getFeaturiser().getId())
+                || !List.of("1", "2").contains(featuriserVersion)) {
+            violations.add(new FieldViolation("featuriser", "this service offers magpie versions 1 and 2"));
         }
         if (request.getAlgorithm() != Algorithm.ALGORITHM_UNSPECIFIED
                 && request.getAlgorithm() != Algorithm.ALGORITHM_RANDOM_FOREST) {
@@ -144,7 +145,7 @@ public final class PredictionMapper {
         }
         long seed = request.hasSeed() ? request.getSeed() : defaultSeed;
         return new TrainingRequest(request.getName(), request.getDescription(), datasets, request.getTargetProperty(),
-                sources, new RandomForest.Params(trees, depth, leaf, features, seed), folds,
+                sources, featuriserVersion, new RandomForest.Params(trees, depth, leaf, features, seed), folds,
                 request.getDuplicates() == DuplicatePolicy.DUPLICATE_POLICY_KEEP_ALL ? "KEEP_ALL" : "MEAN",
                 neighbours, quantile);
     }

@@ -12,7 +12,7 @@ import org.mihub.prediction.model.RandomForest;
  * @param duplicates MEAN (one row per reduced formula, targets averaged) or KEEP_ALL
  */
 public record TrainingRequest(String name, String description, List<DatasetVersion> datasets, String targetProperty,
-        List<String> sources, RandomForest.Params forest, int folds, String duplicates, int neighbours,
+        List<String> sources, String featuriserVersion, RandomForest.Params forest, int folds, String duplicates, int neighbours,
         double domainQuantile) {
 
     public record DatasetVersion(String datasetId, Integer version) {

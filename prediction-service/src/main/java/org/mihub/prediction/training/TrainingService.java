@@ -230,7 +230,7 @@ public class TrainingService {
             }
         }
         progress(id, cancel, 0.15, "featurising");
-        MagpieFeaturiser featuriser = new MagpieFeaturiser();
+        MagpieFeaturiser featuriser = new MagpieFeaturiser(request.featuriserVersion());
         Map<String, Example> examples = new LinkedHashMap<>();
         List<Example> all = new ArrayList<>();
         int skipped = 0;

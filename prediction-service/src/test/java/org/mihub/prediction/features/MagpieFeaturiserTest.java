@@ -15,7 +15,7 @@ import org.mihub.common.chemistry.FormulaParser;
 
 class MagpieFeaturiserTest {
 
-    private final MagpieFeaturiser featuriser = new MagpieFeaturiser();
+    private final MagpieFeaturiser featuriser = new MagpieFeaturiser("1");
 
     private double feature(double[] features, String name) {
         return features[featuriser.featureNames().indexOf(name)];
@@ -36,6 +36,18 @@ class MagpieFeaturiserTest {
         assertEquals(Math.sqrt(0.16 + 0.36), feature(f, "pnorm_2"), 1e-12);
         assertEquals(2 / (0.4 * 8 + 0.6 * 6), feature(f, "frac_sValence"), 1e-12);
         assertEquals(0.4 * 6 / (0.4 * 8 + 0.6 * 6), feature(f, "frac_dValence"), 1e-12);
+    }
+
+    @Test
+    void versionTwoAddsTheFractionOfEveryElement() {
+        MagpieFeaturiser two = new MagpieFeaturiser("2");
+        double[] f = two.featurise(FormulaParser.parse("Fe2O3"));
+        assertEquals(245, f.length);
+        assertArrayEquals(featuriser.featurise(FormulaParser.parse("Fe2O3")), java.util.Arrays.copyOf(f, 142), 0);
+        assertEquals(0.4, f[two.featureNames().indexOf("frac_Fe")], 1e-12);
+        assertEquals(0.6, f[two.featureNames().indexOf("frac_O")], 1e-12);
+        assertEquals(0, f[two.featureNames().indexOf("frac_Ni")]);
+        assertEquals(1.0, java.util.Arrays.stream(f, 142, 245).sum(), 1e-12);
     }
 
     @Test

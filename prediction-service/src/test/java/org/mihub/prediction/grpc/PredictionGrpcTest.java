@@ -119,7 +119,7 @@ class PredictionGrpcTest {
             y[i] = x[i][electronegativity];
         }
         RandomForest forest = RandomForest.fit(x, y, new RandomForest.Params(60, 0, 1, 0.5, 11), 2);
-        byte[] artifact = new TrainedModel("magpie", "1", x[0].length, forest, ApplicabilityDomain.fit(x, 3, 0.95, 11))
+        byte[] artifact = new TrainedModel("magpie", "2", x[0].length, forest, ApplicabilityDomain.fit(x, 3, 0.95, 11))
                 .toBytes();
         double threshold = TrainedModel.fromBytes(artifact).domain().threshold();
         for (Visibility visibility : List.of(Visibility.PRIVATE, Visibility.SHARED, Visibility.CONSORTIUM,
@@ -132,7 +132,7 @@ class PredictionGrpcTest {
                         0.05));
             }
             ModelRecord stored = repository.insert(new ModelRecord(UUID.randomUUID(), "en-" + visibility, 0, "",
-                    owner, visibility.name(), sharedWith, "READY", "band_gap", "eV", "magpie", "1", x[0].length,
+                    owner, visibility.name(), sharedWith, "READY", "band_gap", "eV", "magpie", "2", x[0].length,
                     "RANDOM_FOREST", "{\"n_trees\": 60, \"max_depth\": 0, \"min_samples_leaf\": 1, \"max_features\": 0.5}",
                     11, "[]", List.of(), "MEAN", x.length, "{\"k_folds\": 4, \"overall\": {\"mae\": 0.01}, \"folds\": []}",
                     3, 0.95, threshold, null, "sha", artifact.length, "alice", Instant.now(), null), artifact,
@@ -165,7 +165,7 @@ class PredictionGrpcTest {
         var response = as(null).featurise(FeaturiseRequest.newBuilder().addInputs(CompositionInput.newBuilder()
                 .setFormula("Fe2O3")).addInputs(CompositionInput.newBuilder().setAmounts(ElementAmounts.newBuilder()
                         .putAmounts("Fe", 2).putAmounts("O", 3))).build());
-        assertEquals(142, response.getFeaturiser().getFeatureNamesCount());
+        assertEquals(245, response.getFeaturiser().getFeatureNamesCount());
         assertEquals(response.getVectors(0).getFeatures().getValuesList(),
                 response.getVectors(1).getFeatures().getValuesList());
     }
