@@ -211,7 +211,7 @@ public final class MatbenchBench {
     }
 
     /** Seeded random compositions of 2 to 4 elements (H to Bi, no noble gases), amounts 1 to 9. */
-    static List<String> randomFormulas(int count, long seed) {
+    public static List<String> randomFormulas(int count, long seed) {
         String[] elements = ("H Li Be B C N O F Na Mg Al Si P S Cl K Ca Sc Ti V Cr Mn Fe Co Ni Cu Zn Ga Ge As Se Br "
                 + "Rb Sr Y Zr Nb Mo Ru Rh Pd Ag Cd In Sn Sb Te I Cs Ba La Ce Pr Nd Sm Eu Gd Tb Dy Ho Er Tm Yb Lu Hf Ta W "
                 + "Re Os Ir Pt Au Hg Tl Pb Bi").split(" ");

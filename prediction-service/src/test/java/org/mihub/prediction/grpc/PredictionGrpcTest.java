@@ -24,6 +24,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.mihub.api.common.v1.JobRef;
 import org.mihub.api.common.v1.Visibility;
 import org.mihub.api.prediction.v1.ArchiveModelRequest;
+import org.mihub.api.prediction.v1.CompositionBatch;
 import org.mihub.api.prediction.v1.CompositionInput;
 import org.mihub.api.prediction.v1.DatasetRef;
 import org.mihub.api.prediction.v1.ElementAmounts;
@@ -36,6 +37,9 @@ import org.mihub.api.prediction.v1.ListOutOfFoldPredictionsRequest;
 import org.mihub.api.prediction.v1.ModelStatus;
 import org.mihub.api.prediction.v1.ParseFormulaRequest;
 import org.mihub.api.prediction.v1.PredictRequest;
+import org.mihub.api.prediction.v1.PredictStreamHeader;
+import org.mihub.api.prediction.v1.PredictStreamRequest;
+import org.mihub.api.prediction.v1.PredictStreamResponse;
 import org.mihub.api.prediction.v1.PredictionServiceGrpc;
 import org.mihub.api.prediction.v1.RandomForestParams;
 import org.mihub.api.prediction.v1.TrainModelRequest;
@@ -231,6 +235,50 @@ class PredictionGrpcTest {
         var far = response.getPredictions(2);
         assertFalse(far.getValue().getInDomain(), "an iodide is far from Fe, Co and Ni oxides");
         assertTrue(far.getValue().getDomainDistance() > response.getModel().getDomainThreshold());
+    }
+
+    @Test
+    void aStreamOfBatchesGetsTheSummaryThenOneBatchOfPredictionsPerBatch() throws Exception {
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + ACME_MEMBER);
+        var stub = PredictionServiceGrpc.newStub(channel).withInterceptors(MetadataUtils
+                .newAttachHeadersInterceptor(headers));
+        List<PredictStreamResponse> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var done = new java.util.concurrent.CompletableFuture<Void>();
+        var requests = stub.predictStream(new io.grpc.stub.StreamObserver<>() {
+            @Override
+            public void onNext(PredictStreamResponse value) {
+                received.add(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                done.completeExceptionally(t);
+            }
+
+            @Override
+            public void onCompleted() {
+                done.complete(null);
+            }
+        });
+        requests.onNext(PredictStreamRequest.newBuilder().setHeader(PredictStreamHeader.newBuilder()
+                .setModelId(models.get(Visibility.PRIVATE).toString())).build());
+        for (String batch : List.of("FeO,CoO", "NiO,Xx2O,Fe3O4")) {
+            var inputs = CompositionBatch.newBuilder();
+            for (String formula : batch.split(",")) {
+                inputs.addInputs(CompositionInput.newBuilder().setFormula(formula));
+            }
+            requests.onNext(PredictStreamRequest.newBuilder().setInputs(inputs).build());
+        }
+        requests.onCompleted();
+        done.get(60, TimeUnit.SECONDS);
+        assertEquals(3, received.size());
+        assertEquals("band_gap", received.get(0).getModel().getTargetProperty());
+        assertEquals(2, received.get(1).getPredictions().getPredictionsCount());
+        var second = received.get(2).getPredictions();
+        assertEquals(List.of(2L, 3L, 4L), second.getPredictionsList().stream()
+                .map(org.mihub.api.prediction.v1.Prediction::getIndex).toList(), "indices run across batches");
+        assertTrue(second.getPredictions(1).hasError());
     }
 
     @Test

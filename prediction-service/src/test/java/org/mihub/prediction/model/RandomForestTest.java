@@ -61,4 +61,17 @@ class RandomForestTest {
         assertTrue(within68 > 600 && within68 < 800, "68 % interval covers " + within68 + " of 1000");
         assertTrue(within95 > 900 && within95 < 990, "95 % interval covers " + within95 + " of 1000");
     }
+
+    @Test
+    void theSinglePrecisionJackknifeMatchesDoublePrecision() {
+        double[] y = new double[800];
+        double[][] x = data(800, 5, y);
+        RandomForest forest = RandomForest.fit(x, y, new RandomForest.Params(300, 0, 1, 0.6, 3), 2);
+        double[] probeY = new double[50];
+        for (double[] row : data(50, 6, probeY)) {
+            double exact = forest.exactVariance(row);
+            double fast = forest.fastVariance(row);
+            assertEquals(exact, fast, 1e-4 * Math.abs(exact) + 1e-12, "variance in single precision");
+        }
+    }
 }
