@@ -401,6 +401,28 @@ class SuiteIT {
         assertTrue(refused.get("message").asText().contains("not found"), refused.toString());
     }
 
+    /** A cancelled training job ends CANCELLED and leaves no model; another organisation cannot cancel it. */
+    @Test
+    void aCancelledTrainingJobLeavesNoModel() throws Exception {
+        String alice = Tokens.accessToken(config, "alice");
+        var started = send("POST", "/api/v1/models", alice, "application/json", "{\"name\": \"cancelled-gap\", "
+                + "\"datasets\": [{\"datasetId\": \"" + demoDatasetId + "\"}], \"targetProperty\": \"band_gap\", "
+                + "\"hyperparameters\": {\"nTrees\": 2000}, \"kFolds\": 10, \"seed\": 3}");
+        assertEquals(202, started.statusCode(), started.body());
+        String job = JSON.readTree(started.body()).get("id").asText();
+        assertEquals(404, send("POST", "/api/v1/jobs/" + job + "/cancel", Tokens.accessToken(config, "bob"),
+                "application/json", "").statusCode(), "bob cannot see, let alone cancel, acme's job");
+        var cancelled = send("POST", "/api/v1/jobs/" + job + "/cancel", alice, "application/json", "");
+        assertEquals(200, cancelled.statusCode(), cancelled.body());
+        JsonNode ended = awaitJob(job, alice);
+        assertEquals("CANCELLED", ended.get("state").asText(), ended.toString());
+        Thread.sleep(1500);
+        assertEquals("CANCELLED", JSON.readTree(get("/api/v1/jobs/" + job, alice).body()).get("state").asText(),
+                "a cancelled job stays cancelled");
+        assertEquals(0, JSON.readTree(get("/api/v1/models?name=cancelled-gap", alice).body()).get("models").size(),
+                "no model was written");
+    }
+
     @Test
     void aRejectedUploadListsEveryBadRowAsProblemJson() throws Exception {
         String alice = Tokens.accessToken(config, "alice");
