@@ -69,14 +69,40 @@ final class GrpcProbe implements AutoCloseable {
     }
 
     private byte[] call(String token, MethodDescriptor<byte[], byte[]> method, byte[] request) {
-        Channel target = channel;
-        if (token != null) {
-            Metadata headers = new Metadata();
-            headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-            target = ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
+        return ClientCalls.blockingUnaryCall(as(token), method, CallOptions.DEFAULT.withDeadlineAfter(10,
+                TimeUnit.SECONDS), request);
+    }
+
+    /** The channel, sending the bearer token when there is one. */
+    private Channel as(String token) {
+        if (token == null) {
+            return channel;
         }
-        return ClientCalls.blockingUnaryCall(target, method, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS),
-                request);
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+        return ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+
+    /** A server-streaming call with a raw request: every message until the stream ends. */
+    List<byte[]> stream(String token, String fullMethodName, byte[] request) {
+        MethodDescriptor<byte[], byte[]> method = MethodDescriptor.<byte[], byte[]>newBuilder()
+                .setType(MethodDescriptor.MethodType.SERVER_STREAMING).setFullMethodName(fullMethodName)
+                .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
+        List<byte[]> messages = new java.util.ArrayList<>();
+        ClientCalls.blockingServerStreamingCall(as(token), method, CallOptions.DEFAULT.withDeadlineAfter(3,
+                TimeUnit.MINUTES), request).forEachRemaining(messages::add);
+        return messages;
+    }
+
+    /** A varint field of a message (an enum or an integer), 0 when absent. */
+    static long varint(byte[] message, int field) throws InvalidProtocolBufferException {
+        var values = UnknownFieldSet.parseFrom(message).getField(field).getVarintList();
+        return values.isEmpty() ? 0 : values.get(0);
+    }
+
+    /** A string field of a message, "" when absent. */
+    static String string(byte[] message, int field) throws InvalidProtocolBufferException {
+        return text(UnknownFieldSet.parseFrom(message), field);
     }
 
     /** A message with one string field 1 (GetDatasetRequest.id and the like). */

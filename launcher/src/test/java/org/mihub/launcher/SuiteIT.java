@@ -1,6 +1,7 @@
 package org.mihub.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -345,7 +346,16 @@ class SuiteIT {
     void aModelTrainedThroughTheGatewayPredictsAndIsAsVisibleAsItsData() throws Exception {
         String alice = Tokens.accessToken(config, "alice");
         String bob = Tokens.accessToken(config, "bob");
-        JsonNode job = awaitJob(train(alice, demoDatasetId, "demo-gap"), alice);
+        String jobId = train(alice, demoDatasetId, "demo-gap");
+        try (var probe = new GrpcProbe(config.portOf(Service.PREDICTION))) {
+            // a lab robot follows a job by WatchJob: states as they change, ending with the finished job
+            List<byte[]> watched = probe.stream(alice, "mihub.prediction.v1.PredictionService/WatchJob",
+                    GrpcProbe.stringField1(jobId));
+            byte[] last = watched.get(watched.size() - 1);
+            assertEquals(3, GrpcProbe.varint(last, 3), "the stream ends with SUCCEEDED");
+            assertFalse(GrpcProbe.string(last, 8).isEmpty(), "and the model id");
+        }
+        JsonNode job = awaitJob(jobId, alice);
         assertEquals("SUCCEEDED", job.get("state").asText(), job.toString());
         assertEquals(1.0, job.get("progress").asDouble());
         String modelId = job.get("resultId").asText();

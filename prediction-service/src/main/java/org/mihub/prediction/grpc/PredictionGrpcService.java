@@ -209,26 +209,17 @@ public class PredictionGrpcService extends MutinyPredictionServiceGrpc.Predictio
             return Multi.createFrom().failure(GrpcErrors.toStatus(e));
         }
         // a poll every half second; repeated states are skipped; the stream ends with the finished job
-        return Multi.createFrom().ticks().every(Duration.ofMillis(500))
-                .onItem().transformToUniAndConcatenate(tick -> Work.blocking(() ->
-                        PredictionMapper.job(training.job(caller, id))))
-                .skip().repetitions()
-                .select().first(new UntilFinished());
+        // ("whilst" emits the item that ends the repetition)
+        return Multi.createBy().repeating()
+                .uni(() -> Work.blocking(() -> PredictionMapper.job(training.job(caller, id))))
+                .withDelay(Duration.ofMillis(500))
+                .whilst(job -> !finished(job))
+                .skip().repetitions();
     }
 
-    /** Lets items through up to and including the first finished job. */
-    private static final class UntilFinished implements java.util.function.Predicate<Job> {
-        private boolean finished;
-
-        @Override
-        public boolean test(Job job) {
-            if (finished) {
-                return false;
-            }
-            finished = job.getState() == JobState.SUCCEEDED || job.getState() == JobState.FAILED
-                    || job.getState() == JobState.CANCELLED;
-            return true;
-        }
+    private static boolean finished(Job job) {
+        return job.getState() == JobState.SUCCEEDED || job.getState() == JobState.FAILED
+                || job.getState() == JobState.CANCELLED;
     }
 
     @Override

@@ -139,11 +139,13 @@ public class TrainingService {
 
     /** The job, for members of the organisation that started it (and admins); NOT_FOUND otherwise. */
     public JobRecord job(Optional<Caller> caller, UUID id) {
-        Db.call(() -> {
-            jobs.failAbandoned(id, ABANDONED_AFTER_SECONDS);
-            return null;
-        });
         JobRecord job = Db.call(() -> jobs.find(id)).orElseThrow(() -> ApiException.notFound("job", id.toString()));
+        if (!job.finished() && job.updatedAt().isBefore(Instant.now().minusSeconds(ABANDONED_AFTER_SECONDS))) {
+            job = Db.call(() -> {
+                jobs.failAbandoned(id, ABANDONED_AFTER_SECONDS);
+                return jobs.find(id).orElseThrow();
+            });
+        }
         if (caller.isEmpty() || !(caller.get().hasRole(Caller.ADMIN) || caller.get().org().equals(job.ownerOrg()))) {
             throw ApiException.notFound("job", id.toString());
         }
