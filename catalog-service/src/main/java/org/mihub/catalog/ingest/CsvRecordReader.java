@@ -23,8 +23,6 @@ import org.mihub.catalog.ingest.Rejection.Code;
 import org.mihub.catalog.service.Property;
 import org.mihub.catalog.units.Units;
 import org.mihub.common.chemistry.Composition;
-import org.mihub.common.chemistry.FormulaException;
-import org.mihub.common.chemistry.FormulaParser;
 
 /**
  * Reads an ingest CSV row by row (streaming: nothing but the current row is held) and validates
@@ -229,17 +227,7 @@ public final class CsvRecordReader implements RecordReader {
                         .add(parameter(step.parameter(), step.unit(), cell, row, line, header, problems));
             }
         }
-        Composition composition = null;
-        if (formula.isEmpty()) {
-            problems.add(new Rejection(row, line, "formula", Code.MISSING_VALUE, "a formula is required", "", null));
-        } else {
-            try {
-                composition = FormulaParser.parse(formula);
-            } catch (FormulaException e) {
-                problems.add(new Rejection(row, line, "formula", e.kind() == FormulaException.Kind.UNKNOWN_ELEMENT
-                        ? Code.UNKNOWN_ELEMENT : Code.BAD_FORMULA, e.getMessage(), formula, e.position()));
-            }
-        }
+        Composition composition = FormulaCell.parse(formula, row, line, problems);
         if (sampleKey != null && !sampleKeys.add(sampleKey)) {
             problems.add(new Rejection(row, line, "sample_id", Code.DUPLICATE_KEY,
                     "sample_id repeats an earlier row of the document", sampleKey, null));

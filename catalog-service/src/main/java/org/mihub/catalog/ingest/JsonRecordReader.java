@@ -12,8 +12,6 @@ import org.mihub.catalog.ingest.Rejection.Code;
 import org.mihub.catalog.service.Property;
 import org.mihub.catalog.units.Units;
 import org.mihub.common.chemistry.Composition;
-import org.mihub.common.chemistry.FormulaException;
-import org.mihub.common.chemistry.FormulaParser;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -112,17 +110,7 @@ public final class JsonRecordReader implements RecordReader {
     private void readRow(JsonNode node, long row, long line, RecordSink sink) {
         List<Rejection> problems = new ArrayList<>();
         String formula = text(node, "formula");
-        Composition composition = null;
-        if (formula.isEmpty()) {
-            problems.add(new Rejection(row, line, "formula", Code.MISSING_VALUE, "a formula is required", "", null));
-        } else {
-            try {
-                composition = FormulaParser.parse(formula);
-            } catch (FormulaException e) {
-                problems.add(new Rejection(row, line, "formula", e.kind() == FormulaException.Kind.UNKNOWN_ELEMENT
-                        ? Code.UNKNOWN_ELEMENT : Code.BAD_FORMULA, e.getMessage(), formula, e.position()));
-            }
-        }
+        Composition composition = FormulaCell.parse(formula, row, line, problems);
         String key = text(node, "sample_key");
         if (key.isEmpty()) {
             key = text(node, "sample_id");
