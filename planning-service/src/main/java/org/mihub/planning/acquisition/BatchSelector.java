@@ -1,0 +1,333 @@
+package org.mihub.planning.acquisition;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+
+import org.mihub.planning.gp.GaussianProcess;
+
+/**
+ * Chooses a batch of q candidates from a finite pool with a fitted surrogate.
+ *
+ * <ul>
+ * <li><b>Kriging believer</b> (default): pick the best-scoring candidate, condition the surrogate on
+ * a fantasised observation at its predicted mean, pick again. When the acquisition function can
+ * only lose under conditioning ({@link Acquisition#monotoneUnderConditioning()}), later picks are
+ * found by lazy re-evaluation: candidates are re-scored in order of their previous score until the
+ * best fresh score beats every remaining previous one. The result is exactly the full greedy
+ * re-scoring, at a fraction of its cost.
+ * <li><b>Local penalisation</b> (González et al., AISTATS 2016): the score of a candidate is
+ * multiplied by a penalty for each earlier pick, the probability that the candidate lies outside
+ * the pick's ball of likely non-optimality, whose radius comes from a Lipschitz constant of the
+ * mean. Penalties are at most one, so the same lazy re-evaluation applies.
+ * <li><b>Thompson sampling</b>: each slot takes the best candidate of one joint posterior sample.
+ * Pools larger than {@value #THOMPSON_SUBSET} are sampled on a subset: the candidates with the
+ * highest UCB (β = 3) and a random remainder.
+ * <li><b>Random</b>: uniformly among the available candidates.
+ * </ul>
+ *
+ * Pending proposals (proposed earlier, no result yet) enter as earlier picks of the same batch.
+ */
+public final class BatchSelector {
+
+    /** Batch strategies. */
+    public enum Strategy {
+        KRIGING_BELIEVER,
+        LOCAL_PENALISATION
+    }
+
+    /** One chosen candidate: its pool index, the surrogate's prediction there and its score. */
+    public record Pick(int index, double mean, double std, double score) {
+    }
+
+    static final int THOMPSON_SUBSET = 1500;
+
+    private final Acquisition acquisition;
+    private final Strategy strategy;
+    private final ExecutorService pool;
+    private final int threads;
+
+    public BatchSelector(Acquisition acquisition, Strategy strategy, ExecutorService pool, int threads) {
+        // penalties multiply a positive gain: UCB and pure exploration are then scored as log gain
+        boolean linear = acquisition.function() == Acquisition.Function.UPPER_CONFIDENCE_BOUND
+                || acquisition.function() == Acquisition.Function.PURE_EXPLORATION;
+        this.acquisition = strategy == Strategy.LOCAL_PENALISATION && linear && !acquisition.costAware()
+                ? new Acquisition(acquisition.function(), acquisition.beta(), acquisition.xi(), true)
+                : acquisition;
+        this.strategy = strategy;
+        this.pool = pool;
+        this.threads = threads;
+    }
+
+    /**
+     * Picks up to {@code q} distinct candidates.
+     *
+     * @param gp         the surrogate, fitted to the observations (maximised orientation)
+     * @param points     the pool, row-major in the surrogate's input space
+     * @param available  which pool rows may be picked
+     * @param incumbent  the best observed value (maximised orientation)
+     * @param pending    pool rows of pending proposals, treated as earlier picks
+     * @param costs      cost per pool row (null: all equal)
+     */
+    public List<Pick> select(GaussianProcess gp, double[] points, boolean[] available, double incumbent,
+            int[] pending, double[] costs, int q, SplittableRandom random) {
+        int d = gp.dimensions();
+        int rows = points.length / d;
+        boolean[] open = available.clone();
+        int openCount = 0;
+        for (boolean a : open) {
+            openCount += a ? 1 : 0;
+        }
+        int size = Math.min(q, openCount);
+        List<Pick> picks = new ArrayList<>(size);
+        if (size == 0) {
+            return picks;
+        }
+        switch (acquisition.function()) {
+            case RANDOM -> {
+                return randomPicks(gp, points, open, openCount, size, random);
+            }
+            case THOMPSON_SAMPLING -> {
+                return thompson(gp, points, open, openCount, size, random);
+            }
+            default -> {
+            }
+        }
+        double[] mean = new double[rows];
+        double[] std = new double[rows];
+        List<double[]> penalisers = new ArrayList<>();
+        GaussianProcess current = gp;
+        double best = incumbent;
+        for (int p : pending) {
+            double[] point = row(points, p, d);
+            double[] m = new double[1];
+            double[] s = new double[1];
+            current.predict(point, 0, 1, m, s);
+            if (strategy == Strategy.LOCAL_PENALISATION) {
+                penalisers.add(new double[] {p, m[0], s[0]});
+            } else {
+                current = current.condition(point, m[0]);
+                best = Math.max(best, m[0]);
+            }
+        }
+        current.predictAll(points, mean, std, pool, threads);
+        double lipschitz = strategy == Strategy.LOCAL_PENALISATION ? lipschitz(gp, points, random) : 0;
+        double maxMean = best;
+        if (strategy == Strategy.LOCAL_PENALISATION) {
+            for (int i = 0; i < rows; i++) {
+                maxMean = Math.max(maxMean, mean[i]);
+            }
+        }
+        double[] score = new double[rows];
+        double scale = gp.outputScale();
+        for (int i = 0; i < rows; i++) {
+            if (open[i]) {
+                score[i] = scoreOf(i, mean[i], std[i], best, scale, costs, points, d, penalisers, lipschitz, maxMean);
+            }
+        }
+        boolean lazy = strategy == Strategy.LOCAL_PENALISATION || acquisition.monotoneUnderConditioning();
+        PriorityQueue<double[]> queue = null;
+        for (int slot = 0; slot < size; slot++) {
+            int chosen;
+            if (slot == 0 || !lazy) {
+                chosen = -1;
+                for (int i = 0; i < rows; i++) {
+                    if (open[i] && (chosen < 0 || score[i] > score[chosen])) {
+                        chosen = i;
+                    }
+                }
+            } else {
+                if (queue == null) {
+                    queue = new PriorityQueue<>(Math.max(1, openCount), (a, b) -> Double.compare(b[1], a[1]));
+                    for (int i = 0; i < rows; i++) {
+                        if (open[i]) {
+                            queue.add(new double[] {i, score[i], -1});
+                        }
+                    }
+                }
+                chosen = -1;
+                while (!queue.isEmpty()) {
+                    double[] top = queue.poll();
+                    int i = (int) top[0];
+                    if (!open[i]) {
+                        continue;
+                    }
+                    if (top[2] == slot) {
+                        chosen = i;
+                        break;
+                    }
+                    current.predict(points, i, i + 1, mean, std);
+                    score[i] = scoreOf(i, mean[i], std[i], best, scale, costs, points, d, penalisers, lipschitz,
+                            maxMean);
+                    queue.add(new double[] {i, score[i], slot});
+                }
+            }
+            if (chosen < 0) {
+                break;
+            }
+            picks.add(new Pick(chosen, mean[chosen], std[chosen], score[chosen]));
+            open[chosen] = false;
+            if (slot + 1 < size) {
+                if (strategy == Strategy.LOCAL_PENALISATION) {
+                    penalisers.add(new double[] {chosen, mean[chosen], std[chosen]});
+                } else {
+                    current = current.condition(row(points, chosen, d), mean[chosen]);
+                    best = Math.max(best, mean[chosen]);
+                }
+                if (!lazy) {
+                    current.predictAll(points, mean, std, pool, threads);
+                    for (int i = 0; i < rows; i++) {
+                        if (open[i]) {
+                            score[i] = scoreOf(i, mean[i], std[i], best, scale, costs, points, d, penalisers,
+                                    lipschitz, maxMean);
+                        }
+                    }
+                }
+            }
+        }
+        return picks;
+    }
+
+    private double scoreOf(int i, double mean, double std, double best, double scale, double[] costs,
+            double[] points, int d, List<double[]> penalisers, double lipschitz, double maxMean) {
+        double cost = costs == null ? 1 : costs[i];
+        double value = acquisition.score(mean, std, best, scale, cost);
+        if (strategy != Strategy.LOCAL_PENALISATION || penalisers.isEmpty()) {
+            return value;
+        }
+        for (double[] p : penalisers) {
+            int j = (int) p[0];
+            double distance = 0;
+            for (int k = 0; k < d; k++) {
+                double diff = points[i * d + k] - points[j * d + k];
+                distance += diff * diff;
+            }
+            distance = Math.sqrt(distance);
+            double z = (lipschitz * distance - maxMean + p[1]) / Math.max(p[2], 1e-12 * scale);
+            // every score is in the log domain here (see the constructor)
+            value += NormalMath.logCdf(z);
+        }
+        return value;
+    }
+
+    /** The largest norm of the mean's gradient seen over (a sample of) the pool, at least a small floor. */
+    private static double lipschitz(GaussianProcess gp, double[] points, SplittableRandom random) {
+        int d = gp.dimensions();
+        int rows = points.length / d;
+        int samples = Math.min(rows, 2000);
+        double h = 1e-4;
+        double largest = 0;
+        double[] probe = new double[2 * d];
+        double[] m = new double[2];
+        double[] s = new double[2];
+        for (int t = 0; t < samples; t++) {
+            int i = samples == rows ? t : random.nextInt(rows);
+            double norm = 0;
+            for (int k = 0; k < d; k++) {
+                System.arraycopy(points, i * d, probe, 0, d);
+                System.arraycopy(points, i * d, probe, d, d);
+                probe[k] -= h;
+                probe[d + k] += h;
+                gp.predict(probe, 0, 2, m, s);
+                double slope = (m[1] - m[0]) / (2 * h);
+                norm += slope * slope;
+            }
+            largest = Math.max(largest, Math.sqrt(norm));
+        }
+        return Math.max(largest, 1e-7 * gp.outputScale());
+    }
+
+    private List<Pick> randomPicks(GaussianProcess gp, double[] points, boolean[] open, int openCount, int size,
+            SplittableRandom random) {
+        int d = gp.dimensions();
+        int[] candidates = openRows(open, openCount);
+        List<Pick> picks = new ArrayList<>(size);
+        for (int slot = 0; slot < size; slot++) {
+            int j = slot + random.nextInt(candidates.length - slot);
+            int chosen = candidates[j];
+            candidates[j] = candidates[slot];
+            candidates[slot] = chosen;
+            double[] m = new double[1];
+            double[] s = new double[1];
+            gp.predict(row(points, chosen, d), 0, 1, m, s);
+            picks.add(new Pick(chosen, m[0], s[0], 0));
+        }
+        return picks;
+    }
+
+    private List<Pick> thompson(GaussianProcess gp, double[] points, boolean[] open, int openCount, int size,
+            SplittableRandom random) {
+        int d = gp.dimensions();
+        int[] subset = openRows(open, openCount);
+        if (subset.length > THOMPSON_SUBSET) {
+            subset = thompsonSubset(gp, points, subset, random);
+        }
+        double[] subsetPoints = new double[subset.length * d];
+        for (int i = 0; i < subset.length; i++) {
+            System.arraycopy(points, subset[i] * d, subsetPoints, i * d, d);
+        }
+        double[][] draws = gp.sampleJoint(subsetPoints, size, random);
+        double[] mean = new double[subset.length];
+        double[] std = new double[subset.length];
+        gp.predict(subsetPoints, 0, subset.length, mean, std);
+        boolean[] taken = new boolean[subset.length];
+        List<Pick> picks = new ArrayList<>(size);
+        for (double[] draw : draws) {
+            int chosen = -1;
+            for (int i = 0; i < subset.length; i++) {
+                if (!taken[i] && (chosen < 0 || draw[i] > draw[chosen])) {
+                    chosen = i;
+                }
+            }
+            taken[chosen] = true;
+            picks.add(new Pick(subset[chosen], mean[chosen], std[chosen], draw[chosen]));
+        }
+        return picks;
+    }
+
+    private int[] thompsonSubset(GaussianProcess gp, double[] points, int[] open, SplittableRandom random) {
+        int d = gp.dimensions();
+        int rows = points.length / d;
+        double[] mean = new double[rows];
+        double[] std = new double[rows];
+        gp.predictAll(points, mean, std, pool, threads);
+        Integer[] order = new Integer[open.length];
+        for (int i = 0; i < open.length; i++) {
+            order[i] = open[i];
+        }
+        java.util.Arrays.sort(order, (a, b) -> Double.compare(mean[b] + 3 * std[b], mean[a] + 3 * std[a]));
+        int top = THOMPSON_SUBSET * 2 / 3;
+        int[] subset = new int[THOMPSON_SUBSET];
+        for (int i = 0; i < top; i++) {
+            subset[i] = order[i];
+        }
+        // the rest: a uniform sample of the remaining candidates (partial Fisher-Yates)
+        int remaining = order.length - top;
+        for (int i = 0; i < THOMPSON_SUBSET - top; i++) {
+            int j = top + i + random.nextInt(remaining - i);
+            Integer swap = order[top + i];
+            order[top + i] = order[j];
+            order[j] = swap;
+            subset[top + i] = order[top + i];
+        }
+        return subset;
+    }
+
+    private static int[] openRows(boolean[] open, int openCount) {
+        int[] rows = new int[openCount];
+        for (int i = 0, k = 0; i < open.length; i++) {
+            if (open[i]) {
+                rows[k++] = i;
+            }
+        }
+        return rows;
+    }
+
+    private static double[] row(double[] points, int index, int d) {
+        double[] row = new double[d];
+        System.arraycopy(points, index * d, row, 0, d);
+        return row;
+    }
+}

@@ -1,0 +1,627 @@
+package org.mihub.planning.gp;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+import org.ejml.dense.row.decomposition.TriangularSolver_DDRM;
+import org.ejml.dense.row.decomposition.chol.CholeskyDecompositionInner_DDRM;
+
+/**
+ * A Gaussian process regression model with an ARD Matérn 5/2 kernel, fitted to inputs already
+ * scaled to the unit cube. Outputs are standardised; the hyper-parameters (one length scale per
+ * input dimension, signal and noise variance) maximise the log marginal likelihood, with random
+ * restarts, inside fixed bounds. The Cholesky factorisation adds jitter until it succeeds.
+ *
+ * <p>Immutable: {@link #condition} returns a new process with one more (fantasised) observation
+ * and the same hyper-parameters, which is how pending proposals and batch picks are accounted for.
+ *
+ * <p>Prediction keeps the inverse Cholesky factor column by column, so the predictive variance of
+ * a candidate is a sequence of vectorisable AXPY updates instead of a triangular solve.
+ */
+public final class GaussianProcess {
+
+    /** Length scales (unit-cube units), signal and noise variance (standardised units). */
+    public record Hyperparameters(double[] lengthScales, double signalVariance, double noiseVariance) {
+    }
+
+    /**
+     * How to fit: random restarts of the optimiser besides the warm start, an optional fixed noise
+     * variance, and the optimiser's iteration limit.
+     */
+    public record Options(int restarts, Double fixedNoiseVariance, int maxIterations) {
+
+        public static Options defaults() {
+            return new Options(5, null, 100);
+        }
+    }
+
+    static final double MIN_LENGTH = 1e-2;
+    static final double MAX_LENGTH = 1e2;
+    static final double MIN_SIGNAL = 5e-2;
+    static final double MAX_SIGNAL = 2e1;
+    static final double MIN_NOISE = 1e-6;
+    static final double MAX_NOISE = 1;
+    private static final double SQRT5 = Math.sqrt(5);
+    private static final double LOG_2PI = Math.log(2 * Math.PI);
+
+    private final int n;
+    private final int d;
+    private final double[] x;
+    private final double[] y;
+    private final double yMean;
+    private final double yScale;
+    private final double[] inverseLength2;
+    private final Hyperparameters hyper;
+    private final double[] inverseFactorColumns;
+    private final double[] alpha;
+    private final double logMarginalLikelihood;
+
+    private GaussianProcess(int n, int d, double[] x, double[] y, double yMean, double yScale, Hyperparameters hyper,
+            double[] inverseFactorColumns, double logMarginalLikelihood) {
+        this.n = n;
+        this.d = d;
+        this.x = x;
+        this.y = y;
+        this.yMean = yMean;
+        this.yScale = yScale;
+        this.hyper = hyper;
+        this.inverseLength2 = new double[d];
+        for (int k = 0; k < d; k++) {
+            inverseLength2[k] = 1 / (hyper.lengthScales()[k] * hyper.lengthScales()[k]);
+        }
+        this.inverseFactorColumns = inverseFactorColumns;
+        this.logMarginalLikelihood = logMarginalLikelihood;
+        // alpha = K⁻¹ y = L⁻ᵀ (L⁻¹ y)
+        double[] w = new double[n];
+        for (int j = 0; j < n; j++) {
+            double yj = y[j];
+            int base = j * n;
+            for (int i = j; i < n; i++) {
+                w[i] += inverseFactorColumns[base + i] * yj;
+            }
+        }
+        this.alpha = new double[n];
+        for (int j = 0; j < n; j++) {
+            int base = j * n;
+            double sum = 0;
+            for (int i = j; i < n; i++) {
+                sum += inverseFactorColumns[base + i] * w[i];
+            }
+            alpha[j] = sum;
+        }
+    }
+
+    /**
+     * Fits a process to {@code points} (rows in the unit cube) and {@code values}.
+     *
+     * @param warmStart hyper-parameters to start the optimiser from (e.g. the previous fit), or null
+     * @param pool      runs restarts in parallel when not null
+     */
+    public static GaussianProcess fit(double[][] points, double[] values, Options options, SplittableRandom random,
+            Hyperparameters warmStart, ExecutorService pool) {
+        int n = points.length;
+        if (n == 0 || values.length != n) {
+            throw new IllegalArgumentException("a Gaussian process needs at least one observation");
+        }
+        int d = points[0].length;
+        double[] x = new double[n * d];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(points[i], 0, x, i * d, d);
+        }
+        double mean = 0;
+        for (double v : values) {
+            mean += v;
+        }
+        mean /= n;
+        double variance = 0;
+        for (double v : values) {
+            variance += (v - mean) * (v - mean);
+        }
+        double scale = n > 1 ? Math.sqrt(variance / (n - 1)) : 0;
+        if (!(scale > 1e-12 * Math.max(1, Math.abs(mean)))) {
+            scale = 1;
+        }
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = (values[i] - mean) / scale;
+        }
+        Likelihood likelihood = new Likelihood(n, d, x, y, options.fixedNoiseVariance());
+        int dims = likelihood.parameterCount();
+        double[] lower = new double[dims];
+        double[] upper = new double[dims];
+        for (int k = 0; k < d; k++) {
+            lower[k] = Math.log(MIN_LENGTH);
+            upper[k] = Math.log(MAX_LENGTH);
+        }
+        lower[d] = Math.log(MIN_SIGNAL);
+        upper[d] = Math.log(MAX_SIGNAL);
+        if (options.fixedNoiseVariance() == null) {
+            lower[d + 1] = Math.log(MIN_NOISE);
+            upper[d + 1] = Math.log(MAX_NOISE);
+        }
+        List<double[]> starts = new ArrayList<>();
+        double[] first = new double[dims];
+        if (warmStart != null && warmStart.lengthScales().length == d) {
+            for (int k = 0; k < d; k++) {
+                first[k] = Math.log(warmStart.lengthScales()[k]);
+            }
+            first[d] = Math.log(warmStart.signalVariance());
+            if (options.fixedNoiseVariance() == null) {
+                first[d + 1] = Math.log(warmStart.noiseVariance());
+            }
+        } else {
+            for (int k = 0; k < d; k++) {
+                first[k] = Math.log(0.5);
+            }
+            first[d] = 0;
+            if (options.fixedNoiseVariance() == null) {
+                first[d + 1] = Math.log(1e-2);
+            }
+        }
+        starts.add(first);
+        for (int r = 0; r < options.restarts(); r++) {
+            double[] start = new double[dims];
+            for (int k = 0; k < d; k++) {
+                start[k] = Math.log(0.05) + random.nextDouble() * (Math.log(2) - Math.log(0.05));
+            }
+            start[d] = Math.log(0.3) + random.nextDouble() * (Math.log(3) - Math.log(0.3));
+            if (options.fixedNoiseVariance() == null) {
+                start[d + 1] = Math.log(1e-4) + random.nextDouble() * (Math.log(0.1) - Math.log(1e-4));
+            }
+            starts.add(start);
+        }
+        List<BoxLbfgs.Result> results = new ArrayList<>();
+        if (pool != null && starts.size() > 1) {
+            List<Future<BoxLbfgs.Result>> futures = new ArrayList<>();
+            for (double[] start : starts) {
+                Likelihood own = likelihood.copy();
+                futures.add(pool.submit(() -> BoxLbfgs.minimise(own::negative, start, lower, upper,
+                        options.maxIterations())));
+            }
+            for (Future<BoxLbfgs.Result> future : futures) {
+                try {
+                    results.add(future.get());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while fitting", e);
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("fitting failed", e.getCause());
+                }
+            }
+        } else {
+            for (double[] start : starts) {
+                results.add(BoxLbfgs.minimise(likelihood::negative, start, lower, upper, options.maxIterations()));
+            }
+        }
+        BoxLbfgs.Result best = null;
+        for (BoxLbfgs.Result result : results) {
+            if (Double.isFinite(result.value()) && (best == null || result.value() < best.value())) {
+                best = result;
+            }
+        }
+        double[] theta = best != null ? best.x() : first;
+        Hyperparameters hyper = likelihood.hyperparameters(theta);
+        Factor factor = Factor.of(buildCovariance(n, d, x, hyper), hyper.signalVariance());
+        double lml = -0.5 * dot(y, factor.solve(y)) - factor.halfLogDeterminant() - 0.5 * n * LOG_2PI;
+        return new GaussianProcess(n, d, x, y, mean, scale, hyper, factor.inverseColumns(), lml);
+    }
+
+    /** The same process with one more observation at {@code point} (fixed hyper-parameters), O(n²). */
+    public GaussianProcess condition(double[] point, double value) {
+        int m = n + 1;
+        double[] kx = new double[n];
+        for (int i = 0; i < n; i++) {
+            kx[i] = kernel(x, i * d, point, 0);
+        }
+        // l = L⁻¹ k; new diagonal entry of L; new last row of L⁻¹ = -(lᵀ L⁻¹) / l_nn
+        double[] l = new double[n];
+        multiplyInverseFactor(kx, l);
+        double diagonal = hyper.signalVariance() + hyper.noiseVariance() - dot(l, l);
+        double lnn = Math.sqrt(Math.max(diagonal, 1e-10 * hyper.signalVariance()));
+        double[] columns = new double[m * m];
+        for (int j = 0; j < n; j++) {
+            System.arraycopy(inverseFactorColumns, j * n + j, columns, j * m + j, n - j);
+            double sum = 0;
+            for (int i = j; i < n; i++) {
+                sum += l[i] * inverseFactorColumns[j * n + i];
+            }
+            columns[j * m + n] = -sum / lnn;
+        }
+        columns[n * m + n] = 1 / lnn;
+        double[] xs = new double[m * d];
+        System.arraycopy(x, 0, xs, 0, n * d);
+        System.arraycopy(point, 0, xs, n * d, d);
+        double[] ys = new double[m];
+        System.arraycopy(y, 0, ys, 0, n);
+        ys[n] = (value - yMean) / yScale;
+        return new GaussianProcess(m, d, xs, ys, yMean, yScale, hyper, columns, Double.NaN);
+    }
+
+    /**
+     * Predictive mean and standard deviation (of the latent function, in the units of the
+     * observations) at rows {@code from..to} of {@code points} (row-major, {@code d} per row).
+     */
+    public void predict(double[] points, int from, int to, double[] mean, double[] std) {
+        double[] k = new double[n];
+        double[] v = new double[n];
+        double signal = hyper.signalVariance();
+        for (int c = from; c < to; c++) {
+            int offset = c * d;
+            for (int i = 0; i < n; i++) {
+                k[i] = kernel(x, i * d, points, offset);
+            }
+            multiplyInverseFactor(k, v);
+            double variance = signal - dot(v, v);
+            mean[c] = yMean + yScale * dot(k, alpha);
+            std[c] = yScale * Math.sqrt(Math.max(variance, 1e-12 * signal));
+        }
+    }
+
+    /** {@link #predict} for all rows, split across the pool's threads. */
+    public void predictAll(double[] points, double[] mean, double[] std, ExecutorService pool, int threads) {
+        int rows = points.length / d;
+        if (pool == null || threads <= 1 || rows < 2048) {
+            predict(points, 0, rows, mean, std);
+            return;
+        }
+        List<Future<?>> futures = new ArrayList<>();
+        int chunk = (rows + threads - 1) / threads;
+        for (int t = 0; t < threads; t++) {
+            int from = t * chunk;
+            int to = Math.min(rows, from + chunk);
+            if (from < to) {
+                futures.add(pool.submit(() -> predict(points, from, to, mean, std)));
+            }
+        }
+        for (Future<?> future : futures) {
+            try {
+                future.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while predicting", e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("prediction failed", e.getCause());
+            }
+        }
+    }
+
+    /**
+     * Joint posterior samples of the latent function at the given rows (row-major), in the units of
+     * the observations: {@code samples × rows}. Cost O(rows³); meant for a few thousand rows.
+     */
+    public double[][] sampleJoint(double[] points, int samples, SplittableRandom random) {
+        int m = points.length / d;
+        double[][] v = new double[m][n];
+        double[] means = new double[m];
+        double[] k = new double[n];
+        for (int c = 0; c < m; c++) {
+            for (int i = 0; i < n; i++) {
+                k[i] = kernel(x, i * d, points, c * d);
+            }
+            multiplyInverseFactor(k, v[c]);
+            means[c] = dot(k, alpha);
+        }
+        double signal = hyper.signalVariance();
+        DMatrixRMaj covariance = new DMatrixRMaj(m, m);
+        for (int a = 0; a < m; a++) {
+            for (int b = 0; b <= a; b++) {
+                double value = kernel(points, a * d, points, b * d) - dot(v[a], v[b]);
+                covariance.unsafe_set(a, b, value);
+                covariance.unsafe_set(b, a, value);
+            }
+        }
+        Factor factor = Factor.of(covariance, signal);
+        double[][] draws = new double[samples][m];
+        double[] z = new double[m];
+        for (int s = 0; s < samples; s++) {
+            for (int i = 0; i < m; i++) {
+                z[i] = gaussian(random);
+            }
+            for (int i = 0; i < m; i++) {
+                double sum = 0;
+                for (int j = 0; j <= i; j++) {
+                    sum += factor.lower().unsafe_get(i, j) * z[j];
+                }
+                draws[s][i] = yMean + yScale * (means[i] + sum);
+            }
+        }
+        return draws;
+    }
+
+    public Hyperparameters hyperparameters() {
+        return hyper;
+    }
+
+    /** Log marginal likelihood of the fit (standardised outputs); NaN for a conditioned process. */
+    public double logMarginalLikelihood() {
+        return logMarginalLikelihood;
+    }
+
+    public int observations() {
+        return n;
+    }
+
+    public int dimensions() {
+        return d;
+    }
+
+    /** The standard deviation of the observations the outputs were standardised with. */
+    public double outputScale() {
+        return yScale;
+    }
+
+    /** v = L⁻¹ k, as AXPY updates over the stored columns of L⁻¹. */
+    private void multiplyInverseFactor(double[] k, double[] v) {
+        java.util.Arrays.fill(v, 0, n, 0);
+        double[] columns = inverseFactorColumns;
+        for (int j = 0; j < n; j++) {
+            double kj = k[j];
+            int base = j * n;
+            for (int i = j; i < n; i++) {
+                v[i] += columns[base + i] * kj;
+            }
+        }
+    }
+
+    private double kernel(double[] a, int aOffset, double[] b, int bOffset) {
+        double r2 = 0;
+        for (int k = 0; k < d; k++) {
+            double diff = a[aOffset + k] - b[bOffset + k];
+            r2 += diff * diff * inverseLength2[k];
+        }
+        double r = Math.sqrt(r2);
+        return hyper.signalVariance() * (1 + SQRT5 * r + (5.0 / 3) * r2) * Math.exp(-SQRT5 * r);
+    }
+
+    private static DMatrixRMaj buildCovariance(int n, int d, double[] x, Hyperparameters hyper) {
+        DMatrixRMaj k = new DMatrixRMaj(n, n);
+        double[] inverse = new double[d];
+        for (int j = 0; j < d; j++) {
+            inverse[j] = 1 / (hyper.lengthScales()[j] * hyper.lengthScales()[j]);
+        }
+        double signal = hyper.signalVariance();
+        for (int a = 0; a < n; a++) {
+            k.unsafe_set(a, a, signal + hyper.noiseVariance());
+            for (int b = 0; b < a; b++) {
+                double r2 = 0;
+                for (int j = 0; j < d; j++) {
+                    double diff = x[a * d + j] - x[b * d + j];
+                    r2 += diff * diff * inverse[j];
+                }
+                double r = Math.sqrt(r2);
+                double value = signal * (1 + SQRT5 * r + (5.0 / 3) * r2) * Math.exp(-SQRT5 * r);
+                k.unsafe_set(a, b, value);
+                k.unsafe_set(b, a, value);
+            }
+        }
+        return k;
+    }
+
+    static double dot(double[] a, double[] b) {
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += a[i] * b[i];
+        }
+        return sum;
+    }
+
+    static double gaussian(SplittableRandom random) {
+        // Box-Muller; SplittableRandom has no nextGaussian on Java 17
+        double u = random.nextDouble();
+        double v = random.nextDouble();
+        return Math.sqrt(-2 * Math.log(1 - u)) * Math.cos(2 * Math.PI * v);
+    }
+
+    /** A Cholesky factor L of a covariance matrix, with jitter added to the diagonal until it exists. */
+    record Factor(DMatrixRMaj lower, double jitter) {
+
+        static Factor of(DMatrixRMaj covariance, double scale) {
+            int n = covariance.numRows;
+            double jitter = 0;
+            for (int attempt = 0; attempt < 8; attempt++) {
+                DMatrixRMaj copy = covariance.copy();
+                if (jitter > 0) {
+                    for (int i = 0; i < n; i++) {
+                        copy.unsafe_set(i, i, copy.unsafe_get(i, i) + jitter);
+                    }
+                }
+                CholeskyDecompositionInner_DDRM cholesky = new CholeskyDecompositionInner_DDRM(true);
+                if (cholesky.decompose(copy)) {
+                    DMatrixRMaj lower = cholesky.getT(null);
+                    return new Factor(lower, jitter);
+                }
+                jitter = jitter == 0 ? 1e-10 * scale : jitter * 10;
+            }
+            throw new ArithmeticException("the covariance matrix is not positive definite even with jitter "
+                    + jitter);
+        }
+
+        double halfLogDeterminant() {
+            double sum = 0;
+            for (int i = 0; i < lower.numRows; i++) {
+                sum += Math.log(lower.unsafe_get(i, i));
+            }
+            return sum;
+        }
+
+        /** L⁻¹ as an n×n row-major matrix. */
+        DMatrixRMaj inverse() {
+            DMatrixRMaj inverse = lower.copy();
+            TriangularSolver_DDRM.invertLower(inverse.data, inverse.numRows);
+            return inverse;
+        }
+
+        /** L⁻¹ stored column by column: {@code result[j * n + i] = L⁻¹[i][j]} for i ≥ j. */
+        double[] inverseColumns() {
+            DMatrixRMaj inverse = inverse();
+            int n = inverse.numRows;
+            double[] columns = new double[n * n];
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j <= i; j++) {
+                    columns[j * n + i] = inverse.unsafe_get(i, j);
+                }
+            }
+            return columns;
+        }
+
+        double[] solve(double[] b) {
+            int n = b.length;
+            double[] z = b.clone();
+            for (int i = 0; i < n; i++) {
+                double sum = z[i];
+                for (int j = 0; j < i; j++) {
+                    sum -= lower.unsafe_get(i, j) * z[j];
+                }
+                z[i] = sum / lower.unsafe_get(i, i);
+            }
+            for (int i = n - 1; i >= 0; i--) {
+                double sum = z[i];
+                for (int j = i + 1; j < n; j++) {
+                    sum -= lower.unsafe_get(j, i) * z[j];
+                }
+                z[i] = sum / lower.unsafe_get(i, i);
+            }
+            return z;
+        }
+    }
+
+    /**
+     * The negative log marginal likelihood and its gradient in log hyper-parameters. Holds scratch
+     * space, so each optimiser thread uses its own {@link #copy}.
+     */
+    static final class Likelihood {
+
+        private final int n;
+        private final int d;
+        private final double[] x;
+        private final double[] y;
+        private final Double fixedNoise;
+        private final double[][] squaredDifferences;
+
+        Likelihood(int n, int d, double[] x, double[] y, Double fixedNoise) {
+            this(n, d, x, y, fixedNoise, pairDifferences(n, d, x));
+        }
+
+        private Likelihood(int n, int d, double[] x, double[] y, Double fixedNoise, double[][] squaredDifferences) {
+            this.n = n;
+            this.d = d;
+            this.x = x;
+            this.y = y;
+            this.fixedNoise = fixedNoise;
+            this.squaredDifferences = squaredDifferences;
+        }
+
+        Likelihood copy() {
+            return new Likelihood(n, d, x, y, fixedNoise, squaredDifferences);
+        }
+
+        int parameterCount() {
+            return d + (fixedNoise == null ? 2 : 1);
+        }
+
+        Hyperparameters hyperparameters(double[] theta) {
+            double[] lengths = new double[d];
+            for (int k = 0; k < d; k++) {
+                lengths[k] = Math.exp(theta[k]);
+            }
+            double noise = fixedNoise != null ? fixedNoise : Math.exp(theta[d + 1]);
+            return new Hyperparameters(lengths, Math.exp(theta[d]), noise);
+        }
+
+        private static double[][] pairDifferences(int n, int d, double[] x) {
+            int pairs = n * (n - 1) / 2;
+            double[][] differences = new double[d][pairs];
+            int p = 0;
+            for (int a = 0; a < n; a++) {
+                for (int b = 0; b < a; b++, p++) {
+                    for (int k = 0; k < d; k++) {
+                        double diff = x[a * d + k] - x[b * d + k];
+                        differences[k][p] = diff * diff;
+                    }
+                }
+            }
+            return differences;
+        }
+
+        double negative(double[] theta, double[] gradient) {
+            Hyperparameters hyper = hyperparameters(theta);
+            double signal = hyper.signalVariance();
+            double noise = hyper.noiseVariance();
+            double[] inverse = new double[d];
+            for (int k = 0; k < d; k++) {
+                inverse[k] = 1 / (hyper.lengthScales()[k] * hyper.lengthScales()[k]);
+            }
+            int pairs = n * (n - 1) / 2;
+            double[] kernelValue = new double[pairs];
+            double[] lengthFactor = new double[pairs];
+            DMatrixRMaj k = new DMatrixRMaj(n, n);
+            int p = 0;
+            for (int a = 0; a < n; a++) {
+                k.unsafe_set(a, a, signal + noise);
+                for (int b = 0; b < a; b++, p++) {
+                    double r2 = 0;
+                    for (int j = 0; j < d; j++) {
+                        r2 += squaredDifferences[j][p] * inverse[j];
+                    }
+                    double r = Math.sqrt(r2);
+                    double e = Math.exp(-SQRT5 * r);
+                    double value = signal * (1 + SQRT5 * r + (5.0 / 3) * r2) * e;
+                    kernelValue[p] = value;
+                    lengthFactor[p] = signal * (5.0 / 3) * (1 + SQRT5 * r) * e;
+                    k.unsafe_set(a, b, value);
+                    k.unsafe_set(b, a, value);
+                }
+            }
+            Factor factor;
+            try {
+                factor = Factor.of(k, signal);
+            } catch (ArithmeticException e) {
+                return Double.POSITIVE_INFINITY;
+            }
+            DMatrixRMaj lowerInverse = factor.inverse();
+            DMatrixRMaj kInverse = new DMatrixRMaj(n, n);
+            CommonOps_DDRM.multTransA(lowerInverse, lowerInverse, kInverse);
+            double[] alpha = new double[n];
+            for (int a = 0; a < n; a++) {
+                double sum = 0;
+                int row = a * n;
+                for (int b = 0; b < n; b++) {
+                    sum += kInverse.data[row + b] * y[b];
+                }
+                alpha[a] = sum;
+            }
+            double value = 0.5 * dot(y, alpha) + factor.halfLogDeterminant() + 0.5 * n * LOG_2PI;
+            // gradient of -log L: -½ tr(W ∂K/∂θ) with W = ααᵀ − K⁻¹
+            double[] lengthGradient = new double[d];
+            double signalTrace = 0;
+            double diagonalTrace = 0;
+            p = 0;
+            for (int a = 0; a < n; a++) {
+                diagonalTrace += alpha[a] * alpha[a] - kInverse.data[a * n + a];
+                for (int b = 0; b < a; b++, p++) {
+                    double w = alpha[a] * alpha[b] - kInverse.data[a * n + b];
+                    signalTrace += 2 * w * kernelValue[p];
+                    double scaled = w * lengthFactor[p];
+                    for (int j = 0; j < d; j++) {
+                        lengthGradient[j] += scaled * squaredDifferences[j][p];
+                    }
+                }
+            }
+            for (int j = 0; j < d; j++) {
+                // ∂K_ab/∂log ℓ_j = signal·(5/3)(1+√5r)e^{−√5r}·Δ_j²/ℓ_j², over both triangles
+                gradient[j] = -lengthGradient[j] * inverse[j];
+            }
+            gradient[d] = -0.5 * (signalTrace + diagonalTrace * signal);
+            if (fixedNoise == null) {
+                gradient[d + 1] = -0.5 * diagonalTrace * noise;
+            }
+            return value;
+        }
+    }
+}

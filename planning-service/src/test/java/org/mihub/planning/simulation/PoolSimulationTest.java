@@ -1,0 +1,104 @@
+package org.mihub.planning.simulation;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import org.junit.jupiter.api.Test;
+import org.mihub.planning.acquisition.Acquisition;
+import org.mihub.planning.acquisition.BatchSelector;
+import org.mihub.planning.gp.GaussianProcess;
+
+class PoolSimulationTest {
+
+    private static PoolSimulation.Pool pool() {
+        SplittableRandom random = new SplittableRandom(3);
+        double[][] rows = new double[160][2];
+        double[] values = new double[160];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i][0] = Math.round(random.nextDouble() * 40) / 40.0;
+            rows[i][1] = Math.round(random.nextDouble() * 40) / 40.0;
+            double dx = rows[i][0] - 0.7;
+            double dy = rows[i][1] - 0.3;
+            values[i] = -(dx * dx + dy * dy);
+        }
+        return PoolSimulation.averageDuplicates(rows, values, true);
+    }
+
+    private static PoolSimulation.Strategy strategy(Acquisition.Function function) {
+        return new PoolSimulation.Strategy(new Acquisition(function, 2, 0, false),
+                BatchSelector.Strategy.KRIGING_BELIEVER, 1, new GaussianProcess.Options(1, null, 60), 2);
+    }
+
+    @Test
+    void repeatedDesignsAreAveragedAndColumnsScaled() {
+        double[][] rows = {{1, 10}, {3, 20}, {1, 10}};
+        PoolSimulation.Pool pool = PoolSimulation.averageDuplicates(rows, new double[] {2, 5, 4}, false);
+        assertEquals(2, pool.points().length);
+        assertArrayEquals(new double[] {0, 0}, pool.points()[0]);
+        assertArrayEquals(new double[] {1, 1}, pool.points()[1]);
+        assertArrayEquals(new double[] {3, 5}, pool.values());
+        assertArrayEquals(new double[] {-3, -5}, pool.score(), "minimised objectives are negated");
+    }
+
+    @Test
+    void bayesianOptimisationBeatsRandomSelectionAndIsReproducible() {
+        PoolSimulation.Pool pool = pool();
+        long[] seeds = {1, 2, 3, 4, 5, 6};
+        ExecutorService executor = Executors.newFixedThreadPool(2);
+        try {
+            PoolSimulation.Report ei = PoolSimulation.run(pool, strategy(Acquisition.Function.LOG_EXPECTED_IMPROVEMENT),
+                    seeds, pool.points().length, 0.05, new double[] {0.5, 0.8}, executor, p -> {
+                    }, () -> false);
+            PoolSimulation.Report again = PoolSimulation.run(pool,
+                    strategy(Acquisition.Function.LOG_EXPECTED_IMPROVEMENT), seeds, pool.points().length, 0.05,
+                    new double[] {0.5, 0.8}, executor, p -> {
+                    }, () -> false);
+            assertArrayEquals(ei.meanTopFound(), again.meanTopFound(), "same seeds, same traces");
+            PoolSimulation.Acceleration at80 = ei.acceleration().get(1);
+            assertTrue(at80.factor() != null && at80.factor() > 2, "acceleration factor at Top% 0.8: " + at80);
+            assertTrue(ei.maxEnhancementFactor() > 2, "enhancement " + ei.maxEnhancementFactor());
+            int last = ei.evaluations() - 1;
+            assertEquals(1.0, ei.meanTopFound()[last], 1e-12);
+            double best = java.util.Arrays.stream(pool.values()).max().orElseThrow();
+            assertEquals(best, ei.meanBestSoFar()[last], 1e-12);
+            for (PoolSimulation.Run run : ei.runs()) {
+                assertArrayEquals(PoolSimulation.initialDesigns(run.seed(), pool.points().length, 2),
+                        java.util.Arrays.copyOf(run.chosen(), 2), "runs start from the seed's designs");
+                for (int i = 1; i < run.topFound().length; i++) {
+                    assertTrue(run.topFound()[i] >= run.topFound()[i - 1]);
+                    assertTrue(run.bestSoFar()[i] >= run.bestSoFar()[i - 1]);
+                }
+            }
+            PoolSimulation.Report random = PoolSimulation.run(pool, strategy(Acquisition.Function.RANDOM), seeds,
+                    pool.points().length, 0.05, new double[] {0.8}, executor, p -> {
+                    }, () -> false);
+            assertTrue(random.acceleration().get(0).factor() < at80.factor());
+            assertThrows(CancellationException.class, () -> PoolSimulation.run(pool,
+                    strategy(Acquisition.Function.LOG_EXPECTED_IMPROVEMENT), seeds, pool.points().length, 0.05,
+                    new double[] {0.8}, executor, p -> {
+                    }, () -> true));
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    @Test
+    void replayFillsInOnlyCompletedRuns() {
+        PoolSimulation.Pool pool = pool();
+        boolean[] top = PoolSimulation.topSet(pool, 0.05);
+        int n = pool.points().length;
+        int[] topRows = java.util.stream.IntStream.range(0, n).filter(i -> top[i]).toArray();
+        PoolSimulation.Run run = PoolSimulation.replay(pool, 1, topRows, n, top);
+        assertEquals(1.0, run.topFound()[topRows.length - 1], 1e-12);
+        assertEquals(1.0, run.topFound()[n - 1], 1e-12);
+        assertThrows(IllegalArgumentException.class, () -> PoolSimulation.replay(pool, 1, new int[] {
+            java.util.stream.IntStream.range(0, n).filter(i -> !top[i]).findFirst().orElseThrow()}, n, top));
+    }
+}
