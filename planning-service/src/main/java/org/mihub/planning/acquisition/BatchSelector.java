@@ -2,7 +2,6 @@ package org.mihub.planning.acquisition;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 
@@ -112,6 +111,9 @@ public final class BatchSelector {
                 best = Math.max(best, m[0]);
             }
         }
+        boolean lazy = strategy == Strategy.LOCAL_PENALISATION || acquisition.monotoneUnderConditioning();
+        double scale = gp.outputScale();
+        double[] score = new double[rows];
         current.predictAll(points, mean, std, pool, threads);
         double lipschitz = strategy == Strategy.LOCAL_PENALISATION ? lipschitz(gp, points, random) : 0;
         double maxMean = best;
@@ -120,48 +122,36 @@ public final class BatchSelector {
                 maxMean = Math.max(maxMean, mean[i]);
             }
         }
-        double[] score = new double[rows];
-        double scale = gp.outputScale();
         for (int i = 0; i < rows; i++) {
             if (open[i]) {
                 score[i] = scoreOf(i, mean[i], std[i], best, scale, costs, points, d, penalisers, lipschitz, maxMean);
             }
         }
-        boolean lazy = strategy == Strategy.LOCAL_PENALISATION || acquisition.monotoneUnderConditioning();
-        PriorityQueue<double[]> queue = null;
+        IndexHeap heap = lazy ? new IndexHeap(open, score) : null;
+        int[] exactAt = new int[rows];
+        // the first slot's scores are exact
+        java.util.Arrays.fill(exactAt, 0);
         for (int slot = 0; slot < size; slot++) {
-            int chosen;
-            if (slot == 0 || !lazy) {
-                chosen = -1;
-                for (int i = 0; i < rows; i++) {
-                    if (open[i] && (chosen < 0 || score[i] > score[chosen])) {
-                        chosen = i;
-                    }
-                }
-            } else {
-                if (queue == null) {
-                    queue = new PriorityQueue<>(Math.max(1, openCount), (a, b) -> Double.compare(b[1], a[1]));
-                    for (int i = 0; i < rows; i++) {
-                        if (open[i]) {
-                            queue.add(new double[] {i, score[i], -1});
-                        }
-                    }
-                }
-                chosen = -1;
-                while (!queue.isEmpty()) {
-                    double[] top = queue.poll();
-                    int i = (int) top[0];
-                    if (!open[i]) {
-                        continue;
-                    }
-                    if (top[2] == slot) {
-                        chosen = i;
+            int chosen = -1;
+            if (lazy) {
+                // lazy greedy: a score is an upper bound until re-computed for this slot
+                while (heap.size() > 0) {
+                    int i = heap.top();
+                    if (exactAt[i] == slot) {
+                        chosen = heap.pop();
                         break;
                     }
                     current.predict(points, i, i + 1, mean, std);
                     score[i] = scoreOf(i, mean[i], std[i], best, scale, costs, points, d, penalisers, lipschitz,
                             maxMean);
-                    queue.add(new double[] {i, score[i], slot});
+                    exactAt[i] = slot;
+                    heap.topChanged();
+                }
+            } else {
+                for (int i = 0; i < rows; i++) {
+                    if (open[i] && (chosen < 0 || score[i] > score[chosen])) {
+                        chosen = i;
+                    }
                 }
             }
             if (chosen < 0) {
@@ -188,6 +178,77 @@ public final class BatchSelector {
             }
         }
         return picks;
+    }
+
+    /**
+     * A binary max-heap of pool rows keyed by their scores (ties: the lower row first), built in
+     * linear time; the top's key may be lowered in place.
+     */
+    private static final class IndexHeap {
+
+        private final int[] rows;
+        private final double[] key;
+        private int size;
+
+        IndexHeap(boolean[] open, double[] key) {
+            this.key = key;
+            int count = 0;
+            for (boolean o : open) {
+                count += o ? 1 : 0;
+            }
+            rows = new int[count];
+            for (int i = 0, k = 0; i < open.length; i++) {
+                if (open[i]) {
+                    rows[k++] = i;
+                }
+            }
+            size = count;
+            for (int i = size / 2 - 1; i >= 0; i--) {
+                siftDown(i);
+            }
+        }
+
+        int size() {
+            return size;
+        }
+
+        int top() {
+            return rows[0];
+        }
+
+        int pop() {
+            int top = rows[0];
+            rows[0] = rows[--size];
+            siftDown(0);
+            return top;
+        }
+
+        void topChanged() {
+            siftDown(0);
+        }
+
+        private boolean before(int a, int b) {
+            return key[a] > key[b] || (key[a] == key[b] && a < b);
+        }
+
+        private void siftDown(int position) {
+            int row = rows[position];
+            while (true) {
+                int child = 2 * position + 1;
+                if (child >= size) {
+                    break;
+                }
+                if (child + 1 < size && before(rows[child + 1], rows[child])) {
+                    child++;
+                }
+                if (!before(rows[child], row)) {
+                    break;
+                }
+                rows[position] = rows[child];
+                position = child;
+            }
+            rows[position] = row;
+        }
     }
 
     private double scoreOf(int i, double mean, double std, double best, double scale, double[] costs,
