@@ -1,0 +1,173 @@
+package org.mihub.planning.grpc;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import org.mihub.api.common.v1.PageInfo;
+import org.mihub.api.common.v1.PageRequest;
+import org.mihub.api.planning.v1.Campaign;
+import org.mihub.api.planning.v1.CampaignSpec;
+import org.mihub.api.planning.v1.CampaignStatus;
+import org.mihub.api.planning.v1.CampaignView;
+import org.mihub.api.planning.v1.CreateCampaignRequest;
+import org.mihub.api.planning.v1.GetCampaignRequest;
+import org.mihub.api.planning.v1.ListCampaignsRequest;
+import org.mihub.api.planning.v1.ListCampaignsResponse;
+import org.mihub.api.planning.v1.ListProposalsRequest;
+import org.mihub.api.planning.v1.ListProposalsResponse;
+import org.mihub.api.planning.v1.MutinyPlanningServiceGrpc;
+import org.mihub.api.planning.v1.ProposalState;
+import org.mihub.api.planning.v1.ProposeBatchRequest;
+import org.mihub.api.planning.v1.ProposeBatchResponse;
+import org.mihub.api.planning.v1.ReportResultsRequest;
+import org.mihub.api.planning.v1.ReportResultsResponse;
+import org.mihub.api.planning.v1.UpdateCampaignStatusRequest;
+import org.mihub.common.error.ApiException;
+import org.mihub.common.grpc.Work;
+import org.mihub.common.identity.Caller;
+import org.mihub.common.identity.CallerContext;
+import org.mihub.planning.mapping.CampaignMapper;
+import org.mihub.planning.mapping.SpecMapper;
+import org.mihub.planning.service.CampaignService;
+import org.mihub.planning.service.Plan;
+
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The planning service over gRPC: campaigns and the ask/tell loop. Every call validates the
+ * caller's token; what a caller may see and do is decided in {@link CampaignService}.
+ */
+@GrpcService
+@Singleton
+public class PlanningGrpcService extends MutinyPlanningServiceGrpc.PlanningServiceImplBase {
+
+    private static final int MAX_PAGE = 500;
+    private static final int DEFAULT_PAGE = 50;
+
+    @Inject
+    CampaignService campaigns;
+
+    @Override
+    public Uni<Campaign> createCampaign(CreateCampaignRequest request) {
+        return Work.blocking(() -> {
+            Caller caller = CallerContext.require();
+            long seed = request.getSpec().hasSeed() ? request.getSpec().getSeed()
+                    : new java.security.SecureRandom().nextLong() & Long.MAX_VALUE;
+            CampaignSpec spec = SpecMapper.withDefaults(request.getSpec(), seed);
+            Plan plan = SpecMapper.plan(spec);
+            return CampaignMapper.campaign(campaigns.create(caller, request.getOwnerOrg(), spec.toByteArray(), plan,
+                    spec.getName(), spec.getDescription()));
+        });
+    }
+
+    @Override
+    public Uni<ListCampaignsResponse> listCampaigns(ListCampaignsRequest request) {
+        return Work.blocking(() -> {
+            int offset = offset(request.getPage(), "page.page_token");
+            int size = size(request.getPage());
+            String status = request.getStatus() == CampaignStatus.CAMPAIGN_STATUS_UNSPECIFIED ? ""
+                    : CampaignMapper.status(request.getStatus());
+            List<CampaignService.CampaignView> views = campaigns.list(CallerContext.current(), request.getOwnerOrg(),
+                    status, request.getText(), offset, size + 1);
+            ListCampaignsResponse.Builder response = ListCampaignsResponse.newBuilder();
+            views.stream().limit(size).forEach(view -> response.addCampaigns(CampaignMapper.campaign(view)));
+            return response.setPageInfo(PageInfo.newBuilder().setTotalSize(-1)
+                    .setNextPageToken(views.size() > size ? Integer.toString(offset + size) : "")).build();
+        });
+    }
+
+    @Override
+    public Uni<Campaign> getCampaign(GetCampaignRequest request) {
+        return Work.blocking(() -> CampaignMapper.campaign(campaigns.get(CallerContext.current(),
+                ApiException.id("id", request.getId()), request.getView() != CampaignView.CAMPAIGN_VIEW_SUMMARY)));
+    }
+
+    @Override
+    public Uni<Campaign> updateCampaignStatus(UpdateCampaignStatusRequest request) {
+        return Work.blocking(() -> {
+            Caller caller = CallerContext.require();
+            UUID id = ApiException.id("id", request.getId());
+            if (request.getStatus() == CampaignStatus.CAMPAIGN_STATUS_UNSPECIFIED
+                    || request.getStatus() == CampaignStatus.UNRECOGNIZED) {
+                throw ApiException.invalid("status", "ACTIVE, PAUSED, COMPLETED or CANCELLED");
+            }
+            return CampaignMapper.campaign(campaigns.updateStatus(caller, id, CampaignMapper.status(request.getStatus()),
+                    request.getReason()));
+        });
+    }
+
+    @Override
+    public Uni<ProposeBatchResponse> proposeBatch(ProposeBatchRequest request) {
+        return Work.blocking(() -> {
+            Caller caller = CallerContext.require();
+            UUID id = ApiException.id("campaign_id", request.getCampaignId());
+            CampaignService.Batch batch = campaigns.propose(caller, id,
+                    request.hasBatchSize() ? request.getBatchSize() : null, request.getRequestId());
+            Plan plan = campaigns.get(Optional.of(caller), id, false).plan();
+            return CampaignMapper.batch(plan, batch);
+        });
+    }
+
+    @Override
+    public Uni<ReportResultsResponse> reportResults(ReportResultsRequest request) {
+        return Work.blocking(() -> {
+            Caller caller = CallerContext.require();
+            UUID id = ApiException.id("campaign_id", request.getCampaignId());
+            CampaignService.Told told = campaigns.report(caller, id, CampaignMapper.results(request.getResultsList()));
+            Campaign campaign = CampaignMapper.campaign(told.campaign());
+            ReportResultsResponse.Builder response = ReportResultsResponse.newBuilder()
+                    .setProgress(campaign.getProgress()).addAllParetoFront(campaign.getParetoFrontList())
+                    .setStatus(campaign.getStatus());
+            if (campaign.hasBest()) {
+                response.setBest(campaign.getBest());
+            }
+            told.acks().forEach(ack -> response.addAcks(CampaignMapper.ack(ack)));
+            return response.build();
+        });
+    }
+
+    @Override
+    public Uni<ListProposalsResponse> listProposals(ListProposalsRequest request) {
+        return Work.blocking(() -> {
+            UUID id = ApiException.id("campaign_id", request.getCampaignId());
+            int offset = offset(request.getPage(), "page.page_token");
+            int size = size(request.getPage());
+            String state = request.getState() == ProposalState.PROPOSAL_STATE_UNSPECIFIED ? ""
+                    : request.getState().name().substring("PROPOSAL_STATE_".length());
+            Optional<Caller> caller = CallerContext.current();
+            var proposals = campaigns.proposals(caller, id, state, offset, size + 1);
+            Plan plan = campaigns.get(caller, id, false).plan();
+            ListProposalsResponse.Builder response = ListProposalsResponse.newBuilder();
+            proposals.stream().limit(size).forEach(p -> response.addProposals(CampaignMapper.proposal(plan, p)));
+            return response.setPageInfo(PageInfo.newBuilder().setTotalSize(-1)
+                    .setNextPageToken(proposals.size() > size ? Integer.toString(offset + size) : "")).build();
+        });
+    }
+
+    static int offset(PageRequest page, String field) {
+        if (page.getPageToken().isEmpty()) {
+            return 0;
+        }
+        try {
+            int offset = Integer.parseInt(page.getPageToken());
+            if (offset < 0) {
+                throw new NumberFormatException();
+            }
+            return offset;
+        } catch (NumberFormatException e) {
+            throw ApiException.invalid(field, "'" + page.getPageToken() + "' is not a page token from this service");
+        }
+    }
+
+    static int size(PageRequest page) {
+        if (page.getPageSize() < 0) {
+            throw ApiException.invalid("page.page_size", "must not be negative");
+        }
+        return page.getPageSize() == 0 ? DEFAULT_PAGE : Math.min(page.getPageSize(), MAX_PAGE);
+    }
+}

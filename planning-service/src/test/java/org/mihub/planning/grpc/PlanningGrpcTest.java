@@ -1,0 +1,351 @@
+package org.mihub.planning.grpc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.mihub.api.common.v1.Quantity;
+import org.mihub.api.planning.v1.AcquisitionFunction;
+import org.mihub.api.planning.v1.AcquisitionSpec;
+import org.mihub.api.planning.v1.Budget;
+import org.mihub.api.planning.v1.Campaign;
+import org.mihub.api.planning.v1.CampaignSpec;
+import org.mihub.api.planning.v1.CampaignStatus;
+import org.mihub.api.planning.v1.CampaignView;
+import org.mihub.api.planning.v1.CompositionSpace;
+import org.mihub.api.planning.v1.Constraint;
+import org.mihub.api.planning.v1.ConstraintRelation;
+import org.mihub.api.planning.v1.ContinuousDomain;
+import org.mihub.api.planning.v1.CreateCampaignRequest;
+import org.mihub.api.planning.v1.DesignSpace;
+import org.mihub.api.planning.v1.ElementBound;
+import org.mihub.api.planning.v1.FailedResult;
+import org.mihub.api.planning.v1.GetCampaignRequest;
+import org.mihub.api.planning.v1.LinearConstraint;
+import org.mihub.api.planning.v1.LinearTerm;
+import org.mihub.api.planning.v1.ListCampaignsRequest;
+import org.mihub.api.planning.v1.ListProposalsRequest;
+import org.mihub.api.planning.v1.MeasuredResult;
+import org.mihub.api.planning.v1.NChooseKConstraint;
+import org.mihub.api.planning.v1.Objective;
+import org.mihub.api.planning.v1.ObjectiveDirection;
+import org.mihub.api.planning.v1.ObjectiveValue;
+import org.mihub.api.planning.v1.PlanningServiceGrpc;
+import org.mihub.api.planning.v1.ProcessParameter;
+import org.mihub.api.planning.v1.Proposal;
+import org.mihub.api.planning.v1.ProposalResult;
+import org.mihub.api.planning.v1.ProposalState;
+import org.mihub.api.planning.v1.ProposeBatchRequest;
+import org.mihub.api.planning.v1.ProposeBatchResponse;
+import org.mihub.api.planning.v1.ReportResultsRequest;
+import org.mihub.api.planning.v1.ReportResultsResponse;
+import org.mihub.api.planning.v1.UpdateCampaignStatusRequest;
+import org.mihub.api.planning.v1.Variable;
+import org.mihub.common.testing.PostgresResource;
+
+import com.google.rpc.BadRequest;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.MetadataUtils;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.smallrye.jwt.build.Jwt;
+
+/**
+ * The ask/tell loop over gRPC on a real PostgreSQL with real token validation: a composition and
+ * process space under exact constraints, random initial designs, Gaussian-process proposals that
+ * respect pending ones, results with failures, idempotent batches, the budget, all-or-nothing
+ * reports, and who may see and do what.
+ */
+@QuarkusTest
+@WithTestResource(value = PostgresResource.class, initArgs = @ResourceArg(name = "database", value = "planning"))
+@WithTestResource(OidcWiremockTestResource.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PlanningGrpcTest {
+
+    private static final String ACME = token("dave", "acme", "member");
+    private static final String ACME_READER = token("rita", "acme");
+    private static final String KANSAI = token("bob", "kansai-u", "member", "contributor");
+    private static final String ADMIN = token("carol", "hub", "member", "admin");
+
+    private final ManagedChannel channel = ManagedChannelBuilder.forAddress("localhost", 18083).usePlaintext().build();
+
+    static String token(String subject, String org, String... roles) {
+        return Jwt.subject(subject).preferredUserName(subject).claim("org", org)
+                .claim("realm_access", Map.of("roles", List.of(roles))).issuer("https://server.example.com")
+                .audience("mihub").expiresAt(Instant.now().plusSeconds(600)).sign();
+    }
+
+    private PlanningServiceGrpc.PlanningServiceBlockingStub as(String token) {
+        var stub = PlanningServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+        if (token == null) {
+            return stub;
+        }
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+        return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+
+    @AfterAll
+    void close() {
+        channel.shutdownNow();
+    }
+
+    /** Fe–Ni–Cu fractions on a 0.1 grid, at most two elements, Fe + Ni ≥ 0.5, and an anneal temperature. */
+    private static CampaignSpec spec(String name, int budget) {
+        return CampaignSpec.newBuilder().setName(name).setDescription("alloy hardness screening")
+                .addObjectives(Objective.newBuilder().setProperty("hardness")
+                        .setDirection(ObjectiveDirection.OBJECTIVE_DIRECTION_MAXIMISE).setUnit("GPa"))
+                .setDesignSpace(DesignSpace.newBuilder().setComposition(CompositionSpace.newBuilder()
+                        .addElements(ElementBound.newBuilder().setElement("Fe").setMaxFraction(1))
+                        .addElements(ElementBound.newBuilder().setElement("Ni").setMaxFraction(1))
+                        .addElements(ElementBound.newBuilder().setElement("Cu").setMaxFraction(0.6)).setStep(0.1)
+                        .setMaxElements(2))
+                        .addParameters(ProcessParameter.newBuilder().setName("anneal_temperature").setUnit("Cel")
+                                .setContinuous(ContinuousDomain.newBuilder().setMin(300).setMax(900).setStep(100))))
+                .addConstraints(Constraint.newBuilder().setName("ferromagnetic share")
+                        .setLinear(LinearConstraint.newBuilder()
+                                .addTerms(LinearTerm.newBuilder().setVariable(Variable.newBuilder().setElement("Fe"))
+                                        .setCoefficient(1))
+                                .addTerms(LinearTerm.newBuilder().setVariable(Variable.newBuilder().setElement("Ni"))
+                                        .setCoefficient(1))
+                                .setRelation(ConstraintRelation.CONSTRAINT_RELATION_GREATER_EQUAL).setRhs(0.5)))
+                .addConstraints(Constraint.newBuilder().setName("binary at most").setNChooseK(NChooseKConstraint
+                        .newBuilder().addVariables(Variable.newBuilder().setElement("Fe"))
+                        .addVariables(Variable.newBuilder().setElement("Ni"))
+                        .addVariables(Variable.newBuilder().setElement("Cu")).setMaxPresent(2)))
+                .setBudget(Budget.newBuilder().setMaxExperiments(budget))
+                .setAcquisition(AcquisitionSpec.newBuilder()
+                        .setFunction(AcquisitionFunction.ACQUISITION_FUNCTION_LOG_EXPECTED_IMPROVEMENT).setBatchSize(3))
+                .setInitialRandomPoints(3).setSeed(42).build();
+    }
+
+    /** The "lab": hardness peaks at Fe0.7Ni0.3 annealed at 600 °C. */
+    private static double hardness(Proposal proposal) {
+        Map<String, Double> c = proposal.getCandidate().getCompositionMap();
+        double fe = c.getOrDefault("Fe", 0.0);
+        double t = proposal.getCandidate().getParametersMap().get("anneal_temperature").getNumber();
+        return 5 - 8 * (fe - 0.7) * (fe - 0.7) - 1e-5 * (t - 600) * (t - 600);
+    }
+
+    private static ProposalResult measured(Proposal proposal, double value, String unit) {
+        return ProposalResult.newBuilder().setProposalId(proposal.getId())
+                .setMeasured(MeasuredResult.newBuilder().addValues(ObjectiveValue.newBuilder().setProperty("hardness")
+                        .setValue(Quantity.newBuilder().setValue(value).setUnit(unit))))
+                .build();
+    }
+
+    private static void assertFeasible(Proposal proposal) {
+        Map<String, Double> c = proposal.getCandidate().getCompositionMap();
+        double sum = c.values().stream().mapToDouble(Double::doubleValue).sum();
+        assertEquals(1.0, sum, 1e-9, "fractions sum to one");
+        assertTrue(c.getOrDefault("Fe", 0.0) + c.getOrDefault("Ni", 0.0) >= 0.5 - 1e-9, "Fe + Ni >= 0.5");
+        assertTrue(c.values().stream().filter(v -> v > 0).count() <= 2, "at most two elements");
+        assertTrue(c.getOrDefault("Cu", 0.0) <= 0.6 + 1e-9);
+        for (double v : c.values()) {
+            assertEquals(0, Math.abs(v * 10 - Math.rint(v * 10)), 1e-6, "on the 0.1 grid");
+        }
+        double t = proposal.getCandidate().getParametersMap().get("anneal_temperature").getNumber();
+        assertTrue(t >= 300 && t <= 900 && Math.abs((t - 300) % 100) < 1e-9, "temperature on its grid");
+    }
+
+    private static BadRequest details(StatusRuntimeException e) throws Exception {
+        var status = StatusProto.fromThrowable(e);
+        for (var any : status.getDetailsList()) {
+            if (any.is(BadRequest.class)) {
+                return any.unpack(BadRequest.class);
+            }
+        }
+        return BadRequest.getDefaultInstance();
+    }
+
+    @Test
+    void theLoopProposesFeasibleDesignsLearnsFromResultsAndStopsAtTheBudget() throws Exception {
+        Campaign campaign = as(ACME).createCampaign(CreateCampaignRequest.newBuilder().setSpec(spec("FeNiCu", 9))
+                .build());
+        assertEquals(CampaignStatus.CAMPAIGN_STATUS_ACTIVE, campaign.getStatus());
+        assertEquals("acme", campaign.getOwnerOrg());
+        assertEquals(42, campaign.getSpec().getSeed());
+        String id = campaign.getId();
+
+        ProposeBatchResponse first = as(ACME).proposeBatch(ProposeBatchRequest.newBuilder().setCampaignId(id)
+                .setRequestId("robot-1/batch-1").build());
+        assertEquals(3, first.getProposalsCount());
+        first.getProposalsList().forEach(PlanningGrpcTest::assertFeasible);
+        first.getProposalsList().forEach(p -> assertEquals(AcquisitionFunction.ACQUISITION_FUNCTION_RANDOM,
+                p.getAcquisitionFunction(), "the initial design is random"));
+        ProposeBatchResponse retried = as(ACME).proposeBatch(ProposeBatchRequest.newBuilder().setCampaignId(id)
+                .setRequestId("robot-1/batch-1").build());
+        assertEquals(first.getBatchId(), retried.getBatchId(), "a retried request returns the same batch");
+        assertEquals(first.getProposalsList().stream().map(Proposal::getId).toList(),
+                retried.getProposalsList().stream().map(Proposal::getId).toList());
+
+        // a wrong unit fails the whole report and records nothing
+        StatusRuntimeException wrongUnit = assertThrows(StatusRuntimeException.class, () -> as(ACME)
+                .reportResults(ReportResultsRequest.newBuilder().setCampaignId(id)
+                        .addResults(measured(first.getProposals(0), hardness(first.getProposals(0)), "GPa"))
+                        .addResults(measured(first.getProposals(1), 4.0, "MPa")).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, wrongUnit.getStatus().getCode());
+        assertEquals("results[1].measured.values[0].unit", details(wrongUnit).getFieldViolations(0).getField());
+        assertEquals(3, as(ACME).getCampaign(GetCampaignRequest.newBuilder().setId(id).build()).getProgress()
+                .getPending(), "nothing was recorded");
+
+        ReportResultsResponse told = as(ACME).reportResults(ReportResultsRequest.newBuilder().setCampaignId(id)
+                .addResults(measured(first.getProposals(0), hardness(first.getProposals(0)), "GPa"))
+                .addResults(measured(first.getProposals(1), hardness(first.getProposals(1)), ""))
+                .addResults(ProposalResult.newBuilder().setProposalId(first.getProposals(2).getId())
+                        .setFailed(FailedResult.newBuilder().setReason("sample cracked during quench")))
+                .build());
+        assertEquals(2, told.getProgress().getCompleted());
+        assertEquals(1, told.getProgress().getFailed());
+        assertTrue(told.hasBest());
+        // the same report again changes nothing; a different one for a resolved proposal is refused
+        ReportResultsResponse again = as(ACME).reportResults(ReportResultsRequest.newBuilder().setCampaignId(id)
+                .addResults(measured(first.getProposals(0), hardness(first.getProposals(0)), "GPa")).build());
+        assertTrue(again.getAcks(0).getDuplicate());
+        StatusRuntimeException changed = assertThrows(StatusRuntimeException.class, () -> as(ACME)
+                .reportResults(ReportResultsRequest.newBuilder().setCampaignId(id)
+                        .addResults(measured(first.getProposals(0), 1.0, "GPa")).build()));
+        assertEquals(Status.Code.FAILED_PRECONDITION, changed.getStatus().getCode());
+
+        // still fewer than 3 observations: random again, never the failed or already measured designs
+        Set<String> seen = new HashSet<>();
+        first.getProposalsList().forEach(p -> seen.add(p.getCandidate().getId()));
+        ProposeBatchResponse second = as(ACME).proposeBatch(ProposeBatchRequest.newBuilder().setCampaignId(id)
+                .setBatchSize(2).build());
+        assertEquals(2, second.getProposalsCount());
+        for (Proposal p : second.getProposalsList()) {
+            assertFeasible(p);
+            assertTrue(seen.add(p.getCandidate().getId()), "no design is proposed twice");
+        }
+        as(ACME).reportResults(ReportResultsRequest.newBuilder().setCampaignId(id)
+                .addResults(measured(second.getProposals(0), hardness(second.getProposals(0)), "GPa")).build());
+
+        // three observations: the Gaussian process takes over, with the pending proposal as a fantasy
+        ProposeBatchResponse third = as(ACME).proposeBatch(ProposeBatchRequest.newBuilder().setCampaignId(id)
+                .build());
+        assertEquals(3, third.getProposalsCount());
+        assertEquals(1, third.getFitsCount());
+        assertEquals(4, third.getFits(0).getLengthScalesCount(), "Fe, Ni, Cu and temperature");
+        assertTrue(third.getCandidatesScored() > 50);
+        for (Proposal p : third.getProposalsList()) {
+            assertFeasible(p);
+            assertEquals(AcquisitionFunction.ACQUISITION_FUNCTION_LOG_EXPECTED_IMPROVEMENT, p.getAcquisitionFunction());
+            assertEquals(1, p.getPredictionsCount());
+            assertEquals("GPa", p.getPredictions(0).getUnit());
+            assertTrue(p.getPredictions(0).getStd() > 0);
+            assertTrue(seen.add(p.getCandidate().getId()), "pending and earlier designs are not proposed again");
+        }
+        assertEquals(8, third.getProgress().getProposed());
+        assertEquals(1, third.getProgress().getExperimentsRemaining());
+
+        // the budget shortens the next batch to one, then the campaign completes
+        ProposeBatchResponse last = as(ACME).proposeBatch(ProposeBatchRequest.newBuilder().setCampaignId(id)
+                .setBatchSize(5).build());
+        assertEquals(1, last.getProposalsCount());
+        StatusRuntimeException spent = assertThrows(StatusRuntimeException.class, () -> as(ACME)
+                .proposeBatch(ProposeBatchRequest.newBuilder().setCampaignId(id).build()));
+        assertEquals(Status.Code.FAILED_PRECONDITION, spent.getStatus().getCode());
+        Campaign full = as(ACME).getCampaign(GetCampaignRequest.newBuilder().setId(id)
+                .setView(CampaignView.CAMPAIGN_VIEW_FULL).build());
+        assertEquals(CampaignStatus.CAMPAIGN_STATUS_COMPLETED, full.getStatus());
+        assertEquals(9, full.getHistoryCount());
+        // results of pending proposals are still accepted after completion
+        ReportResultsResponse late = as(ACME).reportResults(ReportResultsRequest.newBuilder().setCampaignId(id)
+                .addResults(measured(last.getProposals(0), hardness(last.getProposals(0)), "GPa")).build());
+        assertEquals(ProposalState.PROPOSAL_STATE_COMPLETED, late.getAcks(0).getState());
+        assertEquals(4, as(ACME).listProposals(ListProposalsRequest.newBuilder().setCampaignId(id)
+                .setState(ProposalState.PROPOSAL_STATE_PENDING).build()).getProposalsCount());
+    }
+
+    @Test
+    void aBadSpecIsRefusedWithEveryFieldNamedAndNothingStored() throws Exception {
+        CampaignSpec bad = spec("bad", 5).toBuilder()
+                .setDesignSpace(spec("bad", 5).getDesignSpace().toBuilder().setComposition(spec("bad", 5)
+                        .getDesignSpace().getComposition().toBuilder()
+                        .setElements(1, ElementBound.newBuilder().setElement("Xx").setMaxFraction(1)).setStep(0.3)))
+                .setObjectives(0, Objective.newBuilder().setProperty("hardness")
+                        .setDirection(ObjectiveDirection.OBJECTIVE_DIRECTION_TARGET))
+                .build();
+        int before = as(ADMIN).listCampaigns(ListCampaignsRequest.getDefaultInstance()).getCampaignsCount();
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                () -> as(ACME).createCampaign(CreateCampaignRequest.newBuilder().setSpec(bad).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+        List<String> fields = details(e).getFieldViolationsList().stream().map(v -> v.getField()).toList();
+        assertTrue(fields.contains("spec.objectives[0].target"), fields.toString());
+        assertTrue(fields.contains("spec.design_space.composition.elements[1].element"), fields.toString());
+        assertTrue(fields.contains("spec.design_space.composition.step"), fields.toString());
+        assertEquals(before, as(ADMIN).listCampaigns(ListCampaignsRequest.getDefaultInstance()).getCampaignsCount());
+        // bounds no composition can meet
+        CampaignSpec empty = spec("empty", 5).toBuilder().setDesignSpace(DesignSpace.newBuilder().setComposition(
+                CompositionSpace.newBuilder().addElements(ElementBound.newBuilder().setElement("Fe").setMaxFraction(0.4))
+                        .addElements(ElementBound.newBuilder().setElement("Ni").setMaxFraction(0.4)))).clearConstraints()
+                .build();
+        StatusRuntimeException infeasible = assertThrows(StatusRuntimeException.class,
+                () -> as(ACME).createCampaign(CreateCampaignRequest.newBuilder().setSpec(empty).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, infeasible.getStatus().getCode());
+    }
+
+    @Test
+    void onlyTheOwnerOrganisationSeesAndDrivesItsCampaign() {
+        Campaign campaign = as(ACME).createCampaign(CreateCampaignRequest.newBuilder().setSpec(spec("private", 20))
+                .build());
+        String id = campaign.getId();
+        GetCampaignRequest get = GetCampaignRequest.newBuilder().setId(id).build();
+        assertEquals(id, as(ACME_READER).getCampaign(get).getId(), "any caller of the owner org may read");
+        assertEquals(id, as(ADMIN).getCampaign(get).getId());
+        StatusRuntimeException hidden = assertThrows(StatusRuntimeException.class, () -> as(KANSAI).getCampaign(get));
+        assertEquals(Status.Code.NOT_FOUND, hidden.getStatus().getCode());
+        assertFalse(as(KANSAI).listCampaigns(ListCampaignsRequest.getDefaultInstance()).getCampaignsList()
+                .stream().anyMatch(c -> c.getId().equals(id)));
+        // campaigns are never public: without a token there is nothing to read
+        assertEquals(Status.Code.UNAUTHENTICATED, assertThrows(StatusRuntimeException.class,
+                () -> as(null).getCampaign(get)).getStatus().getCode());
+        ProposeBatchRequest propose = ProposeBatchRequest.newBuilder().setCampaignId(id).build();
+        assertEquals(Status.Code.NOT_FOUND, assertThrows(StatusRuntimeException.class,
+                () -> as(KANSAI).proposeBatch(propose)).getStatus().getCode());
+        assertEquals(Status.Code.UNAUTHENTICATED, assertThrows(StatusRuntimeException.class,
+                () -> as(null).proposeBatch(propose)).getStatus().getCode());
+        assertEquals(Status.Code.PERMISSION_DENIED, assertThrows(StatusRuntimeException.class,
+                () -> as(ACME_READER).proposeBatch(propose)).getStatus().getCode());
+        assertEquals(Status.Code.PERMISSION_DENIED, assertThrows(StatusRuntimeException.class,
+                () -> as(KANSAI).createCampaign(CreateCampaignRequest.newBuilder().setOwnerOrg("acme")
+                        .setSpec(spec("not mine", 3)).build())).getStatus().getCode());
+        assertEquals(Status.Code.NOT_FOUND, assertThrows(StatusRuntimeException.class,
+                () -> as(KANSAI).listProposals(ListProposalsRequest.newBuilder().setCampaignId(id).build()))
+                .getStatus().getCode());
+
+        // cancelling withdraws pending proposals; nothing more is accepted
+        ProposeBatchResponse batch = as(ACME).proposeBatch(propose);
+        Campaign cancelled = as(ACME).updateCampaignStatus(UpdateCampaignStatusRequest.newBuilder().setId(id)
+                .setStatus(CampaignStatus.CAMPAIGN_STATUS_CANCELLED).setReason("funding ended").build());
+        assertEquals(CampaignStatus.CAMPAIGN_STATUS_CANCELLED, cancelled.getStatus());
+        assertEquals(batch.getProposalsCount(), cancelled.getProgress().getCancelled());
+        assertEquals(Status.Code.FAILED_PRECONDITION, assertThrows(StatusRuntimeException.class, () -> as(ACME)
+                .reportResults(ReportResultsRequest.newBuilder().setCampaignId(id)
+                        .addResults(measured(batch.getProposals(0), 3, "GPa")).build())).getStatus().getCode());
+        assertEquals(Status.Code.FAILED_PRECONDITION, assertThrows(StatusRuntimeException.class, () -> as(ACME)
+                .updateCampaignStatus(UpdateCampaignStatusRequest.newBuilder().setId(id)
+                        .setStatus(CampaignStatus.CAMPAIGN_STATUS_ACTIVE).build())).getStatus().getCode());
+        assertNotEquals("", cancelled.getStatusReason());
+    }
+}
