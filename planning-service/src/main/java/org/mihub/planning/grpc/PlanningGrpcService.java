@@ -1,5 +1,6 @@
 package org.mihub.planning.grpc;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -7,6 +8,9 @@ import java.util.UUID;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
+import org.mihub.api.common.v1.Job;
+import org.mihub.api.common.v1.JobRef;
+import org.mihub.api.common.v1.JobState;
 import org.mihub.api.common.v1.PageInfo;
 import org.mihub.api.common.v1.PageRequest;
 import org.mihub.api.planning.v1.Campaign;
@@ -26,21 +30,32 @@ import org.mihub.api.planning.v1.ProposeBatchResponse;
 import org.mihub.api.planning.v1.ReportResultsRequest;
 import org.mihub.api.planning.v1.ReportResultsResponse;
 import org.mihub.api.planning.v1.UpdateCampaignStatusRequest;
+import org.mihub.api.planning.v1.GetSimulationRequest;
+import org.mihub.api.planning.v1.Simulation;
+import org.mihub.api.planning.v1.SimulationSpec;
+import org.mihub.api.planning.v1.StartSimulationRequest;
+import org.mihub.common.error.GrpcErrors;
 import org.mihub.common.error.ApiException;
 import org.mihub.common.grpc.Work;
 import org.mihub.common.identity.Caller;
 import org.mihub.common.identity.CallerContext;
 import org.mihub.planning.mapping.CampaignMapper;
+import org.mihub.planning.mapping.Documents;
+import org.mihub.planning.mapping.SimulationMapper;
 import org.mihub.planning.mapping.SpecMapper;
 import org.mihub.planning.service.CampaignService;
 import org.mihub.planning.service.Plan;
+import org.mihub.planning.service.SimulationService;
 
 import io.quarkus.grpc.GrpcService;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The planning service over gRPC: campaigns and the ask/tell loop. Every call validates the
- * caller's token; what a caller may see and do is decided in {@link CampaignService}.
+ * The planning service over gRPC: campaigns, the ask/tell loop and simulation jobs. Every call
+ * validates the caller's token; what a caller may see and do is decided in {@link CampaignService}
+ * and {@link SimulationService}. The lab-robot stream (ConnectLab) is not implemented yet and
+ * answers UNIMPLEMENTED.
  */
 @GrpcService
 @Singleton
@@ -51,6 +66,9 @@ public class PlanningGrpcService extends MutinyPlanningServiceGrpc.PlanningServi
 
     @Inject
     CampaignService campaigns;
+
+    @Inject
+    SimulationService simulations;
 
     @Override
     public Uni<Campaign> createCampaign(CreateCampaignRequest request) {
@@ -147,6 +165,66 @@ public class PlanningGrpcService extends MutinyPlanningServiceGrpc.PlanningServi
             return response.setPageInfo(PageInfo.newBuilder().setTotalSize(-1)
                     .setNextPageToken(proposals.size() > size ? Integer.toString(offset + size) : "")).build();
         });
+    }
+
+    @Override
+    public Uni<Job> startSimulation(StartSimulationRequest request) {
+        return Work.blocking(() -> {
+            Caller caller = CallerContext.require();
+            SimulationSpec spec = request.getSpec();
+            CampaignSpec strategy = switch (spec.getStrategyCase()) {
+                case CAMPAIGN_ID -> Documents.spec(campaigns.get(Optional.of(caller),
+                        ApiException.id("spec.campaign_id", spec.getCampaignId()), false).record().spec());
+                case CAMPAIGN -> spec.getCampaign();
+                default -> throw ApiException.invalid("spec.strategy", "give a campaign_id or an inline campaign");
+            };
+            SimulationService.Request simulation = SimulationMapper.request(spec, strategy);
+            String[] ids = new String[simulation.pool().firstRow().length];
+            for (int i = 0; i < ids.length; i++) {
+                String id = spec.getPool().getRows(simulation.pool().firstRow()[i]).getCandidate().getId();
+                ids[i] = id.isEmpty() ? "row-" + simulation.pool().firstRow()[i] : id;
+            }
+            Plan.Objective objective = simulation.plan().objectives().get(0);
+            return SimulationMapper.job(simulations.start(caller, simulation,
+                    report -> SimulationMapper.report(report, objective, spec.getKeepChoices(), ids)));
+        });
+    }
+
+    @Override
+    public Uni<Simulation> getSimulation(GetSimulationRequest request) {
+        Optional<Caller> caller = CallerContext.current();
+        return Work.blocking(() -> SimulationMapper.simulation(simulations.job(caller,
+                ApiException.id("id", request.getId())), request.getIncludeRuns()));
+    }
+
+    @Override
+    public Uni<Job> getJob(JobRef request) {
+        Optional<Caller> caller = CallerContext.current();
+        return Work.blocking(() -> SimulationMapper.job(simulations.job(caller,
+                ApiException.id("job_id", request.getJobId()))));
+    }
+
+    @Override
+    public Multi<Job> watchJob(JobRef request) {
+        Optional<Caller> caller = CallerContext.current();
+        UUID id;
+        try {
+            id = ApiException.id("job_id", request.getJobId());
+        } catch (ApiException e) {
+            return Multi.createFrom().failure(GrpcErrors.toStatus(e));
+        }
+        // a poll every half second, repeated states skipped; "whilst" also emits the finished job
+        return Multi.createBy().repeating()
+                .uni(() -> Work.blocking(() -> SimulationMapper.job(simulations.job(caller, id))))
+                .withDelay(Duration.ofMillis(500))
+                .whilst(job -> job.getState() == JobState.QUEUED || job.getState() == JobState.RUNNING)
+                .skip().repetitions();
+    }
+
+    @Override
+    public Uni<Job> cancelJob(JobRef request) {
+        return Work.blocking(() -> SimulationMapper.job(simulations.cancel(CallerContext.require(),
+                ApiException.id("job_id", request.getJobId()))));
     }
 
     static int offset(PageRequest page, String field) {

@@ -305,6 +305,100 @@ class PlanningGrpcTest {
         assertEquals(Status.Code.INVALID_ARGUMENT, infeasible.getStatus().getCode());
     }
 
+    /** A pool of 2-parameter designs on a 9 × 9 grid, each measured twice; the optimum at (0.7, 0.2). */
+    private static CampaignSpec poolStrategy() {
+        return CampaignSpec.newBuilder().setName("twin")
+                .addObjectives(Objective.newBuilder().setProperty("yield_strength")
+                        .setDirection(ObjectiveDirection.OBJECTIVE_DIRECTION_MAXIMISE).setUnit("MPa"))
+                .setDesignSpace(DesignSpace.newBuilder()
+                        .addParameters(ProcessParameter.newBuilder().setName("x")
+                                .setContinuous(ContinuousDomain.newBuilder().setMin(0).setMax(1)))
+                        .addParameters(ProcessParameter.newBuilder().setName("y")
+                                .setContinuous(ContinuousDomain.newBuilder().setMin(0).setMax(1))))
+                .setSurrogate(org.mihub.api.planning.v1.SurrogateSpec.newBuilder().setGaussianProcess(
+                        org.mihub.api.planning.v1.GaussianProcessSurrogate.newBuilder().setRestarts(1)))
+                .build();
+    }
+
+    private static org.mihub.api.planning.v1.SimulationSpec.Builder simulation(int runs) {
+        var pool = org.mihub.api.planning.v1.CandidatePoolOracle.newBuilder();
+        for (int i = 0; i < 9; i++) {
+            for (int j = 0; j < 9; j++) {
+                double x = i / 8.0;
+                double y = j / 8.0;
+                for (int repeat = 0; repeat < 2; repeat++) {
+                    double value = 500 - 300 * ((x - 0.7) * (x - 0.7) + (y - 0.2) * (y - 0.2)) + (repeat == 0 ? 1 : -1);
+                    pool.addRows(org.mihub.api.planning.v1.LabelledCandidate.newBuilder()
+                            .setCandidate(org.mihub.api.planning.v1.Candidate.newBuilder().setId("d" + i + j)
+                                    .putParameters("x", org.mihub.api.planning.v1.ParameterValue.newBuilder()
+                                            .setNumber(x).build())
+                                    .putParameters("y", org.mihub.api.planning.v1.ParameterValue.newBuilder()
+                                            .setNumber(y).build()))
+                            .addValues(ObjectiveValue.newBuilder().setProperty("yield_strength")
+                                    .setValue(Quantity.newBuilder().setValue(value).setUnit("MPa"))));
+                }
+            }
+        }
+        return org.mihub.api.planning.v1.SimulationSpec.newBuilder().setName("twin").setCampaign(poolStrategy())
+                .setPool(pool).setRuns(runs).setBaseSeed(7).setKeepChoices(true);
+    }
+
+    @Test
+    void aSimulationRunsAsAJobAndReportsLiangMeasures() throws Exception {
+        var job = as(ACME).startSimulation(org.mihub.api.planning.v1.StartSimulationRequest.newBuilder()
+                .setSpec(simulation(4)).build());
+        String id = job.getId();
+        org.mihub.api.common.v1.Job last = null;
+        var updates = PlanningServiceGrpc.newBlockingStub(channel).withDeadlineAfter(120, TimeUnit.SECONDS)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(ACME)))
+                .watchJob(org.mihub.api.common.v1.JobRef.newBuilder().setJobId(id).build());
+        while (updates.hasNext()) {
+            last = updates.next();
+        }
+        assertEquals(org.mihub.api.common.v1.JobState.SUCCEEDED, last.getState(), last.getMessage());
+        var simulation = as(ACME).getSimulation(org.mihub.api.planning.v1.GetSimulationRequest.newBuilder().setId(id)
+                .setIncludeRuns(true).build());
+        var report = simulation.getReport();
+        assertEquals(81, report.getPoolSize(), "repeated designs are averaged");
+        assertEquals(5, report.getTopCount());
+        assertEquals(81, report.getEvaluations());
+        assertEquals(4, report.getRunsCount());
+        assertEquals("MPa", report.getUnit());
+        assertEquals(1.0, report.getMeanTopFound(80), 1e-12);
+        assertTrue(report.getMaxEnhancementFactor() > 2, "BO beats random: " + report.getMaxEnhancementFactor());
+        assertTrue(report.getAcceleration(1).getFactor() > 1.5, report.getAcceleration(1).toString());
+        assertTrue(report.getRuns(0).getChosenCandidateIdsList().stream().allMatch(c -> c.matches("d\\d\\d")));
+        assertEquals(0, as(ACME).getSimulation(org.mihub.api.planning.v1.GetSimulationRequest.newBuilder().setId(id)
+                .build()).getReport().getRunsCount(), "runs only when asked for");
+        // another organisation does not see it
+        assertEquals(Status.Code.NOT_FOUND, assertThrows(StatusRuntimeException.class, () -> as(KANSAI)
+                .getSimulation(org.mihub.api.planning.v1.GetSimulationRequest.newBuilder().setId(id).build()))
+                .getStatus().getCode());
+        // a pool row outside the strategy's domain is refused, naming the row
+        var bad = simulation(2);
+        bad.getPoolBuilder().getRowsBuilder(5).getCandidateBuilder().putParameters("x",
+                org.mihub.api.planning.v1.ParameterValue.newBuilder().setNumber(1.5).build());
+        StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> as(ACME)
+                .startSimulation(org.mihub.api.planning.v1.StartSimulationRequest.newBuilder().setSpec(bad).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, refused.getStatus().getCode());
+        assertEquals("spec.pool.rows[5].parameters[x]", details(refused).getFieldViolations(0).getField());
+        // a long simulation can be cancelled
+        var longJob = as(ACME).startSimulation(org.mihub.api.planning.v1.StartSimulationRequest.newBuilder()
+                .setSpec(simulation(400)).build());
+        var cancelled = as(ACME).cancelJob(org.mihub.api.common.v1.JobRef.newBuilder().setJobId(longJob.getId())
+                .build());
+        assertEquals(org.mihub.api.common.v1.JobState.CANCELLED, cancelled.getState());
+        assertEquals(Status.Code.NOT_FOUND, assertThrows(StatusRuntimeException.class, () -> as(KANSAI)
+                .cancelJob(org.mihub.api.common.v1.JobRef.newBuilder().setJobId(longJob.getId()).build()))
+                .getStatus().getCode());
+    }
+
+    private static Metadata bearer(String token) {
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+        return headers;
+    }
+
     @Test
     void onlyTheOwnerOrganisationSeesAndDrivesItsCampaign() {
         Campaign campaign = as(ACME).createCampaign(CreateCampaignRequest.newBuilder().setSpec(spec("private", 20))

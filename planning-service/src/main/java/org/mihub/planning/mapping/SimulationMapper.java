@@ -1,0 +1,206 @@
+package org.mihub.planning.mapping;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import org.mihub.api.common.v1.Job;
+import org.mihub.api.common.v1.JobState;
+import org.mihub.api.common.v1.Visibility;
+import org.mihub.api.planning.v1.AccelerationFactor;
+import org.mihub.api.planning.v1.CampaignSpec;
+import org.mihub.api.planning.v1.ExplicitCandidates;
+import org.mihub.api.planning.v1.LabelledCandidate;
+import org.mihub.api.planning.v1.ObjectiveValue;
+import org.mihub.api.planning.v1.Simulation;
+import org.mihub.api.planning.v1.SimulationReport;
+import org.mihub.api.planning.v1.SimulationRun;
+import org.mihub.api.planning.v1.SimulationSpec;
+import org.mihub.common.error.ApiException;
+import org.mihub.planning.repository.JobRepository.JobRecord;
+import org.mihub.planning.service.Plan;
+import org.mihub.planning.service.SimulationService;
+import org.mihub.planning.simulation.PoolSimulation;
+import org.mihub.planning.space.Point;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+
+/** Simulation requests from the wire into the domain, and jobs and reports back. */
+public final class SimulationMapper {
+
+    private static final int MAX_RUNS = 500;
+    private static final int MAX_POOL = 200_000;
+
+    private SimulationMapper() {
+    }
+
+    /**
+     * Validates a simulation against its strategy (a campaign's stored spec, or the inline one): the
+     * pool rows become the strategy's explicit candidates, so every row is checked against the
+     * declared parameters and constraints exactly as a campaign's candidates are.
+     */
+    public static SimulationService.Request request(SimulationSpec spec, CampaignSpec strategy) {
+        if (spec.getOracleCase() != SimulationSpec.OracleCase.POOL) {
+            throw ApiException.invalid("spec.oracle", spec.getOracleCase() == SimulationSpec.OracleCase.ORACLE_NOT_SET
+                    ? "give a pool of labelled candidates"
+                    : "only a pool oracle is supported yet (catalog dataset and model oracles are not)");
+        }
+        List<LabelledCandidate> rows = spec.getPool().getRowsList();
+        if (rows.size() < 3 || rows.size() > MAX_POOL) {
+            throw ApiException.invalid("spec.pool.rows", "a pool needs 3 to " + MAX_POOL + " rows");
+        }
+        if (strategy.getObjectivesCount() != 1) {
+            throw ApiException.invalid("spec.campaign.objectives",
+                    "simulations of several objectives are not supported yet: give exactly one objective");
+        }
+        // pool rows may repeat a design (repeated measurements): they get distinct ids here and are
+        // grouped by their design below
+        ExplicitCandidates.Builder explicit = ExplicitCandidates.newBuilder();
+        for (int i = 0; i < rows.size(); i++) {
+            explicit.addCandidates(rows.get(i).getCandidate().toBuilder().setId("row-" + i));
+        }
+        CampaignSpec withPool = strategy.toBuilder()
+                .setDesignSpace(strategy.getDesignSpace().toBuilder().setExplicit(explicit)).clearBudget().build();
+        Plan plan;
+        try {
+            plan = SpecMapper.plan(SpecMapper.withDefaults(withPool, spec.hasBaseSeed() ? spec.getBaseSeed() : 1));
+        } catch (ApiException e) {
+            List<ApiException.FieldViolation> renamed = new ArrayList<>();
+            for (ApiException.FieldViolation v : e.violations()) {
+                renamed.add(new ApiException.FieldViolation(v.field()
+                        .replace("spec.design_space.explicit.candidates", "spec.pool.rows"), v.reason()));
+            }
+            throw new ApiException(e.kind(), renamed.isEmpty() ? e.getMessage()
+                    : renamed.get(0).field() + ": " + renamed.get(0).reason(), renamed);
+        }
+        Plan.Objective objective = plan.objectives().get(0);
+        List<Point> points = plan.space().pool(MAX_POOL, new SplittableRandom(1));
+        if (points.size() != rows.size()) {
+            throw ApiException.invalid("spec.pool.rows", (rows.size() - points.size())
+                    + " rows violate the strategy's constraints");
+        }
+        double[][] encoded = new double[rows.size()][];
+        double[] values = new double[rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            encoded[i] = plan.space().encode(points.get(i));
+            String path = "spec.pool.rows[" + i + "].values";
+            List<ObjectiveValue> matching = rows.get(i).getValuesList().stream()
+                    .filter(v -> v.getProperty().equals(objective.property())).toList();
+            if (matching.size() != 1) {
+                throw ApiException.invalid(path, "needs exactly one value of " + objective.property());
+            }
+            var value = matching.get(0).getValue();
+            if (!value.getUnit().isEmpty() && !value.getUnit().equals(objective.unit())) {
+                throw ApiException.invalid(path + "[0].unit", "'" + value.getUnit()
+                        + "' is not the objective's unit '" + objective.unit() + "'");
+            }
+            if (!Double.isFinite(value.getValue())) {
+                throw ApiException.invalid(path + "[0].value", "must be a finite number");
+            }
+            values[i] = value.getValue();
+        }
+        boolean average = !spec.hasAverageDuplicates() || spec.getAverageDuplicates();
+        PoolSimulation.Pool grouped = average ? PoolSimulation.averageDuplicates(encoded, values, true)
+                : new PoolSimulation.Pool(encoded, values.clone(), values, java.util.stream.IntStream
+                        .range(0, values.length).toArray());
+        double[] score = new double[grouped.values().length];
+        for (int i = 0; i < score.length; i++) {
+            score[i] = objective.oriented(grouped.values()[i]);
+        }
+        PoolSimulation.Pool pool = new PoolSimulation.Pool(grouped.points(), score, grouped.values(),
+                grouped.firstRow());
+        int runs = spec.hasRuns() ? spec.getRuns() : spec.getSeedsCount() > 0 ? spec.getSeedsCount() : 10;
+        if (runs < 1 || runs > MAX_RUNS) {
+            throw ApiException.invalid("spec.runs", "must be 1 to " + MAX_RUNS);
+        }
+        long[] seeds = new long[runs];
+        SplittableRandom derived = new SplittableRandom(spec.hasBaseSeed() ? spec.getBaseSeed() : 20211001L);
+        for (int i = 0; i < runs; i++) {
+            seeds[i] = i < spec.getSeedsCount() ? spec.getSeeds(i) : derived.nextLong();
+        }
+        int evaluations = spec.hasMaxEvaluations() ? spec.getMaxEvaluations() : pool.points().length;
+        if (evaluations < 1) {
+            throw ApiException.invalid("spec.max_evaluations", "must be at least 1");
+        }
+        double top = spec.hasTopFraction() ? spec.getTopFraction() : 0.05;
+        if (!(top > 0 && top <= 1)) {
+            throw ApiException.invalid("spec.top_fraction", "must be in (0, 1]");
+        }
+        double[] levels = spec.getAccelerationLevelsCount() == 0 ? new double[] {0.5, 0.8}
+                : spec.getAccelerationLevelsList().stream().mapToDouble(Double::doubleValue).toArray();
+        for (int i = 0; i < levels.length; i++) {
+            if (!(levels[i] > 0 && levels[i] <= 1)) {
+                throw ApiException.invalid("spec.acceleration_levels[" + i + "]", "must be in (0, 1]");
+            }
+        }
+        return new SimulationService.Request(plan, pool, seeds, Math.min(evaluations, pool.points().length), top,
+                levels, spec.toByteArray());
+    }
+
+    /** The stored report document. */
+    public static byte[] report(PoolSimulation.Report report, Plan.Objective objective, boolean keepChoices,
+            String[] ids) {
+        SimulationReport.Builder out = SimulationReport.newBuilder().setPoolSize(report.poolSize())
+                .setTopCount(report.topCount()).setTopFraction(report.topFraction())
+                .setObjectiveProperty(objective.property()).setUnit(objective.unit())
+                .setEvaluations(report.evaluations()).setMaxEnhancementFactor(report.maxEnhancementFactor());
+        for (PoolSimulation.Run run : report.runs()) {
+            SimulationRun.Builder r = SimulationRun.newBuilder().setSeed(run.seed());
+            for (double v : run.bestSoFar()) {
+                r.addBestSoFar(v);
+            }
+            for (double v : run.topFound()) {
+                r.addTopFound(v);
+            }
+            if (keepChoices) {
+                for (int index : run.chosen()) {
+                    r.addChosenCandidateIds(ids[index]);
+                }
+            }
+            out.addRuns(r);
+        }
+        for (int i = 0; i < report.evaluations(); i++) {
+            out.addMeanBestSoFar(report.meanBestSoFar()[i]).addStdBestSoFar(report.stdBestSoFar()[i])
+                    .addMeanTopFound(report.meanTopFound()[i]).addRandomTopFound(report.randomTopFound()[i])
+                    .addEnhancementFactor(report.enhancementFactor()[i]);
+        }
+        for (PoolSimulation.Acceleration a : report.acceleration()) {
+            AccelerationFactor.Builder f = AccelerationFactor.newBuilder().setLevel(a.level());
+            if (a.strategyEvaluations() != null) {
+                f.setStrategyEvaluations(a.strategyEvaluations());
+            }
+            if (a.randomEvaluations() != null) {
+                f.setRandomEvaluations(a.randomEvaluations());
+            }
+            if (a.factor() != null) {
+                f.setFactor(a.factor());
+            }
+            out.addAcceleration(f);
+        }
+        return out.build().toByteArray();
+    }
+
+    public static Job job(JobRecord job) {
+        return Job.newBuilder().setId(job.id().toString()).setKind(job.kind())
+                .setState(JobState.valueOf(job.state())).setProgress(job.progress()).setMessage(job.message())
+                .setCreatedAt(CampaignMapper.timestamp(job.createdAt()))
+                .setUpdatedAt(CampaignMapper.timestamp(job.updatedAt()))
+                .setResultId(job.state().equals("SUCCEEDED") ? job.id().toString() : "").build();
+    }
+
+    public static Simulation simulation(JobRecord job, boolean includeRuns) {
+        try {
+            Simulation.Builder simulation = Simulation.newBuilder().setId(job.id().toString())
+                    .setSpec(SimulationSpec.parseFrom(job.request())).setJob(job(job)).setOwnerOrg(job.ownerOrg())
+                    .setVisibility(Visibility.valueOf(job.visibility())).setCreatedBy(job.createdBy())
+                    .setCreatedAt(CampaignMapper.timestamp(job.createdAt()));
+            if (job.report() != null && job.state().equals("SUCCEEDED")) {
+                SimulationReport report = SimulationReport.parseFrom(job.report());
+                simulation.setReport(includeRuns ? report : report.toBuilder().clearRuns().build());
+            }
+            return simulation.build();
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("a stored simulation is unreadable", e);
+        }
+    }
+}
