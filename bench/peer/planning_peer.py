@@ -71,8 +71,16 @@ def simulate(request):
         chosen = list(initial)
         available = np.ones(len(points), dtype=bool)
         available[chosen] = False
+        previous = None
         while len(chosen) < evaluations and not top.issubset(chosen):
-            gp = fit(points[chosen], score[chosen], request["restarts"], request["seeds"][run])
+            # the same schedule as mihub: random restarts every RESTART_EVERY evaluations, otherwise
+            # the optimiser starts from the previous fit's hyper-parameters only
+            if previous is None or len(chosen) % request["restart_every"] == 0:
+                gp = fit(points[chosen], score[chosen], request["restarts"], request["seeds"][run])
+            else:
+                gp = GaussianProcessRegressor(kernel=previous, normalize_y=True, n_restarts_optimizer=0)
+                gp.fit(points[chosen], score[chosen])
+            previous = gp.kernel_
             _, ei = expected_improvement(gp, points, score[chosen].max())
             ei[~available] = -np.inf
             pick = int(np.argmax(ei))

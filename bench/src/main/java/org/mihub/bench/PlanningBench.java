@@ -66,7 +66,9 @@ public final class PlanningBench {
                 "Run at " + Instant.now() + " on " + Runtime.getRuntime().availableProcessors() + " cores. "
                         + "mihub: Gaussian process (ARD Matérn 5/2, constant × kernel + noise, inputs in the unit "
                         + "cube, outputs standardised, maximum marginal likelihood by projected L-BFGS with random "
-                        + "restarts, warm-started from the previous fit) and log expected improvement. Peer: "
+                        + "restarts, warm-started from the previous fit) and log expected improvement. In the simulations both "
+                        + "planners refit after every evaluation, with " + SIMULATION_RESTARTS + " random restarts every "
+                        + PoolSimulation.RESTART_EVERY + " evaluations and otherwise from the previous fit. Peer: "
                         + "scikit-learn GaussianProcessRegressor (Matern ν=2.5, one length scale per input, × "
                         + "ConstantKernel + WhiteKernel, normalize_y, the same bounds) with expected improvement.",
                 ""));
@@ -122,7 +124,12 @@ public final class PlanningBench {
                 BatchSelector.Strategy.KRIGING_BELIEVER, 1,
                 new GaussianProcess.Options(SIMULATION_RESTARTS, null, 100), 2);
         long started = System.nanoTime();
+        int[] shown = {0};
         PoolSimulation.Report mihub = PoolSimulation.run(pool, strategy, seeds, n, 0.05, levels, executor, p -> {
+            if ((int) (p * 10) > shown[0]) {
+                shown[0] = (int) (p * 10);
+                System.out.printf(Locale.ROOT, "%s: mihub %.0f %% of runs done%n", dataset.name(), p * 100);
+            }
         }, () -> false);
         double mihubSeconds = (System.nanoTime() - started) / 1e9;
         boolean[] top = PoolSimulation.topSet(pool, 0.05);
@@ -191,7 +198,7 @@ public final class PlanningBench {
             int from = part * seeds.length / THREADS;
             int to = (part + 1) * seeds.length / THREADS;
             ObjectNode request = JSON.createObjectNode().put("mode", "simulate").put("evaluations", evaluations)
-                    .put("restarts", SIMULATION_RESTARTS);
+                    .put("restarts", SIMULATION_RESTARTS).put("restart_every", PoolSimulation.RESTART_EVERY);
             ArrayNode points = request.putArray("points");
             for (double[] p : pool.points()) {
                 ArrayNode row = points.addArray();

@@ -434,6 +434,99 @@ class SuiteIT {
     }
 
     @Test
+    void aCampaignRunsItsAskTellLoopThroughTheGatewayAndStaysWithItsOrganisation() throws Exception {
+        String alice = Tokens.accessToken(config, "alice");
+        String bob = Tokens.accessToken(config, "bob");
+        StringBuilder candidates = new StringBuilder();
+        String[] formulas = {"Fe", "Fe3Ni", "FeNi", "FeNi3", "Ni", "Fe3Co", "FeCo", "Co"};
+        for (int i = 0; i < formulas.length; i++) {
+            candidates.append(i == 0 ? "" : ", ").append("{\"id\": \"c").append(i).append("\", \"formula\": \"")
+                    .append(formulas[i]).append("\"}");
+        }
+        var created = send("POST", "/api/v1/campaigns", alice, "application/json", "{\"spec\": {\"name\": "
+                + "\"e2e magnetisation\", \"objectives\": [{\"property\": \"magnetization\", \"direction\": "
+                + "\"OBJECTIVE_DIRECTION_MAXIMISE\", \"unit\": \"T\"}], \"designSpace\": {\"explicit\": "
+                + "{\"candidates\": [" + candidates + "]}}, \"acquisition\": {\"batchSize\": 2}, \"seed\": 5}}");
+        assertEquals(201, created.statusCode(), created.body());
+        String id = JSON.readTree(created.body()).get("id").asText();
+        assertEquals("CAMPAIGN_STATUS_ACTIVE", JSON.readTree(created.body()).get("status").asText());
+
+        var first = send("POST", "/api/v1/campaigns/" + id + "/proposals", alice, "application/json",
+                "{\"requestId\": \"e2e-1\"}");
+        assertEquals(200, first.statusCode(), first.body());
+        JsonNode proposals = JSON.readTree(first.body()).get("proposals");
+        assertEquals(2, proposals.size());
+        // a wrong unit: problem+json naming the field; nothing recorded
+        String p0 = proposals.get(0).get("id").asText();
+        String p1 = proposals.get(1).get("id").asText();
+        var wrong = send("POST", "/api/v1/campaigns/" + id + "/results", alice, "application/json",
+                "{\"results\": [{\"proposalId\": \"" + p0 + "\", \"measured\": {\"values\": [{\"property\": "
+                        + "\"magnetization\", \"value\": {\"value\": 1.2, \"unit\": \"mT\"}}]}}]}");
+        assertEquals(400, wrong.statusCode(), wrong.body());
+        assertTrue(wrong.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+        assertTrue(wrong.body().contains("results[0].measured.values[0].unit"), wrong.body());
+        var told = send("POST", "/api/v1/campaigns/" + id + "/results", alice, "application/json",
+                "{\"results\": [{\"proposalId\": \"" + p0 + "\", \"measured\": {\"values\": [{\"property\": "
+                        + "\"magnetization\", \"value\": {\"value\": 1.9, \"unit\": \"T\"}}]}}, "
+                        + "{\"proposalId\": \"" + p1 + "\", \"measured\": {\"values\": [{\"property\": "
+                        + "\"magnetization\", \"value\": {\"value\": 1.4, \"unit\": \"T\"}}]}}]}");
+        assertEquals(200, told.statusCode(), told.body());
+        assertEquals(2, JSON.readTree(told.body()).get("progress").get("completed").asInt());
+
+        var second = send("POST", "/api/v1/campaigns/" + id + "/proposals", alice, "application/json", "");
+        assertEquals(200, second.statusCode(), second.body());
+        JsonNode next = JSON.readTree(second.body());
+        assertEquals("ACQUISITION_FUNCTION_LOG_EXPECTED_IMPROVEMENT",
+                next.get("proposals").get(0).get("acquisitionFunction").asText());
+        assertEquals(1, next.get("fits").size(), "a Gaussian process was fitted to the two results");
+
+        var full = JSON.readTree(get("/api/v1/campaigns/" + id, alice).body());
+        assertEquals(4, full.get("history").size());
+        assertEquals(1.9, full.get("best").get("values").get(0).get("value").get("value").asDouble(), 1e-12);
+        // another organisation sees nothing, through the gateway and directly over gRPC
+        assertEquals(404, get("/api/v1/campaigns/" + id, bob).statusCode());
+        assertEquals(404, send("POST", "/api/v1/campaigns/" + id + "/proposals", bob, "application/json", "")
+                .statusCode());
+        assertFalse(get("/api/v1/campaigns", bob).body().contains(id));
+        assertEquals(401, get("/api/v1/campaigns/" + id, null).statusCode());
+        assertEquals(400, send("POST", "/api/v1/campaigns", alice, "application/json", "{\"spec\": {\"nmae\": 1}}")
+                .statusCode(), "an unknown field is refused");
+    }
+
+    @Test
+    void aSimulationStartedThroughTheGatewayReportsItsMeasures() throws Exception {
+        String alice = Tokens.accessToken(config, "alice");
+        StringBuilder rows = new StringBuilder();
+        for (int i = 0; i < 30; i++) {
+            double x = i / 29.0;
+            double value = 10 - 20 * (x - 0.3) * (x - 0.3);
+            rows.append(i == 0 ? "" : ", ").append("{\"candidate\": {\"id\": \"r").append(i)
+                    .append("\", \"parameters\": {\"x\": {\"number\": ").append(x).append("}}}, \"values\": ")
+                    .append("[{\"property\": \"toughness\", \"value\": {\"value\": ").append(value).append("}}]}");
+        }
+        var started = send("POST", "/api/v1/simulations", alice, "application/json", "{\"spec\": {\"name\": "
+                + "\"e2e twin\", \"campaign\": {\"name\": \"twin\", \"objectives\": [{\"property\": \"toughness\", "
+                + "\"direction\": \"OBJECTIVE_DIRECTION_MAXIMISE\"}], \"designSpace\": {\"parameters\": [{\"name\": "
+                + "\"x\", \"continuous\": {\"min\": 0, \"max\": 1}}]}}, \"pool\": {\"rows\": [" + rows
+                + "]}, \"runs\": 3, \"seeds\": [4295, 8508, 326]}}");
+        assertEquals(202, started.statusCode(), started.body());
+        String id = JSON.readTree(started.body()).get("id").asText();
+        JsonNode simulation = null;
+        for (int i = 0; i < 120; i++) {
+            simulation = JSON.readTree(get("/api/v1/simulations/" + id, alice).body());
+            String state = simulation.get("job").get("state").asText();
+            if (!state.equals("QUEUED") && !state.equals("RUNNING")) {
+                break;
+            }
+            Thread.sleep(500);
+        }
+        assertEquals("SUCCEEDED", simulation.get("job").get("state").asText(), simulation.toString());
+        assertEquals(30, simulation.get("report").get("poolSize").asInt());
+        assertEquals(2, simulation.get("report").get("topCount").asInt());
+        assertEquals(404, get("/api/v1/simulations/" + id, Tokens.accessToken(config, "bob")).statusCode());
+    }
+
+    @Test
     void aRejectedUploadListsEveryBadRowAsProblemJson() throws Exception {
         String alice = Tokens.accessToken(config, "alice");
         String id = JSON.readTree(send("POST", "/api/v1/datasets", alice, "application/json",

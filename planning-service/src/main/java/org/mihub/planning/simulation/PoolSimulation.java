@@ -27,6 +27,9 @@ import org.mihub.planning.gp.GaussianProcess;
  * (2021): Top% (share of the pool's top designs found), the enhancement factor over random
  * selection and the acceleration factor at given Top% levels.
  *
+ * <p>The surrogate is refitted after every evaluation; its hyper-parameter search uses random
+ * restarts every {@value #RESTART_EVERY} evaluations and otherwise starts from the previous fit.
+ *
  * <p>A run that has found every top design stops early: from then on its Top% is 1 and its best so
  * far is the pool's best, so the remaining trace is known exactly and is filled in.
  */
@@ -64,6 +67,9 @@ public final class PoolSimulation {
      */
     public record Pool(double[][] points, double[] score, double[] values, int[] firstRow) {
     }
+
+    /** Evaluations between fits with random restarts (the others start from the previous fit only). */
+    public static final int RESTART_EVERY = 10;
 
     private PoolSimulation() {
     }
@@ -284,7 +290,12 @@ public final class PoolSimulation {
                 xs[i] = pool.points()[chosen[i]];
                 ys[i] = pool.score()[chosen[i]];
             }
-            GaussianProcess gp = GaussianProcess.fit(xs, ys, strategy.surrogate(), random, previous, null);
+            // random restarts every RESTART_EVERY evaluations; in between, the optimiser starts from the
+            // previous fit only (one more observation rarely moves the optimum far)
+            GaussianProcess.Options options = previous == null || count % RESTART_EVERY < strategy.batchSize()
+                    ? strategy.surrogate() : new GaussianProcess.Options(0, strategy.surrogate().fixedNoiseVariance(),
+                            strategy.surrogate().maxIterations());
+            GaussianProcess gp = GaussianProcess.fit(xs, ys, options, random, previous, null);
             previous = gp.hyperparameters();
             List<BatchSelector.Pick> picks = selector.select(gp, flat, available, pool.score()[bestSeen], new int[0],
                     null, strategy.batchSize(), random);

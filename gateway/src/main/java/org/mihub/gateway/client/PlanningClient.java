@@ -1,0 +1,85 @@
+package org.mihub.gateway.client;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.mihub.api.common.v1.Job;
+import org.mihub.api.planning.v1.Campaign;
+import org.mihub.api.planning.v1.CreateCampaignRequest;
+import org.mihub.api.planning.v1.GetCampaignRequest;
+import org.mihub.api.planning.v1.GetSimulationRequest;
+import org.mihub.api.planning.v1.ListCampaignsRequest;
+import org.mihub.api.planning.v1.ListCampaignsResponse;
+import org.mihub.api.planning.v1.ListProposalsRequest;
+import org.mihub.api.planning.v1.ListProposalsResponse;
+import org.mihub.api.planning.v1.MutinyPlanningServiceGrpc.MutinyPlanningServiceStub;
+import org.mihub.api.planning.v1.ProposeBatchRequest;
+import org.mihub.api.planning.v1.ProposeBatchResponse;
+import org.mihub.api.planning.v1.ReportResultsRequest;
+import org.mihub.api.planning.v1.ReportResultsResponse;
+import org.mihub.api.planning.v1.Simulation;
+import org.mihub.api.planning.v1.StartSimulationRequest;
+import org.mihub.api.planning.v1.UpdateCampaignStatusRequest;
+
+import io.quarkus.grpc.GrpcClient;
+import io.smallrye.mutiny.Uni;
+
+/** The planning service over gRPC, with the caller's token (relayed by mihub-common) and a deadline per call. */
+@ApplicationScoped
+public class PlanningClient {
+
+    @Inject
+    @GrpcClient("planning")
+    MutinyPlanningServiceStub stub;
+
+    @ConfigProperty(name = "mihub.gateway.backend-deadline")
+    Duration deadline;
+
+    /** Proposing fits surrogates and scores up to millions of candidates: a longer deadline. */
+    @ConfigProperty(name = "mihub.gateway.propose-deadline", defaultValue = "60s")
+    Duration proposeDeadline;
+
+    private MutinyPlanningServiceStub stub(Duration within) {
+        return stub.withDeadlineAfter(within.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public Uni<Campaign> create(CreateCampaignRequest request) {
+        return stub(proposeDeadline).createCampaign(request);
+    }
+
+    public Uni<ListCampaignsResponse> list(ListCampaignsRequest request) {
+        return stub(deadline).listCampaigns(request);
+    }
+
+    public Uni<Campaign> get(GetCampaignRequest request) {
+        return stub(deadline).getCampaign(request);
+    }
+
+    public Uni<Campaign> status(UpdateCampaignStatusRequest request) {
+        return stub(deadline).updateCampaignStatus(request);
+    }
+
+    public Uni<ProposeBatchResponse> propose(ProposeBatchRequest request) {
+        return stub(proposeDeadline).proposeBatch(request);
+    }
+
+    public Uni<ReportResultsResponse> report(ReportResultsRequest request) {
+        return stub(deadline).reportResults(request);
+    }
+
+    public Uni<ListProposalsResponse> proposals(ListProposalsRequest request) {
+        return stub(deadline).listProposals(request);
+    }
+
+    public Uni<Job> simulate(StartSimulationRequest request) {
+        return stub(proposeDeadline).startSimulation(request);
+    }
+
+    public Uni<Simulation> simulation(GetSimulationRequest request) {
+        return stub(deadline).getSimulation(request);
+    }
+}
