@@ -12,6 +12,8 @@ ALTER TABLE campaign ADD COLUMN shared_with TEXT[] NOT NULL DEFAULT '{}';
 ALTER TABLE campaign ADD COLUMN status_reason TEXT NOT NULL DEFAULT '';
 ALTER TABLE campaign ADD COLUMN spec BYTEA NOT NULL;
 ALTER TABLE campaign ADD COLUMN batches INTEGER NOT NULL DEFAULT 0;
+-- the catalog dataset results are written to (the spec's, or one the planner created); empty until known
+ALTER TABLE campaign ADD COLUMN results_dataset_id TEXT NOT NULL DEFAULT '';
 ALTER TABLE campaign ADD COLUMN updated_at TIMESTAMPTZ NOT NULL DEFAULT now();
 ALTER TABLE campaign ADD CONSTRAINT campaign_status CHECK (status IN ('ACTIVE', 'PAUSED', 'COMPLETED', 'CANCELLED'));
 CREATE INDEX campaign_owner ON campaign (owner_org, created_at DESC);

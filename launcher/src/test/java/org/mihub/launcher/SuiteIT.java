@@ -444,8 +444,8 @@ class SuiteIT {
                     .append(formulas[i]).append("\"}");
         }
         var created = send("POST", "/api/v1/campaigns", alice, "application/json", "{\"spec\": {\"name\": "
-                + "\"e2e magnetisation\", \"objectives\": [{\"property\": \"magnetization\", \"direction\": "
-                + "\"OBJECTIVE_DIRECTION_MAXIMISE\", \"unit\": \"T\"}], \"designSpace\": {\"explicit\": "
+                + "\"e2e hardness\", \"objectives\": [{\"property\": \"hardness\", \"direction\": "
+                + "\"OBJECTIVE_DIRECTION_MAXIMISE\", \"unit\": \"GPa\"}], \"designSpace\": {\"explicit\": "
                 + "{\"candidates\": [" + candidates + "]}}, \"acquisition\": {\"batchSize\": 2}, \"seed\": 5}}");
         assertEquals(201, created.statusCode(), created.body());
         String id = JSON.readTree(created.body()).get("id").asText();
@@ -461,17 +461,21 @@ class SuiteIT {
         String p1 = proposals.get(1).get("id").asText();
         var wrong = send("POST", "/api/v1/campaigns/" + id + "/results", alice, "application/json",
                 "{\"results\": [{\"proposalId\": \"" + p0 + "\", \"measured\": {\"values\": [{\"property\": "
-                        + "\"magnetization\", \"value\": {\"value\": 1.2, \"unit\": \"mT\"}}]}}]}");
+                        + "\"hardness\", \"value\": {\"value\": 1.2, \"unit\": \"MPa\"}}]}}]}");
         assertEquals(400, wrong.statusCode(), wrong.body());
         assertTrue(wrong.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
         assertTrue(wrong.body().contains("results[0].measured.values[0].unit"), wrong.body());
         var told = send("POST", "/api/v1/campaigns/" + id + "/results", alice, "application/json",
                 "{\"results\": [{\"proposalId\": \"" + p0 + "\", \"measured\": {\"values\": [{\"property\": "
-                        + "\"magnetization\", \"value\": {\"value\": 1.9, \"unit\": \"T\"}}]}}, "
+                        + "\"hardness\", \"value\": {\"value\": 1.9, \"unit\": \"GPa\"}}]}}, "
                         + "{\"proposalId\": \"" + p1 + "\", \"measured\": {\"values\": [{\"property\": "
-                        + "\"magnetization\", \"value\": {\"value\": 1.4, \"unit\": \"T\"}}]}}]}");
+                        + "\"hardness\", \"value\": {\"value\": 1.4, \"unit\": \"GPa\"}}]}}]}");
         assertEquals(200, told.statusCode(), told.body());
         assertEquals(2, JSON.readTree(told.body()).get("progress").get("completed").asInt());
+        // the results are now catalog measurements of acme, naming campaign and proposal, hidden from bob
+        var written = JSON.readTree(get("/api/v1/materials?property=hardness&min=1.8&max=2&unit=GPa&view=full", alice).body());
+        assertTrue(written.toString().contains(p0), written.toString());
+        assertFalse(get("/api/v1/materials?property=hardness&min=1.8&max=2&unit=GPa&view=full", bob).body().contains(p0));
 
         var second = send("POST", "/api/v1/campaigns/" + id + "/proposals", alice, "application/json", "");
         assertEquals(200, second.statusCode(), second.body());

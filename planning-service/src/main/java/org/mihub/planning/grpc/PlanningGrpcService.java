@@ -79,7 +79,7 @@ public class PlanningGrpcService extends MutinyPlanningServiceGrpc.PlanningServi
             CampaignSpec spec = SpecMapper.withDefaults(request.getSpec(), seed);
             Plan plan = SpecMapper.plan(spec);
             return CampaignMapper.campaign(campaigns.create(caller, request.getOwnerOrg(), spec.toByteArray(), plan,
-                    spec.getName(), spec.getDescription()));
+                    spec.getName(), spec.getDescription(), spec.getResultsDatasetId()));
         });
     }
 

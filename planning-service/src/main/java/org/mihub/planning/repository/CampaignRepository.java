@@ -32,7 +32,7 @@ public class CampaignRepository {
     /** A campaign row; {@code spec} is the stored CampaignSpec document. */
     public record CampaignRecord(UUID id, String ownerOrg, String name, String description, String visibility,
             List<String> sharedWith, String status, String statusReason, byte[] spec, int batches, String createdBy,
-            Instant createdAt, Instant updatedAt) {
+            Instant createdAt, Instant updatedAt, String resultsDatasetId) {
     }
 
     /** A proposal row; {@code candidate} and {@code result} are stored Candidate / ProposalResult documents. */
@@ -43,7 +43,8 @@ public class CampaignRepository {
     }
 
     private static final String CAMPAIGN_COLUMNS = "c.id, c.owner_org, c.name, c.description, c.visibility, "
-            + "c.shared_with, c.status, c.status_reason, c.spec, c.batches, c.created_by, c.created_at, c.updated_at";
+            + "c.shared_with, c.status, c.status_reason, c.spec, c.batches, c.created_by, c.created_at, c.updated_at, "
+            + "c.results_dataset_id";
     private static final String PROPOSAL_COLUMNS = "id, campaign_id, batch_id, batch_number, position, candidate_id, "
             + "candidate, predicted_mean, predicted_std, acquisition_value, acquisition_function, cost, state, "
             + "retry_allowed, proposed_at, resolved_at, result, objective_values";
@@ -71,8 +72,8 @@ public class CampaignRepository {
 
     public void insert(Connection connection, CampaignRecord campaign) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO campaign (id, owner_org, name, "
-                + "description, visibility, shared_with, status, status_reason, spec, created_by) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + "description, visibility, shared_with, status, status_reason, spec, created_by, results_dataset_id) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             insert.setObject(1, campaign.id());
             insert.setString(2, campaign.ownerOrg());
             insert.setString(3, campaign.name());
@@ -83,6 +84,7 @@ public class CampaignRepository {
             insert.setString(8, campaign.statusReason());
             insert.setBytes(9, campaign.spec());
             insert.setString(10, campaign.createdBy());
+            insert.setString(11, campaign.resultsDatasetId());
             insert.executeUpdate();
         }
     }
@@ -145,6 +147,23 @@ public class CampaignRepository {
             update.setString(2, reason);
             update.setObject(3, id);
             update.executeUpdate();
+        }
+    }
+
+    /** Records the results dataset once; false when another request recorded one first. */
+    public boolean setResultsDataset(UUID campaignId, String datasetId) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            return setResultsDataset(connection, campaignId, datasetId);
+        }
+    }
+
+    /** {@link #setResultsDataset(UUID, String)} inside the caller's transaction. */
+    public boolean setResultsDataset(Connection connection, UUID campaignId, String datasetId) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE campaign SET results_dataset_id = ? WHERE id = ? AND results_dataset_id = ''")) {
+            update.setString(1, datasetId);
+            update.setObject(2, campaignId);
+            return update.executeUpdate() == 1;
         }
     }
 
@@ -285,7 +304,7 @@ public class CampaignRepository {
         return new CampaignRecord(row.getObject(1, UUID.class), row.getString(2), row.getString(3), row.getString(4),
                 row.getString(5), List.of((String[]) row.getArray(6).getArray()), row.getString(7), row.getString(8),
                 row.getBytes(9), row.getInt(10), row.getString(11), row.getTimestamp(12).toInstant(),
-                row.getTimestamp(13).toInstant());
+                row.getTimestamp(13).toInstant(), row.getString(14));
     }
 
     private static ProposalRecord proposal(ResultSet row) throws SQLException {

@@ -22,6 +22,7 @@ import jakarta.inject.Inject;
 import org.mihub.common.error.ApiException;
 import org.mihub.common.identity.Caller;
 import org.mihub.planning.acquisition.Acquisition;
+import org.mihub.planning.client.CatalogWriter;
 import org.mihub.planning.acquisition.BatchSelector;
 import org.mihub.planning.gp.GaussianProcess;
 import org.mihub.planning.mapping.Documents;
@@ -86,6 +87,9 @@ public class CampaignService {
     @Inject
     CampaignRepository repository;
 
+    @Inject
+    CatalogWriter catalog;
+
     private final ExecutorService compute = Executors.newFixedThreadPool(
             Math.max(1, Runtime.getRuntime().availableProcessors()), runnable -> {
                 Thread thread = new Thread(runnable, "planning-compute");
@@ -99,11 +103,12 @@ public class CampaignService {
     }
 
     public CampaignView create(Caller caller, String ownerOrg, byte[] specDocument, Plan plan, String name,
-            String description) {
+            String description, String resultsDatasetId) {
         String owner = ownerOrg.isEmpty() ? caller.org() : ownerOrg;
         requireMember(caller, owner);
         CampaignRecord record = new CampaignRecord(UUID.randomUUID(), owner, name, description, "PRIVATE", List.of(),
-                "ACTIVE", "", specDocument, 0, caller.subject(), java.time.Instant.now(), java.time.Instant.now());
+                "ACTIVE", "", specDocument, 0, caller.subject(), java.time.Instant.now(), java.time.Instant.now(),
+                resultsDatasetId);
         try (Connection connection = repository.connection()) {
             repository.insert(connection, record);
             return view(connection, repository.find(connection, record.id(), Optional.of(caller), false).orElseThrow(),
@@ -442,8 +447,29 @@ public class CampaignService {
         return scalar;
     }
 
-    /** Tell: validates every result first, then records them all in one transaction. */
+    /**
+     * Tell: validates every result first, writes the measured ones to the campaign's catalog dataset
+     * (as the caller, who needs {@code contributor} there; the dataset is created on first use),
+     * then records them all in one transaction. A catalog refusal records nothing.
+     */
     public Told report(Caller caller, UUID campaignId, List<ReportedResult> results) {
+        String[] createdDataset = {null};
+        try {
+            return record(caller, campaignId, results, createdDataset);
+        } catch (RuntimeException e) {
+            if (createdDataset[0] != null) {
+                // the catalog refused the results after the dataset was made: keep the dataset for next time
+                try {
+                    repository.setResultsDataset(campaignId, createdDataset[0]);
+                } catch (SQLException ignored) {
+                    // a later report creates another one
+                }
+            }
+            throw e;
+        }
+    }
+
+    private Told record(Caller caller, UUID campaignId, List<ReportedResult> results, String[] createdDataset) {
         return inTransaction(connection -> {
             CampaignRecord record = repository.find(connection, campaignId, Optional.of(caller), true)
                     .orElseThrow(() -> ApiException.notFound("campaign", campaignId.toString()));
@@ -555,6 +581,23 @@ public class CampaignService {
                 throw new ApiException(conflict ? ApiException.Kind.FAILED_PRECONDITION
                         : ApiException.Kind.INVALID_ARGUMENT, problems.get(0).field() + ": " + problems.get(0).reason()
                                 + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : ""), problems);
+            }
+            List<CatalogWriter.Result> measured = new ArrayList<>();
+            for (ReportedResult result : results) {
+                ProposalRecord proposal = proposals.get(UUID.fromString(result.proposalId()));
+                if (result.values() != null && proposal.state().equals("PENDING")) {
+                    measured.add(new CatalogWriter.Result(result.proposalId(), Documents.point(proposal.candidate()),
+                            result.document()));
+                }
+            }
+            if (!measured.isEmpty() && plan.space().hasComposition()) {
+                String dataset = record.resultsDatasetId();
+                if (dataset.isEmpty()) {
+                    dataset = catalog.createResultsDataset(record.ownerOrg(), campaignId.toString(), record.name());
+                    createdDataset[0] = dataset;
+                    repository.setResultsDataset(connection, campaignId, dataset);
+                }
+                catalog.writeResults(dataset, campaignId.toString(), plan.space().parameters(), measured);
             }
             writes.forEach(Runnable::run);
             CampaignView view = view(connection, record, false);

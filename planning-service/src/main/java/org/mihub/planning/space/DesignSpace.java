@@ -484,7 +484,8 @@ public final class DesignSpace {
         StringBuilder text = new StringBuilder();
         new TreeMap<>(composition).forEach((element, fraction) -> {
             if (fraction > 0) {
-                text.append(element).append(String.format(Locale.ROOT, "%.6g", fraction));
+                text.append(element).append(new java.math.BigDecimal(fraction)
+                        .round(new java.math.MathContext(6)).stripTrailingZeros().toPlainString());
             }
         });
         new TreeMap<>(parameters).forEach((name, value) -> text.append('|').append(name).append('=')

@@ -88,6 +88,12 @@ class PlanningGrpcTest {
     private static final String ADMIN = token("carol", "hub", "member", "admin");
 
     private final ManagedChannel channel = ManagedChannelBuilder.forAddress("localhost", 18083).usePlaintext().build();
+    private CatalogStandIn catalog;
+
+    @org.junit.jupiter.api.BeforeAll
+    void startCatalog() throws Exception {
+        catalog = new CatalogStandIn(18181);
+    }
 
     static String token(String subject, String org, String... roles) {
         return Jwt.subject(subject).preferredUserName(subject).claim("org", org)
@@ -107,6 +113,7 @@ class PlanningGrpcTest {
 
     @AfterAll
     void close() {
+        catalog.close();
         channel.shutdownNow();
     }
 
@@ -218,6 +225,17 @@ class PlanningGrpcTest {
         assertEquals(2, told.getProgress().getCompleted());
         assertEquals(1, told.getProgress().getFailed());
         assertTrue(told.hasBest());
+        // the two measured results went to the catalog as the caller, into the campaign's new dataset
+        assertEquals(1, catalog.datasets.size());
+        assertEquals("acme", catalog.datasets.get(0).getOwnerOrg());
+        assertEquals(2, catalog.materials.size());
+        assertTrue(catalog.tokens.stream().allMatch(t -> t.equals("Bearer " + ACME)), "the caller's token is relayed");
+        var written = catalog.materials.get(0);
+        assertEquals(id, written.getMeasurements(0).getCampaignId());
+        assertEquals(first.getProposals(0).getId(), written.getMeasurements(0).getProposalId());
+        assertEquals("GPa", written.getMeasurements(0).getValue().getUnit());
+        assertEquals("anneal_temperature", written.getProcessSteps(0).getParameters(0).getName());
+        assertEquals("Cel", written.getProcessSteps(0).getParameters(0).getQuantity().getUnit());
         // the same report again changes nothing; a different one for a resolved proposal is refused
         ReportResultsResponse again = as(ACME).reportResults(ReportResultsRequest.newBuilder().setCampaignId(id)
                 .addResults(measured(first.getProposals(0), hardness(first.getProposals(0)), "GPa")).build());
@@ -237,8 +255,17 @@ class PlanningGrpcTest {
             assertFeasible(p);
             assertTrue(seen.add(p.getCandidate().getId()), "no design is proposed twice");
         }
+        // the catalog refuses: nothing is recorded here either
+        StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> as(ACME)
+                .reportResults(ReportResultsRequest.newBuilder().setCampaignId(id).addResults(
+                        measured(second.getProposals(0), 3.0, "GPa").toBuilder().setInstrument("refuse-me")).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, refused.getStatus().getCode());
+        assertEquals(2, as(ACME).listProposals(ListProposalsRequest.newBuilder().setCampaignId(id)
+                .setState(ProposalState.PROPOSAL_STATE_PENDING).build()).getProposalsCount());
         as(ACME).reportResults(ReportResultsRequest.newBuilder().setCampaignId(id)
                 .addResults(measured(second.getProposals(0), hardness(second.getProposals(0)), "GPa")).build());
+        assertEquals(3, catalog.materials.size());
+        assertEquals(1, catalog.datasets.size(), "the dataset is created once");
 
         // three observations: the Gaussian process takes over, with the pending proposal as a fantasy
         ProposeBatchResponse third = as(ACME).proposeBatch(ProposeBatchRequest.newBuilder().setCampaignId(id)

@@ -1,0 +1,101 @@
+package org.mihub.planning.grpc;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.mihub.api.catalog.v1.CatalogServiceGrpc;
+import org.mihub.api.catalog.v1.CreateDatasetRequest;
+import org.mihub.api.catalog.v1.Dataset;
+import org.mihub.api.catalog.v1.IngestOutcome;
+import org.mihub.api.catalog.v1.IngestRecordsRequest;
+import org.mihub.api.catalog.v1.IngestRecordsResponse;
+import org.mihub.api.catalog.v1.Material;
+
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Metadata;
+import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptors;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+
+/**
+ * A stand-in for the catalog's gRPC server in the planner's own tests: it records the datasets
+ * created, the materials ingested and the bearer token each call carried, and refuses an ingest
+ * whose measurements name the instrument "refuse-me" (as the real catalog refuses a bad unit). The
+ * real catalog is exercised end to end in the launcher's SuiteIT.
+ */
+final class CatalogStandIn extends CatalogServiceGrpc.CatalogServiceImplBase implements AutoCloseable {
+
+    private static final Context.Key<String> AUTHORIZATION = Context.key("authorization");
+    private static final Metadata.Key<String> HEADER = Metadata.Key.of("authorization",
+            Metadata.ASCII_STRING_MARSHALLER);
+
+    final List<CreateDatasetRequest> datasets = new CopyOnWriteArrayList<>();
+    final List<Material> materials = new CopyOnWriteArrayList<>();
+    final List<String> tokens = new CopyOnWriteArrayList<>();
+    private final Server server;
+
+    CatalogStandIn(int port) throws IOException {
+        server = ServerBuilder.forPort(port).addService(ServerInterceptors.intercept(this,
+                new io.grpc.ServerInterceptor() {
+                    @Override
+                    public <Q, R> io.grpc.ServerCall.Listener<Q> interceptCall(io.grpc.ServerCall<Q, R> call,
+                            Metadata headers, io.grpc.ServerCallHandler<Q, R> next) {
+                        String value = headers.get(HEADER);
+                        return Contexts.interceptCall(Context.current().withValue(AUTHORIZATION,
+                                value == null ? "" : value), call, headers, next);
+                    }
+                })).build().start();
+    }
+
+    @Override
+    public void createDataset(CreateDatasetRequest request, StreamObserver<Dataset> response) {
+        tokens.add(AUTHORIZATION.get());
+        datasets.add(request);
+        response.onNext(Dataset.newBuilder().setId(UUID.randomUUID().toString()).setOwnerOrg(request.getOwnerOrg())
+                .setTitle(request.getTitle()).build());
+        response.onCompleted();
+    }
+
+    @Override
+    public StreamObserver<IngestRecordsRequest> ingestRecords(StreamObserver<IngestRecordsResponse> response) {
+        tokens.add(AUTHORIZATION.get());
+        List<Material> received = new CopyOnWriteArrayList<>();
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(IngestRecordsRequest request) {
+                if (request.hasRecords()) {
+                    received.addAll(request.getRecords().getMaterialsList());
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+            }
+
+            @Override
+            public void onCompleted() {
+                boolean refuse = received.stream().flatMap(m -> m.getMeasurementsList().stream())
+                        .anyMatch(x -> x.getInstrument().equals("refuse-me"));
+                if (refuse) {
+                    response.onError(Status.INVALID_ARGUMENT.withDescription("row 1: instrument refused")
+                            .asRuntimeException());
+                    return;
+                }
+                materials.addAll(received);
+                response.onNext(IngestRecordsResponse.newBuilder().setOutcome(IngestOutcome.INGEST_OUTCOME_COMMITTED)
+                        .setRowsWritten(received.size()).build());
+                response.onCompleted();
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        server.shutdownNow();
+    }
+}
