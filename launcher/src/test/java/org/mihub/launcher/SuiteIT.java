@@ -473,9 +473,10 @@ class SuiteIT {
         assertEquals(200, told.statusCode(), told.body());
         assertEquals(2, JSON.readTree(told.body()).get("progress").get("completed").asInt());
         // the results are now catalog measurements of acme, naming campaign and proposal, hidden from bob
-        var written = JSON.readTree(get("/api/v1/materials?property=hardness&min=1.8&max=2&unit=GPa&view=full", alice).body());
+        String search = "/api/v1/materials?property=hardness&min=1.8&max=2&unit=GPa&view=full";
+        var written = JSON.readTree(get(search, alice).body());
         assertTrue(written.toString().contains(p0), written.toString());
-        assertFalse(get("/api/v1/materials?property=hardness&min=1.8&max=2&unit=GPa&view=full", bob).body().contains(p0));
+        assertFalse(get(search, bob).body().contains(p0));
 
         var second = send("POST", "/api/v1/campaigns/" + id + "/proposals", alice, "application/json", "");
         assertEquals(200, second.statusCode(), second.body());
