@@ -47,6 +47,7 @@ CREATE TABLE proposal (
     resolved_at          TIMESTAMPTZ,
     result               BYTEA,
     objective_values     DOUBLE PRECISION[],
+    assigned_to          TEXT,
     UNIQUE (batch_id, position)
 );
 CREATE INDEX proposal_campaign ON proposal (campaign_id, batch_number, position);

@@ -31,6 +31,8 @@ import org.mihub.api.planning.v1.ReportResultsRequest;
 import org.mihub.api.planning.v1.ReportResultsResponse;
 import org.mihub.api.planning.v1.UpdateCampaignStatusRequest;
 import org.mihub.api.planning.v1.GetSimulationRequest;
+import org.mihub.api.planning.v1.LabClientMessage;
+import org.mihub.api.planning.v1.LabServerMessage;
 import org.mihub.api.planning.v1.Simulation;
 import org.mihub.api.planning.v1.SimulationSpec;
 import org.mihub.api.planning.v1.StartSimulationRequest;
@@ -45,6 +47,7 @@ import org.mihub.planning.mapping.SimulationMapper;
 import org.mihub.planning.mapping.SpecMapper;
 import org.mihub.planning.service.CampaignService;
 import org.mihub.planning.service.Plan;
+import org.mihub.planning.service.LabSessions;
 import org.mihub.planning.service.SimulationService;
 
 import io.quarkus.grpc.GrpcService;
@@ -54,8 +57,7 @@ import io.smallrye.mutiny.Uni;
 /**
  * The planning service over gRPC: campaigns, the ask/tell loop and simulation jobs. Every call
  * validates the caller's token; what a caller may see and do is decided in {@link CampaignService}
- * and {@link SimulationService}. The lab-robot stream (ConnectLab) is not implemented yet and
- * answers UNIMPLEMENTED.
+ * and {@link SimulationService}; lab-robot sessions (ConnectLab) in {@link LabSessions}.
  */
 @GrpcService
 @Singleton
@@ -69,6 +71,9 @@ public class PlanningGrpcService extends MutinyPlanningServiceGrpc.PlanningServi
 
     @Inject
     SimulationService simulations;
+
+    @Inject
+    LabSessions lab;
 
     @Override
     public Uni<Campaign> createCampaign(CreateCampaignRequest request) {
@@ -225,6 +230,45 @@ public class PlanningGrpcService extends MutinyPlanningServiceGrpc.PlanningServi
     public Uni<Job> cancelJob(JobRef request) {
         return Work.blocking(() -> SimulationMapper.job(simulations.cancel(CallerContext.require(),
                 ApiException.id("job_id", request.getJobId()))));
+    }
+
+    /** Marks the end of a lab session's replies (never sent): the stream completes after "finished". */
+    private static final LabServerMessage END = LabServerMessage.getDefaultInstance();
+
+    @Override
+    public Multi<LabServerMessage> connectLab(Multi<LabClientMessage> request) {
+        io.grpc.Context context = io.grpc.Context.current();
+        Optional<Caller> caller = CallerContext.current();
+        LabSessions.Session session = new LabSessions.Session();
+        return request.onItem().transformToMultiAndConcatenate(message -> Uni.createFrom().item(() -> {
+            io.grpc.Context previous = context.attach();
+            try {
+                Caller who = caller.orElseThrow(() -> io.grpc.Status.UNAUTHENTICATED
+                        .withDescription("a valid access token is required").asRuntimeException());
+                List<LabSessions.Event> events = switch (message.getPayloadCase()) {
+                    case HELLO -> lab.hello(session, who, message.getHello().getCampaignId(),
+                            message.getHello().getRobotId(), message.getHello().getCapacity(),
+                            message.getHello().getResume());
+                    case RESULT -> lab.result(session, who,
+                            CampaignMapper.results(List.of(message.getResult())).get(0));
+                    case CAPACITY -> lab.capacity(session, who, message.getCapacity().getCapacity());
+                    default -> throw ApiException.invalid("payload", "hello, result or capacity");
+                };
+                List<LabServerMessage> replies = new java.util.ArrayList<>();
+                for (LabSessions.Event event : events) {
+                    replies.add(CampaignMapper.lab(event));
+                    if (event instanceof LabSessions.Finished) {
+                        replies.add(END);
+                    }
+                }
+                return replies;
+            } finally {
+                context.detach(previous);
+            }
+        }).runSubscriptionOn(io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool())
+                .onFailure().transform(GrpcErrors::toStatus)
+                .onItem().transformToMulti(replies -> Multi.createFrom().iterable(replies)))
+                .select().first(reply -> reply != END);
     }
 
     static int offset(PageRequest page, String field) {

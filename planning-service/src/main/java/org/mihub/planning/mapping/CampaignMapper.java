@@ -11,6 +11,11 @@ import org.mihub.api.planning.v1.AcquisitionFunction;
 import org.mihub.api.planning.v1.Campaign;
 import org.mihub.api.planning.v1.CampaignProgress;
 import org.mihub.api.planning.v1.CampaignStatus;
+import org.mihub.api.planning.v1.LabFinishReason;
+import org.mihub.api.planning.v1.LabFinished;
+import org.mihub.api.planning.v1.LabRejection;
+import org.mihub.api.planning.v1.LabServerMessage;
+import org.mihub.api.planning.v1.LabSessionStarted;
 import org.mihub.api.planning.v1.Observation;
 import org.mihub.api.planning.v1.ObjectivePrediction;
 import org.mihub.api.planning.v1.ObjectiveValue;
@@ -22,6 +27,7 @@ import org.mihub.api.planning.v1.ResultAck;
 import org.mihub.api.planning.v1.SurrogateFit;
 import org.mihub.planning.repository.CampaignRepository.ProposalRecord;
 import org.mihub.planning.service.CampaignService;
+import org.mihub.planning.service.LabSessions;
 import org.mihub.planning.service.Plan;
 
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -103,6 +109,9 @@ public final class CampaignMapper {
         if (p.resolvedAt() != null) {
             proposal.setResolvedAt(timestamp(p.resolvedAt()));
         }
+        if (p.assignedTo() != null) {
+            proposal.setAssignedTo(p.assignedTo());
+        }
         if (p.result() != null) {
             try {
                 proposal.setResult(ProposalResult.parseFrom(p.result()));
@@ -165,6 +174,27 @@ public final class CampaignMapper {
                     result.toByteArray()));
         }
         return out;
+    }
+
+    /** A lab session event as the message the robot receives. */
+    public static LabServerMessage lab(LabSessions.Event event) {
+        LabServerMessage.Builder message = LabServerMessage.newBuilder();
+        if (event instanceof LabSessions.Started started) {
+            message.setStarted(LabSessionStarted.newBuilder().setSessionId(started.sessionId())
+                    .setCampaign(campaign(started.campaign())));
+        } else if (event instanceof LabSessions.Proposed proposed) {
+            message.setProposal(proposal(proposed.plan(), proposed.proposal()));
+        } else if (event instanceof LabSessions.Acknowledged acknowledged) {
+            message.setAck(ack(acknowledged.ack()));
+        } else if (event instanceof LabSessions.Rejected rejected) {
+            message.setRejection(LabRejection.newBuilder().setProposalId(rejected.proposalId())
+                    .setCode(rejected.code()).setReason(rejected.reason()));
+        } else if (event instanceof LabSessions.Finished finished) {
+            message.setFinished(LabFinished.newBuilder()
+                    .setReason(LabFinishReason.valueOf("LAB_FINISH_REASON_" + finished.reason().name()))
+                    .setMessage(finished.message()).setProgress(progress(finished.progress())));
+        }
+        return message.build();
     }
 
     public static Timestamp timestamp(Instant instant) {

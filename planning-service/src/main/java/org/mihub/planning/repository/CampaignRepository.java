@@ -39,7 +39,7 @@ public class CampaignRepository {
     public record ProposalRecord(UUID id, UUID campaignId, UUID batchId, int batchNumber, int position,
             String candidateId, byte[] candidate, double[] predictedMean, double[] predictedStd,
             double acquisitionValue, String acquisitionFunction, double cost, String state, boolean retryAllowed,
-            Instant proposedAt, Instant resolvedAt, byte[] result, double[] objectiveValues) {
+            Instant proposedAt, Instant resolvedAt, byte[] result, double[] objectiveValues, String assignedTo) {
     }
 
     private static final String CAMPAIGN_COLUMNS = "c.id, c.owner_org, c.name, c.description, c.visibility, "
@@ -47,7 +47,7 @@ public class CampaignRepository {
             + "c.results_dataset_id";
     private static final String PROPOSAL_COLUMNS = "id, campaign_id, batch_id, batch_number, position, candidate_id, "
             + "candidate, predicted_mean, predicted_std, acquisition_value, acquisition_function, cost, state, "
-            + "retry_allowed, proposed_at, resolved_at, result, objective_values";
+            + "retry_allowed, proposed_at, resolved_at, result, objective_values, assigned_to";
 
     @Inject
     DataSource dataSource;
@@ -164,6 +164,16 @@ public class CampaignRepository {
             update.setString(1, datasetId);
             update.setObject(2, campaignId);
             return update.executeUpdate() == 1;
+        }
+    }
+
+    /** Hands a batch's proposals to a lab robot. */
+    public void assign(UUID batchId, String robot) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement update = connection.prepareStatement(
+                "UPDATE proposal SET assigned_to = ? WHERE batch_id = ?")) {
+            update.setString(1, robot);
+            update.setObject(2, batchId);
+            update.executeUpdate();
         }
     }
 
@@ -313,6 +323,6 @@ public class CampaignRepository {
                 row.getObject(3, UUID.class), row.getInt(4), row.getInt(5), row.getString(6), row.getBytes(7),
                 doubles(row, 8), doubles(row, 9), row.getDouble(10), row.getString(11), row.getDouble(12),
                 row.getString(13), row.getBoolean(14), row.getTimestamp(15).toInstant(),
-                resolved == null ? null : resolved.toInstant(), row.getBytes(17), doubles(row, 18));
+                resolved == null ? null : resolved.toInstant(), row.getBytes(17), doubles(row, 18), row.getString(19));
     }
 }

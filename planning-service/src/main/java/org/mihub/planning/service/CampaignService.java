@@ -222,7 +222,8 @@ public class CampaignService {
                 BatchSelector.Pick pick = chosen.picks().get(i);
                 proposals.add(new ProposalRecord(UUID.randomUUID(), campaignId, batchId, number, i, point.id(),
                         Documents.candidate(point), chosen.means().get(i), chosen.stds().get(i), pick.score(),
-                        chosen.function().name(), plan.cost().of(point), "PENDING", false, null, null, null, null));
+                        chosen.function().name(), plan.cost().of(point), "PENDING", false, null, null, null, null,
+                        null));
             }
             repository.insertBatch(connection, campaignId, batchId, number, requestId, proposals);
             List<ProposalRecord> stored = repository.proposals(connection, campaignId, "", batchId, 0, HISTORY_LIMIT);

@@ -420,6 +420,78 @@ class PlanningGrpcTest {
                 .getStatus().getCode());
     }
 
+    @Test
+    void aLabRobotKeepsItsCapacityFilledOverTheStreamUntilTheBudgetIsSpent() throws Exception {
+        Campaign campaign = as(ACME).createCampaign(CreateCampaignRequest.newBuilder().setSpec(spec("robot", 4))
+                .build());
+        java.util.concurrent.BlockingQueue<org.mihub.api.planning.v1.LabServerMessage> received =
+                new java.util.concurrent.LinkedBlockingQueue<>();
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        var stub = PlanningServiceGrpc.newStub(channel)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(ACME)));
+        var robot = stub.connectLab(new io.grpc.stub.StreamObserver<>() {
+            @Override
+            public void onNext(org.mihub.api.planning.v1.LabServerMessage message) {
+                received.add(message);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                done.countDown();
+            }
+
+            @Override
+            public void onCompleted() {
+                done.countDown();
+            }
+        });
+        robot.onNext(org.mihub.api.planning.v1.LabClientMessage.newBuilder().setHello(
+                org.mihub.api.planning.v1.LabHello.newBuilder().setCampaignId(campaign.getId()).setRobotId("arm-1")
+                        .setCapacity(2)).build());
+        assertTrue(next(received).hasStarted());
+        List<Proposal> holding = new java.util.ArrayList<>(List.of(next(received).getProposal(),
+                next(received).getProposal()));
+        holding.forEach(p -> assertEquals("arm-1", p.getAssignedTo()));
+        // a proposal the robot does not hold is rejected; the session goes on
+        robot.onNext(org.mihub.api.planning.v1.LabClientMessage.newBuilder().setResult(ProposalResult.newBuilder()
+                .setProposalId(java.util.UUID.randomUUID().toString()).setFailed(FailedResult.newBuilder()
+                        .setReason("?"))).build());
+        assertEquals("FAILED_PRECONDITION", next(received).getRejection().getCode());
+        // budget 4: each of the first two results brings one new proposal, the third none (the robot
+        // still holds the fourth), the fourth ends the session
+        int results = 0;
+        org.mihub.api.planning.v1.LabFinished finished = null;
+        while (finished == null && !holding.isEmpty()) {
+            Proposal ran = holding.remove(0);
+            robot.onNext(org.mihub.api.planning.v1.LabClientMessage.newBuilder()
+                    .setResult(measured(ran, hardness(ran), "GPa")).build());
+            results++;
+            var answer = next(received);
+            assertEquals(ran.getId(), answer.getAck().getProposalId(), answer.toString());
+            if (results <= 2) {
+                Proposal more = next(received).getProposal();
+                assertEquals("arm-1", more.getAssignedTo());
+                holding.add(more);
+            } else if (results == 4) {
+                finished = next(received).getFinished();
+            }
+        }
+        assertEquals(4, results, "every proposal of the budget was run");
+        assertEquals(org.mihub.api.planning.v1.LabFinishReason.LAB_FINISH_REASON_BUDGET_EXHAUSTED,
+                finished.getReason());
+        assertTrue(done.await(10, TimeUnit.SECONDS), "the server completes the stream after finished");
+        robot.onCompleted();
+        assertEquals(4, as(ACME).getCampaign(GetCampaignRequest.newBuilder().setId(campaign.getId()).build())
+                .getProgress().getCompleted());
+    }
+
+    private static org.mihub.api.planning.v1.LabServerMessage next(
+            java.util.concurrent.BlockingQueue<org.mihub.api.planning.v1.LabServerMessage> queue) throws Exception {
+        var message = queue.poll(30, TimeUnit.SECONDS);
+        assertTrue(message != null, "the planner answered");
+        return message;
+    }
+
     private static Metadata bearer(String token) {
         Metadata headers = new Metadata();
         headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
