@@ -5,7 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -13,6 +12,8 @@ import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+
+import org.mihub.common.jobs.JobHeartbeat;
 
 /** Simulation jobs in PostgreSQL, so their state and report outlive the request that started them. */
 @ApplicationScoped
@@ -77,26 +78,12 @@ public class JobRepository {
     }
 
     /** Marks the jobs this process is running as alive. */
-    public void heartbeat(Collection<UUID> ids) throws SQLException {
-        if (ids.isEmpty()) {
-            return;
-        }
-        try (Connection connection = dataSource.getConnection(); PreparedStatement update = connection.prepareStatement(
-                "UPDATE job SET updated_at = now() WHERE id = ANY(?) AND state IN ('QUEUED', 'RUNNING')")) {
-            update.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
-            update.executeUpdate();
-        }
+    public void heartbeat(java.util.Collection<UUID> ids) throws SQLException {
+        JobHeartbeat.touch(dataSource, ids);
     }
 
     /** A job whose process stopped (no heartbeat for {@code seconds}) cannot finish: it is marked failed. */
     public void failAbandoned(UUID id, long seconds) throws SQLException {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement update = connection.prepareStatement(
-                "UPDATE job SET state = 'FAILED', message = 'the process running the job stopped; submit it again', "
-                        + "updated_at = now() WHERE id = ? AND state IN ('QUEUED', 'RUNNING') "
-                        + "AND updated_at < now() - make_interval(secs => ?)")) {
-            update.setObject(1, id);
-            update.setDouble(2, seconds);
-            update.executeUpdate();
-        }
+        JobHeartbeat.failAbandoned(dataSource, id, seconds);
     }
 }
