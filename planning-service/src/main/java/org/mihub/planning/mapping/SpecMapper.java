@@ -44,7 +44,7 @@ public final class SpecMapper {
 
     /** Candidates sampled and scored per proposal in large or continuous spaces, by default. */
     public static final int DEFAULT_MAX_SCORED = 100_000;
-    private static final int MAX_SCORED_LIMIT = 2_000_000;
+    private static final int MAX_SCORED_LIMIT = 1_000_000;
 
     private SpecMapper() {
     }
