@@ -529,6 +529,30 @@ class SuiteIT {
         assertEquals(30, simulation.get("report").get("poolSize").asInt());
         assertEquals(2, simulation.get("report").get("topCount").asInt());
         assertEquals(404, get("/api/v1/simulations/" + id, Tokens.accessToken(config, "bob")).statusCode());
+
+        // the demo dataset as the oracle: its band gaps, read from the catalog as the caller
+        var fromCatalog = send("POST", "/api/v1/simulations", alice, "application/json", "{\"spec\": {\"name\": "
+                + "\"gap twin\", \"campaign\": {\"name\": \"gap\", \"objectives\": [{\"property\": \"band_gap\", "
+                + "\"direction\": \"OBJECTIVE_DIRECTION_MAXIMISE\"}]}, \"dataset\": {\"dataset\": {\"datasetId\": \""
+                + demoDatasetId + "\"}}, \"runs\": 3, \"baseSeed\": 11, \"keepChoices\": true}}");
+        assertEquals(202, fromCatalog.statusCode(), fromCatalog.body());
+        String twin = JSON.readTree(fromCatalog.body()).get("id").asText();
+        JsonNode done = null;
+        for (int i = 0; i < 120; i++) {
+            done = JSON.readTree(get("/api/v1/simulations/" + twin + "?runs=true", alice).body());
+            String state = done.get("job").get("state").asText();
+            if (!state.equals("QUEUED") && !state.equals("RUNNING")) {
+                break;
+            }
+            Thread.sleep(500);
+        }
+        assertEquals("SUCCEEDED", done.get("job").get("state").asText(), done.toString());
+        assertEquals(20, done.get("report").get("poolSize").asInt(), "the 20 demo materials form the pool");
+        assertEquals("band_gap", done.get("report").get("objectiveProperty").asText());
+        // a run ends once it has found the best material; its choices are catalog material ids
+        JsonNode chosen = done.get("report").get("runs").get(0).get("chosenCandidateIds");
+        assertTrue(chosen.size() >= 2 && chosen.size() <= 20, chosen.toString());
+        assertEquals(36, chosen.get(0).asText().length(), "a material id");
     }
 
     @Test

@@ -41,6 +41,7 @@ import org.mihub.common.error.ApiException;
 import org.mihub.common.grpc.Work;
 import org.mihub.common.identity.Caller;
 import org.mihub.common.identity.CallerContext;
+import org.mihub.planning.client.CatalogPool;
 import org.mihub.planning.mapping.CampaignMapper;
 import org.mihub.planning.mapping.Documents;
 import org.mihub.planning.mapping.SimulationMapper;
@@ -74,6 +75,9 @@ public class PlanningGrpcService extends MutinyPlanningServiceGrpc.PlanningServi
 
     @Inject
     LabSessions lab;
+
+    @Inject
+    CatalogPool catalogPool;
 
     @Override
     public Uni<Campaign> createCampaign(CreateCampaignRequest request) {
@@ -183,12 +187,14 @@ public class PlanningGrpcService extends MutinyPlanningServiceGrpc.PlanningServi
                 case CAMPAIGN -> spec.getCampaign();
                 default -> throw ApiException.invalid("spec.strategy", "give a campaign_id or an inline campaign");
             };
-            SimulationService.Request simulation = SimulationMapper.request(spec, strategy);
-            String[] ids = new String[simulation.pool().firstRow().length];
-            for (int i = 0; i < ids.length; i++) {
-                String id = spec.getPool().getRows(simulation.pool().firstRow()[i]).getCandidate().getId();
-                ids[i] = id.isEmpty() ? "row-" + simulation.pool().firstRow()[i] : id;
-            }
+            var recorded = spec.hasDataset() && strategy.getObjectivesCount() == 1
+                    ? catalogPool.read(ApiException.id("spec.dataset.dataset.dataset_id",
+                            spec.getDataset().getDataset().getDatasetId()).toString(),
+                            spec.getDataset().getDataset().hasVersion() ? spec.getDataset().getDataset().getVersion()
+                                    : null, strategy.getObjectives(0).getProperty())
+                    : null;
+            SimulationService.Request simulation = SimulationMapper.request(spec, strategy, recorded);
+            String[] ids = simulation.candidateIds();
             Plan.Objective objective = simulation.plan().objectives().get(0);
             return SimulationMapper.job(simulations.start(caller, simulation,
                     report -> SimulationMapper.report(report, objective, spec.getKeepChoices(), ids)));

@@ -40,12 +40,23 @@ public final class SimulationMapper {
      * declared parameters and constraints exactly as a campaign's candidates are.
      */
     public static SimulationService.Request request(SimulationSpec spec, CampaignSpec strategy) {
-        if (spec.getOracleCase() != SimulationSpec.OracleCase.POOL) {
+        return request(spec, strategy, null);
+    }
+
+    /**
+     * As {@link #request(SimulationSpec, CampaignSpec)}; with a dataset oracle, {@code recorded} is the
+     * dataset read from the catalog, and its materials that do not fit the strategy's constraints are
+     * left out of the pool instead of refused.
+     */
+    public static SimulationService.Request request(SimulationSpec spec, CampaignSpec strategy,
+            org.mihub.api.planning.v1.CandidatePoolOracle recorded) {
+        boolean fromDataset = spec.getOracleCase() == SimulationSpec.OracleCase.DATASET;
+        if (spec.getOracleCase() != SimulationSpec.OracleCase.POOL && !fromDataset) {
             throw ApiException.invalid("spec.oracle", spec.getOracleCase() == SimulationSpec.OracleCase.ORACLE_NOT_SET
-                    ? "give a pool of labelled candidates"
-                    : "only a pool oracle is supported yet (catalog dataset and model oracles are not)");
+                    ? "give a pool of labelled candidates or a catalog dataset"
+                    : "model oracles are not supported yet; use a pool or a catalog dataset");
         }
-        List<LabelledCandidate> rows = spec.getPool().getRowsList();
+        List<LabelledCandidate> rows = fromDataset ? recorded.getRowsList() : spec.getPool().getRowsList();
         if (rows.size() < 3 || rows.size() > MAX_POOL) {
             throw ApiException.invalid("spec.pool.rows", "a pool needs 3 to " + MAX_POOL + " rows");
         }
@@ -76,8 +87,20 @@ public final class SimulationMapper {
         Plan.Objective objective = plan.objectives().get(0);
         List<Point> points = plan.space().pool(MAX_POOL, new SplittableRandom(1));
         if (points.size() != rows.size()) {
-            throw ApiException.invalid("spec.pool.rows", (rows.size() - points.size())
-                    + " rows violate the strategy's constraints");
+            if (!fromDataset) {
+                throw ApiException.invalid("spec.pool.rows", (rows.size() - points.size())
+                        + " rows violate the strategy's constraints");
+            }
+            // a dataset oracle: only the materials that map onto the design space form the pool
+            List<LabelledCandidate> kept = new ArrayList<>();
+            for (Point point : points) {
+                kept.add(rows.get(Integer.parseInt(point.id().substring("row-".length()))));
+            }
+            rows = kept;
+            if (rows.size() < 3) {
+                throw ApiException.invalid("spec.dataset", "fewer than 3 of the dataset's materials with a "
+                        + objective.property() + " value fit the strategy's design space");
+            }
         }
         double[][] encoded = new double[rows.size()][];
         double[] values = new double[rows.size()];
@@ -90,7 +113,7 @@ public final class SimulationMapper {
                 throw ApiException.invalid(path, "needs exactly one value of " + objective.property());
             }
             var value = matching.get(0).getValue();
-            if (!value.getUnit().isEmpty() && !value.getUnit().equals(objective.unit())) {
+            if (!objective.unit().isEmpty() && !value.getUnit().isEmpty() && !value.getUnit().equals(objective.unit())) {
                 throw ApiException.invalid(path + "[0].unit", "'" + value.getUnit()
                         + "' is not the objective's unit '" + objective.unit() + "'");
             }
@@ -133,8 +156,13 @@ public final class SimulationMapper {
                 throw ApiException.invalid("spec.acceleration_levels[" + i + "]", "must be in (0, 1]");
             }
         }
+        String[] ids = new String[pool.firstRow().length];
+        for (int i = 0; i < ids.length; i++) {
+            String id = rows.get(pool.firstRow()[i]).getCandidate().getId();
+            ids[i] = id.isEmpty() ? "row-" + pool.firstRow()[i] : id;
+        }
         return new SimulationService.Request(plan, pool, seeds, Math.min(evaluations, pool.points().length), top,
-                levels, spec.toByteArray());
+                levels, spec.toByteArray(), ids);
     }
 
     /** The stored report document. */

@@ -532,7 +532,8 @@ public class CampaignService {
                             problems.add(new ApiException.FieldViolation(path + ".measured.values[" + at + "].value",
                                     "must be a finite number"));
                         }
-                        if (!value.unit().isEmpty() && !value.unit().equals(objective.unit())) {
+                        if (!objective.unit().isEmpty() && !value.unit().isEmpty()
+                                && !value.unit().equals(objective.unit())) {
                             problems.add(new ApiException.FieldViolation(path + ".measured.values[" + at + "].unit",
                                     "'" + value.unit() + "' is not the objective's unit '" + objective.unit()
                                             + "' (report in the objective's unit)"));

@@ -40,9 +40,9 @@ public class SimulationService {
     private static final long ABANDONED_AFTER_SECONDS = 120;
     private static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
 
-    /** A validated simulation: the strategy, the pool, and how to run and report it. */
+    /** A validated simulation: the strategy, the pool (with each design's candidate id), how to run and report it. */
     public record Request(Plan plan, PoolSimulation.Pool pool, long[] seeds, int maxEvaluations, double topFraction,
-            double[] levels, byte[] document) {
+            double[] levels, byte[] document, String[] candidateIds) {
     }
 
     @Inject
