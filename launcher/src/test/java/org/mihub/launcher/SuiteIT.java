@@ -461,7 +461,7 @@ class SuiteIT {
         String p1 = proposals.get(1).get("id").asText();
         var wrong = send("POST", "/api/v1/campaigns/" + id + "/results", alice, "application/json",
                 "{\"results\": [{\"proposalId\": \"" + p0 + "\", \"measured\": {\"values\": [{\"property\": "
-                        + "\"hardness\", \"value\": {\"value\": 1.2, \"unit\": \"MPa\"}}]}}]}");
+                        + "\"hardness\", \"value\": {\"value\": 1.2, \"unit\": \"eV\"}}]}}]}");
         assertEquals(400, wrong.statusCode(), wrong.body());
         assertTrue(wrong.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
         assertTrue(wrong.body().contains("results[0].measured.values[0].unit"), wrong.body());

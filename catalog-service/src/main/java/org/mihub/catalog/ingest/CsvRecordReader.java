@@ -21,7 +21,7 @@ import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.mihub.catalog.ingest.Rejection.Code;
 import org.mihub.catalog.service.Property;
-import org.mihub.catalog.units.Units;
+import org.mihub.common.units.Units;
 import org.mihub.common.chemistry.Composition;
 
 /**

@@ -10,7 +10,7 @@ import java.util.Set;
 
 import org.mihub.catalog.ingest.Rejection.Code;
 import org.mihub.catalog.service.Property;
-import org.mihub.catalog.units.Units;
+import org.mihub.common.units.Units;
 import org.mihub.common.chemistry.Composition;
 
 import com.fasterxml.jackson.core.JsonFactory;

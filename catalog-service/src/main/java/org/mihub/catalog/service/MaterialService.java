@@ -17,7 +17,7 @@ import org.mihub.catalog.repository.DatasetRepository;
 import org.mihub.catalog.repository.MaterialRepository;
 import org.mihub.catalog.repository.MaterialSearch;
 import org.mihub.catalog.repository.ReadScope;
-import org.mihub.catalog.units.Units;
+import org.mihub.common.units.Units;
 import org.mihub.common.chemistry.Elements;
 import org.mihub.common.chemistry.FormulaException;
 import org.mihub.common.chemistry.FormulaParser;

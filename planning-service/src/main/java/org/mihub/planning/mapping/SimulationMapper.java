@@ -17,6 +17,7 @@ import org.mihub.api.planning.v1.SimulationReport;
 import org.mihub.api.planning.v1.SimulationRun;
 import org.mihub.api.planning.v1.SimulationSpec;
 import org.mihub.common.error.ApiException;
+import org.mihub.common.units.Units;
 import org.mihub.planning.repository.JobRepository.JobRecord;
 import org.mihub.planning.service.Plan;
 import org.mihub.planning.service.SimulationService;
@@ -113,14 +114,17 @@ public final class SimulationMapper {
                 throw ApiException.invalid(path, "needs exactly one value of " + objective.property());
             }
             var value = matching.get(0).getValue();
-            if (!objective.unit().isEmpty() && !value.getUnit().isEmpty() && !value.getUnit().equals(objective.unit())) {
-                throw ApiException.invalid(path + "[0].unit", "'" + value.getUnit()
-                        + "' is not the objective's unit '" + objective.unit() + "'");
-            }
             if (!Double.isFinite(value.getValue())) {
                 throw ApiException.invalid(path + "[0].value", "must be a finite number");
             }
             values[i] = value.getValue();
+            if (!objective.unit().isEmpty() && !value.getUnit().isEmpty() && !value.getUnit().equals(objective.unit())) {
+                try {
+                    values[i] = Units.converter(value.getUnit(), objective.unit()).convert(value.getValue());
+                } catch (Units.UnitException e) {
+                    throw ApiException.invalid(path + "[0].unit", e.getMessage());
+                }
+            }
         }
         boolean average = !spec.hasAverageDuplicates() || spec.getAverageDuplicates();
         PoolSimulation.Pool grouped = average ? PoolSimulation.averageDuplicates(encoded, values, true)

@@ -28,6 +28,7 @@ import org.mihub.common.chemistry.Elements;
 import org.mihub.common.chemistry.FormulaException;
 import org.mihub.common.chemistry.FormulaParser;
 import org.mihub.common.error.ApiException;
+import org.mihub.common.units.Units;
 import org.mihub.planning.acquisition.Acquisition;
 import org.mihub.planning.acquisition.BatchSelector;
 import org.mihub.planning.gp.GaussianProcess;
@@ -93,6 +94,13 @@ public final class SpecMapper {
             }
             if (objective.getDirection() == ObjectiveDirection.OBJECTIVE_DIRECTION_TARGET && !objective.hasTarget()) {
                 problems.add(new ApiException.FieldViolation(path + ".target", "a target objective needs a target"));
+            }
+            if (!objective.getUnit().isEmpty()) {
+                try {
+                    Units.parse(objective.getUnit());
+                } catch (Units.UnitException e) {
+                    problems.add(new ApiException.FieldViolation(path + ".unit", e.getMessage()));
+                }
             }
             double weight = objective.hasWeight() ? objective.getWeight() : 1;
             if (!(weight > 0) || !Double.isFinite(weight)) {

@@ -21,6 +21,7 @@ import jakarta.inject.Inject;
 
 import org.mihub.common.error.ApiException;
 import org.mihub.common.identity.Caller;
+import org.mihub.common.units.Units;
 import org.mihub.planning.acquisition.Acquisition;
 import org.mihub.planning.client.CatalogWriter;
 import org.mihub.planning.acquisition.BatchSelector;
@@ -532,13 +533,16 @@ public class CampaignService {
                             problems.add(new ApiException.FieldViolation(path + ".measured.values[" + at + "].value",
                                     "must be a finite number"));
                         }
+                        values[o] = value.value();
                         if (!objective.unit().isEmpty() && !value.unit().isEmpty()
                                 && !value.unit().equals(objective.unit())) {
-                            problems.add(new ApiException.FieldViolation(path + ".measured.values[" + at + "].unit",
-                                    "'" + value.unit() + "' is not the objective's unit '" + objective.unit()
-                                            + "' (report in the objective's unit)"));
+                            try {
+                                values[o] = Units.converter(value.unit(), objective.unit()).convert(value.value());
+                            } catch (Units.UnitException e) {
+                                problems.add(new ApiException.FieldViolation(path + ".measured.values[" + at
+                                        + "].unit", e.getMessage()));
+                            }
                         }
-                        values[o] = value.value();
                     }
                 } else if (result.failureReason() == null) {
                     problems.add(new ApiException.FieldViolation(path, "give measured values or a failure"));

@@ -210,7 +210,7 @@ class PlanningGrpcTest {
         StatusRuntimeException wrongUnit = assertThrows(StatusRuntimeException.class, () -> as(ACME)
                 .reportResults(ReportResultsRequest.newBuilder().setCampaignId(id)
                         .addResults(measured(first.getProposals(0), hardness(first.getProposals(0)), "GPa"))
-                        .addResults(measured(first.getProposals(1), 4.0, "MPa")).build()));
+                        .addResults(measured(first.getProposals(1), 4.0, "eV")).build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, wrongUnit.getStatus().getCode());
         assertEquals("results[1].measured.values[0].unit", details(wrongUnit).getFieldViolations(0).getField());
         assertEquals(3, as(ACME).getCampaign(GetCampaignRequest.newBuilder().setId(id).build()).getProgress()
@@ -218,13 +218,19 @@ class PlanningGrpcTest {
 
         ReportResultsResponse told = as(ACME).reportResults(ReportResultsRequest.newBuilder().setCampaignId(id)
                 .addResults(measured(first.getProposals(0), hardness(first.getProposals(0)), "GPa"))
-                .addResults(measured(first.getProposals(1), hardness(first.getProposals(1)), ""))
+                .addResults(measured(first.getProposals(1), 1000 * hardness(first.getProposals(1)), "MPa"))
                 .addResults(ProposalResult.newBuilder().setProposalId(first.getProposals(2).getId())
                         .setFailed(FailedResult.newBuilder().setReason("sample cracked during quench")))
                 .build());
         assertEquals(2, told.getProgress().getCompleted());
         assertEquals(1, told.getProgress().getFailed());
         assertTrue(told.hasBest());
+        // a value in MPa was converted into the objective's GPa
+        Campaign afterTell = as(ACME).getCampaign(GetCampaignRequest.newBuilder().setId(id).build());
+        assertEquals(hardness(first.getProposals(1)), afterTell.getHistory(1).getResult().getMeasured().getValues(0)
+                .getValue().getValue() / 1000, 1e-9);
+        assertTrue(java.util.stream.Stream.of(afterTell.getBest()).allMatch(b -> b.getValues(0).getValue().getUnit()
+                .equals("GPa")));
         // the two measured results went to the catalog as the caller, into the campaign's new dataset
         assertEquals(1, catalog.datasets.size());
         assertEquals("acme", catalog.datasets.get(0).getOwnerOrg());

@@ -1,4 +1,4 @@
-package org.mihub.catalog.units;
+package org.mihub.common.units;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
