@@ -42,7 +42,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class PlanningBench {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int RUNS = 50;
+    private static int runs = 50;
     private static final int THREADS = 2;
     private static final int SIMULATION_RESTARTS = 2;
     private static final int LATENCY_RESTARTS = 5;
@@ -60,9 +60,18 @@ public final class PlanningBench {
         Path data = home.resolve("../shared/data/bo").normalize();
         boolean qualityOnly = Arrays.asList(args).contains("--quality-only");
         boolean speedOnly = Arrays.asList(args).contains("--speed-only");
+        String only = "";
+        for (String arg : args) {
+            if (arg.startsWith("--runs=")) {
+                runs = Integer.parseInt(arg.substring("--runs=".length()));
+            } else if (arg.startsWith("--only=")) {
+                only = arg.substring("--only=".length());
+            }
+        }
         List<String> report = new ArrayList<>(List.of("# Planning benchmark: mihub's planner and the Python peer", "",
                 "Command: `mvn -B -q install -DskipTests && java -Xmx6g -cp \"$(cat bench/target/classpath.txt):"
-                        + "bench/target/classes\" -Dmihub.home=. org.mihub.bench.PlanningBench`",
+                        + "bench/target/classes\" -Dmihub.home=. org.mihub.bench.PlanningBench "
+                        + String.join(" ", args) + "`",
                 "Run at " + Instant.now() + " on " + Runtime.getRuntime().availableProcessors() + " cores. "
                         + "mihub: Gaussian process (ARD Matérn 5/2, constant × kernel + noise, inputs in the unit "
                         + "cube, outputs standardised, maximum marginal likelihood by projected L-BFGS with random "
@@ -81,6 +90,9 @@ public final class PlanningBench {
                     long[] seeds = seeds(data.resolve("seed_list.txt"));
                     for (Dataset dataset : List.of(new Dataset("Crossed barrel", "Crossed_barrel_dataset.csv", 3),
                             new Dataset("P3HT/CNT", "P3HT_dataset.csv", Double.NaN))) {
+                        if (!only.isEmpty() && !dataset.file().startsWith(only)) {
+                            continue;
+                        }
                         quality(home, data.resolve(dataset.file()), dataset, seeds, executor, report);
                     }
                 }
@@ -118,7 +130,7 @@ public final class PlanningBench {
         PoolSimulation.Pool pool = PoolSimulation.averageDuplicates(rows.toArray(double[][]::new),
                 values.stream().mapToDouble(Double::doubleValue).toArray(), true);
         int n = pool.points().length;
-        long[] seeds = Arrays.copyOf(allSeeds, RUNS);
+        long[] seeds = Arrays.copyOf(allSeeds, runs);
         double[] levels = {0.5, 0.8};
         PoolSimulation.Strategy strategy = new PoolSimulation.Strategy(Acquisition.logExpectedImprovement(),
                 BatchSelector.Strategy.KRIGING_BELIEVER, 1,
@@ -160,7 +172,7 @@ public final class PlanningBench {
             }
         }
         report.add(String.format(Locale.ROOT, "| wall time, %d runs on %d threads / processes | %.1f s | %.1f s |",
-                RUNS, THREADS, mihubSeconds, peerSeconds));
+                runs, THREADS, mihubSeconds, peerSeconds));
         if (!Double.isNaN(dataset.targetAt80())) {
             report.add("");
             report.add("Target: acceleration factor at Top% 0.8 ≥ " + dataset.targetAt80() + " and at least the peer's.");
