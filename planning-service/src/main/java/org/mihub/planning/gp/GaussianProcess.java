@@ -15,7 +15,8 @@ import org.ejml.dense.row.decomposition.chol.CholeskyDecompositionInner_DDRM;
  * A Gaussian process regression model with an ARD Matérn 5/2 kernel, fitted to inputs already
  * scaled to the unit cube. Outputs are standardised; the hyper-parameters (one length scale per
  * input dimension, signal and noise variance) maximise the log marginal likelihood, with random
- * restarts, inside fixed bounds. The Cholesky factorisation adds jitter until it succeeds.
+ * restarts drawn log-uniformly across the bounds, inside those bounds. The Cholesky factorisation
+ * adds jitter until it succeeds.
  *
  * <p>Immutable: {@link #condition} returns a new process with one more (fantasised) observation
  * and the same hyper-parameters, which is how pending proposals and batch picks are accounted for.
@@ -168,9 +169,9 @@ public final class GaussianProcess {
         for (int r = 0; r < options.restarts(); r++) {
             double[] start = new double[dims];
             for (int k = 0; k < d; k++) {
-                start[k] = Math.log(0.05) + random.nextDouble() * (Math.log(2) - Math.log(0.05));
+                start[k] = lower[k] + random.nextDouble() * (upper[k] - lower[k]);
             }
-            start[d] = Math.log(0.3) + random.nextDouble() * (Math.log(3) - Math.log(0.3));
+            start[d] = lower[d] + random.nextDouble() * (upper[d] - lower[d]);
             if (options.fixedNoiseVariance() == null) {
                 start[d + 1] = Math.log(1e-4) + random.nextDouble() * (Math.log(0.1) - Math.log(1e-4));
             }
@@ -244,8 +245,11 @@ public final class GaussianProcess {
     }
 
     /**
-     * Predictive mean and standard deviation (of the latent function, in the units of the
-     * observations) at rows {@code from..to} of {@code points} (row-major, {@code d} per row).
+     * Predictive mean and standard deviation of an observation (latent variance plus the fitted
+     * noise, in the units of the observations) at rows {@code from..to} of {@code points}
+     * (row-major, {@code d} per row). With noisy measurements this is what the next measurement
+     * will scatter by, and what the acquisition functions weigh (as scikit-learn's GP with a white
+     * noise kernel does).
      */
     public void predict(double[] points, int from, int to, double[] mean, double[] std) {
         // eight candidates at a time, interleaved (index i * 8 + b), so that the update of v = L⁻¹k by
@@ -297,7 +301,8 @@ public final class GaussianProcess {
                     sum += k[i * BLOCK + b] * alpha[i];
                 }
                 mean[start + b] = yMean + yScale * sum;
-                std[start + b] = yScale * Math.sqrt(Math.max(signal - squares, 1e-12 * signal));
+                // the spread of an observation there: the latent variance plus the fitted noise
+                std[start + b] = yScale * Math.sqrt(Math.max(signal - squares, 1e-12 * signal) + hyper.noiseVariance());
             }
         }
     }
