@@ -114,7 +114,14 @@ public final class BatchSelector {
         boolean lazy = strategy == Strategy.LOCAL_PENALISATION || acquisition.monotoneUnderConditioning();
         double scale = gp.outputScale();
         double[] score = new double[rows];
-        current.predictAll(points, mean, std, pool, threads);
+        // an acquisition that grows with the standard deviation starts from bounds (exact means, bounded
+        // deviations), so only candidates whose bound could win are computed exactly: the same picks
+        boolean bounded = lazy && acquisition.monotoneUnderConditioning();
+        if (bounded) {
+            current.predictMeanAndStdBoundAll(points, mean, std, pool, threads);
+        } else {
+            current.predictAll(points, mean, std, pool, threads);
+        }
         double lipschitz = strategy == Strategy.LOCAL_PENALISATION ? lipschitz(gp, points, random) : 0;
         double maxMean = best;
         if (strategy == Strategy.LOCAL_PENALISATION) {
@@ -129,8 +136,8 @@ public final class BatchSelector {
         }
         IndexHeap heap = lazy ? new IndexHeap(open, score) : null;
         int[] exactAt = new int[rows];
-        // the first slot's scores are exact
-        java.util.Arrays.fill(exactAt, 0);
+        // scores from bounds are exact for no slot; otherwise the first slot's are
+        java.util.Arrays.fill(exactAt, bounded ? -1 : 0);
         for (int slot = 0; slot < size; slot++) {
             int chosen = -1;
             if (lazy) {
@@ -291,7 +298,7 @@ public final class BatchSelector {
                 System.arraycopy(points, i * d, probe, d, d);
                 probe[k] -= h;
                 probe[d + k] += h;
-                gp.predict(probe, 0, 2, m, s);
+                gp.predictMeanAndStdBound(probe, 0, 2, m, s);
                 double slope = (m[1] - m[0]) / (2 * h);
                 norm += slope * slope;
             }

@@ -21,6 +21,13 @@ final class BoxLbfgs {
     }
 
     private static final int MEMORY = 8;
+    /**
+     * Stopping rule of SciPy's L-BFGS-B with its defaults (the optimiser scikit-learn fits its
+     * processes with): largest projected gradient entry below 1e-5, or a relative decrease of the
+     * objective below factr × machine epsilon with factr = 1e7.
+     */
+    private static final double PROJECTED_GRADIENT_TOLERANCE = 1e-5;
+    private static final double RELATIVE_DECREASE_TOLERANCE = 1e7 * Math.ulp(1.0);
 
     private BoxLbfgs() {
     }
@@ -53,7 +60,7 @@ final class BoxLbfgs {
                     projectedNorm = Math.max(projectedNorm, Math.abs(g[i]));
                 }
             }
-            if (projectedNorm < 1e-6) {
+            if (projectedNorm < PROJECTED_GRADIENT_TOLERANCE) {
                 break;
             }
             // two-loop recursion over the free variables
@@ -125,7 +132,7 @@ final class BoxLbfgs {
             System.arraycopy(trial, 0, x, 0, d);
             System.arraycopy(trialGradient, 0, g, 0, d);
             fx = ft;
-            if (change < 1e-10 * Math.max(1, Math.abs(fx))) {
+            if (change <= RELATIVE_DECREASE_TOLERANCE * Math.max(1, Math.max(Math.abs(fx), Math.abs(fx + change)))) {
                 break;
             }
         }

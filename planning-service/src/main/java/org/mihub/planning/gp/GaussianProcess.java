@@ -252,6 +252,10 @@ public final class GaussianProcess {
      * noise kernel does).
      */
     public void predict(double[] points, int from, int to, double[] mean, double[] std) {
+        if (to - from == 1) {
+            predictOne(points, from, mean, std);
+            return;
+        }
         // eight candidates at a time, interleaved (index i * 8 + b), so that the update of v = L⁻¹k by
         // one entry of L⁻¹ is eight contiguous multiply-adds the JIT turns into vector instructions
         double[] k = new double[n * BLOCK];
@@ -305,6 +309,51 @@ public final class GaussianProcess {
                 std[start + b] = yScale * Math.sqrt(Math.max(signal - squares, 1e-12 * signal) + hyper.noiseVariance());
             }
         }
+    }
+
+    /** {@link #predict} of one row: v = L⁻¹k by AXPY over the columns, n²/2 multiply-adds. */
+    private void predictOne(double[] points, int row, double[] mean, double[] std) {
+        double[] k = new double[n];
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            k[i] = kernel(x, i * d, points, row * d);
+        }
+        multiplyInverseFactor(k, v);
+        double signal = hyper.signalVariance();
+        mean[row] = yMean + yScale * dot(k, alpha);
+        std[row] = yScale * Math.sqrt(Math.max(signal - dot(v, v), 1e-12 * signal) + hyper.noiseVariance());
+    }
+
+    /**
+     * The predictive mean at rows {@code from..to} and an upper bound on the predictive standard
+     * deviation there: the spread left after conditioning on the single most correlated observation
+     * alone (conditioning on more observations can only shrink it). O(n·d) per row instead of the
+     * O(n²) of {@link #predict}; acquisition functions that grow with the standard deviation rank
+     * candidates by it and compute the exact value only where the bound could win.
+     */
+    public void predictMeanAndStdBound(double[] points, int from, int to, double[] mean, double[] stdBound) {
+        double signal = hyper.signalVariance();
+        double noise = hyper.noiseVariance();
+        for (int row = from; row < to; row++) {
+            double sum = 0;
+            double strongest = 0;
+            for (int i = 0; i < n; i++) {
+                double k = kernel(x, i * d, points, row * d);
+                sum += k * alpha[i];
+                strongest = Math.max(strongest, k);
+            }
+            mean[row] = yMean + yScale * sum;
+            double latent = signal - strongest * strongest / (signal + noise);
+            // a margin over the rounding of the exact computation, which can reach this very value
+            stdBound[row] = yScale * Math.sqrt(Math.max(latent, 1e-12 * signal) + 1e-9 * signal + noise);
+        }
+    }
+
+    /** {@link #predictMeanAndStdBound} for all rows, split across the pool's threads. */
+    public void predictMeanAndStdBoundAll(double[] points, double[] mean, double[] stdBound, ExecutorService pool,
+            int threads) {
+        inParallel(points.length / d, pool, threads, (from, to) -> predictMeanAndStdBound(points, from, to, mean,
+                stdBound));
     }
 
     private interface RowRange {
@@ -452,37 +501,6 @@ public final class GaussianProcess {
             }
         }
         return k;
-    }
-
-    /**
-     * K⁻¹ = L⁻ᵀ L⁻¹ from the lower-triangular L⁻¹, using its zeros and the symmetry of the result:
-     * n³/6 multiply-adds instead of the n³ of a general product.
-     */
-    static DMatrixRMaj inverseProduct(DMatrixRMaj lowerInverse) {
-        int n = lowerInverse.numRows;
-        double[] l = lowerInverse.data;
-        DMatrixRMaj product = new DMatrixRMaj(n, n);
-        double[] p = product.data;
-        // row k of L⁻¹ contributes l[k][a]·l[k][b] to every (a, b) with b ≤ a ≤ k
-        for (int k = 0; k < n; k++) {
-            int rowK = k * n;
-            for (int a = 0; a <= k; a++) {
-                double lka = l[rowK + a];
-                if (lka == 0) {
-                    continue;
-                }
-                int rowA = a * n;
-                for (int b = 0; b <= a; b++) {
-                    p[rowA + b] += lka * l[rowK + b];
-                }
-            }
-        }
-        for (int a = 0; a < n; a++) {
-            for (int b = 0; b < a; b++) {
-                p[b * n + a] = p[a * n + b];
-            }
-        }
-        return product;
     }
 
     static double dot(double[] a, double[] b) {
@@ -642,10 +660,10 @@ public final class GaussianProcess {
             int pairs = n * (n - 1) / 2;
             double[] kernelValue = new double[pairs];
             double[] lengthFactor = new double[pairs];
-            DMatrixRMaj k = new DMatrixRMaj(n, n);
+            // the lower triangle of K, column-major: (a, b) with a > b at b * n + a
+            double[] covariance = new double[n * n];
             int p = 0;
             for (int a = 0; a < n; a++) {
-                k.unsafe_set(a, a, signal + noise);
                 for (int b = 0; b < a; b++, p++) {
                     double r2 = 0;
                     for (int j = 0; j < d; j++) {
@@ -656,36 +674,50 @@ public final class GaussianProcess {
                     double value = signal * (1 + SQRT5 * r + (5.0 / 3) * r2) * e;
                     kernelValue[p] = value;
                     lengthFactor[p] = signal * (5.0 / 3) * (1 + SQRT5 * r) * e;
-                    k.unsafe_set(a, b, value);
-                    k.unsafe_set(b, a, value);
+                    covariance[b * n + a] = value;
                 }
             }
-            Factor factor;
-            try {
-                factor = Factor.of(k, signal);
-            } catch (ArithmeticException e) {
+            double[] factor = new double[n * n];
+            double jitter = 0;
+            boolean factored = false;
+            for (int attempt = 0; attempt < 8 && !factored; attempt++) {
+                System.arraycopy(covariance, 0, factor, 0, n * n);
+                for (int a = 0; a < n; a++) {
+                    factor[a * n + a] = signal + noise + jitter;
+                }
+                factored = ColumnCholesky.factor(factor, n);
+                jitter = jitter == 0 ? 1e-10 * signal : jitter * 10;
+            }
+            if (!factored) {
                 return Double.POSITIVE_INFINITY;
             }
-            DMatrixRMaj kInverse = inverseProduct(factor.inverse());
+            double halfLogDeterminant = 0;
+            for (int a = 0; a < n; a++) {
+                halfLogDeterminant += Math.log(factor[a * n + a]);
+            }
+            double[] inverseFactor = covariance; // reused: K's entries are in kernelValue from here on
+            ColumnCholesky.invertLower(factor, inverseFactor, n);
+            double[] kInverse = factor;
+            ColumnCholesky.inverseProduct(inverseFactor, kInverse, n);
             double[] alpha = new double[n];
             for (int a = 0; a < n; a++) {
                 double sum = 0;
                 int row = a * n;
                 for (int b = 0; b < n; b++) {
-                    sum += kInverse.data[row + b] * y[b];
+                    sum += kInverse[row + b] * y[b];
                 }
                 alpha[a] = sum;
             }
-            double value = 0.5 * dot(y, alpha) + factor.halfLogDeterminant() + 0.5 * n * LOG_2PI;
+            double value = 0.5 * dot(y, alpha) + halfLogDeterminant + 0.5 * n * LOG_2PI;
             // gradient of -log L: -½ tr(W ∂K/∂θ) with W = ααᵀ − K⁻¹
             double[] lengthGradient = new double[d];
             double signalTrace = 0;
             double diagonalTrace = 0;
             p = 0;
             for (int a = 0; a < n; a++) {
-                diagonalTrace += alpha[a] * alpha[a] - kInverse.data[a * n + a];
+                diagonalTrace += alpha[a] * alpha[a] - kInverse[a * n + a];
                 for (int b = 0; b < a; b++, p++) {
-                    double w = alpha[a] * alpha[b] - kInverse.data[a * n + b];
+                    double w = alpha[a] * alpha[b] - kInverse[a * n + b];
                     signalTrace += 2 * w * kernelValue[p];
                     double scaled = w * lengthFactor[p];
                     for (int j = 0; j < d; j++) {

@@ -127,6 +127,44 @@ class GaussianProcessTest {
     }
 
     @Test
+    void theCheapBoundNeverUndercutsTheExactStandardDeviation() {
+        double[][] x = points(40, 3, 8);
+        double[] y = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            y[i] = Math.sin(5 * x[i][0]) + x[i][1] * x[i][2];
+        }
+        GaussianProcess gp = GaussianProcess.fit(x, y, GaussianProcess.Options.defaults(), new SplittableRandom(2),
+                null, null).condition(new double[] {0.5, 0.5, 0.5}, 0.3);
+        double[] probe = new double[500 * 3];
+        SplittableRandom random = new SplittableRandom(4);
+        for (int i = 0; i < probe.length; i++) {
+            probe[i] = random.nextDouble();
+        }
+        // the observed points themselves are where the bound is tightest
+        System.arraycopy(x[0], 0, probe, 0, 3);
+        System.arraycopy(new double[] {0.5, 0.5, 0.5}, 0, probe, 3, 3);
+        double[] mean = new double[500];
+        double[] std = new double[500];
+        double[] boundMean = new double[500];
+        double[] bound = new double[500];
+        gp.predict(probe, 0, 500, mean, std);
+        gp.predictMeanAndStdBound(probe, 0, 500, boundMean, bound);
+        boolean tighter = false;
+        for (int i = 0; i < 500; i++) {
+            assertEquals(mean[i], boundMean[i], 1e-9 * (1 + Math.abs(mean[i])), "the mean is exact");
+            assertTrue(bound[i] >= std[i], "bound " + bound[i] + " below the exact " + std[i] + " at row " + i);
+            tighter |= bound[i] > 1.01 * std[i];
+            // one row alone takes the unblocked path and agrees with the blocked one
+            double[] m = new double[500];
+            double[] s = new double[500];
+            gp.predict(probe, i, i + 1, m, s);
+            assertEquals(mean[i], m[i], 1e-9 * (1 + Math.abs(mean[i])));
+            assertEquals(std[i], s[i], 1e-9 * std[i]);
+        }
+        assertTrue(tighter, "the exact deviation is smaller than the single-point bound somewhere");
+    }
+
+    @Test
     void sameSeedSameFitAndRestartsNeverWorsenTheLikelihood() {
         double[][] x = points(30, 4, 7);
         double[] y = new double[x.length];
