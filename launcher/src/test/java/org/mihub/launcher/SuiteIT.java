@@ -499,6 +499,65 @@ class SuiteIT {
     }
 
     @Test
+    void aCampaignPlansOverACatalogSearchAndStartsFromPriorDataTheCreatorMaySee() throws Exception {
+        String alice = Tokens.accessToken(config, "alice");
+        String bob = Tokens.accessToken(config, "bob");
+        var created = send("POST", "/api/v1/datasets", alice, "application/json",
+                "{\"title\": \"acme hardness screening\", \"licence\": \"LicenseRef-Proprietary\"}");
+        assertEquals(201, created.statusCode(), created.body());
+        String dataset = JSON.readTree(created.body()).get("id").asText();
+        // six alloys, four of them measured; the other two are what is left to make
+        var ingested = send("POST", "/api/v1/datasets/" + dataset + "/records", alice, "text/csv",
+                "formula,hardness [GPa]\nFe,1.1\nFe3Ni,1.4\nFeNi,1.7\nNi,0.9\nFeNi3,\nFe3Co,\n");
+        assertEquals(200, ingested.statusCode(), ingested.body());
+        String spec = "{\"spec\": {\"name\": \"screening follow-up\", \"objectives\": [{\"property\": "
+                + "\"hardness\", \"direction\": \"OBJECTIVE_DIRECTION_MAXIMISE\", \"unit\": \"GPa\"}], "
+                + "\"designSpace\": {\"catalog\": {\"query\": {\"datasetIds\": [\"" + dataset + "\"]}}}, "
+                + "\"priorData\": [{\"datasetId\": \"" + dataset + "\"}], \"acquisition\": {\"batchSize\": 2}, "
+                + "\"seed\": 9}}";
+        var campaign = send("POST", "/api/v1/campaigns", alice, "application/json", spec);
+        assertEquals(201, campaign.statusCode(), campaign.body());
+        JsonNode body = JSON.readTree(campaign.body());
+        String id = body.get("id").asText();
+        assertEquals(6, body.at("/spec/designSpace/catalog/resolved").size(), "the search found the six alloys");
+        assertEquals(4, body.at("/progress/observations").asInt(), "four measured alloys are prior observations");
+        JsonNode full = JSON.readTree(get("/api/v1/campaigns/" + id, alice).body());
+        assertEquals(4, full.get("priorObservations").size(), full.toString());
+        assertEquals(36, full.at("/priorObservations/0/materialId").asText().length(), "a catalog material id");
+
+        // the prior data count as observations: the first batch is already chosen by expected improvement,
+        // and only the two alloys nobody has measured are proposed
+        var proposed = send("POST", "/api/v1/campaigns/" + id + "/proposals", alice, "application/json", "");
+        assertEquals(200, proposed.statusCode(), proposed.body());
+        JsonNode batch = JSON.readTree(proposed.body());
+        assertEquals(4, batch.at("/fits/0/observations").asInt(), batch.toString());
+        List<String> formulas = new ArrayList<>();
+        for (JsonNode proposal : batch.get("proposals")) {
+            assertEquals("ACQUISITION_FUNCTION_LOG_EXPECTED_IMPROVEMENT", proposal.get("acquisitionFunction").asText());
+            assertEquals(36, proposal.at("/candidate/materialId").asText().length());
+            formulas.add(proposal.at("/candidate/formula").asText());
+        }
+        formulas.sort(null);
+        assertEquals(List.of("Co0.25Fe0.75", "Fe0.25Ni0.75"), formulas);
+
+        // bob's organisation cannot see the dataset: as prior data it does not exist, and his search finds nothing
+        var hiddenPrior = send("POST", "/api/v1/campaigns", bob, "application/json", spec.replace(
+                "\"catalog\": {\"query\": {\"datasetIds\": [\"" + dataset + "\"]}}",
+                "\"explicit\": {\"candidates\": [{\"id\": \"x\", \"formula\": \"Fe\"}]}"));
+        assertEquals(404, hiddenPrior.statusCode(), hiddenPrior.body());
+        var hiddenSearch = send("POST", "/api/v1/campaigns", bob, "application/json", spec.replace(
+                ", \"priorData\": [{\"datasetId\": \"" + dataset + "\"}]", ""));
+        assertEquals(400, hiddenSearch.statusCode(), hiddenSearch.body());
+        assertTrue(hiddenSearch.body().contains("spec.design_space.catalog.query"), hiddenSearch.body());
+        assertFalse(hiddenSearch.body().contains("Co0.25"), "nothing of the hidden materials leaks");
+        // the resolved list is the planner's to fill
+        var filledIn = send("POST", "/api/v1/campaigns", alice, "application/json", spec.replace("\"query\": {",
+                "\"resolved\": [{\"id\": \"m\", \"formula\": \"Fe\"}], \"query\": {"));
+        assertEquals(400, filledIn.statusCode(), filledIn.body());
+        assertTrue(filledIn.body().contains("spec.design_space.catalog.resolved"), filledIn.body());
+    }
+
+    @Test
     void aSimulationStartedThroughTheGatewayReportsItsMeasures() throws Exception {
         String alice = Tokens.accessToken(config, "alice");
         StringBuilder rows = new StringBuilder();

@@ -1,6 +1,7 @@
 package org.mihub.planning.grpc;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -8,6 +9,7 @@ import java.util.UUID;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
+import org.mihub.api.catalog.v1.Material;
 import org.mihub.api.common.v1.Job;
 import org.mihub.api.common.v1.JobRef;
 import org.mihub.api.common.v1.JobState;
@@ -36,20 +38,23 @@ import org.mihub.api.planning.v1.LabServerMessage;
 import org.mihub.api.planning.v1.Simulation;
 import org.mihub.api.planning.v1.SimulationSpec;
 import org.mihub.api.planning.v1.StartSimulationRequest;
+import org.mihub.api.prediction.v1.DatasetRef;
 import org.mihub.common.error.GrpcErrors;
 import org.mihub.common.error.ApiException;
 import org.mihub.common.grpc.Work;
 import org.mihub.common.identity.Caller;
 import org.mihub.common.identity.CallerContext;
-import org.mihub.planning.client.CatalogPool;
+import org.mihub.planning.client.CatalogReader;
 import org.mihub.planning.mapping.CampaignMapper;
 import org.mihub.planning.mapping.Documents;
+import org.mihub.planning.mapping.PriorMapper;
 import org.mihub.planning.mapping.SimulationMapper;
 import org.mihub.planning.mapping.SpecMapper;
 import org.mihub.planning.service.CampaignService;
 import org.mihub.planning.service.Plan;
 import org.mihub.planning.service.LabSessions;
 import org.mihub.planning.service.SimulationService;
+import org.mihub.planning.space.Point;
 
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Multi;
@@ -77,7 +82,7 @@ public class PlanningGrpcService extends MutinyPlanningServiceGrpc.PlanningServi
     LabSessions lab;
 
     @Inject
-    CatalogPool catalogPool;
+    CatalogReader catalogReader;
 
     @Override
     public Uni<Campaign> createCampaign(CreateCampaignRequest request) {
@@ -85,10 +90,35 @@ public class PlanningGrpcService extends MutinyPlanningServiceGrpc.PlanningServi
             Caller caller = CallerContext.require();
             long seed = request.getSpec().hasSeed() ? request.getSpec().getSeed()
                     : new java.security.SecureRandom().nextLong() & Long.MAX_VALUE;
+            SpecMapper.checkRequest(request.getSpec());
+            campaigns.requireCreator(caller, request.getOwnerOrg());
             CampaignSpec spec = SpecMapper.withDefaults(request.getSpec(), seed);
+            if (spec.getDesignSpace().hasCatalog()) {
+                // the search runs once, as the creator; the campaign plans over what it found then
+                var catalog = spec.getDesignSpace().getCatalog();
+                int max = catalog.hasMaxCandidates() && catalog.getMaxCandidates() > 0
+                        ? Math.min(catalog.getMaxCandidates(), SpecMapper.MAX_CATALOG_CANDIDATES)
+                        : SpecMapper.MAX_CATALOG_CANDIDATES;
+                spec = spec.toBuilder().setDesignSpace(spec.getDesignSpace().toBuilder().setCatalog(catalog.toBuilder()
+                        .addAllResolved(catalogReader.candidates(catalog.getQuery(), max,
+                                catalog.getDistinctCompositions())))).build();
+            }
             Plan plan = SpecMapper.plan(spec);
+            List<PriorMapper.Prior> priors = new ArrayList<>();
+            if (spec.getPriorDataCount() > 0) {
+                List<String> properties = plan.objectives().stream().map(Plan.Objective::property).toList();
+                List<Point> candidates = plan.space().isExplicit() ? plan.space().pool(Integer.MAX_VALUE, null)
+                        : List.of();
+                for (DatasetRef reference : spec.getPriorDataList()) {
+                    for (Material material : catalogReader.materials(reference.getDatasetId(),
+                            reference.hasVersion() ? reference.getVersion() : null, properties)) {
+                        PriorMapper.prior(spec, plan, reference.getDatasetId(), material, candidates)
+                                .ifPresent(priors::add);
+                    }
+                }
+            }
             return CampaignMapper.campaign(campaigns.create(caller, request.getOwnerOrg(), spec.toByteArray(), plan,
-                    spec.getName(), spec.getDescription(), spec.getResultsDatasetId()));
+                    spec.getName(), spec.getDescription(), spec.getResultsDatasetId(), priors));
         });
     }
 
@@ -188,7 +218,7 @@ public class PlanningGrpcService extends MutinyPlanningServiceGrpc.PlanningServi
                 default -> throw ApiException.invalid("spec.strategy", "give a campaign_id or an inline campaign");
             };
             var recorded = spec.hasDataset() && strategy.getObjectivesCount() == 1
-                    ? catalogPool.read(ApiException.id("spec.dataset.dataset.dataset_id",
+                    ? catalogReader.oracle(ApiException.id("spec.dataset.dataset.dataset_id",
                             spec.getDataset().getDataset().getDatasetId()).toString(),
                             spec.getDataset().getDataset().hasVersion() ? spec.getDataset().getDataset().getVersion()
                                     : null, strategy.getObjectives(0).getProperty())

@@ -25,6 +25,7 @@ import org.mihub.api.planning.v1.ProposalState;
 import org.mihub.api.planning.v1.ProposeBatchResponse;
 import org.mihub.api.planning.v1.ResultAck;
 import org.mihub.api.planning.v1.SurrogateFit;
+import org.mihub.planning.repository.CampaignRepository;
 import org.mihub.planning.repository.CampaignRepository.ProposalRecord;
 import org.mihub.planning.service.CampaignService;
 import org.mihub.planning.service.LabSessions;
@@ -53,7 +54,20 @@ public final class CampaignMapper {
         }
         view.paretoFront().forEach(p -> campaign.addParetoFront(observation(view.plan(), p)));
         view.history().forEach(p -> campaign.addHistory(proposal(view.plan(), p)));
+        view.priors().forEach(p -> campaign.addPriorObservations(prior(view.plan(), p)));
         return campaign.build();
+    }
+
+    /** A prior observation: the catalog material, the candidate it maps to, its values. */
+    public static Observation prior(Plan plan, CampaignRepository.PriorRecord prior) {
+        Observation.Builder observation = Observation.newBuilder().setMaterialId(prior.materialId())
+                .setCandidate(Documents.candidateMessage(prior.candidate()));
+        for (int o = 0; o < plan.objectives().size(); o++) {
+            Plan.Objective objective = plan.objectives().get(o);
+            observation.addValues(ObjectiveValue.newBuilder().setProperty(objective.property())
+                    .setValue(Quantity.newBuilder().setValue(prior.objectiveValues()[o]).setUnit(objective.unit())));
+        }
+        return observation.build();
     }
 
     public static CampaignStatus status(String status) {

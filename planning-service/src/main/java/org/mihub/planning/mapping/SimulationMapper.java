@@ -61,6 +61,10 @@ public final class SimulationMapper {
         if (rows.size() < 3 || rows.size() > MAX_POOL) {
             throw ApiException.invalid("spec.pool.rows", "a pool needs 3 to " + MAX_POOL + " rows");
         }
+        if (strategy.getPriorDataCount() > 0) {
+            throw ApiException.invalid("spec.campaign.prior_data",
+                    "a simulation starts from its seeded initial designs; prior data is not used, leave it empty");
+        }
         if (strategy.getObjectivesCount() != 1) {
             throw ApiException.invalid("spec.campaign.objectives",
                     "simulations of several objectives are not supported yet: give exactly one objective");

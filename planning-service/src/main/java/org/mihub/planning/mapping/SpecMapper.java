@@ -15,6 +15,7 @@ import org.mihub.api.planning.v1.AcquisitionSpec;
 import org.mihub.api.planning.v1.BatchStrategy;
 import org.mihub.api.planning.v1.Candidate;
 import org.mihub.api.planning.v1.CampaignSpec;
+import org.mihub.api.planning.v1.CatalogCandidates;
 import org.mihub.api.planning.v1.CompositionSpace;
 import org.mihub.api.planning.v1.Constraint;
 import org.mihub.api.planning.v1.ElementBound;
@@ -46,8 +47,28 @@ public final class SpecMapper {
     /** Candidates sampled and scored per proposal in large or continuous spaces, by default. */
     public static final int DEFAULT_MAX_SCORED = 100_000;
     private static final int MAX_SCORED_LIMIT = 1_000_000;
+    /** Catalog candidates taken from one search, at most and by default. */
+    public static final int MAX_CATALOG_CANDIDATES = 1_000_000;
+    private static final int MAX_PRIOR_DATASETS = 20;
 
     private SpecMapper() {
+    }
+
+    /** Fields of a create request that only the planner fills in. */
+    public static void checkRequest(CampaignSpec spec) {
+        if (spec.getDesignSpace().getCatalog().getResolvedCount() > 0) {
+            throw ApiException.invalid("spec.design_space.catalog.resolved",
+                    "is filled in by the planner from the query; leave it empty");
+        }
+    }
+
+    private static boolean isUuid(String text) {
+        try {
+            java.util.UUID.fromString(text);
+            return text.length() == 36;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** The spec as stored: the seed chosen when absent. */
@@ -155,9 +176,20 @@ public final class SpecMapper {
         if (initial < 1) {
             problems.add(new ApiException.FieldViolation(root + ".initial_random_points", "must be at least 1"));
         }
-        if (spec.getPriorDataCount() > 0) {
+        if (spec.getPriorDataCount() > MAX_PRIOR_DATASETS) {
             problems.add(new ApiException.FieldViolation(root + ".prior_data",
-                    "prior data from catalog datasets is not supported yet; report earlier results to the campaign"));
+                    "at most " + MAX_PRIOR_DATASETS + " datasets"));
+        }
+        for (int i = 0; i < spec.getPriorDataCount(); i++) {
+            var reference = spec.getPriorData(i);
+            if (!isUuid(reference.getDatasetId())) {
+                problems.add(new ApiException.FieldViolation(root + ".prior_data[" + i + "].dataset_id",
+                        "'" + reference.getDatasetId() + "' is not a dataset id"));
+            }
+            if (reference.hasVersion() && reference.getVersion() < 1) {
+                problems.add(new ApiException.FieldViolation(root + ".prior_data[" + i + "].version",
+                        "must be at least 1"));
+            }
         }
         if (!problems.isEmpty()) {
             throw new ApiException(ApiException.Kind.INVALID_ARGUMENT, problems.size() == 1
@@ -359,10 +391,32 @@ public final class SpecMapper {
                 }
                 break;
             }
-            case CATALOG:
-                problems.add(new ApiException.FieldViolation(root + ".catalog",
-                        "candidates from a catalog search are not supported yet; list them as explicit candidates"));
+            case CATALOG: {
+                CatalogCandidates catalog = design.getCatalog();
+                if (!parameters.isEmpty()) {
+                    problems.add(new ApiException.FieldViolation(root + ".parameters",
+                            "catalog candidates cannot be combined with process parameters yet; list the "
+                                    + "combinations as explicit candidates"));
+                }
+                if (catalog.hasMaxCandidates() && (catalog.getMaxCandidates() < 1
+                        || catalog.getMaxCandidates() > MAX_CATALOG_CANDIDATES)) {
+                    problems.add(new ApiException.FieldViolation(root + ".catalog.max_candidates",
+                            "must be 1 to " + MAX_CATALOG_CANDIDATES));
+                }
+                if (catalog.getResolvedCount() == 0) {
+                    problems.add(new ApiException.FieldViolation(root + ".catalog.query",
+                            "the search finds no material with a composition that the creator may see"));
+                }
+                explicit = new ArrayList<>();
+                for (int i = 0; i < catalog.getResolvedCount(); i++) {
+                    Point point = candidate(catalog.getResolved(i), List.of(), root + ".catalog.resolved[" + i + "]",
+                            problems);
+                    if (point != null) {
+                        explicit.add(point);
+                    }
+                }
                 break;
+            }
             default:
                 if (parameters.isEmpty()) {
                     problems.add(new ApiException.FieldViolation(root,

@@ -42,6 +42,11 @@ public class CampaignRepository {
             Instant proposedAt, Instant resolvedAt, byte[] result, double[] objectiveValues, String assignedTo) {
     }
 
+    /** A prior observation: a stored Candidate document and a value per objective (objective units). */
+    public record PriorRecord(int position, String datasetId, String materialId, byte[] candidate,
+            double[] objectiveValues) {
+    }
+
     private static final String CAMPAIGN_COLUMNS = "c.id, c.owner_org, c.name, c.description, c.visibility, "
             + "c.shared_with, c.status, c.status_reason, c.spec, c.batches, c.created_by, c.created_at, c.updated_at, "
             + "c.results_dataset_id";
@@ -195,6 +200,38 @@ public class CampaignRepository {
             select.setString(2, requestId);
             try (ResultSet row = select.executeQuery()) {
                 return row.next() ? Optional.of(row.getObject(1, UUID.class)) : Optional.empty();
+            }
+        }
+    }
+
+    public void insertPriors(Connection connection, UUID campaignId, List<PriorRecord> priors) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO prior_observation (campaign_id, "
+                + "position, dataset_id, material_id, candidate, objective_values) VALUES (?, ?, ?, ?, ?, ?)")) {
+            for (PriorRecord prior : priors) {
+                insert.setObject(1, campaignId);
+                insert.setInt(2, prior.position());
+                insert.setString(3, prior.datasetId());
+                insert.setString(4, prior.materialId());
+                insert.setBytes(5, prior.candidate());
+                insert.setArray(6, doubles(connection, prior.objectiveValues()));
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    /** The campaign's prior observations in the order they were taken. */
+    public List<PriorRecord> priors(Connection connection, UUID campaignId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT position, dataset_id, material_id, "
+                + "candidate, objective_values FROM prior_observation WHERE campaign_id = ? ORDER BY position")) {
+            select.setObject(1, campaignId);
+            try (ResultSet row = select.executeQuery()) {
+                List<PriorRecord> priors = new ArrayList<>();
+                while (row.next()) {
+                    priors.add(new PriorRecord(row.getInt(1), row.getString(2), row.getString(3), row.getBytes(4),
+                            doubles(row, 5)));
+                }
+                return priors;
             }
         }
     }

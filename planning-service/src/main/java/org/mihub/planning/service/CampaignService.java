@@ -27,8 +27,10 @@ import org.mihub.planning.client.CatalogWriter;
 import org.mihub.planning.acquisition.BatchSelector;
 import org.mihub.planning.gp.GaussianProcess;
 import org.mihub.planning.mapping.Documents;
+import org.mihub.planning.mapping.PriorMapper;
 import org.mihub.planning.repository.CampaignRepository;
 import org.mihub.planning.repository.CampaignRepository.CampaignRecord;
+import org.mihub.planning.repository.CampaignRepository.PriorRecord;
 import org.mihub.planning.repository.CampaignRepository.ProposalRecord;
 import org.mihub.planning.space.DesignSpace;
 import org.mihub.planning.space.Point;
@@ -50,7 +52,8 @@ public class CampaignService {
 
     /** A campaign as read: its record, plan, counters, best so far, Pareto front and (full view) history. */
     public record CampaignView(CampaignRecord record, Plan plan, Progress progress, ProposalRecord best,
-            List<ProposalRecord> paretoFront, List<ProposalRecord> history, boolean historyTruncated) {
+            List<ProposalRecord> paretoFront, List<ProposalRecord> history, boolean historyTruncated,
+            List<PriorRecord> priors) {
     }
 
     /** Fit diagnostics of one surrogate. */
@@ -103,20 +106,31 @@ public class CampaignService {
         compute.shutdownNow();
     }
 
-    public CampaignView create(Caller caller, String ownerOrg, byte[] specDocument, Plan plan, String name,
-            String description, String resultsDatasetId) {
+    /** Checks that the caller may create a campaign for {@code ownerOrg} (empty: the caller's); returns the owner. */
+    public String requireCreator(Caller caller, String ownerOrg) {
         String owner = ownerOrg.isEmpty() ? caller.org() : ownerOrg;
         requireMember(caller, owner);
+        return owner;
+    }
+
+    /** Stores a new campaign with its prior observations, in one transaction. */
+    public CampaignView create(Caller caller, String ownerOrg, byte[] specDocument, Plan plan, String name,
+            String description, String resultsDatasetId, List<PriorMapper.Prior> priors) {
+        String owner = requireCreator(caller, ownerOrg);
         CampaignRecord record = new CampaignRecord(UUID.randomUUID(), owner, name, description, "PRIVATE", List.of(),
                 "ACTIVE", "", specDocument, 0, caller.subject(), java.time.Instant.now(), java.time.Instant.now(),
                 resultsDatasetId);
-        try (Connection connection = repository.connection()) {
+        return inTransaction(connection -> {
             repository.insert(connection, record);
+            List<PriorRecord> rows = new ArrayList<>();
+            for (PriorMapper.Prior prior : priors) {
+                rows.add(new PriorRecord(rows.size(), prior.datasetId(), prior.materialId(),
+                        Documents.candidate(prior.point()), prior.values()));
+            }
+            repository.insertPriors(connection, record.id(), rows);
             return view(connection, repository.find(connection, record.id(), Optional.of(caller), false).orElseThrow(),
                     false);
-        } catch (SQLException e) {
-            throw new IllegalStateException("storing the campaign failed", e);
-        }
+        });
     }
 
     public CampaignView get(Optional<Caller> caller, UUID id, boolean full) {
@@ -194,7 +208,8 @@ public class CampaignService {
             }
             Plan plan = Documents.plan(record.spec());
             List<ProposalRecord> all = repository.proposals(connection, campaignId, "", null, 0, Integer.MAX_VALUE);
-            Progress progress = progress(plan, record, all);
+            List<PriorRecord> priors = repository.priors(connection, campaignId);
+            Progress progress = progress(plan, record, all, priors.size());
             int size = requestedSize != null ? requestedSize : plan.batchSize();
             if (size < 1 || size > 1000) {
                 throw ApiException.invalid("batch_size", "must be 1 to 1000");
@@ -211,7 +226,7 @@ public class CampaignService {
             for (int i = 1; i < number; i++) {
                 random = random.split();
             }
-            Chosen chosen = choose(plan, all, size, progress, random, number);
+            Chosen chosen = choose(plan, all, priors, size, progress, random, number);
             if (chosen.points().isEmpty()) {
                 throw new ApiException(ApiException.Kind.FAILED_PRECONDITION,
                         "every feasible candidate of campaign " + campaignId + " has been proposed", List.of());
@@ -229,7 +244,7 @@ public class CampaignService {
             repository.insertBatch(connection, campaignId, batchId, number, requestId, proposals);
             List<ProposalRecord> stored = repository.proposals(connection, campaignId, "", batchId, 0, HISTORY_LIMIT);
             all = repository.proposals(connection, campaignId, "", null, 0, Integer.MAX_VALUE);
-            Progress after = progress(plan, record, all);
+            Progress after = progress(plan, record, all, priors.size());
             boolean spent = after.experimentsRemaining() != null && after.experimentsRemaining() == 0
                     || after.costRemaining() != null && after.costRemaining() <= 0;
             if (spent) {
@@ -245,8 +260,8 @@ public class CampaignService {
             Acquisition.Function function) {
     }
 
-    private Chosen choose(Plan plan, List<ProposalRecord> all, int size, Progress progress, SplittableRandom random,
-            int batchNumber) {
+    private Chosen choose(Plan plan, List<ProposalRecord> all, List<PriorRecord> priors, int size, Progress progress,
+            SplittableRandom random, int batchNumber) {
         long started = System.nanoTime();
         DesignSpace space = plan.space();
         List<Point> pool = new ArrayList<>(space.pool(plan.maxScored(), random));
@@ -258,6 +273,12 @@ public class CampaignService {
         List<double[]> values = new ArrayList<>();
         Set<String> blocked = new HashSet<>();
         List<Integer> pending = new ArrayList<>();
+        for (PriorRecord prior : priors) {
+            Point point = Documents.point(prior.candidate());
+            observed.add(point);
+            values.add(prior.objectiveValues());
+            blocked.add(point.id());
+        }
         for (ProposalRecord proposal : all) {
             Point point = Documents.point(proposal.candidate());
             switch (proposal.state()) {
@@ -632,7 +653,8 @@ public class CampaignService {
     private CampaignView view(Connection connection, CampaignRecord record, boolean full) throws SQLException {
         Plan plan = Documents.plan(record.spec());
         List<ProposalRecord> all = repository.proposals(connection, record.id(), "", null, 0, Integer.MAX_VALUE);
-        Progress progress = progress(plan, record, all);
+        List<PriorRecord> priors = repository.priors(connection, record.id());
+        Progress progress = progress(plan, record, all, priors.size());
         List<ProposalRecord> completed = all.stream().filter(p -> p.state().equals("COMPLETED")).toList();
         ProposalRecord best = null;
         List<ProposalRecord> front = new ArrayList<>();
@@ -659,7 +681,8 @@ public class CampaignService {
             }
         }
         List<ProposalRecord> history = full ? all.subList(0, Math.min(all.size(), HISTORY_LIMIT)) : List.of();
-        return new CampaignView(record, plan, progress, best, front, history, full && all.size() > HISTORY_LIMIT);
+        return new CampaignView(record, plan, progress, best, front, history, full && all.size() > HISTORY_LIMIT,
+                full ? priors : List.of());
     }
 
     private static boolean dominates(List<Plan.Objective> objectives, double[] a, double[] b) {
@@ -675,7 +698,7 @@ public class CampaignService {
         return better;
     }
 
-    private static Progress progress(Plan plan, CampaignRecord record, List<ProposalRecord> all) {
+    private static Progress progress(Plan plan, CampaignRecord record, List<ProposalRecord> all, int priors) {
         int pending = 0;
         int completed = 0;
         int failed = 0;
@@ -695,7 +718,7 @@ public class CampaignService {
         int used = all.size() - cancelled;
         Integer experimentsLeft = plan.maxExperiments() == null ? null : Math.max(0, plan.maxExperiments() - used);
         Double costLeft = plan.maxCost() == null ? null : Math.max(0, plan.maxCost() - cost);
-        return new Progress(all.size(), pending, completed, failed, cancelled, record.batches(), completed, cost,
+        return new Progress(all.size(), pending, completed, failed, cancelled, record.batches(), completed + priors, cost,
                 experimentsLeft, costLeft);
     }
 

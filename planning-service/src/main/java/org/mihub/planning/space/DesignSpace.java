@@ -100,6 +100,11 @@ public final class DesignSpace {
         return explicit != null ? !encodedElements.isEmpty() : !elements.isEmpty();
     }
 
+    /** True when every one of these elements is a dimension of the space (prior data must not add any). */
+    public boolean containsElements(java.util.Collection<String> symbols) {
+        return encodedElements.containsAll(symbols);
+    }
+
     public List<Parameter> parameters() {
         return parameters;
     }

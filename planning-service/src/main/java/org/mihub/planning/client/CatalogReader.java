@@ -1,0 +1,132 @@
+package org.mihub.planning.client;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.mihub.api.catalog.v1.CatalogServiceGrpc;
+import org.mihub.api.catalog.v1.ExportDatasetRequest;
+import org.mihub.api.catalog.v1.ExportDatasetResponse;
+import org.mihub.api.catalog.v1.ExportFormat;
+import org.mihub.api.catalog.v1.Material;
+import org.mihub.api.catalog.v1.MaterialQuery;
+import org.mihub.api.catalog.v1.MaterialView;
+import org.mihub.api.catalog.v1.Measurement;
+import org.mihub.api.catalog.v1.SearchMaterialsRequest;
+import org.mihub.api.catalog.v1.SearchMaterialsResponse;
+import org.mihub.api.common.v1.PageRequest;
+import org.mihub.api.common.v1.Quantity;
+import org.mihub.api.planning.v1.Candidate;
+import org.mihub.api.planning.v1.CandidatePoolOracle;
+import org.mihub.api.planning.v1.LabelledCandidate;
+import org.mihub.api.planning.v1.ObjectiveValue;
+import org.mihub.common.error.ApiException;
+
+import io.quarkus.grpc.GrpcClient;
+
+/**
+ * What the planner reads from the catalog, always as the caller (the catalog hands out only what
+ * the caller may see, and logs reads of other organisations' data): a recorded dataset as the oracle
+ * of a simulation or as a campaign's prior data, and the materials of a search as a campaign's
+ * candidates.
+ */
+@ApplicationScoped
+public class CatalogReader {
+
+    /** Page size of the catalog's material search (its largest). */
+    private static final int SEARCH_PAGE = 500;
+
+    @GrpcClient("catalog")
+    CatalogServiceGrpc.CatalogServiceBlockingStub catalog;
+
+    @ConfigProperty(name = "mihub.planning.catalog-read-deadline", defaultValue = "10m")
+    Duration deadline;
+
+    /** The dataset's materials (as of {@code version} when given) with their measurements of these properties. */
+    public List<Material> materials(String datasetId, Integer version, List<String> properties) {
+        var request = ExportDatasetRequest.newBuilder().setDatasetId(datasetId)
+                .setFormat(ExportFormat.EXPORT_FORMAT_RECORDS).addAllProperties(properties);
+        if (version != null) {
+            request.setAsOfVersion(version);
+        }
+        Iterator<ExportDatasetResponse> stream = catalog.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+                .exportDataset(request.build());
+        List<Material> materials = new ArrayList<>();
+        while (stream.hasNext()) {
+            ExportDatasetResponse message = stream.next();
+            if (message.hasMaterial()) {
+                materials.add(message.getMaterial());
+            }
+        }
+        return materials;
+    }
+
+    /**
+     * A dataset as the oracle of a simulation: every material with a measurement of the objective
+     * becomes a labelled candidate — its composition, its material id, the mean of its measurements
+     * in the property's canonical unit.
+     */
+    public CandidatePoolOracle oracle(String datasetId, Integer version, String property) {
+        CandidatePoolOracle.Builder pool = CandidatePoolOracle.newBuilder();
+        for (Material material : materials(datasetId, version, List.of(property))) {
+            double sum = 0;
+            int count = 0;
+            String unit = "";
+            for (Measurement measurement : material.getMeasurementsList()) {
+                if (measurement.getProperty().equals(property)) {
+                    sum += measurement.getValue().getValue();
+                    unit = measurement.getValue().getUnit();
+                    count++;
+                }
+            }
+            if (count > 0) {
+                pool.addRows(LabelledCandidate.newBuilder()
+                        .setCandidate(Candidate.newBuilder().setId(material.getId()).setFormula(material.getFormula())
+                                .setMaterialId(material.getId()))
+                        .addValues(ObjectiveValue.newBuilder().setProperty(property)
+                                .setValue(Quantity.newBuilder().setValue(sum / count).setUnit(unit))));
+            }
+        }
+        return pool.build();
+    }
+
+    /**
+     * The materials of a catalog search as candidates (id and material id: the material's id;
+     * composition: its atomic fractions), in the catalog's stable order, at most {@code max};
+     * more matches are FAILED_PRECONDITION. With {@code distinct}, the first material of each
+     * reduced formula only.
+     */
+    public List<Candidate> candidates(MaterialQuery query, int max, boolean distinct) {
+        List<Candidate> candidates = new ArrayList<>();
+        Set<String> formulas = new HashSet<>();
+        String token = "";
+        do {
+            SearchMaterialsResponse page = catalog.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+                    .searchMaterials(SearchMaterialsRequest.newBuilder().setQuery(query)
+                            .setView(MaterialView.MATERIAL_VIEW_SUMMARY)
+                            .setPage(PageRequest.newBuilder().setPageSize(SEARCH_PAGE).setPageToken(token)).build());
+            for (Material material : page.getMaterialsList()) {
+                if (material.getAtomicFractionsCount() == 0 || distinct && !formulas.add(material.getReducedFormula())) {
+                    continue;
+                }
+                if (candidates.size() == max) {
+                    throw new ApiException(ApiException.Kind.FAILED_PRECONDITION, "the catalog search "
+                            + "spec.design_space.catalog.query matches more than " + max + " candidates "
+                            + "(max_candidates); narrow the query or raise the limit", List.of());
+                }
+                candidates.add(Candidate.newBuilder().setId(material.getId()).setMaterialId(material.getId())
+                        .setFormula(material.getReducedFormula()).putAllComposition(material.getAtomicFractionsMap())
+                        .build());
+            }
+            token = page.getPageInfo().getNextPageToken();
+        } while (!token.isEmpty());
+        return candidates;
+    }
+}
