@@ -28,6 +28,7 @@ import org.mihub.api.common.v1.Quantity;
 import org.mihub.api.common.v1.Visibility;
 import org.mihub.api.planning.v1.ObjectiveValue;
 import org.mihub.api.planning.v1.ParameterValue;
+import org.mihub.api.planning.v1.ProcessParameter;
 import org.mihub.api.planning.v1.ProposalResult;
 import org.mihub.planning.space.DesignSpace;
 import org.mihub.planning.space.Point;
@@ -91,12 +92,14 @@ public class CatalogWriter {
 
     /**
      * Writes measured results as materials: the candidate's composition, its process parameters as
-     * one process step, and every reported value as a measurement naming the campaign and proposal.
+     * process steps (one per step kind the spec names, "process" when none; each parameter under its
+     * step_parameter name, so the results read back as prior data of a campaign with the same
+     * parameters), and every reported value as a measurement naming the campaign and proposal.
      * Candidates without a composition (pure process optimisation) are not materials and are not
      * written.
      */
     public void writeResults(String datasetId, String campaignId, List<DesignSpace.Parameter> parameters,
-            List<Result> results) {
+            List<ProcessParameter> declared, List<Result> results) {
         List<Material> materials = new ArrayList<>();
         for (Result entry : results) {
             if (entry.point().composition().isEmpty()) {
@@ -107,12 +110,17 @@ public class CatalogWriter {
                     .setSampleKey(result.report().getLabSampleId().isEmpty() ? "proposal-" + result.proposalId()
                             : result.report().getLabSampleId());
             if (!result.point().parameters().isEmpty()) {
-                ProcessStep.Builder step = ProcessStep.newBuilder().setIndex(0).setKind("process");
+                // one process step per step kind the parameters name ("process" when none), in declaration order
+                java.util.Map<String, ProcessStep.Builder> steps = new java.util.LinkedHashMap<>();
                 for (DesignSpace.Parameter parameter : parameters) {
+                    ProcessParameter mapping = declared.stream().filter(p -> p.getName().equals(parameter.name()))
+                            .findFirst().orElse(ProcessParameter.getDefaultInstance());
+                    String kind = mapping.getStepKind().isEmpty() ? "process" : mapping.getStepKind();
+                    String name = mapping.getStepParameter().isEmpty() ? parameter.name() : mapping.getStepParameter();
                     Object value = result.report().getActualParametersMap().containsKey(parameter.name())
                             ? valueOf(result.report().getActualParametersMap().get(parameter.name()))
                             : result.point().parameters().get(parameter.name());
-                    Parameter.Builder p = Parameter.newBuilder().setName(parameter.name());
+                    Parameter.Builder p = Parameter.newBuilder().setName(name);
                     if (value instanceof Number number) {
                         String unit = parameter instanceof DesignSpace.Continuous c ? c.unit()
                                 : parameter instanceof DesignSpace.IntegerRange r ? r.unit() : "1";
@@ -121,9 +129,12 @@ public class CatalogWriter {
                     } else {
                         p.setText(String.valueOf(value));
                     }
-                    step.addParameters(p);
+                    steps.computeIfAbsent(kind, k -> ProcessStep.newBuilder().setKind(k)).addParameters(p);
                 }
-                material.addProcessSteps(step);
+                int index = 0;
+                for (ProcessStep.Builder step : steps.values()) {
+                    material.addProcessSteps(step.setIndex(index++));
+                }
             }
             for (ObjectiveValue value : result.report().getMeasured().getValuesList()) {
                 Measurement.Builder measurement = Measurement.newBuilder().setProperty(value.getProperty())

@@ -624,7 +624,8 @@ public class CampaignService {
                     createdDataset[0] = dataset;
                     repository.setResultsDataset(connection, campaignId, dataset);
                 }
-                catalog.writeResults(dataset, campaignId.toString(), plan.space().parameters(), measured);
+                catalog.writeResults(dataset, campaignId.toString(), plan.space().parameters(),
+                        Documents.spec(record.spec()).getDesignSpace().getParametersList(), measured);
             }
             writes.forEach(Runnable::run);
             CampaignView view = view(connection, record, false);

@@ -128,6 +128,7 @@ class PlanningGrpcTest {
                         .addElements(ElementBound.newBuilder().setElement("Cu").setMaxFraction(0.6)).setStep(0.1)
                         .setMaxElements(2))
                         .addParameters(ProcessParameter.newBuilder().setName("anneal_temperature").setUnit("Cel")
+                                .setStepKind("anneal").setStepParameter("temperature")
                                 .setContinuous(ContinuousDomain.newBuilder().setMin(300).setMax(900).setStep(100))))
                 .addConstraints(Constraint.newBuilder().setName("ferromagnetic share")
                         .setLinear(LinearConstraint.newBuilder()
@@ -240,7 +241,8 @@ class PlanningGrpcTest {
         assertEquals(id, written.getMeasurements(0).getCampaignId());
         assertEquals(first.getProposals(0).getId(), written.getMeasurements(0).getProposalId());
         assertEquals("GPa", written.getMeasurements(0).getValue().getUnit());
-        assertEquals("anneal_temperature", written.getProcessSteps(0).getParameters(0).getName());
+        assertEquals("anneal", written.getProcessSteps(0).getKind(), "the step kind the spec names");
+        assertEquals("temperature", written.getProcessSteps(0).getParameters(0).getName());
         assertEquals("Cel", written.getProcessSteps(0).getParameters(0).getQuantity().getUnit());
         // the same report again changes nothing; a different one for a resolved proposal is refused
         ReportResultsResponse again = as(ACME).reportResults(ReportResultsRequest.newBuilder().setCampaignId(id)
