@@ -614,6 +614,59 @@ class SuiteIT {
         assertEquals(36, chosen.get(0).asText().length(), "a material id");
     }
 
+    /**
+     * A prediction model as the digital twin's oracle: the strategy's composition space is predicted
+     * by a model trained on acme's private data, asked as the caller; another organisation cannot
+     * use the model.
+     */
+    @Test
+    void aSimulationRunsAgainstAModelItsCallerMaySee() throws Exception {
+        String alice = Tokens.accessToken(config, "alice");
+        var created = send("POST", "/api/v1/datasets", alice, "application/json",
+                "{\"title\": \"acme zinc chalcogenides\", \"licence\": \"LicenseRef-Proprietary\"}");
+        assertEquals(201, created.statusCode(), created.body());
+        String dataset = JSON.readTree(created.body()).get("id").asText();
+        assertEquals(200, send("POST", "/api/v1/datasets/" + dataset + "/records", alice, "text/csv",
+                "formula,band_gap [eV]\nZnO,3.37\nZnS,3.68\nZnSe,2.7\nZnTe,2.26\nZn2OS,3.1\nZn2SSe,3.0\n"
+                        + "Zn2SeTe,2.45\nZn2OSe,2.9\nZn3O2S,3.3\nZn3S2Se,3.4\nZn3Se2Te,2.6\nZn3OS2,3.5\n").statusCode());
+        JsonNode job = awaitJob(train(alice, dataset, "acme-zn-gap"), alice);
+        assertEquals("SUCCEEDED", job.get("state").asText(), job.toString());
+        String modelId = job.get("resultId").asText();
+        String spec = "{\"spec\": {\"name\": \"gap twin\", \"campaign\": {\"name\": \"zn gap\", \"objectives\": "
+                + "[{\"property\": \"band_gap\", \"direction\": \"OBJECTIVE_DIRECTION_MAXIMISE\", \"unit\": \"meV\"}], "
+                + "\"designSpace\": {\"composition\": {\"elements\": [{\"element\": \"Zn\", \"minFraction\": 0.5, "
+                + "\"maxFraction\": 0.5}, {\"element\": \"S\", \"maxFraction\": 0.5}, {\"element\": \"Se\", "
+                + "\"maxFraction\": 0.5}], \"step\": 0.05}}}, \"model\": {\"modelIds\": {\"band_gap\": \""
+                + modelId + "\"}}, \"runs\": 3, \"baseSeed\": 5, \"maxEvaluations\": 8}}";
+        var started = send("POST", "/api/v1/simulations", alice, "application/json", spec);
+        assertEquals(202, started.statusCode(), started.body());
+        String id = JSON.readTree(started.body()).get("id").asText();
+        JsonNode done = null;
+        for (int i = 0; i < 120; i++) {
+            done = JSON.readTree(get("/api/v1/simulations/" + id + "?runs=true", alice).body());
+            String state = done.get("job").get("state").asText();
+            if (!state.equals("QUEUED") && !state.equals("RUNNING")) {
+                break;
+            }
+            Thread.sleep(500);
+        }
+        assertEquals("SUCCEEDED", done.get("job").get("state").asText(), done.toString());
+        assertEquals(11, done.at("/report/poolSize").asInt(), "ZnS(1-x)Se(x) in steps of 0.05 of the whole");
+        // a run ends at 8 evaluations or once it has found the best point
+        JsonNode best = done.at("/report/runs/0/bestSoFar");
+        assertTrue(best.size() >= 2 && best.size() <= 8, done.toString());
+        double last = best.get(best.size() - 1).asDouble();
+        assertTrue(last > 2000 && last < 4000, "the best predicted gap, in meV: " + last);
+
+        String bob = Tokens.accessToken(config, "bob");
+        var hidden = send("POST", "/api/v1/simulations", bob, "application/json", spec);
+        assertEquals(404, hidden.statusCode(), hidden.body());
+        var unnamed = send("POST", "/api/v1/simulations", alice, "application/json",
+                spec.replace("\"band_gap\": \"" + modelId + "\"", "\"hardness\": \"" + modelId + "\""));
+        assertEquals(400, unnamed.statusCode(), unnamed.body());
+        assertTrue(unnamed.body().contains("spec.model.model_ids[band_gap]"), unnamed.body());
+    }
+
     @Test
     void aRejectedUploadListsEveryBadRowAsProblemJson() throws Exception {
         String alice = Tokens.accessToken(config, "alice");

@@ -15,7 +15,9 @@ import org.mihub.api.common.v1.JobRef;
 import org.mihub.api.common.v1.JobState;
 import org.mihub.api.common.v1.PageInfo;
 import org.mihub.api.common.v1.PageRequest;
+import org.mihub.api.common.v1.Quantity;
 import org.mihub.api.planning.v1.Campaign;
+import org.mihub.api.planning.v1.CandidatePoolOracle;
 import org.mihub.api.planning.v1.CampaignSpec;
 import org.mihub.api.planning.v1.CampaignStatus;
 import org.mihub.api.planning.v1.CampaignView;
@@ -24,8 +26,10 @@ import org.mihub.api.planning.v1.GetCampaignRequest;
 import org.mihub.api.planning.v1.ListCampaignsRequest;
 import org.mihub.api.planning.v1.ListCampaignsResponse;
 import org.mihub.api.planning.v1.ListProposalsRequest;
+import org.mihub.api.planning.v1.LabelledCandidate;
 import org.mihub.api.planning.v1.ListProposalsResponse;
 import org.mihub.api.planning.v1.MutinyPlanningServiceGrpc;
+import org.mihub.api.planning.v1.ObjectiveValue;
 import org.mihub.api.planning.v1.ProposalState;
 import org.mihub.api.planning.v1.ProposeBatchRequest;
 import org.mihub.api.planning.v1.ProposeBatchResponse;
@@ -45,6 +49,7 @@ import org.mihub.common.grpc.Work;
 import org.mihub.common.identity.Caller;
 import org.mihub.common.identity.CallerContext;
 import org.mihub.planning.client.CatalogReader;
+import org.mihub.planning.client.PredictionReader;
 import org.mihub.planning.mapping.CampaignMapper;
 import org.mihub.planning.mapping.Documents;
 import org.mihub.planning.mapping.PriorMapper;
@@ -84,6 +89,9 @@ public class PlanningGrpcService extends MutinyPlanningServiceGrpc.PlanningServi
     @Inject
     CatalogReader catalogReader;
 
+    @Inject
+    PredictionReader predictionReader;
+
     @Override
     public Uni<Campaign> createCampaign(CreateCampaignRequest request) {
         return Work.blocking(() -> {
@@ -93,16 +101,8 @@ public class PlanningGrpcService extends MutinyPlanningServiceGrpc.PlanningServi
             SpecMapper.checkRequest(request.getSpec());
             campaigns.requireCreator(caller, request.getOwnerOrg());
             CampaignSpec spec = SpecMapper.withDefaults(request.getSpec(), seed);
-            if (spec.getDesignSpace().hasCatalog()) {
-                // the search runs once, as the creator; the campaign plans over what it found then
-                var catalog = spec.getDesignSpace().getCatalog();
-                int max = catalog.hasMaxCandidates() && catalog.getMaxCandidates() > 0
-                        ? Math.min(catalog.getMaxCandidates(), SpecMapper.MAX_CATALOG_CANDIDATES)
-                        : SpecMapper.MAX_CATALOG_CANDIDATES;
-                spec = spec.toBuilder().setDesignSpace(spec.getDesignSpace().toBuilder().setCatalog(catalog.toBuilder()
-                        .addAllResolved(catalogReader.candidates(catalog.getQuery(), max,
-                                catalog.getDistinctCompositions())))).build();
-            }
+            // the search runs once, as the creator; the campaign plans over what it found then
+            spec = withCatalogCandidates(spec);
             Plan plan = SpecMapper.plan(spec);
             List<PriorMapper.Prior> priors = new ArrayList<>();
             if (spec.getPriorDataCount() > 0) {
@@ -120,6 +120,65 @@ public class PlanningGrpcService extends MutinyPlanningServiceGrpc.PlanningServi
             return CampaignMapper.campaign(campaigns.create(caller, request.getOwnerOrg(), spec.toByteArray(), plan,
                     spec.getName(), spec.getDescription(), spec.getResultsDatasetId(), priors));
         });
+    }
+
+    /** The spec with its catalog search (if any) run as the caller and its results filled in. */
+    private CampaignSpec withCatalogCandidates(CampaignSpec spec) {
+        if (!spec.getDesignSpace().hasCatalog() || spec.getDesignSpace().getCatalog().getResolvedCount() > 0) {
+            return spec;
+        }
+        var catalog = spec.getDesignSpace().getCatalog();
+        int max = catalog.hasMaxCandidates() && catalog.getMaxCandidates() > 0
+                ? Math.min(catalog.getMaxCandidates(), SpecMapper.MAX_CATALOG_CANDIDATES)
+                : SpecMapper.MAX_CATALOG_CANDIDATES;
+        return spec.toBuilder().setDesignSpace(spec.getDesignSpace().toBuilder().setCatalog(catalog.toBuilder()
+                .addAllResolved(catalogReader.candidates(catalog.getQuery(), max, catalog.getDistinctCompositions()))))
+                .build();
+    }
+
+    /**
+     * A model oracle as a labelled pool: the strategy's design space (at most
+     * {@link SimulationMapper#MAX_POOL} points, sampled with the base seed when larger), each point's
+     * value the objective model's prediction for its composition, asked as the caller — the mean, or
+     * one draw from N(mean, std²) per point with sample_noise (drawn once, so every run meets the same
+     * truth).
+     */
+    private CandidatePoolOracle modelPool(SimulationSpec spec, CampaignSpec strategy) {
+        String property = strategy.getObjectives(0).getProperty();
+        String field = "spec.model.model_ids[" + property + "]";
+        String modelId = spec.getModel().getModelIdsMap().get(property);
+        if (modelId == null || modelId.isBlank()) {
+            throw ApiException.invalid(field, "name the model of the objective " + property);
+        }
+        if (strategy.getDesignSpace().getParametersCount() > 0) {
+            throw ApiException.invalid("spec.campaign.design_space.parameters", "a model oracle predicts from the "
+                    + "composition alone; process parameters need a pool or a dataset oracle");
+        }
+        long seed = spec.hasBaseSeed() ? spec.getBaseSeed() : 1;
+        Plan plan = SpecMapper.plan(SpecMapper.withDefaults(withCatalogCandidates(strategy), seed));
+        if (!plan.space().hasComposition()) {
+            throw ApiException.invalid("spec.campaign.design_space", "a model oracle needs compositions: explicit "
+                    + "formulas, a composition space or a catalog search");
+        }
+        List<Point> points = plan.space().pool(SimulationMapper.MAX_POOL, new java.util.SplittableRandom(seed));
+        PredictionReader.Predicted predicted = predictionReader.predict(ApiException.id(field, modelId).toString(),
+                points.stream().map(Point::composition).toList(), field);
+        if (!predicted.property().equals(property)) {
+            throw ApiException.invalid(field, "model " + modelId + " predicts " + predicted.property() + ", not "
+                    + property);
+        }
+        java.util.Random noise = new java.util.Random(seed);
+        CandidatePoolOracle.Builder pool = CandidatePoolOracle.newBuilder();
+        for (int i = 0; i < points.size(); i++) {
+            double value = predicted.mean()[i];
+            if (spec.getModel().getSampleNoise()) {
+                value += predicted.std()[i] * noise.nextGaussian();
+            }
+            pool.addRows(LabelledCandidate.newBuilder().setCandidate(Documents.candidateMessage(points.get(i)))
+                    .addValues(ObjectiveValue.newBuilder().setProperty(property)
+                            .setValue(Quantity.newBuilder().setValue(value).setUnit(predicted.unit()))));
+        }
+        return pool.build();
     }
 
     @Override
@@ -217,12 +276,13 @@ public class PlanningGrpcService extends MutinyPlanningServiceGrpc.PlanningServi
                 case CAMPAIGN -> spec.getCampaign();
                 default -> throw ApiException.invalid("spec.strategy", "give a campaign_id or an inline campaign");
             };
-            var recorded = spec.hasDataset() && strategy.getObjectivesCount() == 1
+            SimulationMapper.precheck(strategy);
+            var recorded = spec.hasDataset()
                     ? catalogReader.oracle(ApiException.id("spec.dataset.dataset.dataset_id",
                             spec.getDataset().getDataset().getDatasetId()).toString(),
                             spec.getDataset().getDataset().hasVersion() ? spec.getDataset().getDataset().getVersion()
                                     : null, strategy.getObjectives(0).getProperty())
-                    : null;
+                    : spec.hasModel() ? modelPool(spec, strategy) : null;
             SimulationService.Request simulation = SimulationMapper.request(spec, strategy, recorded);
             String[] ids = simulation.candidateIds();
             Plan.Objective objective = simulation.plan().objectives().get(0);

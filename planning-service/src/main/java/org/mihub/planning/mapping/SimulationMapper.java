@@ -30,7 +30,10 @@ import com.google.protobuf.InvalidProtocolBufferException;
 public final class SimulationMapper {
 
     private static final int MAX_RUNS = 500;
-    private static final int MAX_POOL = 200_000;
+    /** Largest pool a simulation runs on (a model oracle scores at most this many design-space points). */
+    public static final int MAX_POOL = 200_000;
+    /** Evaluations per run against a model oracle, by default. */
+    private static final int MODEL_EVALUATIONS = 100;
 
     private SimulationMapper() {
     }
@@ -40,6 +43,18 @@ public final class SimulationMapper {
      * pool rows become the strategy's explicit candidates, so every row is checked against the
      * declared parameters and constraints exactly as a campaign's candidates are.
      */
+    /** What a strategy must be for any simulation, checked before an oracle is read. */
+    public static void precheck(CampaignSpec strategy) {
+        if (strategy.getPriorDataCount() > 0) {
+            throw ApiException.invalid("spec.campaign.prior_data",
+                    "a simulation starts from its seeded initial designs; prior data is not used, leave it empty");
+        }
+        if (strategy.getObjectivesCount() != 1) {
+            throw ApiException.invalid("spec.campaign.objectives",
+                    "simulations of several objectives are not supported yet: give exactly one objective");
+        }
+    }
+
     public static SimulationService.Request request(SimulationSpec spec, CampaignSpec strategy) {
         return request(spec, strategy, null);
     }
@@ -51,24 +66,18 @@ public final class SimulationMapper {
      */
     public static SimulationService.Request request(SimulationSpec spec, CampaignSpec strategy,
             org.mihub.api.planning.v1.CandidatePoolOracle recorded) {
-        boolean fromDataset = spec.getOracleCase() == SimulationSpec.OracleCase.DATASET;
-        if (spec.getOracleCase() != SimulationSpec.OracleCase.POOL && !fromDataset) {
-            throw ApiException.invalid("spec.oracle", spec.getOracleCase() == SimulationSpec.OracleCase.ORACLE_NOT_SET
-                    ? "give a pool of labelled candidates or a catalog dataset"
-                    : "model oracles are not supported yet; use a pool or a catalog dataset");
+        // a dataset or model oracle arrives as `recorded`: read from the catalog, or predicted by the models
+        boolean fromDataset = spec.getOracleCase() == SimulationSpec.OracleCase.DATASET
+                || spec.getOracleCase() == SimulationSpec.OracleCase.MODEL;
+        if (spec.getOracleCase() == SimulationSpec.OracleCase.ORACLE_NOT_SET) {
+            throw ApiException.invalid("spec.oracle", "give a pool of labelled candidates, a catalog dataset or "
+                    + "prediction models");
         }
         List<LabelledCandidate> rows = fromDataset ? recorded.getRowsList() : spec.getPool().getRowsList();
         if (rows.size() < 3 || rows.size() > MAX_POOL) {
             throw ApiException.invalid("spec.pool.rows", "a pool needs 3 to " + MAX_POOL + " rows");
         }
-        if (strategy.getPriorDataCount() > 0) {
-            throw ApiException.invalid("spec.campaign.prior_data",
-                    "a simulation starts from its seeded initial designs; prior data is not used, leave it empty");
-        }
-        if (strategy.getObjectivesCount() != 1) {
-            throw ApiException.invalid("spec.campaign.objectives",
-                    "simulations of several objectives are not supported yet: give exactly one objective");
-        }
+        precheck(strategy);
         // pool rows may repeat a design (repeated measurements): they get distinct ids here and are
         // grouped by their design below
         ExplicitCandidates.Builder explicit = ExplicitCandidates.newBuilder();
@@ -149,7 +158,8 @@ public final class SimulationMapper {
         for (int i = 0; i < runs; i++) {
             seeds[i] = i < spec.getSeedsCount() ? spec.getSeeds(i) : derived.nextLong();
         }
-        int evaluations = spec.hasMaxEvaluations() ? spec.getMaxEvaluations() : pool.points().length;
+        int evaluations = spec.hasMaxEvaluations() ? spec.getMaxEvaluations()
+                : spec.hasModel() ? MODEL_EVALUATIONS : pool.points().length;
         if (evaluations < 1) {
             throw ApiException.invalid("spec.max_evaluations", "must be at least 1");
         }

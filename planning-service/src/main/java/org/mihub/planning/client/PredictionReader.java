@@ -1,0 +1,69 @@
+package org.mihub.planning.client;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.mihub.api.prediction.v1.CompositionInput;
+import org.mihub.api.prediction.v1.ElementAmounts;
+import org.mihub.api.prediction.v1.PredictRequest;
+import org.mihub.api.prediction.v1.PredictResponse;
+import org.mihub.api.prediction.v1.Prediction;
+import org.mihub.api.prediction.v1.PredictionServiceGrpc;
+import org.mihub.common.error.ApiException;
+
+import io.quarkus.grpc.GrpcClient;
+
+/**
+ * Predictions of a prediction-service model for many compositions, asked as the caller (a model
+ * the caller may not see is NOT_FOUND there, and so here), in batches the service accepts.
+ */
+@ApplicationScoped
+public class PredictionReader {
+
+    /** Compositions per Predict call (the service's default limit is 10 000). */
+    private static final int BATCH = 5_000;
+
+    /** A model's predictions, in the order of the compositions, in the model's target unit. */
+    public record Predicted(String property, String unit, double[] mean, double[] std) {
+    }
+
+    @GrpcClient("prediction")
+    PredictionServiceGrpc.PredictionServiceBlockingStub prediction;
+
+    @ConfigProperty(name = "mihub.planning.prediction-deadline", defaultValue = "2m")
+    Duration deadline;
+
+    public Predicted predict(String modelId, List<Map<String, Double>> compositions, String field) {
+        double[] mean = new double[compositions.size()];
+        double[] std = new double[compositions.size()];
+        String property = "";
+        String unit = "";
+        for (int from = 0; from < compositions.size(); from += BATCH) {
+            int to = Math.min(compositions.size(), from + BATCH);
+            PredictRequest.Builder request = PredictRequest.newBuilder().setModelId(modelId);
+            for (int i = from; i < to; i++) {
+                request.addInputs(CompositionInput.newBuilder()
+                        .setAmounts(ElementAmounts.newBuilder().putAllAmounts(compositions.get(i))));
+            }
+            PredictResponse response = prediction.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+                    .predict(request.build());
+            property = response.getModel().getTargetProperty();
+            unit = response.getModel().getTargetUnit();
+            for (int i = 0; i < response.getPredictionsCount(); i++) {
+                Prediction p = response.getPredictions(i);
+                if (!p.hasValue()) {
+                    throw ApiException.invalid(field, "model " + modelId + " cannot predict candidate "
+                            + (from + i) + ": " + p.getError().getReason());
+                }
+                mean[from + i] = p.getValue().getMean();
+                std[from + i] = p.getValue().getStd();
+            }
+        }
+        return new Predicted(property, unit, mean, std);
+    }
+}
