@@ -665,6 +665,46 @@ class SuiteIT {
                 spec.replace("\"band_gap\": \"" + modelId + "\"", "\"hardness\": \"" + modelId + "\""));
         assertEquals(400, unnamed.statusCode(), unnamed.body());
         assertTrue(unnamed.body().contains("spec.model.model_ids[band_gap]"), unnamed.body());
+
+        // the same model as a campaign's surrogate: the first batch already follows the model, results
+        // teach a process on its residuals; bob cannot plan with acme's model
+        String campaignSpec = "{\"spec\": {\"name\": \"zn gap\", \"objectives\": [{\"property\": \"band_gap\", "
+                + "\"direction\": \"OBJECTIVE_DIRECTION_MAXIMISE\", \"unit\": \"eV\"}], \"designSpace\": "
+                + "{\"composition\": {\"elements\": [{\"element\": \"Zn\", \"minFraction\": 0.5, \"maxFraction\": 0.5}, "
+                + "{\"element\": \"S\", \"maxFraction\": 0.5}, {\"element\": \"Se\", \"maxFraction\": 0.5}, "
+                + "{\"element\": \"Te\", \"maxFraction\": 0.5}], \"step\": 0.1}}, \"surrogate\": {\"predictionModel\": "
+                + "{\"modelIds\": {\"band_gap\": \"" + modelId + "\"}}}, \"acquisition\": {\"batchSize\": 3}, \"seed\": 3}}";
+        assertEquals(404, send("POST", "/api/v1/campaigns", bob, "application/json", campaignSpec).statusCode());
+        var campaign = send("POST", "/api/v1/campaigns", alice, "application/json", campaignSpec);
+        assertEquals(201, campaign.statusCode(), campaign.body());
+        String campaignId = JSON.readTree(campaign.body()).get("id").asText();
+        var first = send("POST", "/api/v1/campaigns/" + campaignId + "/proposals", alice, "application/json", "");
+        assertEquals(200, first.statusCode(), first.body());
+        JsonNode firstBatch = JSON.readTree(first.body()).get("proposals");
+        assertEquals(3, firstBatch.size());
+        StringBuilder results = new StringBuilder();
+        List<String> firstIds = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            JsonNode proposal = firstBatch.get(i);
+            assertEquals("ACQUISITION_FUNCTION_LOG_EXPECTED_IMPROVEMENT", proposal.get("acquisitionFunction").asText());
+            double predicted = proposal.at("/predictions/0/mean").asDouble();
+            assertTrue(predicted > 1.5 && predicted < 4.5, "the model's own prediction: " + proposal);
+            assertTrue(proposal.at("/predictions/0/std").asDouble() > 0, proposal.toString());
+            firstIds.add(proposal.at("/candidate/id").asText());
+            results.append(i == 0 ? "" : ", ").append("{\"proposalId\": \"").append(proposal.get("id").asText())
+                    .append("\", \"measured\": {\"values\": [{\"property\": \"band_gap\", \"value\": {\"value\": ")
+                    .append(2.5 + 0.2 * i).append(", \"unit\": \"eV\"}}]}}");
+        }
+        var told = send("POST", "/api/v1/campaigns/" + campaignId + "/results", alice, "application/json",
+                "{\"results\": [" + results + "]}");
+        assertEquals(200, told.statusCode(), told.body());
+        var second = send("POST", "/api/v1/campaigns/" + campaignId + "/proposals", alice, "application/json", "");
+        assertEquals(200, second.statusCode(), second.body());
+        JsonNode secondBatch = JSON.readTree(second.body());
+        assertEquals(3, secondBatch.at("/fits/0/observations").asInt(), "a process on the three residuals");
+        for (JsonNode proposal : secondBatch.get("proposals")) {
+            assertFalse(firstIds.contains(proposal.at("/candidate/id").asText()), "measured candidates are not repeated");
+        }
     }
 
     @Test

@@ -72,6 +72,29 @@ public final class BatchSelector {
      */
     public List<Pick> select(GaussianProcess gp, double[] points, boolean[] available, double incumbent,
             int[] pending, double[] costs, int q, SplittableRandom random) {
+        return select(gp, points, available, incumbent, pending, costs, q, random, null);
+    }
+
+    /**
+     * The objective as an affine function of the process per pool row: y = offset + scale · z, with
+     * z the process's value (e.g. a prediction model's mean and standard deviation with a process on
+     * the standardised residuals). Scores, picks and the incumbent are in y; the process is
+     * conditioned in z. {@code outputScale} is y's spread (the unit of xi).
+     */
+    public record Transform(double[] offset, double[] scale, double outputScale) {
+    }
+
+    /**
+     * As {@link #select(GaussianProcess, double[], boolean[], double, int[], double[], int, SplittableRandom)},
+     * with the objective an affine transform of the process ({@code transform}; kriging believer and
+     * the acquisition functions scored per candidate only).
+     */
+    public List<Pick> select(GaussianProcess gp, double[] points, boolean[] available, double incumbent,
+            int[] pending, double[] costs, int q, SplittableRandom random, Transform transform) {
+        if (transform != null && (strategy == Strategy.LOCAL_PENALISATION
+                || acquisition.function() == Acquisition.Function.THOMPSON_SAMPLING)) {
+            throw new IllegalArgumentException("a transformed objective needs kriging believer and a scored acquisition");
+        }
         int d = gp.dimensions();
         int rows = points.length / d;
         boolean[] open = available.clone();
@@ -96,6 +119,9 @@ public final class BatchSelector {
         }
         double[] mean = new double[rows];
         double[] std = new double[rows];
+        // the process's own moments; the same arrays as the objective's without a transform
+        double[] rawMean = transform == null ? mean : new double[rows];
+        double[] rawStd = transform == null ? std : new double[rows];
         List<double[]> penalisers = new ArrayList<>();
         GaussianProcess current = gp;
         double best = incumbent;
@@ -108,20 +134,21 @@ public final class BatchSelector {
                 penalisers.add(new double[] {p, m[0], s[0]});
             } else {
                 current = current.condition(point, m[0]);
-                best = Math.max(best, m[0]);
+                best = Math.max(best, transform == null ? m[0] : transform.offset()[p] + transform.scale()[p] * m[0]);
             }
         }
         boolean lazy = strategy == Strategy.LOCAL_PENALISATION || acquisition.monotoneUnderConditioning();
-        double scale = gp.outputScale();
+        double scale = transform == null ? gp.outputScale() : transform.outputScale();
         double[] score = new double[rows];
         // an acquisition that grows with the standard deviation starts from bounds (exact means, bounded
         // deviations), so only candidates whose bound could win are computed exactly: the same picks
         boolean bounded = lazy && acquisition.monotoneUnderConditioning();
         if (bounded) {
-            current.predictMeanAndStdBoundAll(points, mean, std, pool, threads);
+            current.predictMeanAndStdBoundAll(points, rawMean, rawStd, pool, threads);
         } else {
-            current.predictAll(points, mean, std, pool, threads);
+            current.predictAll(points, rawMean, rawStd, pool, threads);
         }
+        transform(transform, rawMean, rawStd, mean, std, 0, rows);
         double lipschitz = strategy == Strategy.LOCAL_PENALISATION ? lipschitz(gp, points, random) : 0;
         double maxMean = best;
         if (strategy == Strategy.LOCAL_PENALISATION) {
@@ -148,7 +175,8 @@ public final class BatchSelector {
                         chosen = heap.pop();
                         break;
                     }
-                    current.predict(points, i, i + 1, mean, std);
+                    current.predict(points, i, i + 1, rawMean, rawStd);
+                    transform(transform, rawMean, rawStd, mean, std, i, i + 1);
                     score[i] = scoreOf(i, mean[i], std[i], best, scale, costs, points, d, penalisers, lipschitz,
                             maxMean);
                     exactAt[i] = slot;
@@ -170,11 +198,12 @@ public final class BatchSelector {
                 if (strategy == Strategy.LOCAL_PENALISATION) {
                     penalisers.add(new double[] {chosen, mean[chosen], std[chosen]});
                 } else {
-                    current = current.condition(row(points, chosen, d), mean[chosen]);
+                    current = current.condition(row(points, chosen, d), rawMean[chosen]);
                     best = Math.max(best, mean[chosen]);
                 }
                 if (!lazy) {
-                    current.predictAll(points, mean, std, pool, threads);
+                    current.predictAll(points, rawMean, rawStd, pool, threads);
+                    transform(transform, rawMean, rawStd, mean, std, 0, rows);
                     for (int i = 0; i < rows; i++) {
                         if (open[i]) {
                             score[i] = scoreOf(i, mean[i], std[i], best, scale, costs, points, d, penalisers,
@@ -185,6 +214,17 @@ public final class BatchSelector {
             }
         }
         return picks;
+    }
+
+    private static void transform(Transform transform, double[] rawMean, double[] rawStd, double[] mean,
+            double[] std, int from, int to) {
+        if (transform == null) {
+            return;
+        }
+        for (int i = from; i < to; i++) {
+            mean[i] = transform.offset()[i] + transform.scale()[i] * rawMean[i];
+            std[i] = transform.scale()[i] * rawStd[i];
+        }
     }
 
     /**

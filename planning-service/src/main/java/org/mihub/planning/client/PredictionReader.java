@@ -10,6 +10,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.mihub.api.prediction.v1.CompositionInput;
 import org.mihub.api.prediction.v1.ElementAmounts;
+import org.mihub.api.prediction.v1.GetModelRequest;
+import org.mihub.api.prediction.v1.Model;
+import org.mihub.api.prediction.v1.ModelStatus;
 import org.mihub.api.prediction.v1.PredictRequest;
 import org.mihub.api.prediction.v1.PredictResponse;
 import org.mihub.api.prediction.v1.Prediction;
@@ -37,6 +40,22 @@ public class PredictionReader {
 
     @ConfigProperty(name = "mihub.planning.prediction-deadline", defaultValue = "2m")
     Duration deadline;
+
+    /**
+     * Checks that the caller may use the model (NOT_FOUND otherwise, from the prediction service),
+     * that it is ready and that it predicts {@code property}.
+     */
+    public void requireModelOf(String modelId, String property, String field) {
+        Model model = prediction.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+                .getModel(GetModelRequest.newBuilder().setId(modelId).build());
+        if (model.getStatus() != ModelStatus.MODEL_STATUS_READY) {
+            throw ApiException.invalid(field, "model " + modelId + " is " + model.getStatus() + ", not ready");
+        }
+        if (!model.getTargetProperty().equals(property)) {
+            throw ApiException.invalid(field, "model " + modelId + " predicts " + model.getTargetProperty()
+                    + ", not " + property);
+        }
+    }
 
     public Predicted predict(String modelId, List<Map<String, Double>> compositions, String field) {
         double[] mean = new double[compositions.size()];

@@ -104,6 +104,10 @@ public class PlanningGrpcService extends MutinyPlanningServiceGrpc.PlanningServi
             // the search runs once, as the creator; the campaign plans over what it found then
             spec = withCatalogCandidates(spec);
             Plan plan = SpecMapper.plan(spec);
+            for (var model : plan.models().entrySet()) {
+                predictionReader.requireModelOf(model.getValue(), model.getKey(),
+                        "spec.surrogate.prediction_model.model_ids[" + model.getKey() + "]");
+            }
             List<PriorMapper.Prior> priors = new ArrayList<>();
             if (spec.getPriorDataCount() > 0) {
                 List<String> properties = plan.objectives().stream().map(Plan.Objective::property).toList();

@@ -49,6 +49,10 @@ public final class SimulationMapper {
             throw ApiException.invalid("spec.campaign.prior_data",
                     "a simulation starts from its seeded initial designs; prior data is not used, leave it empty");
         }
+        if (strategy.getSurrogate().hasPredictionModel()) {
+            throw ApiException.invalid("spec.campaign.surrogate.prediction_model", "simulations run the Gaussian "
+                    + "process; prediction-model surrogates are not simulated yet");
+        }
         if (strategy.getObjectivesCount() != 1) {
             throw ApiException.invalid("spec.campaign.objectives",
                     "simulations of several objectives are not supported yet: give exactly one objective");

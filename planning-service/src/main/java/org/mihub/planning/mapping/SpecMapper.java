@@ -151,6 +151,7 @@ public final class SpecMapper {
             problems.add(new ApiException.FieldViolation(root + ".budget.max_cost", "must be positive"));
         }
         GaussianProcess.Options surrogate = surrogate(spec, problems);
+        Map<String, String> models = models(spec, problems);
         AcquisitionSpec acquisitionSpec = spec.getAcquisition();
         Acquisition.Function function = function(acquisitionSpec.getFunction(), spec.getObjectivesCount() > 1,
                 problems);
@@ -202,7 +203,65 @@ public final class SpecMapper {
         return new Plan(objectives, space, new Plan.Cost(spec.getCost().getFixed(), costTerms, spec.getCost().getUnit()),
                 maxExperiments, maxCost, surrogate,
                 new Acquisition(function, beta, xi, acquisitionSpec.getCostAware()), batch, batchSize, initial, maxScored,
-                spec.getSeed());
+                spec.getSeed(), models);
+    }
+
+    /**
+     * Prediction models as the surrogate: one model per objective, fixed (the planner corrects
+     * them with a Gaussian process on the campaign's standardised residuals), over compositions
+     * only; one maximised or minimised objective, scored per candidate, kriging-believer batches.
+     */
+    private static Map<String, String> models(CampaignSpec spec, List<ApiException.FieldViolation> problems) {
+        if (!spec.getSurrogate().hasPredictionModel()) {
+            return Map.of();
+        }
+        String path = "spec.surrogate.prediction_model";
+        var surrogate = spec.getSurrogate().getPredictionModel();
+        Map<String, String> models = new TreeMap<>();
+        Set<String> objectives = new HashSet<>();
+        for (var objective : spec.getObjectivesList()) {
+            objectives.add(objective.getProperty());
+            String id = surrogate.getModelIdsMap().get(objective.getProperty());
+            if (id == null || !isUuid(id)) {
+                problems.add(new ApiException.FieldViolation(path + ".model_ids[" + objective.getProperty() + "]",
+                        id == null ? "name the model of the objective " + objective.getProperty()
+                                : "'" + id + "' is not a model id"));
+            } else {
+                models.put(objective.getProperty(), id);
+            }
+            if (objective.getDirection() == ObjectiveDirection.OBJECTIVE_DIRECTION_TARGET) {
+                problems.add(new ApiException.FieldViolation(path, "a target objective needs the Gaussian process "
+                        + "for now; prediction models serve maximised or minimised objectives"));
+            }
+        }
+        for (String property : surrogate.getModelIdsMap().keySet()) {
+            if (!objectives.contains(property)) {
+                problems.add(new ApiException.FieldViolation(path + ".model_ids[" + property + "]",
+                        "no objective " + property));
+            }
+        }
+        if (spec.getObjectivesCount() > 1) {
+            problems.add(new ApiException.FieldViolation(path, "prediction models serve one objective for now; "
+                    + "several objectives need the Gaussian process"));
+        }
+        if (surrogate.getRetrain()) {
+            problems.add(new ApiException.FieldViolation(path + ".retrain", "retraining the models from the "
+                    + "campaign's results is not supported yet; leave it false (the planner corrects the fixed "
+                    + "models with a Gaussian process on the campaign's residuals)"));
+        }
+        var design = spec.getDesignSpace();
+        if (design.getParametersCount() > 0 || design.getCompositionsCase()
+                == org.mihub.api.planning.v1.DesignSpace.CompositionsCase.COMPOSITIONS_NOT_SET) {
+            problems.add(new ApiException.FieldViolation(path, "a prediction model predicts from the composition "
+                    + "alone: the design space needs compositions and no process parameters"));
+        }
+        var acquisition = spec.getAcquisition();
+        if (acquisition.getFunction() == AcquisitionFunction.ACQUISITION_FUNCTION_THOMPSON_SAMPLING
+                || acquisition.getBatchStrategy() == BatchStrategy.BATCH_STRATEGY_LOCAL_PENALISATION) {
+            problems.add(new ApiException.FieldViolation("spec.acquisition", "with prediction models, Thompson "
+                    + "sampling and local penalisation are not available yet; use kriging-believer batches"));
+        }
+        return models;
     }
 
     private static Acquisition.Function function(AcquisitionFunction function, boolean several,
@@ -257,8 +316,7 @@ public final class SpecMapper {
                 return new GaussianProcess.Options(Math.max(0, restarts), noise, 100);
             }
             default:
-                problems.add(new ApiException.FieldViolation("spec.surrogate.prediction_model",
-                        "prediction-service models as surrogates are not supported yet; use the Gaussian process"));
+                // prediction models (checked in models()); the residual process takes the defaults
                 return GaussianProcess.Options.defaults();
         }
     }

@@ -15,10 +15,19 @@ import org.mihub.planning.space.Point;
  *
  * @param initialPoints  random proposals while fewer observations exist
  * @param maxScored      candidates sampled and scored per proposal in large or continuous spaces
+ * @param models         objective property → prediction-service model id when models are the
+ *                       surrogate (corrected by a Gaussian process on their standardised residuals);
+ *                       empty for the Gaussian process alone
  */
 public record Plan(List<Objective> objectives, DesignSpace space, Cost cost, Integer maxExperiments, Double maxCost,
         GaussianProcess.Options surrogate, Acquisition acquisition,
-        BatchSelector.Strategy batchStrategy, int batchSize, int initialPoints, int maxScored, long seed) {
+        BatchSelector.Strategy batchStrategy, int batchSize, int initialPoints, int maxScored, long seed,
+        Map<String, String> models) {
+
+    /** True when prediction-service models (objective property → model id) are the surrogate. */
+    public boolean modelSurrogate() {
+        return !models.isEmpty();
+    }
 
     /** What to do with an objective property. */
     public enum Direction {

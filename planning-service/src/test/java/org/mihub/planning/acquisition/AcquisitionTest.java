@@ -107,6 +107,54 @@ class AcquisitionTest {
     }
 
     @Test
+    void aTransformedObjectiveIsPickedAsFullGreedyRescoringWouldInItsOwnUnits() {
+        int d = 2;
+        int rows = 2000;
+        double[] pool = new double[rows * d];
+        GaussianProcess gp = fitted(pool, d, 12, 21);
+        // a model's mean and spread per candidate; the process is on the standardised residuals
+        SplittableRandom random = new SplittableRandom(8);
+        double[] offset = new double[rows];
+        double[] scale = new double[rows];
+        for (int i = 0; i < rows; i++) {
+            offset[i] = 3 * pool[i * d] - pool[i * d + 1];
+            scale[i] = 0.2 + random.nextDouble();
+        }
+        boolean[] available = new boolean[rows];
+        java.util.Arrays.fill(available, true);
+        double incumbent = 2.5;
+        BatchSelector.Transform transform = new BatchSelector.Transform(offset, scale, 1.3);
+        List<BatchSelector.Pick> lazy = new BatchSelector(Acquisition.logExpectedImprovement(),
+                BatchSelector.Strategy.KRIGING_BELIEVER, null, 1).select(gp, pool, available, incumbent, new int[0],
+                        null, 5, new SplittableRandom(1), transform);
+        Acquisition ei = Acquisition.logExpectedImprovement();
+        GaussianProcess current = gp;
+        double best = incumbent;
+        boolean[] open = available.clone();
+        double[] mean = new double[rows];
+        double[] std = new double[rows];
+        for (int slot = 0; slot < 5; slot++) {
+            current.predict(pool, 0, rows, mean, std);
+            int chosen = -1;
+            double top = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < rows; i++) {
+                double score = ei.score(offset[i] + scale[i] * mean[i], scale[i] * std[i], best, 1.3, 1);
+                if (open[i] && score > top) {
+                    top = score;
+                    chosen = i;
+                }
+            }
+            BatchSelector.Pick pick = lazy.get(slot);
+            assertEquals(chosen, pick.index(), "slot " + slot);
+            assertEquals(offset[chosen] + scale[chosen] * mean[chosen], pick.mean(), 1e-9, "the pick's mean is y's");
+            assertEquals(scale[chosen] * std[chosen], pick.std(), 1e-9);
+            open[chosen] = false;
+            current = current.condition(new double[] {pool[chosen * d], pool[chosen * d + 1]}, mean[chosen]);
+            best = Math.max(best, offset[chosen] + scale[chosen] * mean[chosen]);
+        }
+    }
+
+    @Test
     void everyStrategyPicksDistinctAvailableCandidatesReproducibly() {
         int d = 2;
         double[] pool = new double[2000 * d];
