@@ -312,6 +312,20 @@ class SuiteIT {
     }
 
     /** Polls a job through the gateway until it ends; returns its last state. */
+    /** The simulation once its job has ended (with every run's traces), polling for up to a minute. */
+    private static JsonNode awaitSimulation(String id, String token) throws Exception {
+        JsonNode simulation = null;
+        for (int i = 0; i < 120; i++) {
+            simulation = JSON.readTree(get("/api/v1/simulations/" + id + "?runs=true", token).body());
+            String state = simulation.get("job").get("state").asText();
+            if (!state.equals("QUEUED") && !state.equals("RUNNING")) {
+                break;
+            }
+            Thread.sleep(500);
+        }
+        return simulation;
+    }
+
     private static JsonNode awaitJob(String jobId, String token) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         while (true) {
@@ -575,15 +589,7 @@ class SuiteIT {
                 + "]}, \"runs\": 3, \"seeds\": [4295, 8508, 326]}}");
         assertEquals(202, started.statusCode(), started.body());
         String id = JSON.readTree(started.body()).get("id").asText();
-        JsonNode simulation = null;
-        for (int i = 0; i < 120; i++) {
-            simulation = JSON.readTree(get("/api/v1/simulations/" + id, alice).body());
-            String state = simulation.get("job").get("state").asText();
-            if (!state.equals("QUEUED") && !state.equals("RUNNING")) {
-                break;
-            }
-            Thread.sleep(500);
-        }
+        JsonNode simulation = awaitSimulation(id, alice);
         assertEquals("SUCCEEDED", simulation.get("job").get("state").asText(), simulation.toString());
         assertEquals(30, simulation.get("report").get("poolSize").asInt());
         assertEquals(2, simulation.get("report").get("topCount").asInt());
@@ -596,15 +602,7 @@ class SuiteIT {
                 + demoDatasetId + "\"}}, \"runs\": 3, \"baseSeed\": 11, \"keepChoices\": true}}");
         assertEquals(202, fromCatalog.statusCode(), fromCatalog.body());
         String twin = JSON.readTree(fromCatalog.body()).get("id").asText();
-        JsonNode done = null;
-        for (int i = 0; i < 120; i++) {
-            done = JSON.readTree(get("/api/v1/simulations/" + twin + "?runs=true", alice).body());
-            String state = done.get("job").get("state").asText();
-            if (!state.equals("QUEUED") && !state.equals("RUNNING")) {
-                break;
-            }
-            Thread.sleep(500);
-        }
+        JsonNode done = awaitSimulation(twin, alice);
         assertEquals("SUCCEEDED", done.get("job").get("state").asText(), done.toString());
         assertEquals(20, done.get("report").get("poolSize").asInt(), "the 20 demo materials form the pool");
         assertEquals("band_gap", done.get("report").get("objectiveProperty").asText());
@@ -641,15 +639,7 @@ class SuiteIT {
         var started = send("POST", "/api/v1/simulations", alice, "application/json", spec);
         assertEquals(202, started.statusCode(), started.body());
         String id = JSON.readTree(started.body()).get("id").asText();
-        JsonNode done = null;
-        for (int i = 0; i < 120; i++) {
-            done = JSON.readTree(get("/api/v1/simulations/" + id + "?runs=true", alice).body());
-            String state = done.get("job").get("state").asText();
-            if (!state.equals("QUEUED") && !state.equals("RUNNING")) {
-                break;
-            }
-            Thread.sleep(500);
-        }
+        JsonNode done = awaitSimulation(id, alice);
         assertEquals("SUCCEEDED", done.get("job").get("state").asText(), done.toString());
         assertEquals(11, done.at("/report/poolSize").asInt(), "ZnS(1-x)Se(x) in steps of 0.05 of the whole");
         // a run ends at 8 evaluations or once it has found the best point

@@ -20,6 +20,7 @@ import org.mihub.catalog.repository.ReadScope;
 import org.mihub.common.error.ApiException;
 import org.mihub.common.error.ApiException.FieldViolation;
 import org.mihub.common.identity.Caller;
+import org.mihub.common.sql.Transactions;
 
 /** Datasets and their sharing rules: every operation checked against the caller's org and roles. */
 @ApplicationScoped
@@ -192,20 +193,8 @@ public class DatasetService {
     }
 
     /** Work on one connection in one transaction; nothing is written if it throws. */
-    public <T> T inTransaction(SqlWork<T> work) {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (RuntimeException | SQLException e) {
-                connection.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("database error", e);
-        }
+    public <T> T inTransaction(Transactions.Work<T> work) {
+        return Transactions.inTransaction(dataSource::getConnection, work);
     }
 
     static <T> T call(SqlCall<T> call) {
@@ -214,11 +203,6 @@ public class DatasetService {
         } catch (SQLException e) {
             throw new IllegalStateException("database error", e);
         }
-    }
-
-    @FunctionalInterface
-    public interface SqlWork<T> {
-        T run(Connection connection) throws SQLException;
     }
 
     @FunctionalInterface
