@@ -43,6 +43,10 @@ public final class PlanningBench {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static int runs = 50;
+    /** --mihub-only: skip the peer (for trying the planner's settings quickly). */
+    private static boolean mihubOnly;
+    /** --xi=X: EI's improvement margin in units of the observations' spread (default 0). */
+    private static double xi;
     private static final int THREADS = 2;
     private static final int SIMULATION_RESTARTS = 2;
     private static final int LATENCY_RESTARTS = 5;
@@ -66,6 +70,10 @@ public final class PlanningBench {
                 runs = Integer.parseInt(arg.substring("--runs=".length()));
             } else if (arg.startsWith("--only=")) {
                 only = arg.substring("--only=".length());
+            } else if (arg.startsWith("--xi=")) {
+                xi = Double.parseDouble(arg.substring("--xi=".length()));
+            } else if (arg.equals("--mihub-only")) {
+                mihubOnly = true;
             }
         }
         List<String> report = new ArrayList<>(List.of("# Planning benchmark: mihub's planner and the Python peer", "",
@@ -132,7 +140,8 @@ public final class PlanningBench {
         int n = pool.points().length;
         long[] seeds = Arrays.copyOf(allSeeds, runs);
         double[] levels = {0.5, 0.8};
-        PoolSimulation.Strategy strategy = new PoolSimulation.Strategy(Acquisition.logExpectedImprovement(),
+        PoolSimulation.Strategy strategy = new PoolSimulation.Strategy(
+                new Acquisition(Acquisition.Function.LOG_EXPECTED_IMPROVEMENT, 2, xi, false),
                 BatchSelector.Strategy.KRIGING_BELIEVER, 1,
                 new GaussianProcess.Options(SIMULATION_RESTARTS, null, 100), 2);
         long started = System.nanoTime();
@@ -146,7 +155,7 @@ public final class PlanningBench {
         double mihubSeconds = (System.nanoTime() - started) / 1e9;
         boolean[] top = PoolSimulation.topSet(pool, 0.05);
         started = System.nanoTime();
-        List<PoolSimulation.Run> peerRuns = peerSimulation(home, pool, seeds, top, n);
+        List<PoolSimulation.Run> peerRuns = mihubOnly ? null : peerSimulation(home, pool, seeds, top, n);
         double peerSeconds = (System.nanoTime() - started) / 1e9;
         PoolSimulation.Report peer = peerRuns == null ? null
                 : PoolSimulation.summarise(peerRuns, n, mihub.topCount(), 0.05, n, levels);
