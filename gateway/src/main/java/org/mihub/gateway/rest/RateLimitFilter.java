@@ -1,0 +1,73 @@
+package org.mihub.gateway.rest;
+
+import java.time.Duration;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Priority;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.Provider;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.mihub.common.identity.CallerFactory;
+
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
+import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
+import io.quarkus.security.identity.SecurityIdentity;
+
+/**
+ * Per-organisation request limits on the API: each organisation may make
+ * {@code mihub.gateway.rate-limit.requests} requests per {@code mihub.gateway.rate-limit.period}
+ * (anonymous callers share one allowance); one more is refused with 429, a problem+json body and
+ * {@code Retry-After} in whole seconds until the allowance renews. The counting is
+ * resilience4j's rate limiter, one per organisation.
+ */
+@Provider
+@Priority(Priorities.AUTHORIZATION + 100)
+public class RateLimitFilter implements ContainerRequestFilter {
+
+    private static final String ANONYMOUS = "anonymous";
+
+    @Inject
+    SecurityIdentity identity;
+
+    @ConfigProperty(name = "mihub.gateway.rate-limit.requests", defaultValue = "2000")
+    int requests;
+
+    @ConfigProperty(name = "mihub.gateway.rate-limit.period", defaultValue = "1s")
+    Duration period;
+
+    private RateLimiterRegistry limiters;
+
+    @PostConstruct
+    void start() {
+        limiters = RateLimiterRegistry.of(RateLimiterConfig.custom().limitForPeriod(requests)
+                .limitRefreshPeriod(period).timeoutDuration(Duration.ZERO).build());
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        String path = request.getUriInfo().getPath();
+        if (!path.startsWith("/api/") && !path.startsWith("/optimade")) {
+            return;
+        }
+        String org = CallerFactory.fromIdentity(identity).map(caller -> caller.org()).orElse(ANONYMOUS);
+        RateLimiter limiter = limiters.rateLimiter(org);
+        if (limiter.acquirePermission()) {
+            return;
+        }
+        long nanos = limiter instanceof AtomicRateLimiter atomic ? atomic.getDetailedMetrics().getNanosToWait()
+                : period.toNanos();
+        long seconds = Math.max(1, (nanos + 999_999_999L) / 1_000_000_000L);
+        String who = org.equals(ANONYMOUS) ? "anonymous callers" : "organisation " + org;
+        request.abortWith(Response.status(429).type(Problem.MEDIA_TYPE).header("Retry-After", seconds)
+                .entity(Problem.of(429, "Too Many Requests", who + " made more than " + requests + " requests in "
+                        + period.toMillis() + " ms; retry after " + seconds + " s"))
+                .build());
+    }
+}
