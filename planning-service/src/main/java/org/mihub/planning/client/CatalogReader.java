@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -49,8 +50,12 @@ public class CatalogReader {
     @ConfigProperty(name = "mihub.planning.catalog-read-deadline", defaultValue = "10m")
     Duration deadline;
 
-    /** The dataset's materials (as of {@code version} when given) with their measurements of these properties. */
-    public List<Material> materials(String datasetId, Integer version, List<String> properties) {
+    /**
+     * Streams the dataset's materials (as of {@code version} when given) with their measurements of
+     * these properties to {@code each}, one at a time, as the export arrives.
+     */
+    public void forEachMaterial(String datasetId, Integer version, List<String> properties,
+            Consumer<Material> each) {
         var request = ExportDatasetRequest.newBuilder().setDatasetId(datasetId)
                 .setFormat(ExportFormat.EXPORT_FORMAT_RECORDS).addAllProperties(properties);
         if (version != null) {
@@ -58,14 +63,12 @@ public class CatalogReader {
         }
         Iterator<ExportDatasetResponse> stream = catalog.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
                 .exportDataset(request.build());
-        List<Material> materials = new ArrayList<>();
         while (stream.hasNext()) {
             ExportDatasetResponse message = stream.next();
             if (message.hasMaterial()) {
-                materials.add(message.getMaterial());
+                each.accept(message.getMaterial());
             }
         }
-        return materials;
     }
 
     /**
@@ -75,7 +78,7 @@ public class CatalogReader {
      */
     public CandidatePoolOracle oracle(String datasetId, Integer version, String property) {
         CandidatePoolOracle.Builder pool = CandidatePoolOracle.newBuilder();
-        for (Material material : materials(datasetId, version, List.of(property))) {
+        forEachMaterial(datasetId, version, List.of(property), material -> {
             double sum = 0;
             int count = 0;
             String unit = "";
@@ -93,7 +96,7 @@ public class CatalogReader {
                         .addValues(ObjectiveValue.newBuilder().setProperty(property)
                                 .setValue(Quantity.newBuilder().setValue(sum / count).setUnit(unit))));
             }
-        }
+        });
         return pool.build();
     }
 

@@ -9,7 +9,6 @@ import java.util.UUID;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
-import org.mihub.api.catalog.v1.Material;
 import org.mihub.api.common.v1.Job;
 import org.mihub.api.common.v1.JobRef;
 import org.mihub.api.common.v1.JobState;
@@ -100,9 +99,8 @@ public class PlanningGrpcService extends MutinyPlanningServiceGrpc.PlanningServi
                     : new java.security.SecureRandom().nextLong() & Long.MAX_VALUE;
             SpecMapper.checkRequest(request.getSpec());
             campaigns.requireCreator(caller, request.getOwnerOrg());
-            CampaignSpec spec = SpecMapper.withDefaults(request.getSpec(), seed);
             // the search runs once, as the creator; the campaign plans over what it found then
-            spec = withCatalogCandidates(spec);
+            CampaignSpec spec = withCatalogCandidates(SpecMapper.withDefaults(request.getSpec(), seed));
             Plan plan = SpecMapper.plan(spec);
             for (var model : plan.models().entrySet()) {
                 predictionReader.requireModelOf(model.getValue(), model.getKey(),
@@ -111,14 +109,13 @@ public class PlanningGrpcService extends MutinyPlanningServiceGrpc.PlanningServi
             List<PriorMapper.Prior> priors = new ArrayList<>();
             if (spec.getPriorDataCount() > 0) {
                 List<String> properties = plan.objectives().stream().map(Plan.Objective::property).toList();
-                List<Point> candidates = plan.space().isExplicit() ? plan.space().pool(Integer.MAX_VALUE, null)
-                        : List.of();
+                PriorMapper.Candidates candidates = new PriorMapper.Candidates(plan.space().isExplicit()
+                        ? plan.space().pool(Integer.MAX_VALUE, null) : List.of());
                 for (DatasetRef reference : spec.getPriorDataList()) {
-                    for (Material material : catalogReader.materials(reference.getDatasetId(),
-                            reference.hasVersion() ? reference.getVersion() : null, properties)) {
-                        PriorMapper.prior(spec, plan, reference.getDatasetId(), material, candidates)
-                                .ifPresent(priors::add);
-                    }
+                    catalogReader.forEachMaterial(reference.getDatasetId(),
+                            reference.hasVersion() ? reference.getVersion() : null, properties,
+                            material -> PriorMapper.prior(spec, plan, reference.getDatasetId(), material, candidates)
+                                    .ifPresent(priors::add));
                 }
             }
             return CampaignMapper.campaign(campaigns.create(caller, request.getOwnerOrg(), spec.toByteArray(), plan,

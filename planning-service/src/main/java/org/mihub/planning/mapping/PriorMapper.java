@@ -34,12 +34,42 @@ public final class PriorMapper {
 
     private static final double MATCH = 1e-6;
 
+    /**
+     * Explicit candidates indexed by their composition (fractions rounded to 1e-6), so that each
+     * material is compared with the few candidates of its own composition only.
+     */
+    public static final class Candidates {
+
+        private final Map<String, List<Point>> byComposition = new HashMap<>();
+
+        public Candidates(List<Point> points) {
+            for (Point point : points) {
+                byComposition.computeIfAbsent(key(point.composition()), k -> new java.util.ArrayList<>()).add(point);
+            }
+        }
+
+        List<Point> near(Map<String, Double> composition) {
+            return byComposition.getOrDefault(key(composition), List.of());
+        }
+
+        private static String key(Map<String, Double> composition) {
+            StringBuilder key = new StringBuilder();
+            new TreeMap<>(composition).forEach((element, fraction) -> {
+                long micro = Math.round(fraction / MATCH);
+                if (micro != 0) {
+                    key.append(element).append(micro).append(' ');
+                }
+            });
+            return key.toString();
+        }
+    }
+
     private PriorMapper() {
     }
 
     /** The observation a material gives, if it maps onto the design space and measures every objective. */
     public static Optional<Prior> prior(CampaignSpec spec, Plan plan, String datasetId, Material material,
-            List<Point> candidates) {
+            Candidates candidates) {
         List<Plan.Objective> objectives = plan.objectives();
         double[] values = new double[objectives.size()];
         for (int o = 0; o < objectives.size(); o++) {
@@ -87,7 +117,8 @@ public final class PriorMapper {
         }
         Point point;
         if (space.isExplicit()) {
-            Optional<Point> match = candidates.stream().filter(c -> same(c, composition, parameters)).findFirst();
+            Optional<Point> match = candidates.near(composition).stream().filter(c -> same(c, composition, parameters))
+                    .findFirst();
             if (match.isEmpty()) {
                 return Optional.empty();
             }

@@ -22,7 +22,6 @@ import org.mihub.api.planning.v1.Objective;
 import org.mihub.api.planning.v1.ObjectiveDirection;
 import org.mihub.api.planning.v1.ProcessParameter;
 import org.mihub.planning.service.Plan;
-import org.mihub.planning.space.Point;
 
 class PriorMapperTest {
 
@@ -53,15 +52,16 @@ class PriorMapperTest {
         Plan plan = SpecMapper.plan(spec);
         // two measurements in MPa, averaged and converted
         var taken = PriorMapper.prior(spec, plan, "d", material("m1", "Fe", 0.5, "Ni", 0.5, hardness(1500, "MPa"),
-                hardness(2500, "MPa")), List.of());
+                hardness(2500, "MPa")), new PriorMapper.Candidates(List.of()));
         assertTrue(taken.isPresent());
         assertEquals(2.0, taken.get().values()[0], 1e-12);
         assertEquals(0.5, taken.get().point().composition().get("Ni"), 1e-12);
         assertEquals("m1", taken.get().materialId());
         // an element outside the space, or no value of the objective: skipped
+        PriorMapper.Candidates none = new PriorMapper.Candidates(List.of());
         assertTrue(PriorMapper.prior(spec, plan, "d", material("m2", "Fe", 0.5, "Co", 0.5, hardness(1, "GPa")),
-                List.of()).isEmpty());
-        assertTrue(PriorMapper.prior(spec, plan, "d", material("m3", "Fe", 1, null, 0), List.of()).isEmpty());
+                none).isEmpty());
+        assertTrue(PriorMapper.prior(spec, plan, "d", material("m3", "Fe", 1, null, 0), none).isEmpty());
     }
 
     @Test
@@ -76,7 +76,7 @@ class PriorMapperTest {
                         .addCandidates(Candidate.newBuilder().setId("b").setFormula("FeNi").putParameters(
                                 "anneal_temperature", SpecMapper.value((Object) 700.0))))).build();
         Plan plan = SpecMapper.plan(spec);
-        List<Point> candidates = plan.space().pool(Integer.MAX_VALUE, null);
+        PriorMapper.Candidates candidates = new PriorMapper.Candidates(plan.space().pool(Integer.MAX_VALUE, null));
         Material annealed = material("m", "Fe", 0.5, "Ni", 0.5, hardness(3, "GPa")).toBuilder()
                 .addProcessSteps(ProcessStep.newBuilder().setKind("anneal").addParameters(Parameter.newBuilder()
                         .setName("temperature").setQuantity(Quantity.newBuilder().setValue(973.15).setUnit("K"))))
