@@ -71,6 +71,23 @@ public final class Stack implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops one service (its process ends; the others keep running), e.g. to see how the rest of
+     * the suite behaves without it.
+     */
+    public void stop(Service service) {
+        services.get(service.ordinal()).close();
+    }
+
+    /** Starts a service {@link #stop stopped} earlier again, on the same port, and waits until it is ready. */
+    public void restart(Service service) throws IOException, InterruptedException {
+        ManagedProcess process = ManagedProcess.start(config, service.module(), command(service), Map.of(),
+                config.home(), URI.create("http://" + StackConfig.HOST + ":" + config.portOf(service)
+                        + "/q/health/ready"));
+        services.set(service.ordinal(), process);
+        process.awaitReady(SERVICE_TIMEOUT);
+    }
+
     private Path runnableJar(Service service) {
         return config.home().resolve(service.module()).resolve("target/quarkus-app/quarkus-run.jar");
     }

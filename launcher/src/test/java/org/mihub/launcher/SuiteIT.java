@@ -697,6 +697,39 @@ class SuiteIT {
         }
     }
 
+    /**
+     * A backend that is down: the gateway answers its paths with a fast 503 problem (and nothing
+     * about internals), keeps serving the others, and recovers on its own when the backend is back.
+     */
+    @Test
+    void aStoppedBackendIsAFast503AndTheGatewayRecoversWhenItReturns() throws Exception {
+        String alice = Tokens.accessToken(config, "alice");
+        assertEquals(200, get("/api/v1/campaigns", alice).statusCode());
+        stack.stop(Service.PLANNING);
+        try {
+            long started = System.nanoTime();
+            var down = get("/api/v1/campaigns", alice);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            assertEquals(503, down.statusCode(), down.body());
+            assertEquals("application/problem+json", down.headers().firstValue("Content-Type").orElse(""));
+            assertFalse(down.body().contains("Exception") || down.body().contains("io.grpc"), down.body());
+            assertTrue(seconds < 2, "503 after " + seconds + " s");
+            assertEquals(200, get("/api/v1/datasets", alice).statusCode(), "the catalog's paths still work");
+        } finally {
+            stack.restart(Service.PLANNING);
+        }
+        // the gateway reconnects by itself; allow its reconnect backoff
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        int status;
+        do {
+            status = get("/api/v1/campaigns", alice).statusCode();
+            if (status != 200) {
+                Thread.sleep(250);
+            }
+        } while (status != 200 && System.nanoTime() < deadline);
+        assertEquals(200, status, "the gateway serves campaigns again once planning is back");
+    }
+
     @Test
     void aRejectedUploadListsEveryBadRowAsProblemJson() throws Exception {
         String alice = Tokens.accessToken(config, "alice");
