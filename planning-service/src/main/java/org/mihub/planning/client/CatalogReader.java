@@ -19,7 +19,6 @@ import org.mihub.api.catalog.v1.ExportFormat;
 import org.mihub.api.catalog.v1.Material;
 import org.mihub.api.catalog.v1.MaterialQuery;
 import org.mihub.api.catalog.v1.MaterialView;
-import org.mihub.api.catalog.v1.Measurement;
 import org.mihub.api.catalog.v1.SearchMaterialsRequest;
 import org.mihub.api.catalog.v1.SearchMaterialsResponse;
 import org.mihub.api.common.v1.PageRequest;
@@ -28,6 +27,7 @@ import org.mihub.api.planning.v1.Candidate;
 import org.mihub.api.planning.v1.CandidatePoolOracle;
 import org.mihub.api.planning.v1.LabelledCandidate;
 import org.mihub.api.planning.v1.ObjectiveValue;
+import org.mihub.common.catalog.MeasuredValue;
 import org.mihub.common.error.ApiException;
 
 import io.quarkus.grpc.GrpcClient;
@@ -78,25 +78,12 @@ public class CatalogReader {
      */
     public CandidatePoolOracle oracle(String datasetId, Integer version, String property) {
         CandidatePoolOracle.Builder pool = CandidatePoolOracle.newBuilder();
-        forEachMaterial(datasetId, version, List.of(property), material -> {
-            double sum = 0;
-            int count = 0;
-            String unit = "";
-            for (Measurement measurement : material.getMeasurementsList()) {
-                if (measurement.getProperty().equals(property)) {
-                    sum += measurement.getValue().getValue();
-                    unit = measurement.getValue().getUnit();
-                    count++;
-                }
-            }
-            if (count > 0) {
-                pool.addRows(LabelledCandidate.newBuilder()
+        forEachMaterial(datasetId, version, List.of(property), material -> MeasuredValue.of(material, property)
+                .ifPresent(value -> pool.addRows(LabelledCandidate.newBuilder()
                         .setCandidate(Candidate.newBuilder().setId(material.getId()).setFormula(material.getFormula())
                                 .setMaterialId(material.getId()))
                         .addValues(ObjectiveValue.newBuilder().setProperty(property)
-                                .setValue(Quantity.newBuilder().setValue(sum / count).setUnit(unit))));
-            }
-        });
+                                .setValue(Quantity.newBuilder().setValue(value.mean()).setUnit(value.unit()))))));
         return pool.build();
     }
 

@@ -3,6 +3,7 @@ package org.mihub.prediction.training;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,8 +15,8 @@ import org.mihub.api.catalog.v1.ExportDatasetRequest;
 import org.mihub.api.catalog.v1.ExportDatasetResponse;
 import org.mihub.api.catalog.v1.ExportFormat;
 import org.mihub.api.catalog.v1.Material;
-import org.mihub.api.catalog.v1.Measurement;
 import org.mihub.api.catalog.v1.MeasurementSource;
+import org.mihub.common.catalog.MeasuredValue;
 
 import io.quarkus.grpc.GrpcClient;
 
@@ -60,17 +61,11 @@ public class CatalogReader {
                 exported = message.getHeader().getDatasetVersion();
             } else if (message.hasMaterial()) {
                 Material material = message.getMaterial();
-                double sum = 0;
-                int count = 0;
-                for (Measurement measurement : material.getMeasurementsList()) {
-                    if (measurement.getProperty().equals(property)) {
-                        sum += measurement.getValue().getValue();
-                        unit = measurement.getValue().getUnit();
-                        count++;
-                    }
-                }
-                if (count > 0) {
-                    rows.add(new Row(material.getId(), material.getDatasetId(), material.getFormula(), sum / count));
+                Optional<MeasuredValue> value = MeasuredValue.of(material, property);
+                if (value.isPresent()) {
+                    unit = value.get().unit();
+                    rows.add(new Row(material.getId(), material.getDatasetId(), material.getFormula(),
+                            value.get().mean()));
                 }
             }
         }
