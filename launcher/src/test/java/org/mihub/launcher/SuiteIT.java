@@ -312,6 +312,14 @@ class SuiteIT {
     }
 
     /** Polls a job through the gateway until it ends; returns its last state. */
+    /** A new dataset of the token's organisation (PRIVATE, proprietary licence); its id. */
+    private static String privateDataset(String token, String title) throws Exception {
+        var created = send("POST", "/api/v1/datasets", token, "application/json",
+                "{\"title\": \"" + title + "\", \"licence\": \"LicenseRef-Proprietary\"}");
+        assertEquals(201, created.statusCode(), created.body());
+        return JSON.readTree(created.body()).get("id").asText();
+    }
+
     /** The simulation once its job has ended (with every run's traces), polling for up to a minute. */
     private static JsonNode awaitSimulation(String id, String token) throws Exception {
         JsonNode simulation = null;
@@ -516,10 +524,7 @@ class SuiteIT {
     void aCampaignPlansOverACatalogSearchAndStartsFromPriorDataTheCreatorMaySee() throws Exception {
         String alice = Tokens.accessToken(config, "alice");
         String bob = Tokens.accessToken(config, "bob");
-        var created = send("POST", "/api/v1/datasets", alice, "application/json",
-                "{\"title\": \"acme hardness screening\", \"licence\": \"LicenseRef-Proprietary\"}");
-        assertEquals(201, created.statusCode(), created.body());
-        String dataset = JSON.readTree(created.body()).get("id").asText();
+        String dataset = privateDataset(alice, "acme hardness screening");
         // six alloys, four of them measured; the other two are what is left to make
         var ingested = send("POST", "/api/v1/datasets/" + dataset + "/records", alice, "text/csv",
                 "formula,hardness [GPa]\nFe,1.1\nFe3Ni,1.4\nFeNi,1.7\nNi,0.9\nFeNi3,\nFe3Co,\n");
@@ -620,10 +625,7 @@ class SuiteIT {
     @Test
     void aSimulationRunsAgainstAModelItsCallerMaySee() throws Exception {
         String alice = Tokens.accessToken(config, "alice");
-        var created = send("POST", "/api/v1/datasets", alice, "application/json",
-                "{\"title\": \"acme zinc chalcogenides\", \"licence\": \"LicenseRef-Proprietary\"}");
-        assertEquals(201, created.statusCode(), created.body());
-        String dataset = JSON.readTree(created.body()).get("id").asText();
+        String dataset = privateDataset(alice, "acme zinc chalcogenides");
         assertEquals(200, send("POST", "/api/v1/datasets/" + dataset + "/records", alice, "text/csv",
                 "formula,band_gap [eV]\nZnO,3.37\nZnS,3.68\nZnSe,2.7\nZnTe,2.26\nZn2OS,3.1\nZn2SSe,3.0\n"
                         + "Zn2SeTe,2.45\nZn2OSe,2.9\nZn3O2S,3.3\nZn3S2Se,3.4\nZn3Se2Te,2.6\nZn3OS2,3.5\n").statusCode());

@@ -220,6 +220,18 @@ public class CampaignRepository {
         }
     }
 
+    /** How many prior observations the campaign has. */
+    public int priorCount(Connection connection, UUID campaignId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT count(*) FROM prior_observation WHERE campaign_id = ?")) {
+            select.setObject(1, campaignId);
+            try (ResultSet row = select.executeQuery()) {
+                row.next();
+                return row.getInt(1);
+            }
+        }
+    }
+
     /** The campaign's prior observations in the order they were taken. */
     public List<PriorRecord> priors(Connection connection, UUID campaignId) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("SELECT position, dataset_id, material_id, "

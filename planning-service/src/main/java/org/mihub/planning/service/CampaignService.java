@@ -765,8 +765,10 @@ public class CampaignService {
     private CampaignView view(Connection connection, CampaignRecord record, boolean full) throws SQLException {
         Plan plan = Documents.plan(record.spec());
         List<ProposalRecord> all = repository.proposals(connection, record.id(), "", null, 0, Integer.MAX_VALUE);
-        List<PriorRecord> priors = repository.priors(connection, record.id());
-        Progress progress = progress(plan, record, all, priors.size());
+        // the summary view only counts the prior observations; the full view lists them
+        List<PriorRecord> priors = full ? repository.priors(connection, record.id()) : List.of();
+        int priorCount = full ? priors.size() : repository.priorCount(connection, record.id());
+        Progress progress = progress(plan, record, all, priorCount);
         List<ProposalRecord> completed = all.stream().filter(p -> p.state().equals("COMPLETED")).toList();
         ProposalRecord best = null;
         List<ProposalRecord> front = new ArrayList<>();
@@ -794,7 +796,7 @@ public class CampaignService {
         }
         List<ProposalRecord> history = full ? all.subList(0, Math.min(all.size(), HISTORY_LIMIT)) : List.of();
         return new CampaignView(record, plan, progress, best, front, history, full && all.size() > HISTORY_LIMIT,
-                full ? priors : List.of());
+                priors);
     }
 
     private static boolean dominates(List<Plan.Objective> objectives, double[] a, double[] b) {
