@@ -25,6 +25,12 @@ import io.quarkus.security.identity.CurrentIdentityAssociation;
 @GlobalInterceptor
 public class TokenRelayClientInterceptor implements ClientInterceptor {
 
+    /**
+     * A token bound to a call explicitly ({@code stub.withOption(RELAYED_TOKEN, token)}); it wins over
+     * the current context's, so a call retried on another thread still carries the caller's token.
+     */
+    public static final CallOptions.Key<String> RELAYED_TOKEN = CallOptions.Key.create("mihub-relayed-token");
+
     static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization",
             Metadata.ASCII_STRING_MARSHALLER);
 
@@ -34,7 +40,7 @@ public class TokenRelayClientInterceptor implements ClientInterceptor {
     @Override
     public <ReqT, RespT> ClientCall<ReqT, RespT> interceptCall(MethodDescriptor<ReqT, RespT> method,
             CallOptions callOptions, Channel next) {
-        Optional<String> token = currentToken();
+        Optional<String> token = Optional.ofNullable(callOptions.getOption(RELAYED_TOKEN)).or(this::currentToken);
         ClientCall<ReqT, RespT> call = next.newCall(method, callOptions);
         if (token.isEmpty()) {
             return call;

@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -56,6 +55,9 @@ public class CatalogClient {
     @GrpcClient("catalog")
     MutinyCatalogServiceStub stub;
 
+    @Inject
+    BackendGuards guards;
+
     @ConfigProperty(name = "mihub.gateway.backend-deadline")
     Duration deadline;
 
@@ -63,53 +65,61 @@ public class CatalogClient {
     Duration ingestDeadline;
 
     private MutinyCatalogServiceStub stub() {
-        return stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        return guards.bind(stub, deadline);
+    }
+
+    private <T> Uni<T> read(Uni<T> call) {
+        return guards.of(Backend.CATALOG).read(call);
+    }
+
+    private <T> Uni<T> write(Uni<T> call) {
+        return guards.of(Backend.CATALOG).write(call);
     }
 
     public Uni<Dataset> create(CreateDatasetRequest request) {
-        return stub().createDataset(request);
+        return write(stub().createDataset(request));
     }
 
     public Uni<Dataset> get(String id) {
-        return stub().getDataset(GetDatasetRequest.newBuilder().setId(id).build());
+        return read(stub().getDataset(GetDatasetRequest.newBuilder().setId(id).build()));
     }
 
     public Uni<ListDatasetsResponse> list(ListDatasetsRequest request) {
-        return stub().listDatasets(request);
+        return read(stub().listDatasets(request));
     }
 
     public Uni<Dataset> updateSharing(UpdateDatasetSharingRequest request) {
-        return stub().updateDatasetSharing(request);
+        return write(stub().updateDatasetSharing(request));
     }
 
     public Uni<DeleteDatasetResponse> delete(String id, String reason) {
-        return stub().deleteDataset(DeleteDatasetRequest.newBuilder().setId(id).setReason(reason).build());
+        return write(stub().deleteDataset(DeleteDatasetRequest.newBuilder().setId(id).setReason(reason).build()));
     }
 
     public Uni<SearchMaterialsResponse> search(SearchMaterialsRequest request) {
-        return stub().searchMaterials(request);
+        return read(stub().searchMaterials(request));
     }
 
     public Uni<Material> material(String id) {
-        return stub().getMaterial(GetMaterialRequest.newBuilder().setId(id).build());
+        return read(stub().getMaterial(GetMaterialRequest.newBuilder().setId(id).build()));
     }
 
     /** The document bytes of a streamed export (CSV or JSONL), as the catalog sends them. */
     public Multi<byte[]> export(ExportDatasetRequest request) {
-        return stub.withDeadlineAfter(ingestDeadline.toMillis(), TimeUnit.MILLISECONDS).exportDataset(request)
+        return guards.of(Backend.CATALOG).stream(guards.bind(stub, ingestDeadline).exportDataset(request))
                 .filter(ExportDatasetResponse::hasData).map(message -> message.getData().toByteArray());
     }
 
     public Uni<ListAccessLogResponse> accessLog(ListAccessLogRequest request) {
-        return stub().listAccessLog(request);
+        return read(stub().listAccessLog(request));
     }
 
     public Uni<UsageSummary> usage(GetUsageSummaryRequest request) {
-        return stub().getUsageSummary(request);
+        return read(stub().getUsageSummary(request));
     }
 
     public Uni<ListPropertiesResponse> properties(String text) {
-        return stub().listProperties(ListPropertiesRequest.newBuilder().setText(text).build());
+        return read(stub().listProperties(ListPropertiesRequest.newBuilder().setText(text).build()));
     }
 
     /**
@@ -122,7 +132,7 @@ public class CatalogClient {
         Multi<IngestRecordsRequest> messages = Multi.createBy().concatenating().streams(
                 Multi.createFrom().item(IngestRecordsRequest.newBuilder().setHeader(header).build()), chunks)
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
-        return stub.withDeadlineAfter(ingestDeadline.toMillis(), TimeUnit.MILLISECONDS).ingestRecords(messages);
+        return write(guards.bind(stub, ingestDeadline).ingestRecords(messages));
     }
 
     /** The ingest header for an upload of the given media type (text/csv, application/json, application/x-ndjson). */

@@ -1,7 +1,6 @@
 package org.mihub.gateway.client;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -36,6 +35,9 @@ public class PlanningClient {
     @GrpcClient("planning")
     MutinyPlanningServiceStub stub;
 
+    @Inject
+    BackendGuards guards;
+
     @ConfigProperty(name = "mihub.gateway.backend-deadline")
     Duration deadline;
 
@@ -44,42 +46,50 @@ public class PlanningClient {
     Duration proposeDeadline;
 
     private MutinyPlanningServiceStub stub(Duration within) {
-        return stub.withDeadlineAfter(within.toMillis(), TimeUnit.MILLISECONDS);
+        return guards.bind(stub, within);
+    }
+
+    private <T> Uni<T> read(Uni<T> call) {
+        return guards.of(Backend.PLANNING).read(call);
+    }
+
+    private <T> Uni<T> write(Uni<T> call) {
+        return guards.of(Backend.PLANNING).write(call);
     }
 
     public Uni<Campaign> create(CreateCampaignRequest request) {
-        return stub(proposeDeadline).createCampaign(request);
+        return write(stub(proposeDeadline).createCampaign(request));
     }
 
     public Uni<ListCampaignsResponse> list(ListCampaignsRequest request) {
-        return stub(deadline).listCampaigns(request);
+        return read(stub(deadline).listCampaigns(request));
     }
 
     public Uni<Campaign> get(GetCampaignRequest request) {
-        return stub(deadline).getCampaign(request);
+        return read(stub(deadline).getCampaign(request));
     }
 
     public Uni<Campaign> status(UpdateCampaignStatusRequest request) {
-        return stub(deadline).updateCampaignStatus(request);
+        return write(stub(deadline).updateCampaignStatus(request));
     }
 
     public Uni<ProposeBatchResponse> propose(ProposeBatchRequest request) {
-        return stub(proposeDeadline).proposeBatch(request);
+        return write(stub(proposeDeadline).proposeBatch(request));
     }
 
     public Uni<ReportResultsResponse> report(ReportResultsRequest request) {
-        return stub(deadline).reportResults(request);
+        return write(stub(deadline).reportResults(request));
     }
 
     public Uni<ListProposalsResponse> proposals(ListProposalsRequest request) {
-        return stub(deadline).listProposals(request);
+        return read(stub(deadline).listProposals(request));
     }
 
     public Uni<Job> simulate(StartSimulationRequest request) {
-        return stub(proposeDeadline).startSimulation(request);
+        return write(stub(proposeDeadline).startSimulation(request));
     }
 
     public Uni<Simulation> simulation(GetSimulationRequest request) {
-        return stub(deadline).getSimulation(request);
+        return read(stub(deadline).getSimulation(request));
     }
 }

@@ -1,7 +1,6 @@
 package org.mihub.gateway.client;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -32,6 +31,9 @@ public class PredictionClient {
     @GrpcClient("prediction")
     MutinyPredictionServiceStub stub;
 
+    @Inject
+    BackendGuards guards;
+
     @ConfigProperty(name = "mihub.gateway.backend-deadline")
     Duration deadline;
 
@@ -39,39 +41,47 @@ public class PredictionClient {
     Duration predictDeadline;
 
     private MutinyPredictionServiceStub stub(Duration within) {
-        return stub.withDeadlineAfter(within.toMillis(), TimeUnit.MILLISECONDS);
+        return guards.bind(stub, within);
+    }
+
+    private <T> Uni<T> read(Uni<T> call) {
+        return guards.of(Backend.PREDICTION).read(call);
+    }
+
+    private <T> Uni<T> write(Uni<T> call) {
+        return guards.of(Backend.PREDICTION).write(call);
     }
 
     public Uni<Job> train(TrainModelRequest request) {
-        return stub(deadline).trainModel(request);
+        return write(stub(deadline).trainModel(request));
     }
 
     public Uni<Job> job(String id) {
-        return stub(deadline).getJob(JobRef.newBuilder().setJobId(id).build());
+        return read(stub(deadline).getJob(JobRef.newBuilder().setJobId(id).build()));
     }
 
     public Uni<Job> cancel(String id) {
-        return stub(deadline).cancelJob(JobRef.newBuilder().setJobId(id).build());
+        return write(stub(deadline).cancelJob(JobRef.newBuilder().setJobId(id).build()));
     }
 
     public Uni<ListModelsResponse> list(ListModelsRequest request) {
-        return stub(deadline).listModels(request);
+        return read(stub(deadline).listModels(request));
     }
 
     public Uni<Model> get(String id) {
-        return stub(deadline).getModel(GetModelRequest.newBuilder().setId(id).build());
+        return read(stub(deadline).getModel(GetModelRequest.newBuilder().setId(id).build()));
     }
 
     public Uni<Model> archive(String id, String reason) {
-        return stub(deadline).archiveModel(ArchiveModelRequest.newBuilder().setId(id)
-                .setReason(reason == null ? "" : reason).build());
+        return write(stub(deadline).archiveModel(ArchiveModelRequest.newBuilder().setId(id)
+                .setReason(reason == null ? "" : reason).build()));
     }
 
     public Uni<ListOutOfFoldPredictionsResponse> outOfFold(ListOutOfFoldPredictionsRequest request) {
-        return stub(deadline).listOutOfFoldPredictions(request);
+        return read(stub(deadline).listOutOfFoldPredictions(request));
     }
 
     public Uni<PredictResponse> predict(PredictRequest request) {
-        return stub(predictDeadline).predict(request);
+        return read(stub(predictDeadline).predict(request));
     }
 }

@@ -3,7 +3,6 @@ package org.mihub.gateway.client;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -19,35 +18,37 @@ import io.quarkus.grpc.GrpcClient;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Calls each backend's ServiceInfo with the caller's own token (relayed by mihub-common) and a
- * deadline that starts with each call.
+ * Calls each backend's ServiceInfo with the caller's own token and a deadline that starts with
+ * each call, through the backend's {@link BackendGuard}.
  */
 @ApplicationScoped
 public class ServiceInfoClient {
 
     private final Map<Backend, MutinyServiceInfoStub> stubs = new EnumMap<>(Backend.class);
-    private final long deadlineMillis;
+    private final Duration deadline;
+    private final BackendGuards guards;
 
     @Inject
     public ServiceInfoClient(@GrpcClient("catalog") MutinyServiceInfoStub catalog,
             @GrpcClient("prediction") MutinyServiceInfoStub prediction,
             @GrpcClient("planning") MutinyServiceInfoStub planning,
-            @ConfigProperty(name = "mihub.gateway.backend-deadline") Duration deadline) {
+            @ConfigProperty(name = "mihub.gateway.backend-deadline") Duration deadline, BackendGuards guards) {
         stubs.put(Backend.CATALOG, catalog);
         stubs.put(Backend.PREDICTION, prediction);
         stubs.put(Backend.PLANNING, planning);
-        this.deadlineMillis = deadline.toMillis();
+        this.deadline = deadline;
+        this.guards = guards;
     }
 
     private MutinyServiceInfoStub stub(Backend backend) {
-        return stubs.get(backend).withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS);
+        return guards.bind(stubs.get(backend), deadline);
     }
 
     public Uni<WhoAmIResponse> whoAmI(Backend backend) {
-        return stub(backend).whoAmI(WhoAmIRequest.getDefaultInstance());
+        return guards.of(backend).read(stub(backend).whoAmI(WhoAmIRequest.getDefaultInstance()));
     }
 
     public Uni<ServiceStatus> status(Backend backend) {
-        return stub(backend).getStatus(GetStatusRequest.getDefaultInstance());
+        return guards.of(backend).read(stub(backend).getStatus(GetStatusRequest.getDefaultInstance()));
     }
 }

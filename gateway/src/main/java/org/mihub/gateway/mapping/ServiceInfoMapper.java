@@ -2,6 +2,7 @@ package org.mihub.gateway.mapping;
 
 import org.mihub.api.common.v1.Caller;
 import org.mihub.api.common.v1.ServiceStatus;
+import org.mihub.gateway.client.BackendUnavailableException;
 import org.mihub.gateway.rest.CallerView;
 import org.mihub.gateway.rest.StatusView;
 
@@ -33,6 +34,9 @@ public final class ServiceInfoMapper {
 
     /** The gRPC status code of a failed backend call ("UNAVAILABLE", "DEADLINE_EXCEEDED"...), without internals. */
     public static String error(Throwable failure) {
+        if (failure instanceof BackendUnavailableException) {
+            return "UNAVAILABLE (circuit open)";
+        }
         return Status.fromThrowable(failure).getCode().name();
     }
 }

@@ -72,10 +72,10 @@ public class CampaignResource {
     @Path("/campaigns")
     @Operation(summary = "Campaigns you may see, newest first (filters: owner, status, text)")
     public Uni<String> list(@QueryParam("owner") String owner, @QueryParam("status") String status,
-            @QueryParam("text") String text, @QueryParam("limit") @DefaultValue("50") int limit,
+            @QueryParam("text") String text, @QueryParam("limit") @DefaultValue("50") String limit,
             @QueryParam("cursor") String cursor) {
         var request = ListCampaignsRequest.newBuilder().setOwnerOrg(text(owner)).setText(text(text))
-                .setPage(PageRequest.newBuilder().setPageSize(limit).setPageToken(text(cursor)));
+                .setPage(PageRequest.newBuilder().setPageSize(QueryParams.integer("limit", limit, 50)).setPageToken(text(cursor)));
         if (status != null && !status.isBlank()) {
             request.setStatus(status(status));
         }
@@ -122,9 +122,9 @@ public class CampaignResource {
     @Path("/campaigns/{id}/proposals")
     @Operation(summary = "A campaign's proposals, oldest first (filter: state)")
     public Uni<String> proposals(@PathParam("id") String id, @QueryParam("state") String state,
-            @QueryParam("limit") @DefaultValue("50") int limit, @QueryParam("cursor") String cursor) {
+            @QueryParam("limit") @DefaultValue("50") String limit, @QueryParam("cursor") String cursor) {
         var request = ListProposalsRequest.newBuilder().setCampaignId(id)
-                .setPage(PageRequest.newBuilder().setPageSize(limit).setPageToken(text(cursor)));
+                .setPage(PageRequest.newBuilder().setPageSize(QueryParams.integer("limit", limit, 50)).setPageToken(text(cursor)));
         if (state != null && !state.isBlank()) {
             try {
                 request.setState(ProposalState.valueOf("PROPOSAL_STATE_" + state.toUpperCase(Locale.ROOT)));

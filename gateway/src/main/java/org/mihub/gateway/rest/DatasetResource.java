@@ -72,11 +72,11 @@ public class DatasetResource {
     @PermitAll
     @Operation(summary = "Datasets the caller may see, newest first (cursor paging)")
     public Uni<DatasetPage> list(@QueryParam("owner") String owner, @QueryParam("visibility") String visibility,
-            @QueryParam("text") String text, @QueryParam("limit") @DefaultValue("50") int limit,
+            @QueryParam("text") String text, @QueryParam("limit") @DefaultValue("50") String limit,
             @QueryParam("cursor") String cursor) {
         var request = ListDatasetsRequest.newBuilder().setOwnerOrg(owner == null ? "" : owner)
                 .setVisibility(CatalogMapper.visibility("visibility", visibility)).setText(text == null ? "" : text)
-                .setPage(PageRequest.newBuilder().setPageSize(limit).setPageToken(cursor == null ? "" : cursor))
+                .setPage(PageRequest.newBuilder().setPageSize(QueryParams.integer("limit", limit, 50)).setPageToken(cursor == null ? "" : cursor))
                 .build();
         return catalog.list(request).map(page -> new DatasetPage(
                 page.getDatasetsList().stream().map(CatalogMapper::view).toList(),
@@ -124,9 +124,9 @@ public class DatasetResource {
     public IngestResultView ingest(@PathParam("id") String id, @HeaderParam("Content-Type") String contentType,
             @Parameter(description = "Makes a retried upload of the same content a no-op")
             @HeaderParam("Idempotency-Key") String idempotencyKey,
-            @QueryParam("dryRun") @DefaultValue("false") boolean dryRun,
+            @QueryParam("dryRun") @DefaultValue("false") String dryRun,
             @QueryParam("sourceName") String sourceName, InputStream body) {
-        return catalog.ingest(CatalogClient.ingestHeader(id, contentType, idempotencyKey, dryRun, sourceName), body)
+        return catalog.ingest(CatalogClient.ingestHeader(id, contentType, idempotencyKey, QueryParams.flag("dryRun", dryRun), sourceName), body)
                 .map(CatalogMapper::view).await().indefinitely(); // bounded by the call's deadline
     }
 

@@ -45,7 +45,7 @@ public class MaterialResource {
             String nelements,
             @Parameter(description = "Matches the same reduced formula (Fe4O6 finds Fe2O3)") @QueryParam("formula")
             String formula,
-            @QueryParam("property") String property, @QueryParam("min") Double min, @QueryParam("max") Double max,
+            @QueryParam("property") String property, @QueryParam("min") String min, @QueryParam("max") String max,
             @Parameter(description = "Unit of min and max (UCUM), default the property's canonical unit")
             @QueryParam("unit") String unit,
             @QueryParam("dataset") List<String> datasets, @QueryParam("owner") List<String> owners,
@@ -54,14 +54,14 @@ public class MaterialResource {
             @QueryParam("q") String text,
             @Parameter(description = "Comma-separated keys, '-' for descending: nelements, formula, created_at, "
                     + "or a property name") @QueryParam("sort") String sort,
-            @QueryParam("limit") @DefaultValue("50") int limit, @QueryParam("cursor") String cursor,
+            @QueryParam("limit") @DefaultValue("50") String limit, @QueryParam("cursor") String cursor,
             @Parameter(description = "summary (default) or full (with process steps)") @QueryParam("view")
             String view) {
         var request = SearchMaterialsRequest.newBuilder()
                 .setQuery(MaterialMapper.query(new MaterialMapper.SearchParameters(elements, match, nelements, formula,
-                        property, min, max, unit, datasets, owners, sources, text)))
+                        property, QueryParams.number("min", min), QueryParams.number("max", max), unit, datasets, owners, sources, text)))
                 .addAllSort(MaterialMapper.sort(sort))
-                .setPage(PageRequest.newBuilder().setPageSize(limit).setPageToken(cursor == null ? "" : cursor))
+                .setPage(PageRequest.newBuilder().setPageSize(QueryParams.integer("limit", limit, 50)).setPageToken(cursor == null ? "" : cursor))
                 .setView("full".equalsIgnoreCase(view) ? MaterialView.MATERIAL_VIEW_FULL
                         : MaterialView.MATERIAL_VIEW_SUMMARY)
                 .build();

@@ -68,11 +68,11 @@ public class ModelResource {
     @Operation(summary = "Models you may see, newest first (filters: name, target, owner, status, latest)")
     public Uni<ModelPage> list(@QueryParam("name") String name, @QueryParam("target") String target,
             @QueryParam("owner") String owner, @QueryParam("status") String status,
-            @QueryParam("latest") @DefaultValue("false") boolean latest,
-            @QueryParam("limit") @DefaultValue("50") int limit, @QueryParam("cursor") String cursor) {
+            @QueryParam("latest") @DefaultValue("false") String latest,
+            @QueryParam("limit") @DefaultValue("50") String limit, @QueryParam("cursor") String cursor) {
         var request = ListModelsRequest.newBuilder().setName(text(name)).setTargetProperty(text(target))
-                .setOwnerOrg(text(owner)).setLatestOnly(latest)
-                .setPage(PageRequest.newBuilder().setPageSize(limit).setPageToken(text(cursor)));
+                .setOwnerOrg(text(owner)).setLatestOnly(QueryParams.flag("latest", latest))
+                .setPage(PageRequest.newBuilder().setPageSize(QueryParams.integer("limit", limit, 50)).setPageToken(text(cursor)));
         if (status != null && !status.isBlank()) {
             switch (status.toLowerCase(java.util.Locale.ROOT)) {
                 case "ready" -> request.setStatus(ModelStatus.MODEL_STATUS_READY);
@@ -99,9 +99,9 @@ public class ModelResource {
     @Operation(summary = "Out-of-fold predictions of the cross-validation (observed, mean, std), for parity and "
             + "calibration plots")
     public Uni<OutOfFoldPage> outOfFold(@PathParam("id") String id,
-            @QueryParam("limit") @DefaultValue("1000") int limit, @QueryParam("cursor") String cursor) {
+            @QueryParam("limit") @DefaultValue("1000") String limit, @QueryParam("cursor") String cursor) {
         return prediction.outOfFold(ListOutOfFoldPredictionsRequest.newBuilder().setModelId(id)
-                .setPage(PageRequest.newBuilder().setPageSize(limit).setPageToken(text(cursor))).build())
+                .setPage(PageRequest.newBuilder().setPageSize(QueryParams.integer("limit", limit, 1000)).setPageToken(text(cursor))).build())
                 .map(page -> new OutOfFoldPage(page.getPredictionsList().stream().map(PredictionMapper::outOfFold)
                         .toList(), page.getPageInfo().getTotalSize(),
                         page.getPageInfo().getNextPageToken().isEmpty() ? null : page.getPageInfo().getNextPageToken()));

@@ -57,9 +57,9 @@ public class UsageResource {
     @Operation(summary = "Reads of a dataset by other organisations, newest first (members of the owner org, admins)")
     public Uni<AccessPage> accessLog(@PathParam("id") String id, @QueryParam("reader") String readerOrg,
             @QueryParam("since") String since, @QueryParam("until") String until,
-            @QueryParam("limit") @DefaultValue("100") int limit, @QueryParam("cursor") String cursor) {
+            @QueryParam("limit") @DefaultValue("100") String limit, @QueryParam("cursor") String cursor) {
         var request = ListAccessLogRequest.newBuilder().setDatasetId(id).setReaderOrg(readerOrg == null ? "" : readerOrg)
-                .setPage(PageRequest.newBuilder().setPageSize(limit).setPageToken(cursor == null ? "" : cursor));
+                .setPage(PageRequest.newBuilder().setPageSize(QueryParams.integer("limit", limit, 100)).setPageToken(cursor == null ? "" : cursor));
         if (since != null) {
             request.setSince(timestamp("since", since));
         }

@@ -1,0 +1,58 @@
+package org.mihub.gateway.client;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.mihub.common.identity.CallerFactory;
+import org.mihub.common.identity.TokenRelayClientInterceptor;
+
+import io.grpc.stub.AbstractStub;
+import io.quarkus.security.identity.SecurityIdentity;
+
+/**
+ * One {@link BackendGuard} per backend, configured under {@code mihub.gateway.breaker.*} and
+ * {@code mihub.gateway.read-retries}, and the binding of a stub to the current request: its
+ * deadline, which starts now and covers every retry, and the caller's token, bound to the call
+ * itself so that a retry made on another thread still relays it.
+ */
+@ApplicationScoped
+public class BackendGuards {
+
+    private final Map<Backend, BackendGuard> guards = new EnumMap<>(Backend.class);
+
+    @Inject
+    SecurityIdentity identity;
+
+    @Inject
+    public BackendGuards(@ConfigProperty(name = "mihub.gateway.breaker.window", defaultValue = "20") int window,
+            @ConfigProperty(name = "mihub.gateway.breaker.minimum-calls", defaultValue = "5") int minimumCalls,
+            @ConfigProperty(name = "mihub.gateway.breaker.failure-rate", defaultValue = "50") float failureRate,
+            @ConfigProperty(name = "mihub.gateway.breaker.open-for", defaultValue = "5s") Duration openFor,
+            @ConfigProperty(name = "mihub.gateway.breaker.half-open-calls", defaultValue = "3") int halfOpenCalls,
+            @ConfigProperty(name = "mihub.gateway.read-retries", defaultValue = "2") int readRetries) {
+        var defaults = BackendGuard.Settings.defaults();
+        var settings = new BackendGuard.Settings(window, minimumCalls, failureRate, openFor, halfOpenCalls,
+                readRetries, defaults.firstBackoff(), defaults.maxBackoff());
+        for (Backend backend : Backend.values()) {
+            guards.put(backend, new BackendGuard(backend, settings));
+        }
+    }
+
+    public BackendGuard of(Backend backend) {
+        return guards.get(backend);
+    }
+
+    /** The stub with a deadline {@code within} from now and the caller's token bound to its calls. */
+    public <S extends AbstractStub<S>> S bind(S stub, Duration within) {
+        S bound = stub.withDeadlineAfter(within.toMillis(), TimeUnit.MILLISECONDS);
+        return CallerFactory.rawToken(identity)
+                .map(token -> bound.withOption(TokenRelayClientInterceptor.RELAYED_TOKEN, token))
+                .orElse(bound);
+    }
+}

@@ -1,0 +1,52 @@
+package org.mihub.gateway.rest;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import io.quarkus.security.AuthenticationCompletionException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.UnauthorizedException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * A request whose token is missing or not valid (bad signature, wrong issuer or audience, expired,
+ * not yet valid, unsigned) gets 401 with a problem+json body and the RFC 6750 challenge. Bearer
+ * tokens are checked before the REST layer runs, so this is a failure handler on the HTTP router.
+ * The body says what to do, never why the token failed: that would help whoever forged it.
+ */
+@ApplicationScoped
+public class AuthenticationProblemHandler {
+
+    void register(@Observes Router router) {
+        router.route().order(-1).failureHandler(this::handle);
+    }
+
+    private void handle(RoutingContext context) {
+        Throwable failure = context.failure();
+        boolean unauthenticated = failure instanceof AuthenticationFailedException
+                || failure instanceof AuthenticationCompletionException || failure instanceof UnauthorizedException;
+        if (!unauthenticated || context.response().headWritten()) {
+            context.next();
+            return;
+        }
+        boolean presented = context.request().getHeader("Authorization") != null;
+        context.response().setStatusCode(401)
+                .putHeader("Content-Type", Problem.MEDIA_TYPE)
+                .putHeader("WWW-Authenticate", challenge(presented))
+                .end(new JsonObject().put("type", "about:blank").put("title", "Unauthorized").put("status", 401)
+                        .put("detail", detail(presented)).encode());
+    }
+
+    /** What a 401 says: to present a token, or that the one presented is not valid. */
+    static String detail(boolean tokenPresented) {
+        return tokenPresented ? "the access token is not valid (signature, issuer, audience or lifetime)"
+                : "an access token is required (Authorization: Bearer <token>)";
+    }
+
+    /** The RFC 6750 challenge. */
+    static String challenge(boolean tokenPresented) {
+        return tokenPresented ? "Bearer realm=\"mihub\", error=\"invalid_token\"" : "Bearer realm=\"mihub\"";
+    }
+}

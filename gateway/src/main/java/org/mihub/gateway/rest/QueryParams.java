@@ -1,0 +1,59 @@
+package org.mihub.gateway.rest;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+
+/**
+ * Typed query parameters read from their text, so a wrong value is a 400 that names the parameter
+ * (JAX-RS would answer a failed conversion with a bare 404).
+ */
+final class QueryParams {
+
+    private QueryParams() {
+    }
+
+    static int integer(String name, String raw, int fallback) {
+        if (raw == null || raw.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(raw.trim());
+        } catch (NumberFormatException e) {
+            throw invalid(name, raw, "an integer");
+        }
+    }
+
+    static Double number(String name, String raw) {
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        try {
+            double value = Double.parseDouble(raw.trim());
+            if (!Double.isFinite(value)) {
+                throw invalid(name, raw, "a finite number");
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw invalid(name, raw, "a number");
+        }
+    }
+
+    static boolean flag(String name, String raw) {
+        if (raw == null || raw.isBlank()) {
+            return false;
+        }
+        return switch (raw.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw invalid(name, raw, "true or false");
+        };
+    }
+
+    private static WebApplicationException invalid(String name, String raw, String expected) {
+        String detail = "query parameter '" + name + "': '" + raw + "' is not " + expected;
+        return new WebApplicationException(detail, Response.status(400).type(Problem.MEDIA_TYPE)
+                .entity(new Problem("about:blank", "Bad Request", 400, detail,
+                        java.util.List.of(new Problem.FieldError(name, detail)), null, null, null, null))
+                .build());
+    }
+}
