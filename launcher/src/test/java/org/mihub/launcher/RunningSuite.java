@@ -1,0 +1,76 @@
+package org.mihub.launcher;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The whole suite on real servers, started once for every end-to-end test class of the run and
+ * stopped when the run ends: embedded PostgreSQL, Keycloak with the mihub realm and the four
+ * packaged services, on their own ports (gateway 28080) and state folder, with the demo dataset
+ * loaded. Also the REST calls the tests make through the gateway.
+ */
+public final class RunningSuite implements BeforeAllCallback {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static Stack stack;
+    private static StackConfig config;
+    private static String demoDatasetId;
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        synchronized (RunningSuite.class) {
+            if (stack != null) {
+                return;
+            }
+            Path home = Path.of(System.getProperty("mihub.home", "..")).toAbsolutePath().normalize();
+            config = new StackConfig(home, home.resolve("launcher/target/e2e-state"), 28080);
+            stack = Stack.start(config, message -> System.out.println("[e2e] " + message));
+            ExtensionContext.Store root = context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL);
+            root.put(RunningSuite.class, (ExtensionContext.Store.CloseableResource) () -> stack.close());
+            demoDatasetId = DemoData.load(config);
+        }
+    }
+
+    static Stack stack() {
+        return stack;
+    }
+
+    static StackConfig config() {
+        return config;
+    }
+
+    static String demoDatasetId() {
+        return demoDatasetId;
+    }
+
+    /** A GET through the gateway, with the token as bearer when there is one. */
+    static HttpResponse<String> get(String path, String token) throws Exception {
+        var request = HttpRequest.newBuilder(URI.create(config.gatewayUrl() + path)).timeout(Duration.ofSeconds(20));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A request with a body through the gateway. */
+    static HttpResponse<String> send(String method, String path, String token, String contentType, String body)
+            throws Exception {
+        var request = HttpRequest.newBuilder(URI.create(config.gatewayUrl() + path)).timeout(Duration.ofSeconds(60))
+                .method(method, HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

@@ -1,0 +1,264 @@
+package org.mihub.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+
+/**
+ * Token attacks against the real Keycloak realm, refused alike by the gateway (401 problem) and by
+ * every service called directly over gRPC (UNAUTHENTICATED).
+ *
+ * <p>To change one claim at a time and still present a valid signature, the test adds an RSA key
+ * of its own to the running realm (at a low priority, so Keycloak keeps signing with its own key).
+ * The realm publishes it, so a copy of a real token re-signed with it is accepted: that is also the
+ * key-rotation check, since the services learn of a key added after they started. Every attack
+ * then differs from that accepted token in exactly one respect.
+ */
+@ExtendWith(RunningSuite.class)
+class TokenAttackIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<Service> BACKENDS = List.of(Service.CATALOG, Service.PREDICTION, Service.PLANNING);
+    private static final String KEY_NAME = "e2e-test-signing-key";
+
+    private static StackConfig config;
+    private static KeycloakAdmin admin;
+    private static PrivateKey realmKey;
+    private static String realmKeyId;
+    private static String componentId;
+
+    @BeforeAll
+    static void addASigningKeyToTheRealm() throws Exception {
+        config = RunningSuite.config();
+        admin = KeycloakAdmin.login(config);
+        for (JsonNode old : admin.get(KeycloakAdmin.realm("/components?name=" + KEY_NAME))) {
+            admin.delete(KeycloakAdmin.realm("/components/" + old.get("id").asText()));
+        }
+        var generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        KeyPair pair = generator.generateKeyPair();
+        realmKey = pair.getPrivate();
+        String pem = "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(realmKey.getEncoded())
+                + "\n-----END PRIVATE KEY-----\n";
+        String realmId = admin.get(KeycloakAdmin.realm("")).get("id").asText();
+        componentId = admin.create(KeycloakAdmin.realm("/components"), Map.of(
+                "name", KEY_NAME, "providerId", "rsa", "providerType", "org.keycloak.keys.KeyProvider",
+                "parentId", realmId, "config", Map.of("priority", List.of("1"), "enabled", List.of("true"),
+                        "active", List.of("true"), "algorithm", List.of("RS256"), "privateKey", List.of(pem))));
+        for (JsonNode key : admin.get(KeycloakAdmin.realm("/keys")).get("keys")) {
+            if (componentId.equals(key.path("providerId").asText())) {
+                realmKeyId = key.get("kid").asText();
+            }
+        }
+        assertTrue(realmKeyId != null, "the realm lists the added key");
+    }
+
+    @AfterAll
+    static void removeTheKey() throws Exception {
+        if (componentId != null) {
+            admin.delete(KeycloakAdmin.realm("/components/" + componentId));
+        }
+    }
+
+    // --- tokens
+
+    private static ObjectNode header(String alg, String kid) {
+        ObjectNode header = JSON.createObjectNode().put("alg", alg).put("typ", "JWT");
+        if (kid != null) {
+            header.put("kid", kid);
+        }
+        return header;
+    }
+
+    /** The claims of a fresh real token of {@code user}. */
+    private static ObjectNode claimsOf(String user) throws Exception {
+        return (ObjectNode) JSON.readTree(decode(Tokens.accessToken(config, user).split("\\.")[1]));
+    }
+
+    private static byte[] decode(String part) {
+        return Base64.getUrlDecoder().decode(part);
+    }
+
+    private static String encode(byte[] bytes) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static String encode(JsonNode json) throws Exception {
+        return encode(JSON.writeValueAsBytes(json));
+    }
+
+    private static String signed(ObjectNode header, ObjectNode claims, PrivateKey key) throws Exception {
+        String content = encode(header) + "." + encode(claims);
+        var signer = Signature.getInstance("SHA256withRSA");
+        signer.initSign(key);
+        signer.update(content.getBytes(StandardCharsets.US_ASCII));
+        return content + "." + encode(signer.sign());
+    }
+
+    /** Claims re-signed with the realm key this test added. */
+    private static String withRealmKey(ObjectNode claims) throws Exception {
+        return signed(header("RS256", realmKeyId), claims, realmKey);
+    }
+
+    private static long now() {
+        return System.currentTimeMillis() / 1000;
+    }
+
+    // --- checks
+
+    /**
+     * The gateway answers 401 with a problem body, and every service called directly answers
+     * UNAUTHENTICATED. A presented token that is not valid is refused even where anonymous callers
+     * may read (public datasets): it is never taken for no token.
+     */
+    private static void assertRefusedEverywhere(String token) throws Exception {
+        for (String path : token == null ? List.of("/api/v1/me") : List.of("/api/v1/me", "/api/v1/datasets")) {
+            var reply = RunningSuite.get(path, token);
+            assertEquals(401, reply.statusCode(), path + ": " + reply.body());
+            assertEquals("application/problem+json", reply.headers().firstValue("Content-Type").orElse(""), path);
+            assertEquals(401, JSON.readTree(reply.body()).get("status").asInt(), path);
+            assertTrue(reply.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"), path);
+        }
+        for (Service backend : BACKENDS) {
+            try (var probe = new GrpcProbe(config.portOf(backend))) {
+                var refused = assertThrows(StatusRuntimeException.class, () -> probe.whoAmI(token), backend.module());
+                assertEquals(Status.Code.UNAUTHENTICATED, refused.getStatus().getCode(), backend.module());
+            }
+        }
+    }
+
+    /** The gateway and every service accept the token as alice of acme. */
+    private static void assertAcceptedAsAlice(String token) throws Exception {
+        var me = RunningSuite.get("/api/v1/me", token);
+        assertEquals(200, me.statusCode(), me.body());
+        assertEquals("acme", JSON.readTree(me.body()).at("/gateway/org").asText());
+        for (Service backend : BACKENDS) {
+            try (var probe = new GrpcProbe(config.portOf(backend))) {
+                assertEquals("acme", probe.whoAmI(token).org(), backend.module());
+            }
+        }
+    }
+
+    // --- the tests
+
+    @Test
+    void aKeyAddedToTheRealmAfterTheServicesStartedIsUsedForValidation() throws Exception {
+        assertAcceptedAsAlice(withRealmKey(claimsOf("alice")));
+    }
+
+    @Test
+    void noTokenIsRefused() throws Exception {
+        assertRefusedEverywhere(null);
+    }
+
+    @Test
+    void garbageIsRefused() throws Exception {
+        assertRefusedEverywhere("not.a.token");
+    }
+
+    @Test
+    void aTokenSignedByAKeyTheRealmDoesNotHaveIsRefused() throws Exception {
+        var generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        assertRefusedEverywhere(signed(header("RS256", realmKeyId), claimsOf("alice"),
+                generator.generateKeyPair().getPrivate()));
+    }
+
+    @Test
+    void aTamperedTokenIsRefused() throws Exception {
+        String[] parts = Tokens.accessToken(config, "bob").split("\\.");
+        ObjectNode claims = (ObjectNode) JSON.readTree(decode(parts[1]));
+        claims.put("org", "acme");
+        ((ObjectNode) claims.get("realm_access")).putArray("roles").add("member").add("contributor").add("curator");
+        assertRefusedEverywhere(parts[0] + "." + encode(claims) + "." + parts[2]);
+    }
+
+    @Test
+    void anUnsignedTokenIsRefused() throws Exception {
+        ObjectNode claims = claimsOf("alice");
+        assertRefusedEverywhere(encode(header("none", null)) + "." + encode(claims) + ".");
+        assertRefusedEverywhere(encode(header("none", realmKeyId)) + "." + encode(claims) + ".");
+    }
+
+    @Test
+    void aTokenFromAnotherIssuerIsRefused() throws Exception {
+        ObjectNode claims = claimsOf("alice");
+        claims.put("iss", claims.get("iss").asText().replace("/realms/" + StackConfig.REALM, "/realms/master"));
+        assertRefusedEverywhere(withRealmKey(claims));
+    }
+
+    @Test
+    void aTokenForAnotherAudienceIsRefused() throws Exception {
+        ObjectNode claims = claimsOf("alice");
+        claims.put("aud", "account");
+        assertRefusedEverywhere(withRealmKey(claims));
+        claims.remove("aud");
+        assertRefusedEverywhere(withRealmKey(claims));
+    }
+
+    @Test
+    void anExpiredTokenIsRefused() throws Exception {
+        ObjectNode claims = claimsOf("alice");
+        claims.put("iat", now() - 3600).put("exp", now() - 600);
+        assertRefusedEverywhere(withRealmKey(claims));
+    }
+
+    @Test
+    void aTokenThatIsNotYetValidIsRefused() throws Exception {
+        ObjectNode claims = claimsOf("alice");
+        claims.put("nbf", now() + 3600).put("iat", now() + 3600).put("exp", now() + 7200);
+        assertRefusedEverywhere(withRealmKey(claims));
+    }
+
+    /** A real Keycloak token, left to expire: refused once its lifetime is over. */
+    @Test
+    void aRealTokenIsRefusedOnceItExpires() throws Exception {
+        String token = shortLivedToken("bob");
+        long expiresAt = JSON.readTree(decode(token.split("\\.")[1])).get("exp").asLong();
+        assertFalse(expiresAt - now() > 10, "the token lives for seconds");
+        Thread.sleep(Math.max(expiresAt * 1000 - System.currentTimeMillis() + 2000, 0));
+        assertRefusedEverywhere(token);
+    }
+
+    /**
+     * A real Keycloak token that expires within seconds: the test registers a copy of the
+     * mihub-cli client with a 2 s access-token lifespan through the admin API.
+     */
+    private static String shortLivedToken(String user) throws Exception {
+        String clients = KeycloakAdmin.realm("/clients");
+        if (admin.get(clients + "?clientId=e2e-short-lived").isEmpty()) {
+            ObjectNode client = (ObjectNode) admin.get(clients + "?clientId=mihub-cli").get(0);
+            client.remove("id");
+            client.put("clientId", "e2e-short-lived");
+            ((ObjectNode) client.with("attributes")).put("access.token.lifespan", "2");
+            client.withArray("protocolMappers").forEach(mapper -> ((ObjectNode) mapper).remove("id"));
+            admin.create(clients, client);
+        }
+        return Tokens.request(config.issuer() + "/protocol/openid-connect/token", Map.of(
+                "grant_type", "password", "client_id", "e2e-short-lived", "username", user, "password", user))
+                .get("access_token").asText();
+    }
+}
