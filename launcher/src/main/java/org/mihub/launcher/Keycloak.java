@@ -32,6 +32,9 @@ final class Keycloak {
 
     static ManagedProcess start(StackConfig config) throws IOException {
         Path distribution = unpack(config);
+        // the realm file is the only source of truth: a dev database left from an earlier start would
+        // keep an older realm (Keycloak skips importing a realm that exists), so it is started afresh
+        deleteTree(distribution.resolve("data/h2"));
         Path imports = distribution.resolve("data/import");
         Files.createDirectories(imports);
         Files.copy(config.home().resolve("dev/keycloak/mihub-realm.json"), imports.resolve("mihub-realm.json"),
@@ -116,6 +119,17 @@ final class Keycloak {
             return Integer.parseInt(version.split("[.+-]")[0]);
         } catch (IOException | NumberFormatException e) {
             return 0;
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
         }
     }
 }

@@ -163,8 +163,9 @@ public class CampaignResource {
     @GET
     @Path("/simulations/{id}")
     @Operation(summary = "A simulation with its job and, once it succeeded, its report (runs=true: per-run traces)")
-    public Uni<String> simulation(@PathParam("id") String id, @QueryParam("runs") @DefaultValue("false") boolean runs) {
-        return planning.simulation(GetSimulationRequest.newBuilder().setId(id).setIncludeRuns(runs).build())
+    public Uni<String> simulation(@PathParam("id") String id, @QueryParam("runs") @DefaultValue("false") String runs) {
+        return planning.simulation(GetSimulationRequest.newBuilder().setId(id)
+                .setIncludeRuns(QueryParams.flag("runs", runs)).build())
                 .map(PlanningJson::print);
     }
 
