@@ -1,0 +1,236 @@
+package org.mihub.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+
+import org.mihub.api.catalog.v1.CatalogServiceGrpc;
+import org.mihub.api.catalog.v1.CreateDatasetRequest;
+import org.mihub.api.catalog.v1.GetDatasetRequest;
+import org.mihub.launcher.Service;
+import org.mihub.launcher.Stack;
+import org.mihub.launcher.StackConfig;
+import org.mihub.launcher.Tokens;
+
+import com.google.common.util.concurrent.FutureCallback;
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.MoreExecutors;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
+
+/**
+ * The gateway's cost: one read (a dataset by id: token check, gRPC to the catalog, PostgreSQL)
+ * through {@code GET /api/v1/datasets/{id}}, next to the same read made directly over gRPC on the
+ * catalog with the same token. Open-loop load at a fixed rate from this process (loopback), the
+ * latency of each request counted from when it was due, not when it was sent (no coordinated
+ * omission); then the highest throughput each path sustains with a fixed number of requests in
+ * flight. Both paths run in the same run, one after the other.
+ */
+public final class GatewayBench {
+
+    private GatewayBench() {
+    }
+
+    /** Latencies (ms) of one phase, and how many requests did not answer 200 / OK. */
+    private record Phase(double[] millis, int failed, double seconds) {
+        double percentile(double p) {
+            double[] sorted = millis.clone();
+            Arrays.sort(sorted);
+            return sorted.length == 0 ? Double.NaN
+                    : sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100 * sorted.length) - 1)];
+        }
+
+        double rate() {
+            return millis.length / seconds;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rate = intArg(args, "--rate=", 1000);
+        int seconds = intArg(args, "--seconds=", 20);
+        int warmUp = intArg(args, "--warmup=", 15);
+        int inFlight = intArg(args, "--in-flight=", 32);
+        Path home = Path.of(System.getProperty("mihub.home", ".")).toAbsolutePath().normalize();
+        StackConfig config = new StackConfig(home, home.resolve("bench/target/state"), 38080);
+        try (Stack stack = Stack.start(config, message -> System.out.println("[bench] " + message))) {
+            String token = Tokens.accessToken(config, "alice");
+            ManagedChannel channel = ManagedChannelBuilder.forAddress(StackConfig.HOST, config.portOf(Service.CATALOG))
+                    .usePlaintext().build();
+            Metadata headers = new Metadata();
+            headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+            var grpc = CatalogServiceGrpc.newFutureStub(channel)
+                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+            String dataset = CatalogServiceGrpc.newBlockingStub(channel)
+                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+                    .createDataset(CreateDatasetRequest.newBuilder().setTitle("gateway bench " + Instant.now())
+                            .setLicence("CC0-1.0").build()).getId();
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpRequest rest = HttpRequest.newBuilder(URI.create(config.gatewayUrl() + "/api/v1/datasets/" + dataset))
+                    .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(10)).GET().build();
+            GetDatasetRequest read = GetDatasetRequest.newBuilder().setId(dataset).build();
+
+            Supplier<CompletableFuture<Boolean>> viaGateway = () -> http.sendAsync(rest,
+                    HttpResponse.BodyHandlers.ofByteArray()).thenApply(reply -> reply.statusCode() == 200)
+                    .exceptionally(failure -> false);
+            Supplier<CompletableFuture<Boolean>> direct = () -> {
+                CompletableFuture<Boolean> done = new CompletableFuture<>();
+                Futures.addCallback(grpc.withDeadlineAfter(10, TimeUnit.SECONDS).getDataset(read),
+                        new FutureCallback<>() {
+                            @Override
+                            public void onSuccess(org.mihub.api.catalog.v1.Dataset result) {
+                                done.complete(true);
+                            }
+
+                            @Override
+                            public void onFailure(Throwable failure) {
+                                done.complete(false);
+                            }
+                        }, MoreExecutors.directExecutor());
+                return done;
+            };
+
+            System.out.println("[bench] warming up both paths for " + warmUp + " s each");
+            atRate(viaGateway, rate, warmUp);
+            atRate(direct, rate, warmUp);
+            Phase restAtRate = atRate(viaGateway, rate, seconds);
+            Phase grpcAtRate = atRate(direct, rate, seconds);
+            Phase restMax = closedLoop(viaGateway, inFlight, seconds);
+            Phase grpcMax = closedLoop(direct, inFlight, seconds);
+            channel.shutdownNow();
+
+            String command = "java -cp \"$(cat bench/target/classpath.txt):bench/target/classes\" -Dmihub.home=. "
+                    + "org.mihub.bench.GatewayBench --rate=" + rate + " --seconds=" + seconds + " --warmup=" + warmUp
+                    + " --in-flight=" + inFlight;
+            List<String> lines = new ArrayList<>(List.of(
+                    "# Gateway latency and throughput",
+                    "",
+                    "Command: `mvn -B -q package -DskipTests && " + command + "`",
+                    "Run at " + Instant.now() + " on " + Runtime.getRuntime().availableProcessors()
+                            + " cores; Keycloak, PostgreSQL, the four services and the load generator on one machine.",
+                    "",
+                    "Read: one dataset by id as its owner (alice, a real Keycloak token). REST = `GET /api/v1/datasets/{id}`"
+                            + " through the gateway (token check, rate limit, gRPC with the relayed token to the"
+                            + " catalog, which checks the token again and reads PostgreSQL); gRPC = `GetDataset` sent"
+                            + " straight to the catalog with the same token.",
+                    "",
+                    "## Open-loop load at " + rate + " requests/s for " + seconds + " s (after " + warmUp
+                            + " s of warm-up per path); latency from when each request was due",
+                    "",
+                    "| path | requests | not OK | achieved req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms |",
+                    "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+                    row("REST via gateway", restAtRate),
+                    row("gRPC direct", grpcAtRate),
+                    "",
+                    String.format("Overhead (REST / gRPC): p50 %.2f×, p99 %.2f×. Targets: p99 ≤ 10 ms at 1 k req/s; "
+                            + "overhead ≤ 1.5×.", restAtRate.percentile(50) / grpcAtRate.percentile(50),
+                            restAtRate.percentile(99) / grpcAtRate.percentile(99)),
+                    "",
+                    "## Highest sustained throughput: " + inFlight + " requests in flight for " + seconds + " s",
+                    "",
+                    "| path | requests | not OK | req/s | p50 ms | p99 ms |",
+                    "|---|---:|---:|---:|---:|---:|",
+                    String.format("| REST via gateway | %d | %d | %.0f | %.2f | %.2f |", restMax.millis().length,
+                            restMax.failed(), restMax.rate(), restMax.percentile(50), restMax.percentile(99)),
+                    String.format("| gRPC direct | %d | %d | %.0f | %.2f | %.2f |", grpcMax.millis().length,
+                            grpcMax.failed(), grpcMax.rate(), grpcMax.percentile(50), grpcMax.percentile(99)),
+                    "",
+                    String.format("Throughput ratio (gRPC / REST): %.2f×.", grpcMax.rate() / restMax.rate()),
+                    ""));
+            String report = String.join(System.lineSeparator(), lines);
+            System.out.println(report);
+            Path out = home.resolve("bench/results/gateway.md");
+            Files.createDirectories(out.getParent());
+            Files.writeString(out, report);
+            System.out.println("[bench] written to " + out);
+        }
+    }
+
+    private static String row(String path, Phase phase) {
+        return String.format("| %s | %d | %d | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f |", path, phase.millis().length,
+                phase.failed(), phase.rate(), phase.percentile(50), phase.percentile(90), phase.percentile(99),
+                phase.percentile(99.9), phase.percentile(100));
+    }
+
+    /** Sends at a fixed rate whatever the answers take; each latency counts from the request's due time. */
+    private static Phase atRate(Supplier<CompletableFuture<Boolean>> call, int rate, int seconds) throws Exception {
+        int total = rate * seconds;
+        double[] millis = new double[total];
+        AtomicInteger failed = new AtomicInteger();
+        long period = 1_000_000_000L / rate;
+        long start = System.nanoTime();
+        List<CompletableFuture<?>> pending = new ArrayList<>(total);
+        for (int i = 0; i < total; i++) {
+            long due = start + i * period;
+            long wait;
+            while ((wait = due - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            int index = i;
+            pending.add(call.get().thenAccept(ok -> {
+                millis[index] = (System.nanoTime() - due) / 1e6;
+                if (!ok) {
+                    failed.incrementAndGet();
+                }
+            }));
+        }
+        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
+        return new Phase(millis, failed.get(), (System.nanoTime() - start) / 1e9);
+    }
+
+    /** Keeps {@code inFlight} requests going for the given time: the throughput the path sustains. */
+    private static Phase closedLoop(Supplier<CompletableFuture<Boolean>> call, int inFlight, int seconds)
+            throws Exception {
+        long start = System.nanoTime();
+        long end = start + TimeUnit.SECONDS.toNanos(seconds);
+        List<Double> millis = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger failed = new AtomicInteger();
+        AtomicLong running = new AtomicLong(inFlight);
+        CompletableFuture<Void> finished = new CompletableFuture<>();
+        for (int i = 0; i < inFlight; i++) {
+            loop(call, end, millis, failed, running, finished);
+        }
+        finished.get(2, TimeUnit.MINUTES);
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        return new Phase(millis.stream().mapToDouble(Double::doubleValue).toArray(), failed.get(), elapsed);
+    }
+
+    private static void loop(Supplier<CompletableFuture<Boolean>> call, long end, List<Double> millis,
+            AtomicInteger failed, AtomicLong running, CompletableFuture<Void> finished) {
+        if (System.nanoTime() >= end) {
+            if (running.decrementAndGet() == 0) {
+                finished.complete(null);
+            }
+            return;
+        }
+        long sent = System.nanoTime();
+        call.get().thenAcceptAsync(ok -> {
+            millis.add((System.nanoTime() - sent) / 1e6);
+            if (!ok) {
+                failed.incrementAndGet();
+            }
+            loop(call, end, millis, failed, running, finished);
+        });
+    }
+
+    private static int intArg(String[] args, String prefix, int fallback) {
+        return Arrays.stream(args).filter(arg -> arg.startsWith(prefix)).findFirst()
+                .map(arg -> Integer.parseInt(arg.substring(prefix.length()))).orElse(fallback);
+    }
+}
