@@ -16,6 +16,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.mihub.api.common.v1.PageRequest;
 import org.mihub.api.planning.v1.CampaignStatus;
@@ -55,13 +58,9 @@ public class CampaignResource {
     @Path("/campaigns")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create a campaign (role member); 201 with the campaign",
-            description = "Body: a CreateCampaignRequest. Example: {\"spec\": {\"name\": \"FeNi hardness\", "
-                    + "\"objectives\": [{\"property\": \"hardness\", \"direction\": \"OBJECTIVE_DIRECTION_MAXIMISE\", "
-                    + "\"unit\": \"GPa\"}], \"designSpace\": {\"composition\": {\"elements\": [{\"element\": \"Fe\", "
-                    + "\"maxFraction\": 1}, {\"element\": \"Ni\", \"maxFraction\": 1}], \"step\": 0.05}, "
-                    + "\"parameters\": [{\"name\": \"anneal_temperature\", \"unit\": \"Cel\", \"continuous\": "
-                    + "{\"min\": 300, \"max\": 900, \"step\": 50}}]}, \"budget\": {\"maxExperiments\": 40}, "
-                    + "\"acquisition\": {\"batchSize\": 4}}}. A bad spec is 400 naming every bad field.")
+            description = "Body: a CreateCampaignRequest (see the example). A bad spec is 400 naming every bad field.")
+    @RequestBody(required = true, content = @Content(mediaType = "application/json",
+            examples = @ExampleObject(name = "composition and process parameter", value = ApiExamples.CREATE_CAMPAIGN)))
     public Uni<Response> create(String body) {
         var request = PlanningJson.parse(body, CreateCampaignRequest.newBuilder()).build();
         return planning.create(request).map(campaign -> Response.created(URI.create("/api/v1/campaigns/"
@@ -100,7 +99,9 @@ public class CampaignResource {
     @Path("/campaigns/{id}/status")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Pause, resume, complete or cancel a campaign (role member of its organisation)",
-            description = "Example: {\"status\": \"CAMPAIGN_STATUS_PAUSED\", \"reason\": \"furnace maintenance\"}")
+            description = "Body: the new status and a reason, recorded with the campaign.")
+    @RequestBody(required = true, content = @Content(mediaType = "application/json",
+            examples = @ExampleObject(name = "pause", value = ApiExamples.CAMPAIGN_STATUS)))
     public Uni<String> status(@PathParam("id") String id, String body) {
         var request = PlanningJson.parse(body, UpdateCampaignStatusRequest.newBuilder()).setId(id).build();
         return planning.status(request).map(PlanningJson::print);
@@ -110,8 +111,10 @@ public class CampaignResource {
     @Path("/campaigns/{id}/proposals")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Ask: propose the next batch (role member of its organisation)",
-            description = "Example: {\"batchSize\": 4, \"requestId\": \"robot-7/2026-11-24T10:00\"}; a retry with "
-                    + "the same requestId returns the same batch. Every proposal satisfies every constraint.")
+            description = "A retry with the same requestId returns the same batch. Every proposal satisfies every "
+                    + "constraint.")
+    @RequestBody(required = true, content = @Content(mediaType = "application/json",
+            examples = @ExampleObject(name = "ask for four", value = ApiExamples.PROPOSE)))
     public Uni<String> propose(@PathParam("id") String id, String body) {
         var request = (body == null || body.isBlank() ? ProposeBatchRequest.newBuilder()
                 : PlanningJson.parse(body, ProposeBatchRequest.newBuilder())).setCampaignId(id).build();
@@ -139,9 +142,9 @@ public class CampaignResource {
     @Path("/campaigns/{id}/results")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Tell: report results or failures per proposal; all or nothing",
-            description = "Example: {\"results\": [{\"proposalId\": \"…\", \"measured\": {\"values\": [{\"property\": "
-                    + "\"hardness\", \"value\": {\"value\": 5.2, \"unit\": \"GPa\"}}]}}, {\"proposalId\": \"…\", "
-                    + "\"failed\": {\"reason\": \"sample cracked\"}}]}")
+            description = "Each item answers one proposal: measured values (any compatible unit) or a failure.")
+    @RequestBody(required = true, content = @Content(mediaType = "application/json",
+            examples = @ExampleObject(name = "one result, one failure", value = ApiExamples.RESULTS)))
     public Uni<String> results(@PathParam("id") String id, String body) {
         var request = PlanningJson.parse(body, ReportResultsRequest.newBuilder()).setCampaignId(id).build();
         return planning.report(request).map(PlanningJson::print);
@@ -151,9 +154,10 @@ public class CampaignResource {
     @Path("/simulations")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Start a digital-twin simulation (role member); 202 with its job",
-            description = "Body: a StartSimulationRequest: {\"spec\": {\"campaign\": {…strategy…}, \"pool\": {\"rows\": "
-                    + "[{\"candidate\": {…}, \"values\": [{\"property\": \"toughness\", \"value\": {\"value\": 12.1}}]}]}, "
-                    + "\"runs\": 50, \"seeds\": [4295, 8508]}}. Follow GET /api/v1/simulations/{id}.")
+            description = "Body: a StartSimulationRequest: a campaign strategy replayed against a pool of measured "
+                    + "candidates (or a dataset, or models). Follow GET /api/v1/simulations/{id}.")
+    @RequestBody(required = true, content = @Content(mediaType = "application/json",
+            examples = @ExampleObject(name = "pool of measured candidates", value = ApiExamples.SIMULATION)))
     public Uni<Response> simulate(String body) {
         var request = PlanningJson.parse(body, StartSimulationRequest.newBuilder()).build();
         return planning.simulate(request).map(job -> Response.accepted(PlanningJson.print(job))

@@ -22,7 +22,10 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.mihub.api.catalog.v1.ExportDatasetRequest;
 import org.mihub.api.catalog.v1.ExportFormat;
@@ -60,8 +63,9 @@ public class DatasetResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Authenticated
     @Operation(summary = "Create an empty dataset (role contributor in the owner organisation)",
-            description = "Private unless a visibility is given. Example: {\"title\": \"Band gaps of oxides\", "
-                    + "\"licence\": \"CC-BY-4.0\", \"visibility\": \"CONSORTIUM\"}")
+            description = "Private unless a visibility is given.")
+    @RequestBody(required = true, content = @Content(mediaType = "application/json",
+            examples = @ExampleObject(name = "consortium dataset", value = ApiExamples.CREATE_DATASET)))
     public Uni<Response> create(DatasetInput input) {
         return catalog.create(CatalogMapper.create(input)).map(CatalogMapper::view)
                 .map(view -> Response.created(URI.create("/api/v1/datasets/" + view.id())).entity(view).build());
@@ -96,8 +100,9 @@ public class DatasetResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Authenticated
     @Operation(summary = "Replace visibility, shared-with organisations and embargo (role curator in the owner org)",
-            description = "Example: {\"visibility\": \"SHARED\", \"sharedWith\": [\"kansai-u\"], \"embargo\": "
-                    + "{\"until\": \"2027-04-01T00:00:00Z\", \"liftsTo\": \"PUBLIC\"}}")
+            description = "An embargo lifts the visibility to liftsTo at its date.")
+    @RequestBody(required = true, content = @Content(mediaType = "application/json",
+            examples = @ExampleObject(name = "shared with an embargo", value = ApiExamples.SHARING)))
     public Uni<DatasetView> share(@PathParam("id") String id, SharingInput input) {
         return catalog.updateSharing(CatalogMapper.sharing(id, input)).map(CatalogMapper::view);
     }
@@ -121,6 +126,13 @@ public class DatasetResource {
                     + "'step<N>.<kind>.<parameter> [unit]'; or application/json (an array of material objects) or "
                     + "application/x-ndjson (one object per line). A document with any bad row writes nothing; the "
                     + "problem+json answer lists every rejected row with its column or field path and reason.")
+    @RequestBody(required = true, content = {
+            @Content(mediaType = "text/csv", examples = @ExampleObject(
+                    name = "CSV with units, a condition and a process step", value = ApiExamples.RECORDS_CSV)),
+            @Content(mediaType = "application/json", examples = @ExampleObject(name = "JSON array",
+                    value = ApiExamples.RECORDS_JSON)),
+            @Content(mediaType = "application/x-ndjson", examples = @ExampleObject(name = "one material per line",
+                    value = ApiExamples.RECORDS_NDJSON)) })
     public IngestResultView ingest(@PathParam("id") String id, @HeaderParam("Content-Type") String contentType,
             @Parameter(description = "Makes a retried upload of the same content a no-op")
             @HeaderParam("Idempotency-Key") String idempotencyKey,

@@ -16,6 +16,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.mihub.api.common.v1.PageRequest;
 import org.mihub.api.prediction.v1.ListModelsRequest;
@@ -54,9 +57,9 @@ public class ModelResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Authenticated
     @Operation(summary = "Train a model on catalog datasets you may see (role contributor); 202 with a job",
-            description = "Example: {\"name\": \"gap-rf\", \"datasets\": [{\"datasetId\": \"…\"}], "
-                    + "\"targetProperty\": \"band_gap\", \"hyperparameters\": {\"nTrees\": 500}, \"seed\": 42}. "
-                    + "Follow GET /api/v1/jobs/{id}; its resultId is the model.")
+            description = "Follow GET /api/v1/jobs/{id}; its resultId is the model.")
+    @RequestBody(required = true, content = @Content(mediaType = "application/json",
+            examples = @ExampleObject(name = "random forest on one dataset", value = ApiExamples.TRAIN)))
     public Uni<Response> train(TrainInput input) {
         return prediction.train(PredictionMapper.train(input)).map(PredictionMapper::job)
                 .map(job -> Response.accepted(job).location(URI.create("/api/v1/jobs/" + job.id())).build());
@@ -112,6 +115,8 @@ public class ModelResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Authenticated
     @Operation(summary = "Archive a model (role curator in its owner organisation); it stays readable")
+    @RequestBody(required = true, content = @Content(mediaType = "application/json",
+            examples = @ExampleObject(name = "archive", value = ApiExamples.ARCHIVE)))
     public Uni<ModelView> archive(@PathParam("id") String id, ArchiveInput input) {
         return prediction.archive(id, input == null ? "" : input.reason()).map(PredictionMapper::model);
     }
@@ -121,9 +126,11 @@ public class ModelResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @PermitAll
     @Operation(summary = "Predict compositions: mean, std, 68 % and 95 % intervals and the applicability domain",
-            description = "Example: {\"formulas\": [\"Fe2O3\", \"GaAs\"]} or {\"inputs\": [{\"id\": \"s1\", "
-                    + "\"amounts\": {\"Fe\": 2, \"O\": 3}}]}. A bad formula is reported for its item (code, position, "
+            description = "Formulas, or inputs with an id and element amounts ({\"inputs\": [{\"id\": \"s1\", "
+                    + "\"amounts\": {\"Fe\": 2, \"O\": 3}}]}). A bad formula is reported for its item (code, position, "
                     + "reason); the others are predicted.")
+    @RequestBody(required = true, content = @Content(mediaType = "application/json",
+            examples = @ExampleObject(name = "formulas", value = ApiExamples.PREDICT)))
     public Uni<PredictionPage> predict(@PathParam("id") String id, PredictInput input) {
         return prediction.predict(PredictionMapper.predict(id, input)).map(response -> new PredictionPage(
                 PredictionMapper.summary(response.getModel()),

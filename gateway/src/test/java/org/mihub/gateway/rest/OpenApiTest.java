@@ -1,0 +1,113 @@
+package org.mihub.gateway.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+
+/**
+ * The API document: every /api/v1 path, the OIDC security scheme, an example for every request
+ * body (valid JSON where the body is JSON), and the problem answers on every operation.
+ */
+@QuarkusTest
+@WithTestResource(OidcWiremockTestResource.class)
+class OpenApiTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static JsonNode document() throws Exception {
+        return JSON.readTree(given().accept("application/json").get("/q/openapi?format=json").then().statusCode(200)
+                .extract().asString());
+    }
+
+    @Test
+    void everyPathIsDocumented() throws Exception {
+        Set<String> paths = new TreeSet<>();
+        document().get("paths").fieldNames().forEachRemaining(paths::add);
+        for (String expected : List.of("/api/v1/me", "/api/v1/status", "/api/v1/datasets", "/api/v1/datasets/{id}",
+                "/api/v1/datasets/{id}/sharing", "/api/v1/datasets/{id}/records", "/api/v1/datasets/{id}/export",
+                "/api/v1/datasets/{id}/access-log", "/api/v1/usage", "/api/v1/materials", "/api/v1/materials/{id}",
+                "/api/v1/properties", "/api/v1/models", "/api/v1/models/{id}", "/api/v1/models/{id}/out-of-fold",
+                "/api/v1/models/{id}/archive", "/api/v1/models/{id}/predict", "/api/v1/jobs/{id}",
+                "/api/v1/jobs/{id}/cancel", "/api/v1/campaigns", "/api/v1/campaigns/{id}",
+                "/api/v1/campaigns/{id}/status", "/api/v1/campaigns/{id}/proposals", "/api/v1/campaigns/{id}/results",
+                "/api/v1/simulations", "/api/v1/simulations/{id}")) {
+            assertTrue(paths.contains(expected), expected + " in " + paths);
+        }
+    }
+
+    @Test
+    void theSecuritySchemeIsOidc() throws Exception {
+        JsonNode schemes = document().at("/components/securitySchemes");
+        assertEquals("openIdConnect", schemes.elements().next().get("type").asText(), schemes.toString());
+    }
+
+    @Test
+    void everyRequestBodyHasAnExampleAndJsonExamplesParse() throws Exception {
+        List<String> missing = new ArrayList<>();
+        int bodies = 0;
+        var paths = document().get("paths").fields();
+        while (paths.hasNext()) {
+            var path = paths.next();
+            var operations = path.getValue().fields();
+            while (operations.hasNext()) {
+                var operation = operations.next();
+                JsonNode content = operation.getValue().at("/requestBody/content");
+                if (content.isMissingNode()) {
+                    continue;
+                }
+                var media = content.fields();
+                while (media.hasNext()) {
+                    var type = media.next();
+                    bodies++;
+                    JsonNode examples = type.getValue().get("examples");
+                    if (examples == null || examples.isEmpty()) {
+                        missing.add(operation.getKey() + " " + path.getKey() + " " + type.getKey());
+                        continue;
+                    }
+                    String value = examples.elements().next().get("value").asText();
+                    if (type.getKey().equals("application/json")) {
+                        JSON.readTree(value);
+                    } else if (type.getKey().equals("application/x-ndjson")) {
+                        for (String line : value.strip().split("\n")) {
+                            JSON.readTree(line);
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(bodies >= 13, "request bodies found: " + bodies);
+        assertTrue(missing.isEmpty(), "no example: " + missing);
+    }
+
+    @Test
+    void everyOperationDocumentsItsProblemAnswers() throws Exception {
+        JsonNode document = document();
+        assertFalse(document.at("/components/schemas/Problem/properties/detail").isMissingNode());
+        var paths = document.get("paths").fields();
+        while (paths.hasNext()) {
+            var path = paths.next();
+            path.getValue().fields().forEachRemaining(operation -> {
+                for (String status : List.of("400", "401", "403", "404", "429", "503")) {
+                    JsonNode answer = operation.getValue().at("/responses/" + status + "/content");
+                    assertTrue(answer.has(Problem.MEDIA_TYPE) || !operation.getValue().at("/responses/" + status)
+                            .isMissingNode(), operation.getKey() + " " + path.getKey() + " " + status);
+                }
+            });
+        }
+    }
+}
