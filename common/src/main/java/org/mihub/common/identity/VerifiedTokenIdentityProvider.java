@@ -1,0 +1,125 @@
+package org.mihub.common.identity;
+
+import java.security.Principal;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import io.quarkus.oidc.AccessTokenCredential;
+import io.quarkus.security.identity.AuthenticationRequestContext;
+import io.quarkus.security.identity.IdentityProvider;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.identity.SecurityIdentityAugmentor;
+import io.quarkus.security.identity.request.TokenAuthenticationRequest;
+import io.quarkus.security.runtime.QuarkusSecurityIdentity;
+import io.quarkus.vertx.http.runtime.security.HttpSecurityUtils;
+import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Bearer tokens already verified by this service skip the verification ({@link VerifiedTokens}).
+ * Two parts around quarkus-oidc, which does the verifying: this identity provider runs before
+ * OIDC's and answers from the cache or passes (a null identity hands the request on); the
+ * {@link Recorder} augmentor sees every identity OIDC built and remembers its token. An identity
+ * from the cache is a copy bound to the current request. Switched off with
+ * {@code mihub.auth.token-cache.enabled=false}.
+ */
+@ApplicationScoped
+public class VerifiedTokenIdentityProvider implements IdentityProvider<TokenAuthenticationRequest> {
+
+    /** Marks identities that came from the cache, so they are not remembered again. */
+    static final String FROM_CACHE = "mihub.verified-token-cache";
+
+    private final VerifiedTokens tokens;
+    private final boolean enabled;
+
+    @Inject
+    public VerifiedTokenIdentityProvider(
+            @ConfigProperty(name = "mihub.auth.token-cache.enabled", defaultValue = "true") boolean enabled,
+            @ConfigProperty(name = "mihub.auth.token-cache.max-size", defaultValue = "10000") int maxSize,
+            @ConfigProperty(name = "mihub.auth.token-cache.ttl", defaultValue = "60s") Duration ttl) {
+        this.enabled = enabled;
+        this.tokens = new VerifiedTokens(maxSize, ttl, Clock.systemUTC());
+    }
+
+    @Override
+    public Class<TokenAuthenticationRequest> getRequestType() {
+        return TokenAuthenticationRequest.class;
+    }
+
+    /** Before every other token provider (quarkus-oidc's has the default priority). */
+    @Override
+    public int priority() {
+        return IdentityProvider.SYSTEM_FIRST;
+    }
+
+    @Override
+    public Uni<SecurityIdentity> authenticate(TokenAuthenticationRequest request,
+            AuthenticationRequestContext context) {
+        if (!enabled || request.getToken() == null || request.getToken().getToken() == null) {
+            return Uni.createFrom().nullItem();
+        }
+        return Uni.createFrom().item(tokens.find(request.getToken().getToken())
+                .map(cached -> boundTo(cached, HttpSecurityUtils.getRoutingContextAttribute(request)))
+                .orElse(null));
+    }
+
+    /** The cached identity for this request: its own routing context, marked as from the cache. */
+    private static SecurityIdentity boundTo(SecurityIdentity cached, RoutingContext routing) {
+        var copy = QuarkusSecurityIdentity.builder(cached).addAttribute(FROM_CACHE, Boolean.TRUE);
+        if (routing != null) {
+            copy.addAttribute(RoutingContext.class.getName(), routing);
+        }
+        return copy.build();
+    }
+
+    VerifiedTokens tokens() {
+        return tokens;
+    }
+
+    boolean enabled() {
+        return enabled;
+    }
+
+    /** Remembers each bearer token quarkus-oidc has just verified, with the identity it built. */
+    @ApplicationScoped
+    public static class Recorder implements SecurityIdentityAugmentor {
+
+        @Inject
+        VerifiedTokenIdentityProvider provider;
+
+        /** After every other augmentor, so the identity remembered is the complete one. */
+        @Override
+        public int priority() {
+            return Integer.MIN_VALUE;
+        }
+
+        @Override
+        public Uni<SecurityIdentity> augment(SecurityIdentity identity, AuthenticationRequestContext context) {
+            return augment(identity, context, Map.of());
+        }
+
+        @Override
+        public Uni<SecurityIdentity> augment(SecurityIdentity identity, AuthenticationRequestContext context,
+                Map<String, Object> attributes) {
+            if (provider.enabled() && !identity.isAnonymous() && identity.getAttribute(FROM_CACHE) == null) {
+                Principal principal = identity.getPrincipal();
+                AccessTokenCredential credential = identity.getCredential(AccessTokenCredential.class);
+                if (principal instanceof JsonWebToken jwt && credential != null && credential.getToken() != null
+                        && jwt.getExpirationTime() > 0) {
+                    // kept without the request it was verified in (the cache must not hold requests alive)
+                    SecurityIdentity detached = QuarkusSecurityIdentity.builder(identity)
+                            .addAttribute(RoutingContext.class.getName(), null).build();
+                    provider.tokens().remember(credential.getToken(), detached, jwt.getExpirationTime());
+                }
+            }
+            return Uni.createFrom().item(identity);
+        }
+    }
+}
