@@ -109,6 +109,11 @@ public final class Stack implements AutoCloseable {
             command.add("-Dquarkus.grpc.clients." + callee + ".host=" + StackConfig.HOST);
             command.add("-Dquarkus.grpc.clients." + callee + ".port=" + config.portOf(Service.byShortName(callee)));
         }
+        // extra JVM options for one service, from the launching JVM (a benchmark raising the rate limit)
+        String extra = System.getProperty("mihub.stack." + service.module() + ".opts", "").strip();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
         command.add("-jar");
         command.add(runnableJar(service).toString());
         return command;

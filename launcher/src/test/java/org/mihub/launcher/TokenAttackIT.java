@@ -187,9 +187,12 @@ class TokenAttackIT {
                 generator.generateKeyPair().getPrivate()));
     }
 
+    /** Also when the untampered token was used just before (and every service remembers it as verified). */
     @Test
     void aTamperedTokenIsRefused() throws Exception {
-        String[] parts = Tokens.accessToken(config, "bob").split("\\.");
+        String genuine = Tokens.accessToken(config, "bob");
+        assertAcceptedAs("kansai-u", genuine);
+        String[] parts = genuine.split("\\.");
         ObjectNode claims = (ObjectNode) JSON.readTree(decode(parts[1]));
         claims.put("org", "acme");
         ((ObjectNode) claims.get("realm_access")).putArray("roles").add("member").add("contributor").add("curator");

@@ -53,10 +53,15 @@ public class VerifiedTokenIdentityProvider implements IdentityProvider<TokenAuth
         return TokenAuthenticationRequest.class;
     }
 
-    /** Before every other token provider (quarkus-oidc's has the default priority). */
+    /**
+     * Before quarkus-oidc's provider, which has the default priority (1001; higher runs first, and
+     * {@code SYSTEM_FIRST}, 1000, would run after it).
+     */
+    static final int PRIORITY = 2000;
+
     @Override
     public int priority() {
-        return IdentityProvider.SYSTEM_FIRST;
+        return PRIORITY;
     }
 
     @Override
