@@ -14,11 +14,15 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * The whole suite on real servers, started once for every end-to-end test class of the run and
  * stopped when the run ends: embedded PostgreSQL, Keycloak with the mihub realm and the four
  * packaged services, on their own ports (gateway 28080) and state folder, with the demo dataset
- * loaded. Also the REST calls the tests make through the gateway.
+ * loaded, and the gateway's rate limit lowered to {@link #RATE_LIMIT} requests per organisation per
+ * second. Also the REST calls the tests make through the gateway.
  */
 public final class RunningSuite implements BeforeAllCallback {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    /** API requests per organisation per second in the end-to-end suite. */
+    static final int RATE_LIMIT = 150;
 
     private static Stack stack;
     private static StackConfig config;
@@ -30,6 +34,8 @@ public final class RunningSuite implements BeforeAllCallback {
             if (stack != null) {
                 return;
             }
+            // a per-organisation limit low enough for a test to exceed it, high enough for every other test
+            System.setProperty("mihub.stack.gateway.opts", "-Dmihub.gateway.rate-limit.requests=" + RATE_LIMIT);
             Path home = Path.of(System.getProperty("mihub.home", "..")).toAbsolutePath().normalize();
             config = new StackConfig(home, home.resolve("launcher/target/e2e-state"), 28080);
             stack = Stack.start(config, message -> System.out.println("[e2e] " + message));

@@ -703,6 +703,46 @@ class SuiteIT {
         assertEquals(200, status, "the gateway serves campaigns again once planning is back");
     }
 
+    /**
+     * One organisation's burst beyond its allowance is refused with 429 problems and Retry-After,
+     * while another organisation is served at the same time; the allowance renews by itself.
+     */
+    @Test
+    void aBurstBeyondTheRateLimitIsRefusedWith429WhileOtherOrganisationsAreServed() throws Exception {
+        String erin = Tokens.accessToken(config, "erin");
+        String alice = Tokens.accessToken(config, "alice");
+        var client = java.net.http.HttpClient.newHttpClient();
+        var request = java.net.http.HttpRequest.newBuilder(URI.create(config.gatewayUrl() + "/api/v1/properties"))
+                .header("Authorization", "Bearer " + erin).GET().build();
+        int burst = RunningSuite.RATE_LIMIT * 4;
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> replies = new ArrayList<>();
+        for (int i = 0; i < burst; i++) {
+            replies.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
+        }
+        var other = get("/api/v1/properties", alice);
+        List<HttpResponse<String>> refused = new ArrayList<>();
+        int served = 0;
+        for (var reply : replies) {
+            HttpResponse<String> response = reply.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            if (response.statusCode() == 429) {
+                refused.add(response);
+            } else {
+                assertEquals(200, response.statusCode(), response.body());
+                served++;
+            }
+        }
+        assertEquals(200, other.statusCode(), "acme is not limited by hub's burst");
+        assertFalse(refused.isEmpty(), "served all " + served);
+        assertTrue(served >= RunningSuite.RATE_LIMIT, "served " + served);
+        var first = refused.get(0);
+        assertEquals("application/problem+json", first.headers().firstValue("Content-Type").orElse(""));
+        assertTrue(JSON.readTree(first.body()).get("detail").asText().contains("organisation hub"), first.body());
+        long retryAfter = Long.parseLong(first.headers().firstValue("Retry-After").orElseThrow());
+        assertTrue(retryAfter >= 1 && retryAfter <= 2, "Retry-After " + retryAfter);
+        Thread.sleep(retryAfter * 1000 + 200);
+        assertEquals(200, get("/api/v1/properties", erin).statusCode(), "the allowance renews");
+    }
+
     @Test
     void aRejectedUploadListsEveryBadRowAsProblemJson() throws Exception {
         String alice = Tokens.accessToken(config, "alice");
