@@ -49,7 +49,7 @@ import io.grpc.stub.MetadataUtils;
  * CSV over the gRPC client stream, COPYs the same rows into a plain table of the same PostgreSQL
  * server as the anchor, then times element-set and property-range searches.
  *
- * <p>Run: {@code mvn -B -q install -DskipTests && java -cp "$(cat bench/target/classpath.txt):bench/target/classes"
+ * <p>Run: {@code mvn -B -q package -DskipTests && java -cp "$(cat bench/target/classpath.txt):bench/target/classes"
  * -Dmihub.home=. org.mihub.bench.CatalogBench [rows]}
  */
 public final class CatalogBench {
@@ -102,7 +102,7 @@ public final class CatalogBench {
             String report = String.join(System.lineSeparator(),
                     "# Catalog ingest and search benchmark",
                     "",
-                    "Command: `mvn -B -q install -DskipTests && java -cp \"$(cat bench/target/classpath.txt):"
+                    "Command: `mvn -B -q package -DskipTests && java -cp \"$(cat bench/target/classpath.txt):"
                             + "bench/target/classes\" -Dmihub.home=. org.mihub.bench.CatalogBench " + rows + "`",
                     "Run at " + Instant.now() + " on " + Runtime.getRuntime().availableProcessors()
                             + " cores; suite, PostgreSQL and load on one machine.",

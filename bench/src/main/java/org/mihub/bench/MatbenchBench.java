@@ -24,7 +24,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * 95 % intervals, training time; then parse + featurise + predict with uncertainty for 100,000
  * seeded random compositions, rows per second for both.
  *
- * <p>Run: {@code mvn -B -q install -DskipTests && java -Xmx4g -cp "$(cat bench/target/classpath.txt):bench/target/classes"
+ * <p>Run: {@code mvn -B -q package -DskipTests && java -Xmx4g -cp "$(cat bench/target/classpath.txt):bench/target/classes"
  * -Dmihub.home=. org.mihub.bench.MatbenchBench}
  */
 public final class MatbenchBench {
@@ -57,7 +57,7 @@ public final class MatbenchBench {
         Path queries = home.resolve("bench/target/throughput-formulas.txt");
         Files.writeString(queries, String.join("\n", randomFormulas(THROUGHPUT_ROWS, SEED)) + "\n");
         List<String> report = new ArrayList<>(List.of("# Matbench benchmark: mihub random forest and the Python peer", "",
-                "Command: `mvn -B -q install -DskipTests && java -Xmx4g -cp \"$(cat bench/target/classpath.txt):"
+                "Command: `mvn -B -q package -DskipTests && java -Xmx4g -cp \"$(cat bench/target/classpath.txt):"
                         + "bench/target/classes\" -Dmihub.home=. org.mihub.bench.MatbenchBench`",
                 "Run at " + Instant.now() + " on " + Runtime.getRuntime().availableProcessors() + " cores, " + THREADS
                         + " threads each. Data: Matbench v0.1 (MIT; Dunn et al., npj Comput Mater 6, 138 (2020)), "

@@ -36,7 +36,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * <p>Speed: one batch of 10 with 200 observations (Hartmann-6) in 6 dimensions over uniform pools
  * of 10 k, 100 k and 1 M candidates: fit with restarts, score, pick.
  *
- * <p>Run: {@code mvn -B -q install -DskipTests && java -Xmx6g -cp "$(cat bench/target/classpath.txt):bench/target/classes"
+ * <p>Run: {@code mvn -B -q package -DskipTests && java -Xmx6g -cp "$(cat bench/target/classpath.txt):bench/target/classes"
  * -Dmihub.home=. org.mihub.bench.PlanningBench}
  */
 public final class PlanningBench {
@@ -77,7 +77,7 @@ public final class PlanningBench {
             }
         }
         List<String> report = new ArrayList<>(List.of("# Planning benchmark: mihub's planner and the Python peer", "",
-                "Command: `mvn -B -q install -DskipTests && java -Xmx6g -cp \"$(cat bench/target/classpath.txt):"
+                "Command: `mvn -B -q package -DskipTests && java -Xmx6g -cp \"$(cat bench/target/classpath.txt):"
                         + "bench/target/classes\" -Dmihub.home=. org.mihub.bench.PlanningBench "
                         + String.join(" ", args) + "`",
                 "Run at " + Instant.now() + " on " + Runtime.getRuntime().availableProcessors() + " cores. "
