@@ -227,7 +227,11 @@ public final class GatewayBench {
         }
         finished.get(2, TimeUnit.MINUTES);
         double elapsed = (System.nanoTime() - start) / 1e9;
-        return new Phase(millis.stream().mapToDouble(Double::doubleValue).toArray(), failed.get(), elapsed);
+        double[] latencies = new double[millis.size()];
+        for (int i = 0; i < latencies.length; i++) {
+            latencies[i] = millis.get(i);
+        }
+        return new Phase(latencies, failed.get(), elapsed);
     }
 
     private static void loop(Supplier<CompletableFuture<Boolean>> call, long end, List<Double> millis,
