@@ -365,9 +365,7 @@ class SuiteIT {
         assertEquals(3, predictions.get(1).at("/error/position").asInt());
         assertEquals(401, send("POST", "/api/v1/models", null, "application/json", "{}").statusCode());
 
-        var created = send("POST", "/api/v1/datasets", alice, "application/json",
-                "{\"title\": \"acme private gaps\", \"licence\": \"LicenseRef-Proprietary\"}");
-        String privateId = JSON.readTree(created.body()).get("id").asText();
+        String privateId = privateDataset(alice, "acme private gaps");
         assertEquals(200, send("POST", "/api/v1/datasets/" + privateId + "/records", alice, "text/csv",
                 "formula,band_gap [eV]\nZnO,3.37\nZnS,3.68\nZnSe,2.7\nCdS,2.42\nCdSe,1.74\nGaN,3.4\nGaP,2.26\n"
                         + "AlN,6.2\nAlP,2.45\nInN,0.7\nInP,1.34\nMgO,7.8\n").statusCode());

@@ -100,9 +100,8 @@ public final class BackendGuard {
                 return Multi.createFrom().failure(unavailable());
             }
             long started = System.nanoTime();
-            return call.onFailure().invoke(failure -> breaker.onError(System.nanoTime() - started,
-                            TimeUnit.NANOSECONDS, failure))
-                    .onCompletion().invoke(() -> breaker.onSuccess(System.nanoTime() - started, TimeUnit.NANOSECONDS))
+            return call.onFailure().invoke(failure -> record(started, failure))
+                    .onCompletion().invoke(() -> record(started, null))
                     .onCancellation().invoke(breaker::releasePermission);
         });
     }
@@ -113,15 +112,19 @@ public final class BackendGuard {
                 return Uni.createFrom().failure(unavailable());
             }
             long started = System.nanoTime();
-            return call.onItemOrFailure().invoke((item, failure) -> {
-                long elapsed = System.nanoTime() - started;
-                if (failure == null) {
-                    breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
-                } else {
-                    breaker.onError(elapsed, TimeUnit.NANOSECONDS, failure);
-                }
-            }).onCancellation().invoke(breaker::releasePermission);
+            return call.onItemOrFailure().invoke((item, failure) -> record(started, failure))
+                    .onCancellation().invoke(breaker::releasePermission);
         });
+    }
+
+    /** Tells the breaker how a call that started at {@code started} ended (no failure: a success). */
+    private void record(long started, Throwable failure) {
+        long elapsed = System.nanoTime() - started;
+        if (failure == null) {
+            breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
+        } else {
+            breaker.onError(elapsed, TimeUnit.NANOSECONDS, failure);
+        }
     }
 
     private BackendUnavailableException unavailable() {

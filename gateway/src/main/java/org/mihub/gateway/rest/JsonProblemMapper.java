@@ -73,8 +73,7 @@ public class JsonProblemMapper {
 
     private static Response badRequest(String detail, String field) {
         var problem = field == null || field.isEmpty() ? Problem.of(400, "Bad Request", detail)
-                : new Problem("about:blank", "Bad Request", 400, detail,
-                        java.util.List.of(new Problem.FieldError(field, detail)), null, null, null, null);
+                : Problem.badField(field, detail);
         return Response.status(400).type(Problem.MEDIA_TYPE).entity(problem).build();
     }
 

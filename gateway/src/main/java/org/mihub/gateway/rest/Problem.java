@@ -25,4 +25,10 @@ public record Problem(String type, String title, int status, String detail, List
     public static Problem of(int status, String title, String detail) {
         return new Problem("about:blank", title, status, detail, null, null, null, null, null);
     }
+
+    /** A 400 about one field (of the body, or a query parameter); the detail is also the field's reason. */
+    public static Problem badField(String field, String detail) {
+        return new Problem("about:blank", "Bad Request", 400, detail, List.of(new FieldError(field, detail)), null,
+                null, null, null);
+    }
 }

@@ -52,8 +52,6 @@ final class QueryParams {
     private static WebApplicationException invalid(String name, String raw, String expected) {
         String detail = "query parameter '" + name + "': '" + raw + "' is not " + expected;
         return new WebApplicationException(detail, Response.status(400).type(Problem.MEDIA_TYPE)
-                .entity(new Problem("about:blank", "Bad Request", 400, detail,
-                        java.util.List.of(new Problem.FieldError(name, detail)), null, null, null, null))
-                .build());
+                .entity(Problem.badField(name, detail)).build());
     }
 }
