@@ -21,7 +21,11 @@ import org.mihub.api.catalog.v1.ListDatasetsRequest;
 import org.mihub.api.catalog.v1.ListDatasetsResponse;
 import org.mihub.api.catalog.v1.ListPropertiesRequest;
 import org.mihub.api.catalog.v1.ListPropertiesResponse;
+import org.mihub.api.catalog.v1.ListStructureFieldsRequest;
+import org.mihub.api.catalog.v1.ListStructureFieldsResponse;
 import org.mihub.api.catalog.v1.MutinyCatalogServiceGrpc;
+import org.mihub.api.catalog.v1.QueryStructuresRequest;
+import org.mihub.api.catalog.v1.QueryStructuresResponse;
 import org.mihub.api.catalog.v1.SearchMaterialsRequest;
 import org.mihub.api.catalog.v1.SearchMaterialsResponse;
 import org.mihub.api.catalog.v1.UpdateDatasetSharingRequest;
@@ -32,12 +36,14 @@ import org.mihub.catalog.mapping.DatasetMapper;
 import org.mihub.catalog.mapping.ExportMapper;
 import org.mihub.catalog.mapping.IngestMapper;
 import org.mihub.catalog.mapping.MaterialMapper;
+import org.mihub.catalog.mapping.StructureMapper;
 import org.mihub.catalog.mapping.UsageMapper;
 import org.mihub.catalog.repository.DatasetRepository;
 import org.mihub.catalog.service.DatasetService;
 import org.mihub.catalog.service.ExportService;
 import org.mihub.catalog.service.MaterialService;
 import org.mihub.catalog.service.PropertyService;
+import org.mihub.catalog.service.StructureService;
 import org.mihub.catalog.service.UsageService;
 import org.mihub.common.grpc.Work;
 import org.mihub.common.identity.Caller;
@@ -72,7 +78,22 @@ public class CatalogGrpcService extends MutinyCatalogServiceGrpc.CatalogServiceI
     UsageService usage;
 
     @Inject
+    StructureService structures;
+
+    @Inject
     ExportService exports;
+
+    @Override
+    public Uni<QueryStructuresResponse> queryStructures(QueryStructuresRequest request) {
+        Optional<Caller> caller = CallerContext.current();
+        return Work.blocking(() -> StructureMapper.toProto(structures.query(caller, request.getFilter(),
+                StructureMapper.sort(request), request.getLimit(), request.getOffset())));
+    }
+
+    @Override
+    public Uni<ListStructureFieldsResponse> listStructureFields(ListStructureFieldsRequest request) {
+        return Work.blocking(() -> StructureMapper.toProto(structures.fields()));
+    }
 
     @Override
     public Uni<org.mihub.api.catalog.v1.Dataset> createDataset(CreateDatasetRequest request) {

@@ -36,14 +36,15 @@ import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
  *
  * <p>Ids are UUID version 7 (time-ordered), so every index keyed by id grows at its right edge.
  */
-final class MaterialWriter implements AutoCloseable {
+public final class MaterialWriter implements AutoCloseable {
 
     private static final int BATCH = 5000;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TimeBasedEpochGenerator IDS = Generators.timeBasedEpochGenerator();
     private static final String COPY_MATERIALS = "COPY material (id, dataset_id, row_number, sample_key, formula, "
             + "reduced_formula, elements, nelements, composition, tags, process_steps, dataset_version, created_by, "
-            + "structure, external_ids) FROM STDIN WITH (FORMAT csv)";
+            + "structure, external_ids, formula_alphabetical, formula_anonymous, elements_ratios) FROM STDIN "
+            + "WITH (FORMAT csv)";
     private static final String COPY_MEASUREMENTS = "COPY measurement (id, material_id, dataset_id, property, value, "
             + "uncertainty, reported_value, reported_unit, method, instrument, conditions, source, campaign_id, "
             + "proposal_id) FROM STDIN WITH (FORMAT csv)";
@@ -143,7 +144,8 @@ final class MaterialWriter implements AutoCloseable {
                     composition.reducedFormula(), array(composition.elements()), composition.elementCount(),
                     json(new LinkedHashMap<>(composition.amounts())), array(material.tags()),
                     json(material.processSteps()), version, createdBy, material.structureJson(),
-                    material.externalIdsJson());
+                    material.externalIdsJson(), composition.alphabeticalFormula().orElse(null),
+                    composition.anonymousFormula().orElse(null), numbers(composition.alphabeticalFractions()));
             if (material.sampleKey() != null) {
                 keys.add(material.sampleKey());
                 keyRows.add(material.row());
@@ -214,6 +216,15 @@ final class MaterialWriter implements AutoCloseable {
                 literal.append(',');
             }
             literal.append('"').append(values.get(i).replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+        }
+        return literal.append('}').toString();
+    }
+
+    /** A PostgreSQL double precision[] literal. */
+    public static String numbers(double[] values) {
+        StringBuilder literal = new StringBuilder("{");
+        for (int i = 0; i < values.length; i++) {
+            literal.append(i > 0 ? "," : "").append(values[i]);
         }
         return literal.append('}').toString();
     }

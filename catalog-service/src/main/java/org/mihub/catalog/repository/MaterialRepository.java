@@ -66,6 +66,18 @@ public class MaterialRepository {
         }
     }
 
+    /** A count built like a search: {@code SELECT count(*) ...}. */
+    public long count(String sql, List<Object> parameters) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement(sql)) {
+            bind(connection, select, parameters);
+            try (ResultSet rows = select.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
+    }
+
     /** The materials with these ids, in the order given, measurements attached. */
     public List<Material> byIds(List<UUID> ids) throws SQLException {
         if (ids.isEmpty()) {
@@ -112,6 +124,10 @@ public class MaterialRepository {
                 statement.setArray(i + 1, connection.createArrayOf("text", texts));
             } else if (parameter instanceof UUID[] ids) {
                 statement.setArray(i + 1, connection.createArrayOf("uuid", ids));
+            } else if (parameter instanceof Double[] numbers) {
+                statement.setArray(i + 1, connection.createArrayOf("float8", numbers));
+            } else if (parameter instanceof Long[] numbers) {
+                statement.setArray(i + 1, connection.createArrayOf("int8", numbers));
             } else {
                 statement.setObject(i + 1, parameter);
             }

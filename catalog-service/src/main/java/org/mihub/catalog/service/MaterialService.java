@@ -84,7 +84,7 @@ public class MaterialService {
         return found.get(0);
     }
 
-    private void logCrossOrgReads(Optional<Caller> caller, List<Material> page, String operation) {
+    void logCrossOrgReads(Optional<Caller> caller, List<Material> page, String operation) {
         if (caller.isEmpty()) {
             return;
         }

@@ -7,6 +7,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * A chemical composition: element symbol to amount per formula unit, as parsed (hydrates and
@@ -16,11 +18,27 @@ public final class Composition {
 
     /** Amounts closer than this to an integer count as that integer (as pymatgen does). */
     private static final double INTEGER_TOLERANCE = 1e-8;
+    /** The largest factor tried to make fractional amounts whole. */
+    private static final int MAX_SCALE = 1000;
 
     private final Map<String, Double> amounts;
 
     Composition(Map<String, Double> amounts) {
         this.amounts = Collections.unmodifiableMap(new LinkedHashMap<>(amounts));
+    }
+
+    /**
+     * A composition from element amounts as stored (e.g. a catalog's composition column).
+     *
+     * @throws IllegalArgumentException for an unknown element or an amount that is not positive
+     */
+    public static Composition of(Map<String, Double> amounts) {
+        amounts.forEach((element, amount) -> {
+            if (Elements.find(element).isEmpty() || !(amount > 0) || amount.isInfinite()) {
+                throw new IllegalArgumentException("not a composition: " + element + " " + amount);
+            }
+        });
+        return new Composition(amounts);
     }
 
     /** Element symbol to amount, in the order the elements first appear in the formula. */
@@ -65,6 +83,70 @@ public final class Composition {
                         .thenComparing(symbol -> Elements.bySymbol(symbol).atomicNumber()))
                 .forEach(symbol -> formula.append(symbol).append(format(amounts.get(symbol) / factor)));
         return formula.toString();
+    }
+
+    /**
+     * The smallest whole numbers of atoms in the proportions of this composition, alphabetically by
+     * element (the counts behind OPTIMADE's {@code chemical_formula_reduced}): amounts are scaled by
+     * the smallest factor up to {@value #MAX_SCALE} that makes them all whole (within 1e-6), then
+     * divided by their greatest common divisor. Empty when no such factor exists (e.g. Fe0.3141).
+     */
+    public Optional<Map<String, Long>> wholeProportions() {
+        for (int scale = 1; scale <= MAX_SCALE; scale++) {
+            Map<String, Long> counts = new TreeMap<>();
+            long divisor = 0;
+            boolean whole = true;
+            for (Map.Entry<String, Double> amount : amounts.entrySet()) {
+                double scaled = amount.getValue() * scale;
+                long rounded = Math.round(scaled);
+                if (rounded == 0 || Math.abs(scaled - rounded) > 1e-6 * Math.max(1, scaled)) {
+                    whole = false;
+                    break;
+                }
+                counts.put(amount.getKey(), rounded);
+                divisor = gcd(divisor, rounded);
+            }
+            if (whole) {
+                long gcd = divisor;
+                counts.replaceAll((element, count) -> count / gcd);
+                return Optional.of(Collections.unmodifiableMap(counts));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** OPTIMADE's {@code chemical_formula_reduced}: e.g. Fe4O6 gives Fe2O3, Fe0.5Co0.5O gives CoFeO2. */
+    public Optional<String> alphabeticalFormula() {
+        return wholeProportions().map(counts -> {
+            StringBuilder formula = new StringBuilder();
+            counts.forEach((element, count) -> formula.append(element).append(count == 1 ? "" : count.toString()));
+            return formula.toString();
+        });
+    }
+
+    /**
+     * OPTIMADE's {@code chemical_formula_anonymous}: the whole proportions in decreasing order,
+     * labelled A, B, ... Z, Aa, Ba, ... Za, Ab, ...; e.g. Fe2O3 gives A3B2.
+     */
+    public Optional<String> anonymousFormula() {
+        return wholeProportions().map(counts -> {
+            List<Long> ordered = counts.values().stream().sorted(Comparator.reverseOrder()).toList();
+            StringBuilder formula = new StringBuilder();
+            for (int i = 0; i < ordered.size(); i++) {
+                formula.append((char) ('A' + i % 26));
+                if (i >= 26) {
+                    formula.append((char) ('a' + i / 26 - 1));
+                }
+                formula.append(ordered.get(i) == 1 ? "" : ordered.get(i).toString());
+            }
+            return formula.toString();
+        });
+    }
+
+    /** Atomic fractions in the alphabetical order of {@link #elements()}. */
+    public double[] alphabeticalFractions() {
+        Map<String, Double> fractions = atomicFractions();
+        return elements().stream().mapToDouble(fractions::get).toArray();
     }
 
     private static boolean isInteger(double amount) {

@@ -10,7 +10,9 @@ import java.util.List;
 public class ApiException extends RuntimeException {
 
     public enum Kind {
-        INVALID_ARGUMENT, NOT_FOUND, PERMISSION_DENIED, UNAUTHENTICATED, ALREADY_EXISTS, FAILED_PRECONDITION
+        INVALID_ARGUMENT, NOT_FOUND, PERMISSION_DENIED, UNAUTHENTICATED, ALREADY_EXISTS, FAILED_PRECONDITION,
+        /** A well-formed request for something this service does not do. */
+        UNIMPLEMENTED
     }
 
     private final Kind kind;
@@ -38,6 +40,10 @@ public class ApiException extends RuntimeException {
     /** Hidden and missing look the same: NOT_FOUND never tells that something exists. */
     public static ApiException notFound(String what, String id) {
         return new ApiException(Kind.NOT_FOUND, what + " " + id + " not found", List.of());
+    }
+
+    public static ApiException unimplemented(String message) {
+        return new ApiException(Kind.UNIMPLEMENTED, message, List.of());
     }
 
     public static ApiException denied(String message) {

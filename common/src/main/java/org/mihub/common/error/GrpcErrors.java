@@ -59,6 +59,7 @@ public final class GrpcErrors {
             case UNAUTHENTICATED -> Code.UNAUTHENTICATED;
             case ALREADY_EXISTS -> Code.ALREADY_EXISTS;
             case FAILED_PRECONDITION -> Code.FAILED_PRECONDITION;
+            case UNIMPLEMENTED -> Code.UNIMPLEMENTED;
         };
     }
 }

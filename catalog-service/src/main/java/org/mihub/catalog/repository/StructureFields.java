@@ -1,0 +1,193 @@
+package org.mihub.catalog.repository;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.mihub.catalog.optimade.Filter;
+import org.mihub.common.error.ApiException;
+
+/**
+ * The OPTIMADE {@code structures} properties as SQL over {@code material m} joined with
+ * {@code dataset d}: what each name is (a value, a list, a measured property, unknown) and the SQL
+ * that yields it. Names follow the OPTIMADE specification's rules: a standard name that mihub does
+ * not store is unknown (null), a name with another provider's prefix is unknown with a warning, and
+ * any other name is refused.
+ */
+public final class StructureFields {
+
+    /** The provider prefix of mihub's own fields ({@code _mihub_...}). */
+    public static final String PREFIX = "mihub";
+
+    public enum Type {
+        STRING, INTEGER, FLOAT, TIMESTAMP
+    }
+
+    public enum Shape {
+        /** One value per material (SQL NULL when unknown). */
+        VALUE,
+        /** An SQL array, items of {@code type}. */
+        LIST,
+        /** A catalog property: one value per measurement, in its canonical unit. */
+        MEASURED,
+        /** Served but not filterable beyond IS KNOWN / IS UNKNOWN (lattice vectors, sites, species). */
+        OPAQUE,
+        /** Known to OPTIMADE but not held by mihub, or another provider's: always null. */
+        UNKNOWN
+    }
+
+    /**
+     * A resolved field: {@code sql} is the value, the array, the measured property's name or the known
+     * test; {@code optimadeType}, {@code description} and {@code unit} are what /info/structures says.
+     */
+    public record Field(String name, Shape shape, Type type, String sql, boolean sortable, String optimadeType,
+            String description, String unit) {
+    }
+
+    private static final Map<String, Field> STANDARD = new LinkedHashMap<>();
+
+    private static void value(String name, Type type, String sql, String description, String unit) {
+        String optimadeType = switch (type) {
+            case STRING -> "string";
+            case INTEGER -> "integer";
+            case FLOAT -> "float";
+            case TIMESTAMP -> "timestamp";
+        };
+        STANDARD.put(name, new Field(name, Shape.VALUE, type, sql, !name.equals("type"), optimadeType, description,
+                unit));
+    }
+
+    private static void list(String name, Type items, String sql, String description) {
+        STANDARD.put(name, new Field(name, Shape.LIST, items, sql, false, "list", description, null));
+    }
+
+    private static void opaque(String name, String description, String unit) {
+        STANDARD.put(name, new Field(name, Shape.OPAQUE, null, "(m.structure IS NOT NULL)", false, "list",
+                description, unit));
+    }
+
+    static {
+        value("id", Type.STRING, "m.id::text", "The material's id in this database (a UUID).", null);
+        value("type", Type.STRING, "'structures'::text", "Always \"structures\".", null);
+        value("immutable_id", Type.STRING, "m.id::text", "The same as id: materials are never changed.", null);
+        value("last_modified", Type.TIMESTAMP, "m.created_at", "When the material was ingested.", null);
+        list("elements", Type.STRING, "m.elements", "The chemical symbols of the elements, alphabetical.");
+        value("nelements", Type.INTEGER, "m.nelements", "The number of distinct elements.", null);
+        list("elements_ratios", Type.FLOAT, "m.elements_ratios",
+                "The atomic fraction of each element, in the order of elements; they sum to 1.");
+        value("chemical_formula_descriptive", Type.STRING, "m.formula",
+                "The formula exactly as the contributor gave it, e.g. (Fe0.5Co0.5)2O3 or CuSO4·5H2O.", null);
+        value("chemical_formula_reduced", Type.STRING, "m.formula_alphabetical", "Elements alphabetical with the "
+                + "smallest whole proportions, 1 omitted (Fe2O3); null when the amounts have none.", null);
+        value("chemical_formula_anonymous", Type.STRING, "m.formula_anonymous",
+                "The reduced proportions in decreasing order with letters for elements (A3B2 for Fe2O3).", null);
+        value("nsites", Type.INTEGER, "jsonb_array_length(m.structure->'sites')",
+                "The number of sites of the crystal structure; null when no structure is known.", null);
+        value("nperiodic_dimensions", Type.INTEGER, "(CASE WHEN m.structure IS NULL THEN NULL ELSE 3 END)",
+                "3 for a known crystal structure, null otherwise.", null);
+        list("dimension_types", Type.INTEGER,
+                "(CASE WHEN m.structure IS NULL THEN NULL ELSE ARRAY[1,1,1]::int8[] END)",
+                "[1, 1, 1] for a known crystal structure (periodic in three dimensions), null otherwise.");
+        list("structure_features", Type.STRING, "(CASE WHEN EXISTS (SELECT 1 FROM "
+                + "jsonb_array_elements(m.structure->'sites') s WHERE (s->>'occupancy')::float8 < 1) "
+                + "THEN ARRAY['disorder'] ELSE ARRAY[]::text[] END)",
+                "[\"disorder\"] when a site is partly occupied, otherwise [].");
+        value("space_group_symbol_hermann_mauguin", Type.STRING, "(m.structure->>'space_group_symbol')",
+                "The Hermann-Mauguin space-group symbol, when the contributor gave it.", null);
+        value("space_group_it_number", Type.INTEGER, "(m.structure->>'space_group_number')::int",
+                "The International Tables space-group number, when the contributor gave it.", null);
+        opaque("lattice_vectors", "The three lattice vectors, Cartesian.", "Å");
+        opaque("cartesian_site_positions", "The Cartesian position of each site.", "Å");
+        opaque("species_at_sites", "The species name of each site.", null);
+        opaque("species", "The species: name, chemical symbols and their concentrations (a partly occupied site "
+                + "has a vacancy for the rest).", null);
+        for (String unknown : List.of("chemical_formula_hill", "assemblies", "space_group_symmetry_operations_xyz",
+                "space_group_symbol_hall", "space_group_symbol_hermann_mauguin_extended", "fractional_site_positions",
+                "site_coordinate_span", "site_coordinate_span_description", "wyckoff_positions",
+                "optimization_type")) {
+            STANDARD.put(unknown, new Field(unknown, Shape.UNKNOWN, null, null, false, null, null, null));
+        }
+        value("_" + PREFIX + "_dataset_id", Type.STRING, "m.dataset_id::text", "The dataset the material is in.",
+                null);
+        value("_" + PREFIX + "_owner_org", Type.STRING, "d.owner_org", "The organisation that owns the dataset.",
+                null);
+        value("_" + PREFIX + "_sample_key", Type.STRING, "m.sample_key", "The contributor's own sample id.", null);
+        value("_" + PREFIX + "_formula_pymatgen", Type.STRING, "m.reduced_formula",
+                "The reduced formula as pymatgen writes it (by electronegativity), as in mihub's own API.", null);
+        list("_" + PREFIX + "_tags", Type.STRING, "m.tags", "The contributor's tags.");
+    }
+
+    private final Set<String> measured;
+
+    /** @param measured the catalog's property vocabulary, served as {@code _mihub_<name>} */
+    public StructureFields(Set<String> measured) {
+        this.measured = measured;
+    }
+
+    /**
+     * The fields this database serves, in the order /info/structures lists them: the standard and
+     * fixed ones, then one {@code _mihub_<property>} per property of the vocabulary (name to
+     * canonical unit).
+     */
+    public static List<Field> served(Map<String, String> vocabulary) {
+        List<Field> served = new java.util.ArrayList<>(STANDARD.values().stream()
+                .filter(field -> field.shape() != Shape.UNKNOWN).toList());
+        vocabulary.forEach((property, unit) -> served.add(measured(property, unit)));
+        return served;
+    }
+
+    private static Field measured(String property, String unit) {
+        return new Field("_" + PREFIX + "_" + property, Shape.MEASURED, Type.FLOAT, property, true, "float",
+                "The measured " + property.replace('_', ' ') + " in " + unit + ": a filter matches when any of the "
+                        + "material's measurements does; the value shown is their mean.", unit);
+    }
+
+    /**
+     * The field a filter or sort names. Another provider's field resolves to UNKNOWN and adds a
+     * warning; an unknown unprefixed name, or an unknown {@code _mihub_} name, is INVALID_ARGUMENT.
+     */
+    public Field resolve(Filter.Property property, List<String> warnings) {
+        String name = property.path().get(0);
+        String prefix = prefixOf(name);
+        if (prefix != null && !prefix.equals(PREFIX)) {
+            String warning = "'" + property.name() + "' belongs to the provider '" + prefix
+                    + "', not to this database: it has been treated as unknown";
+            if (!warnings.contains(warning)) {
+                warnings.add(warning);
+            }
+            return new Field(property.name(), Shape.UNKNOWN, null, null, false, null, null, null);
+        }
+        Field field = lookup(name)
+                .orElseThrow(() -> ApiException.invalid("filter", "position " + property.position() + ": unknown "
+                        + "property '" + name + "' (see /info/structures for the properties of this database)"));
+        if (property.path().size() > 1) {
+            throw ApiException.invalid("filter", "position " + property.position() + ": '" + name
+                    + "' has no nested properties");
+        }
+        return field;
+    }
+
+    /** The field of this name, if it is one of this database's. */
+    public Optional<Field> lookup(String name) {
+        Field field = STANDARD.get(name);
+        if (field != null) {
+            return Optional.of(field);
+        }
+        String own = "_" + PREFIX + "_";
+        if (name.startsWith(own) && measured.contains(name.substring(own.length()))) {
+            return Optional.of(measured(name.substring(own.length()), ""));
+        }
+        return Optional.empty();
+    }
+
+    /** The provider prefix of a name ({@code _exmpl_x} has {@code exmpl}), or null when it has none. */
+    public static String prefixOf(String name) {
+        if (!name.startsWith("_")) {
+            return null;
+        }
+        int end = name.indexOf('_', 1);
+        return end > 1 ? name.substring(1, end) : null;
+    }
+}

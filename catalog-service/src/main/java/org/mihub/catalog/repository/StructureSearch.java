@@ -1,0 +1,439 @@
+package org.mihub.catalog.repository;
+
+import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.mihub.catalog.optimade.Filter;
+import org.mihub.catalog.optimade.Filter.Compare;
+import org.mihub.catalog.optimade.Filter.Operand;
+import org.mihub.catalog.optimade.Filter.Operator;
+import org.mihub.catalog.optimade.Filter.Property;
+import org.mihub.catalog.repository.StructureFields.Field;
+import org.mihub.catalog.repository.StructureFields.Shape;
+import org.mihub.catalog.repository.StructureFields.Type;
+import org.mihub.common.error.ApiException;
+
+/**
+ * Translates an OPTIMADE filter into one SQL condition over {@code material m} and {@code dataset d},
+ * run by PostgreSQL with the caller's visible datasets, the sort and the page.
+ *
+ * <p>Unknown values follow the OPTIMADE rule that only {@code IS UNKNOWN} matches them: every
+ * condition on a missing value is SQL NULL, and NULL stays NULL under NOT, so {@code NOT x = 1}
+ * does not match a material without x. A measured property ({@code _mihub_band_gap}) matches when
+ * any of the material's measurements of it does, and is unknown when it has none.
+ *
+ * <p>What the grammar allows but this database does not do (comparing values of different types,
+ * a whole list with =, ordering strings against strings as constants, filtering lattice vectors)
+ * is UNIMPLEMENTED, which the gateway answers with 501.
+ */
+public final class StructureSearch {
+
+    private static final String NULL = "(NULL::boolean)";
+
+    public record SortKey(String field, boolean descending) {
+    }
+
+    /** The page query (ids in order, one more than the page) and the count of all matches. */
+    public record Built(String pageSql, List<Object> pageParameters, String countSql, List<Object> countParameters,
+            List<String> warnings) {
+    }
+
+    private final StructureFields fields;
+    private final List<Object> parameters = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
+
+    private StructureSearch(StructureFields fields) {
+        this.fields = fields;
+    }
+
+    public static Built build(List<UUID> visible, Optional<Filter> filter, List<SortKey> sort, StructureFields fields,
+            long offset, int limit) {
+        StructureSearch search = new StructureSearch(fields);
+        search.parameters.add(visible.toArray(UUID[]::new));
+        String where = "m.dataset_id = ANY(?)" + (filter.isPresent() ? " AND " + search.condition(filter.get()) : "");
+        List<Object> whereParameters = List.copyOf(search.parameters);
+        String from = " FROM material m JOIN dataset d ON d.id = m.dataset_id WHERE " + where;
+        String order = search.orderBy(sort);
+        List<Object> page = new ArrayList<>(search.parameters);
+        page.add(limit + 1);
+        page.add(offset);
+        return new Built("SELECT m.id" + from + order + " LIMIT ? OFFSET ?", page, "SELECT count(*)" + from,
+                whereParameters, List.copyOf(search.warnings));
+    }
+
+    private String condition(Filter filter) {
+        if (filter instanceof Filter.And and) {
+            return join(and.parts(), " AND ");
+        }
+        if (filter instanceof Filter.Or or) {
+            return join(or.parts(), " OR ");
+        }
+        if (filter instanceof Filter.Not not) {
+            return "(NOT " + condition(not.inner()) + ")";
+        }
+        if (filter instanceof Compare compare) {
+            return compare(compare);
+        }
+        if (filter instanceof Filter.Known known) {
+            return known(fields.resolve(known.property(), warnings), known.known());
+        }
+        if (filter instanceof Filter.Bare bare) {
+            return known(fields.resolve(bare.property(), warnings), true);
+        }
+        if (filter instanceof Filter.Fuzzy fuzzy) {
+            return fuzzy(fuzzy);
+        }
+        if (filter instanceof Filter.Has has) {
+            return has(has);
+        }
+        return length((Filter.Length) filter);
+    }
+
+    private String join(List<Filter> parts, String operator) {
+        List<String> conditions = new ArrayList<>();
+        for (Filter part : parts) {
+            conditions.add(condition(part));
+        }
+        return "(" + String.join(operator, conditions) + ")";
+    }
+
+    private String known(Field field, boolean known) {
+        String test = switch (field.shape()) {
+            case UNKNOWN -> "FALSE";
+            case OPAQUE -> field.sql();
+            case MEASURED -> measuredExists(field, "");
+            default -> "(" + field.sql() + " IS NOT NULL)";
+        };
+        return known ? test : "(NOT " + test + ")";
+    }
+
+    // ---- comparisons ------------------------------------------------------------------------------
+
+    private String compare(Compare compare) {
+        Operand left = compare.left();
+        Operand right = compare.right();
+        Operator operator = compare.operator();
+        if (!(left instanceof Property) && right instanceof Property) {
+            Operand swap = left;
+            left = right;
+            right = swap;
+            operator = operator.mirrored();
+        }
+        if (!(left instanceof Property property)) {
+            return constants(left, operator, right, compare.position());
+        }
+        Field field = fields.resolve(property, warnings);
+        if (field.shape() == Shape.UNKNOWN) {
+            return NULL;
+        }
+        if (right instanceof Property other) {
+            return properties(field, operator, fields.resolve(other, warnings), compare.position());
+        }
+        switch (field.shape()) {
+            case VALUE -> {
+                Object value = value(field, right);
+                return "(" + field.sql() + collation(field, operator) + " " + operator.symbol() + " ?)"
+                        + bind(value);
+            }
+            case MEASURED -> {
+                Object value = value(field, right);
+                parameters.add(field.sql());
+                parameters.add(field.sql());
+                parameters.add(value);
+                return "(CASE WHEN EXISTS (SELECT 1 FROM measurement x WHERE x.material_id = m.id AND x.property = ?) "
+                        + "THEN EXISTS (SELECT 1 FROM measurement x WHERE x.material_id = m.id AND x.property = ? "
+                        + "AND x.value " + operator.symbol() + " ?) END)";
+            }
+            case LIST -> throw ApiException.unimplemented("filter: position " + compare.position() + ": '"
+                    + field.name() + "' is a list: compare its items with HAS, HAS ALL, HAS ANY or HAS ONLY, and its "
+                    + "length with LENGTH");
+            default -> throw opaque(field, compare.position());
+        }
+    }
+
+    /** {@code 5 < 7}: decided here; comparing two strings is not done. */
+    private static String constants(Operand left, Operator operator, Operand right, int position) {
+        int order;
+        if (left instanceof Filter.Number a && right instanceof Filter.Number b) {
+            order = a.value().compareTo(b.value());
+        } else if (left instanceof Filter.Bool a && right instanceof Filter.Bool b
+                && (operator == Operator.EQ || operator == Operator.NE)) {
+            order = a.value() == b.value() ? 0 : 1;
+        } else {
+            throw ApiException.unimplemented("filter: position " + position + ": comparing two constants is done "
+                    + "for numbers only");
+        }
+        boolean holds = switch (operator) {
+            case EQ -> order == 0;
+            case NE -> order != 0;
+            case LT -> order < 0;
+            case LE -> order <= 0;
+            case GT -> order > 0;
+            case GE -> order >= 0;
+        };
+        return holds ? "TRUE" : "FALSE";
+    }
+
+    /** {@code a < b} between two properties: single values of the same kind only. */
+    private String properties(Field left, Operator operator, Field right, int position) {
+        if (right.shape() == Shape.UNKNOWN) {
+            return NULL;
+        }
+        boolean numeric = numeric(left) && numeric(right);
+        if (left.shape() != Shape.VALUE || right.shape() != Shape.VALUE || !numeric && left.type() != right.type()) {
+            throw ApiException.unimplemented("filter: position " + position + ": comparing '" + left.name()
+                    + "' with '" + right.name() + "' is not supported (only single values of the same type)");
+        }
+        return "(" + left.sql() + collation(left, operator) + " " + operator.symbol() + " " + right.sql()
+                + collation(right, operator) + ")";
+    }
+
+    private static boolean numeric(Field field) {
+        return field.type() == Type.INTEGER || field.type() == Type.FLOAT;
+    }
+
+    /** Strings order by code point, as the filter language compares them. */
+    private static String collation(Field field, Operator operator) {
+        return field.type() == Type.STRING && operator != Operator.EQ && operator != Operator.NE ? " COLLATE \"C\"" : "";
+    }
+
+    /** The constant as the SQL parameter for a field of this type; a type mismatch is UNIMPLEMENTED. */
+    private static Object value(Field field, Operand operand) {
+        Type type = field.type();
+        if (type == Type.STRING && operand instanceof Filter.Text text) {
+            return text.value();
+        }
+        if ((type == Type.INTEGER || type == Type.FLOAT) && operand instanceof Filter.Number number) {
+            return number(number);
+        }
+        if (type == Type.TIMESTAMP && operand instanceof Filter.Text text) {
+            try {
+                return OffsetDateTime.parse(text.value());
+            } catch (DateTimeParseException e) {
+                throw ApiException.invalid("filter", "position " + text.position() + ": '" + text.value()
+                        + "' is not an RFC 3339 time such as 2024-05-01T12:00:00Z");
+            }
+        }
+        throw ApiException.unimplemented("filter: position " + operand.position() + ": '" + field.name() + "' is "
+                + article(type) + " and is not compared with " + describe(operand));
+    }
+
+    private static Double number(Filter.Number number) {
+        double value = number.value().doubleValue();
+        if (Double.isInfinite(value) || value == 0 && number.value().compareTo(BigDecimal.ZERO) != 0) {
+            throw ApiException.unimplemented("filter: position " + number.position() + ": the number "
+                    + number.literal() + " is beyond the range of double precision");
+        }
+        return value;
+    }
+
+    private static String article(Type type) {
+        return switch (type) {
+            case STRING -> "a string";
+            case INTEGER -> "an integer";
+            case FLOAT -> "a number";
+            case TIMESTAMP -> "a time (compared with a string in RFC 3339 form)";
+        };
+    }
+
+    private static String describe(Operand operand) {
+        if (operand instanceof Filter.Text) {
+            return "a string";
+        }
+        if (operand instanceof Filter.Number) {
+            return "a number";
+        }
+        if (operand instanceof Filter.Bool) {
+            return "TRUE or FALSE";
+        }
+        return "a property";
+    }
+
+    private static ApiException opaque(Field field, int position) {
+        return ApiException.unimplemented("filter: position " + position + ": '" + field.name()
+                + "' can only be filtered with IS KNOWN or IS UNKNOWN");
+    }
+
+    // ---- strings, lists ---------------------------------------------------------------------------
+
+    private String fuzzy(Filter.Fuzzy fuzzy) {
+        Field field = fields.resolve(fuzzy.property(), warnings);
+        if (field.shape() == Shape.UNKNOWN) {
+            return NULL;
+        }
+        if (field.shape() != Shape.VALUE || field.type() != Type.STRING) {
+            throw ApiException.unimplemented("filter: position " + fuzzy.position() + ": CONTAINS, STARTS and "
+                    + "ENDS apply to strings, and '" + field.name() + "' is not one");
+        }
+        if (!(fuzzy.value() instanceof Filter.Text text)) {
+            throw ApiException.unimplemented("filter: position " + fuzzy.value().position() + ": CONTAINS, STARTS "
+                    + "and ENDS take a string");
+        }
+        return fuzzyTest(field.sql(), fuzzy.operator(), text.value());
+    }
+
+    private String fuzzyTest(String sql, Filter.FuzzyOperator operator, String text) {
+        return switch (operator) {
+            case CONTAINS -> "(strpos(" + sql + ", ?) > 0)" + bind(text);
+            case STARTS_WITH -> "starts_with(" + sql + ", ?)" + bind(text);
+            case ENDS_WITH -> "(right(" + sql + ", char_length(?)) = ?)" + bind(text) + bind(text);
+        };
+    }
+
+    private String has(Filter.Has has) {
+        List<Field> lists = new ArrayList<>();
+        for (Property property : has.properties()) {
+            Field field = fields.resolve(property, warnings);
+            if (field.shape() == Shape.UNKNOWN) {
+                return NULL;
+            }
+            if (field.shape() == Shape.OPAQUE) {
+                throw opaque(field, property.position());
+            }
+            if (field.shape() != Shape.LIST) {
+                throw ApiException.unimplemented("filter: position " + property.position() + ": HAS applies to "
+                        + "lists, and '" + field.name() + "' is " + (field.shape() == Shape.MEASURED
+                                ? "one value per measurement: compare it with =, <, > ..." : "not one"));
+            }
+            lists.add(field);
+        }
+        for (List<Filter.Test> tuple : has.tuples()) {
+            if (tuple.size() != lists.size()) {
+                throw ApiException.invalid("filter", "position " + has.position() + ": " + lists.size()
+                        + " properties are zipped, but a value tuple has " + tuple.size() + " values");
+            }
+        }
+        if (lists.size() == 1 && has.tuples().stream().allMatch(tuple -> tuple.get(0).operator() == Operator.EQ)) {
+            return arrayTest(lists.get(0), has);
+        }
+        String unnest = "unnest(" + String.join(", ", lists.stream().map(Field::sql).toList()) + ") AS z("
+                + String.join(", ", java.util.stream.IntStream.range(0, lists.size()).mapToObj(i -> "v" + i).toList())
+                + ")";
+        String test = switch (has.quantifier()) {
+            case ONE, ANY -> "EXISTS (SELECT 1 FROM " + unnest + " WHERE " + anyTuple(lists, has.tuples()) + ")";
+            case ALL -> {
+                List<String> each = new ArrayList<>();
+                for (List<Filter.Test> tuple : has.tuples()) {
+                    each.add("EXISTS (SELECT 1 FROM " + unnest + " WHERE " + tuple(lists, tuple) + ")");
+                }
+                yield "(" + String.join(" AND ", each) + ")";
+            }
+            case ONLY -> "NOT EXISTS (SELECT 1 FROM " + unnest + " WHERE NOT " + anyTuple(lists, has.tuples()) + ")";
+        };
+        return "(CASE WHEN " + lists.get(0).sql() + " IS NULL THEN NULL ELSE " + test + " END)";
+    }
+
+    /** {@code elements HAS ALL "Fe","O"} as array containment, which the GIN index on elements answers. */
+    private String arrayTest(Field list, Filter.Has has) {
+        List<Object> values = new ArrayList<>();
+        for (List<Filter.Test> tuple : has.tuples()) {
+            values.add(value(list, tuple.get(0).value()));
+        }
+        String operator = switch (has.quantifier()) {
+            case ONE, ALL -> "@>";
+            case ANY -> "&&";
+            case ONLY -> "<@";
+        };
+        Object array = switch (list.type()) {
+            case STRING -> values.toArray(String[]::new);
+            case INTEGER -> values.stream().map(value -> (long) (double) (Double) value).toArray(Long[]::new);
+            default -> values.toArray(Double[]::new);
+        };
+        return "(" + list.sql() + " " + operator + " ?)" + bind(array);
+    }
+
+    private String anyTuple(List<Field> lists, List<List<Filter.Test>> tuples) {
+        List<String> each = new ArrayList<>();
+        for (List<Filter.Test> tuple : tuples) {
+            each.add(tuple(lists, tuple));
+        }
+        return "(" + String.join(" OR ", each) + ")";
+    }
+
+    private String tuple(List<Field> lists, List<Filter.Test> tuple) {
+        List<String> tests = new ArrayList<>();
+        for (int i = 0; i < tuple.size(); i++) {
+            Filter.Test test = tuple.get(i);
+            Field item = lists.get(i);
+            if (test.value() instanceof Property) {
+                throw ApiException.unimplemented("filter: position " + test.value().position() + ": HAS compares "
+                        + "list items with constants only");
+            }
+            if (test.fuzzy() != null) {
+                if (item.type() != Type.STRING || !(test.value() instanceof Filter.Text text)) {
+                    throw ApiException.unimplemented("filter: position " + test.value().position() + ": CONTAINS, "
+                            + "STARTS and ENDS apply to strings");
+                }
+                tests.add(fuzzyTest("v" + i, test.fuzzy(), text.value()));
+            } else {
+                Object value = value(item, test.value());
+                String collate = item.type() == Type.STRING && test.operator() != Operator.EQ
+                        && test.operator() != Operator.NE ? " COLLATE \"C\"" : "";
+                tests.add("(v" + i + collate + " " + test.operator().symbol() + " ?)" + bind(value));
+            }
+        }
+        return "(" + String.join(" AND ", tests) + ")";
+    }
+
+    private String length(Filter.Length length) {
+        Field field = fields.resolve(length.property(), warnings);
+        if (field.shape() == Shape.UNKNOWN) {
+            return NULL;
+        }
+        if (field.shape() != Shape.LIST) {
+            throw ApiException.unimplemented("filter: position " + length.position() + ": LENGTH applies to lists, "
+                    + "and '" + field.name() + "' is not one");
+        }
+        if (!(length.value() instanceof Filter.Number number) || number.value().stripTrailingZeros().scale() > 0) {
+            throw ApiException.unimplemented("filter: position " + length.value().position() + ": LENGTH is "
+                    + "compared with a whole number");
+        }
+        return "(cardinality(" + field.sql() + ") " + length.operator().symbol() + " ?)" + bind(number(number));
+    }
+
+    private String measuredExists(Field field, String condition) {
+        parameters.add(field.sql());
+        return "EXISTS (SELECT 1 FROM measurement x WHERE x.material_id = m.id AND x.property = ?" + condition + ")";
+    }
+
+    // ---- sort -------------------------------------------------------------------------------------
+
+    private String orderBy(List<SortKey> sort) {
+        List<String> keys = new ArrayList<>();
+        for (SortKey key : sort) {
+            String prefix = StructureFields.prefixOf(key.field());
+            if (prefix != null && !prefix.equals(StructureFields.PREFIX)) {
+                warnings.add("sort: '" + key.field() + "' belongs to the provider '" + prefix + "', not to this "
+                        + "database: it has not been sorted on");
+                continue;
+            }
+            Field field = fields.lookup(key.field()).orElseThrow(() -> ApiException.invalid("sort", "unknown "
+                    + "property '" + key.field() + "' (see /info/structures for the properties of this database)"));
+            String direction = key.descending() ? " DESC" : " ASC";
+            if (!field.sortable()) {
+                throw ApiException.invalid("sort", "'" + key.field() + "' is not sortable (see /info/structures)");
+            }
+            if (field.shape() == Shape.MEASURED) {
+                keys.add("(SELECT " + (key.descending() ? "max" : "min") + "(x.value) FROM measurement x "
+                        + "WHERE x.material_id = m.id AND x.property = ?)" + direction + " NULLS LAST");
+                parameters.add(field.sql());
+            } else {
+                keys.add(field.sql() + (field.type() == Type.STRING ? " COLLATE \"C\"" : "") + direction
+                        + " NULLS LAST");
+            }
+        }
+        keys.add("m.id");
+        return " ORDER BY " + String.join(", ", keys);
+    }
+
+    /** Adds a parameter; returns "" so that a condition and its parameter read together. */
+    private String bind(Object value) {
+        parameters.add(value);
+        return "";
+    }
+}
