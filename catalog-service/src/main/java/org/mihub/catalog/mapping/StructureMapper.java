@@ -34,7 +34,8 @@ public final class StructureMapper {
         for (StructureFields.Field field : fields) {
             response.addFields(StructureField.newBuilder().setName(field.name()).setType(field.optimadeType())
                     .setSortable(field.sortable()).setFilterable(field.shape() != StructureFields.Shape.OPAQUE)
-                    .setDescription(field.description()).setUnit(field.unit() == null ? "" : field.unit()));
+                    .setDescription(field.description()).setUnit(field.unit() == null ? "" : field.unit())
+                    .setServed(field.shape() != StructureFields.Shape.UNKNOWN));
         }
         return response.build();
     }

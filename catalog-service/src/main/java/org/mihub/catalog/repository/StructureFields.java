@@ -107,7 +107,8 @@ public final class StructureFields {
                 "space_group_symbol_hall", "space_group_symbol_hermann_mauguin_extended", "fractional_site_positions",
                 "site_coordinate_span", "site_coordinate_span_description", "wyckoff_positions",
                 "optimization_type")) {
-            STANDARD.put(unknown, new Field(unknown, Shape.UNKNOWN, null, null, false, null, null, null));
+            STANDARD.put(unknown, new Field(unknown, Shape.UNKNOWN, null, null, false, "",
+                    "A standard OPTIMADE property this database does not hold: always null.", null));
         }
         value("_" + PREFIX + "_dataset_id", Type.STRING, "m.dataset_id::text", "The dataset the material is in.",
                 null);
@@ -127,15 +128,14 @@ public final class StructureFields {
     }
 
     /**
-     * The fields this database serves, in the order /info/structures lists them: the standard and
-     * fixed ones, then one {@code _mihub_<property>} per property of the vocabulary (name to
-     * canonical unit).
+     * The fields of this database, in the order /info/structures lists them: the standard and fixed
+     * ones (with the standard ones it does not hold, shape UNKNOWN), then one
+     * {@code _mihub_<property>} per property of the vocabulary (name to canonical unit).
      */
-    public static List<Field> served(Map<String, String> vocabulary) {
-        List<Field> served = new java.util.ArrayList<>(STANDARD.values().stream()
-                .filter(field -> field.shape() != Shape.UNKNOWN).toList());
-        vocabulary.forEach((property, unit) -> served.add(measured(property, unit)));
-        return served;
+    public static List<Field> all(Map<String, String> vocabulary) {
+        List<Field> all = new java.util.ArrayList<>(STANDARD.values());
+        vocabulary.forEach((property, unit) -> all.add(measured(property, unit)));
+        return all;
     }
 
     private static Field measured(String property, String unit) {

@@ -70,10 +70,10 @@ public class StructureService {
         return new Page(page, returned, available, ids.size() > size, built.warnings());
     }
 
-    /** The properties served, standard ones first, then the vocabulary's as {@code _mihub_<name>}. */
+    /** The properties, standard ones first (with those not held), then the vocabulary's as {@code _mihub_<name>}. */
     public List<StructureFields.Field> fields() {
         Map<String, String> vocabulary = new LinkedHashMap<>();
         properties.all().values().forEach(property -> vocabulary.put(property.name(), property.canonicalUnit()));
-        return StructureFields.served(vocabulary);
+        return StructureFields.all(vocabulary);
     }
 }

@@ -30,8 +30,12 @@ import org.mihub.api.catalog.v1.ListDatasetsRequest;
 import org.mihub.api.catalog.v1.ListDatasetsResponse;
 import org.mihub.api.catalog.v1.ListPropertiesRequest;
 import org.mihub.api.catalog.v1.ListPropertiesResponse;
+import org.mihub.api.catalog.v1.ListStructureFieldsRequest;
+import org.mihub.api.catalog.v1.ListStructureFieldsResponse;
 import org.mihub.api.catalog.v1.Material;
 import org.mihub.api.catalog.v1.MutinyCatalogServiceGrpc.MutinyCatalogServiceStub;
+import org.mihub.api.catalog.v1.QueryStructuresRequest;
+import org.mihub.api.catalog.v1.QueryStructuresResponse;
 import org.mihub.api.catalog.v1.SearchMaterialsRequest;
 import org.mihub.api.catalog.v1.SearchMaterialsResponse;
 import org.mihub.api.catalog.v1.UpdateDatasetSharingRequest;
@@ -98,6 +102,14 @@ public class CatalogClient {
 
     public Uni<SearchMaterialsResponse> search(SearchMaterialsRequest request) {
         return read(stub().searchMaterials(request));
+    }
+
+    public Uni<QueryStructuresResponse> queryStructures(QueryStructuresRequest request) {
+        return read(stub().queryStructures(request));
+    }
+
+    public Uni<ListStructureFieldsResponse> structureFields() {
+        return read(stub().listStructureFields(ListStructureFieldsRequest.getDefaultInstance()));
     }
 
     public Uni<Material> material(String id) {

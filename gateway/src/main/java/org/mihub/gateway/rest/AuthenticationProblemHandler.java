@@ -1,7 +1,13 @@
 package org.mihub.gateway.rest;
 
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkus.security.AuthenticationCompletionException;
 import io.quarkus.security.AuthenticationFailedException;
@@ -14,10 +20,14 @@ import io.vertx.ext.web.RoutingContext;
  * A request whose token is missing or not valid (bad signature, wrong issuer or audience, expired,
  * not yet valid, unsigned) gets 401 with a problem+json body and the RFC 6750 challenge. Bearer
  * tokens are checked before the REST layer runs, so this is a failure handler on the HTTP router.
- * The body says what to do, never why the token failed: that would help whoever forged it.
+ * OPTIMADE paths get a JSON:API error document instead. The body says what to do, never why the
+ * token failed: that would help whoever forged it.
  */
 @ApplicationScoped
 public class AuthenticationProblemHandler {
+
+    @Inject
+    OptimadeMeta optimade;
 
     void register(@Observes Router router) {
         router.route().order(-1).failureHandler(this::handle);
@@ -32,6 +42,16 @@ public class AuthenticationProblemHandler {
             return;
         }
         boolean presented = context.request().getHeader("Authorization") != null;
+        if (context.request().path().startsWith("/optimade/")) {
+            ObjectNode document = JsonNodeFactory.instance.objectNode();
+            document.putArray("errors").addObject().put("status", "401").put("title", "Unauthorized")
+                    .put("detail", detail(presented));
+            document.set("meta", optimade.of(context.request().path(), context.request().query(), false, null, null,
+                    List.of()));
+            context.response().setStatusCode(401).putHeader("Content-Type", OptimadeMeta.MEDIA_TYPE)
+                    .putHeader("WWW-Authenticate", challenge(presented)).end(document.toString());
+            return;
+        }
         context.response().setStatusCode(401)
                 .putHeader("Content-Type", Problem.MEDIA_TYPE)
                 .putHeader("WWW-Authenticate", challenge(presented))

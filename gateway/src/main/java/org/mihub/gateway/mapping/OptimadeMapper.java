@@ -1,0 +1,162 @@
+package org.mihub.gateway.mapping;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import org.mihub.api.catalog.v1.CrystalStructure;
+import org.mihub.api.catalog.v1.Material;
+import org.mihub.api.catalog.v1.Measurement;
+import org.mihub.api.catalog.v1.Site;
+import org.mihub.api.catalog.v1.Vector3;
+import org.mihub.common.chemistry.Composition;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Catalog materials as OPTIMADE {@code structures} entries (JSON:API resource objects). The formula
+ * forms come from mihub-common's {@link Composition}, the same code that fills the catalog columns
+ * the filters run on, so what a filter matches and what an entry shows agree.
+ */
+public final class OptimadeMapper {
+
+    /** mihub's provider prefix: its own fields are {@code _mihub_...}. */
+    public static final String PREFIX = "mihub";
+
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    private static final String OWN = "_" + PREFIX + "_";
+
+    private OptimadeMapper() {
+    }
+
+    /**
+     * The entry of a material: {@code id}, {@code type} and the attributes named in {@code fields}
+     * (all when null); a named field without a value is null, as the specification asks.
+     */
+    public static ObjectNode entry(Material material, Set<String> fields, String selfUrl) {
+        Map<String, JsonNode> all = attributes(material);
+        ObjectNode attributes = JSON.objectNode();
+        if (fields == null) {
+            all.forEach(attributes::set);
+        } else {
+            for (String field : fields) {
+                if (!field.equals("id") && !field.equals("type")) {
+                    attributes.set(field, all.getOrDefault(field, JSON.nullNode()));
+                }
+            }
+        }
+        ObjectNode entry = JSON.objectNode().put("id", material.getId()).put("type", "structures");
+        entry.set("attributes", attributes);
+        entry.putObject("links").put("self", selfUrl);
+        return entry;
+    }
+
+    static Map<String, JsonNode> attributes(Material material) {
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        out.put("immutable_id", JSON.textNode(material.getId()));
+        out.put("last_modified", JSON.textNode(Instant.ofEpochSecond(material.getCreatedAt().getSeconds(),
+                material.getCreatedAt().getNanos()).toString()));
+        List<String> elements = material.getElementsList().stream().sorted().toList();
+        out.put("elements", strings(elements));
+        out.put("nelements", JSON.numberNode(material.getNelements()));
+        ArrayNode ratios = JSON.arrayNode();
+        elements.forEach(element -> ratios.add(material.getAtomicFractionsOrDefault(element, 0)));
+        out.put("elements_ratios", ratios);
+        out.put("chemical_formula_descriptive", JSON.textNode(material.getFormula()));
+        Composition composition = Composition.of(material.getCompositionMap());
+        out.put("chemical_formula_reduced", text(composition.alphabeticalFormula().orElse(null)));
+        out.put("chemical_formula_anonymous", text(composition.anonymousFormula().orElse(null)));
+        structure(material, out);
+        out.put(OWN + "dataset_id", JSON.textNode(material.getDatasetId()));
+        out.put(OWN + "owner_org", JSON.textNode(material.getOwnerOrg()));
+        out.put(OWN + "sample_key", text(material.getSampleKey().isEmpty() ? null : material.getSampleKey()));
+        out.put(OWN + "formula_pymatgen", JSON.textNode(material.getReducedFormula()));
+        out.put(OWN + "tags", strings(material.getTagsList()));
+        Map<String, double[]> sums = new TreeMap<>();
+        for (Measurement measurement : material.getMeasurementsList()) {
+            double[] sum = sums.computeIfAbsent(measurement.getProperty(), property -> new double[2]);
+            sum[0] += measurement.getValue().getValue();
+            sum[1]++;
+        }
+        sums.forEach((property, sum) -> out.put(OWN + property, JSON.numberNode(sum[0] / sum[1])));
+        return out;
+    }
+
+    private static void structure(Material material, Map<String, JsonNode> out) {
+        if (!material.hasStructure()) {
+            for (String field : List.of("dimension_types", "nperiodic_dimensions", "lattice_vectors",
+                    "cartesian_site_positions", "nsites", "species_at_sites", "species",
+                    "space_group_symbol_hermann_mauguin", "space_group_it_number")) {
+                out.put(field, JSON.nullNode());
+            }
+            out.put("structure_features", JSON.arrayNode());
+            return;
+        }
+        CrystalStructure structure = material.getStructure();
+        out.put("dimension_types", JSON.arrayNode().add(1).add(1).add(1));
+        out.put("nperiodic_dimensions", JSON.numberNode(3));
+        Vector3 a = structure.getLattice().getA();
+        Vector3 b = structure.getLattice().getB();
+        Vector3 c = structure.getLattice().getC();
+        out.put("lattice_vectors", JSON.arrayNode().add(vector(a.getX(), a.getY(), a.getZ()))
+                .add(vector(b.getX(), b.getY(), b.getZ())).add(vector(c.getX(), c.getY(), c.getZ())));
+        ArrayNode positions = JSON.arrayNode();
+        ArrayNode names = JSON.arrayNode();
+        Map<String, ObjectNode> species = new LinkedHashMap<>();
+        boolean disorder = false;
+        for (Site site : structure.getSitesList()) {
+            Vector3 f = site.getFractional();
+            positions.add(vector(f.getX() * a.getX() + f.getY() * b.getX() + f.getZ() * c.getX(),
+                    f.getX() * a.getY() + f.getY() * b.getY() + f.getZ() * c.getY(),
+                    f.getX() * a.getZ() + f.getY() * b.getZ() + f.getZ() * c.getZ()));
+            double occupancy = site.hasOccupancy() ? site.getOccupancy() : 1;
+            String name = occupancy < 1 ? site.getSpecies() + "_" + plain(occupancy) : site.getSpecies();
+            names.add(name);
+            if (!species.containsKey(name)) {
+                ObjectNode one = JSON.objectNode().put("name", name);
+                ArrayNode symbols = one.putArray("chemical_symbols").add(site.getSpecies());
+                ArrayNode concentration = one.putArray("concentration").add(occupancy);
+                if (occupancy < 1) {
+                    symbols.add("vacancy");
+                    concentration.add(1 - occupancy);
+                    disorder = true;
+                }
+                species.put(name, one);
+            }
+        }
+        out.put("cartesian_site_positions", positions);
+        out.put("nsites", JSON.numberNode(structure.getSitesCount()));
+        out.put("species_at_sites", names);
+        out.put("species", JSON.arrayNode().addAll(species.values()));
+        out.put("structure_features", disorder ? JSON.arrayNode().add("disorder") : JSON.arrayNode());
+        out.put("space_group_symbol_hermann_mauguin",
+                text(structure.hasSpaceGroupSymbol() ? structure.getSpaceGroupSymbol() : null));
+        out.put("space_group_it_number", structure.hasSpaceGroupNumber()
+                ? JSON.numberNode(structure.getSpaceGroupNumber()) : JSON.nullNode());
+    }
+
+    private static String plain(double value) {
+        return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+    }
+
+    private static ArrayNode vector(double x, double y, double z) {
+        return JSON.arrayNode().add(x).add(y).add(z);
+    }
+
+    private static ArrayNode strings(List<String> values) {
+        ArrayNode array = JSON.arrayNode();
+        values.forEach(array::add);
+        return array;
+    }
+
+    private static JsonNode text(String value) {
+        return value == null ? JSON.nullNode() : JSON.textNode(value);
+    }
+}
