@@ -188,6 +188,7 @@ class RenderedManifestsTest {
                     check("network policies: default deny, call graph, database, Keycloak, DNS", rendered, this::networkPolicies),
                     check("autoscaler and disruption budget per deployment", rendered, this::autoscaling),
                     check("ingress: only the gateway, with TLS", rendered, this::ingress),
+                    check("OPTIMADE: public base URL and federation links", rendered, this::optimade),
                     check("PostgreSQL cluster: databases, roles, backups", rendered, this::database),
                     check("Keycloak and realm import", rendered, this::keycloak)));
         });
@@ -994,6 +995,73 @@ class RenderedManifestsTest {
                     problems.add(id(p) + ": minAvailable " + minAvailable.getIntVal() + " blocks every eviction at " + minReplicas + " replicas");
                 }
             }
+        }
+    }
+
+    /**
+     * The gateway publishes OPTIMADE at https://<its Ingress host>/optimade, and reads its federation
+     * links from a mounted ConfigMap: at most one root, every link an https base URL other than its own.
+     */
+    void optimade(Rendered r, List<String> problems) {
+        Optional<Deployment> gateway = r.named(Deployment.class, "gateway");
+        if (gateway.isEmpty()) {
+            return;
+        }
+        String id = id(gateway.get());
+        Container c = gateway.get().getSpec().getTemplate().getSpec().getContainers().get(0);
+        Env env = Env.of(r, c, problems, id);
+        String base = env.literal("MIHUB_OPTIMADE_BASE_URL");
+        Set<String> hosts = new TreeSet<>();
+        r.all(Ingress.class).forEach(in -> in.getSpec().getRules().forEach(rule -> hosts.add(rule.getHost())));
+        if (base == null || !base.startsWith("https://") || !base.endsWith("/optimade")
+                || !hosts.contains(java.net.URI.create(base).getHost())) {
+            problems.add(id + ": MIHUB_OPTIMADE_BASE_URL " + base + " is not https://<Ingress host>/optimade " + hosts);
+        }
+        String location = env.literal("QUARKUS_CONFIG_LOCATIONS");
+        if (location == null) {
+            problems.add(id + ": QUARKUS_CONFIG_LOCATIONS (the federation links file) is not set");
+            return;
+        }
+        String directory = location.substring(0, location.lastIndexOf('/'));
+        String file = location.substring(location.lastIndexOf('/') + 1);
+        var mount = c.getVolumeMounts().stream().filter(m -> m.getMountPath().equals(directory)).findFirst();
+        var volume = mount.flatMap(m -> gateway.get().getSpec().getTemplate().getSpec().getVolumes().stream()
+                .filter(v -> v.getName().equals(m.getName()) && v.getConfigMap() != null).findFirst());
+        Optional<ConfigMap> links = volume.flatMap(v -> r.named(ConfigMap.class, v.getConfigMap().getName()));
+        if (links.isEmpty() || links.get().getData() == null || !links.get().getData().containsKey(file)) {
+            problems.add(id + ": " + location + " is not a key of a ConfigMap mounted at " + directory);
+            return;
+        }
+        java.util.Properties properties = new java.util.Properties();
+        try {
+            properties.load(new java.io.StringReader(links.get().getData().get(file)));
+        } catch (IOException e) {
+            problems.add(id + ": " + location + " does not parse: " + e.getMessage());
+            return;
+        }
+        Set<String> ids = new TreeSet<>();
+        properties.stringPropertyNames().stream().filter(key -> key.startsWith("mihub.optimade.links."))
+                .forEach(key -> ids.add(key.substring("mihub.optimade.links.".length(), key.lastIndexOf('.'))));
+        int roots = 0;
+        for (String link : ids) {
+            String prefix = "mihub.optimade.links." + link + ".";
+            String type = properties.getProperty(prefix + "link-type", "child");
+            roots += type.equals("root") ? 1 : 0;
+            if (!Set.of("root", "child", "external", "providers").contains(type)) {
+                problems.add(id + ": link " + link + " has link-type " + type);
+            }
+            String url = properties.getProperty(prefix + "base-url");
+            if (url == null || !url.startsWith("https://") || url.equals(base)) {
+                problems.add(id + ": link " + link + " has base-url " + url + " (https, not this node's own)");
+            }
+            for (String required : List.of("name", "description")) {
+                if (properties.getProperty(prefix + required) == null) {
+                    problems.add(id + ": link " + link + " lacks " + required);
+                }
+            }
+        }
+        if (roots > 1) {
+            problems.add(id + ": " + roots + " root links; a federation has one root");
         }
     }
 
