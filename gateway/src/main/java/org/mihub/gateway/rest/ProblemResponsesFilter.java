@@ -41,12 +41,15 @@ public class ProblemResponsesFilter implements OASFilter {
             openAPI.setComponents(OASFactory.createComponents());
         }
         openAPI.getComponents().addSchema("Problem", problemSchema());
+        openAPI.getComponents().addSchema("OptimadeErrors", optimadeErrorsSchema());
         if (openAPI.getPaths() == null || openAPI.getPaths().getPathItems() == null) {
             return;
         }
         openAPI.getPaths().getPathItems().forEach((path, item) -> {
             if (path.startsWith("/api/v1")) {
                 item.getOperations().values().forEach(ProblemResponsesFilter::addProblems);
+            } else if (path.startsWith("/optimade/{version}")) {
+                item.getOperations().values().forEach(ProblemResponsesFilter::addOptimadeErrors);
             }
         });
     }
@@ -68,6 +71,41 @@ public class ProblemResponsesFilter implements OASFilter {
                     .content(OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE, OASFactory.createMediaType()
                             .schema(OASFactory.createSchema().ref(REF)).example(example))));
         });
+    }
+
+    /** The OPTIMADE API answers with JSON:API error documents instead of problems. */
+    private static void addOptimadeErrors(Operation operation) {
+        if (operation.getResponses() == null) {
+            operation.setResponses(OASFactory.createAPIResponses());
+        }
+        Map<String, String> answers = new LinkedHashMap<>();
+        answers.put("400", "Bad Request: a parameter or a filter that is not valid (the detail gives the position)");
+        answers.put("401", "Unauthorized: a token that is not valid (none is needed: anonymous callers see PUBLIC data)");
+        answers.put("403", "Forbidden: page_limit above 500");
+        answers.put("404", "Not Found: no such entry (or hidden from the caller), or no such endpoint");
+        answers.put("501", "Not Implemented: a grammatical filter asking for something this database does not do");
+        answers.put("503", "Service Unavailable: the catalog cannot be reached");
+        answers.put("553", "Version Not Supported: an OPTIMADE version this server does not serve");
+        answers.forEach((status, description) -> {
+            if (!operation.getResponses().hasAPIResponse(status)) {
+                operation.getResponses().addAPIResponse(status, OASFactory.createAPIResponse().description(description)
+                        .content(OASFactory.createContent().addMediaType(OptimadeMeta.MEDIA_TYPE,
+                                OASFactory.createMediaType().schema(OASFactory.createSchema()
+                                        .ref("#/components/schemas/OptimadeErrors")))));
+            }
+        });
+    }
+
+    private static Schema optimadeErrorsSchema() {
+        Schema text = OASFactory.createSchema().addType(Schema.SchemaType.STRING);
+        Schema error = OASFactory.createSchema().addType(Schema.SchemaType.OBJECT)
+                .addProperty("status", text).addProperty("title", text).addProperty("detail", text)
+                .addProperty("source", OASFactory.createSchema().addType(Schema.SchemaType.OBJECT)
+                        .addProperty("parameter", text));
+        return OASFactory.createSchema().addType(Schema.SchemaType.OBJECT)
+                .description("A JSON:API error document of the OPTIMADE API, with the OPTIMADE meta object")
+                .addProperty("errors", OASFactory.createSchema().addType(Schema.SchemaType.ARRAY).items(error))
+                .addProperty("meta", OASFactory.createSchema().addType(Schema.SchemaType.OBJECT));
     }
 
     private static Schema problemSchema() {
