@@ -37,8 +37,12 @@ final class Keycloak {
         deleteTree(distribution.resolve("data/h2"));
         Path imports = distribution.resolve("data/import");
         Files.createDirectories(imports);
-        Files.copy(config.home().resolve("dev/keycloak/mihub-realm.json"), imports.resolve("mihub-realm.json"),
-                StandardCopyOption.REPLACE_EXISTING);
+        // the realm's redirect URIs name the gateway's default port 8080; a stack on other ports
+        // (MIHUB_PORT, the tests' suite) gets them on its own gateway port, or the portal could not sign in
+        String realm = Files.readString(config.home().resolve("dev/keycloak/mihub-realm.json"))
+                .replace("//localhost:8080/", "//localhost:" + config.gatewayPort() + "/")
+                .replace("//127.0.0.1:8080/", "//127.0.0.1:" + config.gatewayPort() + "/");
+        Files.writeString(imports.resolve("mihub-realm.json"), realm);
         List<String> command = List.of(distribution.resolve("bin/kc.sh").toString(), "start-dev",
                 "--http-host=" + StackConfig.HOST, "--http-port=" + config.keycloakPort(),
                 "--http-management-port=" + config.keycloakManagementPort(), "--import-realm");

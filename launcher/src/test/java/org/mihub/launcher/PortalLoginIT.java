@@ -36,7 +36,10 @@ class PortalLoginIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CLIENT = "portal";
-    private static final String REDIRECT = "http://localhost:8080/signed-in";
+    /** The portal's address on the test stack's gateway port (the launcher fits the realm's redirect URIs to it). */
+    private static String redirect() {
+        return "http://localhost:" + RunningSuite.config().gatewayPort() + "/signed-in";
+    }
     private static final Pattern FORM_ACTION = Pattern.compile("<form[^>]*id=\"kc-form-login\"[^>]*action=\"([^\"]+)\"");
 
     private static String base64Url(byte[] bytes) {
@@ -65,7 +68,7 @@ class PortalLoginIT {
 
     private static String authorizeUrl(Map<String, String> extra) {
         Map<String, String> query = new LinkedHashMap<>(Map.of("client_id", CLIENT, "response_type", "code",
-                "redirect_uri", REDIRECT, "scope", "openid", "state", "st-" + System.nanoTime()));
+                "redirect_uri", redirect(), "scope", "openid", "state", "st-" + System.nanoTime()));
         query.putAll(extra);
         return RunningSuite.config().issuer() + "/protocol/openid-connect/auth?" + form(query);
     }
@@ -83,7 +86,7 @@ class PortalLoginIT {
                         "credentialId", "")))).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(302, login.statusCode(), login.body());
         URI back = URI.create(login.headers().firstValue("Location").orElseThrow());
-        assertTrue(back.toString().startsWith(REDIRECT), back.toString());
+        assertTrue(back.toString().startsWith(redirect()), back.toString());
         return query(back).get("code");
     }
 
@@ -100,7 +103,7 @@ class PortalLoginIT {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(RunningSuite.config().issuer()
                 + "/protocol/openid-connect/token")).header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("grant_type", "authorization_code",
-                        "client_id", CLIENT, "code", code, "redirect_uri", REDIRECT, "code_verifier", verifier))))
+                        "client_id", CLIENT, "code", code, "redirect_uri", redirect(), "code_verifier", verifier))))
                 .build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -141,6 +144,6 @@ class PortalLoginIT {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(302, reply.statusCode(), reply.body());
         String location = reply.headers().firstValue("Location").orElseThrow();
-        assertTrue(location.startsWith(REDIRECT) && location.contains("error=invalid_request"), location);
+        assertTrue(location.startsWith(redirect()) && location.contains("error=invalid_request"), location);
     }
 }

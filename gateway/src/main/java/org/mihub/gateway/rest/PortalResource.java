@@ -1,0 +1,44 @@
+package org.mihub.gateway.rest;
+
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.annotation.security.PermitAll;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * What the web portal (static files under {@code META-INF/resources}, served at {@code /}) needs to
+ * sign users in: the realm's public issuer URL and its public client. The portal then uses the
+ * authorization code flow with PKCE against Keycloak and calls {@code /api/v1} with the token,
+ * like any other client.
+ */
+@Path("/portal/config")
+@PermitAll
+@Tag(name = "portal")
+public class PortalResource {
+
+    /** The issuer tokens carry (the realm's public URL); without it, the URL keys are fetched from. */
+    @ConfigProperty(name = "quarkus.oidc.token.issuer")
+    Optional<String> issuer;
+
+    @ConfigProperty(name = "quarkus.oidc.auth-server-url")
+    String authServer;
+
+    @ConfigProperty(name = "mihub.portal.client-id", defaultValue = "portal")
+    String clientId;
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "The realm and client the web portal signs users in with")
+    public Map<String, String> config() {
+        String realm = issuer.filter(url -> !url.isBlank() && !url.equals("any")).orElse(authServer);
+        return Map.of("issuer", realm, "clientId", clientId);
+    }
+}

@@ -1,0 +1,122 @@
+// Models: the list and a training form (a job with progress), and a model's page with its
+// cross-validation metrics, parity and calibration plots of the out-of-fold predictions, and a
+// predict form that marks where a formula fails.
+import { get, post, query } from './api.js';
+import { h, fill, table, num, field } from './dom.js';
+import { t } from './i18n.js';
+import { session } from './main.js';
+import { problem } from './catalog.js';
+import { parityPlot, calibrationPlot } from './charts.js';
+
+export async function modelsPage(view) {
+  const [page, datasets, properties] = await Promise.all([get('/api/v1/models' + query({ limit: 100 })),
+    get('/api/v1/datasets' + query({ limit: 200 })), get('/api/v1/properties')]);
+  const progress = h('div', { id: 'training' });
+  const canTrain = session.me && session.me.gateway.roles.some((r) => r === 'contributor' || r === 'admin');
+  const form = canTrain ? h('form', { class: 'card', id: 'train', onsubmit: async (event) => {
+    event.preventDefault();
+    try {
+      const job = await post('/api/v1/models', {
+        name: field(form, 'name'), datasets: [{ datasetId: field(form, 'dataset') }],
+        targetProperty: field(form, 'target'), seed: Number(field(form, 'seed')),
+        kFolds: Number(field(form, 'folds')), hyperparameters: { nTrees: Number(field(form, 'trees')) },
+      });
+      await follow(job.id, progress);
+    } catch (e) {
+      fill(progress, problem(e));
+    }
+  } }, h('h2', {}, t('models.train')), h('div', { class: 'row' },
+    h('label', {}, t('models.name'), h('input', { name: 'name', required: true, size: 20 })),
+    h('label', {}, t('models.dataset'), h('select', { name: 'dataset' }, datasets.datasets.map((d) =>
+      h('option', { value: d.id }, `${d.title} (${d.ownerOrg})`)))),
+    h('label', {}, t('models.target'), h('select', { name: 'target' }, properties.map((p) =>
+      h('option', { value: p.name }, p.displayName)))),
+    h('label', {}, t('models.trees'), h('input', { name: 'trees', type: 'number', value: 100, min: 1, size: 5 })),
+    h('label', {}, t('models.folds'), h('input', { name: 'folds', type: 'number', value: 5, min: 2, size: 3 })),
+    h('label', {}, t('models.seed'), h('input', { name: 'seed', type: 'number', value: 7, size: 6 })),
+    h('button', { type: 'submit', id: 'train-button' }, t('models.start'))), progress) : null;
+  fill(view, h('h1', {}, t('models.heading')), form,
+    table([[t('models.name'), (m) => h('a', { href: '#/models/' + m.id, class: 'model-link' }, `${m.name} v${m.version}`)],
+      [t('models.target'), (m) => `${m.targetProperty} (${m.targetUnit})`], [t('models.status'), (m) => m.status],
+      ['MAE', (m) => m.metrics ? num(m.metrics.mae) : '–'], ['R²', (m) => m.metrics ? num(m.metrics.r2) : '–'],
+      [t('models.owner'), (m) => m.ownerOrg]], page.models, { id: 'model-table' }));
+}
+
+async function follow(jobId, box) {
+  for (;;) {
+    const job = await get('/api/v1/jobs/' + jobId);
+    fill(box, h('p', { id: 'job-state' }, `${t('models.job')} ${job.state} · ${Math.round(job.progress * 100)} % `,
+      job.message || ''), h('progress', { max: 1, value: job.progress }));
+    if (job.state === 'SUCCEEDED') {
+      fill(box, h('p', { class: 'ok' }, t('models.trained'), ' ',
+        h('a', { href: '#/models/' + job.resultId, id: 'trained-model' }, t('models.open'))));
+      return;
+    }
+    if (job.state !== 'QUEUED' && job.state !== 'RUNNING') {
+      fill(box, h('p', { class: 'error' }, `${job.state}: ${job.message || ''}`));
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+async function outOfFold(id) {
+  const all = [];
+  let cursor = null;
+  for (let page = 0; page < 20; page++) {
+    const answer = await get(`/api/v1/models/${id}/out-of-fold` + query({ limit: 1000, cursor }));
+    all.push(...answer.predictions);
+    cursor = answer.nextCursor;
+    if (!cursor) break;
+  }
+  return all;
+}
+
+export async function modelPage(view, id) {
+  const [m, points] = await Promise.all([get('/api/v1/models/' + id), outOfFold(id)]);
+  const metrics = m.metrics || {};
+  fill(view, h('h1', {}, `${m.name} v${m.version}`, ' ', h('span', { class: 'muted' }, `${m.targetProperty} (${m.targetUnit})`)),
+    h('section', { class: 'card', id: 'metrics' }, h('h2', {}, t('models.cv', { k: m.kFolds })),
+      table([['MAE', (x) => num(x.mae)], ['RMSE', (x) => num(x.rmse)], ['R²', (x) => num(x.r2)],
+        [t('models.coverage68'), (x) => num(x.coverage68)], [t('models.coverage95'), (x) => num(x.coverage95)],
+        [t('models.count'), (x) => x.count]], [metrics, ...(m.foldMetrics || [])]),
+      h('p', { class: 'muted' }, `${m.algorithm} · ${m.featuriser} · ${t('models.seed')} ${m.seed} · ${t('models.owner')} `
+        + `${m.ownerOrg} · ${t('visibility.' + m.visibility)}`),
+      h('p', { class: 'muted' }, t('models.lineage'), ': ', (m.lineage || []).map((l) =>
+        h('a', { href: '#/datasets/' + l.datasetId, class: 'pill' }, `${l.datasetId.slice(0, 8)} v${l.version} (${l.rowsUsed})`)))),
+    h('section', { class: 'card' }, h('h2', {}, t('models.parity')),
+      points.length ? parityPlot(points, m.targetUnit, { measured: t('models.measured'), predicted: t('models.predicted') })
+        : h('p', { class: 'muted' }, t('models.no_oof'))),
+    h('section', { class: 'card' }, h('h2', {}, t('models.calibration')), h('p', { class: 'muted' }, t('models.calibration_help')),
+      points.length ? calibrationPlot(points, { expected: t('models.expected'), observed: t('models.observed'),
+        ideal: t('models.ideal') }) : null),
+    predictForm(m));
+}
+
+function predictForm(m) {
+  const out = h('div', { id: 'predictions' });
+  const form = h('form', { class: 'card', id: 'predict', onsubmit: async (event) => {
+    event.preventDefault();
+    const formulas = field(form, 'formulas').split(/\n|,/).map((s) => s.trim()).filter(Boolean);
+    try {
+      const answer = await post(`/api/v1/models/${m.id}/predict`, { formulas });
+      fill(out, table([[t('models.formula'), (p) => p.error ? marked(formulas[p.index], p.error) : formulas[p.index]],
+        [t('models.mean'), (p) => p.error ? '' : `${num(p.mean)} ± ${num(p.std)} ${m.targetUnit}`],
+        ['95 %', (p) => p.interval95 ? `${num(p.interval95[0])} – ${num(p.interval95[1])}` : ''],
+        [t('models.in_domain'), (p) => p.error ? h('span', { class: 'error' }, p.error.reason)
+          : (p.inDomain ? t('common.yes') : h('span', { class: 'error' }, t('models.out_of_domain')))]],
+      answer.predictions, { id: 'prediction-table' }));
+    } catch (e) {
+      fill(out, problem(e));
+    }
+  } }, h('h2', {}, t('models.predict')), h('textarea', { name: 'formulas', id: 'formulas', placeholder: 'GaAs\nZnSe' }),
+  h('button', { type: 'submit', id: 'predict-button' }, t('models.predict_go')), out);
+  return form;
+}
+
+/** The formula with the character where it fails marked (the position is 0-based). */
+function marked(formula, error) {
+  const at = Math.max(0, Math.min(formula.length, error.position || 0));
+  return h('span', { class: 'bad-formula' }, formula.slice(0, at),
+    h('span', { class: 'mark', title: error.reason }, formula.slice(at, at + 1) || ' '), formula.slice(at + 1));
+}

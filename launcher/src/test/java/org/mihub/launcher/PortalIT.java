@@ -1,0 +1,279 @@
+package org.mihub.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The web portal in headless Chromium (Debian's chromium and chromium-driver, driven by Selenium)
+ * against the real suite: alice signs in through Keycloak (code flow with PKCE), creates a private
+ * dataset, uploads a CSV with one bad row and sees the row's error, uploads it fixed, searches with
+ * the periodic table, trains a model and sees its parity plot, predicts, runs a campaign batch and
+ * reports a result and a failure, switches to Japanese; then bob signs in and alice's private
+ * dataset is nowhere. Screenshots of the main pages go to target/screenshots.
+ */
+@ExtendWith(RunningSuite.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PortalIT {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Path SHOTS = Path.of("target/screenshots");
+    private static final String TITLE = "portal private " + System.currentTimeMillis();
+
+    /** After a failed step the later ones are skipped (they build on it); the failure is saved as a screenshot. */
+    @RegisterExtension
+    static final TestWatcher FAILURES = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            broken = true;
+            try {
+                shot("failed-" + context.getRequiredTestMethod().getName());
+                Files.writeString(SHOTS.resolve("failed-" + context.getRequiredTestMethod().getName() + ".html"),
+                        browser.getCurrentUrl() + "\n" + browser.getPageSource());
+            } catch (IOException | RuntimeException e) {
+                cause.addSuppressed(e);
+            }
+        }
+    };
+
+    private static boolean broken;
+    private static WebDriver browser;
+    private static WebDriverWait wait;
+    private static String base;
+    private static String datasetUrl;
+
+    @BeforeAll
+    static void openChromium() throws IOException {
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER), "Debian's chromium and "
+                + "chromium-driver are not installed (.ci/run installs them): the portal's browser test did not run");
+        Files.createDirectories(SHOTS);
+        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile()).addArguments("--headless=new",
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--window-size=1400,1100",
+                "--user-data-dir=" + Files.createTempDirectory("mihub-chromium"));
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .build();
+        browser = new ChromeDriver(service, options);
+        wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        base = RunningSuite.config().gatewayUrl();
+    }
+
+    @BeforeEach
+    void notAfterAFailure() {
+        assumeFalse(broken, "an earlier step of the walk through the portal failed");
+    }
+
+    @AfterAll
+    static void closeChromium() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    private static WebElement visible(By by) {
+        return wait.until(ExpectedConditions.visibilityOfElementLocated(by));
+    }
+
+    private static void shot(String name) throws IOException {
+        Files.write(SHOTS.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    }
+
+    private static void signIn(String user) {
+        browser.get(base + "/#/search");
+        visible(By.id("login")).click();
+        visible(By.id("username")).sendKeys(user);
+        browser.findElement(By.id("password")).sendKeys(user);
+        browser.findElement(By.id("kc-login")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("user"), user));
+    }
+
+    private static void go(String hash) {
+        browser.get(base + "/" + hash);
+    }
+
+    private static void type(WebElement form, String name, String text) {
+        WebElement input = form.findElement(By.name(name));
+        input.clear();
+        input.sendKeys(text);
+    }
+
+    @Test
+    @Order(1)
+    void aliceSignsInAndSeesHerOrganisationAndRoles() throws IOException {
+        signIn("alice");
+        assertEquals("acme", browser.findElement(By.id("org")).getText());
+        String roles = browser.findElement(By.id("roles")).getText();
+        assertTrue(roles.contains("curator") && roles.contains("contributor"), roles);
+        shot("01-search");
+    }
+
+    @Test
+    @Order(2)
+    void anUploadWithOneBadRowShowsThatRowAndWritesNothing() throws IOException {
+        go("#/datasets");
+        WebElement form = visible(By.id("new-dataset"));
+        type(form, "title", TITLE);
+        new Select(form.findElement(By.name("visibility"))).selectByValue("PRIVATE");
+        form.findElement(By.id("create-dataset")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("dataset-title"), TITLE));
+        datasetUrl = browser.getCurrentUrl();
+        WebElement csv = visible(By.id("csv"));
+        csv.sendKeys("formula,band_gap [eV],sample_id\nGaAs,1.42,p1\nXx2O3,3.1,p2\nZnO,3.37,p3\n");
+        browser.findElement(By.id("upload-button")).click();
+        WebElement rejections = visible(By.id("rejections"));
+        List<WebElement> rows = rejections.findElements(By.cssSelector("tbody tr"));
+        assertEquals(1, rows.size(), rejections.getText());
+        String row = rows.get(0).getText();
+        assertTrue(row.startsWith("2 ") && row.contains("Xx"), row);
+        shot("02-upload-rejected");
+        csv.clear();
+        csv.sendKeys("formula,band_gap [eV],sample_id\nGaAs,1.42,p1\nZnO,3.37,p3\n");
+        browser.findElement(By.id("upload-button")).click();
+        assertTrue(visible(By.id("upload-ok")).getText().contains("2"));
+    }
+
+    @Test
+    @Order(3)
+    void thePeriodicTableFindsTheUploadedOxide() throws IOException {
+        go("#/search");
+        visible(By.cssSelector("#periodic-table button[data-element='Zn']")).click();
+        browser.findElement(By.cssSelector("#periodic-table button[data-element='O']")).click();
+        new Select(browser.findElement(By.name("match"))).selectByValue("exactly");
+        browser.findElement(By.name("q")).sendKeys(TITLE);
+        browser.findElement(By.id("search")).click();
+        WebElement results = visible(By.id("result-table"));
+        assertEquals(List.of("ZnO"), results.findElements(By.cssSelector("a.formula")).stream()
+                .map(WebElement::getText).toList());
+        shot("03-search-results");
+        results.findElement(By.cssSelector("a.formula")).click();
+        assertTrue(visible(By.id("measurements")).getText().contains("3.37"));
+        shot("04-material");
+    }
+
+    @Test
+    @Order(4)
+    void aTrainedModelShowsItsParityPlotAndPredicts() throws IOException {
+        go("#/models");
+        WebElement form = visible(By.id("train"));
+        type(form, "name", "portal gap");
+        Select dataset = new Select(form.findElement(By.name("dataset")));
+        dataset.getOptions().stream().filter(option -> option.getText().startsWith("Demo")).findFirst().orElseThrow()
+                .click();
+        new Select(form.findElement(By.name("target"))).selectByValue("band_gap");
+        type(form, "trees", "30");
+        type(form, "folds", "3");
+        form.findElement(By.id("train-button")).click();
+        new WebDriverWait(browser, Duration.ofMinutes(3)).until(ExpectedConditions.elementToBeClickable(
+                By.id("trained-model"))).click();
+        WebElement parity = visible(By.id("parity-plot"));
+        wait.until(driver -> "true".equals(parity.getDomAttribute("data-ready")));
+        assertTrue(visible(By.id("calibration-plot")).isDisplayed());
+        assertTrue(browser.findElement(By.id("metrics")).getText().contains("MAE"));
+        shot("05-model");
+        visible(By.id("formulas")).sendKeys("GaAs\nZnSe\nGa2Q3");
+        browser.findElement(By.id("predict-button")).click();
+        WebElement predictions = visible(By.id("prediction-table"));
+        assertEquals(3, predictions.findElements(By.cssSelector("tbody tr")).size());
+        assertEquals("Q", predictions.findElement(By.cssSelector(".bad-formula .mark")).getText(),
+                "the character where the formula fails is marked");
+        shot("06-predictions");
+    }
+
+    @Test
+    @Order(5)
+    void aCampaignProposesABatchAndTakesAResultAndAFailure() throws IOException {
+        go("#/campaigns");
+        WebElement form = visible(By.id("new-campaign"));
+        type(form, "name", "portal FeNi");
+        new Select(form.findElement(By.name("property"))).selectByValue("hardness");
+        type(form, "unit", "GPa");
+        type(form, "elements", "Fe:0-1, Ni:0-1");
+        type(form, "step", "0.1");
+        type(form, "batch", "2");
+        type(form, "budget", "10");
+        form.findElement(By.id("create-campaign")).click();
+        visible(By.id("propose-button")).click();
+        WebElement results = visible(By.id("results"));
+        List<WebElement> values = results.findElements(By.cssSelector("input.result-value"));
+        assertEquals(2, values.size());
+        values.get(0).sendKeys("5.2");
+        results.findElements(By.cssSelector("input.fail-reason")).get(1).sendKeys("sample cracked");
+        shot("07-campaign-batch");
+        results.findElement(By.id("report-button")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("history"), "sample cracked"));
+        String history = browser.findElement(By.id("history")).getText();
+        assertTrue(history.contains("5.2"), history);
+        WebElement best = visible(By.id("best-so-far"));
+        wait.until(driver -> "true".equals(best.getDomAttribute("data-ready")));
+        shot("08-campaign-results");
+    }
+
+    @Test
+    @Order(6)
+    void thePortalSpeaksJapanese() throws IOException {
+        go("#/datasets");
+        visible(By.id("lang")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("nav"), "カタログ"));
+        shot("09-japanese");
+        browser.findElement(By.id("lang")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("nav"), "Catalog"));
+        visible(By.id("logout")).click();
+        visible(By.id("login"));
+    }
+
+    @Test
+    @Order(7)
+    void bobSeesAlicesPrivateDatasetNowhere() throws IOException {
+        signIn("bob");
+        go("#/datasets");
+        visible(By.id("dataset-table"));
+        assertFalse(browser.getPageSource().contains(TITLE), "the datasets page");
+        go("#/search");
+        visible(By.id("search-form"));
+        assertFalse(browser.getPageSource().contains(TITLE), "the dataset filter of the search page");
+        browser.findElement(By.name("q")).sendKeys(TITLE);
+        browser.findElement(By.id("search")).click();
+        visible(By.id("no-results"));
+        go("#/models");
+        visible(By.id("model-table"));
+        assertFalse(browser.getPageSource().contains(TITLE), "the dataset choice of the training form");
+        browser.get(datasetUrl);
+        ((JavascriptExecutor) browser).executeScript("window.dispatchEvent(new HashChangeEvent('hashchange'))");
+        assertTrue(visible(By.id("page-error")).getText().contains("Not found"));
+        assertFalse(browser.getPageSource().contains(TITLE), "the dataset's own page");
+        shot("10-bob-hidden");
+    }
+}
