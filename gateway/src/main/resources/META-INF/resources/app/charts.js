@@ -28,8 +28,10 @@ function errorBars(name, bars, color) {
 /** Predicted (mean ± std) against measured, with the line of perfect prediction. */
 export function parityPlot(points, unit, labels) {
   const values = points.flatMap((p) => [p.observed, p.mean - p.std, p.mean + p.std]);
-  const low = Math.min(...values);
-  const high = Math.max(...values);
+  const span = Math.max(...values) - Math.min(...values) || 1;
+  const step = 10 ** Math.floor(Math.log10(span / 5));
+  const low = Math.floor(Math.min(...values) / step) * step;
+  const high = Math.ceil(Math.max(...values) / step) * step;
   return chart('parity-plot', {
     tooltip: { trigger: 'item', formatter: (item) => item.data.name || '' },
     xAxis: { name: `${labels.measured} (${unit})`, nameLocation: 'middle', nameGap: 30, min: low, max: high, scale: true },
@@ -86,7 +88,7 @@ export function calibrationPlot(points, labels) {
 export function lineChart(id, series, axes) {
   return chart(id, {
     tooltip: { trigger: 'axis' }, legend: { top: 0 },
-    xAxis: { type: 'value', name: axes.x, nameLocation: 'middle', nameGap: 30, scale: true },
+    xAxis: { type: 'value', name: axes.x, nameLocation: 'middle', nameGap: 30, scale: true, minInterval: 1 },
     yAxis: { type: 'value', name: axes.y, nameLocation: 'middle', nameGap: 45, scale: true },
     series: series.map((s) => ({ type: 'line', symbolSize: 4, ...s,
       data: s.data.map((y, i) => (Array.isArray(y) ? y : [i + 1, y])) })),
