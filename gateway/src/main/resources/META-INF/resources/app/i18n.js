@@ -3,7 +3,7 @@
 
 const en = {
   'nav.catalog': 'Catalog', 'nav.datasets': 'Datasets', 'nav.models': 'Models', 'nav.campaigns': 'Campaigns',
-  'auth.login': 'Sign in', 'auth.logout': 'Sign out',
+  'auth.login': 'Sign in', 'auth.logout': 'Sign out', 'auth.required': 'Sign in to see this page.',
   'role.member': 'member', 'role.contributor': 'contributor', 'role.curator': 'curator', 'role.admin': 'admin',
   'common.loading': 'Loading…', 'common.not_found': 'Not found, or not visible to you.', 'common.next': 'Next',
   'common.previous': 'Previous', 'common.save': 'Save', 'common.yes': 'yes',
@@ -75,7 +75,7 @@ const en = {
 
 const ja = {
   'nav.catalog': 'カタログ', 'nav.datasets': 'データセット', 'nav.models': 'モデル', 'nav.campaigns': 'キャンペーン',
-  'auth.login': 'ログイン', 'auth.logout': 'ログアウト',
+  'auth.login': 'ログイン', 'auth.logout': 'ログアウト', 'auth.required': 'このページを見るにはログインしてください。',
   'role.member': 'メンバー', 'role.contributor': '投稿者', 'role.curator': 'キュレーター', 'role.admin': '管理者',
   'common.loading': '読み込み中…', 'common.not_found': '見つからないか、閲覧権限がありません。', 'common.next': '次へ',
   'common.previous': '前へ', 'common.save': '保存', 'common.yes': 'はい',

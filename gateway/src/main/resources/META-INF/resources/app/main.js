@@ -58,8 +58,13 @@ export async function render() {
       try {
         await page(view, ...match.slice(1));
       } catch (e) {
-        fill(view, h('p', { class: 'error', id: 'page-error' }, e instanceof ApiError && e.status === 404
-          ? t('common.not_found') : e.message));
+        if (e instanceof ApiError && e.status === 401) {
+          fill(view, h('p', { id: 'page-error' }, t('auth.required'), ' ',
+            h('button', { type: 'button', onclick: () => login(language()) }, t('auth.login'))));
+        } else {
+          fill(view, h('p', { class: 'error', id: 'page-error' }, e instanceof ApiError && e.status === 404
+            ? t('common.not_found') : e.message));
+        }
       }
       return;
     }

@@ -11,7 +11,6 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * What the web portal (static files under {@code META-INF/resources}, served at {@code /}) needs to
@@ -21,7 +20,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  */
 @Path("/portal/config")
 @PermitAll
-@Tag(name = "portal")
 public class PortalResource {
 
     /** The issuer tokens carry (the realm's public URL); without it, the URL keys are fetched from. */
@@ -36,7 +34,7 @@ public class PortalResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "The realm and client the web portal signs users in with")
+    @Operation(hidden = true, summary = "The realm and client the web portal signs users in with")
     public Map<String, String> config() {
         String realm = issuer.filter(url -> !url.isBlank() && !url.equals("any")).orElse(authServer);
         return Map.of("issuer", realm, "clientId", clientId);
