@@ -233,7 +233,7 @@ export async function simulationPage(view, id) {
   }
   fill(view, h('h1', {}, s.spec.name),
     h('p', { class: 'muted' }, t('simulations.summary', { pool: report.poolSize, top: report.topCount,
-      runs: (report.runs || []).length, ef: num(report.maxEnhancementFactor) })),
+      runs: s.spec.runs || (report.runs || []).length, ef: num(report.maxEnhancementFactor) })),
     h('section', { class: 'card' }, h('h2', {}, t('simulations.top')), lineChart('top-percent', [
       { name: t('simulations.strategy'), data: report.meanTopFound },
       { name: t('simulations.random'), data: report.randomTopFound, lineStyle: { type: 'dashed' } }],

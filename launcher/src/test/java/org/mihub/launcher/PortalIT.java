@@ -41,7 +41,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * against the real suite: alice signs in through Keycloak (code flow with PKCE), creates a private
  * dataset, uploads a CSV with one bad row and sees the row's error, uploads it fixed, searches with
  * the periodic table, trains a model and sees its parity plot, predicts, runs a campaign batch and
- * reports a result and a failure, switches to Japanese; then bob signs in and alice's private
+ * reports a result and a failure (two objectives: best so far and the Pareto front), simulates
+ * against a recorded dataset (Top% against random selection), switches to Japanese; then bob signs in and alice's private
  * dataset is nowhere. Screenshots of the main pages go to target/screenshots.
  */
 @ExtendWith(RunningSuite.class)
@@ -220,6 +221,9 @@ class PortalIT {
         type(form, "name", "portal FeNi");
         new Select(form.findElement(By.name("property"))).selectByValue("hardness");
         type(form, "unit", "GPa");
+        new Select(form.findElement(By.name("property2"))).selectByValue("density");
+        new Select(form.findElement(By.name("direction2"))).selectByValue("OBJECTIVE_DIRECTION_MINIMISE");
+        type(form, "unit2", "g/cm3");
         type(form, "elements", "Fe:0-1, Ni:0-1");
         type(form, "step", "0.1");
         type(form, "batch", "2");
@@ -228,8 +232,9 @@ class PortalIT {
         visible(By.id("propose-button")).click();
         WebElement results = visible(By.id("results"));
         List<WebElement> values = results.findElements(By.cssSelector("input.result-value"));
-        assertEquals(2, values.size());
+        assertEquals(4, values.size(), "two proposals, two objectives each");
         values.get(0).sendKeys("5.2");
+        values.get(1).sendKeys("8.1");
         results.findElements(By.cssSelector("input.fail-reason")).get(1).sendKeys("sample cracked");
         shot("07-campaign-batch");
         results.findElement(By.id("report-button")).click();
@@ -238,16 +243,35 @@ class PortalIT {
         assertTrue(history.contains("5.2"), history);
         WebElement best = visible(By.id("best-so-far"));
         wait.until(driver -> "true".equals(best.getDomAttribute("data-ready")));
+        WebElement pareto = visible(By.id("pareto-front"));
+        wait.until(driver -> "true".equals(pareto.getDomAttribute("data-ready")));
         shot("08-campaign-results");
     }
 
     @Test
     @Order(6)
+    void aSimulationShowsTopPercentAgainstRandomSelection() throws IOException {
+        go("#/campaigns");
+        WebElement form = visible(By.id("new-simulation"));
+        new Select(form.findElement(By.name("dataset"))).getOptions().stream()
+                .filter(option -> option.getText().startsWith("Demo")).findFirst().orElseThrow().click();
+        new Select(form.findElement(By.name("property"))).selectByValue("band_gap");
+        type(form, "runs", "5");
+        type(form, "evaluations", "10");
+        form.findElement(By.id("simulate")).click();
+        WebElement curves = new WebDriverWait(browser, Duration.ofMinutes(2)).until(
+                ExpectedConditions.visibilityOfElementLocated(By.id("top-percent")));
+        wait.until(driver -> "true".equals(curves.getDomAttribute("data-ready")));
+        shot("09-simulation");
+    }
+
+    @Test
+    @Order(7)
     void thePortalSpeaksJapanese() throws IOException {
         go("#/datasets");
         visible(By.id("lang")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("nav"), "カタログ"));
-        shot("09-japanese");
+        shot("10-japanese");
         browser.findElement(By.id("lang")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("nav"), "Catalog"));
         visible(By.id("logout")).click();
@@ -255,7 +279,7 @@ class PortalIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void bobSeesAlicesPrivateDatasetNowhere() throws IOException {
         signIn("bob");
         go("#/datasets");
@@ -274,6 +298,6 @@ class PortalIT {
         ((JavascriptExecutor) browser).executeScript("window.dispatchEvent(new HashChangeEvent('hashchange'))");
         assertTrue(visible(By.id("page-error")).getText().contains("Not found"));
         assertFalse(browser.getPageSource().contains(TITLE), "the dataset's own page");
-        shot("10-bob-hidden");
+        shot("11-bob-hidden");
     }
 }
