@@ -276,8 +276,7 @@ public class OptimadeResource {
             if (LISTING_PARAMETERS.contains(name)) {
                 continue;
             }
-            int end = name.indexOf('_', 1);
-            String prefix = name.startsWith("_") && end > 1 ? name.substring(1, end) : null;
+            String prefix = prefixOf(name);
             if (prefix == null || prefix.equals(OptimadeMapper.PREFIX)) {
                 throw OptimadeException.badParameter(name, "unknown query parameter '" + name + "'; the parameters "
                         + "are " + String.join(", ", LISTING_PARAMETERS.stream().sorted().toList()));
@@ -397,8 +396,7 @@ public class OptimadeResource {
                 if (field.isEmpty() || field.equals("id") || field.equals("type")) {
                     continue;
                 }
-                int end = field.indexOf('_', 1);
-                String prefix = field.startsWith("_") && end > 1 ? field.substring(1, end) : null;
+                String prefix = prefixOf(field);
                 if (names.contains(field) || prefix != null && !prefix.equals(OptimadeMapper.PREFIX)) {
                     selected.add(field);
                 } else if (prefix != null) {
@@ -411,6 +409,12 @@ public class OptimadeResource {
             }
             return selected;
         });
+    }
+
+    /** The provider prefix of a name or parameter ({@code _exmpl_x} has {@code exmpl}), or null when it has none. */
+    private static String prefixOf(String name) {
+        int end = name.indexOf('_', 1);
+        return name.startsWith("_") && end > 1 ? name.substring(1, end) : null;
     }
 
     private static String next(String url, MultivaluedMap<String, String> query, long offset) {
