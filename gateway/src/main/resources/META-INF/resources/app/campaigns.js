@@ -1,6 +1,7 @@
-// Campaigns: the list, a new campaign (objectives, composition space, a constraint, cost, batch
-// size), a campaign's page (propose a batch, report results or failures, best so far, Pareto
-// front), and simulations against a recorded dataset with Top% against random selection.
+// Campaigns: the list, a new campaign (objectives, composition space, a process parameter, a
+// constraint, cost, batch size), a campaign's page (propose a batch, report results or failures,
+// best so far, Pareto front), and simulations against a recorded dataset with Top% against random
+// selection.
 import { get, post, query } from './api.js';
 import { h, fill, table, num, field } from './dom.js';
 import { t } from './i18n.js';
@@ -56,6 +57,11 @@ export async function campaignsPage(view) {
         budget: { maxExperiments: Number(field(form, 'budget')) },
         seed: Number(field(form, 'seed')),
       };
+      if (field(form, 'parameter')) {
+        spec.designSpace.parameters = [{ name: field(form, 'parameter'), unit: field(form, 'parameterUnit'),
+          continuous: { min: Number(field(form, 'parameterMin')), max: Number(field(form, 'parameterMax')),
+            ...(field(form, 'parameterStep') ? { step: Number(field(form, 'parameterStep')) } : {}) } }];
+      }
       if (field(form, 'constraint')) {
         spec.constraints = [{ name: 'limit', linear: { terms: parseElements(field(form, 'constraint')).map((e) =>
           ({ variable: { element: e.element }, coefficient: 1 })), relation: 'CONSTRAINT_RELATION_LESS_EQUAL',
@@ -82,6 +88,12 @@ export async function campaignsPage(view) {
     h('label', {}, t('campaigns.max_elements'), h('input', { name: 'maxElements', type: 'number', min: 1, size: 3 })),
     h('label', {}, t('campaigns.constraint'), h('input', { name: 'constraint', size: 12, placeholder: 'Ni, Cu' })),
     h('label', {}, '≤', h('input', { name: 'rhs', size: 5, placeholder: '0.6' }))),
+  h('div', { class: 'row' },
+    h('label', {}, t('campaigns.parameter'), h('input', { name: 'parameter', size: 18, placeholder: 'anneal_temperature' })),
+    h('label', {}, t('search.min'), h('input', { name: 'parameterMin', size: 5, placeholder: '300' })),
+    h('label', {}, t('search.max'), h('input', { name: 'parameterMax', size: 5, placeholder: '900' })),
+    h('label', {}, t('campaigns.step'), h('input', { name: 'parameterStep', size: 4, placeholder: '50' })),
+    h('label', {}, t('search.unit'), h('input', { name: 'parameterUnit', size: 5, placeholder: 'Cel' }))),
   h('div', { class: 'row' },
     h('label', {}, t('campaigns.cost'), h('input', { name: 'cost', size: 6 })),
     h('label', {}, t('campaigns.cost_unit'), h('input', { name: 'costUnit', size: 6, placeholder: 'h' })),

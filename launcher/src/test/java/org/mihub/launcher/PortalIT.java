@@ -226,6 +226,11 @@ class PortalIT {
         type(form, "unit2", "g/cm3");
         type(form, "elements", "Fe:0-1, Ni:0-1");
         type(form, "step", "0.1");
+        type(form, "parameter", "anneal_temperature");
+        type(form, "parameterMin", "300");
+        type(form, "parameterMax", "900");
+        type(form, "parameterStep", "100");
+        type(form, "parameterUnit", "Cel");
         type(form, "batch", "2");
         type(form, "budget", "10");
         form.findElement(By.id("create-campaign")).click();
@@ -240,7 +245,7 @@ class PortalIT {
         results.findElement(By.id("report-button")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("history"), "sample cracked"));
         String history = browser.findElement(By.id("history")).getText();
-        assertTrue(history.contains("5.2"), history);
+        assertTrue(history.contains("5.2") && history.contains("anneal_temperature="), history);
         WebElement best = visible(By.id("best-so-far"));
         wait.until(driver -> "true".equals(best.getDomAttribute("data-ready")));
         WebElement pareto = visible(By.id("pareto-front"));
