@@ -3,14 +3,10 @@
 import { get, post, put, query } from './api.js';
 import { h, fill, table, field, control } from './dom.js';
 import { t } from './i18n.js';
-import { session } from './main.js';
+import { me } from './session.js';
 import { problem } from './catalog.js';
 
 const VISIBILITIES = ['PRIVATE', 'SHARED', 'CONSORTIUM', 'PUBLIC'];
-
-function me() {
-  return session.me ? session.me.gateway : null;
-}
 
 function hasRole(role) {
   return me() !== null && (me().roles.includes(role) || me().roles.includes('admin'));

@@ -5,12 +5,12 @@ import { get, ApiError } from './api.js';
 import { h, fill } from './dom.js';
 import { t, language, setLanguage } from './i18n.js';
 import { searchPage, materialPage } from './catalog.js';
+import { session } from './session.js';
 import { datasetsPage, datasetPage } from './datasets.js';
 import { modelsPage, modelPage } from './models.js';
 import { campaignsPage, campaignPage, simulationPage } from './campaigns.js';
 
 const view = document.getElementById('view');
-export const session = { me: null };
 
 const routes = [
   [/^#\/materials\/([\w-]+)$/, materialPage],

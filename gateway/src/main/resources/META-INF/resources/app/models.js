@@ -4,7 +4,7 @@
 import { get, post, query } from './api.js';
 import { h, fill, table, num, field } from './dom.js';
 import { t } from './i18n.js';
-import { session } from './main.js';
+import { session } from './session.js';
 import { problem } from './catalog.js';
 import { parityPlot, calibrationPlot } from './charts.js';
 

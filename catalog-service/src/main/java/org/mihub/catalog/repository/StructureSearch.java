@@ -22,10 +22,11 @@ import org.mihub.common.error.ApiException;
  * Translates an OPTIMADE filter into one SQL condition over {@code material m} and {@code dataset d},
  * run by PostgreSQL with the caller's visible datasets, the sort and the page.
  *
- * <p>Unknown values follow the OPTIMADE rule that only {@code IS UNKNOWN} matches them: every
- * condition on a missing value is SQL NULL, and NULL stays NULL under NOT, so {@code NOT x = 1}
- * does not match a material without x. A measured property ({@code _mihub_band_gap}) matches when
- * any of the material's measurements of it does, and is unknown when it has none.
+ * <p>Unknown values follow the OPTIMADE rule that only {@code IS UNKNOWN} matches them: under a
+ * NOT, a condition on a missing value is SQL NULL, and NULL stays NULL under NOT, so
+ * {@code NOT x = 1} does not match a material without x (outside NOTs FALSE does the same and lets
+ * PostgreSQL use its indexes). A measured property ({@code _mihub_band_gap}) matches when any of
+ * the material's measurements of it does, and is unknown when it has none.
  *
  * <p>What the grammar allows but this database does not do (comparing values of different types,
  * a whole list with =, ordering strings against strings as constants, filtering lattice vectors)
@@ -55,7 +56,8 @@ public final class StructureSearch {
             long offset, int limit) {
         StructureSearch search = new StructureSearch(fields);
         search.parameters.add(visible.toArray(UUID[]::new));
-        String where = "m.dataset_id = ANY(?)" + (filter.isPresent() ? " AND " + search.condition(filter.get()) : "");
+        String where = "m.dataset_id = ANY(?)"
+                + (filter.isPresent() ? " AND " + search.condition(filter.get(), true) : "");
         List<Object> whereParameters = List.copyOf(search.parameters);
         String from = " FROM material m JOIN dataset d ON d.id = m.dataset_id WHERE " + where;
         String order = search.orderBy(sort);
@@ -66,18 +68,24 @@ public final class StructureSearch {
                 whereParameters, List.copyOf(search.warnings));
     }
 
-    private String condition(Filter filter) {
+    /**
+     * The SQL of a filter. {@code positive} is false under an odd number of NOTs: only there must an
+     * unknown value give NULL rather than FALSE (with AND and OR alone a NULL can never make the
+     * whole filter TRUE, so it may be FALSE), and a measured property may then use the simpler form
+     * PostgreSQL answers with a semi-join on the (property, value) index.
+     */
+    private String condition(Filter filter, boolean positive) {
         if (filter instanceof Filter.And and) {
-            return join(and.parts(), " AND ");
+            return join(and.parts(), " AND ", positive);
         }
         if (filter instanceof Filter.Or or) {
-            return join(or.parts(), " OR ");
+            return join(or.parts(), " OR ", positive);
         }
         if (filter instanceof Filter.Not not) {
-            return "(NOT " + condition(not.inner()) + ")";
+            return "(NOT " + condition(not.inner(), !positive) + ")";
         }
         if (filter instanceof Compare compare) {
-            return compare(compare);
+            return compare(compare, positive);
         }
         if (filter instanceof Filter.Known known) {
             return known(fields.resolve(known.property(), warnings), known.known());
@@ -94,10 +102,10 @@ public final class StructureSearch {
         return length((Filter.Length) filter);
     }
 
-    private String join(List<Filter> parts, String operator) {
+    private String join(List<Filter> parts, String operator, boolean positive) {
         List<String> conditions = new ArrayList<>();
         for (Filter part : parts) {
-            conditions.add(condition(part));
+            conditions.add(condition(part, positive));
         }
         return "(" + String.join(operator, conditions) + ")";
     }
@@ -106,7 +114,7 @@ public final class StructureSearch {
         String test = switch (field.shape()) {
             case UNKNOWN -> "FALSE";
             case OPAQUE -> field.sql();
-            case MEASURED -> measuredExists(field, "");
+            case MEASURED -> measured(field, "");
             default -> "(" + field.sql() + " IS NOT NULL)";
         };
         return known ? test : "(NOT " + test + ")";
@@ -114,7 +122,7 @@ public final class StructureSearch {
 
     // ---- comparisons ------------------------------------------------------------------------------
 
-    private String compare(Compare compare) {
+    private String compare(Compare compare, boolean positive) {
         Operand left = compare.left();
         Operand right = compare.right();
         Operator operator = compare.operator();
@@ -142,12 +150,12 @@ public final class StructureSearch {
             }
             case MEASURED -> {
                 Object value = value(field, right);
-                parameters.add(field.sql());
-                parameters.add(field.sql());
-                parameters.add(value);
-                return "(CASE WHEN EXISTS (SELECT 1 FROM measurement x WHERE x.material_id = m.id AND x.property = ?) "
-                        + "THEN EXISTS (SELECT 1 FROM measurement x WHERE x.material_id = m.id AND x.property = ? "
-                        + "AND x.value " + operator.symbol() + " ?) END)";
+                if (positive) {
+                    return measured(field, " AND x.value " + operator.symbol() + " ?") + bind(value);
+                }
+                String known = measured(field, "");
+                return "(CASE WHEN " + known + " THEN " + measured(field, " AND x.value " + operator.symbol() + " ?")
+                        + bind(value) + " END)";
             }
             case LIST -> throw ApiException.unimplemented("filter: position " + compare.position() + ": '"
                     + field.name() + "' is a list: compare its items with HAS, HAS ALL, HAS ANY or HAS ONLY, and its "
@@ -396,9 +404,10 @@ public final class StructureSearch {
         return "(cardinality(" + field.sql() + ") " + length.operator().symbol() + " ?)" + bind(number(number));
     }
 
-    private String measuredExists(Field field, String condition) {
+    /** Materials with a measurement of the property (that meets {@code condition}): answered from the index. */
+    private String measured(Field field, String condition) {
         parameters.add(field.sql());
-        return "EXISTS (SELECT 1 FROM measurement x WHERE x.material_id = m.id AND x.property = ?" + condition + ")";
+        return "(m.id IN (SELECT x.material_id FROM measurement x WHERE x.property = ?" + condition + "))";
     }
 
     // ---- sort -------------------------------------------------------------------------------------
