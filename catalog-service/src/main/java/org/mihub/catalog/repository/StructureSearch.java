@@ -104,10 +104,70 @@ public final class StructureSearch {
 
     private String join(List<Filter> parts, String operator, boolean positive) {
         List<String> conditions = new ArrayList<>();
-        for (Filter part : parts) {
+        List<Filter> rest = new ArrayList<>(parts);
+        if (operator.equals(" AND ")) {
+            conditions.addAll(sameMeasurement(rest, positive));
+        }
+        for (Filter part : rest) {
             conditions.add(condition(part, positive));
         }
         return "(" + String.join(operator, conditions) + ")";
+    }
+
+    /** {@code _mihub_x <op> constant} (either side first), or null when the part is anything else. */
+    private Bound bound(Filter part) {
+        if (!(part instanceof Compare compare)) {
+            return null;
+        }
+        boolean propertyFirst = compare.left() instanceof Property && !(compare.right() instanceof Property);
+        boolean constantFirst = compare.right() instanceof Property && !(compare.left() instanceof Property);
+        if (!propertyFirst && !constantFirst) {
+            return null;
+        }
+        Property property = (Property) (propertyFirst ? compare.left() : compare.right());
+        Field field = fields.resolve(property, warnings);
+        if (field.shape() != Shape.MEASURED) {
+            return null;
+        }
+        Operand constant = propertyFirst ? compare.right() : compare.left();
+        Operator operator = propertyFirst ? compare.operator() : compare.operator().mirrored();
+        return new Bound(field, operator, value(field, constant));
+    }
+
+    private record Bound(Field field, Operator operator, Object value) {
+    }
+
+    /**
+     * Comparisons of one measured property joined by AND hold for one and the same measurement
+     * ({@code _mihub_band_gap >= 1 AND _mihub_band_gap <= 1.1}: a band gap measured in that range),
+     * as a range does in the catalog's own search; one index range scan answers them. Removes them
+     * from {@code parts} and returns their conditions.
+     */
+    private List<String> sameMeasurement(List<Filter> parts, boolean positive) {
+        java.util.Map<String, List<Bound>> byProperty = new java.util.LinkedHashMap<>();
+        java.util.Map<String, List<Filter>> grouped = new java.util.LinkedHashMap<>();
+        for (Filter part : parts) {
+            Bound bound = bound(part);
+            if (bound != null) {
+                byProperty.computeIfAbsent(bound.field().name(), name -> new ArrayList<>()).add(bound);
+                grouped.computeIfAbsent(bound.field().name(), name -> new ArrayList<>()).add(part);
+            }
+        }
+        List<String> conditions = new ArrayList<>();
+        byProperty.forEach((name, bounds) -> {
+            if (bounds.size() < 2) {
+                return;
+            }
+            parts.removeAll(grouped.get(name));
+            StringBuilder range = new StringBuilder();
+            bounds.forEach(bound -> range.append(" AND x.value ").append(bound.operator().symbol()).append(" ?"));
+            Field field = bounds.get(0).field();
+            String known = positive ? null : measured(field, "");
+            String match = measured(field, range.toString());
+            bounds.forEach(bound -> bind(bound.value()));
+            conditions.add(positive ? match : "(CASE WHEN " + known + " THEN " + match + " END)");
+        });
+        return conditions;
     }
 
     private String known(Field field, boolean known) {

@@ -148,6 +148,10 @@ class StructureQueryTest {
         assertEquals(List.of("delafossite"), keys("NOT _mihub_band_gap > 2"),
                 "materials without a band gap match neither the condition nor its negation");
         assertEquals(List.of("delafossite"), keys("_mihub_band_gap = 1.7"), "any measurement may match");
+        assertEquals(List.of(), keys("_mihub_band_gap > 1.55 AND _mihub_band_gap < 1.65"),
+                "bounds joined by AND hold for one measurement: 1.5 and 1.7 are both outside");
+        assertEquals(List.of("delafossite", "hematite", "zincite"),
+                keys("NOT (_mihub_band_gap > 1.55 AND 1.65 > _mihub_band_gap)"));
         assertEquals(List.of("defective", "mixed", "salt", "wustite"), keys("_mihub_band_gap IS UNKNOWN"));
         assertEquals(List.of(), keys("chemical_formula_hill IS KNOWN"), "a standard property mihub does not hold");
     }
