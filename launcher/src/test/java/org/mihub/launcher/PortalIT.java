@@ -131,6 +131,12 @@ class PortalIT {
         input.sendKeys(text);
     }
 
+    /** The demo dataset the launcher loads (acme's, visible to the consortium) in a form's dataset choice. */
+    private static void chooseTheDemoDataset(WebElement form) {
+        new Select(form.findElement(By.name("dataset"))).getOptions().stream()
+                .filter(option -> option.getText().startsWith("Demo")).findFirst().orElseThrow().click();
+    }
+
     @Test
     @Order(1)
     void aliceSignsInAndSeesHerOrganisationAndRoles() throws IOException {
@@ -190,9 +196,7 @@ class PortalIT {
         go("#/models");
         WebElement form = visible(By.id("train"));
         type(form, "name", "portal gap");
-        Select dataset = new Select(form.findElement(By.name("dataset")));
-        dataset.getOptions().stream().filter(option -> option.getText().startsWith("Demo")).findFirst().orElseThrow()
-                .click();
+        chooseTheDemoDataset(form);
         new Select(form.findElement(By.name("target"))).selectByValue("band_gap");
         type(form, "trees", "30");
         type(form, "folds", "3");
@@ -258,8 +262,7 @@ class PortalIT {
     void aSimulationShowsTopPercentAgainstRandomSelection() throws IOException {
         go("#/campaigns");
         WebElement form = visible(By.id("new-simulation"));
-        new Select(form.findElement(By.name("dataset"))).getOptions().stream()
-                .filter(option -> option.getText().startsWith("Demo")).findFirst().orElseThrow().click();
+        chooseTheDemoDataset(form);
         new Select(form.findElement(By.name("property"))).selectByValue("band_gap");
         type(form, "runs", "5");
         type(form, "evaluations", "10");

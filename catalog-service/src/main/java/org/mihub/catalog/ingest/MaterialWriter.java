@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
+import org.mihub.common.chemistry.Composition;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 
@@ -140,12 +141,13 @@ public final class MaterialWriter implements AutoCloseable {
         for (MaterialRecord material : materials) {
             UUID id = IDS.generate();
             var composition = material.composition();
+            var whole = composition.wholeProportions();
             row(materialRows, id, datasetId, material.row(), material.sampleKey(), material.formula(),
                     composition.reducedFormula(), array(composition.elements()), composition.elementCount(),
                     json(new LinkedHashMap<>(composition.amounts())), array(material.tags()),
                     json(material.processSteps()), version, createdBy, material.structureJson(),
-                    material.externalIdsJson(), composition.alphabeticalFormula().orElse(null),
-                    composition.anonymousFormula().orElse(null), numbers(composition.alphabeticalFractions()));
+                    material.externalIdsJson(), whole.map(Composition::alphabetical).orElse(null),
+                    whole.map(Composition::anonymous).orElse(null), numbers(composition.alphabeticalFractions()));
             if (material.sampleKey() != null) {
                 keys.add(material.sampleKey());
                 keyRows.add(material.row());

@@ -62,8 +62,10 @@ public class StructureService {
         var built = StructureSearch.build(scope, parsed, sort, fields, offset, size);
         List<UUID> ids = DatasetService.call(() -> materials.ids(built.pageSql(), built.pageParameters()));
         long returned = DatasetService.call(() -> materials.count(built.countSql(), built.countParameters()));
+        // every material the caller may see: the visible datasets' row counts (materials are never deleted)
         long available = parsed.isEmpty() ? returned : DatasetService.call(() -> materials.count(
-                "SELECT count(*) FROM material m WHERE m.dataset_id = ANY(?)", List.of((Object) scope.toArray(UUID[]::new))));
+                "SELECT coalesce(sum(row_count), 0) FROM dataset WHERE id = ANY(?)",
+                List.of((Object) scope.toArray(UUID[]::new))));
         List<UUID> pageIds = ids.size() > size ? ids.subList(0, size) : ids;
         List<Material> page = DatasetService.call(() -> materials.byIds(pageIds));
         materialService.logCrossOrgReads(caller, page, "search");

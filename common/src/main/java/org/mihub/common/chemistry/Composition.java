@@ -92,24 +92,24 @@ public final class Composition {
      * divided by their greatest common divisor. Empty when no such factor exists (e.g. Fe0.3141).
      */
     public Optional<Map<String, Long>> wholeProportions() {
+        String[] elements = amounts.keySet().toArray(String[]::new);
+        long[] counts = new long[elements.length];
         for (int scale = 1; scale <= MAX_SCALE; scale++) {
-            Map<String, Long> counts = new TreeMap<>();
             long divisor = 0;
             boolean whole = true;
-            for (Map.Entry<String, Double> amount : amounts.entrySet()) {
-                double scaled = amount.getValue() * scale;
+            for (int i = 0; i < elements.length && whole; i++) {
+                double scaled = amounts.get(elements[i]) * scale;
                 long rounded = Math.round(scaled);
-                if (rounded == 0 || Math.abs(scaled - rounded) > 1e-6 * Math.max(1, scaled)) {
-                    whole = false;
-                    break;
-                }
-                counts.put(amount.getKey(), rounded);
+                whole = rounded != 0 && Math.abs(scaled - rounded) <= 1e-6 * Math.max(1, scaled);
+                counts[i] = rounded;
                 divisor = gcd(divisor, rounded);
             }
             if (whole) {
-                long gcd = divisor;
-                counts.replaceAll((element, count) -> count / gcd);
-                return Optional.of(Collections.unmodifiableMap(counts));
+                Map<String, Long> proportions = new TreeMap<>();
+                for (int i = 0; i < elements.length; i++) {
+                    proportions.put(elements[i], counts[i] / divisor);
+                }
+                return Optional.of(Collections.unmodifiableMap(proportions));
             }
         }
         return Optional.empty();
@@ -117,11 +117,7 @@ public final class Composition {
 
     /** OPTIMADE's {@code chemical_formula_reduced}: e.g. Fe4O6 gives Fe2O3, Fe0.5Co0.5O gives CoFeO2. */
     public Optional<String> alphabeticalFormula() {
-        return wholeProportions().map(counts -> {
-            StringBuilder formula = new StringBuilder();
-            counts.forEach((element, count) -> formula.append(element).append(count == 1 ? "" : count.toString()));
-            return formula.toString();
-        });
+        return wholeProportions().map(Composition::alphabetical);
     }
 
     /**
@@ -129,18 +125,28 @@ public final class Composition {
      * labelled A, B, ... Z, Aa, Ba, ... Za, Ab, ...; e.g. Fe2O3 gives A3B2.
      */
     public Optional<String> anonymousFormula() {
-        return wholeProportions().map(counts -> {
-            List<Long> ordered = counts.values().stream().sorted(Comparator.reverseOrder()).toList();
-            StringBuilder formula = new StringBuilder();
-            for (int i = 0; i < ordered.size(); i++) {
-                formula.append((char) ('A' + i % 26));
-                if (i >= 26) {
-                    formula.append((char) ('a' + i / 26 - 1));
-                }
-                formula.append(ordered.get(i) == 1 ? "" : ordered.get(i).toString());
+        return wholeProportions().map(Composition::anonymous);
+    }
+
+    /** {@link #alphabeticalFormula()} of proportions already computed by {@link #wholeProportions()}. */
+    public static String alphabetical(Map<String, Long> proportions) {
+        StringBuilder formula = new StringBuilder();
+        proportions.forEach((element, count) -> formula.append(element).append(count == 1 ? "" : count.toString()));
+        return formula.toString();
+    }
+
+    /** {@link #anonymousFormula()} of proportions already computed by {@link #wholeProportions()}. */
+    public static String anonymous(Map<String, Long> proportions) {
+        List<Long> ordered = proportions.values().stream().sorted(Comparator.reverseOrder()).toList();
+        StringBuilder formula = new StringBuilder();
+        for (int i = 0; i < ordered.size(); i++) {
+            formula.append((char) ('A' + i % 26));
+            if (i >= 26) {
+                formula.append((char) ('a' + i / 26 - 1));
             }
-            return formula.toString();
-        });
+            formula.append(ordered.get(i) == 1 ? "" : ordered.get(i).toString());
+        }
+        return formula.toString();
     }
 
     /** Atomic fractions in the alphabetical order of {@link #elements()}. */
