@@ -70,6 +70,8 @@ public final class CatalogBench {
         int rows = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         Path home = Path.of(System.getProperty("mihub.home", ".")).toAbsolutePath().normalize();
         StackConfig config = new StackConfig(home, home.resolve("bench/target/state"), 38080);
+        // every run measures a catalog of exactly `rows` materials: the database of an earlier run goes
+        deleteTree(config.stateDir().resolve("pgdata"));
         String csv = generate(rows, 20261123L);
         System.out.printf("generated %,d materials, %.1f MB of CSV (seed 20261123, %d elements)%n", rows,
                 csv.length() / 1e6, ELEMENTS.length);
@@ -155,6 +157,17 @@ public final class CatalogBench {
         headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
                 "Bearer " + Tokens.accessToken(config, "alice"));
         return CatalogServiceGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+
+    private static void deleteTree(Path root) throws java.io.IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
     }
 
     static String generate(int rows, long seed) {
