@@ -29,6 +29,7 @@ import org.mihub.api.catalog.v1.PropertyFilter;
 import org.mihub.api.catalog.v1.QueryStructuresRequest;
 import org.mihub.api.catalog.v1.SearchMaterialsRequest;
 import org.mihub.api.common.v1.PageRequest;
+import org.mihub.launcher.Folders;
 import org.mihub.launcher.Service;
 import org.mihub.launcher.Stack;
 import org.mihub.launcher.StackConfig;
@@ -71,7 +72,7 @@ public final class CatalogBench {
         Path home = Path.of(System.getProperty("mihub.home", ".")).toAbsolutePath().normalize();
         StackConfig config = new StackConfig(home, home.resolve("bench/target/state"), 38080);
         // every run measures a catalog of exactly `rows` materials: the database of an earlier run goes
-        deleteTree(config.stateDir().resolve("pgdata"));
+        Folders.deleteTree(config.stateDir().resolve("pgdata"));
         String csv = generate(rows, 20261123L);
         System.out.printf("generated %,d materials, %.1f MB of CSV (seed 20261123, %d elements)%n", rows,
                 csv.length() / 1e6, ELEMENTS.length);
@@ -157,17 +158,6 @@ public final class CatalogBench {
         headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
                 "Bearer " + Tokens.accessToken(config, "alice"));
         return CatalogServiceGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
-    }
-
-    private static void deleteTree(Path root) throws java.io.IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (var paths = Files.walk(root)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
     }
 
     static String generate(int rows, long seed) {

@@ -34,7 +34,7 @@ final class Keycloak {
         Path distribution = unpack(config);
         // the realm file is the only source of truth: a dev database left from an earlier start would
         // keep an older realm (Keycloak skips importing a realm that exists), so it is started afresh
-        deleteTree(distribution.resolve("data/h2"));
+        Folders.deleteTree(distribution.resolve("data/h2"));
         Path imports = distribution.resolve("data/import");
         Files.createDirectories(imports);
         // the realm's redirect URIs name the gateway's default port 8080; a stack on other ports
@@ -123,17 +123,6 @@ final class Keycloak {
             return Integer.parseInt(version.split("[.+-]")[0]);
         } catch (IOException | NumberFormatException e) {
             return 0;
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (var paths = Files.walk(root)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
         }
     }
 }
