@@ -27,7 +27,8 @@ import io.quarkus.runtime.StartupEvent;
 /**
  * Fills the OPTIMADE formula columns (migration V4) of materials written before them, from the
  * stored composition, in batches, when the service starts. New materials get them at ingest, so
- * after the first start on V4 there is nothing left to do and the check is one indexed query.
+ * after the first start on V4 there is nothing left to do, and the check reads the partial index
+ * of V6, which is empty.
  */
 @ApplicationScoped
 public class OptimadeFormulaBackfill {
