@@ -77,11 +77,9 @@ public final class CatalogBench {
         System.out.printf("generated %,d materials, %.1f MB of CSV (seed 20261123, %d elements)%n", rows,
                 csv.length() / 1e6, ELEMENTS.length);
         try (Stack stack = Stack.start(config, message -> System.out.println("[bench] " + message))) {
-            String token = Tokens.accessToken(config, "alice");
             ManagedChannel channel = ManagedChannelBuilder.forAddress(StackConfig.HOST, config.portOf(Service.CATALOG))
                     .usePlaintext().maxInboundMessageSize(64 << 20).build();
-            Metadata headers = new Metadata();
-            headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+            Metadata headers = alice(config);
             var blocking = CatalogServiceGrpc.newBlockingStub(channel)
                     .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
             String dataset = blocking.createDataset(CreateDatasetRequest.newBuilder().setTitle("bench " + Instant.now())
@@ -154,10 +152,16 @@ public final class CatalogBench {
     /** A catalog stub with a fresh token of alice's (a token lives 5 minutes; a phase may start later). */
     static CatalogServiceGrpc.CatalogServiceBlockingStub asAlice(StackConfig config, ManagedChannel channel)
             throws Exception {
+        return CatalogServiceGrpc.newBlockingStub(channel)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(alice(config)));
+    }
+
+    /** Call headers with a fresh access token of alice's. */
+    static Metadata alice(StackConfig config) throws Exception {
         Metadata headers = new Metadata();
         headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
                 "Bearer " + Tokens.accessToken(config, "alice"));
-        return CatalogServiceGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+        return headers;
     }
 
     static String generate(int rows, long seed) {

@@ -5,16 +5,12 @@
 import { get, post, query } from './api.js';
 import { h, fill, table, num, field } from './dom.js';
 import { t } from './i18n.js';
-import { session } from './session.js';
+import { hasRole } from './session.js';
 import { problem } from './catalog.js';
 import { lineChart, scatterChart } from './charts.js';
 
 const MAXIMISE = 'OBJECTIVE_DIRECTION_MAXIMISE';
 const MINIMISE = 'OBJECTIVE_DIRECTION_MINIMISE';
-
-function canWrite() {
-  return session.me && session.me.gateway.roles.some((r) => r === 'contributor' || r === 'admin');
-}
 
 /** "Fe:0-1, Ni:0-1, Cu:0-0.5" as composition elements with fraction bounds. */
 export function parseElements(text) {
@@ -101,13 +97,13 @@ export async function campaignsPage(view) {
     h('label', {}, t('campaigns.budget'), h('input', { name: 'budget', type: 'number', value: 30, min: 1, size: 4 })),
     h('label', {}, t('models.seed'), h('input', { name: 'seed', type: 'number', value: 7, size: 6 })),
     h('button', { type: 'submit', id: 'create-campaign' }, t('campaigns.create'))), message);
-  fill(view, h('h1', {}, t('campaigns.heading')), canWrite() ? form : null,
+  fill(view, h('h1', {}, t('campaigns.heading')), hasRole('contributor') ? form : null,
     table([[t('campaigns.name'), (c) => h('a', { href: '#/campaigns/' + c.id, class: 'campaign-link' }, c.spec.name)],
       [t('campaigns.objective'), (c) => c.spec.objectives.map((o) => o.property).join(', ')],
       [t('campaigns.status'), (c) => c.status.replace('CAMPAIGN_STATUS_', '')],
       [t('campaigns.progress'), (c) => `${c.progress.completed}/${c.progress.proposed}`],
       [t('models.owner'), (c) => c.ownerOrg]], page.campaigns, { id: 'campaign-table' }),
-    canWrite() ? simulationForm(properties, datasets) : null);
+    hasRole('contributor') ? simulationForm(properties, datasets) : null);
 }
 
 function simulationForm(properties, datasets) {
@@ -168,7 +164,7 @@ export async function campaignPage(view, id) {
       `${o.direction === MINIMISE ? '↓' : '↑'} ${o.property} ${o.unit || ''}`))),
     h('p', { class: 'muted' }, t('campaigns.progress_line', { proposed: c.progress.proposed, pending: c.progress.pending,
       completed: c.progress.completed, failed: c.progress.failed, remaining: c.progress.experimentsRemaining ?? '∞' })),
-    canWrite() ? h('form', { id: 'propose', class: 'row', onsubmit: async (event) => {
+    hasRole('contributor') ? h('form', { id: 'propose', class: 'row', onsubmit: async (event) => {
       event.preventDefault();
       try {
         await post(`/api/v1/campaigns/${id}/proposals`, { batchSize: Number(field(event.target, 'size')) });
@@ -179,7 +175,7 @@ export async function campaignPage(view, id) {
     } }, h('label', {}, t('campaigns.batch'), h('input', { name: 'size', type: 'number', min: 1, size: 3,
       value: (c.spec.acquisition && c.spec.acquisition.batchSize) || 3 })),
     h('button', { type: 'submit', id: 'propose-button' }, t('campaigns.propose'))) : null, out),
-    pending.length && canWrite() ? resultsForm(c, pending, view, out) : null,
+    pending.length && hasRole('contributor') ? resultsForm(c, pending, view, out) : null,
     h('section', { class: 'card' }, h('h2', {}, t('campaigns.best_so_far')), bestSoFar.length
       ? lineChart('best-so-far', [{ name: first.property, data: bestSoFar }], { x: t('campaigns.experiments'), y: `${first.property} ${first.unit || ''}` })
       : h('p', { class: 'muted' }, t('campaigns.no_results'))),

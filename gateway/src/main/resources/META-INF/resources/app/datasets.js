@@ -3,14 +3,10 @@
 import { get, post, put, query } from './api.js';
 import { h, fill, table, field, control } from './dom.js';
 import { t } from './i18n.js';
-import { me } from './session.js';
+import { me, hasRole } from './session.js';
 import { problem } from './catalog.js';
 
 const VISIBILITIES = ['PRIVATE', 'SHARED', 'CONSORTIUM', 'PUBLIC'];
-
-function hasRole(role) {
-  return me() !== null && (me().roles.includes(role) || me().roles.includes('admin'));
-}
 
 export async function datasetsPage(view) {
   const page = await get('/api/v1/datasets' + query({ limit: 200 }));

@@ -4,7 +4,7 @@
 import { get, post, query } from './api.js';
 import { h, fill, table, num, field } from './dom.js';
 import { t } from './i18n.js';
-import { session } from './session.js';
+import { hasRole } from './session.js';
 import { problem } from './catalog.js';
 import { parityPlot, calibrationPlot } from './charts.js';
 
@@ -12,8 +12,7 @@ export async function modelsPage(view) {
   const [page, datasets, properties] = await Promise.all([get('/api/v1/models' + query({ limit: 100 })),
     get('/api/v1/datasets' + query({ limit: 200 })), get('/api/v1/properties')]);
   const progress = h('div', { id: 'training' });
-  const canTrain = session.me && session.me.gateway.roles.some((r) => r === 'contributor' || r === 'admin');
-  const form = canTrain ? h('form', { class: 'card', id: 'train', onsubmit: async (event) => {
+  const form = hasRole('contributor') ? h('form', { class: 'card', id: 'train', onsubmit: async (event) => {
     event.preventDefault();
     try {
       const job = await post('/api/v1/models', {

@@ -19,7 +19,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
-import org.mihub.common.chemistry.Composition;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 
@@ -141,13 +140,12 @@ public final class MaterialWriter implements AutoCloseable {
         for (MaterialRecord material : materials) {
             UUID id = IDS.generate();
             var composition = material.composition();
-            var whole = composition.wholeProportions();
+            var optimade = composition.optimadeForms();
             row(materialRows, id, datasetId, material.row(), material.sampleKey(), material.formula(),
                     composition.reducedFormula(), array(composition.elements()), composition.elementCount(),
                     json(new LinkedHashMap<>(composition.amounts())), array(material.tags()),
                     json(material.processSteps()), version, createdBy, material.structureJson(),
-                    material.externalIdsJson(), whole.map(Composition::alphabetical).orElse(null),
-                    whole.map(Composition::anonymous).orElse(null), numbers(composition.alphabeticalFractions()));
+                    material.externalIdsJson(), optimade.reduced(), optimade.anonymous(), numbers(optimade.ratios()));
             if (material.sampleKey() != null) {
                 keys.add(material.sampleKey());
                 keyRows.add(material.row());

@@ -63,10 +63,10 @@ public class OptimadeFormulaBackfill {
             int count = 0;
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    Composition composition = Composition.of(amounts(rows.getString(2)));
-                    update.setString(1, composition.alphabeticalFormula().orElse(null));
-                    update.setString(2, composition.anonymousFormula().orElse(null));
-                    update.setString(3, MaterialWriter.numbers(composition.alphabeticalFractions()));
+                    var optimade = Composition.of(amounts(rows.getString(2))).optimadeForms();
+                    update.setString(1, optimade.reduced());
+                    update.setString(2, optimade.anonymous());
+                    update.setString(3, MaterialWriter.numbers(optimade.ratios()));
                     update.setObject(4, rows.getObject(1, UUID.class));
                     update.addBatch();
                     count++;

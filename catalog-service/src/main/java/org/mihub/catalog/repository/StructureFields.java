@@ -8,6 +8,7 @@ import java.util.Set;
 
 import org.mihub.catalog.optimade.Filter;
 import org.mihub.common.error.ApiException;
+import org.mihub.common.optimade.ProviderPrefix;
 
 /**
  * The OPTIMADE {@code structures} properties as SQL over {@code material m} joined with
@@ -19,7 +20,7 @@ import org.mihub.common.error.ApiException;
 public final class StructureFields {
 
     /** The provider prefix of mihub's own fields ({@code _mihub_...}). */
-    public static final String PREFIX = "mihub";
+    public static final String PREFIX = ProviderPrefix.MIHUB;
 
     public enum Type {
         STRING, INTEGER, FLOAT, TIMESTAMP
@@ -150,7 +151,7 @@ public final class StructureFields {
      */
     public Field resolve(Filter.Property property, List<String> warnings) {
         String name = property.path().get(0);
-        String prefix = prefixOf(name);
+        String prefix = ProviderPrefix.of(name);
         if (prefix != null && !prefix.equals(PREFIX)) {
             String warning = "'" + property.name() + "' belongs to the provider '" + prefix
                     + "', not to this database: it has been treated as unknown";
@@ -180,14 +181,5 @@ public final class StructureFields {
             return Optional.of(measured(name.substring(own.length()), ""));
         }
         return Optional.empty();
-    }
-
-    /** The provider prefix of a name ({@code _exmpl_x} has {@code exmpl}), or null when it has none. */
-    public static String prefixOf(String name) {
-        if (!name.startsWith("_")) {
-            return null;
-        }
-        int end = name.indexOf('_', 1);
-        return end > 1 ? name.substring(1, end) : null;
     }
 }

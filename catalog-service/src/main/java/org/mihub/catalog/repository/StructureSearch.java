@@ -17,6 +17,7 @@ import org.mihub.catalog.repository.StructureFields.Field;
 import org.mihub.catalog.repository.StructureFields.Shape;
 import org.mihub.catalog.repository.StructureFields.Type;
 import org.mihub.common.error.ApiException;
+import org.mihub.common.optimade.ProviderPrefix;
 
 /**
  * Translates an OPTIMADE filter into one SQL condition over {@code material m} and {@code dataset d},
@@ -159,13 +160,7 @@ public final class StructureSearch {
                 return;
             }
             parts.removeAll(grouped.get(name));
-            StringBuilder range = new StringBuilder();
-            bounds.forEach(bound -> range.append(" AND x.value ").append(bound.operator().symbol()).append(" ?"));
-            Field field = bounds.get(0).field();
-            String known = positive ? null : measured(field, "");
-            String match = measured(field, range.toString());
-            bounds.forEach(bound -> bind(bound.value()));
-            conditions.add(positive ? match : "(CASE WHEN " + known + " THEN " + match + " END)");
+            conditions.add(measuredRange(bounds.get(0).field(), bounds, positive));
         });
         return conditions;
     }
@@ -209,13 +204,7 @@ public final class StructureSearch {
                         + bind(value);
             }
             case MEASURED -> {
-                Object value = value(field, right);
-                if (positive) {
-                    return measured(field, " AND x.value " + operator.symbol() + " ?") + bind(value);
-                }
-                String known = measured(field, "");
-                return "(CASE WHEN " + known + " THEN " + measured(field, " AND x.value " + operator.symbol() + " ?")
-                        + bind(value) + " END)";
+                return measuredRange(field, List.of(new Bound(field, operator, value(field, right))), positive);
             }
             case LIST -> throw ApiException.unimplemented("filter: position " + compare.position() + ": '"
                     + field.name() + "' is a list: compare its items with HAS, HAS ALL, HAS ANY or HAS ONLY, and its "
@@ -464,6 +453,19 @@ public final class StructureSearch {
         return "(cardinality(" + field.sql() + ") " + length.operator().symbol() + " ?)" + bind(number(number));
     }
 
+    /**
+     * Materials with one measurement of the property within all the bounds; under a NOT, NULL for
+     * materials without a measurement of it (only IS UNKNOWN matches them).
+     */
+    private String measuredRange(Field field, List<Bound> bounds, boolean positive) {
+        String known = positive ? null : measured(field, "");
+        StringBuilder range = new StringBuilder();
+        bounds.forEach(bound -> range.append(" AND x.value ").append(bound.operator().symbol()).append(" ?"));
+        String match = measured(field, range.toString());
+        bounds.forEach(bound -> bind(bound.value()));
+        return positive ? match : "(CASE WHEN " + known + " THEN " + match + " END)";
+    }
+
     /** Materials with a measurement of the property (that meets {@code condition}): answered from the index. */
     private String measured(Field field, String condition) {
         parameters.add(field.sql());
@@ -475,7 +477,7 @@ public final class StructureSearch {
     private String orderBy(List<SortKey> sort) {
         List<String> keys = new ArrayList<>();
         for (SortKey key : sort) {
-            String prefix = StructureFields.prefixOf(key.field());
+            String prefix = ProviderPrefix.of(key.field());
             if (prefix != null && !prefix.equals(StructureFields.PREFIX)) {
                 warnings.add("sort: '" + key.field() + "' belongs to the provider '" + prefix + "', not to this "
                         + "database: it has not been sorted on");

@@ -149,6 +149,19 @@ public final class Composition {
         return formula.toString();
     }
 
+    /**
+     * OPTIMADE's reduced and anonymous formulas (null when the amounts have no whole proportions)
+     * and the element ratios in alphabetical order, from one computation of the whole proportions.
+     */
+    public record OptimadeForms(String reduced, String anonymous, double[] ratios) {
+    }
+
+    public OptimadeForms optimadeForms() {
+        Optional<Map<String, Long>> whole = wholeProportions();
+        return new OptimadeForms(whole.map(Composition::alphabetical).orElse(null),
+                whole.map(Composition::anonymous).orElse(null), alphabeticalFractions());
+    }
+
     /** Atomic fractions in the alphabetical order of {@link #elements()}. */
     public double[] alphabeticalFractions() {
         Map<String, Double> fractions = atomicFractions();

@@ -14,6 +14,7 @@ import org.mihub.api.catalog.v1.Measurement;
 import org.mihub.api.catalog.v1.Site;
 import org.mihub.api.catalog.v1.Vector3;
 import org.mihub.common.chemistry.Composition;
+import org.mihub.common.optimade.ProviderPrefix;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -28,7 +29,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class OptimadeMapper {
 
     /** mihub's provider prefix: its own fields are {@code _mihub_...}. */
-    public static final String PREFIX = "mihub";
+    public static final String PREFIX = ProviderPrefix.MIHUB;
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private static final String OWN = "_" + PREFIX + "_";
@@ -63,16 +64,18 @@ public final class OptimadeMapper {
         out.put("immutable_id", JSON.textNode(material.getId()));
         out.put("last_modified", JSON.textNode(Instant.ofEpochSecond(material.getCreatedAt().getSeconds(),
                 material.getCreatedAt().getNanos()).toString()));
-        List<String> elements = material.getElementsList().stream().sorted().toList();
-        out.put("elements", strings(elements));
+        Composition composition = Composition.of(material.getCompositionMap());
+        Composition.OptimadeForms forms = composition.optimadeForms();
+        out.put("elements", strings(composition.elements()));
         out.put("nelements", JSON.numberNode(material.getNelements()));
         ArrayNode ratios = JSON.arrayNode();
-        elements.forEach(element -> ratios.add(material.getAtomicFractionsOrDefault(element, 0)));
+        for (double ratio : forms.ratios()) {
+            ratios.add(ratio);
+        }
         out.put("elements_ratios", ratios);
         out.put("chemical_formula_descriptive", JSON.textNode(material.getFormula()));
-        Composition composition = Composition.of(material.getCompositionMap());
-        out.put("chemical_formula_reduced", text(composition.alphabeticalFormula().orElse(null)));
-        out.put("chemical_formula_anonymous", text(composition.anonymousFormula().orElse(null)));
+        out.put("chemical_formula_reduced", text(forms.reduced()));
+        out.put("chemical_formula_anonymous", text(forms.anonymous()));
         structure(material, out);
         out.put(OWN + "dataset_id", JSON.textNode(material.getDatasetId()));
         out.put(OWN + "owner_org", JSON.textNode(material.getOwnerOrg()));

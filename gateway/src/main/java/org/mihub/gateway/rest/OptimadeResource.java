@@ -28,6 +28,7 @@ import org.mihub.api.catalog.v1.ListStructureFieldsResponse;
 import org.mihub.api.catalog.v1.QueryStructuresRequest;
 import org.mihub.api.catalog.v1.StructureField;
 import org.mihub.api.catalog.v1.StructureSort;
+import org.mihub.common.optimade.ProviderPrefix;
 import org.mihub.gateway.client.CatalogClient;
 import org.mihub.gateway.config.OptimadeConfig;
 import org.mihub.gateway.mapping.OptimadeMapper;
@@ -276,7 +277,7 @@ public class OptimadeResource {
             if (LISTING_PARAMETERS.contains(name)) {
                 continue;
             }
-            String prefix = prefixOf(name);
+            String prefix = ProviderPrefix.of(name);
             if (prefix == null || prefix.equals(OptimadeMapper.PREFIX)) {
                 throw OptimadeException.badParameter(name, "unknown query parameter '" + name + "'; the parameters "
                         + "are " + String.join(", ", LISTING_PARAMETERS.stream().sorted().toList()));
@@ -396,7 +397,7 @@ public class OptimadeResource {
                 if (field.isEmpty() || field.equals("id") || field.equals("type")) {
                     continue;
                 }
-                String prefix = prefixOf(field);
+                String prefix = ProviderPrefix.of(field);
                 if (names.contains(field) || prefix != null && !prefix.equals(OptimadeMapper.PREFIX)) {
                     selected.add(field);
                 } else if (prefix != null) {
@@ -409,12 +410,6 @@ public class OptimadeResource {
             }
             return selected;
         });
-    }
-
-    /** The provider prefix of a name or parameter ({@code _exmpl_x} has {@code exmpl}), or null when it has none. */
-    private static String prefixOf(String name) {
-        int end = name.indexOf('_', 1);
-        return name.startsWith("_") && end > 1 ? name.substring(1, end) : null;
     }
 
     private static String next(String url, MultivaluedMap<String, String> query, long offset) {

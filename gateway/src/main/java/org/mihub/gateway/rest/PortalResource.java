@@ -1,9 +1,9 @@
 package org.mihub.gateway.rest;
 
 import java.util.Map;
-import java.util.Optional;
 
 import jakarta.annotation.security.PermitAll;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -22,12 +22,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @PermitAll
 public class PortalResource {
 
-    /** The issuer tokens carry (the realm's public URL); without it, the URL keys are fetched from. */
-    @ConfigProperty(name = "quarkus.oidc.token.issuer")
-    Optional<String> issuer;
-
-    @ConfigProperty(name = "quarkus.oidc.auth-server-url")
-    String authServer;
+    @Inject
+    PortalRealm realm;
 
     @ConfigProperty(name = "mihub.portal.client-id", defaultValue = "portal")
     String clientId;
@@ -36,7 +32,6 @@ public class PortalResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(hidden = true, summary = "The realm and client the web portal signs users in with")
     public Map<String, String> config() {
-        String realm = issuer.filter(url -> !url.isBlank() && !url.equals("any")).orElse(authServer);
-        return Map.of("issuer", realm, "clientId", clientId);
+        return Map.of("issuer", realm.issuer(), "clientId", clientId);
     }
 }

@@ -1,12 +1,8 @@
 package org.mihub.gateway.rest;
 
-import java.net.URI;
-import java.util.Optional;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import jakarta.inject.Inject;
 
 import io.vertx.ext.web.Router;
 
@@ -20,11 +16,8 @@ import io.vertx.ext.web.Router;
 @ApplicationScoped
 public class PortalSecurityHeaders {
 
-    @ConfigProperty(name = "quarkus.oidc.token.issuer")
-    Optional<String> issuer;
-
-    @ConfigProperty(name = "quarkus.oidc.auth-server-url")
-    String authServer;
+    @Inject
+    PortalRealm realm;
 
     void register(@Observes Router router) {
         String policy = policy();
@@ -41,8 +34,7 @@ public class PortalSecurityHeaders {
     }
 
     String policy() {
-        URI realm = URI.create(issuer.filter(url -> !url.isBlank() && !url.equals("any")).orElse(authServer));
-        String keycloak = realm.getScheme() + "://" + realm.getAuthority();
+        String keycloak = realm.origin();
         return "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
                 + "connect-src 'self' " + keycloak + "; frame-ancestors 'none'; form-action 'self' " + keycloak
                 + "; base-uri 'none'; object-src 'none'";
