@@ -16,7 +16,7 @@ import java.util.concurrent.Executors;
 
 import org.mihub.planning.acquisition.Acquisition;
 import org.mihub.planning.acquisition.BatchSelector;
-import org.mihub.planning.gp.GaussianProcess;
+import org.mihub.common.gp.GaussianProcess;
 import org.mihub.planning.simulation.PoolSimulation;
 
 import com.fasterxml.jackson.databind.JsonNode;

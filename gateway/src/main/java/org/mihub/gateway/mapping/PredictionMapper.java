@@ -1,7 +1,6 @@
 package org.mihub.gateway.mapping;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -13,14 +12,12 @@ import org.mihub.api.prediction.v1.CompositionInput;
 import org.mihub.api.prediction.v1.DatasetRef;
 import org.mihub.api.prediction.v1.DuplicatePolicy;
 import org.mihub.api.prediction.v1.ElementAmounts;
-import org.mihub.api.prediction.v1.Hyperparameters;
 import org.mihub.api.prediction.v1.Metrics;
 import org.mihub.api.prediction.v1.Model;
 import org.mihub.api.prediction.v1.ModelSummary;
 import org.mihub.api.prediction.v1.OutOfFoldPrediction;
 import org.mihub.api.prediction.v1.PredictRequest;
 import org.mihub.api.prediction.v1.Prediction;
-import org.mihub.api.prediction.v1.RandomForestParams;
 import org.mihub.api.prediction.v1.TrainModelRequest;
 import org.mihub.gateway.rest.ModelViews.CompositionInputView;
 import org.mihub.gateway.rest.ModelViews.FormulaErrorView;
@@ -71,21 +68,8 @@ public final class PredictionMapper {
             }
         }
         if (input.hyperparameters() != null) {
-            var forest = RandomForestParams.newBuilder();
-            var given = input.hyperparameters();
-            if (given.nTrees() != null) {
-                forest.setNTrees(given.nTrees());
-            }
-            if (given.maxDepth() != null) {
-                forest.setMaxDepth(given.maxDepth());
-            }
-            if (given.minSamplesLeaf() != null) {
-                forest.setMinSamplesLeaf(given.minSamplesLeaf());
-            }
-            if (given.maxFeatures() != null) {
-                forest.setMaxFeatures(given.maxFeatures());
-            }
-            request.setHyperparameters(Hyperparameters.newBuilder().setRandomForest(forest));
+            request.setHyperparameters(HyperparameterMapper.hyperparameters(request.getAlgorithm(),
+                    input.hyperparameters()));
         }
         if (input.seed() != null) {
             request.setSeed(input.seed());
@@ -121,13 +105,7 @@ public final class PredictionMapper {
     }
 
     public static ModelView model(Model model) {
-        Map<String, Object> hyper = new LinkedHashMap<>();
-        var forest = model.getHyperparameters().getRandomForest();
-        hyper.put("nTrees", forest.getNTrees());
-        hyper.put("maxDepth", forest.getMaxDepth());
-        hyper.put("minSamplesLeaf", forest.getMinSamplesLeaf());
-        hyper.put("maxFeatures", forest.getMaxFeatures());
-        hyper.put("uncertainty", forest.getUncertainty().name().replace("FOREST_UNCERTAINTY_", "").toLowerCase(Locale.ROOT));
+        Map<String, Object> hyper = HyperparameterMapper.view(model.getHyperparameters());
         return new ModelView(model.getId(), model.getName(), model.getVersion(), model.getDescription(),
                 model.getOwnerOrg(), model.getVisibility().name(), model.getSharedWithList(),
                 model.getStatus().name().replace("MODEL_STATUS_", ""), model.getTargetProperty(), model.getTargetUnit(),

@@ -16,7 +16,15 @@ public final class ModelViews {
     public record DatasetRefInput(String datasetId, Integer version) {
     }
 
-    public record ForestInput(Integer nTrees, Integer maxDepth, Integer minSamplesLeaf, Double maxFeatures) {
+    /**
+     * Hyper-parameters of the chosen algorithm. Random forest: nTrees, maxDepth, minSamplesLeaf,
+     * maxFeatures. Gradient boosting: nEstimators, learningRate, maxDepth, subsample,
+     * minSamplesLeaf, ensembleSize. Gaussian process: kernel, restarts, noiseVariance. A field of
+     * another algorithm is refused.
+     */
+    public record HyperparametersInput(Integer nTrees, Integer maxDepth, Integer minSamplesLeaf, Double maxFeatures,
+            Integer nEstimators, Double learningRate, Double subsample, Integer ensembleSize, String kernel,
+            Integer restarts, Double noiseVariance) {
     }
 
     public record DomainInput(Integer neighbours, Double thresholdQuantile) {
@@ -24,7 +32,7 @@ public final class ModelViews {
 
     /** Body of {@code POST /api/v1/models}. */
     public record TrainInput(String name, String description, List<DatasetRefInput> datasets, String targetProperty,
-            List<String> sources, String algorithm, ForestInput hyperparameters, Long seed, Integer kFolds,
+            List<String> sources, String algorithm, HyperparametersInput hyperparameters, Long seed, Integer kFolds,
             String duplicates, DomainInput applicabilityDomain) {
     }
 

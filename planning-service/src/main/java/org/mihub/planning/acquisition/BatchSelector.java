@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 
-import org.mihub.planning.gp.GaussianProcess;
+import org.mihub.common.gp.GaussianProcess;
 
 /**
  * Chooses a batch of q candidates from a finite pool with a fitted surrogate.

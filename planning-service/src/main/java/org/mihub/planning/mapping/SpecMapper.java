@@ -32,7 +32,7 @@ import org.mihub.common.error.ApiException;
 import org.mihub.common.units.Units;
 import org.mihub.planning.acquisition.Acquisition;
 import org.mihub.planning.acquisition.BatchSelector;
-import org.mihub.planning.gp.GaussianProcess;
+import org.mihub.common.gp.GaussianProcess;
 import org.mihub.planning.service.Plan;
 import org.mihub.planning.space.DesignSpace;
 import org.mihub.planning.space.Point;

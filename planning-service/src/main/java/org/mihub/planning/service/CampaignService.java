@@ -27,7 +27,7 @@ import org.mihub.planning.acquisition.Acquisition;
 import org.mihub.planning.client.CatalogWriter;
 import org.mihub.planning.client.PredictionReader;
 import org.mihub.planning.acquisition.BatchSelector;
-import org.mihub.planning.gp.GaussianProcess;
+import org.mihub.common.gp.GaussianProcess;
 import org.mihub.planning.mapping.Documents;
 import org.mihub.planning.mapping.PriorMapper;
 import org.mihub.planning.repository.CampaignRepository;

@@ -5,7 +5,7 @@ import java.util.Map;
 
 import org.mihub.planning.acquisition.Acquisition;
 import org.mihub.planning.acquisition.BatchSelector;
-import org.mihub.planning.gp.GaussianProcess;
+import org.mihub.common.gp.GaussianProcess;
 import org.mihub.planning.space.DesignSpace;
 import org.mihub.planning.space.Point;
 

@@ -16,7 +16,7 @@ import java.util.function.DoubleConsumer;
 
 import org.mihub.planning.acquisition.Acquisition;
 import org.mihub.planning.acquisition.BatchSelector;
-import org.mihub.planning.gp.GaussianProcess;
+import org.mihub.common.gp.GaussianProcess;
 
 /**
  * Pool-based simulation of a planning strategy, the "digital twin" of a campaign: a recorded pool

@@ -12,7 +12,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
-import org.mihub.planning.gp.GaussianProcess;
+import org.mihub.common.gp.GaussianProcess;
 
 class AcquisitionTest {
 

@@ -97,7 +97,7 @@ public class InferenceService {
         double[][] x = rows.toArray(double[][]::new);
         double[] means = new double[x.length];
         double[] stds = new double[x.length];
-        trained.forest().predict(x, means, stds, threads);
+        trained.regressor().predict(x, means, stds, threads);
         for (int j = 0; j < x.length; j++) {
             int i = positions.get(j);
             Outcome parsed = outcomes.get(i);

@@ -19,8 +19,6 @@ import org.mihub.api.prediction.v1.DuplicatePolicy;
 import org.mihub.api.prediction.v1.FeaturiserRef;
 import org.mihub.api.prediction.v1.FormulaError;
 import org.mihub.api.prediction.v1.FormulaErrorCode;
-import org.mihub.api.prediction.v1.ForestUncertainty;
-import org.mihub.api.prediction.v1.Hyperparameters;
 import org.mihub.api.prediction.v1.Interval;
 import org.mihub.api.prediction.v1.Metrics;
 import org.mihub.api.prediction.v1.Model;
@@ -29,12 +27,11 @@ import org.mihub.api.prediction.v1.ModelStatus;
 import org.mihub.api.prediction.v1.ModelSummary;
 import org.mihub.api.prediction.v1.Prediction;
 import org.mihub.api.prediction.v1.PredictedValue;
-import org.mihub.api.prediction.v1.RandomForestParams;
 import org.mihub.api.prediction.v1.TrainModelRequest;
 import org.mihub.common.error.ApiException;
 import org.mihub.common.error.ApiException.FieldViolation;
 import org.mihub.prediction.inference.InferenceService;
-import org.mihub.prediction.model.RandomForest;
+import org.mihub.prediction.model.ModelParams;
 import org.mihub.prediction.registry.ModelRecord;
 import org.mihub.prediction.training.JobRecord;
 import org.mihub.prediction.training.TrainingRequest;
@@ -94,38 +91,8 @@ public final class PredictionMapper {
                 || !List.of("1", "2").contains(featuriserVersion)) {
             violations.add(new FieldViolation("featuriser", "this service offers magpie versions 1 and 2"));
         }
-        if (request.getAlgorithm() != Algorithm.ALGORITHM_UNSPECIFIED
-                && request.getAlgorithm() != Algorithm.ALGORITHM_RANDOM_FOREST) {
-            violations.add(new FieldViolation("algorithm", request.getAlgorithm().name()
-                    + " is not available in this version of the service; use ALGORITHM_RANDOM_FOREST"));
-        }
-        RandomForestParams forest = request.getHyperparameters().getRandomForest();
-        if (request.getHyperparameters().getParamsCase() != Hyperparameters.ParamsCase.PARAMS_NOT_SET
-                && request.getHyperparameters().getParamsCase() != Hyperparameters.ParamsCase.RANDOM_FOREST) {
-            violations.add(new FieldViolation("hyperparameters", "random_forest parameters are expected"));
-        }
-        int trees = forest.hasNTrees() ? forest.getNTrees() : 500;
-        if (trees < 1 || trees > 2000) {
-            violations.add(new FieldViolation("hyperparameters.random_forest.n_trees", "from 1 to 2000"));
-        }
-        int depth = forest.hasMaxDepth() ? forest.getMaxDepth() : 0;
-        if (depth < 0) {
-            violations.add(new FieldViolation("hyperparameters.random_forest.max_depth", "0 (unlimited) or more"));
-        }
-        int leaf = forest.hasMinSamplesLeaf() ? forest.getMinSamplesLeaf() : 1;
-        if (leaf < 1) {
-            violations.add(new FieldViolation("hyperparameters.random_forest.min_samples_leaf", "1 or more"));
-        }
-        double features = forest.hasMaxFeatures() ? forest.getMaxFeatures() : 1.0 / 3;
-        if (!(features > 0 && features <= 1)) {
-            violations.add(new FieldViolation("hyperparameters.random_forest.max_features", "a fraction in (0, 1]"));
-        }
-        if (forest.getUncertainty() != ForestUncertainty.FOREST_UNCERTAINTY_UNSPECIFIED
-                && forest.getUncertainty() != ForestUncertainty.FOREST_UNCERTAINTY_COMBINED) {
-            violations.add(new FieldViolation("hyperparameters.random_forest.uncertainty",
-                    "this version computes the combined (jackknife-after-bootstrap and infinitesimal jackknife) "
-                            + "estimate only"));
-        }
+        long seed = request.hasSeed() ? request.getSeed() : defaultSeed;
+        ModelParams model = HyperparameterMapper.params(request, seed, violations);
         int folds = request.hasKFolds() ? request.getKFolds() : 5;
         if (folds < 2 || folds > 10) {
             violations.add(new FieldViolation("k_folds", "from 2 to 10"));
@@ -143,9 +110,8 @@ public final class PredictionMapper {
             throw new ApiException(ApiException.Kind.INVALID_ARGUMENT, violations.get(0).field() + ": "
                     + violations.get(0).reason(), violations);
         }
-        long seed = request.hasSeed() ? request.getSeed() : defaultSeed;
         return new TrainingRequest(request.getName(), request.getDescription(), datasets, request.getTargetProperty(),
-                sources, featuriserVersion, new RandomForest.Params(trees, depth, leaf, features, seed), folds,
+                sources, featuriserVersion, model, folds,
                 request.getDuplicates() == DuplicatePolicy.DUPLICATE_POLICY_KEEP_ALL ? "KEEP_ALL" : "MEAN",
                 neighbours, quantile);
     }
@@ -169,11 +135,7 @@ public final class PredictionMapper {
                 .setTargetProperty(model.targetProperty()).setTargetUnit(model.targetUnit())
                 .setFeaturiser(FeaturiserRef.newBuilder().setId(model.featuriser()).setVersion(model.featuriserVersion()))
                 .setFeatureCount(model.featureCount()).setAlgorithm(Algorithm.valueOf("ALGORITHM_" + model.algorithm()))
-                .setHyperparameters(Hyperparameters.newBuilder().setRandomForest(RandomForestParams.newBuilder()
-                        .setNTrees(hyper.path("n_trees").asInt()).setMaxDepth(hyper.path("max_depth").asInt())
-                        .setMinSamplesLeaf(hyper.path("min_samples_leaf").asInt())
-                        .setMaxFeatures(hyper.path("max_features").asDouble())
-                        .setUncertainty(ForestUncertainty.FOREST_UNCERTAINTY_COMBINED)))
+                .setHyperparameters(HyperparameterMapper.recorded(model.algorithm(), hyper))
                 .setSeed(model.seed()).setTrainingRows(model.trainingRows())
                 .setDuplicates(model.duplicates().equals("KEEP_ALL") ? DuplicatePolicy.DUPLICATE_POLICY_KEEP_ALL
                         : DuplicatePolicy.DUPLICATE_POLICY_MEAN)

@@ -6,8 +6,8 @@ import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
 
 /**
- * k-fold cross-validation of the random forest: rows are shuffled with the seed and dealt into k
- * folds; each fold is predicted by a forest trained on the others (same parameters and seed).
+ * k-fold cross-validation of a model: rows are shuffled with the seed and dealt into k folds; each
+ * fold is predicted by a model trained on the others (same algorithm, parameters and seed).
  * Gives the out-of-fold mean and standard deviation of every row and the metrics per fold and
  * overall.
  */
@@ -67,7 +67,7 @@ public final class CrossValidation {
     }
 
     /** Runs the k folds; {@code afterFold} hears the index of each finished fold. */
-    public static Result run(double[][] x, double[] y, int k, RandomForest.Params params, int threads,
+    public static Result run(double[][] x, double[] y, int k, ModelParams params, int threads,
             IntConsumer afterFold) {
         int n = x.length;
         int[] fold = folds(n, k, params.seed());
@@ -82,11 +82,11 @@ public final class CrossValidation {
             }
             double[][] trainX = train.stream().map(i -> x[i]).toArray(double[][]::new);
             double[] trainY = train.stream().mapToDouble(i -> y[i]).toArray();
-            RandomForest forest = RandomForest.fit(trainX, trainY, params, threads);
+            Regressor model = params.fit(trainX, trainY, threads);
             double[][] testX = test.stream().map(i -> x[i]).toArray(double[][]::new);
             double[] foldMean = new double[testX.length];
             double[] foldStd = new double[testX.length];
-            forest.predict(testX, foldMean, foldStd, threads);
+            model.predict(testX, foldMean, foldStd, threads);
             for (int j = 0; j < test.size(); j++) {
                 mean[test.get(j)] = foldMean[j];
                 std[test.get(j)] = foldStd[j];

@@ -3,13 +3,9 @@ package org.mihub.prediction.model;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * A random forest of regression trees with a per-prediction uncertainty.
@@ -26,16 +22,37 @@ import java.util.concurrent.Future;
  * <p>Reproducible: tree b draws its bootstrap sample and feature subsets from the b-th generator split
  * from {@code seed}, so the same seed gives the same forest bit for bit, whatever the thread count.
  */
-public final class RandomForest {
+public final class RandomForest implements Regressor {
 
     /**
      * @param maxFeatures fraction of the features tried at each split (1/3 is the usual choice for regression)
      * @param maxDepth    0 for unlimited
      */
-    public record Params(int trees, int maxDepth, int minLeaf, double maxFeatures, long seed) {
+    public record Params(int trees, int maxDepth, int minLeaf, double maxFeatures, long seed) implements ModelParams {
 
         public static Params defaults(long seed) {
             return new Params(500, 0, 1, 1.0 / 3, seed);
+        }
+
+        @Override
+        public Algorithm algorithm() {
+            return Algorithm.RANDOM_FOREST;
+        }
+
+        @Override
+        public RandomForest fit(double[][] x, double[] y, int threads) {
+            return RandomForest.fit(x, y, this, threads);
+        }
+
+        @Override
+        public Map<String, Object> recorded() {
+            Map<String, Object> recorded = new LinkedHashMap<>();
+            recorded.put("n_trees", trees);
+            recorded.put("max_depth", maxDepth);
+            recorded.put("min_samples_leaf", minLeaf);
+            recorded.put("max_features", maxFeatures);
+            recorded.put("uncertainty", "COMBINED");
+            return recorded;
         }
     }
 
@@ -45,24 +62,15 @@ public final class RandomForest {
 
     private final Params params;
     private final int features;
-    private final int[] roots;
-    private final int[] feature;
-    private final double[] threshold;
-    private final int[] left;
-    private final double[] value;
+    private final FlatTrees trees;
     private final double[] q;
     private final float[] qFloat;
     private final double noiseVariance;
 
-    private RandomForest(Params params, int features, int[] roots, int[] feature, double[] threshold, int[] left,
-            double[] value, double[] q, double noiseVariance) {
+    private RandomForest(Params params, int features, FlatTrees trees, double[] q, double noiseVariance) {
         this.params = params;
         this.features = features;
-        this.roots = roots;
-        this.feature = feature;
-        this.threshold = threshold;
-        this.left = left;
-        this.value = value;
+        this.trees = trees;
         this.q = q;
         this.qFloat = new float[q.length];
         for (int k = 0; k < q.length; k++) {
@@ -84,7 +92,7 @@ public final class RandomForest {
         }
         int[][] counts = new int[trees][];
         RegressionTree[] grown = new RegressionTree[trees];
-        parallel(threads, trees, b -> {
+        Parallel.run(threads, trees, b -> {
             int[] weight = new int[n];
             for (int draw = 0; draw < n; draw++) {
                 weight[generators[b].nextInt(n)]++;
@@ -93,35 +101,19 @@ public final class RandomForest {
             grown[b] = RegressionTree.grow(x, y, rank, weight, params.maxDepth(), params.minLeaf(), tried,
                     generators[b]);
         });
-        int total = 0;
-        int[] roots = new int[trees];
-        for (int b = 0; b < trees; b++) {
-            roots[b] = total;
-            total += grown[b].size;
-        }
-        int[] feature = new int[total];
-        double[] threshold = new double[total];
-        int[] left = new int[total];
-        double[] value = new double[total];
-        for (int b = 0; b < trees; b++) {
-            RegressionTree tree = grown[b];
-            for (int node = 0; node < tree.size; node++) {
-                feature[roots[b] + node] = tree.feature[node];
-                threshold[roots[b] + node] = tree.threshold[node];
-                left[roots[b] + node] = tree.feature[node] < 0 ? -1 : roots[b] + tree.left[node];
-                value[roots[b] + node] = tree.value[node];
-            }
-        }
+        FlatTrees flat = FlatTrees.of(grown);
         double[] q = jackknifeMatrix(counts, n, threads);
-        RandomForest unscaled = new RandomForest(params, p, roots, feature, threshold, left, value, q, 0);
+        RandomForest unscaled = new RandomForest(params, p, flat, q, 0);
         double noise = unscaled.outOfBagNoise(x, y, counts, threads);
-        return new RandomForest(params, p, roots, feature, threshold, left, value, q, noise);
+        return new RandomForest(params, p, flat, q, noise);
     }
 
+    @Override
     public Params params() {
         return params;
     }
 
+    @Override
     public int features() {
         return features;
     }
@@ -133,47 +125,30 @@ public final class RandomForest {
     /** The prediction of every tree into {@code perTree}; returns their mean. */
     public double trees(double[] row, double[] perTree) {
         double sum = 0;
-        for (int b = 0; b < roots.length; b++) {
-            int node = roots[b];
-            while (left[node] >= 0) {
-                node = row[feature[node]] <= threshold[node] ? left[node] : left[node] + 1;
-            }
-            perTree[b] = value[node];
-            sum += value[node];
+        for (int b = 0; b < perTree.length; b++) {
+            perTree[b] = trees.tree(b, row);
+            sum += perTree[b];
         }
-        return sum / roots.length;
+        return sum / perTree.length;
     }
 
     public Prediction predict(double[] row) {
-        double[] perTree = new double[roots.length];
+        double[] perTree = new double[trees.trees()];
         double mean = trees(row, perTree);
         return new Prediction(mean, Math.sqrt(Math.max(variance(perTree, mean), 0) + noiseVariance));
     }
 
-    /**
-     * Means and standard deviations of many rows, on {@code threads} threads. Rows go in blocks:
-     * each tree walks the whole block before the next tree, so a tree's nodes stay in cache for the
-     * block instead of the whole forest streaming through the cache for every row.
-     */
+    /** Means and standard deviations of many rows, on {@code threads} threads, in blocks of rows. */
+    @Override
     public void predict(double[][] rows, double[] means, double[] stds, int threads) {
         int block = 64;
         int blocks = (rows.length + block - 1) / block;
-        int trees = roots.length;
-        parallel(threads, blocks, k -> {
+        int trees = this.trees.trees();
+        Parallel.run(threads, blocks, k -> {
             int from = k * block;
             int to = Math.min(rows.length, from + block);
             double[][] perTree = new double[to - from][trees];
-            for (int b = 0; b < trees; b++) {
-                int root = roots[b];
-                for (int r = from; r < to; r++) {
-                    double[] row = rows[r];
-                    int node = root;
-                    while (left[node] >= 0) {
-                        node = row[feature[node]] <= threshold[node] ? left[node] : left[node] + 1;
-                    }
-                    perTree[r - from][b] = value[node];
-                }
-            }
+            this.trees.accumulate(rows, from, to, 1, perTree);
             double[] mean = new double[to - from];
             for (int r = 0; r < to - from; r++) {
                 double sum = 0;
@@ -203,7 +178,7 @@ public final class RandomForest {
      */
     private double[] quadraticForms(double[][] deviations) {
         int rows = deviations.length;
-        int trees = roots.length;
+        int trees = this.trees.trees();
         float[][] d = new float[rows][trees];
         float[][] qd = new float[rows][trees];
         for (int r = 0; r < rows; r++) {
@@ -254,7 +229,7 @@ public final class RandomForest {
      * precision for speed (4 bytes an entry) and RandomForestTest bounds the relative error.
      */
     double exactVariance(double[] row) {
-        double[] perTree = new double[roots.length];
+        double[] perTree = new double[trees.trees()];
         double mean = trees(row, perTree);
         double sum = 0;
         for (int b = 0; b < perTree.length; b++) {
@@ -266,7 +241,7 @@ public final class RandomForest {
     }
 
     double fastVariance(double[] row) {
-        double[] perTree = new double[roots.length];
+        double[] perTree = new double[trees.trees()];
         return variance(perTree, trees(row, perTree));
     }
 
@@ -281,7 +256,7 @@ public final class RandomForest {
         // a fixed number of partial sums, added in a fixed order: the same matrix whatever the threads
         int blocks = 8;
         double[][] partial = new double[blocks][];
-        parallel(threads, blocks, block -> {
+        Parallel.run(threads, blocks, block -> {
             double[] m = new double[trees * trees];
             double[] centred = new double[trees];
             double[] outOfBag = new double[trees];
@@ -332,12 +307,12 @@ public final class RandomForest {
         double[] squaredError = new double[n];
         double[] jackknife = new double[n];
         boolean[] scored = new boolean[n];
-        parallel(threads, n, i -> {
-            double[] perTree = new double[roots.length];
+        Parallel.run(threads, n, i -> {
+            double[] perTree = new double[trees.trees()];
             double mean = trees(x[i], perTree);
             double sum = 0;
             int out = 0;
-            for (int b = 0; b < roots.length; b++) {
+            for (int b = 0; b < perTree.length; b++) {
                 if (counts[b][i] == 0) {
                     sum += perTree[b];
                     out++;
@@ -363,30 +338,16 @@ public final class RandomForest {
         return count == 0 ? 0 : Math.max(0, (error - variance) / count);
     }
 
-    /**
-     * Writes the forest: parameters, then per node its feature (short; -1 for a leaf), its left child
-     * and one double (the threshold of a split, the value of a leaf), then Q and tau^2.
-     */
-    void write(DataOutput out) throws IOException {
+    /** Writes the forest: parameters, the trees ({@link FlatTrees#write}), then Q and tau^2. */
+    @Override
+    public void write(DataOutput out) throws IOException {
         out.writeInt(params.trees());
         out.writeInt(params.maxDepth());
         out.writeInt(params.minLeaf());
         out.writeDouble(params.maxFeatures());
         out.writeLong(params.seed());
         out.writeInt(features);
-        out.writeInt(feature.length);
-        for (int root : roots) {
-            out.writeInt(root);
-        }
-        for (int node = 0; node < feature.length; node++) {
-            out.writeShort(feature[node]);
-            if (feature[node] >= 0) {
-                out.writeInt(left[node]);
-                out.writeDouble(threshold[node]);
-            } else {
-                out.writeDouble(value[node]);
-            }
-        }
+        trees.write(out);
         for (double entry : q) {
             out.writeDouble(entry);
         }
@@ -396,30 +357,12 @@ public final class RandomForest {
     static RandomForest read(DataInput in) throws IOException {
         Params params = new Params(in.readInt(), in.readInt(), in.readInt(), in.readDouble(), in.readLong());
         int features = in.readInt();
-        int nodes = in.readInt();
-        int[] roots = new int[params.trees()];
-        for (int b = 0; b < roots.length; b++) {
-            roots[b] = in.readInt();
-        }
-        int[] feature = new int[nodes];
-        double[] threshold = new double[nodes];
-        int[] left = new int[nodes];
-        double[] value = new double[nodes];
-        for (int node = 0; node < nodes; node++) {
-            feature[node] = in.readShort();
-            if (feature[node] >= 0) {
-                left[node] = in.readInt();
-                threshold[node] = in.readDouble();
-            } else {
-                left[node] = -1;
-                value[node] = in.readDouble();
-            }
-        }
+        FlatTrees trees = FlatTrees.read(in, params.trees());
         double[] q = new double[params.trees() * params.trees()];
         for (int k = 0; k < q.length; k++) {
             q[k] = in.readDouble();
         }
-        return new RandomForest(params, features, roots, feature, threshold, left, value, q, in.readDouble());
+        return new RandomForest(params, features, trees, q, in.readDouble());
     }
 
     /** rank[f][i]: dense rank of x[i][f] among the values of feature f. */
@@ -443,45 +386,5 @@ public final class RandomForest {
             }
         }
         return rank;
-    }
-
-    interface Task {
-        void run(int index);
-    }
-
-    /** Runs task(0..count-1) on {@code threads} threads; each index writes only its own results. */
-    static void parallel(int threads, int count, Task task) {
-        if (threads <= 1 || count <= 1) {
-            for (int i = 0; i < count; i++) {
-                task.run(i);
-            }
-            return;
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, count));
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            int workers = Math.min(threads, count);
-            for (int w = 0; w < workers; w++) {
-                int worker = w;
-                futures.add(pool.submit(() -> {
-                    for (int i = worker; i < count; i += workers) {
-                        task.run(i);
-                    }
-                }));
-            }
-            for (Future<?> future : futures) {
-                future.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new IllegalStateException(e.getCause());
-        } finally {
-            pool.shutdownNow();
-        }
     }
 }

@@ -5,21 +5,13 @@ import java.util.SplittableRandom;
 
 /**
  * Grows one CART regression tree on a bootstrap sample (squared-error splits, thresholds midway
- * between neighbouring distinct values, a random subset of features tried at each node) into flat
- * arrays: {@code feature[node]} (-1 for a leaf), {@code threshold[node]}, {@code left[node]} (the
- * right child is {@code left + 1}) and {@code value[node]}. Samples go left when
- * {@code x[feature] <= threshold}.
+ * between neighbouring distinct values, a random subset of features tried at each node) into
+ * {@link TreeNodes}. Samples go left when {@code x[feature] <= threshold}.
  *
  * <p>Nodes are sorted per feature by precomputed integer ranks of the training values, so a node
  * sorts primitive keys instead of comparing doubles through a comparator.
  */
-final class RegressionTree {
-
-    int[] feature = new int[64];
-    double[] threshold = new double[64];
-    int[] left = new int[64];
-    double[] value = new double[64];
-    int size;
+final class RegressionTree extends TreeNodes {
 
     private final double[][] x;
     private final double[] y;
@@ -69,25 +61,6 @@ final class RegressionTree {
         tree.node(tree.add(), rows, 0);
         tree.trim();
         return tree;
-    }
-
-    private int add() {
-        if (size == feature.length) {
-            int capacity = size * 2;
-            feature = Arrays.copyOf(feature, capacity);
-            threshold = Arrays.copyOf(threshold, capacity);
-            left = Arrays.copyOf(left, capacity);
-            value = Arrays.copyOf(value, capacity);
-        }
-        feature[size] = -1;
-        return size++;
-    }
-
-    private void trim() {
-        feature = Arrays.copyOf(feature, size);
-        threshold = Arrays.copyOf(threshold, size);
-        left = Arrays.copyOf(left, size);
-        value = Arrays.copyOf(value, size);
     }
 
     private void node(int node, int[] rows, int depth) {
@@ -161,13 +134,8 @@ final class RegressionTree {
                 rightRows[r++] = row;
             }
         }
-        feature[node] = bestFeature;
-        threshold[node] = bestThreshold;
-        int leftChild = add();
-        int rightChild = add();
-        left[node] = leftChild;
-        assert rightChild == leftChild + 1;
+        int leftChild = split(node, bestFeature, bestThreshold);
         node(leftChild, leftRows, depth + 1);
-        node(rightChild, rightRows, depth + 1);
+        node(leftChild + 1, rightRows, depth + 1);
     }
 }

@@ -11,14 +11,15 @@ import java.util.zip.InflaterInputStream;
 
 /**
  * What a prediction needs, as stored in the registry: the featuriser it was trained with, the
- * forest and the applicability domain. The artifact is a versioned binary format, DEFLATE-compressed;
- * nothing is deserialised by reflection.
+ * regressor and the applicability domain. The artifact is a versioned binary format,
+ * DEFLATE-compressed; nothing is deserialised by reflection. Format 1 held a random forest only;
+ * format 2 tags the regressor with its algorithm. Both are read.
  */
-public record TrainedModel(String featuriser, String featuriserVersion, int featureCount, RandomForest forest,
+public record TrainedModel(String featuriser, String featuriserVersion, int featureCount, Regressor regressor,
         ApplicabilityDomain domain) {
 
     private static final int MAGIC = 0x4d485246; // "MHRF"
-    private static final int FORMAT = 1;
+    private static final int FORMAT = 2;
 
     public byte[] toBytes() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -28,7 +29,8 @@ public record TrainedModel(String featuriser, String featuriserVersion, int feat
             out.writeUTF(featuriser);
             out.writeUTF(featuriserVersion);
             out.writeInt(featureCount);
-            forest.write(out);
+            out.writeByte(regressor.params().algorithm().tag);
+            regressor.write(out);
             domain.write(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -38,11 +40,19 @@ public record TrainedModel(String featuriser, String featuriserVersion, int feat
 
     public static TrainedModel fromBytes(byte[] artifact) {
         try (DataInputStream in = new DataInputStream(new InflaterInputStream(new ByteArrayInputStream(artifact)))) {
-            if (in.readInt() != MAGIC || in.readInt() != FORMAT) {
-                throw new IllegalStateException("not a mihub random-forest artifact of format " + FORMAT);
+            if (in.readInt() != MAGIC) {
+                throw new IllegalStateException("not a mihub model artifact");
             }
-            return new TrainedModel(in.readUTF(), in.readUTF(), in.readInt(), RandomForest.read(in),
-                    ApplicabilityDomain.read(in));
+            int format = in.readInt();
+            if (format != 1 && format != FORMAT) {
+                throw new IllegalStateException("model artifact format " + format + " is newer than this service");
+            }
+            String featuriser = in.readUTF();
+            String version = in.readUTF();
+            int featureCount = in.readInt();
+            ModelParams.Algorithm algorithm = format == 1 ? ModelParams.Algorithm.RANDOM_FOREST
+                    : ModelParams.Algorithm.ofTag(in.readByte());
+            return new TrainedModel(featuriser, version, featureCount, algorithm.read(in), ApplicabilityDomain.read(in));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -38,7 +38,9 @@ import org.mihub.prediction.features.FeaturiseException;
 import org.mihub.prediction.features.MagpieFeaturiser;
 import org.mihub.prediction.model.ApplicabilityDomain;
 import org.mihub.prediction.model.CrossValidation;
-import org.mihub.prediction.model.RandomForest;
+import org.mihub.prediction.model.GaussianProcessModel;
+import org.mihub.prediction.model.ModelParams;
+import org.mihub.prediction.model.Regressor;
 import org.mihub.prediction.model.TrainedModel;
 import org.mihub.prediction.registry.ModelRecord;
 import org.mihub.prediction.registry.Db;
@@ -53,7 +55,7 @@ import io.grpc.StatusRuntimeException;
 
 /**
  * Training jobs: read the data from the catalog as the caller, featurise, cross-validate, fit the
- * final forest and its applicability domain, and store model, artifact and out-of-fold predictions
+ * final model and its applicability domain, and store model, artifact and out-of-fold predictions
  * in one transaction. Jobs run one at a time per process (each uses the training threads), report
  * progress, can be cancelled, and leave nothing behind when they fail or are cancelled.
  */
@@ -263,21 +265,27 @@ public class TrainingService {
                     + request.targetProperty() + " in the datasets you may see; at least "
                     + Math.max(MIN_ROWS, 2 * request.folds()) + " are needed");
         }
+        ModelParams params = request.model();
+        if (params.algorithm() == ModelParams.Algorithm.GAUSSIAN_PROCESS && all.size() > GaussianProcessModel.MAX_ROWS) {
+            throw ApiException.invalid("algorithm", "a Gaussian process is for small data: the datasets give "
+                    + all.size() + " rows, more than " + GaussianProcessModel.MAX_ROWS
+                    + "; use ALGORITHM_RANDOM_FOREST or ALGORITHM_GRADIENT_BOOSTING");
+        }
         double[][] x = all.stream().map(Example::features).toArray(double[][]::new);
         double[] y = all.stream().mapToDouble(example -> example.targets().stream().mapToDouble(Double::doubleValue)
                 .average().orElseThrow()).toArray();
         progress(id, cancel, 0.2, "cross-validating on " + all.size() + " rows (" + request.folds() + " folds)"
                 + (skipped > 0 ? "; " + skipped + " rows skipped: formula without element data" : ""));
-        CrossValidation.Result validation = CrossValidation.run(x, y, request.folds(), request.forest(), threads,
+        CrossValidation.Result validation = CrossValidation.run(x, y, request.folds(), params, threads,
                 fold -> progress(id, cancel, 0.2 + 0.6 * (fold + 1) / request.folds(),
                         "fold " + (fold + 1) + " of " + request.folds() + " done"));
         progress(id, cancel, 0.82, "fitting the final model on all " + all.size() + " rows");
-        RandomForest forest = RandomForest.fit(x, y, request.forest(), threads);
+        Regressor regressor = params.fit(x, y, threads);
         progress(id, cancel, 0.9, "measuring the applicability domain");
         ApplicabilityDomain domain = ApplicabilityDomain.fit(x, request.neighbours(), request.domainQuantile(),
-                request.forest().seed());
+                params.seed());
         byte[] artifact = new TrainedModel(featuriser.name(), featuriser.version(), featuriser.featureNames().size(),
-                forest, domain).toBytes();
+                regressor, domain).toBytes();
         progress(id, cancel, 0.96, "storing the model");
         Visibility visibility = Visibility.of(caller.org(), read);
         List<OutOfFold> outOfFold = new ArrayList<>();
@@ -289,8 +297,8 @@ public class TrainingService {
         String finalUnit = unit;
         ModelRecord model = new ModelRecord(UUID.randomUUID(), request.name(), 0, request.description(), caller.org(),
                 visibility.level(), visibility.sharedWith(), "READY", request.targetProperty(), finalUnit,
-                featuriser.name(), featuriser.version(), featuriser.featureNames().size(), "RANDOM_FOREST",
-                hyperParameters(request.forest()), request.forest().seed(), lineage(read), request.sources(),
+                featuriser.name(), featuriser.version(), featuriser.featureNames().size(), params.algorithm().name(),
+                JSON.valueToTree(params.recorded()).toString(), params.seed(), lineage(read), request.sources(),
                 request.duplicates(), all.size(), metrics(validation, request.folds()), domain.neighbours(),
                 domain.quantile(), domain.threshold(), id, sha256(artifact), artifact.length, caller.subject(),
                 Instant.now(), null);
@@ -330,12 +338,6 @@ public class TrainingService {
             }
             return new Visibility(ORDER.get(level), List.of());
         }
-    }
-
-    private static String hyperParameters(RandomForest.Params params) {
-        return JSON.createObjectNode().put("n_trees", params.trees()).put("max_depth", params.maxDepth())
-                .put("min_samples_leaf", params.minLeaf()).put("max_features", params.maxFeatures())
-                .put("uncertainty", "COMBINED").toString();
     }
 
     private static String lineage(List<CatalogReader.Source> sources) {

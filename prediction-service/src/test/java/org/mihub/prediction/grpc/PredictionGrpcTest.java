@@ -42,6 +42,10 @@ import org.mihub.api.prediction.v1.PredictStreamRequest;
 import org.mihub.api.prediction.v1.PredictStreamResponse;
 import org.mihub.api.prediction.v1.PredictionServiceGrpc;
 import org.mihub.api.prediction.v1.RandomForestParams;
+import org.mihub.api.prediction.v1.GradientBoostingParams;
+import org.mihub.api.prediction.v1.GaussianProcessParams;
+import org.mihub.api.prediction.v1.GaussianProcessKernel;
+import org.mihub.api.prediction.v1.Algorithm;
 import org.mihub.api.prediction.v1.TrainModelRequest;
 import org.mihub.common.chemistry.FormulaParser;
 import org.mihub.common.testing.PostgresResource;
@@ -314,6 +318,45 @@ class PredictionGrpcTest {
                         .setHyperparameters(Hyperparameters.newBuilder().setRandomForest(RandomForestParams.newBuilder()
                                 .setNTrees(0).setMaxFeatures(1.5)))
                         .setKFolds(1).build()));
+        assertEquals(List.of("name", "datasets[0].dataset_id", "target_property",
+                "hyperparameters.random_forest.n_trees", "hyperparameters.random_forest.max_features", "k_folds"),
+                violatedFields(error));
+        var member = assertThrows(StatusRuntimeException.class, () -> as(null).trainModel(
+                TrainModelRequest.newBuilder().build()));
+        assertEquals(Status.Code.UNAUTHENTICATED, member.getStatus().getCode());
+    }
+
+    @Test
+    void badBoostingAndProcessParametersAreNamedAndParametersMustMatchTheAlgorithm() throws Exception {
+        TrainModelRequest.Builder valid = TrainModelRequest.newBuilder().setName("gap")
+                .addDatasets(DatasetRef.newBuilder().setDatasetId(UUID.randomUUID().toString()))
+                .setTargetProperty("band_gap");
+        var boosting = assertThrows(StatusRuntimeException.class, () -> as(ACME_CURATOR).trainModel(valid.clone()
+                .setAlgorithm(Algorithm.ALGORITHM_GRADIENT_BOOSTING)
+                .setHyperparameters(Hyperparameters.newBuilder().setGradientBoosting(GradientBoostingParams.newBuilder()
+                        .setLearningRate(0).setMaxDepth(40).setSubsample(1.2).setEnsembleSize(1)))
+                .build()));
+        assertEquals(List.of("hyperparameters.gradient_boosting.learning_rate",
+                "hyperparameters.gradient_boosting.max_depth", "hyperparameters.gradient_boosting.subsample",
+                "hyperparameters.gradient_boosting.ensemble_size"), violatedFields(boosting));
+        var process = assertThrows(StatusRuntimeException.class, () -> as(ACME_CURATOR).trainModel(valid.clone()
+                .setAlgorithm(Algorithm.ALGORITHM_GAUSSIAN_PROCESS)
+                .setHyperparameters(Hyperparameters.newBuilder().setGaussianProcess(GaussianProcessParams.newBuilder()
+                        .setKernel(GaussianProcessKernel.GAUSSIAN_PROCESS_KERNEL_RBF_ARD).setRestarts(-1)
+                        .setNoiseVariance(0)))
+                .build()));
+        assertEquals(List.of("hyperparameters.gaussian_process.kernel", "hyperparameters.gaussian_process.restarts",
+                "hyperparameters.gaussian_process.noise_variance"), violatedFields(process));
+        var mismatch = assertThrows(StatusRuntimeException.class, () -> as(ACME_CURATOR).trainModel(valid.clone()
+                .setAlgorithm(Algorithm.ALGORITHM_GAUSSIAN_PROCESS)
+                .setHyperparameters(Hyperparameters.newBuilder().setRandomForest(RandomForestParams.newBuilder()))
+                .build()));
+        assertEquals(List.of("hyperparameters"), violatedFields(mismatch));
+        assertTrue(mismatch.getStatus().getDescription().contains("gaussian_process parameters"),
+                mismatch.getStatus().getDescription());
+    }
+
+    private static List<String> violatedFields(StatusRuntimeException error) throws Exception {
         assertEquals(Status.Code.INVALID_ARGUMENT, error.getStatus().getCode());
         BadRequest details = null;
         for (var detail : StatusProto.fromThrowable(error).getDetailsList()) {
@@ -321,14 +364,7 @@ class PredictionGrpcTest {
                 details = detail.unpack(BadRequest.class);
             }
         }
-        List<String> fields = details.getFieldViolationsList().stream().map(BadRequest.FieldViolation::getField)
-                .toList();
-        assertEquals(List.of("name", "datasets[0].dataset_id", "target_property",
-                "hyperparameters.random_forest.n_trees", "hyperparameters.random_forest.max_features", "k_folds"),
-                fields);
-        var member = assertThrows(StatusRuntimeException.class, () -> as(null).trainModel(
-                TrainModelRequest.newBuilder().build()));
-        assertEquals(Status.Code.UNAUTHENTICATED, member.getStatus().getCode());
+        return details.getFieldViolationsList().stream().map(BadRequest.FieldViolation::getField).toList();
     }
 
     @Test

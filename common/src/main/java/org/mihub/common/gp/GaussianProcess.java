@@ -1,4 +1,4 @@
-package org.mihub.planning.gp;
+package org.mihub.common.gp;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -111,23 +111,9 @@ public final class GaussianProcess {
             throw new IllegalArgumentException("a Gaussian process needs at least one observation");
         }
         int d = points[0].length;
-        double[] x = new double[n * d];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(points[i], 0, x, i * d, d);
-        }
-        double mean = 0;
-        for (double v : values) {
-            mean += v;
-        }
-        mean /= n;
-        double variance = 0;
-        for (double v : values) {
-            variance += (v - mean) * (v - mean);
-        }
-        double scale = n > 1 ? Math.sqrt(variance / (n - 1)) : 0;
-        if (!(scale > 1e-12 * Math.max(1, Math.abs(mean)))) {
-            scale = 1;
-        }
+        double[] x = flatten(points);
+        double mean = mean(values);
+        double scale = scale(values, mean);
         double[] y = new double[n];
         for (int i = 0; i < n; i++) {
             y[i] = (values[i] - mean) / scale;
@@ -207,10 +193,60 @@ public final class GaussianProcess {
             }
         }
         double[] theta = best != null ? best.x() : first;
-        Hyperparameters hyper = likelihood.hyperparameters(theta);
+        return build(n, d, x, y, mean, scale, likelihood.hyperparameters(theta));
+    }
+
+    /**
+     * The process through {@code points} (rows in the unit cube) and {@code values} with the given
+     * hyper-parameters, not fitted: how a stored model is rebuilt. The outputs are standardised
+     * exactly as {@link #fit} does, so the same data and hyper-parameters give the same process.
+     */
+    public static GaussianProcess withHyperparameters(double[][] points, double[] values, Hyperparameters hyper) {
+        int n = points.length;
+        int d = points[0].length;
+        double[] x = flatten(points);
+        double mean = mean(values);
+        double scale = scale(values, mean);
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = (values[i] - mean) / scale;
+        }
+        return build(n, d, x, y, mean, scale, hyper);
+    }
+
+    private static GaussianProcess build(int n, int d, double[] x, double[] y, double mean, double scale,
+            Hyperparameters hyper) {
         Factor factor = Factor.of(buildCovariance(n, d, x, hyper), hyper.signalVariance());
         double lml = -0.5 * dot(y, factor.solve(y)) - factor.halfLogDeterminant() - 0.5 * n * LOG_2PI;
         return new GaussianProcess(n, d, x, y, mean, scale, hyper, factor.inverseColumns(), lml);
+    }
+
+    private static double[] flatten(double[][] points) {
+        int d = points[0].length;
+        double[] x = new double[points.length * d];
+        for (int i = 0; i < points.length; i++) {
+            System.arraycopy(points[i], 0, x, i * d, d);
+        }
+        return x;
+    }
+
+    private static double mean(double[] values) {
+        double mean = 0;
+        for (double v : values) {
+            mean += v;
+        }
+        return mean / values.length;
+    }
+
+    /** The sample standard deviation of the values, or 1 when they are (nearly) constant. */
+    private static double scale(double[] values, double mean) {
+        int n = values.length;
+        double variance = 0;
+        for (double v : values) {
+            variance += (v - mean) * (v - mean);
+        }
+        double scale = n > 1 ? Math.sqrt(variance / (n - 1)) : 0;
+        return scale > 1e-12 * Math.max(1, Math.abs(mean)) ? scale : 1;
     }
 
     /** The same process with one more observation at {@code point} (fixed hyper-parameters), O(n²). */

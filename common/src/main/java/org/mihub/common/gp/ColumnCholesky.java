@@ -1,4 +1,4 @@
-package org.mihub.planning.gp;
+package org.mihub.common.gp;
 
 /**
  * The three dense steps of every marginal-likelihood evaluation — Cholesky factor L of the

@@ -1,4 +1,4 @@
-package org.mihub.planning.gp;
+package org.mihub.common.gp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package org.mihub.planning.gp;
+package org.mihub.common.gp;
 
 /**
  * Minimises a smooth function inside a box with projected L-BFGS: the quasi-Newton direction is

@@ -1,0 +1,122 @@
+package org.mihub.gateway.mapping;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.mihub.api.prediction.v1.Algorithm;
+import org.mihub.api.prediction.v1.GaussianProcessKernel;
+import org.mihub.api.prediction.v1.GaussianProcessParams;
+import org.mihub.api.prediction.v1.GradientBoostingParams;
+import org.mihub.api.prediction.v1.Hyperparameters;
+import org.mihub.api.prediction.v1.RandomForestParams;
+import org.mihub.gateway.rest.ModelViews.HyperparametersInput;
+
+/**
+ * REST hyper-parameters (one flat object) to the contract's per-algorithm parameters and back. The
+ * prediction service checks the values; here a field that belongs to another algorithm is refused.
+ */
+final class HyperparameterMapper {
+
+    private HyperparameterMapper() {
+    }
+
+    static Hyperparameters hyperparameters(Algorithm algorithm, HyperparametersInput given) {
+        switch (algorithm) {
+            case ALGORITHM_GRADIENT_BOOSTING:
+                refuse("gradient_boosting", given.nTrees(), "nTrees", given.maxFeatures(), "maxFeatures",
+                        given.kernel(), "kernel", given.restarts(), "restarts", given.noiseVariance(), "noiseVariance");
+                var boosting = GradientBoostingParams.newBuilder();
+                set(given.nEstimators(), boosting::setNEstimators);
+                set(given.learningRate(), boosting::setLearningRate);
+                set(given.maxDepth(), boosting::setMaxDepth);
+                set(given.subsample(), boosting::setSubsample);
+                set(given.minSamplesLeaf(), boosting::setMinSamplesLeaf);
+                set(given.ensembleSize(), boosting::setEnsembleSize);
+                return Hyperparameters.newBuilder().setGradientBoosting(boosting).build();
+            case ALGORITHM_GAUSSIAN_PROCESS:
+                refuse("gaussian_process", given.nTrees(), "nTrees", given.maxDepth(), "maxDepth",
+                        given.minSamplesLeaf(), "minSamplesLeaf", given.maxFeatures(), "maxFeatures",
+                        given.nEstimators(), "nEstimators", given.learningRate(), "learningRate", given.subsample(),
+                        "subsample", given.ensembleSize(), "ensembleSize");
+                var process = GaussianProcessParams.newBuilder();
+                if (given.kernel() != null) {
+                    try {
+                        process.setKernel(GaussianProcessKernel.valueOf("GAUSSIAN_PROCESS_KERNEL_"
+                                + given.kernel().toUpperCase(Locale.ROOT)));
+                    } catch (IllegalArgumentException e) {
+                        throw CatalogMapper.invalid("hyperparameters.kernel", "'" + given.kernel()
+                                + "' is not matern52_ard, matern32_ard or rbf_ard");
+                    }
+                }
+                set(given.restarts(), process::setRestarts);
+                set(given.noiseVariance(), process::setNoiseVariance);
+                return Hyperparameters.newBuilder().setGaussianProcess(process).build();
+            default:
+                refuse("random_forest", given.nEstimators(), "nEstimators", given.learningRate(),
+                        "learningRate", given.subsample(), "subsample", given.ensembleSize(), "ensembleSize",
+                        given.kernel(), "kernel", given.restarts(), "restarts", given.noiseVariance(), "noiseVariance");
+                var forest = RandomForestParams.newBuilder();
+                set(given.nTrees(), forest::setNTrees);
+                set(given.maxDepth(), forest::setMaxDepth);
+                set(given.minSamplesLeaf(), forest::setMinSamplesLeaf);
+                set(given.maxFeatures(), forest::setMaxFeatures);
+                return Hyperparameters.newBuilder().setRandomForest(forest).build();
+        }
+    }
+
+    /** Pairs of (value, name): the first one given is refused as not a parameter of the algorithm. */
+    private static void refuse(String algorithm, Object... pairs) {
+        List<String> foreign = new ArrayList<>();
+        for (int k = 0; k < pairs.length; k += 2) {
+            if (pairs[k] != null) {
+                foreign.add((String) pairs[k + 1]);
+            }
+        }
+        if (!foreign.isEmpty()) {
+            throw CatalogMapper.invalid("hyperparameters." + foreign.get(0), "not a parameter of " + algorithm);
+        }
+    }
+
+    private static <T> void set(T value, java.util.function.Consumer<T> setter) {
+        if (value != null) {
+            setter.accept(value);
+        }
+    }
+
+    /** A model's hyper-parameters as the REST view shows them. */
+    static Map<String, Object> view(Hyperparameters hyperparameters) {
+        Map<String, Object> hyper = new LinkedHashMap<>();
+        switch (hyperparameters.getParamsCase()) {
+            case GRADIENT_BOOSTING:
+                var boosting = hyperparameters.getGradientBoosting();
+                hyper.put("nEstimators", boosting.getNEstimators());
+                hyper.put("learningRate", boosting.getLearningRate());
+                hyper.put("maxDepth", boosting.getMaxDepth());
+                hyper.put("subsample", boosting.getSubsample());
+                hyper.put("minSamplesLeaf", boosting.getMinSamplesLeaf());
+                hyper.put("ensembleSize", boosting.getEnsembleSize());
+                break;
+            case GAUSSIAN_PROCESS:
+                var process = hyperparameters.getGaussianProcess();
+                hyper.put("kernel", process.getKernel().name().replace("GAUSSIAN_PROCESS_KERNEL_", "")
+                        .toLowerCase(Locale.ROOT));
+                hyper.put("restarts", process.getRestarts());
+                if (process.hasNoiseVariance()) {
+                    hyper.put("noiseVariance", process.getNoiseVariance());
+                }
+                break;
+            default:
+                var forest = hyperparameters.getRandomForest();
+                hyper.put("nTrees", forest.getNTrees());
+                hyper.put("maxDepth", forest.getMaxDepth());
+                hyper.put("minSamplesLeaf", forest.getMinSamplesLeaf());
+                hyper.put("maxFeatures", forest.getMaxFeatures());
+                hyper.put("uncertainty", forest.getUncertainty().name().replace("FOREST_UNCERTAINTY_", "")
+                        .toLowerCase(Locale.ROOT));
+        }
+        return hyper;
+    }
+}

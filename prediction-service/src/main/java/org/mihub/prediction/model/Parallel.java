@@ -1,0 +1,55 @@
+package org.mihub.prediction.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/** Runs indexed work on a few threads; each index writes only its own results, so the outcome never depends on them. */
+final class Parallel {
+
+    interface Task {
+        void run(int index);
+    }
+
+    private Parallel() {
+    }
+
+    /** Runs task(0..count-1) on {@code threads} threads. */
+    static void run(int threads, int count, Task task) {
+        if (threads <= 1 || count <= 1) {
+            for (int i = 0; i < count; i++) {
+                task.run(i);
+            }
+            return;
+        }
+        int workers = Math.min(threads, count);
+        ExecutorService pool = Executors.newFixedThreadPool(workers);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int w = 0; w < workers; w++) {
+                int worker = w;
+                futures.add(pool.submit(() -> {
+                    for (int i = worker; i < count; i += workers) {
+                        task.run(i);
+                    }
+                }));
+            }
+            for (Future<?> future : futures) {
+                future.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
