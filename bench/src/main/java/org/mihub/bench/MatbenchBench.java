@@ -9,17 +9,24 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.ToDoubleFunction;
 
 import org.mihub.common.chemistry.FormulaParser;
 import org.mihub.prediction.features.MagpieFeaturiser;
+import org.mihub.prediction.model.GaussianProcessModel;
+import org.mihub.prediction.model.GradientBoosting;
+import org.mihub.prediction.model.ModelParams;
 import org.mihub.prediction.model.RandomForest;
+import org.mihub.prediction.model.Regressor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Matbench v0.1 composition tasks on the official folds (../shared/data/matbench), mihub's random
- * forest on magpie-v1 features side by side with the Python peer (bench/peer/matbench_peer.py:
+ * forest, gradient-boosted trees and (where a training fold is small enough) Gaussian process on
+ * magpie-v2 features, with the service's default hyper-parameters, side by side with the Python
+ * peer (bench/peer/matbench_peer.py:
  * pymatgen + scikit-learn, 500 trees) in one run: MAE per fold and mean, coverage of the 68 % and
  * 95 % intervals, training time; then parse + featurise + predict with uncertainty for 100,000
  * seeded random compositions, rows per second for both.
@@ -56,42 +63,51 @@ public final class MatbenchBench {
                 new Task("steels", "matbench_steels.csv", "MPa", 103.51, 79.95, 95));
         Path queries = home.resolve("bench/target/throughput-formulas.txt");
         Files.writeString(queries, String.join("\n", randomFormulas(THROUGHPUT_ROWS, SEED)) + "\n");
-        List<String> report = new ArrayList<>(List.of("# Matbench benchmark: mihub random forest and the Python peer", "",
+        List<String> report = new ArrayList<>(List.of("# Matbench benchmark: mihub's models and the Python peer", "",
                 "Command: `mvn -B -q package -DskipTests && java -Xmx4g -cp \"$(cat bench/target/classpath.txt):"
                         + "bench/target/classes\" -Dmihub.home=. org.mihub.bench.MatbenchBench`",
                 "Run at " + Instant.now() + " on " + Runtime.getRuntime().availableProcessors() + " cores, " + THREADS
                         + " threads each. Data: Matbench v0.1 (MIT; Dunn et al., npj Comput Mater 6, 138 (2020)), "
                         + "official 5 folds (KFold, shuffle, random_state 18012019). Features: magpie v2 (245: Magpie-style statistics and element fractions). "
-                        + "mihub: " + TREES + " trees, 1/3 of the features per split, min leaf 1, seed " + SEED
-                        + ". Peer: pymatgen + scikit-learn RandomForestRegressor, " + TREES
+                        + "mihub RF: " + TREES + " trees, 1/3 of the features per split, min leaf 1. mihub GBT: the "
+                        + "service's defaults (10 boosted models on bootstrap resamples, 500 rounds each, learning rate "
+                        + "0.05, depth 6, subsample 0.8, min leaf 5). mihub GP: the service's defaults (ARD Matern 5/2, "
+                        + "5 restarts). Seed " + SEED + " for all; no hyper-parameter was tuned on these folds. Peer: pymatgen + scikit-learn RandomForestRegressor, " + TREES
                         + " trees, defaults otherwise; its intervals from the spread of its trees.", ""));
         for (Task task : tasks) {
             Path file = data.resolve(task.file());
-            List<Fold> mihub = mihub(file);
+            Table table = load(file);
+            List<Column> columns = new ArrayList<>(List.of(
+                    new Column("mihub RF", mihub(table, task, RandomForest.Params.defaults(SEED))),
+                    new Column("mihub GBT", mihub(table, task, GradientBoosting.Params.defaults(SEED)))));
+            if (table.y().length * 4 / 5 <= GaussianProcessModel.MAX_ROWS) {
+                columns.add(new Column("mihub GP", mihub(table, task, GaussianProcessModel.Params.defaults(SEED))));
+            }
             List<JsonNode> peer = peer(home, file, null);
+            List<Fold> peerFolds = new ArrayList<>();
+            for (JsonNode fold : peer.subList(0, 5)) {
+                peerFolds.add(new Fold(fold.get("mae").asDouble(), fold.get("cover68").asDouble(),
+                        fold.get("cover95").asDouble(), fold.get("fit_seconds").asDouble()));
+            }
+            columns.add(new Column("peer RF", peerFolds));
+            int start = report.size();
             report.add("## " + task.name() + String.format(" (published RF on Magpie %.4g %s, best %.4g; target <= %.4g)",
                     task.published(), task.unit(), task.best(), task.target()));
             report.add("");
-            report.add("| fold | mihub MAE | peer MAE | mihub 68 % / 95 % coverage | peer 68 % / 95 % coverage | "
-                    + "mihub fit s | peer fit s |");
-            report.add("|---|---|---|---|---|---|---|");
-            double[] sums = new double[8];
-            for (int k = 0; k < 5; k++) {
-                Fold m = mihub.get(k);
-                JsonNode p = peer.get(k);
-                report.add(String.format("| %d | %.4f | %.4f | %.3f / %.3f | %.3f / %.3f | %.1f | %.1f |", k, m.mae(),
-                        p.get("mae").asDouble(), m.cover68(), m.cover95(), p.get("cover68").asDouble(),
-                        p.get("cover95").asDouble(), m.fitSeconds(), p.get("fit_seconds").asDouble()));
-                double[] row = {m.mae(), p.get("mae").asDouble(), m.cover68(), m.cover95(), p.get("cover68").asDouble(),
-                        p.get("cover95").asDouble(), m.fitSeconds(), p.get("fit_seconds").asDouble()};
-                for (int i = 0; i < row.length; i++) {
-                    sums[i] += row[i] / 5;
-                }
-            }
-            report.add(String.format("| mean | **%.4f** | **%.4f** | %.3f / %.3f | %.3f / %.3f | %.1f | %.1f |", sums[0],
-                    sums[1], sums[2], sums[3], sums[4], sums[5], sums[6], sums[7]));
+            report.addAll(foldTable(columns, "MAE (" + task.unit() + ")", Fold::mae, "%.4f"));
             report.add("");
-            System.out.println(String.join("\n", report.subList(report.size() - 10, report.size())));
+            report.addAll(foldTable(columns, "68 % coverage", Fold::cover68, "%.3f"));
+            report.add("");
+            report.addAll(foldTable(columns, "95 % coverage", Fold::cover95, "%.3f"));
+            report.add("");
+            report.addAll(foldTable(columns, "fit seconds", Fold::fitSeconds, "%.1f"));
+            report.add("");
+            if (table.y().length * 4 / 5 > GaussianProcessModel.MAX_ROWS) {
+                report.add("No Gaussian process: a training fold has more than " + GaussianProcessModel.MAX_ROWS
+                        + " rows, the service's limit for it.");
+                report.add("");
+            }
+            System.out.println(String.join("\n", report.subList(start, report.size())));
         }
         double mihubSeconds = mihubThroughput(data.resolve("matbench_expt_gap.csv"), queries);
         JsonNode peerThroughput = peer(home, data.resolve("matbench_expt_gap.csv"), queries).get(5);
@@ -131,8 +147,28 @@ public final class MatbenchBench {
         return new Table(x, y, fold);
     }
 
-    private static List<Fold> mihub(Path file) throws Exception {
-        Table table = load(file);
+    private record Column(String name, List<Fold> folds) {
+    }
+
+    /** One row per fold and the mean, one column per model: the chosen figure of each fold. */
+    private static List<String> foldTable(List<Column> columns, String what, ToDoubleFunction<Fold> figure,
+            String format) {
+        List<String> rows = new ArrayList<>();
+        rows.add("| " + what + " | " + String.join(" | ", columns.stream().map(Column::name).toList()) + " |");
+        rows.add("|---" + "|---".repeat(columns.size()) + "|");
+        for (int k = 0; k <= 5; k++) {
+            StringBuilder row = new StringBuilder(k < 5 ? "| fold " + k : "| **mean**");
+            for (Column column : columns) {
+                double value = k < 5 ? figure.applyAsDouble(column.folds().get(k))
+                        : column.folds().stream().mapToDouble(figure).average().orElseThrow();
+                row.append(" | ").append(String.format(k < 5 ? format : "**" + format + "**", value));
+            }
+            rows.add(row.append(" |").toString());
+        }
+        return rows;
+    }
+
+    private static List<Fold> mihub(Table table, Task task, ModelParams params) {
         List<Fold> folds = new ArrayList<>();
         for (int k = 0; k < 5; k++) {
             List<double[]> trainX = new ArrayList<>();
@@ -147,14 +183,13 @@ public final class MatbenchBench {
                 }
             }
             long start = System.nanoTime();
-            RandomForest forest = RandomForest.fit(trainX.toArray(double[][]::new),
-                    trainY.stream().mapToDouble(Double::doubleValue).toArray(), RandomForest.Params.defaults(SEED),
-                    THREADS);
+            Regressor model = params.fit(trainX.toArray(double[][]::new),
+                    trainY.stream().mapToDouble(Double::doubleValue).toArray(), THREADS);
             double fitSeconds = (System.nanoTime() - start) / 1e9;
             double[][] testX = test.stream().map(i -> table.x()[i]).toArray(double[][]::new);
             double[] means = new double[testX.length];
             double[] stds = new double[testX.length];
-            forest.predict(testX, means, stds, THREADS);
+            model.predict(testX, means, stds, THREADS);
             double absolute = 0;
             int within68 = 0;
             int within95 = 0;
@@ -166,8 +201,9 @@ public final class MatbenchBench {
             }
             folds.add(new Fold(absolute / testX.length, within68 / (double) testX.length,
                     within95 / (double) testX.length, fitSeconds));
-            System.out.printf("mihub %s fold %d: MAE %.4f, coverage %.3f / %.3f, fit %.1f s%n", file.getFileName(), k,
-                    folds.get(k).mae(), folds.get(k).cover68(), folds.get(k).cover95(), fitSeconds);
+            System.out.printf("mihub %s %s fold %d: MAE %.4f, coverage %.3f / %.3f, fit %.1f s%n",
+                    params.algorithm(), task.name(), k, folds.get(k).mae(), folds.get(k).cover68(),
+                    folds.get(k).cover95(), fitSeconds);
         }
         return folds;
     }

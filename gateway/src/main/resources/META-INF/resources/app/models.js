@@ -15,10 +15,15 @@ export async function modelsPage(view) {
   const form = hasRole('contributor') ? h('form', { class: 'card', id: 'train', onsubmit: async (event) => {
     event.preventDefault();
     try {
+      const algorithm = field(form, 'algorithm');
+      const trees = Number(field(form, 'trees'));
+      // the trees field is the forest's size or the boosting rounds; a Gaussian process has neither
+      const hyperparameters = algorithm === 'random_forest' ? { nTrees: trees }
+        : algorithm === 'gradient_boosting' ? { nEstimators: trees } : {};
       const job = await post('/api/v1/models', {
         name: field(form, 'name'), datasets: [{ datasetId: field(form, 'dataset') }],
         targetProperty: field(form, 'target'), seed: Number(field(form, 'seed')),
-        kFolds: Number(field(form, 'folds')), hyperparameters: { nTrees: Number(field(form, 'trees')) },
+        kFolds: Number(field(form, 'folds')), algorithm, hyperparameters,
       });
       await follow(job.id, progress);
     } catch (e) {
@@ -30,13 +35,16 @@ export async function modelsPage(view) {
       h('option', { value: d.id }, `${d.title} (${d.ownerOrg})`)))),
     h('label', {}, t('models.target'), h('select', { name: 'target' }, properties.map((p) =>
       h('option', { value: p.name }, p.displayName)))),
+    h('label', {}, t('models.algorithm'), h('select', { name: 'algorithm' },
+      ['random_forest', 'gradient_boosting', 'gaussian_process'].map((a) => h('option', { value: a }, t('models.' + a))))),
     h('label', {}, t('models.trees'), h('input', { name: 'trees', type: 'number', value: 100, min: 1, size: 5 })),
     h('label', {}, t('models.folds'), h('input', { name: 'folds', type: 'number', value: 5, min: 2, size: 3 })),
     h('label', {}, t('models.seed'), h('input', { name: 'seed', type: 'number', value: 7, size: 6 })),
     h('button', { type: 'submit', id: 'train-button' }, t('models.start'))), progress) : null;
   fill(view, h('h1', {}, t('models.heading')), form,
     table([[t('models.name'), (m) => h('a', { href: '#/models/' + m.id, class: 'model-link' }, `${m.name} v${m.version}`)],
-      [t('models.target'), (m) => `${m.targetProperty} (${m.targetUnit})`], [t('models.status'), (m) => m.status],
+      [t('models.target'), (m) => `${m.targetProperty} (${m.targetUnit})`],
+      [t('models.algorithm'), (m) => t('models.' + m.algorithm)], [t('models.status'), (m) => m.status],
       ['MAE', (m) => m.metrics ? num(m.metrics.mae) : '–'], ['R²', (m) => m.metrics ? num(m.metrics.r2) : '–'],
       [t('models.owner'), (m) => m.ownerOrg]], page.models, { id: 'model-table' }));
 }

@@ -37,7 +37,11 @@ public final class RunningSuite implements BeforeAllCallback {
             // a per-organisation limit low enough for a test to exceed it, high enough for every other test
             System.setProperty("mihub.stack.gateway.opts", "-Dmihub.gateway.rate-limit.requests=" + RATE_LIMIT);
             Path home = Path.of(System.getProperty("mihub.home", "..")).toAbsolutePath().normalize();
-            config = new StackConfig(home, home.resolve("launcher/target/e2e-state"), 28080);
+            Path state = home.resolve("launcher/target/e2e-state");
+            // every run starts from an empty database and realm, as CI's clean clone does: the tests
+            // count what they find, so what an earlier run wrote must not be there
+            Folders.deleteTree(state);
+            config = new StackConfig(home, state, 28080);
             stack = Stack.start(config, message -> System.out.println("[e2e] " + message));
             ExtensionContext.Store root = context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL);
             root.put(RunningSuite.class, (ExtensionContext.Store.CloseableResource) () -> stack.close());

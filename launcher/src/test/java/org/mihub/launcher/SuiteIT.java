@@ -321,6 +321,50 @@ class SuiteIT {
     }
 
     /**
+     * The other two algorithms end to end: gradient-boosted trees and a Gaussian process train on
+     * the demo dataset through the gateway, record their hyper-parameters and predict with an
+     * uncertainty; a parameter of another algorithm is refused before any job starts.
+     */
+    @Test
+    void boostedTreesAndAGaussianProcessTrainAndPredictThroughTheGateway() throws Exception {
+        String alice = Tokens.accessToken(config, "alice");
+        Map<String, String> bodies = Map.of(
+                "gradient_boosting", "{\"nEstimators\": 60, \"maxDepth\": 3, \"minSamplesLeaf\": 2, "
+                        + "\"ensembleSize\": 4}",
+                "gaussian_process", "{\"restarts\": 2}");
+        for (var entry : bodies.entrySet()) {
+            var started = send("POST", "/api/v1/models", alice, "application/json", "{\"name\": \"demo-"
+                    + entry.getKey().replace('_', '-') + "\", \"datasets\": [{\"datasetId\": \"" + demoDatasetId
+                    + "\"}], \"targetProperty\": \"band_gap\", \"algorithm\": \"" + entry.getKey()
+                    + "\", \"hyperparameters\": " + entry.getValue() + ", \"seed\": 7, \"kFolds\": 4}");
+            assertEquals(202, started.statusCode(), started.body());
+            JsonNode job = awaitJob(JSON.readTree(started.body()).get("id").asText(), alice);
+            assertEquals("SUCCEEDED", job.get("state").asText(), job.toString());
+            JsonNode model = JSON.readTree(get("/api/v1/models/" + job.get("resultId").asText(), alice).body());
+            assertEquals(entry.getKey(), model.get("algorithm").asText());
+            assertEquals(20, model.at("/metrics/count").asInt());
+            var predicted = send("POST", "/api/v1/models/" + model.get("id").asText() + "/predict", alice,
+                    "application/json", "{\"formulas\": [\"GaAs\", \"ZnO\"]}");
+            assertEquals(200, predicted.statusCode(), predicted.body());
+            for (JsonNode prediction : JSON.readTree(predicted.body()).get("predictions")) {
+                assertTrue(Double.isFinite(prediction.get("mean").asDouble()), prediction.toString());
+                assertTrue(prediction.get("std").asDouble() > 0, prediction.toString());
+            }
+            if (entry.getKey().equals("gradient_boosting")) {
+                assertEquals(60, model.at("/hyperparameters/nEstimators").asInt(), model.toString());
+                assertEquals(4, model.at("/hyperparameters/ensembleSize").asInt());
+            } else {
+                assertEquals("matern52_ard", model.at("/hyperparameters/kernel").asText(), model.toString());
+            }
+        }
+        var foreign = send("POST", "/api/v1/models", alice, "application/json", "{\"name\": \"mixed\", "
+                + "\"datasets\": [{\"datasetId\": \"" + demoDatasetId + "\"}], \"targetProperty\": \"band_gap\", "
+                + "\"algorithm\": \"gradient_boosting\", \"hyperparameters\": {\"nTrees\": 100}}");
+        assertEquals(400, foreign.statusCode(), foreign.body());
+        assertEquals("hyperparameters.nTrees", JSON.readTree(foreign.body()).at("/errors/0/field").asText());
+    }
+
+    /**
      * Training end to end: through the gateway, the prediction service reads the catalog with the
      * caller's token, cross-validates, stores the model with its lineage, and predicts; the model
      * is exactly as visible as its training data, through REST and directly over gRPC.
