@@ -64,7 +64,9 @@ public final class RandomForest implements Regressor {
     private final int features;
     private final FlatTrees trees;
     private final double[] q;
-    private final float[] qFloat;
+    /** Q's diagonal and, row after row, its entries right of the diagonal, in single precision. */
+    private final float[] qDiagonal;
+    private final float[] qUpper;
     private final double noiseVariance;
 
     private RandomForest(Params params, int features, FlatTrees trees, double[] q, double noiseVariance) {
@@ -72,9 +74,14 @@ public final class RandomForest implements Regressor {
         this.features = features;
         this.trees = trees;
         this.q = q;
-        this.qFloat = new float[q.length];
-        for (int k = 0; k < q.length; k++) {
-            qFloat[k] = (float) q[k];
+        int count = trees.trees();
+        this.qDiagonal = new float[count];
+        this.qUpper = new float[count * (count - 1) / 2];
+        for (int b = 0, k = 0; b < count; b++) {
+            qDiagonal[b] = (float) q[b * count + b];
+            for (int c = b + 1; c < count; c++) {
+                qUpper[k++] = (float) q[b * count + c];
+            }
         }
         this.noiseVariance = noiseVariance;
     }
@@ -168,33 +175,27 @@ public final class RandomForest implements Regressor {
         });
     }
 
-    /** Columns of Q per tile: a tile of a 500-tree Q (500 x 64 floats, 128 kB) stays in the core's cache. */
-    private static final int TILE = 64;
-
     /**
-     * d' Q d for every row of deviations of a block. Reading Q, not the arithmetic, limits this, so
-     * Q is walked in tiles of columns and each tile serves every row of the block while it is in
-     * cache; within a tile the work is a multiply-add over arrays that the JIT vectorises.
+     * d' Q d for every row of deviations of a block. Q is symmetric, so only the entries right of
+     * its diagonal are read: d'Qd = sum_b Q_bb d_b^2 + 2 sum_c d_c u_c with u_c = sum_{b<c} Q_bc d_b.
+     * Reading Q, not the arithmetic, limits this, so each row of Q serves every row of the block
+     * while it is in cache, as a multiply-add over arrays that the JIT vectorises.
      */
     private double[] quadraticForms(double[][] deviations) {
         int rows = deviations.length;
         int trees = this.trees.trees();
         float[][] d = new float[rows][trees];
-        float[][] qd = new float[rows][trees];
+        float[][] u = new float[rows][trees];
         for (int r = 0; r < rows; r++) {
             for (int b = 0; b < trees; b++) {
                 d[r][b] = (float) deviations[r][b];
             }
         }
-        for (int start = 0; start < trees; start += TILE) {
-            int length = Math.min(TILE, trees - start);
-            for (int b = 0; b < trees; b++) {
-                int offset = b * trees + start;
-                for (int r = 0; r < rows; r++) {
-                    float x = d[r][b];
-                    if (x != 0) {
-                        multiplyAdd(qd[r], start, x, qFloat, offset, length);
-                    }
+        for (int b = 0, offset = 0; b < trees - 1; offset += trees - 1 - b, b++) {
+            for (int r = 0; r < rows; r++) {
+                float x = d[r][b];
+                if (x != 0) {
+                    multiplyAdd(u[r], b + 1, x, qUpper, offset, trees - 1 - b);
                 }
             }
         }
@@ -202,7 +203,8 @@ public final class RandomForest implements Regressor {
         for (int r = 0; r < rows; r++) {
             double sum = 0;
             for (int c = 0; c < trees; c++) {
-                sum += deviations[r][c] * qd[r][c];
+                double deviation = deviations[r][c];
+                sum += deviation * (qDiagonal[c] * deviation + 2.0 * u[r][c]);
             }
             result[r] = sum;
         }
