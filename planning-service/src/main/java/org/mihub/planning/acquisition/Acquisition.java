@@ -19,7 +19,9 @@ public record Acquisition(Function function, double beta, double xi, boolean cos
         PROBABILITY_OF_IMPROVEMENT,
         THOMPSON_SAMPLING,
         PURE_EXPLORATION,
-        RANDOM
+        RANDOM,
+        /** Two objectives: scored over the Pareto front by {@link HypervolumeImprovement}, not per candidate here. */
+        EXPECTED_HYPERVOLUME_IMPROVEMENT
     }
 
     public static Acquisition logExpectedImprovement() {

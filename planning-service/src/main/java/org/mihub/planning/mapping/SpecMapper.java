@@ -127,8 +127,12 @@ public final class SpecMapper {
             if (!(weight > 0) || !Double.isFinite(weight)) {
                 problems.add(new ApiException.FieldViolation(path + ".weight", "must be positive"));
             }
+            if (objective.hasReference() && !Double.isFinite(objective.getReference())) {
+                problems.add(new ApiException.FieldViolation(path + ".reference", "must be a finite number"));
+            }
             objectives.add(new Plan.Objective(objective.getProperty(), direction,
-                    objective.hasTarget() ? objective.getTarget() : null, objective.getUnit(), weight));
+                    objective.hasTarget() ? objective.getTarget() : null, objective.getUnit(), weight,
+                    objective.hasReference() ? objective.getReference() : null));
         }
         DesignSpace space = space(spec, problems);
         Map<String, Double> costTerms = new LinkedHashMap<>();
@@ -153,8 +157,12 @@ public final class SpecMapper {
         GaussianProcess.Options surrogate = surrogate(spec, problems);
         Map<String, String> models = models(spec, problems);
         AcquisitionSpec acquisitionSpec = spec.getAcquisition();
-        Acquisition.Function function = function(acquisitionSpec.getFunction(), spec.getObjectivesCount() > 1,
-                problems);
+        Acquisition.Function function = function(acquisitionSpec.getFunction(), spec.getObjectivesCount(), problems);
+        if (function == Acquisition.Function.EXPECTED_HYPERVOLUME_IMPROVEMENT
+                && acquisitionSpec.getBatchStrategy() == BatchStrategy.BATCH_STRATEGY_LOCAL_PENALISATION) {
+            problems.add(new ApiException.FieldViolation(root + ".acquisition.batch_strategy", "expected hypervolume "
+                    + "improvement fills a batch by the kriging believer on the Pareto front; leave the strategy unset"));
+        }
         double beta = acquisitionSpec.hasUcbBeta() ? acquisitionSpec.getUcbBeta() : 2;
         if (!(beta >= 0)) {
             problems.add(new ApiException.FieldViolation(root + ".acquisition.ucb_beta", "must not be negative"));
@@ -264,7 +272,7 @@ public final class SpecMapper {
         return models;
     }
 
-    private static Acquisition.Function function(AcquisitionFunction function, boolean several,
+    private static Acquisition.Function function(AcquisitionFunction function, int objectives,
             List<ApiException.FieldViolation> problems) {
         String path = "spec.acquisition.function";
         switch (function) {
@@ -283,9 +291,12 @@ public final class SpecMapper {
             case ACQUISITION_FUNCTION_RANDOM:
                 return Acquisition.Function.RANDOM;
             case ACQUISITION_FUNCTION_EXPECTED_HYPERVOLUME_IMPROVEMENT:
-                problems.add(new ApiException.FieldViolation(path,
-                        "expected hypervolume improvement is not available yet; use PAREGO for several objectives"));
-                return Acquisition.Function.LOG_EXPECTED_IMPROVEMENT;
+                if (objectives != 2) {
+                    problems.add(new ApiException.FieldViolation(path, "expected hypervolume improvement is "
+                            + "computed for two objectives; this spec has " + objectives + (objectives > 2
+                                    ? " (use PAREGO)" : " (use LOG_EXPECTED_IMPROVEMENT)")));
+                }
+                return Acquisition.Function.EXPECTED_HYPERVOLUME_IMPROVEMENT;
             default:
                 problems.add(new ApiException.FieldViolation(path, "unknown acquisition function " + function));
                 return Acquisition.Function.LOG_EXPECTED_IMPROVEMENT;

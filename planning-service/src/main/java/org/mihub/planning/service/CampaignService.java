@@ -27,6 +27,7 @@ import org.mihub.planning.acquisition.Acquisition;
 import org.mihub.planning.client.CatalogWriter;
 import org.mihub.planning.client.PredictionReader;
 import org.mihub.planning.acquisition.BatchSelector;
+import org.mihub.planning.acquisition.HypervolumeImprovement;
 import org.mihub.common.gp.GaussianProcess;
 import org.mihub.planning.mapping.Documents;
 import org.mihub.planning.mapping.PriorMapper;
@@ -353,15 +354,23 @@ public class CampaignService {
                         gp.hyperparameters().signalVariance(), gp.hyperparameters().noiseVariance(),
                         gp.logMarginalLikelihood()));
             }
-            double[] scalar = scalarise(objectives, values, random);
-            boolean plainMaximise = objectives.size() == 1 && objectives.get(0).direction() == Plan.Direction.MAXIMISE;
-            driver = plainMaximise ? perObjective.get(0)
-                    : GaussianProcess.fit(xs, scalar, plan.surrogate(), random, null, compute);
-            incumbent = java.util.Arrays.stream(scalar).max().orElse(0);
+            if (acquisition.function() == Acquisition.Function.EXPECTED_HYPERVOLUME_IMPROVEMENT) {
+                driver = perObjective.get(0);
+            } else {
+                double[] scalar = scalarise(objectives, values, random);
+                boolean plainMaximise = objectives.size() == 1
+                        && objectives.get(0).direction() == Plan.Direction.MAXIMISE;
+                driver = plainMaximise ? perObjective.get(0)
+                        : GaussianProcess.fit(xs, scalar, plan.surrogate(), random, null, compute);
+                incumbent = java.util.Arrays.stream(scalar).max().orElse(0);
+            }
         }
         long fitted = System.nanoTime();
         List<BatchSelector.Pick> picks;
-        if (fromModel) {
+        if (driver != null && acquisition.function() == Acquisition.Function.EXPECTED_HYPERVOLUME_IMPROVEMENT) {
+            picks = hypervolumePicks(objectives, plan.surrogate(), perObjective, xs, values, pool, encoded, available, pending,
+                    plan.acquisition().costAware() ? costs : null, size, random);
+        } else if (fromModel) {
             ModelChoice choice = chooseWithModel(plan, pool, observed, values, xs, encoded, available, pending, costs,
                     size, random);
             picks = choice.picks();
@@ -423,6 +432,55 @@ public class CampaignService {
         return new Chosen(points, kept, means, stds, fits, pool.size(), (fitted - started) / 1e9,
                 (done - fitted) / 1e9, driver == null && !fromModel ? Acquisition.Function.RANDOM
                         : acquisition.function());
+    }
+
+    /**
+     * Two objectives by expected hypervolume improvement: each objective's process in "larger is
+     * better" orientation (a minimised one is its process negated; a target objective gets its own
+     * process of -|value - target|), every candidate's predictions, then {@link HypervolumeImprovement}
+     * with the observations and the pending proposals' predicted means as the front.
+     */
+    private List<BatchSelector.Pick> hypervolumePicks(List<Plan.Objective> objectives,
+            GaussianProcess.Options surrogate, List<GaussianProcess> perObjective, double[][] xs, List<double[]> values, List<Point> pool,
+            double[] encoded, boolean[] available, List<Integer> pending, double[] costs, int size,
+            SplittableRandom random) {
+        int n = pool.size();
+        double[][] means = new double[2][n];
+        double[][] stds = new double[2][n];
+        Double[] reference = new Double[2];
+        List<double[]> believed = new ArrayList<>();
+        for (double[] observed : values) {
+            believed.add(new double[] {objectives.get(0).oriented(observed[0]), objectives.get(1).oriented(observed[1])});
+        }
+        int threads = Runtime.getRuntime().availableProcessors();
+        for (int o = 0; o < 2; o++) {
+            Plan.Objective objective = objectives.get(o);
+            GaussianProcess process = perObjective.get(o);
+            double sign = objective.direction() == Plan.Direction.MINIMISE ? -1 : 1;
+            if (objective.direction() == Plan.Direction.TARGET) {
+                double[] oriented = new double[values.size()];
+                for (int i = 0; i < oriented.length; i++) {
+                    oriented[i] = believed.get(i)[o];
+                }
+                process = GaussianProcess.fit(xs, oriented, surrogate, random, null, compute);
+                sign = 1;
+            }
+            process.predictAll(encoded, means[o], stds[o], compute, threads);
+            for (int i = 0; i < n; i++) {
+                means[o][i] *= sign;
+            }
+            reference[o] = objective.reference() == null ? null : objective.oriented(objective.reference());
+        }
+        double[] point = HypervolumeImprovement.reference(believed, reference);
+        for (int at : pending) {
+            believed.add(new double[] {means[0][at], means[1][at]});
+        }
+        List<BatchSelector.Pick> picks = new ArrayList<>();
+        for (HypervolumeImprovement.Choice choice : HypervolumeImprovement.select(means, stds, available, believed,
+                point, costs, size)) {
+            picks.add(new BatchSelector.Pick(choice.index(), Double.NaN, Double.NaN, choice.expected()));
+        }
+        return picks;
     }
 
     private record ModelChoice(List<BatchSelector.Pick> picks, List<Fit> fits) {

@@ -34,8 +34,12 @@ public record Plan(List<Objective> objectives, DesignSpace space, Cost cost, Int
         MAXIMISE, MINIMISE, TARGET
     }
 
-    /** One objective: a property, a direction (and target), its unit, and its ParEGO weight. */
-    public record Objective(String property, Direction direction, Double target, String unit, double weight) {
+    /**
+     * One objective: a property, a direction (and target), its unit, its ParEGO weight, and the
+     * reference value for hypervolumes (in the unit; null: derived from the observations).
+     */
+    public record Objective(String property, Direction direction, Double target, String unit, double weight,
+            Double reference) {
 
         /** The value turned into "larger is better", the orientation the surrogate maximises. */
         public double oriented(double value) {

@@ -188,6 +188,9 @@ class PlanningGrpcTest {
 
     @Test
     void theLoopProposesFeasibleDesignsLearnsFromResultsAndStopsAtTheBudget() throws Exception {
+        // the stand-in catalog serves every test: count what this campaign writes
+        int datasetsBefore = catalog.datasets.size();
+        int materialsBefore = catalog.materials.size();
         Campaign campaign = as(ACME).createCampaign(CreateCampaignRequest.newBuilder().setSpec(spec("FeNiCu", 9))
                 .build());
         assertEquals(CampaignStatus.CAMPAIGN_STATUS_ACTIVE, campaign.getStatus());
@@ -233,11 +236,11 @@ class PlanningGrpcTest {
         assertTrue(java.util.stream.Stream.of(afterTell.getBest()).allMatch(b -> b.getValues(0).getValue().getUnit()
                 .equals("GPa")));
         // the two measured results went to the catalog as the caller, into the campaign's new dataset
-        assertEquals(1, catalog.datasets.size());
-        assertEquals("acme", catalog.datasets.get(0).getOwnerOrg());
-        assertEquals(2, catalog.materials.size());
+        assertEquals(datasetsBefore + 1, catalog.datasets.size());
+        assertEquals("acme", catalog.datasets.get(datasetsBefore).getOwnerOrg());
+        assertEquals(materialsBefore + 2, catalog.materials.size());
         assertTrue(catalog.tokens.stream().allMatch(t -> t.equals("Bearer " + ACME)), "the caller's token is relayed");
-        var written = catalog.materials.get(0);
+        var written = catalog.materials.get(materialsBefore);
         assertEquals(id, written.getMeasurements(0).getCampaignId());
         assertEquals(first.getProposals(0).getId(), written.getMeasurements(0).getProposalId());
         assertEquals("GPa", written.getMeasurements(0).getValue().getUnit());
@@ -272,8 +275,8 @@ class PlanningGrpcTest {
                 .setState(ProposalState.PROPOSAL_STATE_PENDING).build()).getProposalsCount());
         as(ACME).reportResults(ReportResultsRequest.newBuilder().setCampaignId(id)
                 .addResults(measured(second.getProposals(0), hardness(second.getProposals(0)), "GPa")).build());
-        assertEquals(3, catalog.materials.size());
-        assertEquals(1, catalog.datasets.size(), "the dataset is created once");
+        assertEquals(materialsBefore + 3, catalog.materials.size());
+        assertEquals(datasetsBefore + 1, catalog.datasets.size(), "the dataset is created once");
 
         // three observations: the Gaussian process takes over, with the pending proposal as a fantasy
         ProposeBatchResponse third = as(ACME).proposeBatch(ProposeBatchRequest.newBuilder().setCampaignId(id)
@@ -338,6 +341,66 @@ class PlanningGrpcTest {
         StatusRuntimeException infeasible = assertThrows(StatusRuntimeException.class,
                 () -> as(ACME).createCampaign(CreateCampaignRequest.newBuilder().setSpec(empty).build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, infeasible.getStatus().getCode());
+    }
+
+    /** The "lab"'s second property: yield strength peaks at Fe0.3, against hardness at Fe0.7. */
+    private static double strength(Proposal proposal) {
+        double fe = proposal.getCandidate().getCompositionMap().getOrDefault("Fe", 0.0);
+        return 800 - 500 * (fe - 0.3) * (fe - 0.3);
+    }
+
+    @Test
+    void twoObjectivesByExpectedHypervolumeImprovementProposeFeasibleBatchesAlongTheFront() throws Exception {
+        CampaignSpec one = spec("one objective", 6).toBuilder().setAcquisition(AcquisitionSpec.newBuilder()
+                .setFunction(AcquisitionFunction.ACQUISITION_FUNCTION_EXPECTED_HYPERVOLUME_IMPROVEMENT)).build();
+        StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+                () -> as(ACME).createCampaign(CreateCampaignRequest.newBuilder().setSpec(one).build()));
+        assertEquals("spec.acquisition.function", details(refused).getFieldViolations(0).getField());
+
+        CampaignSpec two = spec("hard and strong", 12).toBuilder()
+                .addObjectives(Objective.newBuilder().setProperty("yield_strength")
+                        .setDirection(ObjectiveDirection.OBJECTIVE_DIRECTION_MAXIMISE).setUnit("MPa"))
+                .setAcquisition(AcquisitionSpec.newBuilder().setBatchSize(3)
+                        .setFunction(AcquisitionFunction.ACQUISITION_FUNCTION_EXPECTED_HYPERVOLUME_IMPROVEMENT))
+                .build();
+        String id = as(ACME).createCampaign(CreateCampaignRequest.newBuilder().setSpec(two).build()).getId();
+        for (int batch = 0; batch < 4; batch++) {
+            ProposeBatchResponse proposed = as(ACME).proposeBatch(ProposeBatchRequest.newBuilder().setCampaignId(id)
+                    .build());
+            assertEquals(3, proposed.getProposalsCount());
+            assertEquals(3, proposed.getProposalsList().stream().map(p -> p.getCandidate().getId()).distinct().count(),
+                    "a batch holds three different designs");
+            var report = ReportResultsRequest.newBuilder().setCampaignId(id);
+            for (Proposal p : proposed.getProposalsList()) {
+                assertFeasible(p);
+                if (batch > 0) {
+                    assertEquals(AcquisitionFunction.ACQUISITION_FUNCTION_EXPECTED_HYPERVOLUME_IMPROVEMENT,
+                            p.getAcquisitionFunction());
+                    assertTrue(p.getAcquisitionValue() >= 0, "an expected improvement: " + p.getAcquisitionValue());
+                }
+                report.addResults(ProposalResult.newBuilder().setProposalId(p.getId())
+                        .setMeasured(MeasuredResult.newBuilder()
+                                .addValues(ObjectiveValue.newBuilder().setProperty("hardness")
+                                        .setValue(Quantity.newBuilder().setValue(hardness(p)).setUnit("GPa")))
+                                .addValues(ObjectiveValue.newBuilder().setProperty("yield_strength")
+                                        .setValue(Quantity.newBuilder().setValue(strength(p)).setUnit("MPa")))));
+            }
+            as(ACME).reportResults(report.build());
+        }
+        Campaign done = as(ACME).getCampaign(GetCampaignRequest.newBuilder().setId(id)
+                .setView(CampaignView.CAMPAIGN_VIEW_FULL).build());
+        assertEquals(12, done.getProgress().getCompleted());
+        assertTrue(done.getParetoFrontCount() >= 2, "hardness and strength pull apart: " + done.getParetoFrontList());
+        // no member of the front is dominated by another observation
+        List<double[]> observed = done.getHistoryList().stream().map(h -> new double[] {
+                h.getResult().getMeasured().getValues(0).getValue().getValue(),
+                h.getResult().getMeasured().getValues(1).getValue().getValue()}).toList();
+        for (var member : done.getParetoFrontList()) {
+            double hard = member.getValues(0).getValue().getValue();
+            double strong = member.getValues(1).getValue().getValue();
+            assertTrue(observed.stream().noneMatch(o -> o[0] >= hard && o[1] >= strong && (o[0] > hard || o[1] > strong)),
+                    "a dominated front member " + member);
+        }
     }
 
     /** A pool of 2-parameter designs on a 9 × 9 grid, each measured twice; the optimum at (0.7, 0.2). */
