@@ -157,9 +157,15 @@ public final class SpecMapper {
         GaussianProcess.Options surrogate = surrogate(spec, problems);
         Map<String, String> models = models(spec, problems);
         AcquisitionSpec acquisitionSpec = spec.getAcquisition();
-        Acquisition.Function function = function(acquisitionSpec.getFunction(), spec.getObjectivesCount(), problems);
+        boolean penalised = acquisitionSpec.getBatchStrategy() == BatchStrategy.BATCH_STRATEGY_LOCAL_PENALISATION;
+        // the contract's default: expected hypervolume improvement for two objectives (its batches are
+        // the believer's), log EI on a ParEGO scalarisation for three or more, log EI for one
+        Acquisition.Function function = acquisitionSpec.getFunction() == AcquisitionFunction.ACQUISITION_FUNCTION_UNSPECIFIED
+                && spec.getObjectivesCount() == 2 && !penalised
+                        ? Acquisition.Function.EXPECTED_HYPERVOLUME_IMPROVEMENT
+                        : function(acquisitionSpec.getFunction(), spec.getObjectivesCount(), problems);
         if (function == Acquisition.Function.EXPECTED_HYPERVOLUME_IMPROVEMENT
-                && acquisitionSpec.getBatchStrategy() == BatchStrategy.BATCH_STRATEGY_LOCAL_PENALISATION) {
+                && penalised) {
             problems.add(new ApiException.FieldViolation(root + ".acquisition.batch_strategy", "expected hypervolume "
                     + "improvement fills a batch by the kriging believer on the Pareto front; leave the strategy unset"));
         }
