@@ -58,6 +58,8 @@ import org.mihub.planning.service.CampaignService;
 import org.mihub.planning.service.Plan;
 import org.mihub.planning.service.LabSessions;
 import org.mihub.planning.service.SimulationService;
+import org.mihub.planning.simulation.ParetoSimulation;
+import org.mihub.planning.simulation.PoolSimulation;
 import org.mihub.planning.space.Point;
 
 import io.quarkus.grpc.GrpcService;
@@ -277,7 +279,7 @@ public class PlanningGrpcService extends MutinyPlanningServiceGrpc.PlanningServi
                 case CAMPAIGN -> spec.getCampaign();
                 default -> throw ApiException.invalid("spec.strategy", "give a campaign_id or an inline campaign");
             };
-            SimulationMapper.precheck(strategy);
+            SimulationMapper.precheck(spec, strategy);
             var recorded = spec.hasDataset()
                     ? catalogReader.oracle(ApiException.id("spec.dataset.dataset.dataset_id",
                             spec.getDataset().getDataset().getDatasetId()).toString(),
@@ -286,9 +288,18 @@ public class PlanningGrpcService extends MutinyPlanningServiceGrpc.PlanningServi
                     : spec.hasModel() ? modelPool(spec, strategy) : null;
             SimulationService.Request simulation = SimulationMapper.request(spec, strategy, recorded);
             String[] ids = simulation.candidateIds();
-            Plan.Objective objective = simulation.plan().objectives().get(0);
-            return SimulationMapper.job(simulations.start(caller, simulation,
-                    report -> SimulationMapper.report(report, objective, spec.getKeepChoices(), ids)));
+            List<Plan.Objective> objectives = simulation.plan().objectives();
+            return SimulationMapper.job(simulations.start(caller, simulation, new SimulationService.ReportWriter() {
+                @Override
+                public byte[] single(PoolSimulation.Report report) {
+                    return SimulationMapper.report(report, objectives.get(0), spec.getKeepChoices(), ids);
+                }
+
+                @Override
+                public byte[] pareto(ParetoSimulation.Report report) {
+                    return SimulationMapper.report(report, objectives, spec.getKeepChoices(), ids);
+                }
+            }));
         });
     }
 

@@ -21,6 +21,7 @@ import org.mihub.common.units.Units;
 import org.mihub.planning.repository.JobRepository.JobRecord;
 import org.mihub.planning.service.Plan;
 import org.mihub.planning.service.SimulationService;
+import org.mihub.planning.simulation.ParetoSimulation;
 import org.mihub.planning.simulation.PoolSimulation;
 import org.mihub.planning.space.Point;
 
@@ -44,7 +45,7 @@ public final class SimulationMapper {
      * declared parameters and constraints exactly as a campaign's candidates are.
      */
     /** What a strategy must be for any simulation, checked before an oracle is read. */
-    public static void precheck(CampaignSpec strategy) {
+    public static void precheck(SimulationSpec spec, CampaignSpec strategy) {
         if (strategy.getPriorDataCount() > 0) {
             throw ApiException.invalid("spec.campaign.prior_data",
                     "a simulation starts from its seeded initial designs; prior data is not used, leave it empty");
@@ -53,9 +54,14 @@ public final class SimulationMapper {
             throw ApiException.invalid("spec.campaign.surrogate.prediction_model", "simulations run the Gaussian "
                     + "process; prediction-model surrogates are not simulated yet");
         }
-        if (strategy.getObjectivesCount() != 1) {
+        if (strategy.getObjectivesCount() < 1 || strategy.getObjectivesCount() > 2) {
             throw ApiException.invalid("spec.campaign.objectives",
-                    "simulations of several objectives are not supported yet: give exactly one objective");
+                    "a simulation has one or two objectives; this strategy has " + strategy.getObjectivesCount());
+        }
+        if (strategy.getObjectivesCount() == 2 && spec.getOracleCase() != SimulationSpec.OracleCase.POOL) {
+            throw ApiException.invalid("spec." + (spec.hasModel() ? "model" : "dataset"), "two-objective "
+                    + "simulations take a pool of labelled candidates (spec.pool); catalog datasets and models "
+                    + "serve one objective");
         }
     }
 
@@ -81,7 +87,7 @@ public final class SimulationMapper {
         if (rows.size() < 3 || rows.size() > MAX_POOL) {
             throw ApiException.invalid("spec.pool.rows", "a pool needs 3 to " + MAX_POOL + " rows");
         }
-        precheck(strategy);
+        precheck(spec, strategy);
         // pool rows may repeat a design (repeated measurements): they get distinct ids here and are
         // grouped by their design below
         ExplicitCandidates.Builder explicit = ExplicitCandidates.newBuilder();
@@ -120,28 +126,37 @@ public final class SimulationMapper {
                         + objective.property() + " value fit the strategy's design space");
             }
         }
+        int m = plan.objectives().size();
         double[][] encoded = new double[rows.size()][];
-        double[] values = new double[rows.size()];
+        double[][] measured = new double[rows.size()][m];
         for (int i = 0; i < rows.size(); i++) {
             encoded[i] = plan.space().encode(points.get(i));
             String path = "spec.pool.rows[" + i + "].values";
-            List<ObjectiveValue> matching = rows.get(i).getValuesList().stream()
-                    .filter(v -> v.getProperty().equals(objective.property())).toList();
-            if (matching.size() != 1) {
-                throw ApiException.invalid(path, "needs exactly one value of " + objective.property());
-            }
-            var value = matching.get(0).getValue();
-            if (!Double.isFinite(value.getValue())) {
-                throw ApiException.invalid(path + "[0].value", "must be a finite number");
-            }
-            values[i] = value.getValue();
-            if (!objective.unit().isEmpty() && !value.getUnit().isEmpty() && !value.getUnit().equals(objective.unit())) {
-                try {
-                    values[i] = Units.converter(value.getUnit(), objective.unit()).convert(value.getValue());
-                } catch (Units.UnitException e) {
-                    throw ApiException.invalid(path + "[0].unit", e.getMessage());
+            for (int o = 0; o < m; o++) {
+                Plan.Objective wanted = plan.objectives().get(o);
+                List<ObjectiveValue> matching = rows.get(i).getValuesList().stream()
+                        .filter(v -> v.getProperty().equals(wanted.property())).toList();
+                if (matching.size() != 1) {
+                    throw ApiException.invalid(path, "needs exactly one value of " + wanted.property());
+                }
+                int at = rows.get(i).getValuesList().indexOf(matching.get(0));
+                var value = matching.get(0).getValue();
+                if (!Double.isFinite(value.getValue())) {
+                    throw ApiException.invalid(path + "[" + at + "].value", "must be a finite number");
+                }
+                measured[i][o] = value.getValue();
+                if (!wanted.unit().isEmpty() && !value.getUnit().isEmpty() && !value.getUnit().equals(wanted.unit())) {
+                    try {
+                        measured[i][o] = Units.converter(value.getUnit(), wanted.unit()).convert(value.getValue());
+                    } catch (Units.UnitException e) {
+                        throw ApiException.invalid(path + "[" + at + "].unit", e.getMessage());
+                    }
                 }
             }
+        }
+        double[] values = new double[rows.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = measured[i][0];
         }
         boolean average = !spec.hasAverageDuplicates() || spec.getAverageDuplicates();
         PoolSimulation.Pool grouped = average ? PoolSimulation.averageDuplicates(encoded, values, true)
@@ -183,8 +198,66 @@ public final class SimulationMapper {
             String id = rows.get(pool.firstRow()[i]).getCandidate().getId();
             ids[i] = id.isEmpty() ? "row-" + pool.firstRow()[i] : id;
         }
-        return new SimulationService.Request(plan, pool, seeds, Math.min(evaluations, pool.points().length), top,
-                levels, spec.toByteArray(), ids);
+        ParetoSimulation.Pool pareto = null;
+        if (m == 2) {
+            // grouped exactly as the first objective's pool above, so the candidate ids line up
+            if (average) {
+                pareto = ParetoSimulation.averageDuplicates(encoded, measured, plan.objectives());
+            } else {
+                double[][] scores = new double[measured.length][2];
+                for (int i = 0; i < measured.length; i++) {
+                    for (int o = 0; o < 2; o++) {
+                        scores[i][o] = plan.objectives().get(o).oriented(measured[i][o]);
+                    }
+                }
+                pareto = new ParetoSimulation.Pool(encoded, measured, scores, pool.firstRow());
+            }
+        }
+        return new SimulationService.Request(plan, m == 1 ? pool : null, pareto, seeds,
+                Math.min(evaluations, pool.points().length), top, levels, spec.toByteArray(), ids);
+    }
+
+    /** The stored report document of a two-objective simulation. */
+    public static byte[] report(ParetoSimulation.Report report, List<Plan.Objective> objectives, boolean keepChoices,
+            String[] ids) {
+        SimulationReport.Builder out = SimulationReport.newBuilder().setPoolSize(report.poolSize())
+                .setObjectiveProperty(objectives.get(0).property() + "," + objectives.get(1).property())
+                .setUnit(objectives.get(0).unit() + "," + objectives.get(1).unit())
+                .setEvaluations(report.evaluations()).setPoolHypervolume(report.poolHypervolume())
+                .addReference(report.reference()[0]).addReference(report.reference()[1]);
+        for (ParetoSimulation.Run run : report.runs()) {
+            SimulationRun.Builder r = SimulationRun.newBuilder().setSeed(run.seed());
+            for (double v : run.hypervolume()) {
+                r.addHypervolume(v);
+            }
+            if (keepChoices) {
+                for (int index : run.chosen()) {
+                    r.addChosenCandidateIds(ids[index]);
+                }
+            }
+            out.addRuns(r);
+        }
+        for (int i = 0; i < report.evaluations(); i++) {
+            out.addMeanHypervolume(report.meanHypervolume()[i]).addRandomHypervolume(report.randomHypervolume()[i]);
+        }
+        for (PoolSimulation.Acceleration a : report.acceleration()) {
+            out.addHypervolumeAcceleration(acceleration(a));
+        }
+        return out.build().toByteArray();
+    }
+
+    private static AccelerationFactor acceleration(PoolSimulation.Acceleration a) {
+        AccelerationFactor.Builder f = AccelerationFactor.newBuilder().setLevel(a.level());
+        if (a.strategyEvaluations() != null) {
+            f.setStrategyEvaluations(a.strategyEvaluations());
+        }
+        if (a.randomEvaluations() != null) {
+            f.setRandomEvaluations(a.randomEvaluations());
+        }
+        if (a.factor() != null) {
+            f.setFactor(a.factor());
+        }
+        return f.build();
     }
 
     /** The stored report document. */
@@ -215,17 +288,7 @@ public final class SimulationMapper {
                     .addEnhancementFactor(report.enhancementFactor()[i]);
         }
         for (PoolSimulation.Acceleration a : report.acceleration()) {
-            AccelerationFactor.Builder f = AccelerationFactor.newBuilder().setLevel(a.level());
-            if (a.strategyEvaluations() != null) {
-                f.setStrategyEvaluations(a.strategyEvaluations());
-            }
-            if (a.randomEvaluations() != null) {
-                f.setRandomEvaluations(a.randomEvaluations());
-            }
-            if (a.factor() != null) {
-                f.setFactor(a.factor());
-            }
-            out.addAcceleration(f);
+            out.addAcceleration(acceleration(a));
         }
         return out.build().toByteArray();
     }

@@ -357,7 +357,7 @@ public class CampaignService {
             if (acquisition.function() == Acquisition.Function.EXPECTED_HYPERVOLUME_IMPROVEMENT) {
                 driver = perObjective.get(0);
             } else {
-                double[] scalar = scalarise(objectives, values, random);
+                double[] scalar = Plan.scalarise(objectives, values, random);
                 boolean plainMaximise = objectives.size() == 1
                         && objectives.get(0).direction() == Plan.Direction.MAXIMISE;
                 driver = plainMaximise ? perObjective.get(0)
@@ -592,51 +592,6 @@ public class CampaignService {
             picks.add(new BatchSelector.Pick(chosen, Double.NaN, Double.NaN, 0));
         }
         return picks;
-    }
-
-    /**
-     * The values the acquisition maximises: one objective in "larger is better" orientation, or for
-     * several objectives a ParEGO augmented Chebyshev scalarisation of the normalised objectives with
-     * random weights (Knowles 2006), drawn anew for every batch from the campaign's seed.
-     */
-    static double[] scalarise(List<Plan.Objective> objectives, List<double[]> values, SplittableRandom random) {
-        int n = values.size();
-        int m = objectives.size();
-        double[][] oriented = new double[m][n];
-        for (int o = 0; o < m; o++) {
-            for (int i = 0; i < n; i++) {
-                oriented[o][i] = objectives.get(o).oriented(values.get(i)[o]);
-            }
-        }
-        if (m == 1) {
-            return oriented[0];
-        }
-        double[] weights = new double[m];
-        double total = 0;
-        for (int o = 0; o < m; o++) {
-            weights[o] = -Math.log(1 - random.nextDouble()) * objectives.get(o).weight();
-            total += weights[o];
-        }
-        double[] scalar = new double[n];
-        for (int o = 0; o < m; o++) {
-            double low = java.util.Arrays.stream(oriented[o]).min().orElse(0);
-            double high = java.util.Arrays.stream(oriented[o]).max().orElse(1);
-            double range = high > low ? high - low : 1;
-            for (int i = 0; i < n; i++) {
-                oriented[o][i] = (oriented[o][i] - low) / range;
-            }
-        }
-        for (int i = 0; i < n; i++) {
-            double worst = Double.POSITIVE_INFINITY;
-            double sum = 0;
-            for (int o = 0; o < m; o++) {
-                double term = weights[o] / total * oriented[o][i];
-                worst = Math.min(worst, term);
-                sum += term;
-            }
-            scalar[i] = worst + 0.05 * sum;
-        }
-        return scalar;
     }
 
     /**

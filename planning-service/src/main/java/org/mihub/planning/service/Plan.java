@@ -2,6 +2,7 @@ package org.mihub.planning.service;
 
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 import org.mihub.planning.acquisition.Acquisition;
 import org.mihub.planning.acquisition.BatchSelector;
@@ -67,5 +68,50 @@ public record Plan(List<Objective> objectives, DesignSpace space, Cost cost, Int
             }
             return total;
         }
+    }
+
+    /**
+     * The values the acquisition maximises: one objective in "larger is better" orientation, or for
+     * several objectives a ParEGO augmented Chebyshev scalarisation of the normalised objectives with
+     * random weights (Knowles 2006), drawn anew for every batch from the campaign's seed.
+     */
+    public static double[] scalarise(List<Plan.Objective> objectives, List<double[]> values, SplittableRandom random) {
+        int n = values.size();
+        int m = objectives.size();
+        double[][] oriented = new double[m][n];
+        for (int o = 0; o < m; o++) {
+            for (int i = 0; i < n; i++) {
+                oriented[o][i] = objectives.get(o).oriented(values.get(i)[o]);
+            }
+        }
+        if (m == 1) {
+            return oriented[0];
+        }
+        double[] weights = new double[m];
+        double total = 0;
+        for (int o = 0; o < m; o++) {
+            weights[o] = -Math.log(1 - random.nextDouble()) * objectives.get(o).weight();
+            total += weights[o];
+        }
+        double[] scalar = new double[n];
+        for (int o = 0; o < m; o++) {
+            double low = java.util.Arrays.stream(oriented[o]).min().orElse(0);
+            double high = java.util.Arrays.stream(oriented[o]).max().orElse(1);
+            double range = high > low ? high - low : 1;
+            for (int i = 0; i < n; i++) {
+                oriented[o][i] = (oriented[o][i] - low) / range;
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            double worst = Double.POSITIVE_INFINITY;
+            double sum = 0;
+            for (int o = 0; o < m; o++) {
+                double term = weights[o] / total * oriented[o][i];
+                worst = Math.min(worst, term);
+                sum += term;
+            }
+            scalar[i] = worst + 0.05 * sum;
+        }
+        return scalar;
     }
 }

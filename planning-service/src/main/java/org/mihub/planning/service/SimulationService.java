@@ -13,7 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
+import java.util.function.DoubleConsumer;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -25,6 +25,7 @@ import org.mihub.common.error.ApiException;
 import org.mihub.common.identity.Caller;
 import org.mihub.planning.repository.JobRepository;
 import org.mihub.planning.repository.JobRepository.JobRecord;
+import org.mihub.planning.simulation.ParetoSimulation;
 import org.mihub.planning.simulation.PoolSimulation;
 
 /**
@@ -40,9 +41,19 @@ public class SimulationService {
     private static final long ABANDONED_AFTER_SECONDS = 120;
     private static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
 
-    /** A validated simulation: the strategy, the pool (with each design's candidate id), how to run and report it. */
-    public record Request(Plan plan, PoolSimulation.Pool pool, long[] seeds, int maxEvaluations, double topFraction,
-            double[] levels, byte[] document, String[] candidateIds) {
+    /**
+     * A validated simulation: the strategy, the pool (with each design's candidate id), how to run and
+     * report it. Two objectives: {@code pareto} holds the pool and {@code pool} is null.
+     */
+    public record Request(Plan plan, PoolSimulation.Pool pool, ParetoSimulation.Pool pareto, long[] seeds,
+            int maxEvaluations, double topFraction, double[] levels, byte[] document, String[] candidateIds) {
+    }
+
+    /** Writes a finished simulation's report document. */
+    public interface ReportWriter {
+        byte[] single(PoolSimulation.Report report);
+
+        byte[] pareto(ParetoSimulation.Report report);
     }
 
     @Inject
@@ -83,7 +94,7 @@ public class SimulationService {
     }
 
     /** Queues the simulation as a job of the caller's organisation; returns the job. */
-    public JobRecord start(Caller caller, Request request, Function<PoolSimulation.Report, byte[]> reportDocument) {
+    public JobRecord start(Caller caller, Request request, ReportWriter reportDocument) {
         if (!caller.hasRole(Caller.MEMBER) && !caller.hasRole(Caller.ADMIN)) {
             throw ApiException.denied("the role 'member' is required");
         }
@@ -99,8 +110,7 @@ public class SimulationService {
         return job(Optional.of(caller), id);
     }
 
-    private void run(UUID id, Request request, AtomicBoolean cancelled,
-            Function<PoolSimulation.Report, byte[]> reportDocument) {
+    private void run(UUID id, Request request, AtomicBoolean cancelled, ReportWriter reportDocument) {
         try {
             if (cancelled.get()) {
                 return;
@@ -110,20 +120,26 @@ public class SimulationService {
                     request.plan().batchStrategy(), request.plan().batchSize(), request.plan().surrogate(),
                     request.plan().initialPoints());
             long[] lastUpdate = {0};
-            PoolSimulation.Report report = PoolSimulation.run(request.pool(), strategy, request.seeds(),
-                    request.maxEvaluations(), request.topFraction(), request.levels(), runs, share -> {
-                        long now = System.nanoTime();
-                        if (now - lastUpdate[0] > 1_000_000_000L || share >= 1) {
-                            lastUpdate[0] = now;
-                            try {
-                                jobs.update(id, "RUNNING", share, Math.round(share * request.seeds().length) + " of "
-                                        + request.seeds().length + " runs done", null);
-                            } catch (SQLException e) {
-                                LOG.warnf("progress of job %s not recorded: %s", id, e.getMessage());
-                            }
-                        }
-                    }, cancelled::get);
-            jobs.update(id, "SUCCEEDED", 1, "done", reportDocument.apply(report));
+            DoubleConsumer progress = share -> {
+                long now = System.nanoTime();
+                if (now - lastUpdate[0] > 1_000_000_000L || share >= 1) {
+                    lastUpdate[0] = now;
+                    try {
+                        jobs.update(id, "RUNNING", share, Math.round(share * request.seeds().length) + " of "
+                                + request.seeds().length + " runs done", null);
+                    } catch (SQLException e) {
+                        LOG.warnf("progress of job %s not recorded: %s", id, e.getMessage());
+                    }
+                }
+            };
+            byte[] document = request.pareto() != null
+                    ? reportDocument.pareto(ParetoSimulation.run(request.pareto(), strategy,
+                            request.plan().objectives(), request.seeds(), request.maxEvaluations(), request.levels(),
+                            runs, progress, cancelled::get))
+                    : reportDocument.single(PoolSimulation.run(request.pool(), strategy, request.seeds(),
+                            request.maxEvaluations(), request.topFraction(), request.levels(), runs, progress,
+                            cancelled::get));
+            jobs.update(id, "SUCCEEDED", 1, "done", document);
         } catch (CancellationException e) {
             LOG.infof("simulation %s cancelled", id);
         } catch (RuntimeException | SQLException e) {

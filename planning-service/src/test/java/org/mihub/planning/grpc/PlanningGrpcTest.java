@@ -442,6 +442,49 @@ class PlanningGrpcTest {
     }
 
     @Test
+    void aTwoObjectiveSimulationReportsTheShareOfThePoolsHypervolumeAgainstRandom() throws Exception {
+        var spec = simulation(3);
+        // a second objective that pulls the other way: density, lowest at (0.1, 0.9)
+        spec.setCampaign(poolStrategy().toBuilder().addObjectives(Objective.newBuilder().setProperty("density")
+                .setDirection(ObjectiveDirection.OBJECTIVE_DIRECTION_MINIMISE).setUnit("g/cm3")));
+        for (var row : spec.getPoolBuilder().getRowsBuilderList()) {
+            double x = row.getCandidate().getParametersMap().get("x").getNumber();
+            double y = row.getCandidate().getParametersMap().get("y").getNumber();
+            row.addValues(ObjectiveValue.newBuilder().setProperty("density").setValue(Quantity.newBuilder()
+                    .setValue(7 + 3 * ((x - 0.1) * (x - 0.1) + (y - 0.9) * (y - 0.9))).setUnit("g/cm3")));
+        }
+        String id = as(ACME).startSimulation(org.mihub.api.planning.v1.StartSimulationRequest.newBuilder()
+                .setSpec(spec).build()).getId();
+        var updates = PlanningServiceGrpc.newBlockingStub(channel).withDeadlineAfter(120, TimeUnit.SECONDS)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(ACME)))
+                .watchJob(org.mihub.api.common.v1.JobRef.newBuilder().setJobId(id).build());
+        org.mihub.api.common.v1.Job last = null;
+        while (updates.hasNext()) {
+            last = updates.next();
+        }
+        assertEquals(org.mihub.api.common.v1.JobState.SUCCEEDED, last.getState(), last.getMessage());
+        var report = as(ACME).getSimulation(org.mihub.api.planning.v1.GetSimulationRequest.newBuilder().setId(id)
+                .setIncludeRuns(true).build()).getReport();
+        assertEquals("yield_strength,density", report.getObjectiveProperty());
+        assertEquals(81, report.getPoolSize());
+        assertEquals(81, report.getMeanHypervolumeCount());
+        assertEquals(81, report.getRandomHypervolumeCount());
+        assertEquals(1.0, report.getMeanHypervolume(80), 1e-12);
+        assertTrue(report.getPoolHypervolume() > 0);
+        assertEquals(2, report.getHypervolumeAccelerationCount(), "the default levels 0.5 and 0.8");
+        assertEquals(3, report.getRunsCount());
+        assertEquals(81, report.getRuns(0).getHypervolumeCount());
+        assertEquals(0, report.getMeanTopFoundCount(), "Top% is a one-objective measure");
+
+        // a catalog dataset serves one objective only
+        var fromDataset = spec.clone().clearPool().setDataset(org.mihub.api.planning.v1.DatasetOracle.newBuilder()
+                .setDataset(org.mihub.api.prediction.v1.DatasetRef.newBuilder().setDatasetId(java.util.UUID.randomUUID().toString())));
+        StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> as(ACME).startSimulation(
+                org.mihub.api.planning.v1.StartSimulationRequest.newBuilder().setSpec(fromDataset).build()));
+        assertEquals("spec.dataset", details(refused).getFieldViolations(0).getField());
+    }
+
+    @Test
     void aSimulationRunsAsAJobAndReportsLiangMeasures() throws Exception {
         var job = as(ACME).startSimulation(org.mihub.api.planning.v1.StartSimulationRequest.newBuilder()
                 .setSpec(simulation(4)).build());

@@ -1,0 +1,259 @@
+package org.mihub.planning.simulation;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.DoubleConsumer;
+
+import org.mihub.common.gp.GaussianProcess;
+import org.mihub.planning.acquisition.Acquisition;
+import org.mihub.planning.acquisition.BatchSelector;
+import org.mihub.planning.acquisition.HypervolumeImprovement;
+import org.mihub.planning.service.Plan;
+
+/**
+ * The digital twin for two objectives: a strategy run against a recorded pool, each design's two
+ * values as the oracle, for several seeds. What a run is measured by is the share of the pool's
+ * hypervolume its observations dominate after each evaluation (1 once every Pareto-optimal design
+ * is found), against the same share for random selection with the same seeds; the acceleration
+ * factor at a level is random's evaluations to reach it over the strategy's, as Liang et al.
+ * define it for Top%.
+ *
+ * <p>Strategies: expected hypervolume improvement (a process per objective), ParEGO (one process
+ * on a random augmented Chebyshev scalarisation per batch) and random selection.
+ */
+public final class ParetoSimulation {
+
+    /**
+     * A pool after averaging repeated designs.
+     *
+     * @param points unique designs scaled to the unit cube
+     * @param values each design's two objective values as measured
+     * @param scores the same in "larger is better" orientation
+     */
+    public record Pool(double[][] points, double[][] values, double[][] scores, int[] firstRow) {
+    }
+
+    /** One run: the share of the pool's hypervolume found after each evaluation, and the designs in order. */
+    public record Run(long seed, double[] hypervolume, int[] chosen) {
+    }
+
+    /**
+     * Aggregates over runs.
+     *
+     * @param reference        the reference point of the hypervolumes (oriented): the pool's worst
+     *                         value of each objective less a tenth of its range
+     * @param poolHypervolume  the hypervolume of the whole pool
+     * @param randomHypervolume mean share found by random selection with the runs' seeds
+     */
+    public record Report(int poolSize, int evaluations, double[] reference, double poolHypervolume, List<Run> runs,
+            double[] meanHypervolume, double[] randomHypervolume, List<PoolSimulation.Acceleration> acceleration) {
+    }
+
+    private ParetoSimulation() {
+    }
+
+    /** Groups rows with identical designs and averages each objective's values (Liang et al.'s protocol). */
+    public static Pool averageDuplicates(double[][] rows, double[][] values, List<Plan.Objective> objectives) {
+        PoolSimulation.Pool[] grouped = new PoolSimulation.Pool[2];
+        for (int o = 0; o < 2; o++) {
+            double[] column = new double[values.length];
+            for (int i = 0; i < values.length; i++) {
+                column[i] = values[i][o];
+            }
+            // the grouping follows the rows' order, so both objectives' groups line up
+            grouped[o] = PoolSimulation.averageDuplicates(rows, column, true);
+        }
+        int n = grouped[0].values().length;
+        double[][] averaged = new double[n][2];
+        double[][] scores = new double[n][2];
+        for (int i = 0; i < n; i++) {
+            for (int o = 0; o < 2; o++) {
+                averaged[i][o] = grouped[o].values()[i];
+                scores[i][o] = objectives.get(o).oriented(averaged[i][o]);
+            }
+        }
+        return new Pool(grouped[0].points(), averaged, scores, grouped[0].firstRow());
+    }
+
+    /** Runs the strategy once per seed on {@code executor}; levels are shares of the pool's hypervolume. */
+    public static Report run(Pool pool, PoolSimulation.Strategy strategy, List<Plan.Objective> objectives,
+            long[] seeds, int maxEvaluations, double[] levels, ExecutorService executor, DoubleConsumer progress,
+            BooleanSupplier cancelled) {
+        int n = pool.points().length;
+        int evaluations = Math.min(maxEvaluations, n);
+        double[] reference = HypervolumeImprovement.reference(Arrays.asList(pool.scores()), new Double[2]);
+        double total = HypervolumeImprovement.hypervolume(Arrays.asList(pool.scores()), reference);
+        AtomicInteger finished = new AtomicInteger();
+        List<Future<Run>> futures = new ArrayList<>();
+        for (long seed : seeds) {
+            futures.add(executor.submit(() -> {
+                Run run = runOnce(pool, strategy, objectives, seed, evaluations, reference, total, cancelled);
+                progress.accept((double) finished.incrementAndGet() / seeds.length);
+                return run;
+            }));
+        }
+        List<Run> runs = new ArrayList<>();
+        try {
+            for (Future<Run> future : futures) {
+                runs.add(future.get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            futures.forEach(f -> f.cancel(true));
+            throw new CancellationException("interrupted");
+        } catch (ExecutionException e) {
+            futures.forEach(f -> f.cancel(true));
+            if (e.getCause() instanceof CancellationException cancellation) {
+                throw cancellation;
+            }
+            throw new IllegalStateException("a simulation run failed: " + e.getCause().getMessage(), e.getCause());
+        }
+        double[] mean = new double[evaluations];
+        double[] random = new double[evaluations];
+        for (Run run : runs) {
+            double[] baseline = trace(pool, randomOrder(run.seed(), n), evaluations, reference, total);
+            for (int i = 0; i < evaluations; i++) {
+                mean[i] += run.hypervolume()[i] / runs.size();
+                random[i] += baseline[i] / runs.size();
+            }
+        }
+        List<PoolSimulation.Acceleration> acceleration = new ArrayList<>();
+        for (double level : levels) {
+            Integer strategyEvaluations = firstReaching(mean, level);
+            Integer randomEvaluations = firstReaching(random, level);
+            acceleration.add(new PoolSimulation.Acceleration(level, strategyEvaluations, randomEvaluations,
+                    strategyEvaluations != null && randomEvaluations != null
+                            ? (double) randomEvaluations / strategyEvaluations : null));
+        }
+        return new Report(n, evaluations, reference, total, runs, mean, random, acceleration);
+    }
+
+    /** The share of the pool's hypervolume dominated by the first i + 1 chosen designs, for each i. */
+    static double[] trace(Pool pool, int[] chosen, int evaluations, double[] reference, double total) {
+        double[] trace = new double[evaluations];
+        List<double[]> observed = new ArrayList<>();
+        int count = Math.min(chosen.length, evaluations);
+        for (int i = 0; i < count; i++) {
+            observed.add(pool.scores()[chosen[i]]);
+            trace[i] = total > 0 ? HypervolumeImprovement.hypervolume(observed, reference) / total : 1;
+        }
+        // a run that stopped early had found the whole front
+        Arrays.fill(trace, count, evaluations, 1.0);
+        return trace;
+    }
+
+    private static int[] randomOrder(long seed, int n) {
+        // a stream of its own, apart from the one the strategy's initial designs come from
+        return PoolSimulation.initialDesigns(seed ^ 0x5deece66dL, n, n);
+    }
+
+    private static Integer firstReaching(double[] trace, double level) {
+        for (int i = 0; i < trace.length; i++) {
+            if (trace[i] >= level - 1e-12) {
+                return i + 1;
+            }
+        }
+        return null;
+    }
+
+    private static Run runOnce(Pool pool, PoolSimulation.Strategy strategy, List<Plan.Objective> objectives,
+            long seed, int evaluations, double[] reference, double total, BooleanSupplier cancelled) {
+        int n = pool.points().length;
+        int d = pool.points()[0].length;
+        double[] flat = new double[n * d];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(pool.points()[i], 0, flat, i * d, d);
+        }
+        boolean[] available = new boolean[n];
+        Arrays.fill(available, true);
+        int[] chosen = new int[evaluations];
+        int count = 0;
+        SplittableRandom random = new SplittableRandom(seed).split();
+        Acquisition acquisition = strategy.acquisition();
+        BatchSelector selector = new BatchSelector(acquisition, strategy.batchStrategy(), null, 1);
+        GaussianProcess.Hyperparameters[] previous = new GaussianProcess.Hyperparameters[3];
+        List<Integer> next = new ArrayList<>();
+        for (int i : PoolSimulation.initialDesigns(seed, n, Math.min(strategy.initialPoints(), evaluations))) {
+            next.add(i);
+        }
+        List<double[]> observed = new ArrayList<>();
+        while (count < evaluations) {
+            for (int index : next) {
+                if (count == evaluations) {
+                    break;
+                }
+                available[index] = false;
+                chosen[count++] = index;
+                observed.add(pool.scores()[index]);
+            }
+            if (count == evaluations || HypervolumeImprovement.hypervolume(observed, reference) >= total * (1 - 1e-12)) {
+                break;
+            }
+            if (cancelled.getAsBoolean()) {
+                throw new CancellationException("cancelled");
+            }
+            double[][] xs = new double[count][];
+            for (int i = 0; i < count; i++) {
+                xs[i] = pool.points()[chosen[i]];
+            }
+            boolean restart = count % PoolSimulation.RESTART_EVERY < strategy.batchSize();
+            next = new ArrayList<>();
+            if (acquisition.function() == Acquisition.Function.EXPECTED_HYPERVOLUME_IMPROVEMENT) {
+                double[][] means = new double[2][n];
+                double[][] stds = new double[2][n];
+                for (int o = 0; o < 2; o++) {
+                    double[] ys = new double[count];
+                    for (int i = 0; i < count; i++) {
+                        ys[i] = observed.get(i)[o];
+                    }
+                    GaussianProcess gp = fit(xs, ys, strategy, restart, previous, o, random);
+                    gp.predictAll(flat, means[o], stds[o], null, 1);
+                }
+                double[] point = HypervolumeImprovement.reference(observed, new Double[2]);
+                for (HypervolumeImprovement.Choice choice : HypervolumeImprovement.select(means, stds, available,
+                        observed, point, null, strategy.batchSize())) {
+                    next.add(choice.index());
+                }
+            } else {
+                List<double[]> values = new ArrayList<>();
+                for (int i = 0; i < count; i++) {
+                    values.add(pool.values()[chosen[i]]);
+                }
+                double[] scalar = Plan.scalarise(objectives, values, random);
+                GaussianProcess gp = fit(xs, scalar, strategy, restart, previous, 2, random);
+                double incumbent = Arrays.stream(scalar).max().orElse(0);
+                for (BatchSelector.Pick pick : selector.select(gp, flat, available, incumbent, new int[0], null,
+                        strategy.batchSize(), random)) {
+                    next.add(pick.index());
+                }
+            }
+            if (next.isEmpty()) {
+                break;
+            }
+        }
+        int[] order = Arrays.copyOf(chosen, count);
+        return new Run(seed, trace(pool, order, evaluations, reference, total), order);
+    }
+
+    /**
+     * A process on the observations; random restarts every {@link PoolSimulation#RESTART_EVERY}
+     * evaluations, otherwise from the previous fit of the same series only.
+     */
+    private static GaussianProcess fit(double[][] xs, double[] ys, PoolSimulation.Strategy strategy, boolean restart,
+            GaussianProcess.Hyperparameters[] previous, int series, SplittableRandom random) {
+        GaussianProcess.Options options = previous[series] == null || restart ? strategy.surrogate()
+                : new GaussianProcess.Options(0, strategy.surrogate().fixedNoiseVariance(),
+                        strategy.surrogate().maxIterations());
+        GaussianProcess gp = GaussianProcess.fit(xs, ys, options, random, previous[series], null);
+        previous[series] = gp.hyperparameters();
+        return gp;
+    }
+}
