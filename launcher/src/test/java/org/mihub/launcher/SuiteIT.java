@@ -618,6 +618,27 @@ class SuiteIT {
         JsonNode chosen = done.get("report").get("runs").get(0).get("chosenCandidateIds");
         assertTrue(chosen.size() >= 2 && chosen.size() <= 20, chosen.toString());
         assertEquals(36, chosen.get(0).asText().length(), "a material id");
+
+        // two objectives from a catalog dataset: a wide band gap against a low density
+        String pairs = privateDataset(alice, "acme gaps and densities");
+        assertEquals(200, send("POST", "/api/v1/datasets/" + pairs + "/records", alice, "text/csv",
+                "formula,band_gap [eV],density [g/cm3]\nZnO,3.37,5.61\nZnS,3.68,4.09\nZnSe,2.7,5.27\n"
+                        + "ZnTe,2.26,5.64\nGaN,3.4,6.15\nGaP,2.26,4.14\nGaAs,1.42,5.32\nAlN,6.2,3.26\n"
+                        + "AlP,2.45,2.4\nMgO,7.8,3.58\nCdS,2.42,4.82\nSi,1.12,\n").statusCode());
+        var twoObjectives = send("POST", "/api/v1/simulations", alice, "application/json", "{\"spec\": {\"name\": "
+                + "\"gap and density twin\", \"campaign\": {\"name\": \"light and wide\", \"objectives\": ["
+                + "{\"property\": \"band_gap\", \"direction\": \"OBJECTIVE_DIRECTION_MAXIMISE\"}, "
+                + "{\"property\": \"density\", \"direction\": \"OBJECTIVE_DIRECTION_MINIMISE\"}]}, "
+                + "\"dataset\": {\"dataset\": {\"datasetId\": \"" + pairs + "\"}}, \"runs\": 3, \"baseSeed\": 5}}");
+        assertEquals(202, twoObjectives.statusCode(), twoObjectives.body());
+        JsonNode pareto = awaitSimulation(JSON.readTree(twoObjectives.body()).get("id").asText(), alice);
+        assertEquals("SUCCEEDED", pareto.get("job").get("state").asText(), pareto.toString());
+        JsonNode paretoReport = pareto.get("report");
+        assertEquals(11, paretoReport.get("poolSize").asInt(), "eleven materials have both values; Si has no density");
+        assertEquals("band_gap,density", paretoReport.get("objectiveProperty").asText());
+        assertEquals(11, paretoReport.get("meanHypervolume").size());
+        assertEquals(1.0, paretoReport.get("meanHypervolume").get(10).asDouble(), 1e-9);
+        assertEquals(11, paretoReport.get("randomHypervolume").size());
     }
 
     /**

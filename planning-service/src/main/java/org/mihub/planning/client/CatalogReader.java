@@ -76,14 +76,21 @@ public class CatalogReader {
      * becomes a labelled candidate — its composition, its material id, the mean of its measurements
      * in the property's canonical unit.
      */
-    public CandidatePoolOracle oracle(String datasetId, Integer version, String property) {
+    public CandidatePoolOracle oracle(String datasetId, Integer version, List<String> properties) {
         CandidatePoolOracle.Builder pool = CandidatePoolOracle.newBuilder();
-        forEachMaterial(datasetId, version, List.of(property), material -> MeasuredValue.of(material, property)
-                .ifPresent(value -> pool.addRows(LabelledCandidate.newBuilder()
-                        .setCandidate(Candidate.newBuilder().setId(material.getId()).setFormula(material.getFormula())
-                                .setMaterialId(material.getId()))
-                        .addValues(ObjectiveValue.newBuilder().setProperty(property)
-                                .setValue(Quantity.newBuilder().setValue(value.mean()).setUnit(value.unit()))))));
+        forEachMaterial(datasetId, version, properties, material -> {
+            // a material joins the pool only with a value of every objective
+            List<ObjectiveValue> values = new ArrayList<>();
+            for (String property : properties) {
+                MeasuredValue.of(material, property).ifPresent(value -> values.add(ObjectiveValue.newBuilder()
+                        .setProperty(property).setValue(Quantity.newBuilder().setValue(value.mean())
+                                .setUnit(value.unit())).build()));
+            }
+            if (values.size() == properties.size()) {
+                pool.addRows(LabelledCandidate.newBuilder().setCandidate(Candidate.newBuilder().setId(material.getId())
+                        .setFormula(material.getFormula()).setMaterialId(material.getId())).addAllValues(values));
+            }
+        });
         return pool.build();
     }
 

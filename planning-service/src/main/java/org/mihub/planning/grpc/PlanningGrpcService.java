@@ -284,7 +284,7 @@ public class PlanningGrpcService extends MutinyPlanningServiceGrpc.PlanningServi
                     ? catalogReader.oracle(ApiException.id("spec.dataset.dataset.dataset_id",
                             spec.getDataset().getDataset().getDatasetId()).toString(),
                             spec.getDataset().getDataset().hasVersion() ? spec.getDataset().getDataset().getVersion()
-                                    : null, strategy.getObjectives(0).getProperty())
+                                    : null, strategy.getObjectivesList().stream().map(o -> o.getProperty()).toList())
                     : spec.hasModel() ? modelPool(spec, strategy) : null;
             SimulationService.Request simulation = SimulationMapper.request(spec, strategy, recorded);
             String[] ids = simulation.candidateIds();

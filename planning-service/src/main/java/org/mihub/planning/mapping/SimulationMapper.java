@@ -58,10 +58,9 @@ public final class SimulationMapper {
             throw ApiException.invalid("spec.campaign.objectives",
                     "a simulation has one or two objectives; this strategy has " + strategy.getObjectivesCount());
         }
-        if (strategy.getObjectivesCount() == 2 && spec.getOracleCase() != SimulationSpec.OracleCase.POOL) {
-            throw ApiException.invalid("spec." + (spec.hasModel() ? "model" : "dataset"), "two-objective "
-                    + "simulations take a pool of labelled candidates (spec.pool); catalog datasets and models "
-                    + "serve one objective");
+        if (strategy.getObjectivesCount() == 2 && spec.hasModel()) {
+            throw ApiException.invalid("spec.model", "two-objective simulations take a pool of labelled candidates "
+                    + "or a catalog dataset; model oracles serve one objective");
         }
     }
 
@@ -122,8 +121,9 @@ public final class SimulationMapper {
             }
             rows = kept;
             if (rows.size() < 3) {
-                throw ApiException.invalid("spec.dataset", "fewer than 3 of the dataset's materials with a "
-                        + objective.property() + " value fit the strategy's design space");
+                throw ApiException.invalid("spec.dataset", "fewer than 3 of the dataset's materials with a value of "
+                        + String.join(" and ", plan.objectives().stream().map(Plan.Objective::property).toList())
+                        + " fit the strategy's design space");
             }
         }
         int m = plan.objectives().size();

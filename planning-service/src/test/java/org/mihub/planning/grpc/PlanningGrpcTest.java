@@ -476,12 +476,12 @@ class PlanningGrpcTest {
         assertEquals(81, report.getRuns(0).getHypervolumeCount());
         assertEquals(0, report.getMeanTopFoundCount(), "Top% is a one-objective measure");
 
-        // a catalog dataset serves one objective only
-        var fromDataset = spec.clone().clearPool().setDataset(org.mihub.api.planning.v1.DatasetOracle.newBuilder()
-                .setDataset(org.mihub.api.prediction.v1.DatasetRef.newBuilder().setDatasetId(java.util.UUID.randomUUID().toString())));
+        // prediction models serve one objective only
+        var fromModels = spec.clone().clearPool().setModel(org.mihub.api.planning.v1.ModelOracle.newBuilder()
+                .putModelIds("yield_strength", java.util.UUID.randomUUID().toString()));
         StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> as(ACME).startSimulation(
-                org.mihub.api.planning.v1.StartSimulationRequest.newBuilder().setSpec(fromDataset).build()));
-        assertEquals("spec.dataset", details(refused).getFieldViolations(0).getField());
+                org.mihub.api.planning.v1.StartSimulationRequest.newBuilder().setSpec(fromModels).build()));
+        assertEquals("spec.model", details(refused).getFieldViolations(0).getField());
     }
 
     @Test
