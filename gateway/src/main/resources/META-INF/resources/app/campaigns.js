@@ -106,6 +106,15 @@ export async function campaignsPage(view) {
     hasRole('contributor') ? simulationForm(properties, datasets) : null);
 }
 
+/** The simulated objectives: the first, and the second when one is chosen (then the twin measures hypervolume). */
+function objectives(form) {
+  const chosen = [{ property: field(form, 'property'), direction: field(form, 'direction') }];
+  if (field(form, 'property2')) {
+    chosen.push({ property: field(form, 'property2'), direction: field(form, 'direction2') });
+  }
+  return chosen;
+}
+
 function simulationForm(properties, datasets) {
   const message = h('div', {});
   const form = h('form', { class: 'card', id: 'new-simulation', onsubmit: async (event) => {
@@ -114,8 +123,7 @@ function simulationForm(properties, datasets) {
       const created = await post('/api/v1/simulations', { spec: {
         name: field(form, 'name'), runs: Number(field(form, 'runs')), maxEvaluations: Number(field(form, 'evaluations')),
         baseSeed: Number(field(form, 'seed')), dataset: { dataset: { datasetId: field(form, 'dataset') } },
-        campaign: { name: field(form, 'name'), objectives: [{ property: field(form, 'property'),
-          direction: field(form, 'direction') }], initialRandomPoints: 2 } } });
+        campaign: { name: field(form, 'name'), objectives: objectives(form), initialRandomPoints: 2 } } });
       location.hash = '#/simulations/' + created.id;
     } catch (e) {
       fill(message, problem(e));
@@ -127,6 +135,9 @@ function simulationForm(properties, datasets) {
     h('label', {}, t('campaigns.objective'), h('select', { name: 'property' }, properties.map((p) =>
       h('option', { value: p.name }, p.displayName)))),
     h('label', {}, t('campaigns.direction'), directions('direction')),
+    h('label', {}, t('simulations.second'), h('select', { name: 'property2' }, [h('option', { value: '' }, t('simulations.none')),
+      ...properties.map((p) => h('option', { value: p.name }, p.displayName))])),
+    h('label', {}, t('campaigns.direction'), directions('direction2')),
     h('label', {}, t('simulations.runs'), h('input', { name: 'runs', type: 'number', value: 10, min: 1, size: 4 })),
     h('label', {}, t('simulations.evaluations'), h('input', { name: 'evaluations', type: 'number', value: 15, min: 3, size: 4 })),
     h('label', {}, t('models.seed'), h('input', { name: 'seed', type: 'number', value: 1, size: 5 })),
@@ -230,13 +241,30 @@ function resultsForm(c, pending, view, out) {
 export async function simulationPage(view, id) {
   const s = await get('/api/v1/simulations/' + id);
   const report = s.report;
-  if (!report || !report.meanTopFound) {
+  // empty lists come back as [], so what a report holds is told by their lengths
+  const pareto = report && (report.meanHypervolume || []).length > 0;
+  if (!report || !(pareto || (report.meanTopFound || []).length > 0)) {
     const job = s.job || {};
     fill(view, h('h1', {}, s.spec.name), h('p', { id: 'simulation-state' }, `${job.state || ''} · ${Math.round((job.progress || 0) * 100)} % `,
       job.message || ''));
     if (!job.state || job.state.endsWith('QUEUED') || job.state.endsWith('RUNNING')) {
       setTimeout(() => { if (location.hash === '#/simulations/' + id) simulationPage(view, id); }, 1000);
     }
+    return;
+  }
+  if (pareto) {
+    // two objectives: the share of the pool's hypervolume found, against random selection
+    fill(view, h('h1', {}, s.spec.name),
+      h('p', { class: 'muted' }, t('simulations.pareto_summary', { pool: report.poolSize,
+        runs: s.spec.runs || (report.runs || []).length, objectives: report.objectiveProperty })),
+      h('section', { class: 'card' }, h('h2', {}, t('simulations.hypervolume')), lineChart('hypervolume', [
+        { name: t('simulations.strategy'), data: report.meanHypervolume },
+        { name: t('simulations.random'), data: report.randomHypervolume, lineStyle: { type: 'dashed' } }],
+      { x: t('campaigns.experiments'), y: t('simulations.share') })),
+      h('section', { class: 'card' }, h('h2', {}, t('simulations.acceleration')), table([
+        [t('simulations.share'), (a) => num(a.level)], [t('simulations.strategy'), (a) => a.strategyEvaluations ?? '–'],
+        [t('simulations.random'), (a) => a.randomEvaluations ?? '–'], ['AF', (a) => num(a.factor)]],
+      report.hypervolumeAcceleration || [])));
     return;
   }
   fill(view, h('h1', {}, s.spec.name),

@@ -73,6 +73,10 @@ const en = {
   'simulations.top': 'Top% found: the planner against random selection', 'simulations.strategy': 'planner',
   'simulations.random': 'random', 'simulations.acceleration': 'Acceleration factor',
   'simulations.summary': '{pool} materials, top {top}, {runs} runs; enhancement factor up to {ef}',
+  'simulations.second': 'Second objective', 'simulations.none': 'none',
+  'simulations.hypervolume': 'Share of the pool\'s hypervolume found: the planner against random selection',
+  'simulations.share': 'Hypervolume share',
+  'simulations.pareto_summary': '{pool} materials, {runs} runs, two objectives: {objectives}',
 };
 
 const ja = {
@@ -146,6 +150,10 @@ const ja = {
   'simulations.top': '上位材料の発見率：プランナーとランダム選択', 'simulations.strategy': 'プランナー',
   'simulations.random': 'ランダム', 'simulations.acceleration': '加速係数',
   'simulations.summary': '材料 {pool} 件、上位 {top} 件、{runs} 試行；改善係数は最大 {ef}',
+  'simulations.second': '第 2 目的', 'simulations.none': 'なし',
+  'simulations.hypervolume': '候補全体のハイパーボリュームに対する到達割合：プランナーとランダム選択',
+  'simulations.share': 'ハイパーボリューム割合',
+  'simulations.pareto_summary': '材料 {pool} 件、{runs} 試行、2 目的：{objectives}',
 };
 
 const dictionaries = { en, ja };

@@ -259,7 +259,7 @@ class PortalIT {
 
     @Test
     @Order(6)
-    void aSimulationShowsTopPercentAgainstRandomSelection() throws IOException {
+    void aSimulationShowsTopPercentAgainstRandomSelection() throws Exception {
         go("#/campaigns");
         WebElement form = visible(By.id("new-simulation"));
         chooseTheDemoDataset(form);
@@ -271,6 +271,31 @@ class PortalIT {
                 ExpectedConditions.visibilityOfElementLocated(By.id("top-percent")));
         wait.until(driver -> "true".equals(curves.getDomAttribute("data-ready")));
         shot("09-simulation");
+
+        // two objectives: a dataset with band gaps and densities, a wide gap against a low density
+        String token = Tokens.accessToken(RunningSuite.config(), "alice");
+        var created = RunningSuite.send("POST", "/api/v1/datasets", token, "application/json",
+                "{\"title\": \"Portal gaps and densities\", \"licence\": \"LicenseRef-Proprietary\"}");
+        assertEquals(201, created.statusCode(), created.body());
+        String pairs = new com.fasterxml.jackson.databind.ObjectMapper().readTree(created.body()).get("id").asText();
+        assertEquals(200, RunningSuite.send("POST", "/api/v1/datasets/" + pairs + "/records", token, "text/csv",
+                "formula,band_gap [eV],density [g/cm3]\nZnO,3.37,5.61\nZnS,3.68,4.09\nZnSe,2.7,5.27\nGaN,3.4,6.15\n"
+                        + "GaP,2.26,4.14\nAlN,6.2,3.26\nAlP,2.45,2.4\nMgO,7.8,3.58\n").statusCode());
+        go("#/campaigns");
+        WebElement second = visible(By.id("new-simulation"));
+        new Select(second.findElement(By.name("dataset"))).getOptions().stream()
+                .filter(option -> option.getText().startsWith("Portal gaps and densities")).findFirst().orElseThrow()
+                .click();
+        new Select(second.findElement(By.name("property"))).selectByValue("band_gap");
+        new Select(second.findElement(By.name("property2"))).selectByValue("density");
+        new Select(second.findElement(By.name("direction2"))).selectByValue("OBJECTIVE_DIRECTION_MINIMISE");
+        type(second, "runs", "3");
+        type(second, "evaluations", "8");
+        second.findElement(By.id("simulate")).click();
+        WebElement share = new WebDriverWait(browser, Duration.ofMinutes(2)).until(
+                ExpectedConditions.visibilityOfElementLocated(By.id("hypervolume")));
+        wait.until(driver -> "true".equals(share.getDomAttribute("data-ready")));
+        shot("09b-simulation-two-objectives");
     }
 
     @Test
@@ -304,7 +329,8 @@ class PortalIT {
         assertFalse(browser.getPageSource().contains(TITLE), "the dataset choice of the training form");
         browser.get(datasetUrl);
         ((JavascriptExecutor) browser).executeScript("window.dispatchEvent(new HashChangeEvent('hashchange'))");
-        assertTrue(visible(By.id("page-error")).getText().contains("Not found"));
+        // the page may render twice (load, then the hash change): look the message up afresh on every poll
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("page-error"), "Not found"));
         assertFalse(browser.getPageSource().contains(TITLE), "the dataset's own page");
         shot("11-bob-hidden");
     }
