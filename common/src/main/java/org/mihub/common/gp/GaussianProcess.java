@@ -114,10 +114,7 @@ public final class GaussianProcess {
         double[] x = flatten(points);
         double mean = mean(values);
         double scale = scale(values, mean);
-        double[] y = new double[n];
-        for (int i = 0; i < n; i++) {
-            y[i] = (values[i] - mean) / scale;
-        }
+        double[] y = standardised(values, mean, scale);
         Likelihood likelihood = new Likelihood(n, d, x, y, options.fixedNoiseVariance());
         int dims = likelihood.parameterCount();
         double[] lower = new double[dims];
@@ -207,10 +204,7 @@ public final class GaussianProcess {
         double[] x = flatten(points);
         double mean = mean(values);
         double scale = scale(values, mean);
-        double[] y = new double[n];
-        for (int i = 0; i < n; i++) {
-            y[i] = (values[i] - mean) / scale;
-        }
+        double[] y = standardised(values, mean, scale);
         return build(n, d, x, y, mean, scale, hyper);
     }
 
@@ -219,6 +213,14 @@ public final class GaussianProcess {
         Factor factor = Factor.of(buildCovariance(n, d, x, hyper), hyper.signalVariance());
         double lml = -0.5 * dot(y, factor.solve(y)) - factor.halfLogDeterminant() - 0.5 * n * LOG_2PI;
         return new GaussianProcess(n, d, x, y, mean, scale, hyper, factor.inverseColumns(), lml);
+    }
+
+    private static double[] standardised(double[] values, double mean, double scale) {
+        double[] y = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            y[i] = (values[i] - mean) / scale;
+        }
+        return y;
     }
 
     private static double[] flatten(double[][] points) {

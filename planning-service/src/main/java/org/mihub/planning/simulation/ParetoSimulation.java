@@ -5,10 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.DoubleConsumer;
 
@@ -91,31 +88,8 @@ public final class ParetoSimulation {
         int evaluations = Math.min(maxEvaluations, n);
         double[] reference = HypervolumeImprovement.reference(Arrays.asList(pool.scores()), new Double[2]);
         double total = HypervolumeImprovement.hypervolume(Arrays.asList(pool.scores()), reference);
-        AtomicInteger finished = new AtomicInteger();
-        List<Future<Run>> futures = new ArrayList<>();
-        for (long seed : seeds) {
-            futures.add(executor.submit(() -> {
-                Run run = runOnce(pool, strategy, objectives, seed, evaluations, reference, total, cancelled);
-                progress.accept((double) finished.incrementAndGet() / seeds.length);
-                return run;
-            }));
-        }
-        List<Run> runs = new ArrayList<>();
-        try {
-            for (Future<Run> future : futures) {
-                runs.add(future.get());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            futures.forEach(f -> f.cancel(true));
-            throw new CancellationException("interrupted");
-        } catch (ExecutionException e) {
-            futures.forEach(f -> f.cancel(true));
-            if (e.getCause() instanceof CancellationException cancellation) {
-                throw cancellation;
-            }
-            throw new IllegalStateException("a simulation run failed: " + e.getCause().getMessage(), e.getCause());
-        }
+        List<Run> runs = PoolSimulation.perSeed(seeds, executor, progress,
+                seed -> runOnce(pool, strategy, objectives, seed, evaluations, reference, total, cancelled));
         double[] mean = new double[evaluations];
         double[] random = new double[evaluations];
         for (Run run : runs) {

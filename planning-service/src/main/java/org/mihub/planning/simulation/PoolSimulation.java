@@ -13,6 +13,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.DoubleConsumer;
+import java.util.function.LongFunction;
 
 import org.mihub.planning.acquisition.Acquisition;
 import org.mihub.planning.acquisition.BatchSelector;
@@ -157,19 +158,29 @@ public final class PoolSimulation {
         for (boolean t : top) {
             topCount += t ? 1 : 0;
         }
+        List<Run> runs = perSeed(seeds, executor, progress,
+                seed -> runOnce(pool, strategy, seed, evaluations, top, cancelled));
+        return summarise(runs, n, topCount, topFraction, evaluations, levels);
+    }
+
+    /**
+     * Runs {@code run} once per seed on {@code executor}; the results come back in seed order, and
+     * {@code progress} hears the share of runs finished. A cancellation inside a run cancels the rest.
+     */
+    static <R> List<R> perSeed(long[] seeds, ExecutorService executor, DoubleConsumer progress, LongFunction<R> run) {
         AtomicInteger finished = new AtomicInteger();
-        List<Future<Run>> futures = new ArrayList<>();
+        List<Future<R>> futures = new ArrayList<>();
         for (long seed : seeds) {
             futures.add(executor.submit(() -> {
-                Run run = runOnce(pool, strategy, seed, evaluations, top, cancelled);
+                R result = run.apply(seed);
                 progress.accept((double) finished.incrementAndGet() / seeds.length);
-                return run;
+                return result;
             }));
         }
-        List<Run> runs = new ArrayList<>();
+        List<R> results = new ArrayList<>();
         try {
-            for (Future<Run> future : futures) {
-                runs.add(future.get());
+            for (Future<R> future : futures) {
+                results.add(future.get());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -182,7 +193,7 @@ public final class PoolSimulation {
             }
             throw new IllegalStateException("a simulation run failed: " + e.getCause().getMessage(), e.getCause());
         }
-        return summarise(runs, n, topCount, topFraction, evaluations, levels);
+        return results;
     }
 
     /** The pool rows that form the top set: the ⌈fraction·n⌉ best scores (ties broken by row). */

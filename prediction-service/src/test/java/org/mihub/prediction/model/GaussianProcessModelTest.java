@@ -45,14 +45,7 @@ class GaussianProcessModelTest {
         Regressor read = ModelTesting.roundTrip(model, x);
         double[] testY = new double[30];
         double[][] testX = ModelTesting.data(30, 3, 15, testY);
-        double[] means = new double[30];
-        double[] stds = new double[30];
-        double[] readMeans = new double[30];
-        double[] readStds = new double[30];
-        model.predict(testX, means, stds, 1);
-        read.predict(testX, readMeans, readStds, 1);
-        assertArrayEquals(means, readMeans);
-        assertArrayEquals(stds, readStds);
+        ModelTesting.assertSamePredictions(model, read, testX);
     }
 
     @Test

@@ -48,14 +48,7 @@ class GradientBoostingTest {
         assertEquals(model.params(), read.params());
         double[] testY = new double[50];
         double[][] testX = ModelTesting.data(50, 4, 6, testY);
-        double[] means = new double[50];
-        double[] stds = new double[50];
-        double[] readMeans = new double[50];
-        double[] readStds = new double[50];
-        model.predict(testX, means, stds, 2);
-        read.predict(testX, readMeans, readStds, 1);
-        assertArrayEquals(means, readMeans);
-        assertArrayEquals(stds, readStds);
+        ModelTesting.assertSamePredictions(model, read, testX);
     }
 
     @Test

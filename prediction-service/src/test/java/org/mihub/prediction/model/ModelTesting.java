@@ -48,6 +48,20 @@ final class ModelTesting {
         return TrainedModel.fromBytes(bytes).regressor();
     }
 
+    /** Both models give the same means and standard deviations, bit for bit, on the rows. */
+    static void assertSamePredictions(Regressor expected, Regressor actual, double[][] x) {
+        double[][] first = predictions(expected, x, 2);
+        double[][] second = predictions(actual, x, 1);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(first[0], second[0], "means");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(first[1], second[1], "standard deviations");
+    }
+
+    private static double[][] predictions(Regressor model, double[][] x, int threads) {
+        double[][] out = new double[2][x.length];
+        model.predict(x, out[0], out[1], threads);
+        return out;
+    }
+
     static byte[] bytes(Regressor model) {
         var out = new java.io.ByteArrayOutputStream();
         try (var data = new java.io.DataOutputStream(out)) {

@@ -42,24 +42,12 @@ class RandomForestTest {
         double[] testY = new double[1000];
         double[][] testX = data(1000, 3, testY);
         RandomForest forest = RandomForest.fit(x, y, new RandomForest.Params(200, 0, 1, 0.6, 7), 2);
-        double[] means = new double[testX.length];
-        double[] stds = new double[testX.length];
-        forest.predict(testX, means, stds, 2);
-        double absolute = 0;
-        int within68 = 0;
-        int within95 = 0;
-        for (int i = 0; i < testX.length; i++) {
-            double error = Math.abs(testY[i] - means[i]);
-            absolute += error;
-            within68 += error <= stds[i] ? 1 : 0;
-            within95 += error <= 1.96 * stds[i] ? 1 : 0;
-        }
-        double mae = absolute / testX.length;
-        assertTrue(mae < 0.15, "MAE " + mae);
+        ModelTesting.Score score = ModelTesting.score(forest, testX, testY);
+        assertTrue(score.mae() < 0.15, "MAE " + score.mae());
         assertTrue(forest.noiseVariance() > 0.005 && forest.noiseVariance() < 0.03,
                 "noise variance " + forest.noiseVariance() + " for a noise of 0.1^2");
-        assertTrue(within68 > 600 && within68 < 800, "68 % interval covers " + within68 + " of 1000");
-        assertTrue(within95 > 900 && within95 < 990, "95 % interval covers " + within95 + " of 1000");
+        assertTrue(score.coverage68() > 0.6 && score.coverage68() < 0.8, "68 % interval covers " + score.coverage68());
+        assertTrue(score.coverage95() > 0.9 && score.coverage95() < 0.99, "95 % interval covers " + score.coverage95());
     }
 
     @Test
