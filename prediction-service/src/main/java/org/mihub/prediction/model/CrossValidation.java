@@ -48,29 +48,54 @@ public final class CrossValidation {
 
     /** Fold of each row: a seeded shuffle dealt round-robin, so fold sizes differ by at most one. */
     public static int[] folds(int n, int k, long seed) {
-        int[] order = new int[n];
+        int[] group = new int[n];
         for (int i = 0; i < n; i++) {
+            group[i] = i;
+        }
+        return folds(group, k, seed);
+    }
+
+    /**
+     * Fold of each row when rows come in groups (e.g. repeated measurements of one composition):
+     * the groups are shuffled with the seed and dealt round-robin, so a group never sits on both
+     * sides of a split. {@code group[i]} numbers row i's group from 0.
+     */
+    public static int[] folds(int[] group, int k, long seed) {
+        int groups = 0;
+        for (int g : group) {
+            groups = Math.max(groups, g + 1);
+        }
+        int[] order = new int[groups];
+        for (int i = 0; i < groups; i++) {
             order[i] = i;
         }
         SplittableRandom random = new SplittableRandom(seed);
-        for (int i = n - 1; i > 0; i--) {
+        for (int i = groups - 1; i > 0; i--) {
             int j = random.nextInt(i + 1);
             int swap = order[i];
             order[i] = order[j];
             order[j] = swap;
         }
-        int[] fold = new int[n];
-        for (int position = 0; position < n; position++) {
-            fold[order[position]] = position % k;
+        int[] foldOfGroup = new int[groups];
+        for (int position = 0; position < groups; position++) {
+            foldOfGroup[order[position]] = position % k;
+        }
+        int[] fold = new int[group.length];
+        for (int i = 0; i < group.length; i++) {
+            fold[i] = foldOfGroup[group[i]];
         }
         return fold;
     }
 
-    /** Runs the k folds; {@code afterFold} hears the index of each finished fold. */
-    public static Result run(double[][] x, double[] y, int k, ModelParams params, int threads,
+    /**
+     * Runs the k folds; {@code afterFold} hears the index of each finished fold.
+     *
+     * @param group each row's group (rows of one group share a fold), or null for one row per group
+     */
+    public static Result run(double[][] x, double[] y, int[] group, int k, ModelParams params, int threads,
             IntConsumer afterFold) {
         int n = x.length;
-        int[] fold = folds(n, k, params.seed());
+        int[] fold = group == null ? folds(n, k, params.seed()) : folds(group, k, params.seed());
         double[] mean = new double[n];
         double[] std = new double[n];
         List<Metrics> metrics = new ArrayList<>();

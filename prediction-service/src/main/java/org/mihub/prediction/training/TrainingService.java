@@ -276,7 +276,21 @@ public class TrainingService {
                 .average().orElseThrow()).toArray();
         progress(id, cancel, 0.2, "cross-validating on " + all.size() + " rows (" + request.folds() + " folds)"
                 + (skipped > 0 ? "; " + skipped + " rows skipped: formula without element data" : ""));
-        CrossValidation.Result validation = CrossValidation.run(x, y, request.folds(), params, threads,
+        // with every value kept, one composition's rows share a fold: no composition is on both sides
+        int[] group = null;
+        if (!request.duplicates().equals("MEAN")) {
+            Map<String, Integer> groups = new LinkedHashMap<>();
+            group = new int[all.size()];
+            for (int i = 0; i < group.length; i++) {
+                group[i] = groups.computeIfAbsent(all.get(i).reducedFormula(), formula -> groups.size());
+            }
+            if (groups.size() < 2 * request.folds()) {
+                throw ApiException.invalid("k_folds", "the rows hold only " + groups.size() + " distinct "
+                        + "compositions; " + request.folds() + " folds grouped by composition need at least "
+                        + 2 * request.folds());
+            }
+        }
+        CrossValidation.Result validation = CrossValidation.run(x, y, group, request.folds(), params, threads,
                 fold -> progress(id, cancel, 0.2 + 0.6 * (fold + 1) / request.folds(),
                         "fold " + (fold + 1) + " of " + request.folds() + " done"));
         progress(id, cancel, 0.82, "fitting the final model on all " + all.size() + " rows");
