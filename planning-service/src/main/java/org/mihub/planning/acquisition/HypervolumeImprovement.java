@@ -95,6 +95,46 @@ public final class HypervolumeImprovement {
         return volume;
     }
 
+    /**
+     * A front that grows one point at a time with its hypervolume kept up to date: a new point adds
+     * exactly its improvement over the current front (the expected improvement with no
+     * uncertainty), O(k) per point instead of recomputing the whole volume.
+     */
+    public static final class Front {
+
+        private final double[] reference;
+        /** Non-dominated points that dominate the reference, by first objective ascending. */
+        private final List<double[]> points = new ArrayList<>();
+        private double volume;
+
+        public Front(double[] reference) {
+            this.reference = reference.clone();
+        }
+
+        /** Adds an observed point; returns the volume dominated by everything added so far. */
+        public double add(double[] point) {
+            if (!(point[0] > reference[0] && point[1] > reference[1])) {
+                return volume;
+            }
+            double gain = expected(points.toArray(double[][]::new), reference, point[0], 0, point[1], 0);
+            if (gain <= 0) {
+                return volume;
+            }
+            volume += gain;
+            points.removeIf(p -> p[0] <= point[0] && p[1] <= point[1]);
+            int at = 0;
+            while (at < points.size() && points.get(at)[0] < point[0]) {
+                at++;
+            }
+            points.add(at, point);
+            return volume;
+        }
+
+        public double volume() {
+            return volume;
+        }
+    }
+
     /** E[(Y - a)+] for Y ~ N(mean, std^2); (mean - a)+ when std is 0. */
     static double excess(double mean, double std, double a) {
         if (a == Double.POSITIVE_INFINITY) {

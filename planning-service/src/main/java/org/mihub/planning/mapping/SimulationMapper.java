@@ -154,20 +154,35 @@ public final class SimulationMapper {
                 }
             }
         }
-        double[] values = new double[rows.size()];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = measured[i][0];
-        }
         boolean average = !spec.hasAverageDuplicates() || spec.getAverageDuplicates();
-        PoolSimulation.Pool grouped = average ? PoolSimulation.averageDuplicates(encoded, values, true)
-                : new PoolSimulation.Pool(encoded, values.clone(), values, java.util.stream.IntStream
-                        .range(0, values.length).toArray());
-        double[] score = new double[grouped.values().length];
-        for (int i = 0; i < score.length; i++) {
-            score[i] = objective.oriented(grouped.values()[i]);
+        int[] identity = java.util.stream.IntStream.range(0, rows.size()).toArray();
+        // one objective: Top% and best so far; two: the share of the pool's hypervolume
+        PoolSimulation.Pool pool = null;
+        ParetoSimulation.Pool pareto = null;
+        if (m == 1) {
+            double[] values = new double[rows.size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = measured[i][0];
+            }
+            PoolSimulation.Pool grouped = average ? PoolSimulation.averageDuplicates(encoded, values, true)
+                    : new PoolSimulation.Pool(encoded, values.clone(), values, identity);
+            double[] score = new double[grouped.values().length];
+            for (int i = 0; i < score.length; i++) {
+                score[i] = objective.oriented(grouped.values()[i]);
+            }
+            pool = new PoolSimulation.Pool(grouped.points(), score, grouped.values(), grouped.firstRow());
+        } else if (average) {
+            pareto = ParetoSimulation.averageDuplicates(encoded, measured, plan.objectives());
+        } else {
+            double[][] scores = new double[measured.length][2];
+            for (int i = 0; i < measured.length; i++) {
+                for (int o = 0; o < 2; o++) {
+                    scores[i][o] = plan.objectives().get(o).oriented(measured[i][o]);
+                }
+            }
+            pareto = new ParetoSimulation.Pool(encoded, measured, scores, identity);
         }
-        PoolSimulation.Pool pool = new PoolSimulation.Pool(grouped.points(), score, grouped.values(),
-                grouped.firstRow());
+        int[] firstRow = pool != null ? pool.firstRow() : pareto.firstRow();
         int runs = spec.hasRuns() ? spec.getRuns() : spec.getSeedsCount() > 0 ? spec.getSeedsCount() : 10;
         if (runs < 1 || runs > MAX_RUNS) {
             throw ApiException.invalid("spec.runs", "must be 1 to " + MAX_RUNS);
@@ -178,7 +193,7 @@ public final class SimulationMapper {
             seeds[i] = i < spec.getSeedsCount() ? spec.getSeeds(i) : derived.nextLong();
         }
         int evaluations = spec.hasMaxEvaluations() ? spec.getMaxEvaluations()
-                : spec.hasModel() ? MODEL_EVALUATIONS : pool.points().length;
+                : spec.hasModel() ? MODEL_EVALUATIONS : firstRow.length;
         if (evaluations < 1) {
             throw ApiException.invalid("spec.max_evaluations", "must be at least 1");
         }
@@ -193,28 +208,13 @@ public final class SimulationMapper {
                 throw ApiException.invalid("spec.acceleration_levels[" + i + "]", "must be in (0, 1]");
             }
         }
-        String[] ids = new String[pool.firstRow().length];
+        String[] ids = new String[firstRow.length];
         for (int i = 0; i < ids.length; i++) {
-            String id = rows.get(pool.firstRow()[i]).getCandidate().getId();
-            ids[i] = id.isEmpty() ? "row-" + pool.firstRow()[i] : id;
+            String id = rows.get(firstRow[i]).getCandidate().getId();
+            ids[i] = id.isEmpty() ? "row-" + firstRow[i] : id;
         }
-        ParetoSimulation.Pool pareto = null;
-        if (m == 2) {
-            // grouped exactly as the first objective's pool above, so the candidate ids line up
-            if (average) {
-                pareto = ParetoSimulation.averageDuplicates(encoded, measured, plan.objectives());
-            } else {
-                double[][] scores = new double[measured.length][2];
-                for (int i = 0; i < measured.length; i++) {
-                    for (int o = 0; o < 2; o++) {
-                        scores[i][o] = plan.objectives().get(o).oriented(measured[i][o]);
-                    }
-                }
-                pareto = new ParetoSimulation.Pool(encoded, measured, scores, pool.firstRow());
-            }
-        }
-        return new SimulationService.Request(plan, m == 1 ? pool : null, pareto, seeds,
-                Math.min(evaluations, pool.points().length), top, levels, spec.toByteArray(), ids);
+        return new SimulationService.Request(plan, pool, pareto, seeds, Math.min(evaluations, firstRow.length), top,
+                levels, spec.toByteArray(), ids);
     }
 
     /** The stored report document of a two-objective simulation. */

@@ -342,7 +342,11 @@ public class CampaignService {
         GaussianProcess driver = null;
         double incumbent = 0;
         boolean fromModel = plan.modelSurrogate() && acquisition.function() != Acquisition.Function.RANDOM;
-        if (!observed.isEmpty() && !fromModel) {
+        // processes on the observations (nothing observed yet: a random design)
+        boolean surrogate = !observed.isEmpty() && !fromModel;
+        boolean hypervolume = surrogate
+                && acquisition.function() == Acquisition.Function.EXPECTED_HYPERVOLUME_IMPROVEMENT;
+        if (surrogate) {
             for (int o = 0; o < objectives.size(); o++) {
                 double[] y = new double[observed.size()];
                 for (int i = 0; i < y.length; i++) {
@@ -354,9 +358,7 @@ public class CampaignService {
                         gp.hyperparameters().signalVariance(), gp.hyperparameters().noiseVariance(),
                         gp.logMarginalLikelihood()));
             }
-            if (acquisition.function() == Acquisition.Function.EXPECTED_HYPERVOLUME_IMPROVEMENT) {
-                driver = perObjective.get(0);
-            } else {
+            if (!hypervolume) {
                 double[] scalar = Plan.scalarise(objectives, values, random);
                 boolean plainMaximise = objectives.size() == 1
                         && objectives.get(0).direction() == Plan.Direction.MAXIMISE;
@@ -367,7 +369,7 @@ public class CampaignService {
         }
         long fitted = System.nanoTime();
         List<BatchSelector.Pick> picks;
-        if (driver != null && acquisition.function() == Acquisition.Function.EXPECTED_HYPERVOLUME_IMPROVEMENT) {
+        if (hypervolume) {
             picks = hypervolumePicks(objectives, plan.surrogate(), perObjective, xs, values, pool, encoded, available, pending,
                     plan.acquisition().costAware() ? costs : null, size, random);
         } else if (fromModel) {
@@ -376,7 +378,7 @@ public class CampaignService {
             picks = choice.picks();
             fits.addAll(choice.fits());
             fitted = System.nanoTime();
-        } else if (driver == null) {
+        } else if (!surrogate) {
             // nothing observed yet: a random design; the selector needs a process only for its reported moments
             picks = randomPicks(available, size, random);
         } else {
@@ -430,7 +432,7 @@ public class CampaignService {
         }
         long done = System.nanoTime();
         return new Chosen(points, kept, means, stds, fits, pool.size(), (fitted - started) / 1e9,
-                (done - fitted) / 1e9, driver == null && !fromModel ? Acquisition.Function.RANDOM
+                (done - fitted) / 1e9, !surrogate && !fromModel ? Acquisition.Function.RANDOM
                         : acquisition.function());
     }
 

@@ -101,8 +101,8 @@ public final class ParetoSimulation {
         }
         List<PoolSimulation.Acceleration> acceleration = new ArrayList<>();
         for (double level : levels) {
-            Integer strategyEvaluations = firstReaching(mean, level);
-            Integer randomEvaluations = firstReaching(random, level);
+            Integer strategyEvaluations = PoolSimulation.firstReaching(mean, level);
+            Integer randomEvaluations = PoolSimulation.firstReaching(random, level);
             acceleration.add(new PoolSimulation.Acceleration(level, strategyEvaluations, randomEvaluations,
                     strategyEvaluations != null && randomEvaluations != null
                             ? (double) randomEvaluations / strategyEvaluations : null));
@@ -113,11 +113,11 @@ public final class ParetoSimulation {
     /** The share of the pool's hypervolume dominated by the first i + 1 chosen designs, for each i. */
     static double[] trace(Pool pool, int[] chosen, int evaluations, double[] reference, double total) {
         double[] trace = new double[evaluations];
-        List<double[]> observed = new ArrayList<>();
+        HypervolumeImprovement.Front front = new HypervolumeImprovement.Front(reference);
         int count = Math.min(chosen.length, evaluations);
         for (int i = 0; i < count; i++) {
-            observed.add(pool.scores()[chosen[i]]);
-            trace[i] = total > 0 ? HypervolumeImprovement.hypervolume(observed, reference) / total : 1;
+            double volume = front.add(pool.scores()[chosen[i]]);
+            trace[i] = total > 0 ? volume / total : 1;
         }
         // a run that stopped early had found the whole front
         Arrays.fill(trace, count, evaluations, 1.0);
@@ -127,15 +127,6 @@ public final class ParetoSimulation {
     private static int[] randomOrder(long seed, int n) {
         // a stream of its own, apart from the one the strategy's initial designs come from
         return PoolSimulation.initialDesigns(seed ^ 0x5deece66dL, n, n);
-    }
-
-    private static Integer firstReaching(double[] trace, double level) {
-        for (int i = 0; i < trace.length; i++) {
-            if (trace[i] >= level - 1e-12) {
-                return i + 1;
-            }
-        }
-        return null;
     }
 
     private static Run runOnce(Pool pool, PoolSimulation.Strategy strategy, List<Plan.Objective> objectives,
@@ -159,6 +150,7 @@ public final class ParetoSimulation {
             next.add(i);
         }
         List<double[]> observed = new ArrayList<>();
+        HypervolumeImprovement.Front found = new HypervolumeImprovement.Front(reference);
         while (count < evaluations) {
             for (int index : next) {
                 if (count == evaluations) {
@@ -167,8 +159,9 @@ public final class ParetoSimulation {
                 available[index] = false;
                 chosen[count++] = index;
                 observed.add(pool.scores()[index]);
+                found.add(pool.scores()[index]);
             }
-            if (count == evaluations || HypervolumeImprovement.hypervolume(observed, reference) >= total * (1 - 1e-12)) {
+            if (count == evaluations || found.volume() >= total * (1 - 1e-12)) {
                 break;
             }
             if (cancelled.getAsBoolean()) {

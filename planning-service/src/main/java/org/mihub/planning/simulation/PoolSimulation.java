@@ -361,7 +361,8 @@ public final class PoolSimulation {
                 enhancement, maxEnhancement, acceleration);
     }
 
-    private static Integer firstReaching(double[] trace, double level) {
+    /** Evaluations for a mean trace to reach a level (1-based), or null when it never does. */
+    static Integer firstReaching(double[] trace, double level) {
         for (int i = 0; i < trace.length; i++) {
             if (trace[i] >= level - 1e-12) {
                 return i + 1;

@@ -78,4 +78,16 @@ class HypervolumeImprovementTest {
         double v = random.nextDouble();
         return Math.sqrt(-2 * Math.log(1 - u)) * Math.cos(2 * Math.PI * v);
     }
+
+    @Test
+    void aGrowingFrontKeepsTheVolumeOfEverythingAddedSoFar() {
+        SplittableRandom random = new SplittableRandom(5);
+        HypervolumeImprovement.Front front = new HypervolumeImprovement.Front(ORIGIN);
+        List<double[]> added = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            double[] point = {random.nextDouble() * 4 - 0.5, random.nextDouble() * 4 - 0.5};
+            added.add(point);
+            assertEquals(HypervolumeImprovement.hypervolume(added, ORIGIN), front.add(point), 1e-9, "after " + added.size());
+        }
+    }
 }

@@ -172,37 +172,44 @@ public final class GradientBoosting implements Regressor {
     /** tau^2: mean squared out-of-bag error minus the mean spread of the members, at least 0. */
     private double outOfBagNoise(double[][] x, double[] y, int[][] counts, int threads) {
         int n = x.length;
-        double[] members = new double[n * base.length];
+        double[] squaredError = new double[n];
+        double[] spread = new double[n];
+        boolean[] scored = new boolean[n];
         int block = 64;
         Parallel.run(threads, (n + block - 1) / block, k -> {
             int from = k * block;
             int to = Math.min(n, from + block);
-            double[][] predicted = members(x, from, to);
+            double[][] members = members(x, from, to);
             for (int i = from; i < to; i++) {
-                System.arraycopy(predicted[i - from], 0, members, i * base.length, base.length);
-            }
-        });
-        double error = 0;
-        double spread = 0;
-        int scored = 0;
-        for (int i = 0; i < n; i++) {
-            double sum = 0;
-            int out = 0;
-            double[] member = Arrays.copyOfRange(members, i * base.length, (i + 1) * base.length);
-            for (int m = 0; m < base.length; m++) {
-                if (counts[m][i] == 0) {
-                    sum += member[m];
-                    out++;
+                double[] member = members[i - from];
+                double sum = 0;
+                int out = 0;
+                for (int m = 0; m < base.length; m++) {
+                    if (counts[m][i] == 0) {
+                        sum += member[m];
+                        out++;
+                    }
+                }
+                if (out > 0) {
+                    double residual = y[i] - sum / out;
+                    squaredError[i] = residual * residual;
+                    spread[i] = spread(member, mean(member));
+                    scored[i] = true;
                 }
             }
-            if (out > 0) {
-                double residual = y[i] - sum / out;
-                error += residual * residual;
-                spread += spread(member, mean(member));
-                scored++;
+        });
+        // summed in row order: the same value whatever the threads
+        double error = 0;
+        double total = 0;
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            if (scored[i]) {
+                error += squaredError[i];
+                total += spread[i];
+                count++;
             }
         }
-        return scored == 0 ? 0 : Math.max(0, (error - spread) / scored);
+        return count == 0 ? 0 : Math.max(0, (error - total) / count);
     }
 
     /** Writes the parameters, the members' base values, the trees ({@link FlatTrees#write}) and tau^2. */
