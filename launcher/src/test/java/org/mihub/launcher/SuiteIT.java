@@ -330,7 +330,7 @@ class SuiteIT {
         String alice = Tokens.accessToken(config, "alice");
         Map<String, String> bodies = Map.of(
                 "gradient_boosting", "{\"nEstimators\": 60, \"maxDepth\": 3, \"minSamplesLeaf\": 2, "
-                        + "\"ensembleSize\": 4}",
+                        + "\"ensembleSize\": 4, \"loss\": \"huber\"}",
                 "gaussian_process", "{\"restarts\": 2}");
         for (var entry : bodies.entrySet()) {
             var started = send("POST", "/api/v1/models", alice, "application/json", "{\"name\": \"demo-"
@@ -353,6 +353,7 @@ class SuiteIT {
             if (entry.getKey().equals("gradient_boosting")) {
                 assertEquals(60, model.at("/hyperparameters/nEstimators").asInt(), model.toString());
                 assertEquals(4, model.at("/hyperparameters/ensembleSize").asInt());
+                assertEquals("huber", model.at("/hyperparameters/loss").asText());
             } else {
                 assertEquals("matern52_ard", model.at("/hyperparameters/kernel").asText(), model.toString());
             }
@@ -362,6 +363,11 @@ class SuiteIT {
                 + "\"algorithm\": \"gradient_boosting\", \"hyperparameters\": {\"nTrees\": 100}}");
         assertEquals(400, foreign.statusCode(), foreign.body());
         assertEquals("hyperparameters.nTrees", JSON.readTree(foreign.body()).at("/errors/0/field").asText());
+        var badLoss = send("POST", "/api/v1/models", alice, "application/json", "{\"name\": \"bad-loss\", "
+                + "\"datasets\": [{\"datasetId\": \"" + demoDatasetId + "\"}], \"targetProperty\": \"band_gap\", "
+                + "\"algorithm\": \"gradient_boosting\", \"hyperparameters\": {\"loss\": \"quantile\"}}");
+        assertEquals(400, badLoss.statusCode(), badLoss.body());
+        assertEquals("hyperparameters.loss", JSON.readTree(badLoss.body()).at("/errors/0/field").asText());
     }
 
     /**

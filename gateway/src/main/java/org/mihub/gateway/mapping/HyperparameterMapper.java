@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.mihub.api.prediction.v1.Algorithm;
+import org.mihub.api.prediction.v1.BoostingLoss;
 import org.mihub.api.prediction.v1.GaussianProcessKernel;
 import org.mihub.api.prediction.v1.GaussianProcessParams;
 import org.mihub.api.prediction.v1.GradientBoostingParams;
@@ -35,12 +36,20 @@ final class HyperparameterMapper {
                 set(given.subsample(), boosting::setSubsample);
                 set(given.minSamplesLeaf(), boosting::setMinSamplesLeaf);
                 set(given.ensembleSize(), boosting::setEnsembleSize);
+                if (given.loss() != null) {
+                    try {
+                        boosting.setLoss(BoostingLoss.valueOf("BOOSTING_LOSS_" + given.loss().toUpperCase(Locale.ROOT)));
+                    } catch (IllegalArgumentException e) {
+                        throw CatalogMapper.invalid("hyperparameters.loss", "'" + given.loss()
+                                + "' is not squared_error, absolute_error or huber");
+                    }
+                }
                 return Hyperparameters.newBuilder().setGradientBoosting(boosting).build();
             case ALGORITHM_GAUSSIAN_PROCESS:
                 refuse("gaussian_process", given.nTrees(), "nTrees", given.maxDepth(), "maxDepth",
                         given.minSamplesLeaf(), "minSamplesLeaf", given.maxFeatures(), "maxFeatures",
                         given.nEstimators(), "nEstimators", given.learningRate(), "learningRate", given.subsample(),
-                        "subsample", given.ensembleSize(), "ensembleSize");
+                        "subsample", given.ensembleSize(), "ensembleSize", given.loss(), "loss");
                 var process = GaussianProcessParams.newBuilder();
                 if (given.kernel() != null) {
                     try {
@@ -57,7 +66,8 @@ final class HyperparameterMapper {
             default:
                 refuse("random_forest", given.nEstimators(), "nEstimators", given.learningRate(),
                         "learningRate", given.subsample(), "subsample", given.ensembleSize(), "ensembleSize",
-                        given.kernel(), "kernel", given.restarts(), "restarts", given.noiseVariance(), "noiseVariance");
+                        given.kernel(), "kernel", given.restarts(), "restarts", given.noiseVariance(), "noiseVariance",
+                        given.loss(), "loss");
                 var forest = RandomForestParams.newBuilder();
                 set(given.nTrees(), forest::setNTrees);
                 set(given.maxDepth(), forest::setMaxDepth);
@@ -98,6 +108,8 @@ final class HyperparameterMapper {
                 hyper.put("subsample", boosting.getSubsample());
                 hyper.put("minSamplesLeaf", boosting.getMinSamplesLeaf());
                 hyper.put("ensembleSize", boosting.getEnsembleSize());
+                hyper.put("loss", boosting.getLoss() == BoostingLoss.BOOSTING_LOSS_UNSPECIFIED ? "squared_error"
+                        : boosting.getLoss().name().replace("BOOSTING_LOSS_", "").toLowerCase(Locale.ROOT));
                 break;
             case GAUSSIAN_PROCESS:
                 var process = hyperparameters.getGaussianProcess();

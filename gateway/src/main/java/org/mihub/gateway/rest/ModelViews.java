@@ -24,7 +24,7 @@ public final class ModelViews {
      */
     public record HyperparametersInput(Integer nTrees, Integer maxDepth, Integer minSamplesLeaf, Double maxFeatures,
             Integer nEstimators, Double learningRate, Double subsample, Integer ensembleSize, String kernel,
-            Integer restarts, Double noiseVariance) {
+            Integer restarts, Double noiseVariance, String loss) {
     }
 
     public record DomainInput(Integer neighbours, Double thresholdQuantile) {

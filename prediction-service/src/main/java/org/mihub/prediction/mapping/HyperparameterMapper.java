@@ -1,11 +1,13 @@
 package org.mihub.prediction.mapping;
 
 import java.util.List;
+import java.util.Locale;
 
 import org.mihub.api.prediction.v1.Algorithm;
 import org.mihub.api.prediction.v1.ForestUncertainty;
 import org.mihub.api.prediction.v1.GaussianProcessKernel;
 import org.mihub.api.prediction.v1.GaussianProcessParams;
+import org.mihub.api.prediction.v1.BoostingLoss;
 import org.mihub.api.prediction.v1.GradientBoostingParams;
 import org.mihub.api.prediction.v1.Hyperparameters;
 import org.mihub.api.prediction.v1.RandomForestParams;
@@ -136,7 +138,23 @@ final class HyperparameterMapper {
         if (boosting.hasRecalibrate() && boosting.getRecalibrate()) {
             violations.add(new FieldViolation(BOOSTING + "recalibrate", NO_RECALIBRATION));
         }
-        return new GradientBoosting.Params(rounds, rate, depth, subsample, leaf, members, seed);
+        GradientBoosting.Loss loss;
+        switch (boosting.getLoss()) {
+            case BOOSTING_LOSS_UNSPECIFIED:
+            case BOOSTING_LOSS_SQUARED_ERROR:
+                loss = GradientBoosting.Loss.SQUARED_ERROR;
+                break;
+            case BOOSTING_LOSS_ABSOLUTE_ERROR:
+                loss = GradientBoosting.Loss.ABSOLUTE_ERROR;
+                break;
+            case BOOSTING_LOSS_HUBER:
+                loss = GradientBoosting.Loss.HUBER;
+                break;
+            default:
+                violations.add(new FieldViolation(BOOSTING + "loss", "one of SQUARED_ERROR, ABSOLUTE_ERROR, HUBER"));
+                loss = defaults.loss();
+        }
+        return new GradientBoosting.Params(rounds, rate, depth, subsample, leaf, members, loss, seed);
     }
 
     private static GaussianProcessModel.Params process(GaussianProcessParams process, long seed,
@@ -171,7 +189,9 @@ final class HyperparameterMapper {
                         .setLearningRate(hyper.path("learning_rate").asDouble())
                         .setMaxDepth(hyper.path("max_depth").asInt()).setSubsample(hyper.path("subsample").asDouble())
                         .setMinSamplesLeaf(hyper.path("min_samples_leaf").asInt())
-                        .setEnsembleSize(hyper.path("ensemble_size").asInt()).setRecalibrate(false)).build();
+                        .setEnsembleSize(hyper.path("ensemble_size").asInt()).setRecalibrate(false)
+                        .setLoss(BoostingLoss.valueOf("BOOSTING_LOSS_"
+                                + hyper.path("loss").asText("squared_error").toUpperCase(Locale.ROOT)))).build();
             case "GAUSSIAN_PROCESS":
                 GaussianProcessParams.Builder process = GaussianProcessParams.newBuilder()
                         .setKernel(GaussianProcessKernel.GAUSSIAN_PROCESS_KERNEL_MATERN52_ARD)

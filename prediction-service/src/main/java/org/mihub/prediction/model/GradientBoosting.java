@@ -9,13 +9,21 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Gradient-boosted regression trees (squared error) with a per-prediction uncertainty.
+ * Gradient-boosted regression trees with a per-prediction uncertainty, on squared, absolute or
+ * Huber loss.
  *
  * <p>Each tree is grown on histograms of binned features, as LightGBM and XGBoost's {@code hist}
  * method do: every feature is cut into at most 256 bins at quantiles of its training values, a
  * node's split is found from per-bin sums of gradients and weights, and a child's histogram is
  * its parent's minus its sibling's. Leaf values are shrunk by the learning rate and by an L2 term
  * (lambda = 1, XGBoost's default). Each round fits a random share ({@code subsample}) of the rows.
+ *
+ * <p>With absolute or Huber loss the trees are grown on the loss's pseudo-residuals (the sign of
+ * the residual; the residual clipped at its 0.9 quantile) and each leaf then takes the value that
+ * minimises the loss over its rows (the median residual; the median plus the mean clipped
+ * deviation from it), as in Friedman (2001) and scikit-learn. The model starts from the median.
+ * Absolute loss suits a score in mean absolute error and targets with many equal values, such as
+ * band gaps of metals.
  *
  * <p>The uncertainty comes from an ensemble: {@code ensemble} boosted models, each on its own
  * bootstrap resample of the rows. The prediction is their mean; the standard deviation is
@@ -35,10 +43,10 @@ public final class GradientBoosting implements Regressor {
      * @param ensemble     members of the uncertainty ensemble, at least 2
      */
     public record Params(int rounds, double learningRate, int maxDepth, double subsample, int minLeaf, int ensemble,
-            long seed) implements ModelParams {
+            Loss loss, long seed) implements ModelParams {
 
         public static Params defaults(long seed) {
-            return new Params(500, 0.05, 6, 0.8, 5, 10, seed);
+            return new Params(500, 0.05, 6, 0.8, 5, 10, Loss.SQUARED_ERROR, seed);
         }
 
         @Override
@@ -60,9 +68,35 @@ public final class GradientBoosting implements Regressor {
             recorded.put("subsample", subsample);
             recorded.put("min_samples_leaf", minLeaf);
             recorded.put("ensemble_size", ensemble);
+            recorded.put("loss", loss.apiName);
             return recorded;
         }
     }
+
+    /** The loss each member minimises, with its API name and artifact tag. */
+    public enum Loss {
+        SQUARED_ERROR("squared_error", 0), ABSOLUTE_ERROR("absolute_error", 1), HUBER("huber", 2);
+
+        public final String apiName;
+        final int tag;
+
+        Loss(String apiName, int tag) {
+            this.apiName = apiName;
+            this.tag = tag;
+        }
+
+        static Loss ofTag(int tag) {
+            for (Loss loss : values()) {
+                if (loss.tag == tag) {
+                    return loss;
+                }
+            }
+            throw new IllegalStateException("unknown loss tag " + tag);
+        }
+    }
+
+    /** Huber loss: residuals beyond this quantile of their absolute values count linearly. */
+    static final double HUBER_QUANTILE = 0.9;
 
     /** L2 penalty on leaf values (XGBoost's lambda). */
     static final double LAMBDA = 1;
@@ -221,6 +255,7 @@ public final class GradientBoosting implements Regressor {
         out.writeDouble(params.subsample());
         out.writeInt(params.minLeaf());
         out.writeInt(params.ensemble());
+        out.writeByte(params.loss().tag);
         out.writeLong(params.seed());
         out.writeInt(features);
         for (double value : base) {
@@ -230,9 +265,16 @@ public final class GradientBoosting implements Regressor {
         out.writeDouble(noiseVariance);
     }
 
-    static GradientBoosting read(DataInput in) throws IOException {
-        Params params = new Params(in.readInt(), in.readDouble(), in.readInt(), in.readDouble(), in.readInt(),
-                in.readInt(), in.readLong());
+    /** Reads what {@link #write} wrote; format-2 artifacts had no loss byte and were all squared error. */
+    static GradientBoosting read(DataInput in, int format) throws IOException {
+        int rounds = in.readInt();
+        double rate = in.readDouble();
+        int depth = in.readInt();
+        double subsample = in.readDouble();
+        int leaf = in.readInt();
+        int ensemble = in.readInt();
+        Loss loss = format >= 3 ? Loss.ofTag(in.readByte()) : Loss.SQUARED_ERROR;
+        Params params = new Params(rounds, rate, depth, subsample, leaf, ensemble, loss, in.readLong());
         int features = in.readInt();
         double[] base = new double[params.ensemble()];
         for (int m = 0; m < base.length; m++) {
@@ -343,7 +385,9 @@ public final class GradientBoosting implements Regressor {
         private final SplittableRandom random;
         private final double[] fitted;
         private final double[] gradient;
+        private final double[] residual;
         private final double[][] histograms;
+        private double huberDelta;
         private final int[] bag;
         final double base;
 
@@ -363,13 +407,14 @@ public final class GradientBoosting implements Regressor {
                 total += count[i];
                 inBag += count[i] > 0 ? 1 : 0;
             }
-            this.base = sum / total;
             this.bag = new int[inBag];
             for (int i = 0, k = 0; i < n; i++) {
                 if (count[i] > 0) {
                     bag[k++] = i;
                 }
             }
+            this.base = params.loss() == Loss.SQUARED_ERROR ? sum / total : weightedQuantile(bag, y, count, 0.5);
+            this.residual = new double[n];
             this.fitted = new double[n];
             Arrays.fill(fitted, base);
             this.gradient = new double[n];
@@ -387,9 +432,7 @@ public final class GradientBoosting implements Regressor {
                     }
                 }
                 int[] chosen = Arrays.copyOf(rows, size);
-                for (int i : chosen) {
-                    gradient[i] = y[i] - fitted[i];
-                }
+                pseudoResiduals(chosen);
                 TreeNodes tree = new TreeNodes();
                 int root = tree.add();
                 double[] histogram = histogram(0);
@@ -405,6 +448,53 @@ public final class GradientBoosting implements Regressor {
                     fitted[i] += tree.value[node];
                 }
             }
+        }
+
+        /** The negative gradient of the loss at every chosen row, into {@code gradient}. */
+        private void pseudoResiduals(int[] chosen) {
+            for (int i : chosen) {
+                residual[i] = y[i] - fitted[i];
+            }
+            switch (params.loss()) {
+                case SQUARED_ERROR:
+                    for (int i : chosen) {
+                        gradient[i] = residual[i];
+                    }
+                    break;
+                case ABSOLUTE_ERROR:
+                    for (int i : chosen) {
+                        gradient[i] = Math.signum(residual[i]);
+                    }
+                    break;
+                default:
+                    double[] absolute = new double[y.length];
+                    for (int i : chosen) {
+                        absolute[i] = Math.abs(residual[i]);
+                    }
+                    huberDelta = weightedQuantile(chosen, absolute, count, HUBER_QUANTILE);
+                    for (int i : chosen) {
+                        gradient[i] = Math.max(-huberDelta, Math.min(huberDelta, residual[i]));
+                    }
+            }
+        }
+
+        /**
+         * A leaf's value before shrinkage, for absolute and Huber loss: the loss's minimiser over the
+         * leaf's residuals (Friedman's one-step approximation for Huber).
+         */
+        private double leafValue(int[] rows) {
+            double median = weightedQuantile(rows, residual, count, 0.5);
+            if (params.loss() == Loss.ABSOLUTE_ERROR) {
+                return median;
+            }
+            double sum = 0;
+            double weight = 0;
+            for (int i : rows) {
+                double deviation = residual[i] - median;
+                sum += count[i] * Math.max(-huberDelta, Math.min(huberDelta, deviation));
+                weight += count[i];
+            }
+            return median + sum / weight;
         }
 
         private double[] histogram(int depth) {
@@ -441,6 +531,7 @@ public final class GradientBoosting implements Regressor {
             }
             tree.value[node] = weight == 0 ? 0 : params.learningRate() * sum / (weight + LAMBDA);
             if (depth >= params.maxDepth() || weight < 2 * params.minLeaf()) {
+                leaf(tree, node, rows);
                 return;
             }
             double parent = sum * sum / (weight + LAMBDA);
@@ -474,6 +565,7 @@ public final class GradientBoosting implements Regressor {
                 }
             }
             if (bestFeature < 0) {
+                leaf(tree, node, rows);
                 return;
             }
             int p = bins.features;
@@ -513,5 +605,34 @@ public final class GradientBoosting implements Regressor {
             grow(tree, leftChild, leftRows, leftHistogram, child);
             grow(tree, leftChild + 1, rightRows, rightHistogram, child);
         }
+
+        /** Makes a node a leaf: with absolute or Huber loss its value is the loss's minimiser, shrunk. */
+        private void leaf(TreeNodes tree, int node, int[] rows) {
+            if (params.loss() != Loss.SQUARED_ERROR && rows.length > 0) {
+                tree.value[node] = params.learningRate() * leafValue(rows);
+            }
+        }
+    }
+
+    /**
+     * The weighted quantile of {@code values[i]} over the given rows, row i counted {@code weight[i]}
+     * times (its bootstrap count): the least value whose cumulative count reaches the share
+     * {@code q} of the total.
+     */
+    static double weightedQuantile(int[] rows, double[] values, int[] weight, double q) {
+        int total = 0;
+        for (int i : rows) {
+            total += weight[i];
+        }
+        double[] repeated = new double[total];
+        int k = 0;
+        for (int i : rows) {
+            for (int copy = 0; copy < weight[i]; copy++) {
+                repeated[k++] = values[i];
+            }
+        }
+        Arrays.sort(repeated);
+        int rank = (int) Math.ceil(q * total);
+        return repeated[Math.max(0, Math.min(total, rank) - 1)];
     }
 }

@@ -26,12 +26,12 @@ public sealed interface ModelParams permits RandomForest.Params, GradientBoostin
             throw new IllegalStateException("unknown model tag " + tag);
         }
 
-        Regressor read(DataInput in) throws IOException {
+        Regressor read(DataInput in, int format) throws IOException {
             switch (this) {
                 case RANDOM_FOREST:
                     return RandomForest.read(in);
                 case GRADIENT_BOOSTING:
-                    return GradientBoosting.read(in);
+                    return GradientBoosting.read(in, format);
                 default:
                     return GaussianProcessModel.read(in);
             }

@@ -13,13 +13,13 @@ import java.util.zip.InflaterInputStream;
  * What a prediction needs, as stored in the registry: the featuriser it was trained with, the
  * regressor and the applicability domain. The artifact is a versioned binary format,
  * DEFLATE-compressed; nothing is deserialised by reflection. Format 1 held a random forest only;
- * format 2 tags the regressor with its algorithm. Both are read.
+ * format 2 tags the regressor with its algorithm; format 3 adds the boosted trees' loss. All are read.
  */
 public record TrainedModel(String featuriser, String featuriserVersion, int featureCount, Regressor regressor,
         ApplicabilityDomain domain) {
 
     private static final int MAGIC = 0x4d485246; // "MHRF"
-    private static final int FORMAT = 2;
+    private static final int FORMAT = 3;
 
     public byte[] toBytes() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -44,7 +44,7 @@ public record TrainedModel(String featuriser, String featuriserVersion, int feat
                 throw new IllegalStateException("not a mihub model artifact");
             }
             int format = in.readInt();
-            if (format != 1 && format != FORMAT) {
+            if (format < 1 || format > FORMAT) {
                 throw new IllegalStateException("model artifact format " + format + " is newer than this service");
             }
             String featuriser = in.readUTF();
@@ -52,7 +52,7 @@ public record TrainedModel(String featuriser, String featuriserVersion, int feat
             int featureCount = in.readInt();
             ModelParams.Algorithm algorithm = format == 1 ? ModelParams.Algorithm.RANDOM_FOREST
                     : ModelParams.Algorithm.ofTag(in.readByte());
-            return new TrainedModel(featuriser, version, featureCount, algorithm.read(in), ApplicabilityDomain.read(in));
+            return new TrainedModel(featuriser, version, featureCount, algorithm.read(in, format), ApplicabilityDomain.read(in));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

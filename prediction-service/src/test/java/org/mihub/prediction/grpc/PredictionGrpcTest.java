@@ -334,11 +334,12 @@ class PredictionGrpcTest {
         var boosting = assertThrows(StatusRuntimeException.class, () -> as(ACME_CURATOR).trainModel(valid.clone()
                 .setAlgorithm(Algorithm.ALGORITHM_GRADIENT_BOOSTING)
                 .setHyperparameters(Hyperparameters.newBuilder().setGradientBoosting(GradientBoostingParams.newBuilder()
-                        .setLearningRate(0).setMaxDepth(40).setSubsample(1.2).setEnsembleSize(1)))
+                        .setLearningRate(0).setMaxDepth(40).setSubsample(1.2).setEnsembleSize(1).setLossValue(9)))
                 .build()));
         assertEquals(List.of("hyperparameters.gradient_boosting.learning_rate",
                 "hyperparameters.gradient_boosting.max_depth", "hyperparameters.gradient_boosting.subsample",
-                "hyperparameters.gradient_boosting.ensemble_size"), violatedFields(boosting));
+                "hyperparameters.gradient_boosting.ensemble_size", "hyperparameters.gradient_boosting.loss"),
+                violatedFields(boosting));
         var process = assertThrows(StatusRuntimeException.class, () -> as(ACME_CURATOR).trainModel(valid.clone()
                 .setAlgorithm(Algorithm.ALGORITHM_GAUSSIAN_PROCESS)
                 .setHyperparameters(Hyperparameters.newBuilder().setGaussianProcess(GaussianProcessParams.newBuilder()

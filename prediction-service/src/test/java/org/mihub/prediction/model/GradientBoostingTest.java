@@ -5,11 +5,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.util.Random;
+import java.util.zip.DeflaterOutputStream;
+import java.util.zip.InflaterInputStream;
+
 import org.junit.jupiter.api.Test;
+import org.mihub.prediction.model.GradientBoosting.Loss;
 
 class GradientBoostingTest {
 
-    private static final GradientBoosting.Params SMALL = new GradientBoosting.Params(150, 0.1, 4, 0.8, 5, 4, 42);
+    private static final GradientBoosting.Params SMALL = params(150, 0.1, 4, 4, Loss.SQUARED_ERROR, 42);
+
+    private static GradientBoosting.Params params(int rounds, double rate, int depth, int members, Loss loss, long seed) {
+        return new GradientBoosting.Params(rounds, rate, depth, 0.8, 5, members, loss, seed);
+    }
 
     @Test
     void theSameSeedGivesTheSameModelBitForBitWhateverTheThreads() {
@@ -18,7 +33,7 @@ class GradientBoostingTest {
         GradientBoosting one = GradientBoosting.fit(x, y, SMALL, 1);
         GradientBoosting two = GradientBoosting.fit(x, y, SMALL, 2);
         assertArrayEquals(ModelTesting.bytes(one), ModelTesting.bytes(two));
-        GradientBoosting other = GradientBoosting.fit(x, y, new GradientBoosting.Params(150, 0.1, 4, 0.8, 5, 4, 43), 2);
+        GradientBoosting other = GradientBoosting.fit(x, y, params(150, 0.1, 4, 4, Loss.SQUARED_ERROR, 43), 2);
         assertFalse(java.util.Arrays.equals(ModelTesting.bytes(one), ModelTesting.bytes(other)),
                 "another seed, another model");
     }
@@ -29,7 +44,7 @@ class GradientBoostingTest {
         double[][] x = ModelTesting.data(1500, 5, 2, y);
         double[] testY = new double[1000];
         double[][] testX = ModelTesting.data(1000, 5, 3, testY);
-        GradientBoosting model = GradientBoosting.fit(x, y, new GradientBoosting.Params(300, 0.1, 4, 0.8, 5, 6, 7), 2);
+        GradientBoosting model = GradientBoosting.fit(x, y, params(300, 0.1, 4, 6, Loss.SQUARED_ERROR, 7), 2);
         ModelTesting.Score score = ModelTesting.score(model, testX, testY);
         // predicting the mean would give an MAE of about 0.6
         assertTrue(score.mae() < 0.15, "MAE " + score.mae());
@@ -71,5 +86,96 @@ class GradientBoostingTest {
             assertTrue(code == 0 || bins.edges[2][code - 1] < x[i][2], "row " + i + " above its bin's lower cut");
             assertTrue(code == bins.edges[2].length || x[i][2] <= bins.edges[2][code], "row " + i + " below its upper cut");
         }
+    }
+
+    /**
+     * One training value in eight is pushed up by 5: least squares follows the outliers, while
+     * absolute and Huber loss stay nearer the clean function, so they are closer on clean test data.
+     */
+    @Test
+    void absoluteAndHuberLossResistOutliersThatPullLeastSquares() {
+        double[] y = new double[1200];
+        double[][] x = ModelTesting.data(1200, 4, 11, y);
+        Random random = new Random(12);
+        for (int i = 0; i < y.length; i++) {
+            if (random.nextInt(8) == 0) {
+                y[i] += 5;
+            }
+        }
+        double[] testY = new double[600];
+        double[][] testX = ModelTesting.data(600, 4, 13, testY);
+        double squared = ModelTesting.score(fit(x, y, Loss.SQUARED_ERROR), testX, testY).mae();
+        double absolute = ModelTesting.score(fit(x, y, Loss.ABSOLUTE_ERROR), testX, testY).mae();
+        double huber = ModelTesting.score(fit(x, y, Loss.HUBER), testX, testY).mae();
+        // least squares is off by about the outliers' mean shift, 5/8
+        assertTrue(squared > 0.45, "squared-error MAE " + squared);
+        assertTrue(absolute < 0.6 * squared, "absolute-error MAE " + absolute + " against " + squared);
+        // Huber clips at the 0.9 quantile of the residuals, so with one outlier in eight it is partly pulled
+        assertTrue(huber < 0.8 * squared, "Huber MAE " + huber + " against " + squared);
+    }
+
+    private static GradientBoosting fit(double[][] x, double[] y, Loss loss) {
+        return GradientBoosting.fit(x, y, params(200, 0.1, 4, 4, loss, 5), 2);
+    }
+
+    @Test
+    void theLossIsStoredWithTheModel() {
+        double[] y = new double[200];
+        double[][] x = ModelTesting.data(200, 4, 5, y);
+        for (Loss loss : new Loss[] {Loss.ABSOLUTE_ERROR, Loss.HUBER}) {
+            GradientBoosting model = GradientBoosting.fit(x, y, params(80, 0.1, 3, 3, loss, 9), 2);
+            Regressor read = ModelTesting.roundTrip(model, x);
+            assertEquals(loss, ((GradientBoosting.Params) read.params()).loss());
+            assertEquals(loss.apiName, read.params().recorded().get("loss"));
+            ModelTesting.assertSamePredictions(model, read, x);
+        }
+    }
+
+    /** A format-2 artifact (before the loss was stored) reads as squared error and predicts the same. */
+    @Test
+    void aFormatTwoArtifactReadsAsSquaredError() throws IOException {
+        double[] y = new double[200];
+        double[][] x = ModelTesting.data(200, 4, 5, y);
+        GradientBoosting model = GradientBoosting.fit(x, y, SMALL, 2);
+        ApplicabilityDomain domain = ApplicabilityDomain.fit(x, 5, 0.95, 1);
+        byte[] plain = inflate(new TrainedModel("magpie", "2", 4, model, domain).toBytes());
+        // magic, format, featuriser "magpie" and version "2" (UTF: length + bytes), feature count, tag,
+        // then rounds, learning rate, depth, subsample, min leaf, ensemble: the loss byte follows
+        int loss = 4 + 4 + (2 + 6) + (2 + 1) + 4 + 1 + 4 + 8 + 4 + 8 + 4 + 4;
+        assertEquals(Loss.SQUARED_ERROR.tag, plain[loss]);
+        ByteArrayOutputStream old = new ByteArrayOutputStream();
+        old.write(plain, 0, loss);
+        old.write(plain, loss + 1, plain.length - loss - 1);
+        byte[] formatTwo = old.toByteArray();
+        ByteBuffer.wrap(formatTwo).putInt(4, 2);
+        TrainedModel read = TrainedModel.fromBytes(deflate(formatTwo));
+        assertEquals(model.params(), read.regressor().params());
+        ModelTesting.assertSamePredictions(model, read.regressor(), x);
+    }
+
+    @Test
+    void weightedQuantilesCountEachRowByItsBootstrapCount() {
+        double[] values = {5, 1, 3, 100, 2};
+        int[] counts = {1, 3, 0, 1, 1};
+        int[] rows = {0, 1, 2, 3, 4};
+        // the values repeated by count: 1 1 1 2 5 100
+        assertEquals(1, GradientBoosting.weightedQuantile(rows, values, counts, 0.5));
+        assertEquals(2, GradientBoosting.weightedQuantile(rows, values, counts, 0.6));
+        assertEquals(100, GradientBoosting.weightedQuantile(rows, values, counts, 0.9));
+        assertEquals(5, GradientBoosting.weightedQuantile(new int[] {0, 4}, values, counts, 0.9));
+    }
+
+    private static byte[] inflate(byte[] compressed) throws IOException {
+        try (InputStream in = new InflaterInputStream(new ByteArrayInputStream(compressed))) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static byte[] deflate(byte[] plain) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (OutputStream out = new DeflaterOutputStream(bytes)) {
+            out.write(plain);
+        }
+        return bytes.toByteArray();
     }
 }
