@@ -113,7 +113,8 @@ public class CatalogGrpcService extends MutinyCatalogServiceGrpc.CatalogServiceI
         Optional<Caller> caller = CallerContext.current();
         return Work.blocking(() -> {
             var filter = new DatasetRepository.ListFilter(request.getOwnerOrg(),
-                    DatasetMapper.visibilityOrNull(request.getVisibility()), request.getText());
+                    DatasetMapper.visibilityOrNull(request.getVisibility()), request.getText(),
+                    DatasetMapper.ids(request.getIdsList()));
             var page = datasets.list(caller, filter, request.getPage().getPageToken(), request.getPage().getPageSize());
             var response = ListDatasetsResponse.newBuilder();
             page.datasets().forEach(dataset -> response.addDatasets(DatasetMapper.toProto(dataset)));

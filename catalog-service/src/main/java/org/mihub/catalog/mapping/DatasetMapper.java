@@ -1,6 +1,8 @@
 package org.mihub.catalog.mapping;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 import org.mihub.api.catalog.v1.CreateDatasetRequest;
@@ -68,6 +70,20 @@ public final class DatasetMapper {
     public static UUID id(String field, String value) {
         return ApiException.id(field, value);
     }
+
+    /** The ids a dataset list is restricted to: at most {@link #MAX_IDS}, each a UUID, named by position. */
+    public static List<UUID> ids(List<String> given) {
+        if (given.size() > MAX_IDS) {
+            throw ApiException.invalid("ids", given.size() + " ids; at most " + MAX_IDS + " in one request");
+        }
+        List<UUID> ids = new ArrayList<>(given.size());
+        for (int k = 0; k < given.size(); k++) {
+            ids.add(id("ids[" + k + "]", given.get(k)));
+        }
+        return ids;
+    }
+
+    public static final int MAX_IDS = 500;
 
     public static Timestamp timestamp(Instant instant) {
         return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();

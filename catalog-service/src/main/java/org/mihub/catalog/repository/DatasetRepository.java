@@ -34,7 +34,8 @@ public class DatasetRepository {
     DataSource dataSource;
 
     /** A filter of the dataset list. Empty strings and null mean "any". */
-    public record ListFilter(String ownerOrg, Visibility visibility, String text) {
+    /** @param ids only these datasets; empty for any */
+    public record ListFilter(String ownerOrg, Visibility visibility, String text, List<UUID> ids) {
     }
 
     /** A page of datasets and the cursor of the next one (null on the last page). */
@@ -128,6 +129,10 @@ public class DatasetRepository {
             sql.append(" AND (d.title ILIKE ? OR d.description ILIKE ? OR d.citation ILIKE ?)");
             String pattern = "%" + filter.text().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
             parameters.addAll(List.of(pattern, pattern, pattern));
+        }
+        if (!filter.ids().isEmpty()) {
+            sql.append(" AND d.id = ANY(?)");
+            parameters.add(filter.ids().toArray(new UUID[0]));
         }
         Cursor after = Cursor.decode(cursor);
         if (after != null) {

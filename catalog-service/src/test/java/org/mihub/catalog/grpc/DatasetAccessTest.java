@@ -147,7 +147,16 @@ class DatasetAccessTest {
                 CreateDatasetRequest.newBuilder().setLicence("not a licence!").setVisibility(Visibility.SHARED)
                         .addSharedWith("Not An Org").build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, error.getStatus().getCode());
-        List<String> fields = StatusProto.fromThrowable(error).getDetailsList().stream()
+        assertEquals(List.of("title", "licence", "shared_with[0]"), violatedFields(error));
+
+        var badId = assertThrows(StatusRuntimeException.class, () -> client.as(ACME_MEMBER).listDatasets(
+                ListDatasetsRequest.newBuilder().addIds(ids.get(Visibility.PUBLIC)).addIds("not-a-uuid").build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, badId.getStatus().getCode());
+        assertEquals(List.of("ids[1]"), violatedFields(badId));
+    }
+
+    private static List<String> violatedFields(StatusRuntimeException error) {
+        return StatusProto.fromThrowable(error).getDetailsList().stream()
                 .filter(detail -> detail.is(BadRequest.class)).flatMap(detail -> {
                     try {
                         return detail.unpack(BadRequest.class).getFieldViolationsList().stream();
@@ -155,7 +164,6 @@ class DatasetAccessTest {
                         throw new AssertionError(e);
                     }
                 }).map(BadRequest.FieldViolation::getField).toList();
-        assertEquals(List.of("title", "licence", "shared_with[0]"), fields);
     }
 
     @Test

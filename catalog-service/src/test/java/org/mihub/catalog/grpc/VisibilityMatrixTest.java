@@ -134,6 +134,11 @@ class VisibilityMatrixTest {
                 .setPage(PageRequest.newBuilder().setPageSize(200)).build()).getDatasetsList().stream()
                 .map(Dataset::getId).collect(Collectors.toSet());
         assertEquals(expected, of(datasets, listed), "ListDatasets");
+        Set<String> byId = stub.listDatasets(ListDatasetsRequest.newBuilder().addAllIds(datasets.values())
+                .addIds(java.util.UUID.randomUUID().toString()).build()).getDatasetsList().stream()
+                .map(Dataset::getId).collect(Collectors.toSet());
+        assertEquals(expected, of(datasets, byId), "ListDatasets by ids");
+        assertEquals(expected.size(), byId.size(), "an unknown id is absent");
 
         assertEquals(expected, found(visibility -> {
             var page = stub.searchMaterials(SearchMaterialsRequest.newBuilder().setQuery(MaterialQuery.newBuilder()
