@@ -442,6 +442,43 @@ class SuiteIT {
         assertTrue(refused.get("message").asText().contains("not found"), refused.toString());
     }
 
+    /**
+     * A model is derived data: when the owner narrows a training dataset's sharing, the model
+     * trained on it disappears at once for the organisations that lost the dataset (REST and
+     * direct gRPC), though it was stored as visible to the consortium; its owner still sees it.
+     */
+    @Test
+    void narrowingADatasetsSharingNarrowsTheModelsTrainedOnIt() throws Exception {
+        String alice = Tokens.accessToken(config, "alice");
+        String bob = Tokens.accessToken(config, "bob");
+        String datasetId = privateDataset(alice, "acme gaps shared, then withdrawn");
+        assertEquals(200, send("PUT", "/api/v1/datasets/" + datasetId + "/sharing", alice, "application/json",
+                "{\"visibility\": \"CONSORTIUM\"}").statusCode());
+        assertEquals(200, send("POST", "/api/v1/datasets/" + datasetId + "/records", alice, "text/csv",
+                "formula,band_gap [eV]\nZnO,3.37\nZnS,3.68\nZnSe,2.7\nCdS,2.42\nCdSe,1.74\nGaN,3.4\nGaP,2.26\n"
+                        + "AlN,6.2\nAlP,2.45\nInN,0.7\nInP,1.34\nMgO,7.8\n").statusCode());
+        JsonNode job = awaitJob(train(alice, datasetId, "withdrawn-gap"), alice);
+        assertEquals("SUCCEEDED", job.get("state").asText(), job.toString());
+        String modelId = job.get("resultId").asText();
+        assertEquals(200, get("/api/v1/models/" + modelId, bob).statusCode(), "bob's org sees the consortium's data");
+
+        assertEquals(200, send("PUT", "/api/v1/datasets/" + datasetId + "/sharing", alice, "application/json",
+                "{\"visibility\": \"PRIVATE\"}").statusCode());
+        assertEquals(404, get("/api/v1/models/" + modelId, bob).statusCode());
+        assertEquals(404, get("/api/v1/models/" + modelId + "/out-of-fold", bob).statusCode());
+        assertEquals(404, send("POST", "/api/v1/models/" + modelId + "/predict", bob, "application/json",
+                "{\"formulas\": [\"ZnO\"]}").statusCode());
+        assertTrue(JSON.readTree(get("/api/v1/models?limit=200", bob).body()).get("models")
+                .findValuesAsText("id").stream().noneMatch(modelId::equals));
+        try (var probe = new GrpcProbe(config.portOf(Service.PREDICTION))) {
+            var direct = assertThrows(StatusRuntimeException.class, () -> probe.call(bob,
+                    "mihub.prediction.v1.PredictionService/GetModel", GrpcProbe.stringField1(modelId)));
+            assertEquals(Status.Code.NOT_FOUND, direct.getStatus().getCode());
+        }
+        assertEquals(200, get("/api/v1/models/" + modelId, Tokens.accessToken(config, "dave")).statusCode(),
+                "the owner organisation still sees it");
+    }
+
     /** A cancelled training job ends CANCELLED and leaves no model; another organisation cannot cancel it. */
     @Test
     void aCancelledTrainingJobLeavesNoModel() throws Exception {

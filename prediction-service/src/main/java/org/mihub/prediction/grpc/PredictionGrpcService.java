@@ -1,9 +1,11 @@
 package org.mihub.prediction.grpc;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -58,6 +60,7 @@ import org.mihub.prediction.mapping.PredictionMapper;
 import org.mihub.prediction.registry.Db;
 import org.mihub.prediction.registry.ModelRecord;
 import org.mihub.prediction.registry.ModelRepository;
+import org.mihub.prediction.registry.LineageAccess;
 import org.mihub.prediction.registry.ModelScope;
 import org.mihub.prediction.registry.OutOfFold;
 import org.mihub.prediction.training.JobRecord;
@@ -87,6 +90,9 @@ public class PredictionGrpcService extends MutinyPredictionServiceGrpc.Predictio
 
     @Inject
     ModelRepository models;
+
+    @Inject
+    LineageAccess lineage;
 
     @GrpcClient("catalog")
     CatalogServiceGrpc.CatalogServiceBlockingStub catalog;
@@ -240,12 +246,42 @@ public class PredictionGrpcService extends MutinyPredictionServiceGrpc.Predictio
                     request.getStatus() == org.mihub.api.prediction.v1.ModelStatus.MODEL_STATUS_UNSPECIFIED ? null
                             : request.getStatus().name().replace("MODEL_STATUS_", ""),
                     request.getOwnerOrg(), request.getLatestOnly());
-            List<ModelRecord> found = Db.call(() -> models.list(ModelScope.of(caller), filter, offset, limit));
             var response = ListModelsResponse.newBuilder();
-            found.stream().limit(limit).forEach(model -> response.addModels(PredictionMapper.model(model)));
-            return response.setPageInfo(PageInfo.newBuilder().setNextPageToken(found.size() > limit
-                    ? Long.toString(offset + limit) : "")).build();
+            String next = readablePage(caller, filter, offset, limit, model -> response.addModels(
+                    PredictionMapper.model(model)));
+            return response.setPageInfo(PageInfo.newBuilder().setNextPageToken(next)).build();
         });
+    }
+
+    /**
+     * Up to {@code limit} models the caller may read now, from {@code offset} of those its
+     * visibility lets it see, skipping those with a training dataset it no longer sees; returns
+     * the next page's token ("" after the last).
+     */
+    private String readablePage(Optional<Caller> caller, ModelRepository.Filter filter, long offset, int limit,
+            java.util.function.Consumer<ModelRecord> out) {
+        int shown = 0;
+        long position = offset;
+        while (true) {
+            long at = position;
+            List<ModelRecord> batch = Db.call(() -> models.list(ModelScope.of(caller), filter, at, limit));
+            List<ModelRecord> examined = batch.subList(0, Math.min(batch.size(), limit));
+            Set<UUID> readable = new HashSet<>();
+            lineage.readable(caller, examined).forEach(model -> readable.add(model.id()));
+            for (int k = 0; k < examined.size(); k++) {
+                if (readable.contains(examined.get(k).id())) {
+                    out.accept(examined.get(k));
+                    if (++shown == limit) {
+                        boolean more = k + 1 < examined.size() || batch.size() > limit;
+                        return more ? Long.toString(at + k + 1) : "";
+                    }
+                }
+            }
+            if (batch.size() <= limit) {
+                return "";
+            }
+            position = at + examined.size();
+        }
     }
 
     @Override

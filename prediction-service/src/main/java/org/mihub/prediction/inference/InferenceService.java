@@ -22,7 +22,7 @@ import org.mihub.prediction.model.TrainedModel;
 import org.mihub.prediction.registry.ModelRecord;
 import org.mihub.prediction.registry.Db;
 import org.mihub.prediction.registry.ModelRepository;
-import org.mihub.prediction.registry.ModelScope;
+import org.mihub.prediction.registry.LineageAccess;
 
 /**
  * Predictions from a registered model, for callers who may see it (the catalog's rule, applied to
@@ -36,6 +36,9 @@ public class InferenceService {
 
     @Inject
     ModelRepository models;
+
+    @Inject
+    LineageAccess lineage;
 
     @ConfigProperty(name = "mihub.prediction.max-batch", defaultValue = "10000")
     int maxBatch;
@@ -65,11 +68,13 @@ public class InferenceService {
             Boolean inDomain, Problem problem) {
     }
 
-    /** The model, if the caller may see it; NOT_FOUND exactly as for a missing one. */
+    /**
+     * The model, if the caller may see it now (its visibility, and every training dataset still
+     * visible to the caller in the catalog); NOT_FOUND exactly as for a missing one.
+     */
     public ModelRecord visible(Optional<Caller> caller, UUID id) {
-        ModelRecord model = Db.call(() -> models.find(id)).filter(found -> ModelScope.canRead(caller, found))
+        return Db.call(() -> models.find(id)).filter(found -> lineage.canRead(caller, found))
                 .orElseThrow(() -> ApiException.notFound("model", id.toString()));
-        return model;
     }
 
     public List<Outcome> predict(ModelRecord model, List<Input> inputs, int firstIndex) {

@@ -1,8 +1,12 @@
 package org.mihub.prediction.registry;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * A model version in the registry. Hyper-parameters, lineage and metrics are kept as the JSON the
@@ -14,4 +18,17 @@ public record ModelRecord(UUID id, String name, int version, String description,
         String lineageJson, List<String> sources, String duplicates, long trainingRows, String metricsJson,
         int domainNeighbours, double domainQuantile, double domainThreshold, UUID jobId, String artifactSha256,
         long artifactSize, String createdBy, Instant createdAt, Instant archivedAt) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The ids of the datasets the model was trained on, from its lineage. */
+    public List<String> lineageDatasetIds() {
+        try {
+            List<String> ids = new ArrayList<>();
+            JSON.readTree(lineageJson).forEach(dataset -> ids.add(dataset.path("dataset_id").asText()));
+            return ids;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("model " + id + " has unreadable lineage", e);
+        }
+    }
 }

@@ -127,31 +127,48 @@ class PredictionGrpcTest {
             y[i] = x[i][electronegativity];
         }
         RandomForest forest = RandomForest.fit(x, y, new RandomForest.Params(60, 0, 1, 0.5, 11), 2);
-        byte[] artifact = new TrainedModel("magpie", "2", x[0].length, forest, ApplicabilityDomain.fit(x, 3, 0.95, 11))
+        artifact = new TrainedModel("magpie", "2", x[0].length, forest, ApplicabilityDomain.fit(x, 3, 0.95, 11))
                 .toBytes();
-        double threshold = TrainedModel.fromBytes(artifact).domain().threshold();
+        targets = y;
         for (Visibility visibility : List.of(Visibility.PRIVATE, Visibility.SHARED, Visibility.CONSORTIUM,
                 Visibility.PUBLIC)) {
             String owner = visibility == Visibility.SHARED ? "kansai-u" : "acme";
             List<String> sharedWith = visibility == Visibility.SHARED ? List.of("acme") : List.of();
-            List<OutOfFold> outOfFold = new ArrayList<>();
-            for (int i = 0; i < TRAINING.size(); i++) {
-                outOfFold.add(new OutOfFold(i, "m" + i, UUID.randomUUID(), TRAINING.get(i), i % 4, y[i], y[i] + 0.01,
-                        0.05));
-            }
-            ModelRecord stored = repository.insert(new ModelRecord(UUID.randomUUID(), "en-" + visibility, 0, "",
-                    owner, visibility.name(), sharedWith, "READY", "band_gap", "eV", "magpie", "2", x[0].length,
-                    "RANDOM_FOREST", "{\"n_trees\": 60, \"max_depth\": 0, \"min_samples_leaf\": 1, \"max_features\": 0.5}",
-                    11, "[]", List.of(), "MEAN", x.length, "{\"k_folds\": 4, \"overall\": {\"mae\": 0.01}, \"folds\": []}",
-                    3, 0.95, threshold, null, "sha", artifact.length, "alice", Instant.now(), null), artifact,
-                    outOfFold);
-            models.put(visibility, stored.id());
+            models.put(visibility, store("en-" + visibility, owner, visibility, sharedWith, List.of()));
         }
+        catalog = new CatalogStandIn(18182);
+    }
+
+    private byte[] artifact;
+    private double[] targets;
+    private CatalogStandIn catalog;
+
+    /** Stores a model of the forest above as a finished job would, trained on the given datasets. */
+    private UUID store(String name, String owner, Visibility visibility, List<String> sharedWith,
+            List<String> lineage) throws Exception {
+        List<OutOfFold> outOfFold = new ArrayList<>();
+        for (int i = 0; i < TRAINING.size(); i++) {
+            outOfFold.add(new OutOfFold(i, "m" + i, UUID.randomUUID(), TRAINING.get(i), i % 4, targets[i],
+                    targets[i] + 0.01, 0.05));
+        }
+        String lineageJson = lineage.stream().map(id -> "{\"dataset_id\": \"" + id + "\", \"version\": 1, "
+                + "\"owner_org\": \"acme\", \"visibility\": \"" + visibility + "\", \"rows_used\": 8}")
+                .collect(Collectors.joining(", ", "[", "]"));
+        TrainedModel trained = TrainedModel.fromBytes(artifact);
+        ModelRecord stored = repository.insert(new ModelRecord(UUID.randomUUID(), name, 0, "", owner,
+                visibility.name(), sharedWith, "READY", "band_gap", "eV", "magpie", "2", trained.featureCount(),
+                "RANDOM_FOREST", "{\"n_trees\": 60, \"max_depth\": 0, \"min_samples_leaf\": 1, \"max_features\": 0.5}",
+                11, lineageJson, List.of(), "MEAN", TRAINING.size(),
+                "{\"k_folds\": 4, \"overall\": {\"mae\": 0.01}, \"folds\": []}", 3, 0.95,
+                trained.domain().threshold(), null, "sha", artifact.length, "alice", Instant.now(), null), artifact,
+                outOfFold);
+        return stored.id();
     }
 
     @AfterAll
     void close() {
         channel.shutdownNow();
+        catalog.close();
     }
 
     @Test
@@ -283,6 +300,58 @@ class PredictionGrpcTest {
         assertEquals(List.of(2L, 3L, 4L), second.getPredictionsList().stream()
                 .map(org.mihub.api.prediction.v1.Prediction::getIndex).toList(), "indices run across batches");
         assertTrue(second.getPredictions(1).hasError());
+    }
+
+    /**
+     * A model is derived from its datasets: when one of them stops being visible to a caller (its
+     * sharing narrowed or it was deleted), the model disappears for that caller on every path,
+     * though its own stored visibility is wider; the catalog is asked with the caller's own token.
+     */
+    @Test
+    void aModelNarrowsWhenATrainingDatasetNoLongerShowsToTheCaller() throws Exception {
+        String first = UUID.randomUUID().toString();
+        String second = UUID.randomUUID().toString();
+        catalog.seenBy.put(first, Set.of("acme", "kansai-u", "hub"));
+        catalog.seenBy.put(second, Set.of("acme", "kansai-u", "hub"));
+        UUID model = store("derived", "acme", Visibility.CONSORTIUM, List.of(), List.of(first, second));
+        assertTrue(readable(KANSAI, model), "both datasets show to kansai-u");
+        assertTrue(catalog.bearers.contains("Bearer " + KANSAI), "the catalog was asked as the caller");
+
+        catalog.seenBy.put(second, Set.of("acme", "hub"));
+        assertFalse(readable(KANSAI, model), "one dataset no longer shows to kansai-u");
+        var outOfFold = assertThrows(StatusRuntimeException.class, () -> as(KANSAI).listOutOfFoldPredictions(
+                ListOutOfFoldPredictionsRequest.newBuilder().setModelId(model.toString()).build()));
+        assertEquals(Status.Code.NOT_FOUND, outOfFold.getStatus().getCode());
+        assertTrue(readable(HUB, model), "hub still sees both");
+        assertTrue(readable(ACME_MEMBER, model));
+        assertTrue(readable(ADMIN, model), "admins see every model");
+
+        catalog.outage.add(first);
+        var down = assertThrows(StatusRuntimeException.class, () -> as(HUB).getModel(
+                GetModelRequest.newBuilder().setId(model.toString()).build()));
+        assertEquals(Status.Code.UNAVAILABLE, down.getStatus().getCode(), "no answer from the catalog, no model");
+        catalog.outage.clear();
+    }
+
+    /** Get, list and predict agree on whether the caller sees the model. */
+    private boolean readable(String token, UUID model) {
+        boolean got = found(() -> as(token).getModel(GetModelRequest.newBuilder().setId(model.toString()).build()));
+        boolean predicted = found(() -> as(token).predict(PredictRequest.newBuilder().setModelId(model.toString())
+                .addInputs(CompositionInput.newBuilder().setFormula("FeO")).build()));
+        boolean listed = as(token).listModels(ListModelsRequest.newBuilder().setName("derived").build())
+                .getModelsList().stream().anyMatch(listedModel -> listedModel.getId().equals(model.toString()));
+        assertEquals(List.of(got, got), List.of(predicted, listed), "get, predict, list");
+        return got;
+    }
+
+    private static boolean found(Runnable read) {
+        try {
+            read.run();
+            return true;
+        } catch (StatusRuntimeException e) {
+            assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode(), "hidden must look missing");
+            return false;
+        }
     }
 
     @Test

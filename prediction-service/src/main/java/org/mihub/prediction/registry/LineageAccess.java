@@ -1,0 +1,80 @@
+package org.mihub.prediction.registry;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.mihub.api.catalog.v1.CatalogServiceGrpc;
+import org.mihub.api.catalog.v1.Dataset;
+import org.mihub.api.catalog.v1.ListDatasetsRequest;
+import org.mihub.api.catalog.v1.ListDatasetsResponse;
+import org.mihub.api.common.v1.PageRequest;
+import org.mihub.common.identity.Caller;
+
+import io.quarkus.grpc.GrpcClient;
+
+/**
+ * Who may read a model now. A model is derived from its training datasets: besides its own
+ * visibility (the most restrictive of theirs, fixed at training, {@link ModelScope}), a caller
+ * sees it only while the catalog shows the caller every one of those datasets. When a training
+ * dataset's sharing narrows or it is deleted, its models narrow with it on the next read, on
+ * every path (get, list, predict, out-of-fold rows). The catalog is asked as the caller, with
+ * one ListDatasets by ids per read, so the catalog's rule is the one applied; if the catalog
+ * cannot answer, the read fails rather than showing the model. Admins see every model.
+ */
+@ApplicationScoped
+public class LineageAccess {
+
+    /** The catalog's limit on ids in one ListDatasets request. */
+    static final int IDS_PER_REQUEST = 500;
+    /** The catalog's largest page. */
+    static final int PAGE = 200;
+
+    @GrpcClient("catalog")
+    CatalogServiceGrpc.CatalogServiceBlockingStub catalog;
+
+    @ConfigProperty(name = "mihub.prediction.lineage-check-deadline", defaultValue = "10s")
+    Duration deadline;
+
+    public boolean canRead(Optional<Caller> caller, ModelRecord model) {
+        return !readable(caller, List.of(model)).isEmpty();
+    }
+
+    /** The models of the list the caller may read now, in their order. */
+    public List<ModelRecord> readable(Optional<Caller> caller, List<ModelRecord> models) {
+        List<ModelRecord> allowed = models.stream().filter(model -> ModelScope.canRead(caller, model)).toList();
+        if (allowed.isEmpty() || caller.isPresent() && caller.get().hasRole(Caller.ADMIN)) {
+            return allowed;
+        }
+        Set<String> lineage = new LinkedHashSet<>();
+        allowed.forEach(model -> lineage.addAll(model.lineageDatasetIds()));
+        Set<String> visible = visible(lineage);
+        return allowed.stream().filter(model -> visible.containsAll(model.lineageDatasetIds())).toList();
+    }
+
+    /** The datasets among {@code ids} the current caller (the token relayed with the call) may see. */
+    private Set<String> visible(Set<String> ids) {
+        Set<String> visible = new HashSet<>();
+        List<String> all = new ArrayList<>(ids);
+        for (int from = 0; from < all.size(); from += IDS_PER_REQUEST) {
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + IDS_PER_REQUEST));
+            String token = "";
+            do {
+                ListDatasetsResponse page = catalog.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+                        .listDatasets(ListDatasetsRequest.newBuilder().addAllIds(chunk)
+                                .setPage(PageRequest.newBuilder().setPageSize(PAGE).setPageToken(token)).build());
+                page.getDatasetsList().stream().map(Dataset::getId).forEach(visible::add);
+                token = page.getPageInfo().getNextPageToken();
+            } while (!token.isEmpty());
+        }
+        return visible;
+    }
+}
