@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -35,19 +36,29 @@ import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
  * dataset are reported as rejections instead of writing their batch.
  *
  * <p>Ids are UUID version 7 (time-ordered), so every index keyed by id grows at its right edge.
+ *
+ * <p>Large ingests get a segment of their own (migration V7). The first {@code segmentAfter}
+ * materials go to segment 0, each paying its index insertions; once more arrive, the writer
+ * creates {@code material_s<n>} and {@code measurement_s<n>}, plain tables without indexes with a
+ * check on their segment number, COPYs the rest into them and, in {@link #finish()}, attaches them
+ * to {@code material} and {@code measurement}, where PostgreSQL builds their indexes in bulk (and
+ * validates the foreign key to the dataset) in a few seconds per million rows. Everything happens
+ * in the caller's transaction: a rolled-back ingest leaves no segment behind.
  */
 public final class MaterialWriter implements AutoCloseable {
 
     private static final int BATCH = 5000;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TimeBasedEpochGenerator IDS = Generators.timeBasedEpochGenerator();
-    private static final String COPY_MATERIALS = "COPY material (id, dataset_id, row_number, sample_key, formula, "
+    private static final String COPY_MATERIALS = "COPY %s (id, dataset_id, row_number, sample_key, formula, "
             + "reduced_formula, elements, nelements, composition, tags, process_steps, dataset_version, created_by, "
             + "structure, external_ids, formula_alphabetical, formula_anonymous, elements_ratios) FROM STDIN "
             + "WITH (FORMAT csv)";
-    private static final String COPY_MEASUREMENTS = "COPY measurement (id, material_id, dataset_id, property, value, "
+    private static final String COPY_MEASUREMENTS = "COPY %s (id, material_id, dataset_id, property, value, "
             + "uncertainty, reported_value, reported_unit, method, instrument, conditions, source, campaign_id, "
             + "proposal_id) FROM STDIN WITH (FORMAT csv)";
+    /** Memory for building a new segment's indexes, for this transaction only. */
+    private static final String INDEX_BUILD_MEMORY = "256MB";
 
     /** A batch ready for COPY. */
     private record Batch(List<String> sampleKeys, List<Long> keyRows, String materials, String measurements) {
@@ -59,20 +70,31 @@ public final class MaterialWriter implements AutoCloseable {
     private final int version;
     private final String createdBy;
     private final Consumer<Rejection> reject;
+    private final boolean checkKeys;
+    private final long segmentAfter;
     private final ExecutorService writer;
+    /** The segment this ingest writes to once past {@code segmentAfter} materials; 0 until then. */
+    private long segment;
     private final List<MaterialRecord> pending = new ArrayList<>();
     private Future<List<Rejection>> inFlight;
     private long materialsWritten;
     private long measurementsWritten;
 
-    MaterialWriter(Connection connection, UUID datasetId, int version, String createdBy, Consumer<Rejection> reject)
-            throws SQLException {
+    /**
+     * @param checkKeys    whether sample keys may already exist in the dataset (false when it has
+     *                     no materials yet: the readers refuse keys repeated within the document)
+     * @param segmentAfter materials written to segment 0 before the rest go to a segment of their own
+     */
+    MaterialWriter(Connection connection, UUID datasetId, int version, String createdBy, Consumer<Rejection> reject,
+            boolean checkKeys, long segmentAfter) throws SQLException {
         this.connection = connection;
         this.copy = connection.unwrap(PGConnection.class).getCopyAPI();
         this.datasetId = datasetId;
         this.version = version;
         this.createdBy = createdBy;
         this.reject = reject;
+        this.checkKeys = checkKeys;
+        this.segmentAfter = segmentAfter;
         this.writer = Executors.newSingleThreadExecutor(task -> {
             Thread thread = new Thread(task, "ingest-writer-" + datasetId);
             thread.setDaemon(true);
@@ -82,7 +104,9 @@ public final class MaterialWriter implements AutoCloseable {
 
     void add(MaterialRecord material) throws SQLException {
         pending.add(material);
-        if (pending.size() >= BATCH) {
+        // the batch that reaches the threshold is the last of segment 0
+        if (pending.size() >= BATCH || segment == 0 && materialsWritten < segmentAfter
+                && materialsWritten + pending.size() >= segmentAfter) {
             submit();
         }
     }
@@ -97,17 +121,56 @@ public final class MaterialWriter implements AutoCloseable {
             submit();
             clean = awaitInFlight();
         }
+        if (clean && segment > 0) {
+            attachSegment();
+        }
         return clean;
     }
 
     /** Encodes the pending batch here and hands it to the writer thread, after the previous one. */
     private void submit() throws SQLException {
+        boolean own = materialsWritten >= segmentAfter;
         Batch batch = encode(pending);
         pending.clear();
         if (!awaitInFlight()) {
             return;
         }
-        inFlight = writer.submit(() -> store(batch));
+        if (own && segment == 0) {
+            openSegment();
+        }
+        String materials = segment == 0 ? "material" : "material_s" + segment;
+        String measurements = segment == 0 ? "measurement" : "measurement_s" + segment;
+        inFlight = writer.submit(() -> store(batch, materials, measurements));
+    }
+
+    /** Creates this ingest's segment: two plain tables shaped as the parents, checked to their number. */
+    private void openSegment() throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            try (ResultSet next = statement.executeQuery("SELECT nextval('material_segment')")) {
+                next.next();
+                segment = next.getLong(1);
+            }
+            for (String parent : List.of("material", "measurement")) {
+                String table = parent + "_s" + segment;
+                statement.execute("CREATE TABLE " + table + " (LIKE " + parent + " INCLUDING DEFAULTS INCLUDING CONSTRAINTS)");
+                statement.execute("ALTER TABLE " + table + " ALTER COLUMN segment SET DEFAULT " + segment
+                        + ", ADD CONSTRAINT " + table + "_segment CHECK (segment = " + segment + ")");
+            }
+        }
+    }
+
+    /**
+     * Attaches the segment: PostgreSQL builds its indexes in bulk and checks its foreign key; the
+     * check constraint spares it a scan to prove the rows belong to the segment.
+     */
+    private void attachSegment() throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SET LOCAL maintenance_work_mem = '" + INDEX_BUILD_MEMORY + "'");
+            for (String parent : List.of("material", "measurement")) {
+                statement.execute("ALTER TABLE " + parent + " ATTACH PARTITION " + parent + "_s" + segment
+                        + " FOR VALUES IN (" + segment + ")");
+            }
+        }
     }
 
     /** Waits for the batch being stored; reports its rejections here, on the caller's thread. */
@@ -163,8 +226,8 @@ public final class MaterialWriter implements AutoCloseable {
     }
 
     /** On the writer thread: refuses keys the dataset already has, otherwise COPYs the batch. */
-    private List<Rejection> store(Batch batch) throws SQLException {
-        Set<String> existing = existingKeys(batch.sampleKeys());
+    private List<Rejection> store(Batch batch, String materials, String measurements) throws SQLException {
+        Set<String> existing = checkKeys ? existingKeys(batch.sampleKeys()) : Set.of();
         if (!existing.isEmpty()) {
             List<Rejection> rejections = new ArrayList<>();
             for (int i = 0; i < batch.sampleKeys().size(); i++) {
@@ -176,9 +239,9 @@ public final class MaterialWriter implements AutoCloseable {
             return rejections;
         }
         try {
-            copy.copyIn(COPY_MATERIALS, new StringReader(batch.materials()));
+            copy.copyIn(COPY_MATERIALS.formatted(materials), new StringReader(batch.materials()));
             if (!batch.measurements().isEmpty()) {
-                copy.copyIn(COPY_MEASUREMENTS, new StringReader(batch.measurements()));
+                copy.copyIn(COPY_MEASUREMENTS.formatted(measurements), new StringReader(batch.measurements()));
             }
         } catch (IOException e) {
             throw new SQLException("COPY failed", e);

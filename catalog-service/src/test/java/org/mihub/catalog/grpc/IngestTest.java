@@ -358,6 +358,49 @@ class IngestTest {
         assertEquals(1, client.as(ALICE).getDataset(GetDatasetRequest.newBuilder().setId(id).build()).getVersion());
     }
 
+    /**
+     * Past the segment threshold (1000 materials in tests), an ingest writes the rest to a segment
+     * of its own and attaches it when it commits: its materials are found as any others, through
+     * the segment's own indexes. A later upload repeating a key the dataset has, past the threshold,
+     * is refused on that row and leaves neither rows nor a segment behind.
+     */
+    @Test
+    void aLargeIngestGetsASegmentOfItsOwnAndRefusesKeysTheDatasetHas() throws Exception {
+        String segments = "SELECT count(*) FROM pg_inherits WHERE inhparent = 'material'::regclass AND ?::text <> ''";
+        String id = newDataset();
+        long before = count(segments, id);
+        StringBuilder csv = new StringBuilder("sample_id,formula,band_gap [eV]\n");
+        for (int i = 0; i < 3000; i++) {
+            csv.append("s").append(i).append(",Ho").append(1 + i % 4).append("Er").append(1 + i % 3).append(',')
+                    .append(i / 1000.0).append('\n');
+        }
+        var result = client.ingestCsv(ALICE, id, null, csv.toString(), 32 * 1024);
+        assertEquals(3000, result.getRowsWritten());
+        assertEquals(before + 1, count(segments, id), "one new segment");
+        assertEquals(2000, count("SELECT count(*) FROM material m JOIN pg_class c ON c.oid = m.tableoid "
+                + "WHERE m.dataset_id = ?::uuid AND c.relname <> 'material_segment_0'", id));
+        assertEquals(2000, count("SELECT count(*) FROM measurement x JOIN pg_class c ON c.oid = x.tableoid "
+                + "WHERE x.dataset_id = ?::uuid AND c.relname <> 'measurement_segment_0'", id));
+        var found = client.as(ALICE).searchMaterials(SearchMaterialsRequest.newBuilder().setQuery(
+                MaterialQuery.newBuilder().addDatasetIds(id).setFormula("Ho4Er3"))
+                .setPage(org.mihub.api.common.v1.PageRequest.newBuilder().setPageSize(500)).build());
+        assertEquals(250, found.getMaterialsCount(), "every 12th row is Ho4Er3");
+        assertTrue(found.getMaterialsList().stream().anyMatch(m -> m.getSampleKey().equals("s2999")),
+                "a material of the segment is found by formula");
+
+        StringBuilder again = new StringBuilder("sample_id,formula\n");
+        for (int i = 0; i < 1500; i++) {
+            again.append(i == 1400 ? "s2500" : "t" + i).append(",Fe2O3\n");
+        }
+        var refused = assertThrows(StatusRuntimeException.class,
+                () -> client.ingestCsv(ALICE, id, null, again.toString(), 16 * 1024));
+        RowRejection duplicate = CatalogClient.rejected(refused).getRejections(0);
+        assertEquals(RejectionCode.REJECTION_CODE_DUPLICATE_KEY, duplicate.getCode());
+        assertEquals(1401, duplicate.getRow());
+        assertEquals(3000, count("SELECT count(*) FROM material WHERE dataset_id = ?::uuid", id));
+        assertEquals(before + 1, count(segments, id), "the refused upload left no segment");
+    }
+
     @Test
     void aRetriedUploadIsANoOpAndAReusedKeyIsRefused() throws Exception {
         String id = newDataset();
