@@ -764,6 +764,27 @@ class SuiteIT {
         for (JsonNode proposal : secondBatch.get("proposals")) {
             assertFalse(firstIds.contains(proposal.at("/candidate/id").asText()), "measured candidates are not repeated");
         }
+
+        // the model as the strategy's surrogate in the digital twin, the dataset as the oracle: every
+        // run starts from the material the model rates best (no random designs), then a process
+        // learns the model's residuals from what the run has measured
+        String guidedSpec = "{\"spec\": {\"name\": \"model-guided twin\", \"campaign\": {\"name\": \"zn gap\", "
+                + "\"objectives\": [{\"property\": \"band_gap\", \"direction\": \"OBJECTIVE_DIRECTION_MAXIMISE\", "
+                + "\"unit\": \"eV\"}], \"surrogate\": {\"predictionModel\": {\"modelIds\": {\"band_gap\": \"" + modelId
+                + "\"}}}}, \"dataset\": {\"dataset\": {\"datasetId\": \"" + dataset + "\"}}, \"runs\": 3, "
+                + "\"baseSeed\": 5, \"keepChoices\": true}}";
+        var guided = send("POST", "/api/v1/simulations", alice, "application/json", guidedSpec);
+        assertEquals(202, guided.statusCode(), guided.body());
+        JsonNode guidedDone = awaitSimulation(JSON.readTree(guided.body()).get("id").asText(), alice);
+        assertEquals("SUCCEEDED", guidedDone.get("job").get("state").asText(), guidedDone.toString());
+        assertEquals(12, guidedDone.at("/report/poolSize").asInt());
+        JsonNode guidedRuns = guidedDone.at("/report/runs");
+        assertEquals(3, guidedRuns.size());
+        for (JsonNode run : guidedRuns) {
+            assertEquals(guidedRuns.get(0).at("/chosenCandidateIds/0").asText(), run.at("/chosenCandidateIds/0").asText(),
+                    "whatever the seed, the model's best comes first: " + guidedRuns);
+        }
+        assertEquals(404, send("POST", "/api/v1/simulations", bob, "application/json", guidedSpec).statusCode());
     }
 
     /**

@@ -18,6 +18,7 @@ import org.mihub.api.prediction.v1.PredictResponse;
 import org.mihub.api.prediction.v1.Prediction;
 import org.mihub.api.prediction.v1.PredictionServiceGrpc;
 import org.mihub.common.error.ApiException;
+import org.mihub.common.units.Units;
 
 import io.quarkus.grpc.GrpcClient;
 
@@ -33,6 +34,29 @@ public class PredictionReader {
 
     /** A model's predictions, in the order of the compositions, in the model's target unit. */
     public record Predicted(String property, String unit, double[] mean, double[] std) {
+
+        /**
+         * The predictions in {@code wanted} (unchanged when either unit is unset or they are equal);
+         * FAILED_PRECONDITION when the model's unit does not convert to it.
+         */
+        public Predicted in(String wanted, String modelId) {
+            if (wanted.isEmpty() || unit.isEmpty() || unit.equals(wanted)) {
+                return this;
+            }
+            try {
+                var converter = Units.converter(unit, wanted);
+                double[] converted = new double[mean.length];
+                double[] spread = new double[std.length];
+                for (int i = 0; i < mean.length; i++) {
+                    converted[i] = converter.convert(mean[i]);
+                    spread[i] = Math.abs(converter.convert(mean[i] + std[i]) - converted[i]);
+                }
+                return new Predicted(property, wanted, converted, spread);
+            } catch (Units.UnitException e) {
+                throw new ApiException(ApiException.Kind.FAILED_PRECONDITION, "model " + modelId + " predicts in "
+                        + unit + ", which does not convert to the objective's " + wanted, List.of());
+            }
+        }
     }
 
     @GrpcClient("prediction")

@@ -48,6 +48,7 @@ import org.mihub.common.grpc.Work;
 import org.mihub.common.identity.Caller;
 import org.mihub.common.identity.CallerContext;
 import org.mihub.planning.client.CatalogReader;
+import org.mihub.planning.acquisition.ModelPrior;
 import org.mihub.planning.client.PredictionReader;
 import org.mihub.planning.mapping.CampaignMapper;
 import org.mihub.planning.mapping.Documents;
@@ -184,6 +185,21 @@ public class PlanningGrpcService extends MutinyPlanningServiceGrpc.PlanningServi
         return pool.build();
     }
 
+    /**
+     * The strategy's prediction model over the simulation's pool, asked once as the caller (a model
+     * the caller may not see is NOT_FOUND), in the objective's unit: every run then conditions its
+     * residual process on what it has evaluated, as the campaign would.
+     */
+    private ModelPrior modelPrior(SimulationService.Request simulation) {
+        Plan.Objective objective = simulation.plan().objectives().get(0);
+        String modelId = simulation.plan().models().get(objective.property());
+        String field = "spec.campaign.surrogate.prediction_model.model_ids[" + objective.property() + "]";
+        predictionReader.requireModelOf(modelId, objective.property(), field);
+        PredictionReader.Predicted predicted = predictionReader.predict(modelId, simulation.compositions(), field)
+                .in(objective.unit(), modelId);
+        return ModelPrior.of(predicted.mean(), predicted.std(), objective.direction() == Plan.Direction.MINIMISE);
+    }
+
     @Override
     public Uni<ListCampaignsResponse> listCampaigns(ListCampaignsRequest request) {
         return Work.blocking(() -> {
@@ -287,6 +303,9 @@ public class PlanningGrpcService extends MutinyPlanningServiceGrpc.PlanningServi
                                     : null, strategy.getObjectivesList().stream().map(o -> o.getProperty()).toList())
                     : spec.hasModel() ? modelPool(spec, strategy) : null;
             SimulationService.Request simulation = SimulationMapper.request(spec, strategy, recorded);
+            if (simulation.plan().modelSurrogate()) {
+                simulation = simulation.withPrior(modelPrior(simulation));
+            }
             String[] ids = simulation.candidateIds();
             List<Plan.Objective> objectives = simulation.plan().objectives();
             return SimulationMapper.job(simulations.start(caller, simulation, new SimulationService.ReportWriter() {

@@ -50,10 +50,6 @@ public final class SimulationMapper {
             throw ApiException.invalid("spec.campaign.prior_data",
                     "a simulation starts from its seeded initial designs; prior data is not used, leave it empty");
         }
-        if (strategy.getSurrogate().hasPredictionModel()) {
-            throw ApiException.invalid("spec.campaign.surrogate.prediction_model", "simulations run the Gaussian "
-                    + "process; prediction-model surrogates are not simulated yet");
-        }
         if (strategy.getObjectivesCount() < 1 || strategy.getObjectivesCount() > 2) {
             throw ApiException.invalid("spec.campaign.objectives",
                     "a simulation has one or two objectives; this strategy has " + strategy.getObjectivesCount());
@@ -213,8 +209,12 @@ public final class SimulationMapper {
             String id = rows.get(firstRow[i]).getCandidate().getId();
             ids[i] = id.isEmpty() ? "row-" + firstRow[i] : id;
         }
+        List<java.util.Map<String, Double>> compositions = new ArrayList<>(firstRow.length);
+        for (int row : firstRow) {
+            compositions.add(points.get(row).composition());
+        }
         return new SimulationService.Request(plan, pool, pareto, seeds, Math.min(evaluations, firstRow.length), top,
-                levels, spec.toByteArray(), ids);
+                levels, spec.toByteArray(), ids, plan.space().hasComposition() ? compositions : null, null);
     }
 
     /** The stored report document of a two-objective simulation. */

@@ -27,6 +27,7 @@ import org.mihub.planning.acquisition.Acquisition;
 import org.mihub.planning.client.CatalogWriter;
 import org.mihub.planning.client.PredictionReader;
 import org.mihub.planning.acquisition.BatchSelector;
+import org.mihub.planning.acquisition.ModelPrior;
 import org.mihub.planning.acquisition.HypervolumeImprovement;
 import org.mihub.common.gp.GaussianProcess;
 import org.mihub.planning.mapping.Documents;
@@ -489,93 +490,40 @@ public class CampaignService {
     }
 
     /**
-     * Proposals from a prediction model, asked as the caller for the pool and the observed points:
-     * the objective is modelled as y = m(x) + s(x)·z(x), with m and s the model's mean and standard
-     * deviation and z a Gaussian process on the standardised residuals of what was observed. With
-     * nothing observed z is N(0, 1) — the model as it stands; the process learns where the model is
-     * biased or over- or under-confident, and kriging-believer batches condition it.
+     * Proposals from a prediction model, asked as the caller for the pool and the observed points,
+     * through {@link ModelPrior}: the model's mean and standard deviation with a Gaussian process on
+     * the standardised residuals of what was observed.
      */
     private ModelChoice chooseWithModel(Plan plan, List<Point> pool, List<Point> observed, List<double[]> values,
             double[][] xs, double[] encoded, boolean[] available, List<Integer> pending, double[] costs, int size,
             SplittableRandom random) {
         Plan.Objective objective = plan.objectives().get(0);
         String modelId = plan.models().get(objective.property());
-        double sign = objective.direction() == Plan.Direction.MINIMISE ? -1 : 1;
         List<Map<String, Double>> compositions = new ArrayList<>(pool.size() + observed.size());
         pool.forEach(p -> compositions.add(p.composition()));
         observed.forEach(p -> compositions.add(p.composition()));
         PredictionReader.Predicted predicted = predictions.predict(modelId, compositions,
-                "spec.surrogate.prediction_model.model_ids[" + objective.property() + "]");
-        double[] mean = predicted.mean();
-        double[] std = predicted.std();
-        if (!objective.unit().isEmpty() && !predicted.unit().isEmpty() && !predicted.unit().equals(objective.unit())) {
-            try {
-                var converter = Units.converter(predicted.unit(), objective.unit());
-                for (int i = 0; i < mean.length; i++) {
-                    double converted = converter.convert(mean[i]);
-                    std[i] = Math.abs(converter.convert(mean[i] + std[i]) - converted);
-                    mean[i] = converted;
-                }
-            } catch (Units.UnitException e) {
-                throw new ApiException(ApiException.Kind.FAILED_PRECONDITION, "model " + modelId + " predicts in "
-                        + predicted.unit() + ", which does not convert to the objective's " + objective.unit(),
-                        List.of());
-            }
+                "spec.surrogate.prediction_model.model_ids[" + objective.property() + "]")
+                .in(objective.unit(), modelId);
+        ModelPrior prior = ModelPrior.of(predicted.mean(), predicted.std(),
+                objective.direction() == Plan.Direction.MINIMISE);
+        int[] observedRows = new int[observed.size()];
+        double[] y = new double[observed.size()];
+        for (int j = 0; j < y.length; j++) {
+            observedRows[j] = pool.size() + j;
+            y[j] = objective.direction() == Plan.Direction.MINIMISE ? -values.get(j)[0] : values.get(j)[0];
         }
-        double floor = 1e-9 * java.util.Arrays.stream(std).map(Math::abs).max().orElse(1) + 1e-300;
-        double[] offset = new double[pool.size()];
-        double[] scale = new double[pool.size()];
-        double incumbent = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < pool.size(); i++) {
-            offset[i] = sign * mean[i];
-            scale[i] = Math.max(std[i], floor);
-        }
-        double spread = 0;
+        ModelPrior.Choice choice = prior.choose(plan.acquisition(), observedRows, y, xs, encoded, pool.size(),
+                available, pending.stream().mapToInt(Integer::intValue).toArray(), costs, size, plan.surrogate(), null,
+                random, compute, Runtime.getRuntime().availableProcessors());
         List<Fit> fits = new ArrayList<>();
-        GaussianProcess residual = null;
-        if (!observed.isEmpty()) {
-            double[] z = new double[observed.size()];
-            double[] y = new double[observed.size()];
-            for (int j = 0; j < z.length; j++) {
-                int at = pool.size() + j;
-                y[j] = sign * values.get(j)[0];
-                z[j] = (y[j] - sign * mean[at]) / Math.max(std[at], floor);
-                incumbent = Math.max(incumbent, y[j]);
-            }
-            residual = GaussianProcess.fit(xs, z, plan.surrogate(), random, null, compute);
-            fits.add(new Fit(objective.property(), z.length, residual.hyperparameters().lengthScales(),
+        if (choice.residual() != null) {
+            GaussianProcess residual = choice.residual();
+            fits.add(new Fit(objective.property(), y.length, residual.hyperparameters().lengthScales(),
                     residual.hyperparameters().signalVariance(), residual.hyperparameters().noiseVariance(),
                     residual.logMarginalLikelihood()));
-            double average = java.util.Arrays.stream(y).average().orElse(0);
-            spread = Math.sqrt(java.util.Arrays.stream(y).map(v -> (v - average) * (v - average)).sum()
-                    / Math.max(1, y.length - 1));
         }
-        if (!(spread > 0)) {
-            spread = java.util.Arrays.stream(scale).average().orElse(1);
-        }
-        if (residual == null) {
-            // nothing observed: improvement over the best the model expects among the open candidates
-            for (int i = 0; i < pool.size(); i++) {
-                if (available[i]) {
-                    incumbent = Math.max(incumbent, offset[i]);
-                }
-            }
-            List<BatchSelector.Pick> ranked = new ArrayList<>();
-            Acquisition acquisition = plan.acquisition();
-            for (int i = 0; i < pool.size(); i++) {
-                if (available[i] && !pending.contains(i)) {
-                    ranked.add(new BatchSelector.Pick(i, offset[i], scale[i], acquisition.score(offset[i], scale[i],
-                            incumbent, spread, costs == null || !acquisition.costAware() ? 1 : costs[i])));
-                }
-            }
-            ranked.sort((a, b) -> Double.compare(b.score(), a.score()));
-            return new ModelChoice(ranked.subList(0, Math.min(size, ranked.size())), fits);
-        }
-        BatchSelector selector = new BatchSelector(plan.acquisition(), BatchSelector.Strategy.KRIGING_BELIEVER,
-                compute, Runtime.getRuntime().availableProcessors());
-        return new ModelChoice(selector.select(residual, encoded, available, incumbent,
-                pending.stream().mapToInt(Integer::intValue).toArray(), plan.acquisition().costAware() ? costs : null,
-                size, random, new BatchSelector.Transform(offset, scale, spread)), fits);
+        return new ModelChoice(choice.picks(), fits);
     }
 
     private static List<BatchSelector.Pick> randomPicks(boolean[] available, int size, SplittableRandom random) {

@@ -25,6 +25,7 @@ import org.mihub.common.error.ApiException;
 import org.mihub.common.identity.Caller;
 import org.mihub.planning.repository.JobRepository;
 import org.mihub.planning.repository.JobRepository.JobRecord;
+import org.mihub.planning.acquisition.ModelPrior;
 import org.mihub.planning.simulation.ParetoSimulation;
 import org.mihub.planning.simulation.PoolSimulation;
 
@@ -42,11 +43,19 @@ public class SimulationService {
     private static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
 
     /**
-     * A validated simulation: the strategy, the pool (with each design's candidate id), how to run and
-     * report it. Two objectives: {@code pareto} holds the pool and {@code pool} is null.
+     * A validated simulation: the strategy, the pool (with each design's candidate id and
+     * composition, null without one), how to run and report it. Two objectives: {@code pareto}
+     * holds the pool and {@code pool} is null. With a prediction-model surrogate, {@code prior} holds
+     * the model's view of the pool ({@link #withPrior}).
      */
     public record Request(Plan plan, PoolSimulation.Pool pool, ParetoSimulation.Pool pareto, long[] seeds,
-            int maxEvaluations, double topFraction, double[] levels, byte[] document, String[] candidateIds) {
+            int maxEvaluations, double topFraction, double[] levels, byte[] document, String[] candidateIds,
+            List<Map<String, Double>> compositions, ModelPrior prior) {
+
+        public Request withPrior(ModelPrior prior) {
+            return new Request(plan, pool, pareto, seeds, maxEvaluations, topFraction, levels, document,
+                    candidateIds, compositions, prior);
+        }
     }
 
     /** Writes a finished simulation's report document. */
@@ -118,7 +127,7 @@ public class SimulationService {
             jobs.update(id, "RUNNING", 0, "running " + request.seeds().length + " runs", null);
             PoolSimulation.Strategy strategy = new PoolSimulation.Strategy(request.plan().acquisition(),
                     request.plan().batchStrategy(), request.plan().batchSize(), request.plan().surrogate(),
-                    request.plan().initialPoints());
+                    request.plan().initialPoints(), request.prior());
             long[] lastUpdate = {0};
             DoubleConsumer progress = share -> {
                 long now = System.nanoTime();

@@ -17,6 +17,7 @@ import java.util.function.LongFunction;
 
 import org.mihub.planning.acquisition.Acquisition;
 import org.mihub.planning.acquisition.BatchSelector;
+import org.mihub.planning.acquisition.ModelPrior;
 import org.mihub.common.gp.GaussianProcess;
 
 /**
@@ -30,6 +31,9 @@ import org.mihub.common.gp.GaussianProcess;
  *
  * <p>The surrogate is refitted after every evaluation; its hyper-parameter search uses random
  * restarts every {@value #RESTART_EVERY} evaluations and otherwise starts from the previous fit.
+ * With a prediction model as the strategy's surrogate ({@link Strategy#prior()}), the process is
+ * fitted to the model's standardised residuals and the model proposes from the start, as in a
+ * campaign ({@link ModelPrior}).
  *
  * <p>A run that has found every top design stops early: from then on its Top% is 1 and its best so
  * far is the pool's best, so the remaining trace is known exactly and is filled in.
@@ -40,9 +44,18 @@ public final class PoolSimulation {
      * The strategy under test.
      *
      * @param initialPoints random designs before the surrogate takes over
+     * @param prior         a prediction model's view of the pool (per pool row) when the strategy's
+     *                      surrogate is that model with a process on its residuals, as in a campaign:
+     *                      it proposes from the first evaluation, without random designs; null for the
+     *                      Gaussian process alone
      */
     public record Strategy(Acquisition acquisition, BatchSelector.Strategy batchStrategy, int batchSize,
-            GaussianProcess.Options surrogate, int initialPoints) {
+            GaussianProcess.Options surrogate, int initialPoints, ModelPrior prior) {
+
+        public Strategy(Acquisition acquisition, BatchSelector.Strategy batchStrategy, int batchSize,
+                GaussianProcess.Options surrogate, int initialPoints) {
+            this(acquisition, batchStrategy, batchSize, surrogate, initialPoints, null);
+        }
     }
 
     /** One run's traces; index i is the state after i + 1 evaluations. */
@@ -273,8 +286,10 @@ public final class PoolSimulation {
         BatchSelector selector = new BatchSelector(strategy.acquisition(), strategy.batchStrategy(), null, 1);
         GaussianProcess.Hyperparameters previous = null;
         List<Integer> next = new ArrayList<>();
-        for (int i : initialDesigns(seed, n, Math.min(strategy.initialPoints(), evaluations))) {
-            next.add(i);
+        if (strategy.prior() == null) {
+            for (int i : initialDesigns(seed, n, Math.min(strategy.initialPoints(), evaluations))) {
+                next.add(i);
+            }
         }
         while (count < evaluations) {
             for (int index : next) {
@@ -306,10 +321,19 @@ public final class PoolSimulation {
             GaussianProcess.Options options = previous == null || count % RESTART_EVERY < strategy.batchSize()
                     ? strategy.surrogate() : new GaussianProcess.Options(0, strategy.surrogate().fixedNoiseVariance(),
                             strategy.surrogate().maxIterations());
-            GaussianProcess gp = GaussianProcess.fit(xs, ys, options, random, previous, null);
-            previous = gp.hyperparameters();
-            List<BatchSelector.Pick> picks = selector.select(gp, flat, available, pool.score()[bestSeen], new int[0],
-                    null, strategy.batchSize(), random);
+            List<BatchSelector.Pick> picks;
+            if (strategy.prior() != null) {
+                ModelPrior.Choice choice = strategy.prior().choose(strategy.acquisition(), Arrays.copyOf(chosen,
+                        count), ys, xs, flat, n, available, new int[0], null, strategy.batchSize(), options, previous,
+                        random, null, 1);
+                previous = choice.residual() == null ? null : choice.residual().hyperparameters();
+                picks = choice.picks();
+            } else {
+                GaussianProcess gp = GaussianProcess.fit(xs, ys, options, random, previous, null);
+                previous = gp.hyperparameters();
+                picks = selector.select(gp, flat, available, pool.score()[bestSeen], new int[0], null,
+                        strategy.batchSize(), random);
+            }
             next = new ArrayList<>();
             for (BatchSelector.Pick pick : picks) {
                 next.add(pick.index());

@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import org.mihub.planning.acquisition.Acquisition;
 import org.mihub.planning.acquisition.BatchSelector;
+import org.mihub.planning.acquisition.ModelPrior;
 import org.mihub.common.gp.GaussianProcess;
 
 class PoolSimulationTest {
@@ -34,6 +35,61 @@ class PoolSimulationTest {
     private static PoolSimulation.Strategy strategy(Acquisition.Function function) {
         return new PoolSimulation.Strategy(new Acquisition(function, 2, 0, false),
                 BatchSelector.Strategy.KRIGING_BELIEVER, 1, new GaussianProcess.Options(1, null, 60), 2);
+    }
+
+    /**
+     * A prediction model as the surrogate: a faithful model (its mean near the truth, honest about a
+     * small error) proposes its best design first and finds the top set far sooner than the Gaussian
+     * process alone; a misleading one (its mean the truth negated) is corrected by the process on its
+     * residuals and still beats random selection.
+     */
+    @Test
+    void aPredictionModelSurrogateProposesFromTheStartAndIsCorrectedByItsResiduals() {
+        PoolSimulation.Pool pool = pool();
+        int n = pool.points().length;
+        SplittableRandom noise = new SplittableRandom(8);
+        double range = java.util.Arrays.stream(pool.score()).max().orElseThrow()
+                - java.util.Arrays.stream(pool.score()).min().orElseThrow();
+        double[] faithful = new double[n];
+        double[] misleading = new double[n];
+        double[] std = new double[n];
+        for (int i = 0; i < n; i++) {
+            faithful[i] = pool.score()[i] + 0.02 * range * noise.nextGaussian();
+            misleading[i] = -pool.score()[i];
+            std[i] = 0.03 * range;
+        }
+        long[] seeds = {1, 2, 3, 4, 5, 6};
+        ExecutorService executor = Executors.newFixedThreadPool(2);
+        try {
+            PoolSimulation.Report gp = PoolSimulation.run(pool, strategy(Acquisition.Function.LOG_EXPECTED_IMPROVEMENT),
+                    seeds, n, 0.05, new double[] {0.8}, executor, p -> {
+                    }, () -> false);
+            PoolSimulation.Report good = PoolSimulation.run(pool, withPrior(ModelPrior.of(faithful, std, false)),
+                    seeds, n, 0.05, new double[] {0.8}, executor, p -> {
+                    }, () -> false);
+            PoolSimulation.Report bad = PoolSimulation.run(pool, withPrior(ModelPrior.of(misleading, std, false)),
+                    seeds, n, 0.05, new double[] {0.8}, executor, p -> {
+                    }, () -> false);
+            int modelsBest = 0;
+            for (int i = 1; i < n; i++) {
+                modelsBest = faithful[i] > faithful[modelsBest] ? i : modelsBest;
+            }
+            for (PoolSimulation.Run run : good.runs()) {
+                assertEquals(modelsBest, run.chosen()[0], "no random designs: the model's best comes first");
+            }
+            int gpAt80 = gp.acceleration().get(0).strategyEvaluations();
+            int goodAt80 = good.acceleration().get(0).strategyEvaluations();
+            assertTrue(goodAt80 * 2 <= gpAt80, "faithful model " + goodAt80 + " against the process " + gpAt80);
+            PoolSimulation.Acceleration badAt80 = bad.acceleration().get(0);
+            assertTrue(badAt80.factor() != null && badAt80.factor() > 3, "misleading model: " + badAt80);
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    private static PoolSimulation.Strategy withPrior(ModelPrior prior) {
+        return new PoolSimulation.Strategy(new Acquisition(Acquisition.Function.LOG_EXPECTED_IMPROVEMENT, 2, 0, false),
+                BatchSelector.Strategy.KRIGING_BELIEVER, 1, new GaussianProcess.Options(1, null, 60), 2, prior);
     }
 
     @Test

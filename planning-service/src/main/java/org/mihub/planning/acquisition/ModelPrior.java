@@ -1,0 +1,96 @@
+package org.mihub.planning.acquisition;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import org.mihub.common.gp.GaussianProcess;
+
+/**
+ * A prediction model as the prior of a surrogate: per pool row, the objective is modelled as
+ * y = offset + scale · z(x), with offset and scale the model's mean and standard deviation in the
+ * maximised orientation and z a Gaussian process on the standardised residuals of what was
+ * observed. With nothing observed z is N(0, 1): the model as it stands. The process learns where
+ * the model is biased or over- or under-confident; kriging-believer batches condition it. Campaigns
+ * and simulations with a prediction-model surrogate both choose through {@link #choose}.
+ */
+public record ModelPrior(double[] offset, double[] scale) {
+
+    /** From a model's means and standard deviations; a minimised objective is negated. */
+    public static ModelPrior of(double[] mean, double[] std, boolean minimise) {
+        double floor = 1e-9 * Arrays.stream(std).map(Math::abs).max().orElse(1) + 1e-300;
+        double sign = minimise ? -1 : 1;
+        double[] offset = new double[mean.length];
+        double[] scale = new double[mean.length];
+        for (int i = 0; i < mean.length; i++) {
+            offset[i] = sign * mean[i];
+            scale[i] = Math.max(std[i], floor);
+        }
+        return new ModelPrior(offset, scale);
+    }
+
+    /** The fitted residual process of a choice (null with nothing observed) and its picks. */
+    public record Choice(GaussianProcess residual, List<BatchSelector.Pick> picks) {
+    }
+
+    /**
+     * A batch of the pool's rows {@code 0 .. poolSize-1} by the acquisition on this prior.
+     *
+     * @param observedRows rows of this prior (pool or beyond it) that were observed
+     * @param observed     their values, maximised orientation
+     * @param xs           their encoded designs, for the residual process
+     * @param encoded      the pool's encoded designs, row after row
+     * @param costs        per pool row when the acquisition is cost-aware, otherwise null
+     */
+    public Choice choose(Acquisition acquisition, int[] observedRows, double[] observed, double[][] xs,
+            double[] encoded, int poolSize, boolean[] available, int[] pending, double[] costs, int size,
+            GaussianProcess.Options surrogate, GaussianProcess.Hyperparameters start, SplittableRandom random,
+            java.util.concurrent.ExecutorService compute, int threads) {
+        double[] spreadOf = Arrays.copyOf(scale, poolSize);
+        double incumbent = Double.NEGATIVE_INFINITY;
+        if (observed.length == 0) {
+            // nothing observed: improvement over the best the model expects among the open candidates
+            for (int i = 0; i < poolSize; i++) {
+                if (available[i]) {
+                    incumbent = Math.max(incumbent, offset[i]);
+                }
+            }
+            double spread = Arrays.stream(spreadOf).average().orElse(1);
+            List<BatchSelector.Pick> ranked = new java.util.ArrayList<>();
+            for (int i = 0; i < poolSize; i++) {
+                if (available[i] && !contains(pending, i)) {
+                    ranked.add(new BatchSelector.Pick(i, offset[i], scale[i], acquisition.score(offset[i], scale[i],
+                            incumbent, spread, costs == null || !acquisition.costAware() ? 1 : costs[i])));
+                }
+            }
+            ranked.sort((a, b) -> Double.compare(b.score(), a.score()));
+            return new Choice(null, ranked.subList(0, Math.min(size, ranked.size())));
+        }
+        double[] z = new double[observed.length];
+        for (int j = 0; j < z.length; j++) {
+            z[j] = (observed[j] - offset[observedRows[j]]) / scale[observedRows[j]];
+            incumbent = Math.max(incumbent, observed[j]);
+        }
+        GaussianProcess residual = GaussianProcess.fit(xs, z, surrogate, random, start, compute);
+        double average = Arrays.stream(observed).average().orElse(0);
+        double spread = Math.sqrt(Arrays.stream(observed).map(v -> (v - average) * (v - average)).sum()
+                / Math.max(1, observed.length - 1));
+        if (!(spread > 0)) {
+            spread = Arrays.stream(spreadOf).average().orElse(1);
+        }
+        BatchSelector selector = new BatchSelector(acquisition, BatchSelector.Strategy.KRIGING_BELIEVER, compute,
+                threads);
+        return new Choice(residual, selector.select(residual, encoded, available, incumbent, pending,
+                acquisition.costAware() ? costs : null, size, random, new BatchSelector.Transform(
+                        Arrays.copyOf(offset, poolSize), Arrays.copyOf(scale, poolSize), spread)));
+    }
+
+    private static boolean contains(int[] values, int value) {
+        for (int v : values) {
+            if (v == value) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
