@@ -461,6 +461,14 @@ class SuiteIT {
         assertEquals("SUCCEEDED", job.get("state").asText(), job.toString());
         String modelId = job.get("resultId").asText();
         assertEquals(200, get("/api/v1/models/" + modelId, bob).statusCode(), "bob's org sees the consortium's data");
+        // the out-of-fold rows are acme's materials and values: bob's read of them is in acme's access log
+        assertEquals(12, JSON.readTree(get("/api/v1/models/" + modelId + "/out-of-fold", bob).body())
+                .get("predictions").size());
+        JsonNode log = JSON.readTree(get("/api/v1/datasets/" + datasetId + "/access-log?reader=kansai-u", alice)
+                .body()).get("entries");
+        assertTrue(java.util.stream.StreamSupport.stream(log.spliterator(), false).anyMatch(entry ->
+                entry.get("operation").asText().equals("derived") && entry.get("records").asLong() == 12
+                        && entry.get("readerOrg").asText().equals("kansai-u")), log.toString());
 
         assertEquals(200, send("PUT", "/api/v1/datasets/" + datasetId + "/sharing", alice, "application/json",
                 "{\"visibility\": \"PRIVATE\"}").statusCode());

@@ -18,6 +18,8 @@ import org.mihub.api.catalog.v1.IngestRecordsResponse;
 import org.mihub.api.catalog.v1.ListAccessLogRequest;
 import org.mihub.api.catalog.v1.ListAccessLogResponse;
 import org.mihub.api.catalog.v1.ListDatasetsRequest;
+import org.mihub.api.catalog.v1.RecordDerivedReadsRequest;
+import org.mihub.api.catalog.v1.RecordDerivedReadsResponse;
 import org.mihub.api.catalog.v1.ListDatasetsResponse;
 import org.mihub.api.catalog.v1.ListPropertiesRequest;
 import org.mihub.api.catalog.v1.ListPropertiesResponse;
@@ -185,6 +187,13 @@ public class CatalogGrpcService extends MutinyCatalogServiceGrpc.CatalogServiceI
                 request.getReaderOrg(), UsageMapper.instantOrNull(request.hasSince(), request.getSince()),
                 UsageMapper.instantOrNull(request.hasUntil(), request.getUntil()), request.getPage().getPageToken(),
                 request.getPage().getPageSize())));
+    }
+
+    @Override
+    public Uni<RecordDerivedReadsResponse> recordDerivedReads(RecordDerivedReadsRequest request) {
+        Caller caller = CallerContext.require();
+        return Work.blocking(() -> RecordDerivedReadsResponse.newBuilder()
+                .setLogged(datasets.recordDerivedReads(caller, UsageMapper.derivedReads(request))).build());
     }
 
     @Override

@@ -1,15 +1,23 @@
 package org.mihub.catalog.mapping;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 import org.mihub.api.catalog.v1.AccessLogEntry;
 import org.mihub.api.catalog.v1.AccessOperation;
+import org.mihub.api.catalog.v1.DerivedRead;
+import org.mihub.api.catalog.v1.RecordDerivedReadsRequest;
 import org.mihub.api.catalog.v1.ListAccessLogResponse;
 import org.mihub.api.catalog.v1.UsageEntry;
 import org.mihub.api.catalog.v1.UsageSummary;
 import org.mihub.api.common.v1.Caller;
 import org.mihub.api.common.v1.PageInfo;
 import org.mihub.catalog.service.Usage;
+import org.mihub.common.error.ApiException;
 import org.mihub.catalog.service.UsageService;
 
 import com.google.protobuf.Timestamp;
@@ -22,6 +30,43 @@ public final class UsageMapper {
 
     public static Instant instantOrNull(boolean present, Timestamp timestamp) {
         return present ? DatasetMapper.instant(timestamp) : null;
+    }
+
+    /** Most datasets one derived read may name. */
+    public static final int MAX_DERIVED_READS = 500;
+
+    /**
+     * Dataset id to records read, summed over repeated ids; every id a UUID and every count at
+     * least 1, each problem named by its position.
+     */
+    public static Map<UUID, Long> derivedReads(RecordDerivedReadsRequest request) {
+        if (request.getReadsCount() == 0 || request.getReadsCount() > MAX_DERIVED_READS) {
+            throw ApiException.invalid("reads", "1 to " + MAX_DERIVED_READS + " datasets; " + request.getReadsCount()
+                    + " given");
+        }
+        List<ApiException.FieldViolation> problems = new ArrayList<>();
+        Map<UUID, Long> records = new LinkedHashMap<>();
+        for (int k = 0; k < request.getReadsCount(); k++) {
+            DerivedRead read = request.getReads(k);
+            UUID id = null;
+            try {
+                id = UUID.fromString(read.getDatasetId());
+            } catch (IllegalArgumentException e) {
+                problems.add(new ApiException.FieldViolation("reads[" + k + "].dataset_id",
+                        "'" + read.getDatasetId() + "' is not an id"));
+            }
+            if (read.getRecords() < 1) {
+                problems.add(new ApiException.FieldViolation("reads[" + k + "].records", "at least 1"));
+            }
+            if (id != null && read.getRecords() >= 1) {
+                records.merge(id, read.getRecords(), Long::sum);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ApiException(ApiException.Kind.INVALID_ARGUMENT, problems.get(0).field() + ": "
+                    + problems.get(0).reason(), problems);
+        }
+        return records;
     }
 
     public static ListAccessLogResponse toProto(UsageService.Page page) {

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -146,6 +147,27 @@ public class DatasetService {
         if (caller.isPresent() && AccessPolicy.isCrossOrg(caller, dataset.ownerOrg())) {
             logAccess(caller.get(), dataset.id(), dataset.ownerOrg(), operation, records);
         }
+    }
+
+    /**
+     * Reads of datasets' records through a derived artifact (e.g. a model's out-of-fold rows),
+     * reported by the service that showed them, as the reading caller: every dataset must be
+     * visible to the caller (NOT_FOUND otherwise, before anything is written); reads of another
+     * organisation's dataset go to its owner's access log as "derived". Returns the entries written.
+     */
+    public int recordDerivedReads(Caller caller, Map<UUID, Long> records) {
+        List<Dataset> read = new ArrayList<>();
+        for (UUID id : records.keySet()) {
+            read.add(visible(Optional.of(caller), id));
+        }
+        int logged = 0;
+        for (Dataset dataset : read) {
+            if (AccessPolicy.isCrossOrg(Optional.of(caller), dataset.ownerOrg())) {
+                logAccess(caller, dataset.id(), dataset.ownerOrg(), "derived", records.get(dataset.id()));
+                logged++;
+            }
+        }
+        return logged;
     }
 
     /** Writes a read of materials of another organisation's dataset to the owner's access log. */

@@ -27,6 +27,8 @@ import org.mihub.api.catalog.v1.GetDatasetRequest;
 import org.mihub.api.catalog.v1.GetUsageSummaryRequest;
 import org.mihub.api.catalog.v1.ListAccessLogRequest;
 import org.mihub.api.catalog.v1.ListDatasetsRequest;
+import org.mihub.api.catalog.v1.DerivedRead;
+import org.mihub.api.catalog.v1.RecordDerivedReadsRequest;
 import org.mihub.api.catalog.v1.UpdateDatasetSharingRequest;
 import org.mihub.api.common.v1.PageRequest;
 import org.mihub.api.common.v1.Visibility;
@@ -206,6 +208,51 @@ class DatasetAccessTest {
         var lifted = client.as(null).getDataset(get);
         assertEquals(Visibility.PUBLIC, lifted.getVisibility());
         assertTrue(!lifted.hasEmbargo());
+    }
+
+    /**
+     * A service that hands out records through a derived artifact reports the read as the caller:
+     * another organisation's reads reach the owner's log as DERIVED with their count, the owner's
+     * own reads are not logged, a dataset the caller may not see is NOT_FOUND and nothing of the
+     * request is written, and bad input is named by position.
+     */
+    @Test
+    void readsThroughDerivedArtifactsAreLoggedAsTheCaller() {
+        String consortium = ids.get(Visibility.CONSORTIUM);
+        String shared = ids.get(Visibility.SHARED);
+        var logged = client.as(KANSAI_MEMBER).recordDerivedReads(RecordDerivedReadsRequest.newBuilder()
+                .addReads(DerivedRead.newBuilder().setDatasetId(consortium).setRecords(12))
+                .addReads(DerivedRead.newBuilder().setDatasetId(shared).setRecords(3))
+                .addReads(DerivedRead.newBuilder().setDatasetId(consortium).setRecords(5)).build());
+        assertEquals(2, logged.getLogged());
+        var log = client.as(ACME_MEMBER).listAccessLog(ListAccessLogRequest.newBuilder().setDatasetId(consortium)
+                .build());
+        assertTrue(log.getEntriesList().stream().anyMatch(entry -> entry.getReader().getOrg().equals("kansai-u")
+                && entry.getOperation() == AccessOperation.ACCESS_OPERATION_DERIVED && entry.getRecordCount() == 17),
+                log.toString());
+        assertEquals(0, client.as(ACME_MEMBER).recordDerivedReads(RecordDerivedReadsRequest.newBuilder()
+                .addReads(DerivedRead.newBuilder().setDatasetId(consortium).setRecords(1)).build()).getLogged(),
+                "the owner's own reads are not logged");
+
+        int before = client.as(ACME_MEMBER).listAccessLog(ListAccessLogRequest.newBuilder().setDatasetId(consortium)
+                .build()).getEntriesCount();
+        var hidden = assertThrows(StatusRuntimeException.class, () -> client.as(HUB_MEMBER).recordDerivedReads(
+                RecordDerivedReadsRequest.newBuilder()
+                        .addReads(DerivedRead.newBuilder().setDatasetId(consortium).setRecords(1))
+                        .addReads(DerivedRead.newBuilder().setDatasetId(shared).setRecords(1)).build()));
+        assertEquals(Status.Code.NOT_FOUND, hidden.getStatus().getCode(), "hub does not see the SHARED dataset");
+        assertEquals(before, client.as(ACME_MEMBER).listAccessLog(ListAccessLogRequest.newBuilder()
+                .setDatasetId(consortium).build()).getEntriesCount(), "nothing of a refused request is written");
+
+        var bad = assertThrows(StatusRuntimeException.class, () -> client.as(KANSAI_MEMBER).recordDerivedReads(
+                RecordDerivedReadsRequest.newBuilder()
+                        .addReads(DerivedRead.newBuilder().setDatasetId("nope").setRecords(1))
+                        .addReads(DerivedRead.newBuilder().setDatasetId(consortium).setRecords(0)).build()));
+        assertEquals(List.of("reads[0].dataset_id", "reads[1].records"), violatedFields(bad));
+        var anonymous = assertThrows(StatusRuntimeException.class, () -> client.as(null).recordDerivedReads(
+                RecordDerivedReadsRequest.newBuilder()
+                        .addReads(DerivedRead.newBuilder().setDatasetId(consortium).setRecords(1)).build()));
+        assertEquals(Status.Code.UNAUTHENTICATED, anonymous.getStatus().getCode());
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -315,6 +316,10 @@ public class PredictionGrpcService extends MutinyPredictionServiceGrpc.Predictio
             int limit = request.getPage().getPageSize() <= 0 ? 1000 : Math.min(request.getPage().getPageSize(), 5000);
             long offset = offset(request.getPage().getPageToken());
             List<OutOfFold> rows = Db.call(() -> models.outOfFold(model.id(), offset, limit));
+            Map<String, Long> perDataset = new java.util.LinkedHashMap<>();
+            rows.subList(0, Math.min(limit, rows.size())).forEach(row -> perDataset.merge(row.datasetId().toString(),
+                    1L, Long::sum));
+            lineage.recordDerivedRead(caller, model, perDataset);
             var response = ListOutOfFoldPredictionsResponse.newBuilder();
             for (OutOfFold row : rows.subList(0, Math.min(limit, rows.size()))) {
                 response.addPredictions(OutOfFoldPrediction.newBuilder().setMaterialId(row.materialIds())

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -14,8 +15,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.mihub.api.catalog.v1.CatalogServiceGrpc;
 import org.mihub.api.catalog.v1.Dataset;
+import org.mihub.api.catalog.v1.DerivedRead;
 import org.mihub.api.catalog.v1.ListDatasetsRequest;
 import org.mihub.api.catalog.v1.ListDatasetsResponse;
+import org.mihub.api.catalog.v1.RecordDerivedReadsRequest;
 import org.mihub.api.common.v1.PageRequest;
 import org.mihub.common.identity.Caller;
 
@@ -58,6 +61,31 @@ public class LineageAccess {
         allowed.forEach(model -> lineage.addAll(model.lineageDatasetIds()));
         Set<String> visible = visible(lineage);
         return allowed.stream().filter(model -> visible.containsAll(model.lineageDatasetIds())).toList();
+    }
+
+    /**
+     * Reports rows of training data a model showed the caller (its out-of-fold predictions carry
+     * the training materials and their measured values) to the catalog, as the caller, so reads of
+     * another organisation's dataset reach its owner's access log (operation DERIVED) as any other
+     * read does. Anonymous reads (PUBLIC data) and reads of the caller's own organisation's data are
+     * not logged, as in the catalog. A failed report fails the read.
+     *
+     * @param rowsPerDataset rows shown, per dataset id
+     */
+    public void recordDerivedRead(Optional<Caller> caller, ModelRecord model, Map<String, Long> rowsPerDataset) {
+        if (caller.isEmpty() || rowsPerDataset.isEmpty()) {
+            return;
+        }
+        Map<String, String> owners = model.lineageOwners();
+        boolean foreign = rowsPerDataset.keySet().stream()
+                .anyMatch(id -> !caller.get().org().equals(owners.get(id)));
+        if (!foreign) {
+            return;
+        }
+        var request = RecordDerivedReadsRequest.newBuilder();
+        rowsPerDataset.forEach((id, rows) -> request.addReads(DerivedRead.newBuilder().setDatasetId(id)
+                .setRecords(rows)));
+        catalog.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS).recordDerivedReads(request.build());
     }
 
     /** The datasets among {@code ids} the current caller (the token relayed with the call) may see. */

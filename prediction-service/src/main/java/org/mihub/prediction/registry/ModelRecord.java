@@ -1,8 +1,9 @@
 package org.mihub.prediction.registry;
 
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -23,10 +24,16 @@ public record ModelRecord(UUID id, String name, int version, String description,
 
     /** The ids of the datasets the model was trained on, from its lineage. */
     public List<String> lineageDatasetIds() {
+        return List.copyOf(lineageOwners().keySet());
+    }
+
+    /** The datasets the model was trained on, id to owner organisation, in lineage order. */
+    public Map<String, String> lineageOwners() {
         try {
-            List<String> ids = new ArrayList<>();
-            JSON.readTree(lineageJson).forEach(dataset -> ids.add(dataset.path("dataset_id").asText()));
-            return ids;
+            Map<String, String> owners = new LinkedHashMap<>();
+            JSON.readTree(lineageJson).forEach(dataset -> owners.put(dataset.path("dataset_id").asText(),
+                    dataset.path("owner_org").asText()));
+            return owners;
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("model " + id + " has unreadable lineage", e);
         }

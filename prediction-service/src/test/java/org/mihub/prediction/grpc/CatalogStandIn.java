@@ -13,6 +13,8 @@ import org.mihub.api.catalog.v1.CatalogServiceGrpc;
 import org.mihub.api.catalog.v1.Dataset;
 import org.mihub.api.catalog.v1.ListDatasetsRequest;
 import org.mihub.api.catalog.v1.ListDatasetsResponse;
+import org.mihub.api.catalog.v1.RecordDerivedReadsRequest;
+import org.mihub.api.catalog.v1.RecordDerivedReadsResponse;
 import org.mihub.api.common.v1.PageInfo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -34,7 +36,8 @@ import io.grpc.stub.StreamObserver;
  * each dataset is seen by the organisations the test names ("*" for anyone, anonymous callers
  * too), the caller's organisation read from the relayed token's claims. A dataset in
  * {@link #outage} makes the call fail as an unreachable catalog would. The bearer token of every
- * call is recorded. The real catalog answers in the launcher's SuiteIT.
+ * call is recorded, and so are the derived reads reported to it (RecordDerivedReads). The real
+ * catalog answers in the launcher's SuiteIT.
  */
 final class CatalogStandIn extends CatalogServiceGrpc.CatalogServiceImplBase implements AutoCloseable {
 
@@ -47,6 +50,7 @@ final class CatalogStandIn extends CatalogServiceGrpc.CatalogServiceImplBase imp
     final Map<String, Set<String>> seenBy = new ConcurrentHashMap<>();
     final Set<String> outage = ConcurrentHashMap.newKeySet();
     final List<String> bearers = new CopyOnWriteArrayList<>();
+    final List<Reported> derivedReads = new CopyOnWriteArrayList<>();
     private final Server server;
 
     CatalogStandIn(int port) throws IOException {
@@ -78,6 +82,18 @@ final class CatalogStandIn extends CatalogServiceGrpc.CatalogServiceImplBase imp
             }
         }
         response.onNext(page.build());
+        response.onCompleted();
+    }
+
+    /** A RecordDerivedReads call: the token it carried and what it reported. */
+    record Reported(String bearer, RecordDerivedReadsRequest request) {
+    }
+
+    @Override
+    public void recordDerivedReads(RecordDerivedReadsRequest request,
+            StreamObserver<RecordDerivedReadsResponse> response) {
+        derivedReads.add(new Reported(BEARER.get(), request));
+        response.onNext(RecordDerivedReadsResponse.newBuilder().setLogged(request.getReadsCount()).build());
         response.onCompleted();
     }
 

@@ -118,6 +118,7 @@ class PredictionGrpcTest {
 
     @BeforeAll
     void storeOneModelPerVisibility() throws Exception {
+        catalog = new CatalogStandIn(18182);
         MagpieFeaturiser featuriser = new MagpieFeaturiser();
         double[][] x = TRAINING.stream().map(formula -> featuriser.featurise(FormulaParser.parse(formula)))
                 .toArray(double[][]::new);
@@ -134,9 +135,10 @@ class PredictionGrpcTest {
                 Visibility.PUBLIC)) {
             String owner = visibility == Visibility.SHARED ? "kansai-u" : "acme";
             List<String> sharedWith = visibility == Visibility.SHARED ? List.of("acme") : List.of();
-            models.put(visibility, store("en-" + visibility, owner, visibility, sharedWith, List.of()));
+            String dataset = UUID.randomUUID().toString();
+            catalog.seenBy.put(dataset, Set.of("*"));
+            models.put(visibility, store("en-" + visibility, owner, visibility, sharedWith, List.of(dataset)));
         }
-        catalog = new CatalogStandIn(18182);
     }
 
     private byte[] artifact;
@@ -146,13 +148,14 @@ class PredictionGrpcTest {
     /** Stores a model of the forest above as a finished job would, trained on the given datasets. */
     private UUID store(String name, String owner, Visibility visibility, List<String> sharedWith,
             List<String> lineage) throws Exception {
+        // the training rows come from the lineage's datasets in turn
         List<OutOfFold> outOfFold = new ArrayList<>();
         for (int i = 0; i < TRAINING.size(); i++) {
-            outOfFold.add(new OutOfFold(i, "m" + i, UUID.randomUUID(), TRAINING.get(i), i % 4, targets[i],
-                    targets[i] + 0.01, 0.05));
+            outOfFold.add(new OutOfFold(i, "m" + i, UUID.fromString(lineage.get(i % lineage.size())),
+                    TRAINING.get(i), i % 4, targets[i], targets[i] + 0.01, 0.05));
         }
         String lineageJson = lineage.stream().map(id -> "{\"dataset_id\": \"" + id + "\", \"version\": 1, "
-                + "\"owner_org\": \"acme\", \"visibility\": \"" + visibility + "\", \"rows_used\": 8}")
+                + "\"owner_org\": \"" + owner + "\", \"visibility\": \"" + visibility + "\", \"rows_used\": 8}")
                 .collect(Collectors.joining(", ", "[", "]"));
         TrainedModel trained = TrainedModel.fromBytes(artifact);
         ModelRecord stored = repository.insert(new ModelRecord(UUID.randomUUID(), name, 0, "", owner,
@@ -352,6 +355,30 @@ class PredictionGrpcTest {
             assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode(), "hidden must look missing");
             return false;
         }
+    }
+
+    /**
+     * Out-of-fold rows are the training materials with their measured values: shown to another
+     * organisation they are reported to the catalog's access log as the caller, per dataset; the
+     * owner organisation's own reads are not.
+     */
+    @Test
+    void outOfFoldRowsShownToAnotherOrganisationAreReportedAsDerivedReads() {
+        UUID model = models.get(Visibility.CONSORTIUM);
+        catalog.derivedReads.clear();
+        assertEquals(TRAINING.size(), as(ACME_MEMBER).listOutOfFoldPredictions(ListOutOfFoldPredictionsRequest
+                .newBuilder().setModelId(model.toString()).build()).getPredictionsCount());
+        assertTrue(catalog.derivedReads.isEmpty(), "acme reads its own data: " + catalog.derivedReads);
+        var page = as(KANSAI).listOutOfFoldPredictions(ListOutOfFoldPredictionsRequest.newBuilder()
+                .setModelId(model.toString()).setPage(org.mihub.api.common.v1.PageRequest.newBuilder().setPageSize(10))
+                .build());
+        assertEquals(10, page.getPredictionsCount());
+        assertEquals(1, catalog.derivedReads.size());
+        var reported = catalog.derivedReads.get(0);
+        assertEquals("Bearer " + KANSAI, reported.bearer(), "reported as the caller");
+        assertEquals(1, reported.request().getReadsCount());
+        assertEquals(page.getPredictions(0).getDatasetId(), reported.request().getReads(0).getDatasetId());
+        assertEquals(10, reported.request().getReads(0).getRecords(), "the rows of the page");
     }
 
     @Test
