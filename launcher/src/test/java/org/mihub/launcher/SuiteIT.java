@@ -793,6 +793,20 @@ class SuiteIT {
                     "whatever the seed, the model's best comes first: " + guidedRuns);
         }
         assertEquals(404, send("POST", "/api/v1/simulations", bob, "application/json", guidedSpec).statusCode());
+
+        // a target band gap with the model as surrogate: proposals report the model's own prediction in eV
+        String targetSpec = campaignSpec.replace("\"direction\": \"OBJECTIVE_DIRECTION_MAXIMISE\", \"unit\": \"eV\"",
+                "\"direction\": \"OBJECTIVE_DIRECTION_TARGET\", \"target\": 3.0, \"unit\": \"eV\"")
+                .replace("{\"spec\": {\"name\": \"zn gap\"", "{\"spec\": {\"name\": \"zn gap of 3 eV\"");
+        var targeted = send("POST", "/api/v1/campaigns", alice, "application/json", targetSpec);
+        assertEquals(201, targeted.statusCode(), targeted.body());
+        var targetBatch = send("POST", "/api/v1/campaigns/" + JSON.readTree(targeted.body()).get("id").asText()
+                + "/proposals", alice, "application/json", "");
+        assertEquals(200, targetBatch.statusCode(), targetBatch.body());
+        for (JsonNode proposal : JSON.readTree(targetBatch.body()).get("proposals")) {
+            double predicted = proposal.at("/predictions/0/mean").asDouble();
+            assertTrue(predicted > 1.5 && predicted < 4.5, "the model's prediction in eV, not a distance: " + proposal);
+        }
     }
 
     /**

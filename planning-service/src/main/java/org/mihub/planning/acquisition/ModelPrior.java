@@ -18,7 +18,7 @@ public record ModelPrior(double[] offset, double[] scale) {
 
     /** From a model's means and standard deviations; a minimised objective is negated. */
     public static ModelPrior of(double[] mean, double[] std, boolean minimise) {
-        double floor = 1e-9 * Arrays.stream(std).map(Math::abs).max().orElse(1) + 1e-300;
+        double floor = floor(std);
         double sign = minimise ? -1 : 1;
         double[] offset = new double[mean.length];
         double[] scale = new double[mean.length];
@@ -27,6 +27,31 @@ public record ModelPrior(double[] offset, double[] scale) {
             scale[i] = Math.max(std[i], floor);
         }
         return new ModelPrior(offset, scale);
+    }
+
+    /**
+     * For an objective that reaches a target value, maximised as -|value - target|: with the model's
+     * value V ~ N(m, s²), |V - t| is a folded normal, whose mean is
+     * s·sqrt(2/π)·exp(-μ²/2s²) + μ·(1 - 2Φ(-μ/s)) and variance μ² + s² - mean², with μ = m - t. The
+     * prior takes those two moments; the residual process corrects its shape where it matters.
+     */
+    public static ModelPrior towards(double[] mean, double[] std, double target) {
+        double floor = floor(std);
+        double[] offset = new double[mean.length];
+        double[] scale = new double[mean.length];
+        for (int i = 0; i < mean.length; i++) {
+            double mu = mean[i] - target;
+            double s = Math.max(std[i], floor);
+            double folded = s * Math.sqrt(2 / Math.PI) * Math.exp(-mu * mu / (2 * s * s))
+                    + mu * (1 - 2 * NormalMath.cdf(-mu / s));
+            offset[i] = -folded;
+            scale[i] = Math.max(Math.sqrt(Math.max(0, mu * mu + s * s - folded * folded)), floor);
+        }
+        return new ModelPrior(offset, scale);
+    }
+
+    private static double floor(double[] std) {
+        return 1e-9 * Arrays.stream(std).map(Math::abs).max().orElse(1) + 1e-300;
     }
 
     /** The fitted residual process of a choice (null with nothing observed) and its picks. */

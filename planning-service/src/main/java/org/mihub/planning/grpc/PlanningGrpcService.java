@@ -197,7 +197,7 @@ public class PlanningGrpcService extends MutinyPlanningServiceGrpc.PlanningServi
         predictionReader.requireModelOf(modelId, objective.property(), field);
         PredictionReader.Predicted predicted = predictionReader.predict(modelId, simulation.compositions(), field)
                 .in(objective.unit(), modelId);
-        return ModelPrior.of(predicted.mean(), predicted.std(), objective.direction() == Plan.Direction.MINIMISE);
+        return Plan.prior(objective, predicted.mean(), predicted.std());
     }
 
     @Override

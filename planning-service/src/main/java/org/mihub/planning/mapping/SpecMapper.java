@@ -223,7 +223,8 @@ public final class SpecMapper {
     /**
      * Prediction models as the surrogate: one model per objective, fixed (the planner corrects
      * them with a Gaussian process on the campaign's standardised residuals), over compositions
-     * only; one maximised or minimised objective, scored per candidate, kriging-believer batches.
+     * only; one objective (maximised, minimised or reaching a target), scored per candidate,
+     * kriging-believer batches.
      */
     private static Map<String, String> models(CampaignSpec spec, List<ApiException.FieldViolation> problems) {
         if (!spec.getSurrogate().hasPredictionModel()) {
@@ -242,10 +243,6 @@ public final class SpecMapper {
                                 : "'" + id + "' is not a model id"));
             } else {
                 models.put(objective.getProperty(), id);
-            }
-            if (objective.getDirection() == ObjectiveDirection.OBJECTIVE_DIRECTION_TARGET) {
-                problems.add(new ApiException.FieldViolation(path, "a target objective needs the Gaussian process "
-                        + "for now; prediction models serve maximised or minimised objectives"));
             }
         }
         for (String property : surrogate.getModelIdsMap().keySet()) {

@@ -370,12 +370,14 @@ public class CampaignService {
         }
         long fitted = System.nanoTime();
         List<BatchSelector.Pick> picks;
+        ModelChoice modelChoice = null;
         if (hypervolume) {
             picks = hypervolumePicks(objectives, plan.surrogate(), perObjective, xs, values, pool, encoded, available, pending,
                     plan.acquisition().costAware() ? costs : null, size, random);
         } else if (fromModel) {
-            ModelChoice choice = chooseWithModel(plan, pool, observed, values, xs, encoded, available, pending, costs,
+            modelChoice = chooseWithModel(plan, pool, observed, values, xs, encoded, available, pending, costs,
                     size, random);
+            ModelChoice choice = modelChoice;
             picks = choice.picks();
             fits.addAll(choice.fits());
             fitted = System.nanoTime();
@@ -411,7 +413,11 @@ public class CampaignService {
             points.add(point);
             double[] mean = new double[objectives.size()];
             double[] std = new double[objectives.size()];
-            if (fromModel) {
+            if (fromModel && objectives.get(0).direction() == Plan.Direction.TARGET) {
+                // the pick's moments are those of -|value - target|: report the model's own prediction
+                mean[0] = modelChoice.mean()[pick.index()];
+                std[0] = modelChoice.std()[pick.index()];
+            } else if (fromModel) {
                 // the pick's moments are the objective's, oriented for maximisation
                 mean[0] = objectives.get(0).direction() == Plan.Direction.MINIMISE ? -pick.mean() : pick.mean();
                 std[0] = pick.std();
@@ -486,7 +492,8 @@ public class CampaignService {
         return picks;
     }
 
-    private record ModelChoice(List<BatchSelector.Pick> picks, List<Fit> fits) {
+    /** A model's picks with its fits, and its own predictions of the pool (for target objectives' reports). */
+    private record ModelChoice(List<BatchSelector.Pick> picks, List<Fit> fits, double[] mean, double[] std) {
     }
 
     /**
@@ -505,13 +512,12 @@ public class CampaignService {
         PredictionReader.Predicted predicted = predictions.predict(modelId, compositions,
                 "spec.surrogate.prediction_model.model_ids[" + objective.property() + "]")
                 .in(objective.unit(), modelId);
-        ModelPrior prior = ModelPrior.of(predicted.mean(), predicted.std(),
-                objective.direction() == Plan.Direction.MINIMISE);
+        ModelPrior prior = Plan.prior(objective, predicted.mean(), predicted.std());
         int[] observedRows = new int[observed.size()];
         double[] y = new double[observed.size()];
         for (int j = 0; j < y.length; j++) {
             observedRows[j] = pool.size() + j;
-            y[j] = objective.direction() == Plan.Direction.MINIMISE ? -values.get(j)[0] : values.get(j)[0];
+            y[j] = objective.oriented(values.get(j)[0]);
         }
         ModelPrior.Choice choice = prior.choose(plan.acquisition(), observedRows, y, xs, encoded, pool.size(),
                 available, pending.stream().mapToInt(Integer::intValue).toArray(), costs, size, plan.surrogate(), null,
@@ -523,7 +529,7 @@ public class CampaignService {
                     residual.hyperparameters().signalVariance(), residual.hyperparameters().noiseVariance(),
                     residual.logMarginalLikelihood()));
         }
-        return new ModelChoice(choice.picks(), fits);
+        return new ModelChoice(choice.picks(), fits, predicted.mean(), predicted.std());
     }
 
     private static List<BatchSelector.Pick> randomPicks(boolean[] available, int size, SplittableRandom random) {

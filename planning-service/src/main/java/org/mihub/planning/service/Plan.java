@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 import org.mihub.planning.acquisition.Acquisition;
+import org.mihub.planning.acquisition.ModelPrior;
 import org.mihub.planning.acquisition.BatchSelector;
 import org.mihub.common.gp.GaussianProcess;
 import org.mihub.planning.space.DesignSpace;
@@ -50,6 +51,12 @@ public record Plan(List<Objective> objectives, DesignSpace space, Cost cost, Int
                 case TARGET -> -Math.abs(value - target);
             };
         }
+    }
+
+    /** A prediction model's means and standard deviations of an objective's property as a surrogate prior. */
+    public static ModelPrior prior(Objective objective, double[] mean, double[] std) {
+        return objective.direction() == Direction.TARGET ? ModelPrior.towards(mean, std, objective.target())
+                : ModelPrior.of(mean, std, objective.direction() == Direction.MINIMISE);
     }
 
     /** Cost of one experiment: fixed + Σ coefficient × variable, or the candidate's own cost. */
