@@ -693,6 +693,79 @@ class SuiteIT {
     }
 
     /**
+     * Two objectives, each from its own prediction model: a wide band gap against a low density.
+     * The first batch follows the models (no random start) by expected hypervolume improvement and
+     * reports both predictions in their units; after results, each model gets a process on its
+     * residuals. A two-objective simulation with model surrogates is refused, naming the field.
+     */
+    @Test
+    void twoObjectivesArePlannedFromTwoPredictionModels() throws Exception {
+        String alice = Tokens.accessToken(config, "alice");
+        String dataset = privateDataset(alice, "acme zinc gaps and densities");
+        assertEquals(200, send("POST", "/api/v1/datasets/" + dataset + "/records", alice, "text/csv",
+                "formula,band_gap [eV],density [g/cm3]\nZnO,3.37,5.61\nZnS,3.68,4.09\nZnSe,2.7,5.27\nZnTe,2.26,5.64\n"
+                        + "Zn2OS,3.1,4.9\nZn2SSe,3.0,4.7\nZn2SeTe,2.45,5.45\nZn2OSe,2.9,5.4\nZn3O2S,3.3,5.1\n"
+                        + "Zn3S2Se,3.4,4.5\nZn3Se2Te,2.6,5.4\nZn3OS2,3.5,4.6\n").statusCode());
+        Map<String, String> models = new java.util.LinkedHashMap<>();
+        for (String property : List.of("band_gap", "density")) {
+            var started = send("POST", "/api/v1/models", alice, "application/json", "{\"name\": \"acme-zn-" + property
+                    .replace('_', '-') + "\", \"datasets\": [{\"datasetId\": \"" + dataset + "\"}], \"targetProperty\": \""
+                    + property + "\", \"hyperparameters\": {\"nTrees\": 100}, \"seed\": 7, \"kFolds\": 4}");
+            assertEquals(202, started.statusCode(), started.body());
+            JsonNode job = awaitJob(JSON.readTree(started.body()).get("id").asText(), alice);
+            assertEquals("SUCCEEDED", job.get("state").asText(), job.toString());
+            models.put(property, job.get("resultId").asText());
+        }
+        String objectives = "[{\"property\": \"band_gap\", \"direction\": \"OBJECTIVE_DIRECTION_MAXIMISE\", "
+                + "\"unit\": \"eV\"}, {\"property\": \"density\", \"direction\": \"OBJECTIVE_DIRECTION_MINIMISE\", "
+                + "\"unit\": \"g/cm3\"}]";
+        String surrogate = "{\"predictionModel\": {\"modelIds\": {\"band_gap\": \"" + models.get("band_gap")
+                + "\", \"density\": \"" + models.get("density") + "\"}}}";
+        String space = "{\"composition\": {\"elements\": [{\"element\": \"Zn\", \"minFraction\": 0.5, "
+                + "\"maxFraction\": 0.5}, {\"element\": \"O\", \"maxFraction\": 0.5}, {\"element\": \"S\", "
+                + "\"maxFraction\": 0.5}, {\"element\": \"Se\", \"maxFraction\": 0.5}], \"step\": 0.1}}";
+        var campaign = send("POST", "/api/v1/campaigns", alice, "application/json", "{\"spec\": {\"name\": "
+                + "\"light wide zinc\", \"objectives\": " + objectives + ", \"designSpace\": " + space
+                + ", \"surrogate\": " + surrogate + ", \"acquisition\": {\"batchSize\": 3}, \"seed\": 3}}");
+        assertEquals(201, campaign.statusCode(), campaign.body());
+        String campaignId = JSON.readTree(campaign.body()).get("id").asText();
+        var first = send("POST", "/api/v1/campaigns/" + campaignId + "/proposals", alice, "application/json", "");
+        assertEquals(200, first.statusCode(), first.body());
+        JsonNode batch = JSON.readTree(first.body()).get("proposals");
+        assertEquals(3, batch.size(), first.body());
+        StringBuilder results = new StringBuilder();
+        for (int i = 0; i < 3; i++) {
+            JsonNode proposal = batch.get(i);
+            assertEquals("ACQUISITION_FUNCTION_EXPECTED_HYPERVOLUME_IMPROVEMENT",
+                    proposal.get("acquisitionFunction").asText());
+            double gap = proposal.at("/predictions/0/mean").asDouble();
+            double density = proposal.at("/predictions/1/mean").asDouble();
+            assertTrue(gap > 1.5 && gap < 4.5, "band gap in eV: " + proposal);
+            assertTrue(density > 3.5 && density < 6.5, "density in g/cm3, not negated: " + proposal);
+            results.append(i == 0 ? "" : ", ").append("{\"proposalId\": \"").append(proposal.get("id").asText())
+                    .append("\", \"measured\": {\"values\": [{\"property\": \"band_gap\", \"value\": {\"value\": ")
+                    .append(3.0 + 0.1 * i).append(", \"unit\": \"eV\"}}, {\"property\": \"density\", \"value\": ")
+                    .append("{\"value\": ").append(4.8 + 0.1 * i).append(", \"unit\": \"g/cm3\"}}]}}");
+        }
+        var told = send("POST", "/api/v1/campaigns/" + campaignId + "/results", alice, "application/json",
+                "{\"results\": [" + results + "]}");
+        assertEquals(200, told.statusCode(), told.body());
+        var second = send("POST", "/api/v1/campaigns/" + campaignId + "/proposals", alice, "application/json", "");
+        assertEquals(200, second.statusCode(), second.body());
+        JsonNode fits = JSON.readTree(second.body()).get("fits");
+        assertEquals(2, fits.size(), second.body());
+        assertEquals(3, fits.get(0).get("observations").asInt(), "a process on each model's three residuals");
+
+        var simulated = send("POST", "/api/v1/simulations", alice, "application/json", "{\"spec\": {\"name\": "
+                + "\"two models\", \"campaign\": {\"name\": \"light wide zinc\", \"objectives\": " + objectives
+                + ", \"surrogate\": " + surrogate + "}, \"dataset\": {\"dataset\": {\"datasetId\": \"" + dataset
+                + "\"}}, \"runs\": 2}}");
+        assertEquals(400, simulated.statusCode(), simulated.body());
+        assertEquals("spec.campaign.surrogate.prediction_model",
+                JSON.readTree(simulated.body()).at("/errors/0/field").asText());
+    }
+
+    /**
      * A prediction model as the digital twin's oracle: the strategy's composition space is predicted
      * by a model trained on acme's private data, asked as the caller; another organisation cannot
      * use the model.

@@ -54,6 +54,10 @@ public final class SimulationMapper {
             throw ApiException.invalid("spec.campaign.objectives",
                     "a simulation has one or two objectives; this strategy has " + strategy.getObjectivesCount());
         }
+        if (strategy.getObjectivesCount() == 2 && strategy.getSurrogate().hasPredictionModel()) {
+            throw ApiException.invalid("spec.campaign.surrogate.prediction_model", "two-objective simulations run "
+                    + "the Gaussian processes; prediction models are simulated as the surrogate of one objective");
+        }
         if (strategy.getObjectivesCount() == 2 && spec.hasModel()) {
             throw ApiException.invalid("spec.model", "two-objective simulations take a pool of labelled candidates "
                     + "or a catalog dataset; model oracles serve one objective");

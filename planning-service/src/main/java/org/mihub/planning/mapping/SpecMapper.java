@@ -224,7 +224,7 @@ public final class SpecMapper {
      * Prediction models as the surrogate: one model per objective, fixed (the planner corrects
      * them with a Gaussian process on the campaign's standardised residuals), over compositions
      * only; one objective (maximised, minimised or reaching a target), scored per candidate,
-     * kriging-believer batches.
+     * kriging-believer batches, or two by expected hypervolume improvement.
      */
     private static Map<String, String> models(CampaignSpec spec, List<ApiException.FieldViolation> problems) {
         if (!spec.getSurrogate().hasPredictionModel()) {
@@ -251,9 +251,14 @@ public final class SpecMapper {
                         "no objective " + property));
             }
         }
-        if (spec.getObjectivesCount() > 1) {
-            problems.add(new ApiException.FieldViolation(path, "prediction models serve one objective for now; "
-                    + "several objectives need the Gaussian process"));
+        if (spec.getObjectivesCount() > 2) {
+            problems.add(new ApiException.FieldViolation(path, "prediction models serve one or two objectives; "
+                    + "three or more need the Gaussian processes (ParEGO)"));
+        } else if (spec.getObjectivesCount() == 2 && spec.getAcquisition().getFunction()
+                != AcquisitionFunction.ACQUISITION_FUNCTION_UNSPECIFIED && spec.getAcquisition().getFunction()
+                != AcquisitionFunction.ACQUISITION_FUNCTION_EXPECTED_HYPERVOLUME_IMPROVEMENT) {
+            problems.add(new ApiException.FieldViolation("spec.acquisition.function", "two objectives from prediction "
+                    + "models are chosen by expected hypervolume improvement; leave the function unset"));
         }
         if (surrogate.getRetrain()) {
             problems.add(new ApiException.FieldViolation(path + ".retrain", "retraining the models from the "

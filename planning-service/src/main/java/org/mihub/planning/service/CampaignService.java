@@ -413,10 +413,12 @@ public class CampaignService {
             points.add(point);
             double[] mean = new double[objectives.size()];
             double[] std = new double[objectives.size()];
-            if (fromModel && objectives.get(0).direction() == Plan.Direction.TARGET) {
-                // the pick's moments are those of -|value - target|: report the model's own prediction
-                mean[0] = modelChoice.mean()[pick.index()];
-                std[0] = modelChoice.std()[pick.index()];
+            if (fromModel && modelChoice.reportMean() != null) {
+                // per objective, as the models (corrected by their residual processes) predict it
+                for (int o = 0; o < objectives.size(); o++) {
+                    mean[o] = modelChoice.reportMean()[o][pick.index()];
+                    std[o] = modelChoice.reportStd()[o][pick.index()];
+                }
             } else if (fromModel) {
                 // the pick's moments are the objective's, oriented for maximisation
                 mean[0] = objectives.get(0).direction() == Plan.Direction.MINIMISE ? -pick.mean() : pick.mean();
@@ -492,8 +494,12 @@ public class CampaignService {
         return picks;
     }
 
-    /** A model's picks with its fits, and its own predictions of the pool (for target objectives' reports). */
-    private record ModelChoice(List<BatchSelector.Pick> picks, List<Fit> fits, double[] mean, double[] std) {
+    /**
+     * Picks from prediction models with the residual processes' fits, and what the proposals report
+     * per objective and pool row ([objective][row]; null: the picks' own moments).
+     */
+    private record ModelChoice(List<BatchSelector.Pick> picks, List<Fit> fits, double[][] reportMean,
+            double[][] reportStd) {
     }
 
     /**
@@ -504,14 +510,15 @@ public class CampaignService {
     private ModelChoice chooseWithModel(Plan plan, List<Point> pool, List<Point> observed, List<double[]> values,
             double[][] xs, double[] encoded, boolean[] available, List<Integer> pending, double[] costs, int size,
             SplittableRandom random) {
-        Plan.Objective objective = plan.objectives().get(0);
-        String modelId = plan.models().get(objective.property());
         List<Map<String, Double>> compositions = new ArrayList<>(pool.size() + observed.size());
         pool.forEach(p -> compositions.add(p.composition()));
         observed.forEach(p -> compositions.add(p.composition()));
-        PredictionReader.Predicted predicted = predictions.predict(modelId, compositions,
-                "spec.surrogate.prediction_model.model_ids[" + objective.property() + "]")
-                .in(objective.unit(), modelId);
+        if (plan.objectives().size() == 2) {
+            return chooseParetoWithModels(plan, compositions, pool.size(), values, xs, encoded, available, pending,
+                    costs, size, random);
+        }
+        Plan.Objective objective = plan.objectives().get(0);
+        PredictionReader.Predicted predicted = predictedBy(plan, objective, compositions);
         ModelPrior prior = Plan.prior(objective, predicted.mean(), predicted.std());
         int[] observedRows = new int[observed.size()];
         double[] y = new double[observed.size()];
@@ -529,7 +536,88 @@ public class CampaignService {
                     residual.hyperparameters().signalVariance(), residual.hyperparameters().noiseVariance(),
                     residual.logMarginalLikelihood()));
         }
-        return new ModelChoice(choice.picks(), fits, predicted.mean(), predicted.std());
+        boolean target = objective.direction() == Plan.Direction.TARGET;
+        // a target's picks carry the moments of -|value - target|: report the model's own prediction
+        return new ModelChoice(choice.picks(), fits, target ? new double[][] {predicted.mean()} : null,
+                target ? new double[][] {predicted.std()} : null);
+    }
+
+    /** The objective's model's predictions for the compositions, asked as the caller, in the objective's unit. */
+    private PredictionReader.Predicted predictedBy(Plan plan, Plan.Objective objective,
+            List<Map<String, Double>> compositions) {
+        String modelId = plan.models().get(objective.property());
+        return predictions.predict(modelId, compositions, "spec.surrogate.prediction_model.model_ids["
+                + objective.property() + "]").in(objective.unit(), modelId);
+    }
+
+    /**
+     * Two objectives from prediction models: each objective's model with a process on its own
+     * standardised residuals ({@link ModelPrior}) gives a Gaussian prediction per candidate and
+     * objective, and expected hypervolume improvement chooses as with two processes (kriging
+     * believer on the front). With nothing observed the models alone predict, and the reference
+     * point, unless given, comes from their predictions over the pool.
+     */
+    private ModelChoice chooseParetoWithModels(Plan plan, List<Map<String, Double>> compositions, int n,
+            List<double[]> values, double[][] xs, double[] encoded, boolean[] available, List<Integer> pending,
+            double[] costs, int size, SplittableRandom random) {
+        List<Plan.Objective> objectives = plan.objectives();
+        double[][] means = new double[2][n];
+        double[][] stds = new double[2][n];
+        double[][] reportMean = new double[2][n];
+        double[][] reportStd = new double[2][n];
+        Double[] reference = new Double[2];
+        List<Fit> fits = new ArrayList<>();
+        List<double[]> believed = new ArrayList<>();
+        for (double[] observed : values) {
+            believed.add(new double[] {objectives.get(0).oriented(observed[0]), objectives.get(1).oriented(observed[1])});
+        }
+        int threads = Runtime.getRuntime().availableProcessors();
+        for (int o = 0; o < 2; o++) {
+            Plan.Objective objective = objectives.get(o);
+            PredictionReader.Predicted predicted = predictedBy(plan, objective, compositions);
+            ModelPrior prior = Plan.prior(objective, predicted.mean(), predicted.std());
+            double[] latentMean = new double[n];
+            double[] latentStd = new double[n];
+            if (values.isEmpty()) {
+                java.util.Arrays.fill(latentStd, 1);
+            } else {
+                double[] z = new double[values.size()];
+                for (int j = 0; j < z.length; j++) {
+                    z[j] = (believed.get(j)[o] - prior.offset()[n + j]) / prior.scale()[n + j];
+                }
+                GaussianProcess residual = GaussianProcess.fit(xs, z, plan.surrogate(), random, null, compute);
+                fits.add(new Fit(objective.property(), z.length, residual.hyperparameters().lengthScales(),
+                        residual.hyperparameters().signalVariance(), residual.hyperparameters().noiseVariance(),
+                        residual.logMarginalLikelihood()));
+                residual.predictAll(encoded, latentMean, latentStd, compute, threads);
+            }
+            for (int i = 0; i < n; i++) {
+                means[o][i] = prior.offset()[i] + prior.scale()[i] * latentMean[i];
+                stds[o][i] = prior.scale()[i] * latentStd[i];
+                boolean target = objective.direction() == Plan.Direction.TARGET;
+                reportMean[o][i] = target ? predicted.mean()[i]
+                        : objective.direction() == Plan.Direction.MINIMISE ? -means[o][i] : means[o][i];
+                reportStd[o][i] = target ? predicted.std()[i] : stds[o][i];
+            }
+            reference[o] = objective.reference() == null ? null : objective.oriented(objective.reference());
+        }
+        List<double[]> scale = believed;
+        if (believed.isEmpty()) {
+            scale = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                scale.add(new double[] {means[0][i], means[1][i]});
+            }
+        }
+        double[] point = HypervolumeImprovement.reference(scale, reference);
+        for (int at : pending) {
+            believed.add(new double[] {means[0][at], means[1][at]});
+        }
+        List<BatchSelector.Pick> picks = new ArrayList<>();
+        for (HypervolumeImprovement.Choice choice : HypervolumeImprovement.select(means, stds, available, believed,
+                point, plan.acquisition().costAware() ? costs : null, size)) {
+            picks.add(new BatchSelector.Pick(choice.index(), Double.NaN, Double.NaN, choice.expected()));
+        }
+        return new ModelChoice(picks, fits, reportMean, reportStd);
     }
 
     private static List<BatchSelector.Pick> randomPicks(boolean[] available, int size, SplittableRandom random) {
