@@ -34,8 +34,9 @@ function directions(name) {
 }
 
 export async function campaignsPage(view) {
-  const [page, properties, datasets] = await Promise.all([get('/api/v1/campaigns' + query({ limit: 100 })),
-    get('/api/v1/properties'), get('/api/v1/datasets' + query({ limit: 200 }))]);
+  const [page, properties, datasets, models] = await Promise.all([get('/api/v1/campaigns' + query({ limit: 100 })),
+    get('/api/v1/properties'), get('/api/v1/datasets' + query({ limit: 200 })),
+    get('/api/v1/models' + query({ limit: 200, status: 'READY' }))]);
   const propertySelect = (name, optional) => h('select', { name }, optional ? h('option', { value: '' }, '—') : null,
     properties.map((p) => h('option', { value: p.name }, `${p.displayName} (${p.canonicalUnit})`)));
   const message = h('div', {});
@@ -103,7 +104,7 @@ export async function campaignsPage(view) {
       [t('campaigns.status'), (c) => c.status.replace('CAMPAIGN_STATUS_', '')],
       [t('campaigns.progress'), (c) => `${c.progress.completed}/${c.progress.proposed}`],
       [t('models.owner'), (c) => c.ownerOrg]], page.campaigns, { id: 'campaign-table' }),
-    hasRole('contributor') ? simulationForm(properties, datasets) : null);
+    hasRole('contributor') ? simulationForm(properties, datasets, models.models || []) : null);
 }
 
 /** The simulated objectives: the first, and the second when one is chosen (then the twin measures hypervolume). */
@@ -115,7 +116,13 @@ function objectives(form) {
   return chosen;
 }
 
-function simulationForm(properties, datasets) {
+/** The strategy's surrogate: the Gaussian process, or a prediction model of the first objective. */
+function surrogate(form) {
+  const model = field(form, 'surrogate');
+  return model ? { predictionModel: { modelIds: { [field(form, 'property')]: model } } } : undefined;
+}
+
+function simulationForm(properties, datasets, models) {
   const message = h('div', {});
   const form = h('form', { class: 'card', id: 'new-simulation', onsubmit: async (event) => {
     event.preventDefault();
@@ -123,7 +130,8 @@ function simulationForm(properties, datasets) {
       const created = await post('/api/v1/simulations', { spec: {
         name: field(form, 'name'), runs: Number(field(form, 'runs')), maxEvaluations: Number(field(form, 'evaluations')),
         baseSeed: Number(field(form, 'seed')), dataset: { dataset: { datasetId: field(form, 'dataset') } },
-        campaign: { name: field(form, 'name'), objectives: objectives(form), initialRandomPoints: 2 } } });
+        campaign: { name: field(form, 'name'), objectives: objectives(form), initialRandomPoints: 2,
+          surrogate: surrogate(form) } } });
       location.hash = '#/simulations/' + created.id;
     } catch (e) {
       fill(message, problem(e));
@@ -138,6 +146,9 @@ function simulationForm(properties, datasets) {
     h('label', {}, t('simulations.second'), h('select', { name: 'property2' }, [h('option', { value: '' }, t('simulations.none')),
       ...properties.map((p) => h('option', { value: p.name }, p.displayName))])),
     h('label', {}, t('campaigns.direction'), directions('direction2')),
+    h('label', {}, t('simulations.surrogate'), h('select', { name: 'surrogate' },
+      [h('option', { value: '' }, t('simulations.gp')),
+        ...models.map((m) => h('option', { value: m.id }, `${m.name} v${m.version} (${m.targetProperty})`))])),
     h('label', {}, t('simulations.runs'), h('input', { name: 'runs', type: 'number', value: 10, min: 1, size: 4 })),
     h('label', {}, t('simulations.evaluations'), h('input', { name: 'evaluations', type: 'number', value: 15, min: 3, size: 4 })),
     h('label', {}, t('models.seed'), h('input', { name: 'seed', type: 'number', value: 1, size: 5 })),

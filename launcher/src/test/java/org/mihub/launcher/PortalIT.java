@@ -272,6 +272,21 @@ class PortalIT {
         wait.until(driver -> "true".equals(curves.getDomAttribute("data-ready")));
         shot("09-simulation");
 
+        // the model trained above as the strategy's surrogate: the twin starts from the model's best
+        go("#/campaigns");
+        WebElement guided = visible(By.id("new-simulation"));
+        chooseTheDemoDataset(guided);
+        new Select(guided.findElement(By.name("property"))).selectByValue("band_gap");
+        new Select(guided.findElement(By.name("surrogate"))).getOptions().stream()
+                .filter(option -> option.getText().startsWith("portal gap")).findFirst().orElseThrow().click();
+        type(guided, "runs", "3");
+        type(guided, "evaluations", "8");
+        guided.findElement(By.id("simulate")).click();
+        WebElement guidedCurves = new WebDriverWait(browser, Duration.ofMinutes(2)).until(
+                ExpectedConditions.visibilityOfElementLocated(By.id("top-percent")));
+        wait.until(driver -> "true".equals(guidedCurves.getDomAttribute("data-ready")));
+        shot("09a-simulation-model-surrogate");
+
         // two objectives: a dataset with band gaps and densities, a wide gap against a low density
         String token = Tokens.accessToken(RunningSuite.config(), "alice");
         var created = RunningSuite.send("POST", "/api/v1/datasets", token, "application/json",
