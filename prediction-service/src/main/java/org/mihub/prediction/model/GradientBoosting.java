@@ -467,6 +467,11 @@ public final class GradientBoosting implements Regressor {
                     }
                     break;
                 default:
+                    if (chosen.length == 0) {
+                        // a round whose subsample is empty grows a single leaf of value 0
+                        huberDelta = 0;
+                        break;
+                    }
                     double[] absolute = new double[y.length];
                     for (int i : chosen) {
                         absolute[i] = Math.abs(residual[i]);
@@ -617,7 +622,7 @@ public final class GradientBoosting implements Regressor {
     /**
      * The weighted quantile of {@code values[i]} over the given rows, row i counted {@code weight[i]}
      * times (its bootstrap count): the least value whose cumulative count reaches the share
-     * {@code q} of the total.
+     * {@code q} of the total; 0 when the rows count nothing.
      */
     static double weightedQuantile(int[] rows, double[] values, int[] weight, double q) {
         int total = 0;
@@ -630,6 +635,9 @@ public final class GradientBoosting implements Regressor {
             for (int copy = 0; copy < weight[i]; copy++) {
                 repeated[k++] = values[i];
             }
+        }
+        if (total == 0) {
+            return 0;
         }
         Arrays.sort(repeated);
         int rank = (int) Math.ceil(q * total);

@@ -118,6 +118,19 @@ class GradientBoostingTest {
         return GradientBoosting.fit(x, y, params(200, 0.1, 4, 4, loss, 5), 2);
     }
 
+    /** Ten rows and a small subsample: many rounds fit no row at all, and every loss copes. */
+    @Test
+    void roundsWithAnEmptySubsampleGrowNothingForEveryLoss() {
+        double[] y = new double[10];
+        double[][] x = ModelTesting.data(10, 3, 21, y);
+        for (Loss loss : Loss.values()) {
+            GradientBoosting model = GradientBoosting.fit(x, y, new GradientBoosting.Params(200, 0.1, 3, 0.05, 1, 3,
+                    loss, 4), 2);
+            ModelTesting.Score score = ModelTesting.score(model, x, y);
+            assertTrue(Double.isFinite(score.mae()), loss + " MAE " + score.mae());
+        }
+    }
+
     @Test
     void theLossIsStoredWithTheModel() {
         double[] y = new double[200];
@@ -163,6 +176,8 @@ class GradientBoostingTest {
         assertEquals(2, GradientBoosting.weightedQuantile(rows, values, counts, 0.6));
         assertEquals(100, GradientBoosting.weightedQuantile(rows, values, counts, 0.9));
         assertEquals(5, GradientBoosting.weightedQuantile(new int[] {0, 4}, values, counts, 0.9));
+        assertEquals(0, GradientBoosting.weightedQuantile(new int[] {2}, values, counts, 0.5), "no weight");
+        assertEquals(0, GradientBoosting.weightedQuantile(new int[0], values, counts, 0.5), "no rows");
     }
 
     private static byte[] inflate(byte[] compressed) throws IOException {
