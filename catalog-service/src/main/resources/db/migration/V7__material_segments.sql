@@ -5,6 +5,11 @@
 -- bulk, by sorting, which costs a third of inserting 1 M rows one by one into six indexes. Queries
 -- still read the tables `material` and `measurement`; a rolled-back ingest leaves no segment.
 --
+-- A material's dataset is not a foreign key any more (as measurement's references since V3):
+-- attaching a segment would clone it, locking the dataset table against every write until the
+-- ingest commits, and scan the segment to validate it. The ingest holds its dataset's row lock
+-- while it writes, and datasets are never deleted (only soft-deleted).
+--
 -- Unique constraints on a partitioned table must contain the partition key, so the primary keys
 -- become (id, segment) and (material_id, id, segment), and the uniqueness of a sample key within
 -- its dataset, which no longer is a constraint, is kept by the ingest: it holds the dataset's row
@@ -18,7 +23,7 @@ CREATE SEQUENCE material_segment START WITH 1;
 
 CREATE TABLE material (
     id                   UUID               NOT NULL,
-    dataset_id           UUID               NOT NULL REFERENCES dataset (id),
+    dataset_id           UUID               NOT NULL,
     row_number           BIGINT             NOT NULL,
     sample_key           TEXT,
     formula              TEXT               NOT NULL,
@@ -88,3 +93,7 @@ CREATE INDEX material_reduced_formula ON material (reduced_formula);
 CREATE INDEX material_formula_alphabetical ON material (formula_alphabetical);
 CREATE INDEX material_missing_ratios ON material (id) WHERE elements_ratios IS NULL;
 CREATE INDEX measurement_property_value ON measurement (property, value) INCLUDE (material_id, dataset_id);
+
+-- partitioned parents are never analysed by autovacuum: plan with real statistics from the start
+ANALYZE material;
+ANALYZE measurement;

@@ -41,8 +41,8 @@ import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
  * materials go to segment 0, each paying its index insertions; once more arrive, the writer
  * creates {@code material_s<n>} and {@code measurement_s<n>}, plain tables without indexes with a
  * check on their segment number, COPYs the rest into them and, in {@link #finish()}, attaches them
- * to {@code material} and {@code measurement}, where PostgreSQL builds their indexes in bulk (and
- * validates the foreign key to the dataset) in a few seconds per million rows. Everything happens
+ * to {@code material} and {@code measurement}, where PostgreSQL builds their indexes in bulk in a few
+ * seconds per million rows (no foreign key: attaching one would lock the dataset table). Everything happens
  * in the caller's transaction: a rolled-back ingest leaves no segment behind.
  */
 public final class MaterialWriter implements AutoCloseable {
@@ -160,7 +160,7 @@ public final class MaterialWriter implements AutoCloseable {
     }
 
     /**
-     * Attaches the segment: PostgreSQL builds its indexes in bulk and checks its foreign key; the
+     * Attaches the segment: PostgreSQL builds its indexes in bulk; the
      * check constraint spares it a scan to prove the rows belong to the segment.
      */
     private void attachSegment() throws SQLException {

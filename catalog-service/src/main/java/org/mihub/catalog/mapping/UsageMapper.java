@@ -59,7 +59,7 @@ public final class UsageMapper {
                 problems.add(new ApiException.FieldViolation("reads[" + k + "].records", "at least 1"));
             }
             if (id != null && read.getRecords() >= 1) {
-                records.merge(id, read.getRecords(), Long::sum);
+                records.merge(id, read.getRecords(), (a, b) -> a > Long.MAX_VALUE - b ? Long.MAX_VALUE : a + b);
             }
         }
         if (!problems.isEmpty()) {

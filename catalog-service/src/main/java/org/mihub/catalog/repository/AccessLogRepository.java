@@ -26,9 +26,16 @@ public class AccessLogRepository {
 
     public void record(String readerSubject, String readerOrg, UUID datasetId, String ownerOrg, String operation,
             long records) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement insert = connection.prepareStatement("INSERT INTO access_log (reader_subject, "
-                        + "reader_org, dataset_id, owner_org, operation, records) VALUES (?, ?, ?, ?, ?, ?)")) {
+        try (Connection connection = dataSource.getConnection()) {
+            record(connection, readerSubject, readerOrg, datasetId, ownerOrg, operation, records);
+        }
+    }
+
+    /** As {@link #record(String, String, UUID, String, String, long)}, on the caller's connection (and transaction). */
+    public void record(Connection connection, String readerSubject, String readerOrg, UUID datasetId,
+            String ownerOrg, String operation, long records) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO access_log (reader_subject, "
+                + "reader_org, dataset_id, owner_org, operation, records) VALUES (?, ?, ?, ?, ?, ?)")) {
             insert.setString(1, readerSubject);
             insert.setString(2, readerOrg);
             insert.setObject(3, datasetId);

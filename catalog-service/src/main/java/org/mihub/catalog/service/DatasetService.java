@@ -153,21 +153,29 @@ public class DatasetService {
      * Reads of datasets' records through a derived artifact (e.g. a model's out-of-fold rows),
      * reported by the service that showed them, as the reading caller: every dataset must be
      * visible to the caller (NOT_FOUND otherwise, before anything is written); reads of another
-     * organisation's dataset go to its owner's access log as "derived". Returns the entries written.
+     * organisation's dataset go to its owner's access log as "derived", all or none. A read counts at
+     * most the dataset's materials. Returns the entries written.
      */
     public int recordDerivedReads(Caller caller, Map<UUID, Long> records) {
         List<Dataset> read = new ArrayList<>();
         for (UUID id : records.keySet()) {
-            read.add(visible(Optional.of(caller), id));
-        }
-        int logged = 0;
-        for (Dataset dataset : read) {
-            if (AccessPolicy.isCrossOrg(Optional.of(caller), dataset.ownerOrg())) {
-                logAccess(caller, dataset.id(), dataset.ownerOrg(), "derived", records.get(dataset.id()));
-                logged++;
+            Dataset dataset = visible(Optional.of(caller), id);
+            // an artifact shows at most every material of the dataset
+            if (records.get(id) > Math.max(1, dataset.rowCount())) {
+                throw ApiException.invalid("reads", records.get(id) + " records of dataset " + id + ", which holds "
+                        + dataset.rowCount());
             }
+            read.add(dataset);
         }
-        return logged;
+        List<Dataset> foreign = read.stream()
+                .filter(dataset -> AccessPolicy.isCrossOrg(Optional.of(caller), dataset.ownerOrg())).toList();
+        return inTransaction(connection -> {
+            for (Dataset dataset : foreign) {
+                accessLog.record(connection, caller.subject(), caller.org(), dataset.id(), dataset.ownerOrg(),
+                        "derived", records.get(dataset.id()));
+            }
+            return foreign.size();
+        });
     }
 
     /** Writes a read of materials of another organisation's dataset to the owner's access log. */

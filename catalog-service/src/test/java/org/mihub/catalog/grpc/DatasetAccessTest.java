@@ -216,10 +216,26 @@ class DatasetAccessTest {
      * own reads are not logged, a dataset the caller may not see is NOT_FOUND and nothing of the
      * request is written, and bad input is named by position.
      */
+    /** A dataset of acme with 20 materials. */
+    private String datasetWithRows(Visibility visibility) throws Exception {
+        var request = CreateDatasetRequest.newBuilder().setTitle("derived " + visibility).setLicence("CC-BY-4.0")
+                .setVisibility(visibility);
+        if (visibility == Visibility.SHARED) {
+            request.addSharedWith("kansai-u");
+        }
+        String id = client.as(ACME_CONTRIBUTOR).createDataset(request.build()).getId();
+        StringBuilder csv = new StringBuilder("formula,band_gap [eV]\n");
+        for (int i = 1; i <= 20; i++) {
+            csv.append("Fe").append(i).append("O,1.0\n");
+        }
+        client.ingestCsv(ACME_CONTRIBUTOR, id, null, csv.toString(), 1024);
+        return id;
+    }
+
     @Test
-    void readsThroughDerivedArtifactsAreLoggedAsTheCaller() {
-        String consortium = ids.get(Visibility.CONSORTIUM);
-        String shared = ids.get(Visibility.SHARED);
+    void readsThroughDerivedArtifactsAreLoggedAsTheCaller() throws Exception {
+        String consortium = datasetWithRows(Visibility.CONSORTIUM);
+        String shared = datasetWithRows(Visibility.SHARED);
         var logged = client.as(KANSAI_MEMBER).recordDerivedReads(RecordDerivedReadsRequest.newBuilder()
                 .addReads(DerivedRead.newBuilder().setDatasetId(consortium).setRecords(12))
                 .addReads(DerivedRead.newBuilder().setDatasetId(shared).setRecords(3))
@@ -249,6 +265,13 @@ class DatasetAccessTest {
                         .addReads(DerivedRead.newBuilder().setDatasetId("nope").setRecords(1))
                         .addReads(DerivedRead.newBuilder().setDatasetId(consortium).setRecords(0)).build()));
         assertEquals(List.of("reads[0].dataset_id", "reads[1].records"), violatedFields(bad));
+        var tooMany = assertThrows(StatusRuntimeException.class, () -> client.as(KANSAI_MEMBER).recordDerivedReads(
+                RecordDerivedReadsRequest.newBuilder()
+                        .addReads(DerivedRead.newBuilder().setDatasetId(consortium).setRecords(15))
+                        .addReads(DerivedRead.newBuilder().setDatasetId(consortium).setRecords(Long.MAX_VALUE)).build()));
+        assertEquals(List.of("reads"), violatedFields(tooMany), "more records than the dataset holds");
+        assertEquals(before, client.as(ACME_MEMBER).listAccessLog(ListAccessLogRequest.newBuilder()
+                .setDatasetId(consortium).build()).getEntriesCount());
         var anonymous = assertThrows(StatusRuntimeException.class, () -> client.as(null).recordDerivedReads(
                 RecordDerivedReadsRequest.newBuilder()
                         .addReads(DerivedRead.newBuilder().setDatasetId(consortium).setRecords(1)).build()));

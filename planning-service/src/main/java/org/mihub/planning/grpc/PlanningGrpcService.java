@@ -48,6 +48,7 @@ import org.mihub.common.grpc.Work;
 import org.mihub.common.identity.Caller;
 import org.mihub.common.identity.CallerContext;
 import org.mihub.planning.client.CatalogReader;
+import org.mihub.planning.acquisition.Acquisition;
 import org.mihub.planning.acquisition.ModelPrior;
 import org.mihub.planning.client.PredictionReader;
 import org.mihub.planning.mapping.CampaignMapper;
@@ -303,7 +304,9 @@ public class PlanningGrpcService extends MutinyPlanningServiceGrpc.PlanningServi
                                     : null, strategy.getObjectivesList().stream().map(o -> o.getProperty()).toList())
                     : spec.hasModel() ? modelPool(spec, strategy) : null;
             SimulationService.Request simulation = SimulationMapper.request(spec, strategy, recorded);
-            if (simulation.plan().modelSurrogate()) {
+            // random selection needs no surrogate (as in a campaign, whose random batches ask no model)
+            if (simulation.plan().modelSurrogate()
+                    && simulation.plan().acquisition().function() != Acquisition.Function.RANDOM) {
                 simulation = simulation.withPrior(modelPrior(simulation));
             }
             String[] ids = simulation.candidateIds();

@@ -254,6 +254,11 @@ public class PredictionGrpcService extends MutinyPredictionServiceGrpc.Predictio
         });
     }
 
+    /** Models examined per database read and lineage check while filling a page. */
+    static final int EXAMINED_BATCH = 200;
+    /** Most models examined for one page (the rest is for the next page's token). */
+    static final int EXAMINED_PER_PAGE = 2000;
+
     /**
      * Up to {@code limit} models the caller may read now, from {@code offset} of those its
      * visibility lets it see, skipping those with a training dataset it no longer sees; returns
@@ -263,22 +268,28 @@ public class PredictionGrpcService extends MutinyPredictionServiceGrpc.Predictio
             java.util.function.Consumer<ModelRecord> out) {
         int shown = 0;
         long position = offset;
+        // models are examined in batches of at least EXAMINED_BATCH, at most EXAMINED_PER_PAGE per request: a
+        // page may hold fewer models than asked (with a next token) when many are hidden by their lineage
+        int step = Math.max(limit, EXAMINED_BATCH);
         while (true) {
             long at = position;
-            List<ModelRecord> batch = Db.call(() -> models.list(ModelScope.of(caller), filter, at, limit));
-            List<ModelRecord> examined = batch.subList(0, Math.min(batch.size(), limit));
+            if (at - offset >= EXAMINED_PER_PAGE) {
+                return Long.toString(at);
+            }
+            List<ModelRecord> batch = Db.call(() -> models.list(ModelScope.of(caller), filter, at, step));
+            List<ModelRecord> examined = batch.subList(0, Math.min(batch.size(), step));
             Set<UUID> readable = new HashSet<>();
             lineage.readable(caller, examined).forEach(model -> readable.add(model.id()));
             for (int k = 0; k < examined.size(); k++) {
                 if (readable.contains(examined.get(k).id())) {
                     out.accept(examined.get(k));
                     if (++shown == limit) {
-                        boolean more = k + 1 < examined.size() || batch.size() > limit;
+                        boolean more = k + 1 < examined.size() || batch.size() > step;
                         return more ? Long.toString(at + k + 1) : "";
                     }
                 }
             }
-            if (batch.size() <= limit) {
+            if (batch.size() <= step) {
                 return "";
             }
             position = at + examined.size();
@@ -295,7 +306,13 @@ public class PredictionGrpcService extends MutinyPredictionServiceGrpc.Predictio
     public Uni<Model> archiveModel(ArchiveModelRequest request) {
         Caller caller = CallerContext.require();
         return Work.blocking(() -> {
-            ModelRecord model = inference.visible(Optional.of(caller), id("id", request.getId()));
+            // the owner organisation always sees its models by their stored visibility: archiving does not
+            // depend on whether partners' training datasets are still shared with it
+            UUID modelId = id("id", request.getId());
+            ModelRecord model = Db.call(() -> models.find(modelId))
+                    .filter(found -> ModelScope.canRead(Optional.of(caller), found)
+                            && (found.ownerOrg().equals(caller.org()) || lineage.canRead(Optional.of(caller), found)))
+                    .orElseThrow(() -> ApiException.notFound("model", modelId.toString()));
             boolean curator = caller.org().equals(model.ownerOrg()) && caller.hasRole(Caller.CURATOR);
             if (!curator && !caller.hasRole(Caller.ADMIN)) {
                 throw ApiException.denied("role 'curator' in organisation '" + model.ownerOrg() + "' is required");
@@ -304,7 +321,7 @@ public class PredictionGrpcService extends MutinyPredictionServiceGrpc.Predictio
                 models.archive(model.id(), request.getReason());
                 return null;
             });
-            return PredictionMapper.model(inference.visible(Optional.of(caller), model.id()));
+            return PredictionMapper.model(Db.call(() -> models.find(model.id())).orElseThrow());
         });
     }
 

@@ -336,6 +336,49 @@ class PredictionGrpcTest {
         catalog.outage.clear();
     }
 
+    /**
+     * Pages skip the models whose lineage the caller no longer sees, without losing or repeating
+     * any of the others; the owner organisation's curator still archives a model whose partner's
+     * dataset it no longer sees.
+     */
+    @Test
+    void pagesSkipHiddenModelsAndTheOwnerStillArchivesThem() throws Exception {
+        String open = UUID.randomUUID().toString();
+        String closed = UUID.randomUUID().toString();
+        catalog.seenBy.put(open, Set.of("acme", "kansai-u", "hub"));
+        catalog.seenBy.put(closed, Set.of("hub"));
+        Set<String> expected = new java.util.HashSet<>();
+        for (int i = 0; i < 7; i++) {
+            UUID id = store("paged", "acme", Visibility.CONSORTIUM, List.of(),
+                    i % 3 == 1 ? List.of(open, closed) : List.of(open));
+            if (i % 3 != 1) {
+                expected.add(id.toString());
+            }
+        }
+        List<String> listed = new ArrayList<>();
+        String token = "";
+        int pages = 0;
+        do {
+            var page = as(KANSAI).listModels(ListModelsRequest.newBuilder().setName("paged")
+                    .setPage(org.mihub.api.common.v1.PageRequest.newBuilder().setPageSize(2).setPageToken(token))
+                    .build());
+            page.getModelsList().forEach(model -> listed.add(model.getId()));
+            token = page.getPageInfo().getNextPageToken();
+            pages++;
+        } while (!token.isEmpty() && pages < 20);
+        assertEquals(expected.size(), listed.size(), "no model twice: " + listed);
+        assertEquals(expected, new java.util.HashSet<>(listed));
+
+        UUID partnerOnly = store("partner-only", "acme", Visibility.CONSORTIUM, List.of(), List.of(closed));
+        assertFalse(readable(ACME_CURATOR, partnerOnly), "acme no longer sees the partner's dataset");
+        var archived = as(ACME_CURATOR).archiveModel(ArchiveModelRequest.newBuilder().setId(partnerOnly.toString())
+                .setReason("the partner withdrew its data").build());
+        assertEquals(ModelStatus.MODEL_STATUS_ARCHIVED, archived.getStatus());
+        var stranger = assertThrows(StatusRuntimeException.class, () -> as(KANSAI).archiveModel(
+                ArchiveModelRequest.newBuilder().setId(partnerOnly.toString()).build()));
+        assertEquals(Status.Code.NOT_FOUND, stranger.getStatus().getCode());
+    }
+
     /** Get, list and predict agree on whether the caller sees the model. */
     private boolean readable(String token, UUID model) {
         boolean got = found(() -> as(token).getModel(GetModelRequest.newBuilder().setId(model.toString()).build()));
