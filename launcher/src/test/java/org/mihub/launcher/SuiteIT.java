@@ -30,6 +30,9 @@ import io.grpc.StatusRuntimeException;
 @ExtendWith(RunningSuite.class)
 class SuiteIT {
 
+    /** Twelve measured band gaps of binary semiconductors and oxides, as CSV. */
+    private static final String TWELVE_GAPS = "formula,band_gap [eV]\nZnO,3.37\nZnS,3.68\nZnSe,2.7\nCdS,2.42\n"
+            + "CdSe,1.74\nGaN,3.4\nGaP,2.26\nAlN,6.2\nAlP,2.45\nInN,0.7\nInP,1.34\nMgO,7.8\n";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<Service> BACKENDS = List.of(Service.CATALOG, Service.PREDICTION, Service.PLANNING);
 
@@ -417,8 +420,7 @@ class SuiteIT {
 
         String privateId = privateDataset(alice, "acme private gaps");
         assertEquals(200, send("POST", "/api/v1/datasets/" + privateId + "/records", alice, "text/csv",
-                "formula,band_gap [eV]\nZnO,3.37\nZnS,3.68\nZnSe,2.7\nCdS,2.42\nCdSe,1.74\nGaN,3.4\nGaP,2.26\n"
-                        + "AlN,6.2\nAlP,2.45\nInN,0.7\nInP,1.34\nMgO,7.8\n").statusCode());
+                TWELVE_GAPS).statusCode());
         JsonNode secretJob = awaitJob(train(alice, privateId, "secret-gap"), alice);
         assertEquals("SUCCEEDED", secretJob.get("state").asText(), secretJob.toString());
         String secretModel = secretJob.get("resultId").asText();
@@ -455,8 +457,7 @@ class SuiteIT {
         assertEquals(200, send("PUT", "/api/v1/datasets/" + datasetId + "/sharing", alice, "application/json",
                 "{\"visibility\": \"CONSORTIUM\"}").statusCode());
         assertEquals(200, send("POST", "/api/v1/datasets/" + datasetId + "/records", alice, "text/csv",
-                "formula,band_gap [eV]\nZnO,3.37\nZnS,3.68\nZnSe,2.7\nCdS,2.42\nCdSe,1.74\nGaN,3.4\nGaP,2.26\n"
-                        + "AlN,6.2\nAlP,2.45\nInN,0.7\nInP,1.34\nMgO,7.8\n").statusCode());
+                TWELVE_GAPS).statusCode());
         JsonNode job = awaitJob(train(alice, datasetId, "withdrawn-gap"), alice);
         assertEquals("SUCCEEDED", job.get("state").asText(), job.toString());
         String modelId = job.get("resultId").asText();

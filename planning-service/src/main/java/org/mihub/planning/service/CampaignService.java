@@ -459,10 +459,7 @@ public class CampaignService {
         double[][] means = new double[2][n];
         double[][] stds = new double[2][n];
         Double[] reference = new Double[2];
-        List<double[]> believed = new ArrayList<>();
-        for (double[] observed : values) {
-            believed.add(new double[] {objectives.get(0).oriented(observed[0]), objectives.get(1).oriented(observed[1])});
-        }
+        List<double[]> believed = oriented(objectives, values);
         int threads = Runtime.getRuntime().availableProcessors();
         for (int o = 0; o < 2; o++) {
             Plan.Objective objective = objectives.get(o);
@@ -492,6 +489,15 @@ public class CampaignService {
             picks.add(new BatchSelector.Pick(choice.index(), Double.NaN, Double.NaN, choice.expected()));
         }
         return picks;
+    }
+
+    /** Two objectives' observed values, each turned to "larger is better". */
+    private static List<double[]> oriented(List<Plan.Objective> objectives, List<double[]> values) {
+        List<double[]> oriented = new ArrayList<>();
+        for (double[] observed : values) {
+            oriented.add(new double[] {objectives.get(0).oriented(observed[0]), objectives.get(1).oriented(observed[1])});
+        }
+        return oriented;
     }
 
     /**
@@ -567,10 +573,7 @@ public class CampaignService {
         double[][] reportStd = new double[2][n];
         Double[] reference = new Double[2];
         List<Fit> fits = new ArrayList<>();
-        List<double[]> believed = new ArrayList<>();
-        for (double[] observed : values) {
-            believed.add(new double[] {objectives.get(0).oriented(observed[0]), objectives.get(1).oriented(observed[1])});
-        }
+        List<double[]> believed = oriented(objectives, values);
         int threads = Runtime.getRuntime().availableProcessors();
         for (int o = 0; o < 2; o++) {
             Plan.Objective objective = objectives.get(o);
