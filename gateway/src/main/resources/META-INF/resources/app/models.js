@@ -19,7 +19,7 @@ export async function modelsPage(view) {
       const trees = Number(field(form, 'trees'));
       // the trees field is the forest's size or the boosting rounds; a Gaussian process has neither
       const hyperparameters = algorithm === 'random_forest' ? { nTrees: trees }
-        : algorithm === 'gradient_boosting' ? { nEstimators: trees } : {};
+        : algorithm === 'gradient_boosting' ? { nEstimators: trees, loss: field(form, 'loss') } : {};
       const job = await post('/api/v1/models', {
         name: field(form, 'name'), datasets: [{ datasetId: field(form, 'dataset') }],
         targetProperty: field(form, 'target'), seed: Number(field(form, 'seed')),
@@ -38,6 +38,8 @@ export async function modelsPage(view) {
     h('label', {}, t('models.algorithm'), h('select', { name: 'algorithm' },
       ['random_forest', 'gradient_boosting', 'gaussian_process'].map((a) => h('option', { value: a }, t('models.' + a))))),
     h('label', {}, t('models.trees'), h('input', { name: 'trees', type: 'number', value: 100, min: 1, size: 5 })),
+    h('label', {}, t('models.loss'), h('select', { name: 'loss' },
+      ['squared_error', 'absolute_error', 'huber'].map((l) => h('option', { value: l }, t('models.loss_' + l))))),
     h('label', {}, t('models.folds'), h('input', { name: 'folds', type: 'number', value: 5, min: 2, size: 3 })),
     h('label', {}, t('models.seed'), h('input', { name: 'seed', type: 'number', value: 7, size: 6 })),
     h('button', { type: 'submit', id: 'train-button' }, t('models.start'))), progress) : null;
