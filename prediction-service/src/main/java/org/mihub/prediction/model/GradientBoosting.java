@@ -232,18 +232,7 @@ public final class GradientBoosting implements Regressor {
                 }
             }
         });
-        // summed in row order: the same value whatever the threads
-        double error = 0;
-        double total = 0;
-        int count = 0;
-        for (int i = 0; i < n; i++) {
-            if (scored[i]) {
-                error += squaredError[i];
-                total += spread[i];
-                count++;
-            }
-        }
-        return count == 0 ? 0 : Math.max(0, (error - total) / count);
+        return OutOfBag.unexplainedVariance(squaredError, spread, scored);
     }
 
     /** Writes the parameters, the members' base values, the trees ({@link FlatTrees#write}) and tau^2. */

@@ -327,17 +327,7 @@ public final class RandomForest implements Regressor {
                 scored[i] = true;
             }
         });
-        double error = 0;
-        double variance = 0;
-        int count = 0;
-        for (int i = 0; i < n; i++) {
-            if (scored[i]) {
-                error += squaredError[i];
-                variance += jackknife[i];
-                count++;
-            }
-        }
-        return count == 0 ? 0 : Math.max(0, (error - variance) / count);
+        return OutOfBag.unexplainedVariance(squaredError, jackknife, scored);
     }
 
     /** Writes the forest: parameters, the trees ({@link FlatTrees#write}), then Q and tau^2. */

@@ -57,10 +57,13 @@ public class LineageAccess {
         if (allowed.isEmpty() || caller.isPresent() && caller.get().hasRole(Caller.ADMIN)) {
             return allowed;
         }
-        Set<String> lineage = new LinkedHashSet<>();
-        allowed.forEach(model -> lineage.addAll(model.lineageDatasetIds()));
-        Set<String> visible = visible(lineage);
-        return allowed.stream().filter(model -> visible.containsAll(model.lineageDatasetIds())).toList();
+        // each model's lineage parsed once
+        Map<ModelRecord, List<String>> lineages = new java.util.IdentityHashMap<>();
+        allowed.forEach(model -> lineages.put(model, model.lineageDatasetIds()));
+        Set<String> all = new LinkedHashSet<>();
+        lineages.values().forEach(all::addAll);
+        Set<String> visible = visible(all);
+        return allowed.stream().filter(model -> visible.containsAll(lineages.get(model))).toList();
     }
 
     /**
