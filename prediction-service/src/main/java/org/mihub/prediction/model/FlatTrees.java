@@ -6,7 +6,7 @@ import java.io.IOException;
 
 /**
  * Regression trees packed into one array for fast traversal, tree t starting at {@code roots[t]}:
- * per node its feature (-1 for a leaf), its left child (the right child is the next node), and its
+ * per split its feature, its left child (the right child is the next node), and its
  * threshold or, for a leaf, its value. A row goes left when {@code row[feature] <= threshold}.
  * Random forests and boosted ensembles both predict through it.
  */
@@ -15,18 +15,40 @@ final class FlatTrees {
     private final int[] roots;
     /**
      * Two longs per node, so that one cache line holds all a visit reads: at 2k the bits of the
-     * threshold (a split) or the value (a leaf); at 2k+1 the feature in the high half (-1 for a
-     * leaf, which makes the long negative) and the left child in the low half.
+     * threshold (a split) or the value (a leaf); at 2k+1 the feature in the high half and the left
+     * child in the low half, or for a leaf {@link #leaf}: negative, pointing at itself.
      */
     private final long[] nodes;
+
+    /**
+     * Per feature, the distinct thresholds of all splits on it, ascending; null when some feature
+     * has more than {@link #MAX_CUTS} of them, or there are more than {@link #MAX_FEATURES}.
+     */
+    private final double[][] cuts;
+    /**
+     * The same trees with each threshold replaced by its index among its feature's cuts, one long per
+     * node ({@link #rankedSplit}, {@link #rankedLeaf}); null with {@link #cuts}. A row walks them as
+     * its 16-bit keys ({@link #keys}): a quarter of its size in doubles, and half the node size.
+     */
+    private final long[] ranked;
+
+    static final int MAX_CUTS = 0xfffe;
+    static final int MAX_FEATURES = 0x7fff;
 
     private FlatTrees(int[] roots, long[] nodes) {
         this.roots = roots;
         this.nodes = nodes;
+        this.cuts = cuts(nodes);
+        this.ranked = cuts == null ? null : ranked(nodes, cuts);
     }
 
     private static long meta(int feature, int left) {
         return ((long) feature << 32) | (left & 0xffffffffL);
+    }
+
+    /** A leaf's second long: the sign bit, feature 0, and itself as its left child. */
+    private static long leaf(int node) {
+        return Long.MIN_VALUE | (node & 0xffffffffL);
     }
 
     /**
@@ -53,7 +75,7 @@ final class FlatTrees {
                 int at = root + k;
                 if (tree.feature[node] < 0) {
                     nodes[2 * at] = Double.doubleToRawLongBits(tree.value[node]);
-                    nodes[2 * at + 1] = meta(-1, -1);
+                    nodes[2 * at + 1] = leaf(at);
                 } else {
                     nodes[2 * at] = Double.doubleToRawLongBits(tree.threshold[node]);
                     nodes[2 * at + 1] = meta(tree.feature[node], root + placed);
@@ -63,6 +85,116 @@ final class FlatTrees {
             }
         }
         return new FlatTrees(roots, nodes);
+    }
+
+    private static double[][] cuts(long[] nodes) {
+        int features = 0;
+        for (int node = 0; node < nodes.length / 2; node++) {
+            long meta = nodes[2 * node + 1];
+            if (meta >= 0) {
+                features = Math.max(features, (int) (meta >>> 32) + 1);
+            }
+        }
+        if (features > MAX_FEATURES) {
+            return null;
+        }
+        int[] counts = new int[features];
+        for (int node = 0; node < nodes.length / 2; node++) {
+            long meta = nodes[2 * node + 1];
+            if (meta >= 0) {
+                counts[(int) (meta >>> 32)]++;
+            }
+        }
+        double[][] cuts = new double[features][];
+        for (int f = 0; f < features; f++) {
+            cuts[f] = new double[counts[f]];
+            counts[f] = 0;
+        }
+        for (int node = 0; node < nodes.length / 2; node++) {
+            long meta = nodes[2 * node + 1];
+            if (meta >= 0) {
+                int f = (int) (meta >>> 32);
+                cuts[f][counts[f]++] = Double.longBitsToDouble(nodes[2 * node]);
+            }
+        }
+        for (int f = 0; f < features; f++) {
+            double[] all = cuts[f];
+            java.util.Arrays.sort(all);
+            int distinct = 0;
+            for (double cut : all) {
+                // equal as the walk compares them (so 0.0 and -0.0 are one cut)
+                if (distinct == 0 || cut != all[distinct - 1]) {
+                    all[distinct++] = cut;
+                }
+            }
+            if (distinct > MAX_CUTS) {
+                return null;
+            }
+            cuts[f] = java.util.Arrays.copyOf(all, distinct);
+        }
+        return cuts;
+    }
+
+    private static long[] ranked(long[] nodes, double[][] cuts) {
+        long[] ranked = new long[nodes.length / 2];
+        for (int node = 0; node < ranked.length; node++) {
+            long meta = nodes[2 * node + 1];
+            if (meta >= 0) {
+                int f = (int) (meta >>> 32);
+                ranked[node] = rankedSplit(f, below(cuts[f], Double.longBitsToDouble(nodes[2 * node])), (int) meta);
+            } else {
+                ranked[node] = rankedLeaf(node);
+            }
+        }
+        return ranked;
+    }
+
+    /** A split: the feature in bits 48-62, its threshold's index among the cuts in 32-47, the left child below. */
+    private static long rankedSplit(int feature, int cut, int left) {
+        return ((long) feature << 48) | ((long) cut << 32) | (left & 0xffffffffL);
+    }
+
+    /**
+     * A leaf: the sign bit, feature 0, the cut index 0xffff (above every key, so the row goes "left"),
+     * and itself as the left child: a row that reached it stays.
+     */
+    private static long rankedLeaf(int node) {
+        return Long.MIN_VALUE | (0xffffL << 32) | (node & 0xffffffffL);
+    }
+
+    /**
+     * The number of cuts below x. For ascending distinct cuts t_0 < t_1 < ..., x <= t_k exactly when
+     * below(x) <= k, so comparing keys walks every row down the same branch as comparing doubles.
+     * NaN goes right at every split, as {@code NaN <= t} is false: its key is above every cut index.
+     */
+    static int below(double[] cuts, double x) {
+        if (Double.isNaN(x)) {
+            return cuts.length;
+        }
+        int low = 0;
+        int high = cuts.length;
+        while (low < high) {
+            int middle = (low + high) >>> 1;
+            if (cuts[middle] < x) {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        return low;
+    }
+
+    /** The keys of rows from..to-1: per row and feature the number of cuts below its value. */
+    private char[][] keys(double[][] rows, int from, int to) {
+        char[][] keys = new char[to - from][cuts.length];
+        for (int r = from; r < to; r++) {
+            double[] row = rows[r];
+            char[] key = keys[r - from];
+            for (int f = 0; f < cuts.length; f++) {
+                key[f] = (char) below(cuts[f], row[f]);
+            }
+        }
+        return keys;
     }
 
     int trees() {
@@ -82,58 +214,165 @@ final class FlatTrees {
 
     /**
      * Adds the leaf value of tree t, for rows {@code from} to {@code to} (exclusive), to
-     * {@code out[row - from][t / group]}: with group 1 every tree has its own column, with group g
+     * {@code out[t / group][row - from]} (a tree's values side by side): with group 1 every tree has its own column, with group g
      * each run of g consecutive trees is summed (the members of a boosted ensemble). Each tree walks
-     * the whole block before the next tree, so a tree's nodes stay in cache for the block, and four
-     * rows walk it side by side: their node loads do not wait on each other.
+     * the whole block before the next tree, so its nodes are fetched once per block, and eight rows
+     * walk it side by side, so that their loads overlap. The walk has no branch per row: a leaf
+     * points at itself, and a row that reached one steps in place until all eight have.
      */
     void accumulate(double[][] rows, int from, int to, int group, double[][] out) {
+        if (ranked != null) {
+            accumulateRanked(keys(rows, from, to), group, out);
+            return;
+        }
         long[] nodes = this.nodes;
         for (int t = 0; t < roots.length; t++) {
             int root = roots[t];
-            int column = t / group;
+            double[] sums = out[t / group];
             int r = from;
-            for (; r + 4 <= to; r += 4) {
+            for (; r + 8 <= to; r += 8) {
                 double[] a = rows[r];
                 double[] b = rows[r + 1];
                 double[] c = rows[r + 2];
                 double[] d = rows[r + 3];
+                double[] e = rows[r + 4];
+                double[] f = rows[r + 5];
+                double[] g = rows[r + 6];
+                double[] h = rows[r + 7];
                 int na = root;
                 int nb = root;
                 int nc = root;
                 int nd = root;
-                long ma = nodes[2 * root + 1];
-                long mb = ma;
-                long mc = ma;
-                long md = ma;
-                // a leaf's long is negative: the walk ends when all four are
-                while ((ma & mb & mc & md) >= 0) {
-                    if (ma >= 0) {
-                        na = (int) ma + (a[(int) (ma >>> 32)] <= Double.longBitsToDouble(nodes[2 * na]) ? 0 : 1);
-                        ma = nodes[2 * na + 1];
-                    }
-                    if (mb >= 0) {
-                        nb = (int) mb + (b[(int) (mb >>> 32)] <= Double.longBitsToDouble(nodes[2 * nb]) ? 0 : 1);
-                        mb = nodes[2 * nb + 1];
-                    }
-                    if (mc >= 0) {
-                        nc = (int) mc + (c[(int) (mc >>> 32)] <= Double.longBitsToDouble(nodes[2 * nc]) ? 0 : 1);
-                        mc = nodes[2 * nc + 1];
-                    }
-                    if (md >= 0) {
-                        nd = (int) md + (d[(int) (md >>> 32)] <= Double.longBitsToDouble(nodes[2 * nd]) ? 0 : 1);
-                        md = nodes[2 * nd + 1];
-                    }
-                }
-                out[r - from][column] += Double.longBitsToDouble(nodes[2 * na]);
-                out[r + 1 - from][column] += Double.longBitsToDouble(nodes[2 * nb]);
-                out[r + 2 - from][column] += Double.longBitsToDouble(nodes[2 * nc]);
-                out[r + 3 - from][column] += Double.longBitsToDouble(nodes[2 * nd]);
+                int ne = root;
+                int nf = root;
+                int ng = root;
+                int nh = root;
+                long ma;
+                long mb;
+                long mc;
+                long md;
+                long me;
+                long mf;
+                long mg;
+                long mh;
+                do {
+                    ma = nodes[2 * na + 1];
+                    mb = nodes[2 * nb + 1];
+                    mc = nodes[2 * nc + 1];
+                    md = nodes[2 * nd + 1];
+                    me = nodes[2 * ne + 1];
+                    mf = nodes[2 * nf + 1];
+                    mg = nodes[2 * ng + 1];
+                    mh = nodes[2 * nh + 1];
+                    na = step(nodes, na, ma, a);
+                    nb = step(nodes, nb, mb, b);
+                    nc = step(nodes, nc, mc, c);
+                    nd = step(nodes, nd, md, d);
+                    ne = step(nodes, ne, me, e);
+                    nf = step(nodes, nf, mf, f);
+                    ng = step(nodes, ng, mg, g);
+                    nh = step(nodes, nh, mh, h);
+                } while ((ma & mb & mc & md & me & mf & mg & mh) >= 0);
+                sums[r - from] += Double.longBitsToDouble(nodes[2 * na]);
+                sums[r + 1 - from] += Double.longBitsToDouble(nodes[2 * nb]);
+                sums[r + 2 - from] += Double.longBitsToDouble(nodes[2 * nc]);
+                sums[r + 3 - from] += Double.longBitsToDouble(nodes[2 * nd]);
+                sums[r + 4 - from] += Double.longBitsToDouble(nodes[2 * ne]);
+                sums[r + 5 - from] += Double.longBitsToDouble(nodes[2 * nf]);
+                sums[r + 6 - from] += Double.longBitsToDouble(nodes[2 * ng]);
+                sums[r + 7 - from] += Double.longBitsToDouble(nodes[2 * nh]);
             }
             for (; r < to; r++) {
-                out[r - from][column] += tree(t, rows[r]);
+                sums[r - from] += tree(t, rows[r]);
             }
         }
+    }
+
+    /** {@link #accumulate} over the ranked nodes, for rows given by their keys. */
+    private void accumulateRanked(char[][] keys, int group, double[][] out) {
+        long[] ranked = this.ranked;
+        long[] nodes = this.nodes;
+        int rows = keys.length;
+        for (int t = 0; t < roots.length; t++) {
+            int root = roots[t];
+            double[] sums = out[t / group];
+            int r = 0;
+            for (; r + 8 <= rows; r += 8) {
+                char[] a = keys[r];
+                char[] b = keys[r + 1];
+                char[] c = keys[r + 2];
+                char[] d = keys[r + 3];
+                char[] e = keys[r + 4];
+                char[] f = keys[r + 5];
+                char[] g = keys[r + 6];
+                char[] h = keys[r + 7];
+                int na = root;
+                int nb = root;
+                int nc = root;
+                int nd = root;
+                int ne = root;
+                int nf = root;
+                int ng = root;
+                int nh = root;
+                long ma;
+                long mb;
+                long mc;
+                long md;
+                long me;
+                long mf;
+                long mg;
+                long mh;
+                do {
+                    ma = ranked[na];
+                    mb = ranked[nb];
+                    mc = ranked[nc];
+                    md = ranked[nd];
+                    me = ranked[ne];
+                    mf = ranked[nf];
+                    mg = ranked[ng];
+                    mh = ranked[nh];
+                    na = step(ma, a);
+                    nb = step(mb, b);
+                    nc = step(mc, c);
+                    nd = step(md, d);
+                    ne = step(me, e);
+                    nf = step(mf, f);
+                    ng = step(mg, g);
+                    nh = step(mh, h);
+                } while ((ma & mb & mc & md & me & mf & mg & mh) >= 0);
+                sums[r] += Double.longBitsToDouble(nodes[2 * na]);
+                sums[r + 1] += Double.longBitsToDouble(nodes[2 * nb]);
+                sums[r + 2] += Double.longBitsToDouble(nodes[2 * nc]);
+                sums[r + 3] += Double.longBitsToDouble(nodes[2 * nd]);
+                sums[r + 4] += Double.longBitsToDouble(nodes[2 * ne]);
+                sums[r + 5] += Double.longBitsToDouble(nodes[2 * nf]);
+                sums[r + 6] += Double.longBitsToDouble(nodes[2 * ng]);
+                sums[r + 7] += Double.longBitsToDouble(nodes[2 * nh]);
+            }
+            for (; r < rows; r++) {
+                int node = root;
+                long meta;
+                do {
+                    meta = ranked[node];
+                    node = step(meta, keys[r]);
+                } while (meta >= 0);
+                sums[r] += Double.longBitsToDouble(nodes[2 * node]);
+            }
+        }
+    }
+
+    /** One level down a ranked tree from the node whose long is {@code meta}, for a row's keys. */
+    private static int step(long meta, char[] key) {
+        return (int) meta + (key[(int) (meta >>> 48) & 0x7fff] <= ((int) (meta >>> 32) & 0xffff) ? 0 : 1);
+    }
+
+    /**
+     * One level down from {@code node}, whose second long is {@code meta}. At a leaf (meta negative,
+     * left child itself, feature 0) the comparison is made but its outcome masked: the row stays.
+     */
+    private static int step(long[] nodes, int node, long meta, double[] row) {
+        int right = row[(int) (meta >>> 32) & 0x7fffffff] <= Double.longBitsToDouble(nodes[2 * node]) ? 0 : 1;
+        return (int) meta + (right & ~(int) (meta >> 63));
     }
 
     /**
@@ -166,7 +405,7 @@ final class FlatTrees {
         long[] nodes = new long[2 * count];
         for (int node = 0; node < count; node++) {
             int feature = in.readShort();
-            nodes[2 * node + 1] = feature >= 0 ? meta(feature, in.readInt()) : meta(-1, -1);
+            nodes[2 * node + 1] = feature >= 0 ? meta(feature, in.readInt()) : leaf(node);
             nodes[2 * node] = Double.doubleToRawLongBits(in.readDouble());
         }
         return new FlatTrees(roots, nodes);

@@ -176,11 +176,12 @@ public final class GradientBoosting implements Regressor {
 
     /** Each member's prediction for rows from..to-1: out[row - from][member]. */
     private double[][] members(double[][] rows, int from, int to) {
+        double[][] sums = new double[base.length][to - from];
+        trees.accumulate(rows, from, to, params.rounds(), sums);
         double[][] out = new double[to - from][base.length];
-        trees.accumulate(rows, from, to, params.rounds(), out);
-        for (double[] member : out) {
+        for (int r = 0; r < to - from; r++) {
             for (int m = 0; m < base.length; m++) {
-                member[m] += base[m];
+                out[r][m] = base[m] + sums[m][r];
             }
         }
         return out;

@@ -60,13 +60,20 @@ public final class RandomForest implements Regressor {
     public record Prediction(double mean, double std) {
     }
 
+    /** Rows predicted together: a tree's nodes are fetched once per block. */
+    static final int BLOCK = 1024;
+
     private final Params params;
     private final int features;
     private final FlatTrees trees;
     private final double[] q;
-    /** Q's diagonal and, row after row, its entries right of the diagonal, in single precision. */
+    /**
+     * Q in single precision: its diagonal, and per row b the entries right of the diagonal at their
+     * own column (qUpper[b][c] for c > b; the rest is unused), so that a row of Q and a row of the
+     * result are read at the same index, which lets the JIT vectorise the multiply-add.
+     */
     private final float[] qDiagonal;
-    private final float[] qUpper;
+    private final float[][] qUpper;
     private final double noiseVariance;
 
     private RandomForest(Params params, int features, FlatTrees trees, double[] q, double noiseVariance) {
@@ -76,11 +83,11 @@ public final class RandomForest implements Regressor {
         this.q = q;
         int count = trees.trees();
         this.qDiagonal = new float[count];
-        this.qUpper = new float[count * (count - 1) / 2];
-        for (int b = 0, k = 0; b < count; b++) {
+        this.qUpper = new float[count][count];
+        for (int b = 0; b < count; b++) {
             qDiagonal[b] = (float) q[b * count + b];
             for (int c = b + 1; c < count; c++) {
-                qUpper[k++] = (float) q[b * count + c];
+                qUpper[b][c] = (float) q[b * count + c];
             }
         }
         this.noiseVariance = noiseVariance;
@@ -148,26 +155,22 @@ public final class RandomForest implements Regressor {
     /** Means and standard deviations of many rows, on {@code threads} threads, in blocks of rows. */
     @Override
     public void predict(double[][] rows, double[] means, double[] stds, int threads) {
-        int block = 64;
-        int blocks = (rows.length + block - 1) / block;
         int trees = this.trees.trees();
-        Parallel.run(threads, blocks, k -> {
-            int from = k * block;
-            int to = Math.min(rows.length, from + block);
-            double[][] perTree = new double[to - from][trees];
+        Parallel.run(threads, (rows.length + BLOCK - 1) / BLOCK, k -> {
+            int from = k * BLOCK;
+            int to = Math.min(rows.length, from + BLOCK);
+            double[][] perTree = new double[trees][to - from];
             this.trees.accumulate(rows, from, to, 1, perTree);
             double[] mean = new double[to - from];
-            for (int r = 0; r < to - from; r++) {
-                double sum = 0;
-                for (double prediction : perTree[r]) {
-                    sum += prediction;
-                }
-                mean[r] = sum / trees;
-                for (int b = 0; b < trees; b++) {
-                    perTree[r][b] -= mean[r];
+            for (double[] tree : perTree) {
+                for (int r = 0; r < to - from; r++) {
+                    mean[r] += tree[r];
                 }
             }
-            double[] variance = quadraticForms(perTree);
+            for (int r = 0; r < to - from; r++) {
+                mean[r] /= trees;
+            }
+            double[] variance = quadraticForms(perTree, mean);
             for (int r = 0; r < to - from; r++) {
                 means[from + r] = mean[r];
                 stds[from + r] = Math.sqrt(Math.max(variance[r], 0) + noiseVariance);
@@ -176,54 +179,61 @@ public final class RandomForest implements Regressor {
     }
 
     /**
-     * d' Q d for every row of deviations of a block. Q is symmetric, so only the entries right of
-     * its diagonal are read: d'Qd = sum_b Q_bb d_b^2 + 2 sum_c d_c u_c with u_c = sum_{b<c} Q_bc d_b.
-     * Reading Q, not the arithmetic, limits this, so each row of Q serves every row of the block
-     * while it is in cache, as a multiply-add over arrays that the JIT vectorises.
+     * d' Q d for every row of a block, d being the row's deviations of the tree predictions
+     * ({@code perTree[tree][row]}) from its mean. Q is symmetric, so only the entries right of its
+     * diagonal are read: d'Qd = sum_b Q_bb d_b^2 + 2 sum_c d_c u_c with u_c = sum_{b<c} Q_bc d_b.
+     * Four rows at a time: each row of Q is read once for the four, and their u stay in the
+     * first-level cache, updated by a multiply-add that the JIT vectorises.
      */
-    private double[] quadraticForms(double[][] deviations) {
-        int rows = deviations.length;
+    private double[] quadraticForms(double[][] perTree, double[] mean) {
+        int rows = mean.length;
         int trees = this.trees.trees();
-        float[][] d = new float[rows][trees];
-        float[][] u = new float[rows][trees];
-        for (int r = 0; r < rows; r++) {
-            for (int b = 0; b < trees; b++) {
-                d[r][b] = (float) deviations[r][b];
-            }
-        }
-        for (int b = 0, offset = 0; b < trees - 1; offset += trees - 1 - b, b++) {
-            for (int r = 0; r < rows; r++) {
-                float x = d[r][b];
-                if (x != 0) {
-                    multiplyAdd(u[r], b + 1, x, qUpper, offset, trees - 1 - b);
+        double[][] deviation = new double[4][trees];
+        float[][] d = new float[4][trees];
+        float[][] u = new float[4][trees];
+        double[] result = new double[rows];
+        for (int first = 0; first < rows; first += 4) {
+            int count = Math.min(4, rows - first);
+            for (int k = 0; k < 4; k++) {
+                java.util.Arrays.fill(u[k], 0);
+                for (int b = 0; b < trees; b++) {
+                    deviation[k][b] = k < count ? perTree[b][first + k] - mean[first + k] : 0;
+                    d[k][b] = (float) deviation[k][b];
                 }
             }
-        }
-        double[] result = new double[rows];
-        for (int r = 0; r < rows; r++) {
-            double sum = 0;
-            for (int c = 0; c < trees; c++) {
-                double deviation = deviations[r][c];
-                sum += deviation * (qDiagonal[c] * deviation + 2.0 * u[r][c]);
+            for (int b = 0; b < trees - 1; b++) {
+                multiplyAdd(u[0], u[1], u[2], u[3], d[0][b], d[1][b], d[2][b], d[3][b], qUpper[b], b + 1);
             }
-            result[r] = sum;
+            for (int k = 0; k < count; k++) {
+                double sum = 0;
+                for (int c = 0; c < trees; c++) {
+                    sum += deviation[k][c] * (qDiagonal[c] * deviation[k][c] + 2.0 * u[k][c]);
+                }
+                result[first + k] = sum;
+            }
         }
         return result;
     }
 
-    private static void multiplyAdd(float[] target, int at, float factor, float[] source, int from, int length) {
-        for (int c = 0; c < length; c++) {
-            target[at + c] += factor * source[from + c];
+    /** u_k[c] += x_k q[c] for c from {@code from} to the end, for four rows k. */
+    private static void multiplyAdd(float[] u0, float[] u1, float[] u2, float[] u3, float x0, float x1, float x2,
+            float x3, float[] q, int from) {
+        for (int c = from; c < q.length; c++) {
+            float entry = q[c];
+            u0[c] += x0 * entry;
+            u1[c] += x1 * entry;
+            u2[c] += x2 * entry;
+            u3[c] += x3 * entry;
         }
     }
 
-    /** d' Q d with d the deviations of the tree predictions from their mean. */
+    /** d' Q d with d the deviations of one row's tree predictions from their mean. */
     private double variance(double[] perTree, double mean) {
-        double[] deviations = new double[perTree.length];
+        double[][] column = new double[perTree.length][];
         for (int b = 0; b < perTree.length; b++) {
-            deviations[b] = perTree[b] - mean;
+            column[b] = new double[] {perTree[b]};
         }
-        return quadraticForms(new double[][] {deviations})[0];
+        return quadraticForms(column, new double[] {mean})[0];
     }
 
     /**
@@ -309,22 +319,35 @@ public final class RandomForest implements Regressor {
         double[] squaredError = new double[n];
         double[] jackknife = new double[n];
         boolean[] scored = new boolean[n];
-        Parallel.run(threads, n, i -> {
-            double[] perTree = new double[trees.trees()];
-            double mean = trees(x[i], perTree);
-            double sum = 0;
-            int out = 0;
-            for (int b = 0; b < perTree.length; b++) {
-                if (counts[b][i] == 0) {
-                    sum += perTree[b];
-                    out++;
+        int trees = this.trees.trees();
+        Parallel.run(threads, (n + BLOCK - 1) / BLOCK, k -> {
+            int from = k * BLOCK;
+            int to = Math.min(n, from + BLOCK);
+            double[][] perTree = new double[trees][to - from];
+            this.trees.accumulate(x, from, to, 1, perTree);
+            double[] mean = new double[to - from];
+            double[] outOfBag = new double[to - from];
+            int[] out = new int[to - from];
+            for (int b = 0; b < trees; b++) {
+                for (int r = 0; r < to - from; r++) {
+                    mean[r] += perTree[b][r];
+                    if (counts[b][from + r] == 0) {
+                        outOfBag[r] += perTree[b][r];
+                        out[r]++;
+                    }
                 }
             }
-            if (out > 0) {
-                double error = y[i] - sum / out;
-                squaredError[i] = error * error;
-                jackknife[i] = Math.max(variance(perTree, mean), 0);
-                scored[i] = true;
+            for (int r = 0; r < to - from; r++) {
+                mean[r] /= trees;
+            }
+            double[] variance = quadraticForms(perTree, mean);
+            for (int r = 0; r < to - from; r++) {
+                if (out[r] > 0) {
+                    double error = y[from + r] - outOfBag[r] / out[r];
+                    squaredError[from + r] = error * error;
+                    jackknife[from + r] = Math.max(variance[r], 0);
+                    scored[from + r] = true;
+                }
             }
         });
         return OutOfBag.unexplainedVariance(squaredError, jackknife, scored);

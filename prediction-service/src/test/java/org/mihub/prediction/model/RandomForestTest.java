@@ -51,6 +51,24 @@ class RandomForestTest {
     }
 
     @Test
+    void aBlockOfRowsIsPredictedAsEachRowAlone() {
+        double[] y = new double[400];
+        double[][] x = data(400, 8, y);
+        RandomForest forest = RandomForest.fit(x, y, new RandomForest.Params(60, 0, 1, 0.6, 5), 2);
+        // more than a block, and not a multiple of the eight rows walked together
+        double[] probeY = new double[RandomForest.BLOCK + 13];
+        double[][] probes = data(probeY.length, 9, probeY);
+        double[] means = new double[probes.length];
+        double[] stds = new double[probes.length];
+        forest.predict(probes, means, stds, 2);
+        for (int r = 0; r < probes.length; r++) {
+            RandomForest.Prediction alone = forest.predict(probes[r]);
+            assertEquals(alone.mean(), means[r], "mean of row " + r);
+            assertEquals(alone.std(), stds[r], "standard deviation of row " + r);
+        }
+    }
+
+    @Test
     void theSinglePrecisionJackknifeMatchesDoublePrecision() {
         double[] y = new double[800];
         double[][] x = data(800, 5, y);
