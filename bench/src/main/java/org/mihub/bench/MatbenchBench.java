@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.ToDoubleFunction;
@@ -16,6 +17,7 @@ import org.mihub.prediction.features.MagpieFeaturiser;
 import org.mihub.prediction.model.GaussianProcessModel;
 import org.mihub.prediction.model.GradientBoosting;
 import org.mihub.prediction.model.ModelParams;
+import org.mihub.prediction.model.Parallel;
 import org.mihub.prediction.model.RandomForest;
 import org.mihub.prediction.model.Regressor;
 
@@ -110,11 +112,19 @@ public final class MatbenchBench {
             }
             System.out.println(String.join("\n", report.subList(start, report.size())));
         }
-        double mihubSeconds = mihubThroughput(data.resolve("matbench_expt_gap.csv"), queries);
-        JsonNode peerThroughput = peer(home, data.resolve("matbench_expt_gap.csv"), queries).get(5);
+        double[] mihubPasses = mihubThroughput(data.resolve("matbench_expt_gap.csv"), queries);
+        double mihubSeconds = Arrays.stream(mihubPasses).min().orElseThrow();
+        JsonNode peerThroughput = peer(home, data.resolve("matbench_expt_gap.csv"), queries).get(0);
         double peerSeconds = peerThroughput.get("seconds").asDouble();
+        List<String> peerPasses = new ArrayList<>();
+        peerThroughput.get("passes").forEach(pass -> peerPasses.add(String.format("%.2f", pass.asDouble())));
         report.add("## Throughput: parse + featurise + predict with uncertainty, " + THROUGHPUT_ROWS
                 + " random compositions (forest trained on all of expt_gap)");
+        report.add("");
+        report.add("Each side makes three timed passes over the same compositions in one process and reports the best"
+                + " (mihub " + Arrays.stream(mihubPasses).mapToObj(pass -> String.format("%.2f", pass))
+                        .collect(java.util.stream.Collectors.joining(", ")) + " s; peer " + String.join(", ", peerPasses)
+                + " s): mihub's first pass includes compiling the code, which a running service has done long before.");
         report.add("");
         report.add("| | seconds | rows/s |");
         report.add("|---|---|---|");
@@ -216,20 +226,24 @@ public final class MatbenchBench {
         return folds;
     }
 
-    private static double mihubThroughput(Path trainingFile, Path queries) throws Exception {
+    /** Seconds of three passes: parse, featurise and predict every composition. */
+    private static double[] mihubThroughput(Path trainingFile, Path queries) throws Exception {
         Table table = load(trainingFile);
         RandomForest forest = RandomForest.fit(table.x(), table.y(), RandomForest.Params.defaults(SEED), THREADS);
         List<String> formulas = Files.readAllLines(queries).stream().filter(line -> !line.isBlank()).toList();
         MagpieFeaturiser featuriser = new MagpieFeaturiser();
-        long start = System.nanoTime();
-        double[][] rows = new double[formulas.size()][];
-        for (int i = 0; i < rows.length; i++) {
-            rows[i] = featuriser.featurise(FormulaParser.parse(formulas.get(i)));
+        double[] passes = new double[3];
+        for (int pass = 0; pass < passes.length; pass++) {
+            long start = System.nanoTime();
+            double[][] rows = new double[formulas.size()][];
+            // as the service's inference does: the inputs shared out among the threads
+            Parallel.run(THREADS, rows.length, i -> rows[i] = featuriser.featurise(FormulaParser.parse(formulas.get(i))));
+            double[] means = new double[rows.length];
+            double[] stds = new double[rows.length];
+            forest.predict(rows, means, stds, THREADS);
+            passes[pass] = (System.nanoTime() - start) / 1e9;
         }
-        double[] means = new double[rows.length];
-        double[] stds = new double[rows.length];
-        forest.predict(rows, means, stds, THREADS);
-        return (System.nanoTime() - start) / 1e9;
+        return passes;
     }
 
     private static List<JsonNode> peer(Path home, Path task, Path queries) throws Exception {

@@ -18,6 +18,7 @@ import org.mihub.common.error.ApiException;
 import org.mihub.common.identity.Caller;
 import org.mihub.prediction.features.FeaturiseException;
 import org.mihub.prediction.features.MagpieFeaturiser;
+import org.mihub.prediction.model.Parallel;
 import org.mihub.prediction.model.TrainedModel;
 import org.mihub.prediction.registry.ModelRecord;
 import org.mihub.prediction.registry.Db;
@@ -84,31 +85,44 @@ public class InferenceService {
         }
         TrainedModel trained = load(model);
         MagpieFeaturiser featuriser = featurisers.get(trained.featuriserVersion());
-        List<Outcome> outcomes = new ArrayList<>(inputs.size());
+        // each input is parsed and featurised on its own, so the inputs are shared out among the threads
+        int count = inputs.size();
+        Composition[] compositions = new Composition[count];
+        double[][] featurised = new double[count][];
+        RuntimeException[] errors = new RuntimeException[count];
+        Parallel.run(threads, count, i -> {
+            try {
+                compositions[i] = composition(inputs.get(i));
+                featurised[i] = featuriser.featurise(compositions[i]);
+            } catch (FormulaException | FeaturiseException e) {
+                errors[i] = e;
+            }
+        });
+        List<Outcome> outcomes = new ArrayList<>(count);
         List<double[]> rows = new ArrayList<>();
         List<Integer> positions = new ArrayList<>();
-        for (int i = 0; i < inputs.size(); i++) {
+        for (int i = 0; i < count; i++) {
             Input input = inputs.get(i);
-            try {
-                Composition composition = composition(input);
-                rows.add(featuriser.featurise(composition));
+            if (errors[i] != null) {
+                outcomes.add(new Outcome(input.id(), firstIndex + i, "", null, null, null, null, problem(input, errors[i])));
+            } else {
+                rows.add(featurised[i]);
                 positions.add(i);
-                outcomes.add(new Outcome(input.id(), firstIndex + i, composition.reducedFormula(), null, null, null,
+                outcomes.add(new Outcome(input.id(), firstIndex + i, compositions[i].reducedFormula(), null, null, null,
                         null, null));
-            } catch (FormulaException | FeaturiseException e) {
-                outcomes.add(new Outcome(input.id(), firstIndex + i, "", null, null, null, null, problem(input, e)));
             }
         }
         double[][] x = rows.toArray(double[][]::new);
         double[] means = new double[x.length];
         double[] stds = new double[x.length];
         trained.regressor().predict(x, means, stds, threads);
+        double[] distances = new double[x.length];
+        Parallel.run(threads, x.length, j -> distances[j] = trained.domain().distance(x[j]));
         for (int j = 0; j < x.length; j++) {
             int i = positions.get(j);
             Outcome parsed = outcomes.get(i);
-            double distance = trained.domain().distance(x[j]);
             outcomes.set(i, new Outcome(parsed.id(), parsed.index(), parsed.reducedFormula(), means[j], stds[j],
-                    distance, distance <= trained.domain().threshold(), null));
+                    distances[j], distances[j] <= trained.domain().threshold(), null));
         }
         return outcomes;
     }

@@ -31,6 +31,8 @@ final class FlatTrees {
      * its 16-bit keys ({@link #keys}): a quarter of its size in doubles, and half the node size.
      */
     private final long[] ranked;
+    /** Per feature with cuts, a guide to them: {@link CutIndex}; null with {@link #cuts}. */
+    private final CutIndex[] index;
 
     static final int MAX_CUTS = 0xfffe;
     static final int MAX_FEATURES = 0x7fff;
@@ -40,6 +42,7 @@ final class FlatTrees {
         this.nodes = nodes;
         this.cuts = cuts(nodes);
         this.ranked = cuts == null ? null : ranked(nodes, cuts);
+        this.index = cuts == null ? null : java.util.Arrays.stream(cuts).map(CutIndex::new).toArray(CutIndex[]::new);
     }
 
     private static long meta(int feature, int left) {
@@ -171,27 +174,83 @@ final class FlatTrees {
         if (Double.isNaN(x)) {
             return cuts.length;
         }
-        int low = 0;
-        int high = cuts.length;
-        while (low < high) {
-            int middle = (low + high) >>> 1;
-            if (cuts[middle] < x) {
-                low = middle + 1;
-            } else {
-                high = middle;
-            }
+        if (cuts.length == 0) {
+            return 0;
         }
-        return low;
+        // a binary search whose steps are conditional moves, not branches: each halves the range
+        // [base, base + length) known to hold the first cut not below x, or its end
+        int base = 0;
+        int length = cuts.length;
+        while (length > 1) {
+            int half = length >>> 1;
+            base = cuts[base + half - 1] < x ? base + half : base;
+            length -= half;
+        }
+        return base + (cuts[base] < x ? 1 : 0);
     }
 
-    /** The keys of rows from..to-1: per row and feature the number of cuts below its value. */
+    /**
+     * {@link #below} for one feature's cuts without a binary search over all of them: the range from
+     * the first to the last cut is split into equal buckets, each knowing how many cuts lie below
+     * it. A value starts from its bucket's count and steps to the exact answer, which is a few steps
+     * unless cuts crowd into one bucket; after eight steps it falls back to the binary search.
+     */
+    static final class CutIndex {
+
+        private final double[] cuts;
+        private final double low;
+        /** Buckets per unit of the feature; 0 when the cuts span no finite positive range (one bucket). */
+        private final double scale;
+        /** start[k]: the number of cuts below the lower edge of bucket k. */
+        private final int[] start;
+
+        CutIndex(double[] cuts) {
+            this.cuts = cuts;
+            this.low = cuts.length == 0 ? 0 : cuts[0];
+            double span = cuts.length == 0 ? 0 : cuts[cuts.length - 1] - low;
+            int buckets = span > 0 && Double.isFinite(span) ? 2 * cuts.length : 1;
+            this.scale = buckets > 1 ? buckets / span : 0;
+            this.start = new int[buckets];
+            for (int k = 1; k < buckets; k++) {
+                start[k] = FlatTrees.below(cuts, low + k / scale);
+            }
+        }
+
+        int below(double x) {
+            if (Double.isNaN(x)) {
+                return cuts.length;
+            }
+            if (!(x > low)) {
+                return 0;
+            }
+            int at = scale == 0 ? 0 : start[(int) Math.min(start.length - 1, (x - low) * scale)];
+            // exact from any start: the answer is the index with cuts[at - 1] < x <= cuts[at]
+            for (int step = 0; step < 8; step++) {
+                if (at > 0 && !(cuts[at - 1] < x)) {
+                    at--;
+                } else if (at < cuts.length && cuts[at] < x) {
+                    at++;
+                } else {
+                    return at;
+                }
+            }
+            return FlatTrees.below(cuts, x);
+        }
+    }
+
+    /**
+     * The keys of rows from..to-1: per row and feature the number of cuts below its value. Feature
+     * by feature over runs of 128 rows, so that a feature's cuts stay in cache for the run.
+     */
     private char[][] keys(double[][] rows, int from, int to) {
         char[][] keys = new char[to - from][cuts.length];
-        for (int r = from; r < to; r++) {
-            double[] row = rows[r];
-            char[] key = keys[r - from];
+        for (int first = from; first < to; first += 128) {
+            int last = Math.min(to, first + 128);
             for (int f = 0; f < cuts.length; f++) {
-                key[f] = (char) below(cuts[f], row[f]);
+                CutIndex featureIndex = index[f];
+                for (int r = first; r < last; r++) {
+                    keys[r - from][f] = (char) featureIndex.below(rows[r][f]);
+                }
             }
         }
         return keys;

@@ -8,9 +8,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /** Runs indexed work on a few threads; each index writes only its own results, so the outcome never depends on them. */
-final class Parallel {
+public final class Parallel {
 
-    interface Task {
+    public interface Task {
         void run(int index);
     }
 
@@ -18,7 +18,7 @@ final class Parallel {
     }
 
     /** Runs task(0..count-1) on {@code threads} threads. */
-    static void run(int threads, int count, Task task) {
+    public static void run(int threads, int count, Task task) {
         if (threads <= 1 || count <= 1) {
             for (int i = 0; i < count; i++) {
                 task.run(i);

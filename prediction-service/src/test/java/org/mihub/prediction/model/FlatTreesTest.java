@@ -71,6 +71,31 @@ class FlatTreesTest {
     }
 
     @Test
+    void theCutIndexCountsTheCutsBelowAsTheBinarySearchDoes() {
+        Random random = new Random(13);
+        double[][] cutSets = {
+            {},
+            {0.0},
+            {-1.0, 0.0, 1e-300, 2.0},
+            // crowded: most cuts in one bucket, so the index falls back to the search
+            {0.0, 1e-9, 2e-9, 3e-9, 4e-9, 5e-9, 6e-9, 7e-9, 8e-9, 9e-9, 1e-8, 1.1e-8, 1000.0},
+            {Double.NEGATIVE_INFINITY, -5.0, 3.0},
+            {-2.0, 7.5, Double.POSITIVE_INFINITY},
+            random.doubles(500).map(v -> v * v * 100).sorted().distinct().toArray(),
+        };
+        double[] special = {Double.NaN, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, -0.0, 0.0, 1e-300, 4e-9};
+        for (double[] cuts : cutSets) {
+            FlatTrees.CutIndex index = new FlatTrees.CutIndex(cuts);
+            for (int k = 0; k < 3000; k++) {
+                double x = k < special.length ? special[k]
+                        : k % 3 == 0 && cuts.length > 0 ? cuts[random.nextInt(cuts.length)]
+                        : random.nextGaussian() * 50;
+                assertEquals(FlatTrees.below(cuts, x), index.below(x), "x = " + x + " among " + cuts.length + " cuts");
+            }
+        }
+    }
+
+    @Test
     void aFeatureWithMoreCutsThanSixteenBitKeysWalksWithDoubles() {
         Random random = new Random(12);
         int splits = FlatTrees.MAX_CUTS + 10;
