@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """The Python peer of bench/MatbenchBench: pymatgen parses the compositions, numpy computes the
-same 245 magpie-v2 features from the project's element table (the same definitions as
-prediction-service's MagpieFeaturiser: 142 statistics, norms and orbital fractions, then the
-fraction of each element H to Lr), and scikit-learn's RandomForestRegressor (500 trees,
+same 248 magpie-v3 features from the project's element and oxidation-state tables (the same
+definitions as prediction-service's MagpieFeaturiser: 142 statistics, norms and orbital fractions,
+the fraction of each element H to Lr, then the three ionic-compound attributes), and scikit-learn's RandomForestRegressor (500 trees,
 defaults otherwise, i.e. the Matbench RF baseline setting) learns and predicts. Its uncertainty is
 the spread of the tree predictions, the common practice with scikit-learn forests.
 
@@ -35,6 +35,37 @@ def load_table():
 
 
 PROPERTIES, INDEX, VALUES = load_table()
+STATES = {cells[0]: sorted(int(state) for state in cells[1].split(","))
+          for cells in (line.split("\t") for line in (TABLE.parent / "oxidation_states.tsv").read_text().splitlines()
+                        if line and not line.startswith("#") and not line.startswith("symbol"))}
+ELECTRONEGATIVITY = PROPERTIES.index("Electronegativity")
+MAX_SUMS = 100000
+
+
+def charge_balance(amounts):
+    """1 when one common oxidation state per element cancels the charges, 0 when none does, 0.5 past
+    MAX_SUMS open partial sums: the rule of prediction-service's IonicAttributes."""
+    items = sorted(amounts.items(), key=lambda item: (-item[1], item[0]))
+    lowest, highest = [0.0] * (len(items) + 1), [0.0] * (len(items) + 1)
+    for k in range(len(items) - 1, -1, -1):
+        symbol, amount = items[k]
+        lowest[k] = lowest[k + 1] + amount * STATES[symbol][0]
+        highest[k] = highest[k + 1] + amount * STATES[symbol][-1]
+    tolerance = 1e-6 * sum(amounts.values())
+    sums = {0.0}
+    for k, (symbol, amount) in enumerate(items):
+        following = set()
+        for partial in sums:
+            for state in STATES[symbol]:
+                charge = round(partial + amount * state, 9)
+                if charge + lowest[k + 1] <= tolerance and charge + highest[k + 1] >= -tolerance:
+                    following.add(charge)
+        if not following:
+            return 0.0
+        if len(following) > MAX_SUMS:
+            return 0.5
+        sums = following
+    return 1.0 if any(abs(partial) <= tolerance for partial in sums) else 0.0
 ORBITALS = [PROPERTIES.index(f"N{o}Valence") for o in "spdf"]
 VALENCE = PROPERTIES.index("NValence")
 
@@ -57,7 +88,10 @@ def featurise(formula):
     element_fractions = np.zeros(len(INDEX))
     for symbol, fraction in zip(symbols, fractions):
         element_fractions[INDEX[symbol]] += fraction
-    return np.concatenate([stats, norms, orbital, element_fractions])
+    chi = table[:, ELECTRONEGATIVITY]
+    character = 1 - np.exp(-0.25 * (chi[:, None] - chi[None, :]) ** 2)
+    ionic = [charge_balance(amounts), character.max(), float(fractions @ character @ fractions)]
+    return np.concatenate([stats, norms, orbital, element_fractions, ionic])
 
 
 def main():

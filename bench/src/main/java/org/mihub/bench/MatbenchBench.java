@@ -70,7 +70,7 @@ public final class MatbenchBench {
                         + "bench/target/classes\" -Dmihub.home=. org.mihub.bench.MatbenchBench`",
                 "Run at " + Instant.now() + " on " + Runtime.getRuntime().availableProcessors() + " cores, " + THREADS
                         + " threads each. Data: Matbench v0.1 (MIT; Dunn et al., npj Comput Mater 6, 138 (2020)), "
-                        + "official 5 folds (KFold, shuffle, random_state 18012019). Features: magpie v2 (245: Magpie-style statistics and element fractions). "
+                        + "official 5 folds (KFold, shuffle, random_state 18012019). Features: magpie v3 (248: Magpie-style statistics, element fractions and ionic-compound attributes; the peer computes the same from the same tables). "
                         + "mihub RF: " + TREES + " trees, 1/3 of the features per split, min leaf 1. mihub GBT: the "
                         + "service's defaults (10 boosted models on bootstrap resamples, 500 rounds each, learning rate "
                         + "0.05, depth 6, subsample 0.8, min leaf 5); mihub GBT Huber: the same with loss huber. mihub GP: the service's defaults (ARD Matern 5/2, "

@@ -98,8 +98,11 @@ public class PredictionGrpcService extends MutinyPredictionServiceGrpc.Predictio
     @GrpcClient("catalog")
     CatalogServiceGrpc.CatalogServiceBlockingStub catalog;
 
-    private final MagpieFeaturiser newest = new MagpieFeaturiser();
-    private final MagpieFeaturiser first = new MagpieFeaturiser("1");
+    /** Every published version of the featuriser, newest first. */
+    private final List<MagpieFeaturiser> featurisers = java.util.stream.IntStream
+            .range(0, MagpieFeaturiser.VERSIONS.size())
+            .mapToObj(k -> new MagpieFeaturiser(MagpieFeaturiser.VERSIONS.get(MagpieFeaturiser.VERSIONS.size() - 1 - k)))
+            .toList();
 
     @Override
     public Uni<ParseFormulaResponse> parseFormula(ParseFormulaRequest request) {
@@ -131,8 +134,9 @@ public class PredictionGrpcService extends MutinyPredictionServiceGrpc.Predictio
 
     @Override
     public Uni<ListFeaturisersResponse> listFeaturisers(ListFeaturisersRequest request) {
-        return Uni.createFrom().item(ListFeaturisersResponse.newBuilder().addFeaturisers(info(newest))
-                .addFeaturisers(info(first)).build());
+        var response = ListFeaturisersResponse.newBuilder();
+        featurisers.forEach(featuriser -> response.addFeaturisers(info(featuriser)));
+        return Uni.createFrom().item(response.build());
     }
 
     private FeaturiserInfo info(MagpieFeaturiser featuriser) {
@@ -141,7 +145,10 @@ public class PredictionGrpcService extends MutinyPredictionServiceGrpc.Predictio
                 .setDescription("Magpie-style statistics (fraction-weighted mean, mean absolute deviation, min, max, "
                         + "range, mode) of " + ElementTable.standard().properties().size() + " element properties, "
                         + "stoichiometric p-norms (p = 0, 2, 3, 5, 7, 10) and valence-orbital fractions"
-                        + (featuriser.version().equals("2") ? ", and the atomic fraction of each element H to Lr" : ""))
+                        + (featuriser.version().equals("1") ? "" : ", the atomic fraction of each element H to Lr")
+                        + (featuriser.version().equals("3") ? ", and Magpie's ionic-compound attributes (charge "
+                                + "balance with pymatgen's common oxidation states, largest and mean ionic character)"
+                                : ""))
                 .addAllFeatureNames(featuriser.featureNames())
                 .setMissingDataRule("an element property pymatgen lacks takes the mean of that property over the "
                         + "elements H to Lr that have it (" + ElementTable.standard().imputedCells() + " cells); "
@@ -157,10 +164,13 @@ public class PredictionGrpcService extends MutinyPredictionServiceGrpc.Predictio
                 throw ApiException.invalid("featuriser.id", "this service offers 'magpie'");
             }
             String version = request.getFeaturiser().getVersion();
-            if (!version.isEmpty() && !version.equals("1") && !version.equals("2")) {
-                throw ApiException.invalid("featuriser.version", "magpie has versions 1 and 2");
+            if (!version.isEmpty() && !MagpieFeaturiser.VERSIONS.contains(version)) {
+                throw ApiException.invalid("featuriser.version", "magpie has versions "
+                        + String.join(", ", MagpieFeaturiser.VERSIONS));
             }
-            MagpieFeaturiser featuriser = version.equals("1") ? first : newest;
+            MagpieFeaturiser featuriser = featurisers.stream()
+                    .filter(candidate -> version.isEmpty() || candidate.version().equals(version)).findFirst()
+                    .orElseThrow();
             var response = FeaturiseResponse.newBuilder().setFeaturiser(info(featuriser));
             var inputs = PredictionMapper.inputs(request.getInputsList());
             for (int i = 0; i < inputs.size(); i++) {

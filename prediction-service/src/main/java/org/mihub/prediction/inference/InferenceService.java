@@ -47,8 +47,8 @@ public class InferenceService {
     @ConfigProperty(name = "mihub.prediction.inference-threads", defaultValue = "2")
     int threads;
 
-    private final Map<String, MagpieFeaturiser> featurisers = Map.of("1", new MagpieFeaturiser("1"), "2",
-            new MagpieFeaturiser("2"));
+    private final Map<String, MagpieFeaturiser> featurisers = MagpieFeaturiser.VERSIONS.stream()
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(version -> version, MagpieFeaturiser::new));
     private final Map<UUID, TrainedModel> cache = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<UUID, TrainedModel> eldest) {

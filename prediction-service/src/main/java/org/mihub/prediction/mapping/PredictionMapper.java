@@ -31,6 +31,7 @@ import org.mihub.api.prediction.v1.TrainModelRequest;
 import org.mihub.common.error.ApiException;
 import org.mihub.common.error.ApiException.FieldViolation;
 import org.mihub.prediction.inference.InferenceService;
+import org.mihub.prediction.features.MagpieFeaturiser;
 import org.mihub.prediction.model.ModelParams;
 import org.mihub.prediction.registry.ModelRecord;
 import org.mihub.prediction.training.JobRecord;
@@ -85,11 +86,12 @@ public final class PredictionMapper {
                 sources.add(source.name().replace("MEASUREMENT_SOURCE_", "").toLowerCase(Locale.ROOT));
             }
         }
-        String featuriserVersion = request.getFeaturiser().getVersion().isEmpty() ? "2"
+        String featuriserVersion = request.getFeaturiser().getVersion().isEmpty() ? new MagpieFeaturiser().version()
                 : request.getFeaturiser().getVersion();
         if (!List.of("", "magpie").contains(request.getFeaturiser().getId())
-                || !List.of("1", "2").contains(featuriserVersion)) {
-            violations.add(new FieldViolation("featuriser", "this service offers magpie versions 1 and 2"));
+                || !MagpieFeaturiser.VERSIONS.contains(featuriserVersion)) {
+            violations.add(new FieldViolation("featuriser", "this service offers magpie versions "
+                    + String.join(", ", MagpieFeaturiser.VERSIONS)));
         }
         long seed = request.hasSeed() ? request.getSeed() : defaultSeed;
         ModelParams model = HyperparameterMapper.params(request, seed, violations);

@@ -51,6 +51,59 @@ class MagpieFeaturiserTest {
     }
 
     @Test
+    void versionThreeAddsTheIonicCompoundAttributes() {
+        MagpieFeaturiser three = new MagpieFeaturiser("3");
+        assertEquals("3", new MagpieFeaturiser().version(), "the newest version");
+        double[] nacl = three.featurise(FormulaParser.parse("NaCl"));
+        assertEquals(248, nacl.length);
+        assertEquals(248, three.featureNames().size());
+        assertArrayEquals(new MagpieFeaturiser("2").featurise(FormulaParser.parse("NaCl")),
+                java.util.Arrays.copyOf(nacl, 245), 0);
+        // Pauling electronegativities of the element table: Na 0.93, Cl 3.16
+        double character = 1 - Math.exp(-0.25 * (3.16 - 0.93) * (3.16 - 0.93));
+        assertEquals(1, nacl[three.featureNames().indexOf("compound_possible")]);
+        assertEquals(character, nacl[three.featureNames().indexOf("max_ionic_char")], 1e-12);
+        assertEquals(2 * 0.5 * 0.5 * character, nacl[three.featureNames().indexOf("avg_ionic_char")], 1e-12);
+        double[] iron = three.featurise(FormulaParser.parse("Fe"));
+        assertEquals(0, iron[three.featureNames().indexOf("compound_possible")], "a metal alone has no charge to cancel");
+        assertEquals(0, iron[three.featureNames().indexOf("max_ionic_char")]);
+        assertEquals(0, iron[three.featureNames().indexOf("avg_ionic_char")]);
+    }
+
+    @Test
+    void chargeBalanceTakesOneCommonStatePerElement() {
+        assertEquals(1, balance("Fe2O3"), "Fe3+");
+        assertEquals(1, balance("FeO"), "Fe2+");
+        assertEquals(0, balance("Fe3O4"), "needs Fe2+ and Fe3+ together: one state per element, as Magpie has it");
+        assertEquals(1, balance("CaTiO3"));
+        assertEquals(0, balance("Cu2O"), "pymatgen's only common state of Cu is 2+");
+        assertEquals(1, balance("SiC"), "Si4+ and C4-");
+        assertEquals(0, balance("NaCl2"));
+        assertEquals(1, balance("Na0.5Cl0.5"), "amounts need not be whole");
+        assertEquals(1, balance("ArNaCl"), "a noble gas is neutral");
+        assertEquals(1, balance("(NH4)2SO4"), "N3-, H+, S6+, O2-");
+    }
+
+    private static double balance(String formula) {
+        var amounts = FormulaParser.parse(formula).amounts();
+        String[] symbols = amounts.keySet().toArray(String[]::new);
+        double[] values = new double[symbols.length];
+        for (int i = 0; i < symbols.length; i++) {
+            values[i] = amounts.get(symbols[i]);
+        }
+        return IonicAttributes.chargeBalance(symbols, values);
+    }
+
+    @Test
+    void aSearchPastItsLimitOfChargeSumsIsUndecided() {
+        // elements of several states each: up to 15 partial sums stay open while the search runs
+        String[] symbols = {"Ir", "P", "As", "Cl", "Se", "S"};
+        double[] amounts = {1, 2, 3, 1, 1, 1};
+        assertEquals(1, IonicAttributes.chargeBalance(symbols, amounts, 1000));
+        assertEquals(0.5, IonicAttributes.chargeBalance(symbols, amounts, 10), "more than ten sums to follow");
+    }
+
+    @Test
     void theSameCompositionWrittenDifferentlyHasTheSameFeatures() {
         assertArrayEquals(featuriser.featurise(FormulaParser.parse("Fe2O3")),
                 featuriser.featurise(FormulaParser.parse("O6Fe4")), 1e-12);
