@@ -18,6 +18,7 @@ import org.mihub.common.error.ApiException;
 import org.mihub.common.identity.Caller;
 import org.mihub.prediction.features.FeaturiseException;
 import org.mihub.prediction.features.MagpieFeaturiser;
+import org.mihub.prediction.model.ApplicabilityDomain;
 import org.mihub.prediction.model.Parallel;
 import org.mihub.prediction.model.TrainedModel;
 import org.mihub.prediction.registry.ModelRecord;
@@ -117,7 +118,9 @@ public class InferenceService {
         double[] stds = new double[x.length];
         trained.regressor().predict(x, means, stds, threads);
         double[] distances = new double[x.length];
-        Parallel.run(threads, x.length, j -> distances[j] = trained.domain().distance(x[j]));
+        int block = ApplicabilityDomain.BLOCK;
+        Parallel.run(threads, (x.length + block - 1) / block, k -> trained.domain().distances(x, k * block,
+                Math.min(x.length, (k + 1) * block), distances));
         for (int j = 0; j < x.length; j++) {
             int i = positions.get(j);
             Outcome parsed = outcomes.get(i);
