@@ -106,12 +106,9 @@ public final class ApplicabilityDomain {
 
     /** The mean distance from {@code input} to its nearest training rows. */
     public double distance(double[] input) {
-        int p = mean.length;
-        float[] standardised = new float[p];
-        for (int f = 0; f < p; f++) {
-            standardised[f] = (float) ((input[f] - mean[f]) / scale[f]);
-        }
-        return nearest(standardised, -1);
+        double[] out = new double[1];
+        distances(new double[][] {input}, 0, 1, out);
+        return out[0];
     }
 
     /** Rows of the training data per tile: a tile of all features and a block's sums stay in cache. */

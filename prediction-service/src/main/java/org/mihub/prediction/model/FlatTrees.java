@@ -21,17 +21,13 @@ final class FlatTrees {
     private final long[] nodes;
 
     /**
-     * Per feature, the distinct thresholds of all splits on it, ascending; null when some feature
-     * has more than {@link #MAX_CUTS} of them, or there are more than {@link #MAX_FEATURES}.
-     */
-    private final double[][] cuts;
-    /**
-     * The same trees with each threshold replaced by its index among its feature's cuts, one long per
-     * node ({@link #rankedSplit}, {@link #rankedLeaf}); null with {@link #cuts}. A row walks them as
-     * its 16-bit keys ({@link #keys}): a quarter of its size in doubles, and half the node size.
+     * The same trees with each threshold replaced by its index among its feature's cuts ({@link #cuts}),
+     * one long per node ({@link #rankedSplit}, {@link #rankedLeaf}); null when there are no such cuts.
+     * A row walks them as its 16-bit keys ({@link #keys}): a quarter of its size in doubles, and half
+     * the node size.
      */
     private final long[] ranked;
-    /** Per feature with cuts, a guide to them: {@link CutIndex}; null with {@link #cuts}. */
+    /** Per feature, its cuts with a guide to them ({@link CutIndex}); null with {@link #ranked}. */
     private final CutIndex[] index;
 
     static final int MAX_CUTS = 0xfffe;
@@ -40,7 +36,7 @@ final class FlatTrees {
     private FlatTrees(int[] roots, long[] nodes) {
         this.roots = roots;
         this.nodes = nodes;
-        this.cuts = cuts(nodes);
+        double[][] cuts = cuts(nodes);
         this.ranked = cuts == null ? null : ranked(nodes, cuts);
         this.index = cuts == null ? null : java.util.Arrays.stream(cuts).map(CutIndex::new).toArray(CutIndex[]::new);
     }
@@ -90,6 +86,10 @@ final class FlatTrees {
         return new FlatTrees(roots, nodes);
     }
 
+    /**
+     * Per feature, the distinct thresholds of all splits on it, ascending; null when some feature
+     * has more than {@link #MAX_CUTS} of them, or there are more than {@link #MAX_FEATURES} features.
+     */
     private static double[][] cuts(long[] nodes) {
         int features = 0;
         for (int node = 0; node < nodes.length / 2; node++) {
@@ -243,10 +243,10 @@ final class FlatTrees {
      * by feature over runs of 128 rows, so that a feature's cuts stay in cache for the run.
      */
     private char[][] keys(double[][] rows, int from, int to) {
-        char[][] keys = new char[to - from][cuts.length];
+        char[][] keys = new char[to - from][index.length];
         for (int first = from; first < to; first += 128) {
             int last = Math.min(to, first + 128);
-            for (int f = 0; f < cuts.length; f++) {
+            for (int f = 0; f < index.length; f++) {
                 CutIndex featureIndex = index[f];
                 for (int r = first; r < last; r++) {
                     keys[r - from][f] = (char) featureIndex.below(rows[r][f]);
