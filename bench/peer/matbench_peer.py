@@ -6,7 +6,11 @@ the fraction of each element H to Lr, then the three ionic-compound attributes),
 defaults otherwise, i.e. the Matbench RF baseline setting) learns and predicts. Its uncertainty is
 the spread of the tree predictions, the common practice with scikit-learn forests.
 
-Usage: /usr/bin/python3 bench/peer/matbench_peer.py <task csv> <trees> <seed> <threads> [throughput formulas file]
+With --featuriser=element_fraction it learns from the 103 atomic fractions alone instead, as
+prediction-service's ElementFractionFeaturiser does.
+
+Usage: /usr/bin/python3 bench/peer/matbench_peer.py [--featuriser=magpie|element_fraction] <task csv> <trees> <seed>
+       <threads> [throughput formulas file]
 Prints one JSON object per line: without a formulas file the five fold results; with one, the
 throughput figure of a forest trained on the whole task (the best of three timed passes, and all three).
 """
@@ -70,6 +74,15 @@ ORBITALS = [PROPERTIES.index(f"N{o}Valence") for o in "spdf"]
 VALENCE = PROPERTIES.index("NValence")
 
 
+def element_fractions(formula):
+    amounts = Composition(formula).get_el_amt_dict()
+    total = sum(amounts.values())
+    fractions = np.zeros(len(INDEX))
+    for symbol, amount in amounts.items():
+        fractions[INDEX[symbol]] += amount / total
+    return fractions
+
+
 def featurise(formula):
     amounts = Composition(formula).get_el_amt_dict()
     symbols = list(amounts)
@@ -96,15 +109,19 @@ def featurise(formula):
 
 def main():
     warnings.simplefilter("ignore")
-    task, trees, seed, threads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+    options = [arg for arg in sys.argv[1:] if arg.startswith("--featuriser=")]
+    argv = [sys.argv[0]] + [arg for arg in sys.argv[1:] if arg not in options]
+    featuriser = {"magpie": featurise, "element_fraction": element_fractions}[
+        options[-1].split("=", 1)[1] if options else "magpie"]
+    task, trees, seed, threads = argv[1], int(argv[2]), int(argv[3]), int(argv[4])
     lines = pathlib.Path(task).read_text().splitlines()[1:]
     formulas = [line.split(",")[1] for line in lines]
     targets = np.array([float(line.split(",")[2]) for line in lines])
     folds = np.array([int(line.split(",")[3]) for line in lines])
     start = time.perf_counter()
-    features = np.array([featurise(f) for f in formulas])
+    features = np.array([featuriser(f) for f in formulas])
     featurise_seconds = time.perf_counter() - start
-    for fold in range(5 if len(sys.argv) <= 5 else 0):
+    for fold in range(5 if len(argv) <= 5 else 0):
         train, test = folds != fold, folds == fold
         model = RandomForestRegressor(n_estimators=trees, random_state=seed, n_jobs=threads)
         start = time.perf_counter()
@@ -116,13 +133,13 @@ def main():
         print(json.dumps({"fold": fold, "mae": float(error.mean()), "cover68": float(np.mean(error <= std)),
                           "cover95": float(np.mean(error <= 1.96 * std)), "fit_seconds": fit_seconds,
                           "featurise_seconds": featurise_seconds}), flush=True)
-    if len(sys.argv) > 5:
+    if len(argv) > 5:
         model = RandomForestRegressor(n_estimators=trees, random_state=seed, n_jobs=threads).fit(features, targets)
-        queries = pathlib.Path(sys.argv[5]).read_text().split()
+        queries = pathlib.Path(argv[5]).read_text().split()
         passes = []
         for _ in range(3):
             start = time.perf_counter()
-            rows = np.array([featurise(f) for f in queries])
+            rows = np.array([featuriser(f) for f in queries])
             per_tree = np.stack([tree.predict(rows) for tree in model.estimators_])
             mean, std = per_tree.mean(axis=0), per_tree.std(axis=0)
             passes.append(time.perf_counter() - start)

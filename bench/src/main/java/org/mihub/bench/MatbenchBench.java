@@ -13,6 +13,8 @@ import java.util.Random;
 import java.util.function.ToDoubleFunction;
 
 import org.mihub.common.chemistry.FormulaParser;
+import org.mihub.prediction.features.Featuriser;
+import org.mihub.prediction.features.Featurisers;
 import org.mihub.prediction.features.MagpieFeaturiser;
 import org.mihub.prediction.model.ApplicabilityDomain;
 import org.mihub.prediction.model.GaussianProcessModel;
@@ -48,7 +50,8 @@ public final class MatbenchBench {
     private record Task(String name, String file, String unit, double published, double best, double target) {
     }
 
-    private record Fold(double mae, double cover68, double cover95, double fitSeconds) {
+    /** One fold's figures; {@code maxFeatures} is the fraction a forest chose (NaN for other models). */
+    private record Fold(double mae, double cover68, double cover95, double fitSeconds, double maxFeatures) {
     }
 
     private MatbenchBench() {
@@ -71,54 +74,63 @@ public final class MatbenchBench {
                         + "bench/target/classes\" -Dmihub.home=. org.mihub.bench.MatbenchBench`",
                 "Run at " + Instant.now() + " on " + Runtime.getRuntime().availableProcessors() + " cores, " + THREADS
                         + " threads each. Data: Matbench v0.1 (MIT; Dunn et al., npj Comput Mater 6, 138 (2020)), "
-                        + "official 5 folds (KFold, shuffle, random_state 18012019). Features: magpie v3 (248: Magpie-style statistics, element fractions and ionic-compound attributes; the peer computes the same from the same tables). "
-                        + "mihub RF: " + TREES + " trees, 1/3 of the features per split, min leaf 1. mihub GBT: the "
+                        + "official 5 folds (KFold, shuffle, random_state 18012019). Each task runs twice, once on each featuriser, mihub and the peer alike: magpie v3 (248: Magpie-style statistics, element fractions and ionic-compound attributes) and element_fraction v1 (the 103 atomic fractions alone); the peer computes the same from the same tables. "
+                        + "mihub RF: the service's defaults, " + TREES + " trees, min leaf 1, the fraction of the features tried"
+                        + " per split chosen among 1/3, 2/3 and 1 by out-of-bag error on each training fold. mihub GBT: the "
                         + "service's defaults (10 boosted models on bootstrap resamples, 500 rounds each, learning rate "
                         + "0.05, depth 6, subsample 0.8, min leaf 5); mihub GBT Huber: the same with loss huber. mihub GP: the service's defaults (ARD Matern 5/2, "
                         + "5 restarts). Seed " + SEED + " for all; no hyper-parameter was tuned on these folds. Peer: pymatgen + scikit-learn RandomForestRegressor, " + TREES
                         + " trees, defaults otherwise; its intervals from the spread of its trees.", ""));
         for (Task task : tasks) {
-            Path file = data.resolve(task.file());
-            Table table = load(file);
-            List<Column> columns = new ArrayList<>(List.of(
-                    new Column("mihub RF", mihub(table, task, RandomForest.Params.defaults(SEED))),
-                    new Column("mihub GBT", mihub(table, task, GradientBoosting.Params.defaults(SEED))),
-                    new Column("mihub GBT Huber", mihub(table, task, huber(GradientBoosting.Params.defaults(SEED))))));
-            if (table.y().length * 4 / 5 <= GaussianProcessModel.MAX_ROWS) {
-                columns.add(new Column("mihub GP", mihub(table, task, GaussianProcessModel.Params.defaults(SEED))));
-            }
-            List<JsonNode> peer = peer(home, file, null);
-            List<Fold> peerFolds = new ArrayList<>();
-            for (JsonNode fold : peer.subList(0, 5)) {
-                peerFolds.add(new Fold(fold.get("mae").asDouble(), fold.get("cover68").asDouble(),
-                        fold.get("cover95").asDouble(), fold.get("fit_seconds").asDouble()));
-            }
-            columns.add(new Column("peer RF", peerFolds));
-            int start = report.size();
-            report.add("## " + task.name() + String.format(" (published RF on Magpie %.4g %s, best %.4g; target <= %.4g)",
-                    task.published(), task.unit(), task.best(), task.target()));
-            report.add("");
-            report.addAll(foldTable(columns, "MAE (" + task.unit() + ")", Fold::mae, "%.4f"));
-            report.add("");
-            report.addAll(foldTable(columns, "68 % coverage", Fold::cover68, "%.3f"));
-            report.add("");
-            report.addAll(foldTable(columns, "95 % coverage", Fold::cover95, "%.3f"));
-            report.add("");
-            report.addAll(foldTable(columns, "fit seconds", Fold::fitSeconds, "%.1f"));
-            report.add("");
-            if (table.y().length * 4 / 5 > GaussianProcessModel.MAX_ROWS) {
-                report.add("No Gaussian process: a training fold has more than " + GaussianProcessModel.MAX_ROWS
-                        + " rows, the service's limit for it.");
+            for (Featuriser featuriser : List.of(Featurisers.get("magpie", "3"),
+                    Featurisers.get("element_fraction", "1"))) {
+                Path file = data.resolve(task.file());
+                Table table = load(file, featuriser);
+                List<Column> columns = new ArrayList<>(List.of(
+                        new Column("mihub RF", mihub(table, task, RandomForest.Params.defaults(SEED))),
+                        new Column("mihub GBT", mihub(table, task, GradientBoosting.Params.defaults(SEED))),
+                        new Column("mihub GBT Huber", mihub(table, task, huber(GradientBoosting.Params.defaults(SEED))))));
+                if (table.y().length * 4 / 5 <= GaussianProcessModel.MAX_ROWS) {
+                    columns.add(new Column("mihub GP", mihub(table, task, GaussianProcessModel.Params.defaults(SEED))));
+                }
+                List<JsonNode> peer = peer(home, file, null, featuriser.name());
+                List<Fold> peerFolds = new ArrayList<>();
+                for (JsonNode fold : peer.subList(0, 5)) {
+                    peerFolds.add(new Fold(fold.get("mae").asDouble(), fold.get("cover68").asDouble(),
+                            fold.get("cover95").asDouble(), fold.get("fit_seconds").asDouble(), Double.NaN));
+                }
+                columns.add(new Column("peer RF", peerFolds));
+                int start = report.size();
+                report.add("## " + task.name() + ", " + featuriser.name() + " v" + featuriser.version()
+                        + String.format(" (published RF on Magpie %.4g %s, best %.4g; target <= %.4g)",
+                                task.published(), task.unit(), task.best(), task.target()));
                 report.add("");
+                report.addAll(foldTable(columns, "MAE (" + task.unit() + ")", Fold::mae, "%.4f"));
+                report.add("");
+                report.addAll(foldTable(columns, "68 % coverage", Fold::cover68, "%.3f"));
+                report.add("");
+                report.addAll(foldTable(columns, "95 % coverage", Fold::cover95, "%.3f"));
+                report.add("");
+                report.addAll(foldTable(columns, "fit seconds", Fold::fitSeconds, "%.1f"));
+                report.add("");
+                report.add("mihub RF's feature fraction, chosen by out-of-bag error in each training fold: "
+                        + columns.get(0).folds().stream().map(fold -> String.format("%.2f", fold.maxFeatures()))
+                                .collect(java.util.stream.Collectors.joining(", ")) + ".");
+                report.add("");
+                if (table.y().length * 4 / 5 > GaussianProcessModel.MAX_ROWS) {
+                    report.add("No Gaussian process: a training fold has more than " + GaussianProcessModel.MAX_ROWS
+                            + " rows, the service's limit for it.");
+                    report.add("");
+                }
+                System.out.println(String.join("\n", report.subList(start, report.size())));
             }
-            System.out.println(String.join("\n", report.subList(start, report.size())));
         }
-        Table throughputTraining = load(data.resolve("matbench_expt_gap.csv"));
+        Table throughputTraining = load(data.resolve("matbench_expt_gap.csv"), Featurisers.get("magpie", "3"));
         double[][] mihubTimes = mihubThroughput(throughputTraining, queries);
         double[] mihubPasses = mihubTimes[0];
         double mihubSeconds = Arrays.stream(mihubPasses).min().orElseThrow();
         double domainSeconds = Arrays.stream(mihubTimes[1]).min().orElseThrow();
-        JsonNode peerThroughput = peer(home, data.resolve("matbench_expt_gap.csv"), queries).get(0);
+        JsonNode peerThroughput = peer(home, data.resolve("matbench_expt_gap.csv"), queries, "magpie").get(0);
         double peerSeconds = peerThroughput.get("seconds").asDouble();
         List<String> peerPasses = new ArrayList<>();
         peerThroughput.get("passes").forEach(pass -> peerPasses.add(String.format("%.2f", pass.asDouble())));
@@ -157,8 +169,7 @@ public final class MatbenchBench {
     private record Table(double[][] x, double[] y, int[] fold) {
     }
 
-    private static Table load(Path file) throws Exception {
-        MagpieFeaturiser featuriser = new MagpieFeaturiser();
+    private static Table load(Path file, Featuriser featuriser) throws Exception {
         List<String> lines = Files.readAllLines(file);
         int n = lines.size() - 1;
         double[][] x = new double[n][];
@@ -226,7 +237,8 @@ public final class MatbenchBench {
                 within95 += error <= 1.96 * stds[j] ? 1 : 0;
             }
             folds.add(new Fold(absolute / testX.length, within68 / (double) testX.length,
-                    within95 / (double) testX.length, fitSeconds));
+                    within95 / (double) testX.length, fitSeconds, model.params() instanceof RandomForest.Params forest
+                            ? forest.maxFeatures() : Double.NaN));
             System.out.printf("mihub %s %s fold %d: MAE %.4f, coverage %.3f / %.3f, fit %.1f s%n",
                     params.algorithm(), task.name(), k, folds.get(k).mae(), folds.get(k).cover68(),
                     folds.get(k).cover95(), fitSeconds);
@@ -264,9 +276,9 @@ public final class MatbenchBench {
         return passes;
     }
 
-    private static List<JsonNode> peer(Path home, Path task, Path queries) throws Exception {
+    private static List<JsonNode> peer(Path home, Path task, Path queries, String featuriser) throws Exception {
         List<String> command = new ArrayList<>(List.of("/usr/bin/python3", home.resolve("bench/peer/matbench_peer.py")
-                .toString(), task.toString(), Integer.toString(TREES), Long.toString(SEED % 100000),
+                .toString(), "--featuriser=" + featuriser, task.toString(), Integer.toString(TREES), Long.toString(SEED % 100000),
                 Integer.toString(THREADS)));
         if (queries != null) {
             command.add(queries.toString());

@@ -24,6 +24,7 @@ export async function modelsPage(view) {
         name: field(form, 'name'), datasets: [{ datasetId: field(form, 'dataset') }],
         targetProperty: field(form, 'target'), seed: Number(field(form, 'seed')),
         kFolds: Number(field(form, 'folds')), algorithm, hyperparameters,
+        featuriser: { id: field(form, 'featuriser') },
       });
       await follow(job.id, progress);
     } catch (e) {
@@ -37,6 +38,8 @@ export async function modelsPage(view) {
       h('option', { value: p.name }, p.displayName)))),
     h('label', {}, t('models.algorithm'), h('select', { name: 'algorithm' },
       ['random_forest', 'gradient_boosting', 'gaussian_process'].map((a) => h('option', { value: a }, t('models.' + a))))),
+    h('label', {}, t('models.featuriser'), h('select', { name: 'featuriser' },
+      ['magpie', 'element_fraction'].map((f) => h('option', { value: f }, t('models.featuriser_' + f))))),
     h('label', {}, t('models.trees'), h('input', { name: 'trees', type: 'number', value: 100, min: 1, size: 5 })),
     h('label', {}, t('models.loss'), h('select', { name: 'loss' },
       ['squared_error', 'absolute_error', 'huber'].map((l) => h('option', { value: l }, t('models.loss_' + l))))),

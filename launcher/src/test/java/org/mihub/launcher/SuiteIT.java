@@ -334,7 +334,7 @@ class SuiteIT {
         Map<String, String> bodies = Map.of(
                 "gradient_boosting", "{\"nEstimators\": 60, \"maxDepth\": 3, \"minSamplesLeaf\": 2, "
                         + "\"ensembleSize\": 4, \"loss\": \"huber\"}",
-                "gaussian_process", "{\"restarts\": 2}");
+                "gaussian_process", "{\"restarts\": 2}, \"featuriser\": {\"id\": \"element_fraction\"}");
         for (var entry : bodies.entrySet()) {
             var started = send("POST", "/api/v1/models", alice, "application/json", "{\"name\": \"demo-"
                     + entry.getKey().replace('_', '-') + "\", \"datasets\": [{\"datasetId\": \"" + demoDatasetId
@@ -357,8 +357,11 @@ class SuiteIT {
                 assertEquals(60, model.at("/hyperparameters/nEstimators").asInt(), model.toString());
                 assertEquals(4, model.at("/hyperparameters/ensembleSize").asInt());
                 assertEquals("huber", model.at("/hyperparameters/loss").asText());
+                assertEquals("magpie/3", model.get("featuriser").asText());
             } else {
                 assertEquals("matern52_ard", model.at("/hyperparameters/kernel").asText(), model.toString());
+                assertEquals("element_fraction/1", model.get("featuriser").asText());
+                assertEquals(103, model.get("featureCount").asInt());
             }
         }
         var foreign = send("POST", "/api/v1/models", alice, "application/json", "{\"name\": \"mixed\", "
@@ -371,6 +374,12 @@ class SuiteIT {
                 + "\"algorithm\": \"gradient_boosting\", \"hyperparameters\": {\"loss\": \"quantile\"}}");
         assertEquals(400, badLoss.statusCode(), badLoss.body());
         assertEquals("hyperparameters.loss", JSON.readTree(badLoss.body()).at("/errors/0/field").asText());
+        var badFeaturiser = send("POST", "/api/v1/models", alice, "application/json", "{\"name\": \"soap\", "
+                + "\"datasets\": [{\"datasetId\": \"" + demoDatasetId + "\"}], \"targetProperty\": \"band_gap\", "
+                + "\"featuriser\": {\"id\": \"element_fraction\", \"version\": \"2\"}}");
+        assertEquals(400, badFeaturiser.statusCode(), badFeaturiser.body());
+        assertEquals("featuriser", JSON.readTree(badFeaturiser.body()).at("/errors/0/field").asText());
+        assertTrue(badFeaturiser.body().contains("element_fraction version 1"), badFeaturiser.body());
     }
 
     /**
@@ -405,6 +414,10 @@ class SuiteIT {
         assertEquals(4, model.get("foldMetrics").size());
         assertEquals(demoDatasetId, model.at("/lineage/0/datasetId").asText());
         assertEquals("eV", model.get("targetUnit").asText());
+        assertEquals("out_of_bag", model.at("/hyperparameters/maxFeaturesSelection").asText(), model.toString());
+        double fraction = model.at("/hyperparameters/maxFeatures").asDouble();
+        assertTrue(java.util.Arrays.stream(new double[] {1.0 / 3, 2.0 / 3, 1.0})
+                .anyMatch(candidate -> Math.abs(candidate - fraction) < 1e-12), "the fraction chosen: " + fraction);
         assertEquals(20, JSON.readTree(get("/api/v1/models/" + modelId + "/out-of-fold", bob).body())
                 .get("predictions").size());
 

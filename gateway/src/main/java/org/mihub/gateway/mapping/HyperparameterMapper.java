@@ -126,6 +126,9 @@ final class HyperparameterMapper {
                 hyper.put("maxDepth", forest.getMaxDepth());
                 hyper.put("minSamplesLeaf", forest.getMinSamplesLeaf());
                 hyper.put("maxFeatures", forest.getMaxFeatures());
+                if (!forest.getMaxFeaturesSelection().isEmpty()) {
+                    hyper.put("maxFeaturesSelection", forest.getMaxFeaturesSelection());
+                }
                 hyper.put("uncertainty", forest.getUncertainty().name().replace("FOREST_UNCERTAINTY_", "")
                         .toLowerCase(Locale.ROOT));
         }

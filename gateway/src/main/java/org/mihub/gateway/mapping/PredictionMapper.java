@@ -18,6 +18,7 @@ import org.mihub.api.prediction.v1.ModelSummary;
 import org.mihub.api.prediction.v1.OutOfFoldPrediction;
 import org.mihub.api.prediction.v1.PredictRequest;
 import org.mihub.api.prediction.v1.Prediction;
+import org.mihub.api.prediction.v1.FeaturiserRef;
 import org.mihub.api.prediction.v1.TrainModelRequest;
 import org.mihub.gateway.rest.ModelViews.CompositionInputView;
 import org.mihub.gateway.rest.ModelViews.FormulaErrorView;
@@ -70,6 +71,10 @@ public final class PredictionMapper {
         if (input.hyperparameters() != null) {
             request.setHyperparameters(HyperparameterMapper.hyperparameters(request.getAlgorithm(),
                     input.hyperparameters()));
+        }
+        if (input.featuriser() != null) {
+            request.setFeaturiser(FeaturiserRef.newBuilder().setId(nonNull(input.featuriser().id()))
+                    .setVersion(nonNull(input.featuriser().version())));
         }
         if (input.seed() != null) {
             request.setSeed(input.seed());

@@ -30,10 +30,14 @@ public final class ModelViews {
     public record DomainInput(Integer neighbours, Double thresholdQuantile) {
     }
 
+    /** A featuriser: {@code magpie} (the default) or {@code element_fraction}; no version means the newest. */
+    public record FeaturiserInput(String id, String version) {
+    }
+
     /** Body of {@code POST /api/v1/models}. */
     public record TrainInput(String name, String description, List<DatasetRefInput> datasets, String targetProperty,
             List<String> sources, String algorithm, HyperparametersInput hyperparameters, Long seed, Integer kFolds,
-            String duplicates, DomainInput applicabilityDomain) {
+            String duplicates, DomainInput applicabilityDomain, FeaturiserInput featuriser) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

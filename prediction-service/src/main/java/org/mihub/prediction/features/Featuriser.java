@@ -16,6 +16,12 @@ public interface Featuriser {
 
     List<String> featureNames();
 
+    /** What the features are, in a sentence for ListFeaturisers. */
+    String description();
+
+    /** What happens when an element lacks data. */
+    String missingDataRule();
+
     /** The features of a composition; {@link FeaturiseException} when an element has no data. */
     double[] featurise(Composition composition);
 

@@ -107,6 +107,21 @@ public final class MagpieFeaturiser implements Featuriser {
     }
 
     @Override
+    public String description() {
+        return "Magpie-style statistics (fraction-weighted mean, mean absolute deviation, min, max, range, mode) of "
+                + table.properties().size() + " element properties, stoichiometric p-norms (p = 0, 2, 3, 5, 7, 10) "
+                + "and valence-orbital fractions" + (symbols.isEmpty() ? "" : ", the atomic fraction of each element H "
+                + "to Lr") + (ionic ? ", and Magpie's ionic-compound attributes (charge balance with pymatgen's common "
+                + "oxidation states, largest and mean ionic character)" : "");
+    }
+
+    @Override
+    public String missingDataRule() {
+        return "an element property pymatgen lacks takes the mean of that property over the elements H to Lr that "
+                + "have it (" + table.imputedCells() + " cells); elements beyond Lr are refused";
+    }
+
+    @Override
     public double[] featurise(Composition composition) {
         double[] out = new double[names.size()];
         featurise(composition, out, 0);

@@ -54,8 +54,8 @@ import org.mihub.common.error.GrpcErrors;
 import org.mihub.common.grpc.Work;
 import org.mihub.common.identity.Caller;
 import org.mihub.common.identity.CallerContext;
-import org.mihub.prediction.features.ElementTable;
-import org.mihub.prediction.features.MagpieFeaturiser;
+import org.mihub.prediction.features.Featuriser;
+import org.mihub.prediction.features.Featurisers;
 import org.mihub.prediction.inference.InferenceService;
 import org.mihub.prediction.mapping.PredictionMapper;
 import org.mihub.prediction.registry.Db;
@@ -98,12 +98,6 @@ public class PredictionGrpcService extends MutinyPredictionServiceGrpc.Predictio
     @GrpcClient("catalog")
     CatalogServiceGrpc.CatalogServiceBlockingStub catalog;
 
-    /** Every published version of the featuriser, newest first. */
-    private final List<MagpieFeaturiser> featurisers = java.util.stream.IntStream
-            .range(0, MagpieFeaturiser.VERSIONS.size())
-            .mapToObj(k -> new MagpieFeaturiser(MagpieFeaturiser.VERSIONS.get(MagpieFeaturiser.VERSIONS.size() - 1 - k)))
-            .toList();
-
     @Override
     public Uni<ParseFormulaResponse> parseFormula(ParseFormulaRequest request) {
         return Work.blocking(() -> {
@@ -135,24 +129,16 @@ public class PredictionGrpcService extends MutinyPredictionServiceGrpc.Predictio
     @Override
     public Uni<ListFeaturisersResponse> listFeaturisers(ListFeaturisersRequest request) {
         var response = ListFeaturisersResponse.newBuilder();
-        featurisers.forEach(featuriser -> response.addFeaturisers(info(featuriser)));
+        Featurisers.list().forEach(featuriser -> response.addFeaturisers(info(featuriser)));
         return Uni.createFrom().item(response.build());
     }
 
-    private FeaturiserInfo info(MagpieFeaturiser featuriser) {
+    private static FeaturiserInfo info(Featuriser featuriser) {
         return FeaturiserInfo.newBuilder()
                 .setRef(FeaturiserRef.newBuilder().setId(featuriser.name()).setVersion(featuriser.version()))
-                .setDescription("Magpie-style statistics (fraction-weighted mean, mean absolute deviation, min, max, "
-                        + "range, mode) of " + ElementTable.standard().properties().size() + " element properties, "
-                        + "stoichiometric p-norms (p = 0, 2, 3, 5, 7, 10) and valence-orbital fractions"
-                        + (featuriser.version().equals("1") ? "" : ", the atomic fraction of each element H to Lr")
-                        + (featuriser.version().equals("3") ? ", and Magpie's ionic-compound attributes (charge "
-                                + "balance with pymatgen's common oxidation states, largest and mean ionic character)"
-                                : ""))
+                .setDescription(featuriser.description())
                 .addAllFeatureNames(featuriser.featureNames())
-                .setMissingDataRule("an element property pymatgen lacks takes the mean of that property over the "
-                        + "elements H to Lr that have it (" + ElementTable.standard().imputedCells() + " cells); "
-                        + "elements beyond Lr are refused")
+                .setMissingDataRule(featuriser.missingDataRule())
                 .setElementDataSource("pymatgen periodic_table data (MIT), via tools/generate_magpie_table.py")
                 .build();
     }
@@ -160,17 +146,12 @@ public class PredictionGrpcService extends MutinyPredictionServiceGrpc.Predictio
     @Override
     public Uni<FeaturiseResponse> featurise(FeaturiseRequest request) {
         return Work.blocking(() -> {
-            if (!request.getFeaturiser().getId().isEmpty() && !request.getFeaturiser().getId().equals("magpie")) {
-                throw ApiException.invalid("featuriser.id", "this service offers 'magpie'");
+            Featuriser featuriser;
+            try {
+                featuriser = Featurisers.get(request.getFeaturiser().getId(), request.getFeaturiser().getVersion());
+            } catch (IllegalArgumentException e) {
+                throw ApiException.invalid("featuriser", e.getMessage());
             }
-            String version = request.getFeaturiser().getVersion();
-            if (!version.isEmpty() && !MagpieFeaturiser.VERSIONS.contains(version)) {
-                throw ApiException.invalid("featuriser.version", "magpie has versions "
-                        + String.join(", ", MagpieFeaturiser.VERSIONS));
-            }
-            MagpieFeaturiser featuriser = featurisers.stream()
-                    .filter(candidate -> version.isEmpty() || candidate.version().equals(version)).findFirst()
-                    .orElseThrow();
             var response = FeaturiseResponse.newBuilder().setFeaturiser(info(featuriser));
             var inputs = PredictionMapper.inputs(request.getInputsList());
             for (int i = 0; i < inputs.size(); i++) {

@@ -17,7 +17,8 @@ import org.mihub.common.chemistry.FormulaParser;
 import org.mihub.common.error.ApiException;
 import org.mihub.common.identity.Caller;
 import org.mihub.prediction.features.FeaturiseException;
-import org.mihub.prediction.features.MagpieFeaturiser;
+import org.mihub.prediction.features.Featuriser;
+import org.mihub.prediction.features.Featurisers;
 import org.mihub.prediction.model.ApplicabilityDomain;
 import org.mihub.prediction.model.Parallel;
 import org.mihub.prediction.model.TrainedModel;
@@ -48,8 +49,6 @@ public class InferenceService {
     @ConfigProperty(name = "mihub.prediction.inference-threads", defaultValue = "2")
     int threads;
 
-    private final Map<String, MagpieFeaturiser> featurisers = MagpieFeaturiser.VERSIONS.stream()
-            .collect(java.util.stream.Collectors.toUnmodifiableMap(version -> version, MagpieFeaturiser::new));
     private final Map<UUID, TrainedModel> cache = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<UUID, TrainedModel> eldest) {
@@ -85,7 +84,7 @@ public class InferenceService {
                     + " per call (use PredictStream for more)");
         }
         TrainedModel trained = load(model);
-        MagpieFeaturiser featuriser = featurisers.get(trained.featuriserVersion());
+        Featuriser featuriser = Featurisers.get(trained.featuriser(), trained.featuriserVersion());
         // each input is parsed and featurised on its own, so the inputs are shared out among the threads
         int count = inputs.size();
         Composition[] compositions = new Composition[count];

@@ -86,7 +86,7 @@ final class HyperparameterMapper {
             violations.add(new FieldViolation(RANDOM_FOREST + "min_samples_leaf", "1 or more"));
         }
         double features = forest.hasMaxFeatures() ? forest.getMaxFeatures() : defaults.maxFeatures();
-        if (!(features > 0 && features <= 1)) {
+        if (forest.hasMaxFeatures() && !(features > 0 && features <= 1)) {
             violations.add(new FieldViolation(RANDOM_FOREST + "max_features", "a fraction in (0, 1]"));
         }
         if (forest.getUncertainty() != ForestUncertainty.FOREST_UNCERTAINTY_UNSPECIFIED
@@ -205,6 +205,7 @@ final class HyperparameterMapper {
                         .setNTrees(hyper.path("n_trees").asInt()).setMaxDepth(hyper.path("max_depth").asInt())
                         .setMinSamplesLeaf(hyper.path("min_samples_leaf").asInt())
                         .setMaxFeatures(hyper.path("max_features").asDouble())
+                        .setMaxFeaturesSelection(hyper.path("max_features_selection").asText(""))
                         .setUncertainty(ForestUncertainty.FOREST_UNCERTAINTY_COMBINED).setRecalibrate(false)).build();
         }
     }

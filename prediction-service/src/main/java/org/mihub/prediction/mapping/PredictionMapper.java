@@ -31,7 +31,8 @@ import org.mihub.api.prediction.v1.TrainModelRequest;
 import org.mihub.common.error.ApiException;
 import org.mihub.common.error.ApiException.FieldViolation;
 import org.mihub.prediction.inference.InferenceService;
-import org.mihub.prediction.features.MagpieFeaturiser;
+import org.mihub.prediction.features.Featuriser;
+import org.mihub.prediction.features.Featurisers;
 import org.mihub.prediction.model.ModelParams;
 import org.mihub.prediction.registry.ModelRecord;
 import org.mihub.prediction.training.JobRecord;
@@ -86,12 +87,11 @@ public final class PredictionMapper {
                 sources.add(source.name().replace("MEASUREMENT_SOURCE_", "").toLowerCase(Locale.ROOT));
             }
         }
-        String featuriserVersion = request.getFeaturiser().getVersion().isEmpty() ? new MagpieFeaturiser().version()
-                : request.getFeaturiser().getVersion();
-        if (!List.of("", "magpie").contains(request.getFeaturiser().getId())
-                || !MagpieFeaturiser.VERSIONS.contains(featuriserVersion)) {
-            violations.add(new FieldViolation("featuriser", "this service offers magpie versions "
-                    + String.join(", ", MagpieFeaturiser.VERSIONS)));
+        Featuriser featuriser = null;
+        try {
+            featuriser = Featurisers.get(request.getFeaturiser().getId(), request.getFeaturiser().getVersion());
+        } catch (IllegalArgumentException e) {
+            violations.add(new FieldViolation("featuriser", e.getMessage()));
         }
         long seed = request.hasSeed() ? request.getSeed() : defaultSeed;
         ModelParams model = HyperparameterMapper.params(request, seed, violations);
@@ -113,7 +113,7 @@ public final class PredictionMapper {
                     + violations.get(0).reason(), violations);
         }
         return new TrainingRequest(request.getName(), request.getDescription(), datasets, request.getTargetProperty(),
-                sources, featuriserVersion, model, folds,
+                sources, featuriser, model, folds,
                 request.getDuplicates() == DuplicatePolicy.DUPLICATE_POLICY_KEEP_ALL ? "KEEP_ALL" : "MEAN",
                 neighbours, quantile);
     }

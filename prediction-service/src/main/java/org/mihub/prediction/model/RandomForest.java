@@ -19,19 +19,44 @@ import java.util.SplittableRandom;
  * the out-of-bag squared error not explained by the jackknife variance. The reported standard deviation
  * is sqrt(max(Var(x), 0) + tau^2).
  *
+ * <p>The fraction of the features tried at each split matters most among the forest's settings: 1/3
+ * (Breiman's choice for regression) suits many weak features, all of them suits a few strong ones.
+ * Unless it is given, the forest chooses it from {@link #FEATURE_FRACTIONS} by the mean absolute
+ * error of out-of-bag predictions of {@link #SELECTION_TREES} trees each, on its own training rows only
+ * (so a cross-validation fold chooses without seeing its test rows); a tie goes to the smaller
+ * fraction. The chosen forest is the one a request for that fraction gives, bit for bit.
+ *
  * <p>Reproducible: tree b draws its bootstrap sample and feature subsets from the b-th generator split
  * from {@code seed}, so the same seed gives the same forest bit for bit, whatever the thread count.
  */
 public final class RandomForest implements Regressor {
 
+    /** The feature fractions a forest chooses among when none is given. */
+    public static final double[] FEATURE_FRACTIONS = {1.0 / 3, 2.0 / 3, 1.0};
+
+    /** Trees grown for each candidate fraction in that choice. */
+    public static final int SELECTION_TREES = 100;
+
     /**
-     * @param maxFeatures fraction of the features tried at each split (1/3 is the usual choice for regression)
+     * @param maxFeatures fraction of the features tried at each split, in (0, 1]; {@link #CHOOSE} to
+     *                    choose it by out-of-bag error
      * @param maxDepth    0 for unlimited
      */
     public record Params(int trees, int maxDepth, int minLeaf, double maxFeatures, long seed) implements ModelParams {
 
+        /** The feature fraction that means "choose it by out-of-bag error". */
+        public static final double CHOOSE = 0;
+
         public static Params defaults(long seed) {
-            return new Params(500, 0, 1, 1.0 / 3, seed);
+            return new Params(500, 0, 1, CHOOSE, seed);
+        }
+
+        public boolean choosesFeatures() {
+            return maxFeatures == CHOOSE;
+        }
+
+        public Params withMaxFeatures(double fraction) {
+            return new Params(trees, maxDepth, minLeaf, fraction, seed);
         }
 
         @Override
@@ -94,10 +119,24 @@ public final class RandomForest implements Regressor {
     }
 
     public static RandomForest fit(double[][] x, double[] y, Params params, int threads) {
+        int[][] rank = ranks(x);
+        Params chosen = params.choosesFeatures() ? params.withMaxFeatures(chooseFeatures(x, y, rank, params, threads))
+                : params;
+        Grown grown = grow(x, y, rank, chosen, threads);
+        double[] q = jackknifeMatrix(grown.counts(), x.length, threads);
+        RandomForest unscaled = new RandomForest(chosen, x[0].length, grown.trees(), q, 0);
+        double noise = unscaled.outOfBagNoise(x, y, grown.counts(), threads);
+        return new RandomForest(chosen, x[0].length, grown.trees(), q, noise);
+    }
+
+    /** The trees and, per tree, how often its bootstrap sample drew each row. */
+    private record Grown(FlatTrees trees, int[][] counts) {
+    }
+
+    private static Grown grow(double[][] x, double[] y, int[][] rank, Params params, int threads) {
         int n = x.length;
         int p = x[0].length;
         int trees = params.trees();
-        int[][] rank = ranks(x);
         int tried = Math.max(1, (int) Math.round(params.maxFeatures() * p));
         SplittableRandom root = new SplittableRandom(params.seed());
         SplittableRandom[] generators = new SplittableRandom[trees];
@@ -115,11 +154,64 @@ public final class RandomForest implements Regressor {
             grown[b] = RegressionTree.grow(x, y, rank, weight, params.maxDepth(), params.minLeaf(), tried,
                     generators[b]);
         });
-        FlatTrees flat = FlatTrees.of(grown);
-        double[] q = jackknifeMatrix(counts, n, threads);
-        RandomForest unscaled = new RandomForest(params, p, flat, q, 0);
-        double noise = unscaled.outOfBagNoise(x, y, counts, threads);
-        return new RandomForest(params, p, flat, q, noise);
+        return new Grown(FlatTrees.of(grown), counts);
+    }
+
+    /**
+     * The fraction of {@link #FEATURE_FRACTIONS} whose forest of {@link #SELECTION_TREES} trees (at
+     * most the requested number) has the smallest out-of-bag mean absolute error.
+     */
+    static double chooseFeatures(double[][] x, double[] y, int[][] rank, Params params, int threads) {
+        double best = FEATURE_FRACTIONS[0];
+        double bestError = Double.POSITIVE_INFINITY;
+        for (double fraction : FEATURE_FRACTIONS) {
+            Params candidate = new Params(Math.min(params.trees(), SELECTION_TREES), params.maxDepth(),
+                    params.minLeaf(), fraction, params.seed());
+            Grown grown = grow(x, y, rank, candidate, threads);
+            double error = outOfBagError(grown, x, y, threads);
+            if (error < bestError) {
+                best = fraction;
+                bestError = error;
+            }
+        }
+        return best;
+    }
+
+    /** Mean absolute error of each row's mean over the trees that did not draw it (rows all drew: skipped). */
+    private static double outOfBagError(Grown grown, double[][] x, double[] y, int threads) {
+        int n = x.length;
+        int trees = grown.trees().trees();
+        double[] error = new double[n];
+        boolean[] scored = new boolean[n];
+        Parallel.run(threads, (n + BLOCK - 1) / BLOCK, k -> {
+            int from = k * BLOCK;
+            int to = Math.min(n, from + BLOCK);
+            double[][] perTree = new double[trees][to - from];
+            grown.trees().accumulate(x, from, to, 1, perTree);
+            for (int r = 0; r < to - from; r++) {
+                double sum = 0;
+                int out = 0;
+                for (int b = 0; b < trees; b++) {
+                    if (grown.counts()[b][from + r] == 0) {
+                        sum += perTree[b][r];
+                        out++;
+                    }
+                }
+                if (out > 0) {
+                    error[from + r] = Math.abs(y[from + r] - sum / out);
+                    scored[from + r] = true;
+                }
+            }
+        });
+        double total = 0;
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            if (scored[i]) {
+                total += error[i];
+                count++;
+            }
+        }
+        return count == 0 ? 0 : total / count;
     }
 
     @Override

@@ -35,11 +35,12 @@ import org.mihub.common.error.ApiException;
 import org.mihub.common.identity.Caller;
 import org.mihub.common.identity.CallerContext;
 import org.mihub.prediction.features.FeaturiseException;
-import org.mihub.prediction.features.MagpieFeaturiser;
+import org.mihub.prediction.features.Featuriser;
 import org.mihub.prediction.model.ApplicabilityDomain;
 import org.mihub.prediction.model.CrossValidation;
 import org.mihub.prediction.model.GaussianProcessModel;
 import org.mihub.prediction.model.ModelParams;
+import org.mihub.prediction.model.RandomForest;
 import org.mihub.prediction.model.Regressor;
 import org.mihub.prediction.model.TrainedModel;
 import org.mihub.prediction.registry.ModelRecord;
@@ -234,7 +235,7 @@ public class TrainingService {
             }
         }
         progress(id, cancel, 0.15, "featurising");
-        MagpieFeaturiser featuriser = new MagpieFeaturiser(request.featuriserVersion());
+        Featuriser featuriser = request.featuriser();
         Map<String, Example> examples = new LinkedHashMap<>();
         List<Example> all = new ArrayList<>();
         int skipped = 0;
@@ -312,7 +313,7 @@ public class TrainingService {
         ModelRecord model = new ModelRecord(UUID.randomUUID(), request.name(), 0, request.description(), caller.org(),
                 visibility.level(), visibility.sharedWith(), "READY", request.targetProperty(), finalUnit,
                 featuriser.name(), featuriser.version(), featuriser.featureNames().size(), params.algorithm().name(),
-                JSON.valueToTree(params.recorded()).toString(), params.seed(), lineage(read), request.sources(),
+                JSON.valueToTree(recorded(params, regressor)).toString(), params.seed(), lineage(read), request.sources(),
                 request.duplicates(), all.size(), metrics(validation, request.folds()), domain.neighbours(),
                 domain.quantile(), domain.threshold(), id, sha256(artifact), artifact.length, caller.subject(),
                 Instant.now(), null);
@@ -377,6 +378,15 @@ public class TrainingService {
         return JSON.createObjectNode().put("mae", metrics.mae()).put("rmse", metrics.rmse()).put("r2", metrics.r2())
                 .put("coverage_68", metrics.coverage68()).put("coverage_95", metrics.coverage95())
                 .put("count", metrics.count());
+    }
+
+    /** The hyper-parameters the final model used, and how any the request left open were chosen. */
+    private static Map<String, Object> recorded(ModelParams requested, Regressor fitted) {
+        Map<String, Object> recorded = new LinkedHashMap<>(fitted.params().recorded());
+        if (requested instanceof RandomForest.Params forest && forest.choosesFeatures()) {
+            recorded.put("max_features_selection", "out_of_bag");
+        }
+        return recorded;
     }
 
     private static String sha256(byte[] bytes) {

@@ -50,6 +50,10 @@ import org.mihub.api.prediction.v1.TrainModelRequest;
 import org.mihub.common.chemistry.FormulaParser;
 import org.mihub.common.testing.PostgresResource;
 import org.mihub.prediction.features.MagpieFeaturiser;
+import org.mihub.prediction.features.Featurisers;
+import org.mihub.prediction.features.Featuriser;
+import org.mihub.api.prediction.v1.ListFeaturisersRequest;
+import org.mihub.api.prediction.v1.FeaturiserRef;
 import org.mihub.prediction.model.ApplicabilityDomain;
 import org.mihub.prediction.model.RandomForest;
 import org.mihub.prediction.model.TrainedModel;
@@ -148,6 +152,11 @@ class PredictionGrpcTest {
     /** Stores a model of the forest above as a finished job would, trained on the given datasets. */
     private UUID store(String name, String owner, Visibility visibility, List<String> sharedWith,
             List<String> lineage) throws Exception {
+        return store(name, owner, visibility, sharedWith, lineage, artifact);
+    }
+
+    private UUID store(String name, String owner, Visibility visibility, List<String> sharedWith,
+            List<String> lineage, byte[] artifact) throws Exception {
         // the training rows come from the lineage's datasets in turn
         List<OutOfFold> outOfFold = new ArrayList<>();
         for (int i = 0; i < TRAINING.size(); i++) {
@@ -159,7 +168,7 @@ class PredictionGrpcTest {
                 .collect(Collectors.joining(", ", "[", "]"));
         TrainedModel trained = TrainedModel.fromBytes(artifact);
         ModelRecord stored = repository.insert(new ModelRecord(UUID.randomUUID(), name, 0, "", owner,
-                visibility.name(), sharedWith, "READY", "band_gap", "eV", "magpie", trained.featuriserVersion(), trained.featureCount(),
+                visibility.name(), sharedWith, "READY", "band_gap", "eV", trained.featuriser(), trained.featuriserVersion(), trained.featureCount(),
                 "RANDOM_FOREST", "{\"n_trees\": 60, \"max_depth\": 0, \"min_samples_leaf\": 1, \"max_features\": 0.5}",
                 11, lineageJson, List.of(), "MEAN", TRAINING.size(),
                 "{\"k_folds\": 4, \"overall\": {\"mae\": 0.01}, \"folds\": []}", 3, 0.95,
@@ -196,6 +205,45 @@ class PredictionGrpcTest {
         assertEquals(248, response.getFeaturiser().getFeatureNamesCount(), "the newest version, 3");
         assertEquals(response.getVectors(0).getFeatures().getValuesList(),
                 response.getVectors(1).getFeatures().getValuesList());
+        var fractions = as(null).featurise(FeaturiseRequest.newBuilder()
+                .setFeaturiser(FeaturiserRef.newBuilder().setId("element_fraction"))
+                .addInputs(CompositionInput.newBuilder().setFormula("Fe2O3")).build());
+        assertEquals("1", fractions.getFeaturiser().getRef().getVersion());
+        List<String> names = fractions.getFeaturiser().getFeatureNamesList();
+        List<Double> values = fractions.getVectors(0).getFeatures().getValuesList();
+        assertEquals(103, values.size());
+        assertEquals(0.4, values.get(names.indexOf("frac_Fe")), 1e-12);
+        assertEquals(0.6, values.get(names.indexOf("frac_O")), 1e-12);
+        var unknown = assertThrows(StatusRuntimeException.class, () -> as(null).featurise(FeaturiseRequest
+                .newBuilder().setFeaturiser(FeaturiserRef.newBuilder().setId("magpie").setVersion("9"))
+                .addInputs(CompositionInput.newBuilder().setFormula("Fe2O3")).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, unknown.getStatus().getCode());
+        assertTrue(unknown.getStatus().getDescription().contains("element_fraction version 1"),
+                unknown.getStatus().getDescription());
+        assertEquals(List.of("magpie/3", "magpie/2", "magpie/1", "element_fraction/1"), as(null)
+                .listFeaturisers(ListFeaturisersRequest.newBuilder().build()).getFeaturisersList().stream()
+                .map(info -> info.getRef().getId() + "/" + info.getRef().getVersion()).toList());
+    }
+
+    @Test
+    void aModelTrainedOnElementFractionsPredictsFromThem() throws Exception {
+        Featuriser fractions = Featurisers.get("element_fraction", "");
+        double[][] x = TRAINING.stream().map(formula -> fractions.featurise(FormulaParser.parse(formula)))
+                .toArray(double[][]::new);
+        int iron = fractions.featureNames().indexOf("frac_Fe");
+        double[] y = java.util.Arrays.stream(x).mapToDouble(row -> row[iron]).toArray();
+        byte[] bytes = new TrainedModel(fractions.name(), fractions.version(), x[0].length,
+                RandomForest.fit(x, y, new RandomForest.Params(60, 0, 1, 1.0, 11), 2),
+                ApplicabilityDomain.fit(x, 3, 0.95, 11)).toBytes();
+        String dataset = UUID.randomUUID().toString();
+        catalog.seenBy.put(dataset, Set.of("*"));
+        UUID id = store("iron-fraction", "acme", Visibility.PUBLIC, List.of(), List.of(dataset), bytes);
+        var response = as(null).predict(PredictRequest.newBuilder().setModelId(id.toString())
+                .addInputs(CompositionInput.newBuilder().setFormula("Fe2O3")).build());
+        var model = as(null).getModel(GetModelRequest.newBuilder().setId(id.toString()).build());
+        assertEquals("element_fraction", model.getFeaturiser().getId());
+        assertEquals(103, model.getFeatureCount());
+        assertEquals(0.4, response.getPredictions(0).getValue().getMean(), 0.05, "the iron fraction, learnt");
     }
 
     private Set<Visibility> visibleTo(String token) {
@@ -454,10 +502,11 @@ class PredictionGrpcTest {
     void badTrainingRequestsNameEveryField() throws Exception {
         var error = assertThrows(StatusRuntimeException.class, () -> as(ACME_CURATOR).trainModel(
                 TrainModelRequest.newBuilder().setName("").addDatasets(DatasetRef.newBuilder().setDatasetId("nope"))
+                        .setFeaturiser(FeaturiserRef.newBuilder().setId("soap"))
                         .setHyperparameters(Hyperparameters.newBuilder().setRandomForest(RandomForestParams.newBuilder()
                                 .setNTrees(0).setMaxFeatures(1.5)))
                         .setKFolds(1).build()));
-        assertEquals(List.of("name", "datasets[0].dataset_id", "target_property",
+        assertEquals(List.of("name", "datasets[0].dataset_id", "target_property", "featuriser",
                 "hyperparameters.random_forest.n_trees", "hyperparameters.random_forest.max_features", "k_folds"),
                 violatedFields(error));
         var member = assertThrows(StatusRuntimeException.class, () -> as(null).trainModel(

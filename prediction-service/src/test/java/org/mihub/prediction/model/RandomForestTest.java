@@ -36,6 +36,28 @@ class RandomForestTest {
     }
 
     @Test
+    void withoutAFeatureFractionTheForestChoosesOneByOutOfBagErrorAndIsThatForestExactly() {
+        // two features decide, thirty are noise: trying every feature at each split finds the two
+        Random random = new Random(17);
+        double[][] x = new double[300][32];
+        double[] y = new double[300];
+        for (int i = 0; i < x.length; i++) {
+            for (int j = 0; j < 32; j++) {
+                x[i][j] = random.nextDouble();
+            }
+            y[i] = 4 * x[i][0] - 3 * x[i][1] * x[i][1] + 0.05 * random.nextGaussian();
+        }
+        var auto = new RandomForest.Params(120, 0, 1, RandomForest.Params.CHOOSE, 9);
+        assertTrue(auto.choosesFeatures());
+        RandomForest chosen = RandomForest.fit(x, y, auto, 2);
+        assertEquals(1.0, chosen.params().maxFeatures(), "the fraction that finds the two features");
+        RandomForest explicit = RandomForest.fit(x, y, auto.withMaxFeatures(1.0), 2);
+        ModelTesting.assertSamePredictions(explicit, chosen, x);
+        assertEquals(1.0, ModelTesting.roundTrip(chosen, x).params() instanceof RandomForest.Params stored
+                ? stored.maxFeatures() : -1, "the artifact keeps the chosen fraction");
+    }
+
+    @Test
     void learnsASmoothFunctionWithCalibratedIntervals() {
         double[] y = new double[1500];
         double[][] x = data(1500, 2, y);
