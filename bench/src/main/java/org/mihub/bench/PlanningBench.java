@@ -43,6 +43,8 @@ public final class PlanningBench {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static int runs = 50;
+    /** --no-warp: fit the process to the standardised values alone, without the power transform. */
+    private static boolean warp = true;
     /** --mihub-only: skip the peer (for trying the planner's settings quickly). */
     private static boolean mihubOnly;
     /** --xi=X: EI's improvement margin in units of the observations' spread (default 0). */
@@ -72,6 +74,8 @@ public final class PlanningBench {
                 only = arg.substring("--only=".length());
             } else if (arg.startsWith("--xi=")) {
                 xi = Double.parseDouble(arg.substring("--xi=".length()));
+            } else if (arg.equals("--no-warp")) {
+                warp = false;
             } else if (arg.equals("--mihub-only")) {
                 mihubOnly = true;
             }
@@ -82,7 +86,8 @@ public final class PlanningBench {
                         + String.join(" ", args) + "`",
                 "Run at " + Instant.now() + " on " + Runtime.getRuntime().availableProcessors() + " cores. "
                         + "mihub: Gaussian process (ARD Matérn 5/2, constant × kernel + noise, inputs in the unit "
-                        + "cube, outputs standardised, maximum marginal likelihood by projected L-BFGS with random "
+                        + "cube, outputs " + (warp ? "bent towards normal by a Yeo-Johnson power transform (exponent by maximum "
+                        + "likelihood) and " : "") + "standardised, maximum marginal likelihood by projected L-BFGS with random "
                         + "restarts, warm-started from the previous fit) and log expected improvement. In the simulations both "
                         + "planners refit after every evaluation, with " + SIMULATION_RESTARTS + " random restarts every "
                         + PoolSimulation.RESTART_EVERY + " evaluations and otherwise from the previous fit. Peer: "
@@ -143,7 +148,7 @@ public final class PlanningBench {
         PoolSimulation.Strategy strategy = new PoolSimulation.Strategy(
                 new Acquisition(Acquisition.Function.LOG_EXPECTED_IMPROVEMENT, 2, xi, false),
                 BatchSelector.Strategy.KRIGING_BELIEVER, 1,
-                new GaussianProcess.Options(SIMULATION_RESTARTS, null, 100), 2);
+                new GaussianProcess.Options(SIMULATION_RESTARTS, null, 100, warp), 2);
         long started = System.nanoTime();
         int[] shown = {0};
         PoolSimulation.Report mihub = PoolSimulation.run(pool, strategy, seeds, n, 0.05, levels, executor, p -> {

@@ -32,12 +32,20 @@ public final class GaussianProcess {
 
     /**
      * How to fit: random restarts of the optimiser besides the warm start, an optional fixed noise
-     * variance, and the optimiser's iteration limit.
+     * variance, and the optimiser's iteration limit. {@code warpOutputs} is for the planners that
+     * choose by this process: they fit it to the values bent by a {@link PowerTransform} (and compare
+     * candidates with the incumbent bent the same way); the process itself models whatever values it
+     * is given.
      */
-    public record Options(int restarts, Double fixedNoiseVariance, int maxIterations) {
+    public record Options(int restarts, Double fixedNoiseVariance, int maxIterations, boolean warpOutputs) {
+
+        /** Unwarped outputs. */
+        public Options(int restarts, Double fixedNoiseVariance, int maxIterations) {
+            this(restarts, fixedNoiseVariance, maxIterations, false);
+        }
 
         public static Options defaults() {
-            return new Options(5, null, 100);
+            return new Options(5, null, 100, true);
         }
     }
 

@@ -332,7 +332,8 @@ public final class SpecMapper {
                     problems.add(new ApiException.FieldViolation("spec.surrogate.gaussian_process.featuriser",
                             "featurised compositions are not supported yet; the GP uses atomic fractions"));
                 }
-                return new GaussianProcess.Options(Math.max(0, restarts), noise, 100);
+                return new GaussianProcess.Options(Math.max(0, restarts), noise, 100,
+                        !gp.hasWarpOutputs() || gp.getWarpOutputs());
             }
             default:
                 // prediction models (checked in models()); the residual process takes the defaults

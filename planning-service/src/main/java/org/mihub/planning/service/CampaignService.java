@@ -30,6 +30,7 @@ import org.mihub.planning.acquisition.BatchSelector;
 import org.mihub.planning.acquisition.ModelPrior;
 import org.mihub.planning.acquisition.HypervolumeImprovement;
 import org.mihub.common.gp.GaussianProcess;
+import org.mihub.common.gp.PowerTransform;
 import org.mihub.planning.mapping.Documents;
 import org.mihub.planning.mapping.PriorMapper;
 import org.mihub.planning.repository.CampaignRepository;
@@ -363,9 +364,16 @@ public class CampaignService {
                 double[] scalar = Plan.scalarise(objectives, values, random);
                 boolean plainMaximise = objectives.size() == 1
                         && objectives.get(0).direction() == Plan.Direction.MAXIMISE;
-                driver = plainMaximise ? perObjective.get(0)
-                        : GaussianProcess.fit(xs, scalar, plan.surrogate(), random, null, compute);
                 incumbent = java.util.Arrays.stream(scalar).max().orElse(0);
+                PowerTransform warp = plan.surrogate().warpOutputs() ? PowerTransform.fit(scalar) : null;
+                if (warp != null && warp.bends()) {
+                    // the driver sees the values bent towards normal; proposals report perObjective's moments
+                    driver = GaussianProcess.fit(xs, warp.apply(scalar), plan.surrogate(), random, null, compute);
+                    incumbent = warp.apply(incumbent);
+                } else {
+                    driver = plainMaximise ? perObjective.get(0)
+                            : GaussianProcess.fit(xs, scalar, plan.surrogate(), random, null, compute);
+                }
             }
         }
         long fitted = System.nanoTime();

@@ -19,6 +19,7 @@ import org.mihub.planning.acquisition.Acquisition;
 import org.mihub.planning.acquisition.BatchSelector;
 import org.mihub.planning.acquisition.ModelPrior;
 import org.mihub.common.gp.GaussianProcess;
+import org.mihub.common.gp.PowerTransform;
 
 /**
  * Pool-based simulation of a planning strategy, the "digital twin" of a campaign: a recorded pool
@@ -329,9 +330,16 @@ public final class PoolSimulation {
                 previous = choice.residual() == null ? null : choice.residual().hyperparameters();
                 picks = choice.picks();
             } else {
-                GaussianProcess gp = GaussianProcess.fit(xs, ys, options, random, previous, null);
+                double incumbent = pool.score()[bestSeen];
+                double[] fitted = ys;
+                if (strategy.surrogate().warpOutputs()) {
+                    PowerTransform warp = PowerTransform.fit(ys);
+                    fitted = warp.apply(ys);
+                    incumbent = warp.apply(incumbent);
+                }
+                GaussianProcess gp = GaussianProcess.fit(xs, fitted, options, random, previous, null);
                 previous = gp.hyperparameters();
-                picks = selector.select(gp, flat, available, pool.score()[bestSeen], new int[0], null,
+                picks = selector.select(gp, flat, available, incumbent, new int[0], null,
                         strategy.batchSize(), random);
             }
             next = new ArrayList<>();
