@@ -55,13 +55,6 @@ public final class ElementFractionFeaturiser implements Featuriser {
     }
 
     @Override
-    public double[] featurise(Composition composition) {
-        double[] out = new double[names.size()];
-        featurise(composition, out, 0);
-        return out;
-    }
-
-    @Override
     public void featurise(Composition composition, double[] out, int offset) {
         Arrays.fill(out, offset, offset + names.size(), 0);
         double total = 0;

@@ -23,7 +23,11 @@ public interface Featuriser {
     String missingDataRule();
 
     /** The features of a composition; {@link FeaturiseException} when an element has no data. */
-    double[] featurise(Composition composition);
+    default double[] featurise(Composition composition) {
+        double[] out = new double[featureNames().size()];
+        featurise(composition, out, 0);
+        return out;
+    }
 
     /** Writes the features into {@code out} from {@code offset}, avoiding an allocation per row. */
     void featurise(Composition composition, double[] out, int offset);

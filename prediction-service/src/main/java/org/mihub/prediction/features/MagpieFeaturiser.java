@@ -122,13 +122,6 @@ public final class MagpieFeaturiser implements Featuriser {
     }
 
     @Override
-    public double[] featurise(Composition composition) {
-        double[] out = new double[names.size()];
-        featurise(composition, out, 0);
-        return out;
-    }
-
-    @Override
     public void featurise(Composition composition, double[] out, int offset) {
         Map<String, Double> amounts = composition.amounts();
         int n = amounts.size();
