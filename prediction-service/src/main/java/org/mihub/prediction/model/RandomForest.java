@@ -32,10 +32,10 @@ import java.util.SplittableRandom;
 public final class RandomForest implements Regressor {
 
     /** The feature fractions a forest chooses among when none is given. */
-    public static final double[] FEATURE_FRACTIONS = {1.0 / 3, 2.0 / 3, 1.0};
+    private static final double[] FEATURE_FRACTIONS = {1.0 / 3, 2.0 / 3, 1.0};
 
     /** Trees grown for each candidate fraction in that choice. */
-    public static final int SELECTION_TREES = 100;
+    static final int SELECTION_TREES = 100;
 
     /**
      * @param maxFeatures fraction of the features tried at each split, in (0, 1]; {@link #CHOOSE} to
@@ -57,6 +57,10 @@ public final class RandomForest implements Regressor {
 
         public Params withMaxFeatures(double fraction) {
             return new Params(trees, maxDepth, minLeaf, fraction, seed);
+        }
+
+        public Params withTrees(int count) {
+            return new Params(count, maxDepth, minLeaf, maxFeatures, seed);
         }
 
         @Override
@@ -120,20 +124,32 @@ public final class RandomForest implements Regressor {
 
     public static RandomForest fit(double[][] x, double[] y, Params params, int threads) {
         int[][] rank = ranks(x);
-        Params chosen = params.choosesFeatures() ? params.withMaxFeatures(chooseFeatures(x, y, rank, params, threads))
-                : params;
-        Grown grown = grow(x, y, rank, chosen, threads);
+        Grown grown;
+        Params chosen;
+        if (params.choosesFeatures()) {
+            // the winning candidate's trees are the first trees of the forest: only the rest are grown
+            Grown candidate = chooseFeatures(x, y, rank, params, threads);
+            chosen = candidate.params().withTrees(params.trees());
+            grown = grow(x, y, rank, chosen, candidate, threads);
+        } else {
+            chosen = params;
+            grown = grow(x, y, rank, chosen, null, threads);
+        }
         double[] q = jackknifeMatrix(grown.counts(), x.length, threads);
         RandomForest unscaled = new RandomForest(chosen, x[0].length, grown.trees(), q, 0);
         double noise = unscaled.outOfBagNoise(x, y, grown.counts(), threads);
         return new RandomForest(chosen, x[0].length, grown.trees(), q, noise);
     }
 
-    /** The trees and, per tree, how often its bootstrap sample drew each row. */
-    private record Grown(FlatTrees trees, int[][] counts) {
+    /** The trees grown with {@code params}, flattened too, and per tree how often its bootstrap sample drew each row. */
+    private record Grown(Params params, RegressionTree[] grown, FlatTrees trees, int[][] counts) {
     }
 
-    private static Grown grow(double[][] x, double[] y, int[][] rank, Params params, int threads) {
+    /**
+     * Grows the forest of {@code params}; tree b depends only on the seed and b, so the trees of
+     * {@code prefix} (grown with the same parameters but fewer trees, or null) are taken as they are.
+     */
+    private static Grown grow(double[][] x, double[] y, int[][] rank, Params params, Grown prefix, int threads) {
         int n = x.length;
         int p = x[0].length;
         int trees = params.trees();
@@ -145,7 +161,13 @@ public final class RandomForest implements Regressor {
         }
         int[][] counts = new int[trees][];
         RegressionTree[] grown = new RegressionTree[trees];
-        Parallel.run(threads, trees, b -> {
+        int reused = prefix == null ? 0 : prefix.grown().length;
+        if (reused > 0) {
+            System.arraycopy(prefix.grown(), 0, grown, 0, reused);
+            System.arraycopy(prefix.counts(), 0, counts, 0, reused);
+        }
+        Parallel.run(threads, trees - reused, k -> {
+            int b = reused + k;
             int[] weight = new int[n];
             for (int draw = 0; draw < n; draw++) {
                 weight[generators[b].nextInt(n)]++;
@@ -154,23 +176,23 @@ public final class RandomForest implements Regressor {
             grown[b] = RegressionTree.grow(x, y, rank, weight, params.maxDepth(), params.minLeaf(), tried,
                     generators[b]);
         });
-        return new Grown(FlatTrees.of(grown), counts);
+        return new Grown(params, grown, FlatTrees.of(grown), counts);
     }
 
     /**
-     * The fraction of {@link #FEATURE_FRACTIONS} whose forest of {@link #SELECTION_TREES} trees (at
-     * most the requested number) has the smallest out-of-bag mean absolute error.
+     * The forest of {@link #SELECTION_TREES} trees (at most the requested number) with the fraction of
+     * {@link #FEATURE_FRACTIONS} that has the smallest out-of-bag mean absolute error.
      */
-    static double chooseFeatures(double[][] x, double[] y, int[][] rank, Params params, int threads) {
-        double best = FEATURE_FRACTIONS[0];
+    private static Grown chooseFeatures(double[][] x, double[] y, int[][] rank, Params params, int threads) {
+        Grown best = null;
         double bestError = Double.POSITIVE_INFINITY;
         for (double fraction : FEATURE_FRACTIONS) {
             Params candidate = new Params(Math.min(params.trees(), SELECTION_TREES), params.maxDepth(),
                     params.minLeaf(), fraction, params.seed());
-            Grown grown = grow(x, y, rank, candidate, threads);
+            Grown grown = grow(x, y, rank, candidate, null, threads);
             double error = outOfBagError(grown, x, y, threads);
-            if (error < bestError) {
-                best = fraction;
+            if (best == null || error < bestError) {
+                best = grown;
                 bestError = error;
             }
         }

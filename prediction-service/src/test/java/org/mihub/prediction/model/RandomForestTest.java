@@ -55,6 +55,10 @@ class RandomForestTest {
         ModelTesting.assertSamePredictions(explicit, chosen, x);
         assertEquals(1.0, ModelTesting.roundTrip(chosen, x).params() instanceof RandomForest.Params stored
                 ? stored.maxFeatures() : -1, "the artifact keeps the chosen fraction");
+        // fewer trees than the choice grows: the chosen candidate is the whole forest
+        var small = new RandomForest.Params(40, 0, 1, RandomForest.Params.CHOOSE, 9);
+        ModelTesting.assertSamePredictions(RandomForest.fit(x, y, small.withMaxFeatures(1.0), 2),
+                RandomForest.fit(x, y, small, 1), x);
     }
 
     @Test
