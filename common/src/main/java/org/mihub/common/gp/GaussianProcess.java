@@ -240,7 +240,7 @@ public final class GaussianProcess {
         return x;
     }
 
-    private static double mean(double[] values) {
+    static double mean(double[] values) {
         double mean = 0;
         for (double v : values) {
             mean += v;
@@ -249,7 +249,7 @@ public final class GaussianProcess {
     }
 
     /** The sample standard deviation of the values, or 1 when they are (nearly) constant. */
-    private static double scale(double[] values, double mean) {
+    static double scale(double[] values, double mean) {
         int n = values.length;
         double variance = 0;
         for (double v : values) {

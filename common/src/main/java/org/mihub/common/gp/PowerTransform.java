@@ -35,19 +35,10 @@ public final class PowerTransform {
         if (n == 0) {
             throw new IllegalArgumentException("a power transform needs at least one value");
         }
-        double mean = 0;
-        for (double v : values) {
-            mean += v;
-        }
-        mean /= n;
-        double variance = 0;
-        for (double v : values) {
-            variance += (v - mean) * (v - mean);
-        }
-        double scale = n > 1 ? Math.sqrt(variance / (n - 1)) : 0;
-        if (!(scale > 1e-12 * Math.max(1, Math.abs(mean)))) {
-            return new PowerTransform(mean, 1, 1);
-        }
+        // standardised as the process standardises (constant values: scale 1, and every u is 0, so no
+        // exponent has a finite likelihood and lambda stays 1)
+        double mean = GaussianProcess.mean(values);
+        double scale = GaussianProcess.scale(values, mean);
         double[] u = new double[n];
         for (int i = 0; i < n; i++) {
             u[i] = (values[i] - mean) / scale;
