@@ -197,4 +197,41 @@ class GaussianProcessTest {
         assertThrows(IllegalArgumentException.class, () -> GaussianProcess.fit(new double[0][], new double[0],
                 GaussianProcess.Options.defaults(), new SplittableRandom(1), null, null));
     }
+
+    @Test
+    void theIncumbentIsTheBestFittedMeanNotTheLuckiestMeasurement() {
+        // a smooth function measured once without noise and once with noise of spread 0.3
+        double[][] x = points(40, 2, 5);
+        double[] exact = new double[x.length];
+        double[] noisy = new double[x.length];
+        SplittableRandom noise = new SplittableRandom(6);
+        for (int i = 0; i < x.length; i++) {
+            exact[i] = function(new double[] {x[i][0], x[i][1], 0});
+            noisy[i] = exact[i] + 0.3 * noise.nextGaussian();
+        }
+        GaussianProcess interpolating = GaussianProcess.fit(x, exact, new GaussianProcess.Options(2, 1e-6, 100),
+                new SplittableRandom(7), null, null);
+        double[] fitted = interpolating.fittedMeans();
+        for (int i = 0; i < x.length; i++) {
+            assertEquals(exact[i], fitted[i], 1e-3, "observation " + i);
+        }
+        GaussianProcess smoothing = GaussianProcess.fit(x, noisy, GaussianProcess.Options.defaults(),
+                new SplittableRandom(7), null, null);
+        assertTrue(smoothing.hyperparameters().noiseVariance() > 0.01, "the fit finds the noise");
+        double best = java.util.Arrays.stream(noisy).max().orElseThrow();
+        double truth = java.util.Arrays.stream(exact).max().orElseThrow();
+        // the largest measurement overstates the best value; the best fitted mean is shrunk towards it
+        assertTrue(best > truth + 0.2, "the luckiest measurement " + best + " is above the truth " + truth);
+        assertTrue(smoothing.bestFittedMean() < best, "fitted " + smoothing.bestFittedMean() + " vs measured " + best);
+        assertTrue(Math.abs(smoothing.bestFittedMean() - truth) < Math.abs(best - truth),
+                "fitted " + smoothing.bestFittedMean() + " is nearer the truth " + truth + " than " + best);
+        double[] mean = new double[x.length];
+        double[] std = new double[x.length];
+        double[] flat = new double[x.length * 2];
+        for (int i = 0; i < x.length; i++) {
+            System.arraycopy(x[i], 0, flat, i * 2, 2);
+        }
+        smoothing.predict(flat, 0, x.length, mean, std);
+        assertArrayEquals(mean, smoothing.fittedMeans(), 1e-12);
+    }
 }

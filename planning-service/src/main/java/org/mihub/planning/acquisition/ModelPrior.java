@@ -94,9 +94,13 @@ public record ModelPrior(double[] offset, double[] scale) {
         double[] z = new double[observed.length];
         for (int j = 0; j < z.length; j++) {
             z[j] = (observed[j] - offset[observedRows[j]]) / scale[observedRows[j]];
-            incumbent = Math.max(incumbent, observed[j]);
         }
         GaussianProcess residual = GaussianProcess.fit(xs, z, surrogate, random, start, compute);
+        // improvement over the best fitted mean (model plus residual process), not the best noisy measurement
+        double[] fittedResiduals = residual.fittedMeans();
+        for (int j = 0; j < z.length; j++) {
+            incumbent = Math.max(incumbent, offset[observedRows[j]] + scale[observedRows[j]] * fittedResiduals[j]);
+        }
         double average = Arrays.stream(observed).average().orElse(0);
         double spread = Math.sqrt(Arrays.stream(observed).map(v -> (v - average) * (v - average)).sum()
                 / Math.max(1, observed.length - 1));

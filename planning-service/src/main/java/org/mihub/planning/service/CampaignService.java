@@ -364,16 +364,16 @@ public class CampaignService {
                 double[] scalar = Plan.scalarise(objectives, values, random);
                 boolean plainMaximise = objectives.size() == 1
                         && objectives.get(0).direction() == Plan.Direction.MAXIMISE;
-                incumbent = java.util.Arrays.stream(scalar).max().orElse(0);
                 PowerTransform warp = plan.surrogate().warpOutputs() ? PowerTransform.fit(scalar) : null;
                 if (warp != null && warp.bends()) {
                     // the driver sees the values bent towards normal; proposals report perObjective's moments
                     driver = GaussianProcess.fit(xs, warp.apply(scalar), plan.surrogate(), random, null, compute);
-                    incumbent = warp.apply(incumbent);
                 } else {
                     driver = plainMaximise ? perObjective.get(0)
                             : GaussianProcess.fit(xs, scalar, plan.surrogate(), random, null, compute);
                 }
+                // improvement is measured from the best fitted mean, not from the best (noisy) measurement
+                incumbent = driver.bestFittedMean();
             }
         }
         long fitted = System.nanoTime();

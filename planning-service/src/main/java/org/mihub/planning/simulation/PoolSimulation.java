@@ -282,7 +282,6 @@ public final class PoolSimulation {
         int[] chosen = new int[evaluations];
         int count = 0;
         int topHits = 0;
-        int bestSeen = -1;
         SplittableRandom random = new SplittableRandom(seed).split();
         BatchSelector selector = new BatchSelector(strategy.acquisition(), strategy.batchStrategy(), null, 1);
         GaussianProcess.Hyperparameters previous = null;
@@ -300,9 +299,6 @@ public final class PoolSimulation {
                 available[index] = false;
                 chosen[count++] = index;
                 topHits += top[index] ? 1 : 0;
-                if (bestSeen < 0 || pool.score()[index] > pool.score()[bestSeen]) {
-                    bestSeen = index;
-                }
             }
             if (count == evaluations || topHits == topCount) {
                 // with every top design found the rest of the trace is known: replay fills it in
@@ -330,16 +326,11 @@ public final class PoolSimulation {
                 previous = choice.residual() == null ? null : choice.residual().hyperparameters();
                 picks = choice.picks();
             } else {
-                double incumbent = pool.score()[bestSeen];
-                double[] fitted = ys;
-                if (strategy.surrogate().warpOutputs()) {
-                    PowerTransform warp = PowerTransform.fit(ys);
-                    fitted = warp.apply(ys);
-                    incumbent = warp.apply(incumbent);
-                }
+                double[] fitted = strategy.surrogate().warpOutputs() ? PowerTransform.fit(ys).apply(ys) : ys;
                 GaussianProcess gp = GaussianProcess.fit(xs, fitted, options, random, previous, null);
                 previous = gp.hyperparameters();
-                picks = selector.select(gp, flat, available, incumbent, new int[0], null,
+                // improvement over the best fitted mean, not the best (noisy) measurement, as in a campaign
+                picks = selector.select(gp, flat, available, gp.bestFittedMean(), new int[0], null,
                         strategy.batchSize(), random);
             }
             next = new ArrayList<>();
