@@ -33,9 +33,9 @@ public final class GaussianProcess {
     /**
      * How to fit: random restarts of the optimiser besides the warm start, an optional fixed noise
      * variance, and the optimiser's iteration limit. {@code warpOutputs} is for the planners that
-     * choose by this process: they fit it to the values bent by a {@link PowerTransform} (and compare
-     * candidates with the incumbent bent the same way); the process itself models whatever values it
-     * is given.
+     * choose by this process: they fit it to the values bent by a {@link PowerTransform} (and measure
+     * improvement from its {@link GaussianProcess#bestFittedMean}, in the bent units); the process
+     * itself models whatever values it is given.
      */
     public record Options(int restarts, Double fixedNoiseVariance, int maxIterations, boolean warpOutputs) {
 
