@@ -36,6 +36,7 @@ import org.mihub.catalog.service.DatasetService;
 import org.mihub.catalog.service.PropertyService;
 import org.mihub.common.error.ApiException;
 import org.mihub.common.identity.Caller;
+import org.mihub.common.sql.SqlErrors;
 
 /**
  * Appends a document of materials to a dataset as one new version, atomically: every row is
@@ -112,7 +113,7 @@ public class IngestService {
                     @Override
                     public void accept(MaterialRecord material) {
                         if (write && collector.clean()) {
-                            sql(() -> writer.add(material));
+                            SqlErrors.run(() -> writer.add(material));
                         }
                     }
 
@@ -246,18 +247,6 @@ public class IngestService {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private interface SqlAction {
-        void run() throws SQLException;
-    }
-
-    private static void sql(SqlAction action) {
-        try {
-            action.run();
-        } catch (SQLException e) {
-            throw new IllegalStateException("database error", e);
         }
     }
 }

@@ -21,6 +21,7 @@ import org.mihub.catalog.repository.ReadScope;
 import org.mihub.common.error.ApiException;
 import org.mihub.common.error.ApiException.FieldViolation;
 import org.mihub.common.identity.Caller;
+import org.mihub.common.sql.SqlErrors;
 import org.mihub.common.sql.Transactions;
 
 /** Datasets and their sharing rules: every operation checked against the caller's org and roles. */
@@ -91,14 +92,14 @@ public class DatasetService {
      * Not logged: for operations that log their own kind of read (export) or read no data.
      */
     public Dataset visible(Optional<Caller> caller, UUID id) {
-        return call(() -> datasets.find(id)).filter(found -> AccessPolicy.canRead(caller, found))
+        return SqlErrors.call(() -> datasets.find(id)).filter(found -> AccessPolicy.canRead(caller, found))
                 .orElseThrow(() -> ApiException.notFound("dataset", id.toString()));
     }
 
     public DatasetRepository.Page list(Optional<Caller> caller, DatasetRepository.ListFilter filter, String cursor,
             int pageSize) {
         int limit = pageSize <= 0 ? 50 : Math.min(pageSize, MAX_PAGE);
-        return call(() -> datasets.list(ReadScope.of(caller), filter, cursor, limit));
+        return SqlErrors.call(() -> datasets.list(ReadScope.of(caller), filter, cursor, limit));
     }
 
     public Dataset updateSharing(Caller caller, UUID id, Visibility visibility, List<String> sharedWith,
@@ -180,7 +181,7 @@ public class DatasetService {
 
     /** Writes a read of materials of another organisation's dataset to the owner's access log. */
     public void logAccess(Caller caller, UUID datasetId, String ownerOrg, String operation, long records) {
-        call(() -> {
+        SqlErrors.call(() -> {
             accessLog.record(caller.subject(), caller.org(), datasetId, ownerOrg, operation, records);
             return null;
         });
@@ -225,18 +226,5 @@ public class DatasetService {
     /** Work on one connection in one transaction; nothing is written if it throws. */
     public <T> T inTransaction(Transactions.Work<T> work) {
         return Transactions.inTransaction(dataSource::getConnection, work);
-    }
-
-    static <T> T call(SqlCall<T> call) {
-        try {
-            return call.run();
-        } catch (SQLException e) {
-            throw new IllegalStateException("database error", e);
-        }
-    }
-
-    @FunctionalInterface
-    interface SqlCall<T> {
-        T run() throws SQLException;
     }
 }

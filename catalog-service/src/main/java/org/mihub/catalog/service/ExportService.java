@@ -20,6 +20,7 @@ import jakarta.inject.Inject;
 import org.mihub.catalog.repository.MaterialRepository;
 import org.mihub.common.error.ApiException;
 import org.mihub.common.identity.Caller;
+import org.mihub.common.sql.SqlErrors;
 
 /**
  * A whole dataset, read page by page in id order (as it was at a version, if asked), for a
@@ -94,7 +95,7 @@ public class ExportService {
         }
         List<Object> parameters = new ArrayList<>(List.of(datasetId, version));
         String condition = filter.condition(parameters);
-        List<String> columns = DatasetService.call(() -> {
+        List<String> columns = SqlErrors.call(() -> {
             try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection
                     .prepareStatement("SELECT DISTINCT x.property FROM measurement x JOIN material m ON m.id = "
                             + "x.material_id WHERE x.dataset_id = ? AND m.dataset_version <= ? AND " + condition
@@ -159,7 +160,7 @@ public class ExportService {
                     .append(plan.filter().condition(parameters)).append(")");
         }
         sql.append(" ORDER BY m.id LIMIT " + PAGE);
-        List<Material> page = DatasetService.call(() -> materials.search(sql.toString(), parameters));
+        List<Material> page = SqlErrors.call(() -> materials.search(sql.toString(), parameters));
         if (!plan.filter().active()) {
             return page;
         }

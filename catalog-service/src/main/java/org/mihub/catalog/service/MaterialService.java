@@ -17,6 +17,7 @@ import org.mihub.catalog.repository.DatasetRepository;
 import org.mihub.catalog.repository.MaterialRepository;
 import org.mihub.catalog.repository.MaterialSearch;
 import org.mihub.catalog.repository.ReadScope;
+import org.mihub.common.sql.SqlErrors;
 import org.mihub.common.units.Units;
 import org.mihub.common.chemistry.Elements;
 import org.mihub.common.chemistry.FormulaException;
@@ -57,15 +58,15 @@ public class MaterialService {
         MaterialQuery canonical = validate(query, sort, vocabulary);
         int limit = pageSize <= 0 ? 50 : Math.min(pageSize, MAX_PAGE);
         long offset = offset(cursor);
-        List<UUID> scope = DatasetService.call(() -> datasetRepository.visibleIds(ReadScope.of(caller),
+        List<UUID> scope = SqlErrors.call(() -> datasetRepository.visibleIds(ReadScope.of(caller),
                 canonical.datasetIds(), canonical.ownerOrgs()));
         if (scope.isEmpty()) {
             return new Page(List.of(), null);
         }
         var built = MaterialSearch.build(scope, canonical, sort, offset, limit);
-        List<UUID> ids = DatasetService.call(() -> materials.ids(built.sql(), built.parameters()));
+        List<UUID> ids = SqlErrors.call(() -> materials.ids(built.sql(), built.parameters()));
         List<UUID> pageIds = ids.size() > limit ? ids.subList(0, limit) : ids;
-        List<Material> page = DatasetService.call(() -> materials.byIds(pageIds));
+        List<Material> page = SqlErrors.call(() -> materials.byIds(pageIds));
         logCrossOrgReads(caller, page, "search");
         String next = ids.size() > limit ? encode(offset + limit) : null;
         return new Page(page, next);
@@ -76,7 +77,7 @@ public class MaterialService {
         var built = new MaterialSearch.Built("SELECT " + MaterialRepository.COLUMNS + " FROM material m "
                 + "JOIN dataset d ON d.id = m.dataset_id WHERE d.deleted_at IS NULL AND m.id = ? AND "
                 + ReadScope.of(caller).condition(), concat(List.of(id), ReadScope.of(caller).parameters()));
-        List<Material> found = DatasetService.call(() -> materials.search(built.sql(), built.parameters()));
+        List<Material> found = SqlErrors.call(() -> materials.search(built.sql(), built.parameters()));
         if (found.isEmpty()) {
             throw ApiException.notFound("material", id.toString());
         }

@@ -16,6 +16,8 @@ import javax.sql.DataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.mihub.common.sql.SqlErrors;
+
 /** The property vocabulary (migrated with the schema), readable by anyone. */
 @ApplicationScoped
 public class PropertyService {
@@ -47,7 +49,7 @@ public class PropertyService {
                         rows.getString(3), rows.getString(4), rows.getString(5)));
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("database error", e);
+            throw SqlErrors.translate(e);
         }
         return properties;
     }

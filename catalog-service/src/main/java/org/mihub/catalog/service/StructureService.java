@@ -18,6 +18,7 @@ import org.mihub.catalog.repository.StructureFields;
 import org.mihub.catalog.repository.StructureSearch;
 import org.mihub.common.error.ApiException;
 import org.mihub.common.identity.Caller;
+import org.mihub.common.sql.SqlErrors;
 
 /**
  * OPTIMADE structures queries: the filter is parsed, translated into SQL over the datasets the
@@ -56,18 +57,18 @@ public class StructureService {
         }
         Optional<Filter> parsed = FilterParser.parse(filter == null ? "" : filter);
         StructureFields fields = new StructureFields(properties.all().keySet());
-        List<UUID> scope = DatasetService.call(() -> datasetRepository.visibleIds(ReadScope.of(caller), List.of(),
+        List<UUID> scope = SqlErrors.call(() -> datasetRepository.visibleIds(ReadScope.of(caller), List.of(),
                 List.of()));
         int size = limit == 0 ? DEFAULT_PAGE : limit;
         var built = StructureSearch.build(scope, parsed, sort, fields, offset, size);
-        List<UUID> ids = DatasetService.call(() -> materials.ids(built.pageSql(), built.pageParameters()));
-        long returned = DatasetService.call(() -> materials.count(built.countSql(), built.countParameters()));
+        List<UUID> ids = SqlErrors.call(() -> materials.ids(built.pageSql(), built.pageParameters()));
+        long returned = SqlErrors.call(() -> materials.count(built.countSql(), built.countParameters()));
         // every material the caller may see: the visible datasets' row counts (materials are never deleted)
-        long available = parsed.isEmpty() ? returned : DatasetService.call(() -> materials.count(
+        long available = parsed.isEmpty() ? returned : SqlErrors.call(() -> materials.count(
                 "SELECT coalesce(sum(row_count), 0) FROM dataset WHERE id = ANY(?)",
                 List.of((Object) scope.toArray(UUID[]::new))));
         List<UUID> pageIds = ids.size() > size ? ids.subList(0, size) : ids;
-        List<Material> page = DatasetService.call(() -> materials.byIds(pageIds));
+        List<Material> page = SqlErrors.call(() -> materials.byIds(pageIds));
         materialService.logCrossOrgReads(caller, page, "search");
         return new Page(page, returned, available, ids.size() > size, built.warnings());
     }

@@ -11,6 +11,7 @@ import jakarta.inject.Inject;
 import org.mihub.catalog.repository.AccessLogRepository;
 import org.mihub.common.error.ApiException;
 import org.mihub.common.identity.Caller;
+import org.mihub.common.sql.SqlErrors;
 
 /**
  * Who read an organisation's data: the access log, readable by members of the owner organisation
@@ -49,7 +50,7 @@ public class UsageService {
             }
         }
         Long beforeId = before;
-        List<Usage.Entry> entries = DatasetService.call(() -> accessLog.list(datasetId, ownerFilter, readerOrg, since,
+        List<Usage.Entry> entries = SqlErrors.call(() -> accessLog.list(datasetId, ownerFilter, readerOrg, since,
                 until, beforeId, limit + 1));
         if (entries.size() <= limit) {
             return new Page(entries, null);
@@ -63,7 +64,7 @@ public class UsageService {
             throw ApiException.denied("only an admin may read another organisation's usage");
         }
         return new Usage.Summary(of, since, until,
-                DatasetService.call(() -> accessLog.aggregate(of, true, since, until)),
-                DatasetService.call(() -> accessLog.aggregate(of, false, since, until)));
+                SqlErrors.call(() -> accessLog.aggregate(of, true, since, until)),
+                SqlErrors.call(() -> accessLog.aggregate(of, false, since, until)));
     }
 }

@@ -12,7 +12,13 @@ public class ApiException extends RuntimeException {
     public enum Kind {
         INVALID_ARGUMENT, NOT_FOUND, PERMISSION_DENIED, UNAUTHENTICATED, ALREADY_EXISTS, FAILED_PRECONDITION,
         /** A well-formed request for something this service does not do. */
-        UNIMPLEMENTED
+        UNIMPLEMENTED,
+        /** The work collided with concurrent work and was undone; the same request may be sent again. */
+        ABORTED,
+        /** The work ran out of time (waiting for a lock, a statement timeout); it may be sent again. */
+        DEADLINE_EXCEEDED,
+        /** Something the service depends on (its database) cannot be reached now; try again later. */
+        UNAVAILABLE
     }
 
     private final Kind kind;

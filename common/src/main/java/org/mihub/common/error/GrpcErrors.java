@@ -60,6 +60,9 @@ public final class GrpcErrors {
             case ALREADY_EXISTS -> Code.ALREADY_EXISTS;
             case FAILED_PRECONDITION -> Code.FAILED_PRECONDITION;
             case UNIMPLEMENTED -> Code.UNIMPLEMENTED;
+            case ABORTED -> Code.ABORTED;
+            case DEADLINE_EXCEEDED -> Code.DEADLINE_EXCEEDED;
+            case UNAVAILABLE -> Code.UNAVAILABLE;
         };
     }
 }

@@ -23,8 +23,7 @@ public final class Transactions {
 
     /**
      * Runs {@code work} in a transaction on a new connection and commits; a runtime or SQL
-     * exception rolls everything back and is rethrown (an SQL one wrapped as an
-     * IllegalStateException).
+     * exception rolls everything back and is rethrown (an SQL one as {@link SqlErrors} reports it).
      */
     public static <T> T inTransaction(Connections connections, Work<T> work) {
         try (Connection connection = connections.open()) {
@@ -38,7 +37,7 @@ public final class Transactions {
                 throw e;
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("the database refused the change", e);
+            throw SqlErrors.translate(e);
         }
     }
 }

@@ -11,6 +11,7 @@ import jakarta.inject.Inject;
 
 import org.mihub.common.error.ApiException;
 import org.mihub.common.identity.Caller;
+import org.mihub.common.sql.SqlErrors;
 import org.mihub.planning.repository.CampaignRepository;
 import org.mihub.planning.repository.CampaignRepository.ProposalRecord;
 
@@ -165,7 +166,7 @@ public class LabSessions {
                     throw e;
                 }
             } catch (SQLException e) {
-                throw new IllegalStateException("assigning proposals failed", e);
+                throw SqlErrors.translate(e);
             }
             campaign = campaigns.get(Optional.of(caller), session.campaignId, false);
         }

@@ -23,6 +23,7 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 import org.mihub.common.error.ApiException;
 import org.mihub.common.identity.Caller;
+import org.mihub.common.sql.SqlErrors;
 import org.mihub.planning.repository.JobRepository;
 import org.mihub.planning.repository.JobRepository.JobRecord;
 import org.mihub.planning.acquisition.ModelPrior;
@@ -111,7 +112,7 @@ public class SimulationService {
         try {
             jobs.insert(id, "simulation", caller.org(), "PRIVATE", caller.subject(), request.document());
         } catch (SQLException e) {
-            throw new IllegalStateException("storing the job failed", e);
+            throw SqlErrors.translate(e);
         }
         AtomicBoolean cancelled = new AtomicBoolean();
         running.put(id, cancelled);
@@ -175,7 +176,7 @@ public class SimulationService {
             }
             return job;
         } catch (SQLException e) {
-            throw new IllegalStateException("reading the job failed", e);
+            throw SqlErrors.translate(e);
         }
     }
 
@@ -195,7 +196,7 @@ public class SimulationService {
         try {
             jobs.update(id, "CANCELLED", job.progress(), "cancelled by " + caller.subject(), null);
         } catch (SQLException e) {
-            throw new IllegalStateException("cancelling the job failed", e);
+            throw SqlErrors.translate(e);
         }
         return job(Optional.of(caller), id);
     }

@@ -54,11 +54,11 @@ import org.mihub.common.error.GrpcErrors;
 import org.mihub.common.grpc.Work;
 import org.mihub.common.identity.Caller;
 import org.mihub.common.identity.CallerContext;
+import org.mihub.common.sql.SqlErrors;
 import org.mihub.prediction.features.Featuriser;
 import org.mihub.prediction.features.Featurisers;
 import org.mihub.prediction.inference.InferenceService;
 import org.mihub.prediction.mapping.PredictionMapper;
-import org.mihub.prediction.registry.Db;
 import org.mihub.prediction.registry.ModelRecord;
 import org.mihub.prediction.registry.ModelRepository;
 import org.mihub.prediction.registry.LineageAccess;
@@ -267,7 +267,7 @@ public class PredictionGrpcService extends MutinyPredictionServiceGrpc.Predictio
             if (at - offset >= EXAMINED_PER_PAGE) {
                 return Long.toString(at);
             }
-            List<ModelRecord> batch = Db.call(() -> models.list(ModelScope.of(caller), filter, at, step));
+            List<ModelRecord> batch = SqlErrors.call(() -> models.list(ModelScope.of(caller), filter, at, step));
             List<ModelRecord> examined = batch.subList(0, Math.min(batch.size(), step));
             Set<UUID> readable = new HashSet<>();
             lineage.readable(caller, examined).forEach(model -> readable.add(model.id()));
@@ -300,7 +300,7 @@ public class PredictionGrpcService extends MutinyPredictionServiceGrpc.Predictio
             // the owner organisation always sees its models by their stored visibility: archiving does not
             // depend on whether partners' training datasets are still shared with it
             UUID modelId = id("id", request.getId());
-            ModelRecord model = Db.call(() -> models.find(modelId))
+            ModelRecord model = SqlErrors.call(() -> models.find(modelId))
                     .filter(found -> ModelScope.canRead(Optional.of(caller), found)
                             && (found.ownerOrg().equals(caller.org()) || lineage.canRead(Optional.of(caller), found)))
                     .orElseThrow(() -> ApiException.notFound("model", modelId.toString()));
@@ -308,11 +308,11 @@ public class PredictionGrpcService extends MutinyPredictionServiceGrpc.Predictio
             if (!curator && !caller.hasRole(Caller.ADMIN)) {
                 throw ApiException.denied("role 'curator' in organisation '" + model.ownerOrg() + "' is required");
             }
-            Db.call(() -> {
+            SqlErrors.call(() -> {
                 models.archive(model.id(), request.getReason());
                 return null;
             });
-            return PredictionMapper.model(Db.call(() -> models.find(model.id())).orElseThrow());
+            return PredictionMapper.model(SqlErrors.call(() -> models.find(model.id())).orElseThrow());
         });
     }
 
@@ -323,7 +323,7 @@ public class PredictionGrpcService extends MutinyPredictionServiceGrpc.Predictio
             ModelRecord model = inference.visible(caller, id("model_id", request.getModelId()));
             int limit = request.getPage().getPageSize() <= 0 ? 1000 : Math.min(request.getPage().getPageSize(), 5000);
             long offset = offset(request.getPage().getPageToken());
-            List<OutOfFold> rows = Db.call(() -> models.outOfFold(model.id(), offset, limit));
+            List<OutOfFold> rows = SqlErrors.call(() -> models.outOfFold(model.id(), offset, limit));
             Map<String, Long> perDataset = new java.util.LinkedHashMap<>();
             rows.subList(0, Math.min(limit, rows.size())).forEach(row -> perDataset.merge(row.datasetId().toString(),
                     1L, Long::sum));

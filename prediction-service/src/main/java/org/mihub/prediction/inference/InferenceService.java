@@ -16,6 +16,7 @@ import org.mihub.common.chemistry.FormulaException;
 import org.mihub.common.chemistry.FormulaParser;
 import org.mihub.common.error.ApiException;
 import org.mihub.common.identity.Caller;
+import org.mihub.common.sql.SqlErrors;
 import org.mihub.prediction.features.FeaturiseException;
 import org.mihub.prediction.features.Featuriser;
 import org.mihub.prediction.features.Featurisers;
@@ -23,7 +24,6 @@ import org.mihub.prediction.model.ApplicabilityDomain;
 import org.mihub.prediction.model.Parallel;
 import org.mihub.prediction.model.TrainedModel;
 import org.mihub.prediction.registry.ModelRecord;
-import org.mihub.prediction.registry.Db;
 import org.mihub.prediction.registry.ModelRepository;
 import org.mihub.prediction.registry.LineageAccess;
 
@@ -74,7 +74,7 @@ public class InferenceService {
      * visible to the caller in the catalog); NOT_FOUND exactly as for a missing one.
      */
     public ModelRecord visible(Optional<Caller> caller, UUID id) {
-        return Db.call(() -> models.find(id)).filter(found -> lineage.canRead(caller, found))
+        return SqlErrors.call(() -> models.find(id)).filter(found -> lineage.canRead(caller, found))
                 .orElseThrow(() -> ApiException.notFound("model", id.toString()));
     }
 
@@ -188,7 +188,7 @@ public class InferenceService {
                 return cached;
             }
         }
-        TrainedModel loaded = TrainedModel.fromBytes(Db.call(() -> models.artifact(model.id())));
+        TrainedModel loaded = TrainedModel.fromBytes(SqlErrors.call(() -> models.artifact(model.id())));
         synchronized (cache) {
             cache.put(model.id(), loaded);
         }

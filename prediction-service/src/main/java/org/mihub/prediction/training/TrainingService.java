@@ -34,6 +34,7 @@ import org.mihub.common.chemistry.FormulaParser;
 import org.mihub.common.error.ApiException;
 import org.mihub.common.identity.Caller;
 import org.mihub.common.identity.CallerContext;
+import org.mihub.common.sql.SqlErrors;
 import org.mihub.prediction.features.FeaturiseException;
 import org.mihub.prediction.features.Featuriser;
 import org.mihub.prediction.model.ApplicabilityDomain;
@@ -44,7 +45,6 @@ import org.mihub.prediction.model.RandomForest;
 import org.mihub.prediction.model.Regressor;
 import org.mihub.prediction.model.TrainedModel;
 import org.mihub.prediction.registry.ModelRecord;
-import org.mihub.prediction.registry.Db;
 import org.mihub.prediction.registry.ModelRepository;
 import org.mihub.prediction.registry.OutOfFold;
 
@@ -129,7 +129,7 @@ public class TrainingService {
                 .put("target_property", request.targetProperty());
         ArrayNode datasets = recorded.putArray("datasets");
         request.datasets().forEach(dataset -> datasets.add(dataset.datasetId()));
-        Db.call(() -> {
+        SqlErrors.call(() -> {
             jobs.insert(id, "train-model", caller.org(), caller.subject(), recorded.toString());
             return null;
         });
@@ -142,9 +142,9 @@ public class TrainingService {
 
     /** The job, for members of the organisation that started it (and admins); NOT_FOUND otherwise. */
     public JobRecord job(Optional<Caller> caller, UUID id) {
-        JobRecord job = Db.call(() -> jobs.find(id)).orElseThrow(() -> ApiException.notFound("job", id.toString()));
+        JobRecord job = SqlErrors.call(() -> jobs.find(id)).orElseThrow(() -> ApiException.notFound("job", id.toString()));
         if (!job.finished() && job.updatedAt().isBefore(Instant.now().minusSeconds(ABANDONED_AFTER_SECONDS))) {
-            job = Db.call(() -> {
+            job = SqlErrors.call(() -> {
                 jobs.failAbandoned(id, ABANDONED_AFTER_SECONDS);
                 return jobs.find(id).orElseThrow();
             });
@@ -162,7 +162,7 @@ public class TrainingService {
             if (flag != null) {
                 flag.set(true);
             }
-            Db.call(() -> {
+            SqlErrors.call(() -> {
                 jobs.update(id, "CANCELLED", job.progress(), "cancelled by " + caller.subject(), null);
                 return null;
             });
@@ -174,7 +174,7 @@ public class TrainingService {
         if (cancel.get()) {
             throw new Cancelled();
         }
-        Db.call(() -> {
+        SqlErrors.call(() -> {
             jobs.update(id, "RUNNING", progress, message, null);
             return null;
         });
@@ -183,7 +183,7 @@ public class TrainingService {
     private void execute(UUID id, Caller caller, TrainingRequest request, AtomicBoolean cancel) {
         try {
             ModelRecord model = train(id, caller, request, cancel);
-            Db.call(() -> {
+            SqlErrors.call(() -> {
                 jobs.update(id, "SUCCEEDED", 1, "model " + model.name() + " version " + model.version() + " is ready",
                         model.id());
                 return null;
@@ -320,7 +320,7 @@ public class TrainingService {
         if (cancel.get()) {
             throw new Cancelled();
         }
-        return Db.call(() -> models.insert(model, artifact, outOfFold));
+        return SqlErrors.call(() -> models.insert(model, artifact, outOfFold));
     }
 
     /** The most restrictive visibility of the training datasets; SHARED keeps only orgs every dataset allows. */
