@@ -1,0 +1,8 @@
+/**
+ * Who is calling: the {@link org.mihub.common.identity.Caller} {subject, org, roles} built from the
+ * OIDC-validated token, the one server interceptor that puts it in the gRPC context, the client
+ * interceptor that relays the caller's own token downstream, and the cache of tokens already verified.
+ * It is bound to Quarkus OIDC, security and gRPC by design; it must not depend on any service module,
+ * and domain code sees the caller only as a {@code Caller}.
+ */
+package org.mihub.common.identity;

@@ -1,0 +1,6 @@
+/**
+ * The model registry: model versions, their artefacts and out-of-fold predictions in PostgreSQL, the
+ * read rule applied to models in SQL, and who may read a model now given its training datasets (asked
+ * of the catalog as the caller). It must not depend on {@code mapping} or on the inbound gRPC API.
+ */
+package org.mihub.prediction.registry;

@@ -1,0 +1,6 @@
+/**
+ * Training jobs: the data read from the catalog as the caller, featurised, cross-validated and fitted,
+ * then stored with the model, its artefact and its metrics, with progress, cancellation and heartbeats
+ * in the service's job table. It must not depend on {@code mapping} or on the inbound gRPC API.
+ */
+package org.mihub.prediction.training;
