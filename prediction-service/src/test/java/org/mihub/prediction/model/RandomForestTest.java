@@ -111,6 +111,25 @@ class RandomForestTest {
         }
     }
 
+    @Test
+    void theStoredForestPredictsExactlyAsTheFittedOne() {
+        double[] y = new double[300];
+        double[][] x = data(300, 10, y);
+        RandomForest forest = RandomForest.fit(x, y, new RandomForest.Params(40, 0, 1, 0.6, 11), 2);
+        ApplicabilityDomain domain = ApplicabilityDomain.fit(x, 5, 0.95, 1);
+        TrainedModel read = TrainedModel.fromBytes(new TrainedModel("magpie", "2", 5, forest, domain).toBytes());
+        assertEquals("magpie", read.featuriser());
+        assertEquals("2", read.featuriserVersion());
+        assertEquals(5, read.featureCount());
+        assertEquals(forest.params(), read.regressor().params());
+        double[] testY = new double[RandomForest.BLOCK + 7];
+        double[][] testX = data(testY.length, 11, testY);
+        ModelTesting.assertSamePredictions(forest, read.regressor(), testX);
+        // and a second write of what was read gives the same bytes: nothing is lost on the way
+        org.junit.jupiter.api.Assertions.assertArrayEquals(ModelTesting.bytes(forest),
+                ModelTesting.bytes(read.regressor()));
+    }
+
     /** Models stored before boosted trees and processes existed (format 1, no algorithm tag) still load. */
     @Test
     void aFormatOneArtifactStillLoadsAndPredictsTheSame() throws Exception {
