@@ -9,6 +9,7 @@ import org.mihub.common.config.ConfigRules;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 
 /**
  * What one caller may send: requests per period ({@code rest/RateLimitFilter}) and body sizes
@@ -22,7 +23,11 @@ public interface LimitsConfig {
     @Min(1)
     long maxRequestBytes();
 
-    /** Requests per organisation per period (anonymous callers share one allowance). */
+    /**
+     * Requests per organisation per period (anonymous callers share one allowance). Named explicitly: the
+     * validator would otherwise report a bad value under {@code rateLimit}, not the key's {@code rate-limit}.
+     */
+    @WithName("rate-limit")
     RateLimit rateLimit();
 
     interface RateLimit {

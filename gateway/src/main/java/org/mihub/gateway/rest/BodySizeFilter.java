@@ -1,6 +1,7 @@
 package org.mihub.gateway.rest;
 
 import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -19,6 +20,9 @@ import org.mihub.gateway.config.LimitsConfig;
  */
 @Provider
 @PreMatching
+// scoped, so the instance (and its config) is made at the first request, from the runtime configuration, rather
+// than when Quarkus REST sets up its filters at static init
+@ApplicationScoped
 @Priority(Priorities.HEADER_DECORATOR)
 public class BodySizeFilter implements ContainerRequestFilter {
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -29,6 +30,9 @@ import io.quarkus.security.identity.SecurityIdentity;
  */
 @Provider
 @Priority(Priorities.AUTHORIZATION + 100)
+// scoped, so the instance (and its config) is made at the first request, from the runtime configuration, rather
+// than when Quarkus REST sets up its filters at static init
+@ApplicationScoped
 public class RateLimitFilter implements ContainerRequestFilter {
 
     private static final String ANONYMOUS = "anonymous";
