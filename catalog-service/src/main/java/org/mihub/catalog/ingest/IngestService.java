@@ -27,8 +27,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
+import org.mihub.catalog.config.IngestConfig;
 import org.mihub.catalog.repository.DatasetRepository;
 import org.mihub.catalog.service.AccessPolicy;
 import org.mihub.catalog.service.Dataset;
@@ -62,8 +61,8 @@ public class IngestService {
     TableMaintenance maintenance;
 
     /** Materials of one ingest written row by row before the rest go to a segment of their own. */
-    @ConfigProperty(name = "mihub.catalog.ingest.segment-after-rows", defaultValue = "50000")
-    long segmentAfter;
+    @Inject
+    IngestConfig config;
 
     public enum Format {
         CSV, JSON, NDJSON
@@ -102,7 +101,7 @@ public class IngestService {
             Collector collector = new Collector(maxRejections);
             long rowsReceived;
             try (MaterialWriter writer = new MaterialWriter(connection, dataset.id(), version, caller.subject(),
-                    collector::reject, dataset.rowCount() > 0, segmentAfter)) {
+                    collector::reject, dataset.rowCount() > 0, config.segmentAfterRows())) {
                 Reader text = utf8(hashed);
                 RecordReader reader = switch (header.format()) {
                     case CSV -> new CsvRecordReader(text, properties.all());

@@ -13,8 +13,8 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import org.mihub.catalog.config.TableMaintenanceConfig;
 
 /**
  * After a large ingest, refreshes the planner statistics and the visibility map of the material
@@ -30,8 +30,8 @@ public class TableMaintenance {
     @Inject
     DataSource dataSource;
 
-    @ConfigProperty(name = "mihub.catalog.maintenance-after-rows", defaultValue = "20000")
-    long threshold;
+    @Inject
+    TableMaintenanceConfig config;
 
     private final ExecutorService worker = Executors.newSingleThreadExecutor(task -> {
         Thread thread = new Thread(task, "table-maintenance");
@@ -42,7 +42,7 @@ public class TableMaintenance {
 
     /** Schedules a VACUUM (ANALYZE) when {@code rows} reaches the threshold. */
     public void afterBulkWrite(long rows) {
-        if (rows < threshold || !queued.compareAndSet(false, true)) {
+        if (rows < config.maintenanceAfterRows() || !queued.compareAndSet(false, true)) {
             return;
         }
         worker.execute(() -> {

@@ -3,7 +3,6 @@ package org.mihub.common.grpc;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.mihub.api.common.v1.Caller;
 import org.mihub.api.common.v1.GetStatusRequest;
 import org.mihub.api.common.v1.HealthCheck;
@@ -11,6 +10,7 @@ import org.mihub.api.common.v1.MutinyServiceInfoGrpc;
 import org.mihub.api.common.v1.ServiceStatus;
 import org.mihub.api.common.v1.WhoAmIRequest;
 import org.mihub.api.common.v1.WhoAmIResponse;
+import org.mihub.common.config.ApplicationConfig;
 import org.mihub.common.health.ReadinessReader;
 import org.mihub.common.identity.CallerContext;
 
@@ -28,8 +28,8 @@ import io.smallrye.mutiny.Uni;
 @Authenticated
 public class ServiceInfoGrpcService extends MutinyServiceInfoGrpc.ServiceInfoImplBase {
 
-    @ConfigProperty(name = "quarkus.application.name")
-    String service;
+    @Inject
+    ApplicationConfig application;
 
     @Inject
     ReadinessReader readiness;
@@ -37,7 +37,7 @@ public class ServiceInfoGrpcService extends MutinyServiceInfoGrpc.ServiceInfoImp
     @Override
     public Uni<WhoAmIResponse> whoAmI(WhoAmIRequest request) {
         var caller = CallerContext.require();
-        return Uni.createFrom().item(WhoAmIResponse.newBuilder().setService(service)
+        return Uni.createFrom().item(WhoAmIResponse.newBuilder().setService(application.name())
                 .setCaller(Caller.newBuilder().setSubject(caller.subject()).setOrg(caller.org())
                         .addAllRoles(caller.sortedRoles()).setUsername(caller.username())
                         .setClientId(caller.clientId()))
@@ -48,7 +48,7 @@ public class ServiceInfoGrpcService extends MutinyServiceInfoGrpc.ServiceInfoImp
     public Uni<ServiceStatus> getStatus(GetStatusRequest request) {
         CallerContext.require();
         return readiness.read().map(report -> {
-            var status = ServiceStatus.newBuilder().setService(service).setReady(report.ready());
+            var status = ServiceStatus.newBuilder().setService(application.name()).setReady(report.ready());
             report.checks().forEach(check -> status.addChecks(HealthCheck.newBuilder().setName(check.name())
                     .setUp(check.up()).setDetail(check.detail())));
             return status.build();

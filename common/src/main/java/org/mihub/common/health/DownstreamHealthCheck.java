@@ -6,17 +6,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
+import org.mihub.common.config.HealthConfig;
 
 /**
  * Readiness includes the services this one calls: for every gRPC client named in
@@ -30,8 +29,8 @@ public class DownstreamHealthCheck implements HealthCheck {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
 
-    @ConfigProperty(name = "mihub.health.downstream")
-    Optional<List<String>> downstream;
+    @Inject
+    HealthConfig health;
 
     @Inject
     Config config;
@@ -41,7 +40,7 @@ public class DownstreamHealthCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder response = HealthCheckResponse.named("downstream services").up();
-        for (String name : downstream.orElse(List.of())) {
+        for (String name : health.downstream().orElse(List.of())) {
             String host = config.getOptionalValue("quarkus.grpc.clients." + name + ".host", String.class)
                     .orElse("localhost");
             int port = config.getOptionalValue("quarkus.grpc.clients." + name + ".port", Integer.class).orElse(9000);

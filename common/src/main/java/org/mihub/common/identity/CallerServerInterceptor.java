@@ -1,13 +1,10 @@
 package org.mihub.common.identity;
 
-import java.util.Optional;
-import java.util.Set;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.spi.Prioritized;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.mihub.common.config.GrpcAccessConfig;
 
 import io.grpc.Context;
 import io.grpc.Contexts;
@@ -42,8 +39,8 @@ public class CallerServerInterceptor implements ServerInterceptor, Prioritized {
     CurrentIdentityAssociation identityAssociation;
 
     /** Full gRPC method names ("pkg.Service/Method") that may be called without a token (public reads). */
-    @ConfigProperty(name = "mihub.grpc.anonymous-methods")
-    Optional<Set<String>> anonymousMethods;
+    @Inject
+    GrpcAccessConfig access;
 
     @Override
     public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(ServerCall<ReqT, RespT> call, Metadata headers,
@@ -68,7 +65,7 @@ public class CallerServerInterceptor implements ServerInterceptor, Prioritized {
     /** Deny by default: only gRPC's own health and reflection services, and methods listed in config, are open. */
     private boolean isAnonymousAllowed(String fullMethodName) {
         return fullMethodName.startsWith("grpc.health.") || fullMethodName.startsWith("grpc.reflection.")
-                || anonymousMethods.map(methods -> methods.contains(fullMethodName)).orElse(false);
+                || access.anonymousMethods().map(methods -> methods.contains(fullMethodName)).orElse(false);
     }
 
     @Override

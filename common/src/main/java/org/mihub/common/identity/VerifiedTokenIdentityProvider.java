@@ -2,14 +2,13 @@ package org.mihub.common.identity;
 
 import java.security.Principal;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.mihub.common.config.TokenCacheConfig;
 
 import io.quarkus.oidc.AccessTokenCredential;
 import io.quarkus.security.identity.AuthenticationRequestContext;
@@ -40,12 +39,9 @@ public class VerifiedTokenIdentityProvider implements IdentityProvider<TokenAuth
     private final boolean enabled;
 
     @Inject
-    public VerifiedTokenIdentityProvider(
-            @ConfigProperty(name = "mihub.auth.token-cache.enabled", defaultValue = "true") boolean enabled,
-            @ConfigProperty(name = "mihub.auth.token-cache.max-size", defaultValue = "10000") int maxSize,
-            @ConfigProperty(name = "mihub.auth.token-cache.ttl", defaultValue = "60s") Duration ttl) {
-        this.enabled = enabled;
-        this.tokens = new VerifiedTokens(maxSize, ttl, Clock.systemUTC());
+    public VerifiedTokenIdentityProvider(TokenCacheConfig config) {
+        this.enabled = config.enabled();
+        this.tokens = new VerifiedTokens(config.maxSize(), config.ttl(), Clock.systemUTC());
     }
 
     @Override

@@ -8,9 +8,9 @@ import java.util.concurrent.TimeUnit;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.mihub.common.identity.CallerFactory;
 import org.mihub.common.identity.TokenRelayClientInterceptor;
+import org.mihub.gateway.config.BackendsConfig;
 
 import io.grpc.stub.AbstractStub;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -30,15 +30,12 @@ public class BackendGuards {
     SecurityIdentity identity;
 
     @Inject
-    public BackendGuards(@ConfigProperty(name = "mihub.gateway.breaker.window", defaultValue = "20") int window,
-            @ConfigProperty(name = "mihub.gateway.breaker.minimum-calls", defaultValue = "5") int minimumCalls,
-            @ConfigProperty(name = "mihub.gateway.breaker.failure-rate", defaultValue = "50") float failureRate,
-            @ConfigProperty(name = "mihub.gateway.breaker.open-for", defaultValue = "5s") Duration openFor,
-            @ConfigProperty(name = "mihub.gateway.breaker.half-open-calls", defaultValue = "3") int halfOpenCalls,
-            @ConfigProperty(name = "mihub.gateway.read-retries", defaultValue = "2") int readRetries) {
+    public BackendGuards(BackendsConfig config) {
         var defaults = BackendGuard.Settings.defaults();
-        var settings = new BackendGuard.Settings(window, minimumCalls, failureRate, openFor, halfOpenCalls,
-                readRetries, defaults.firstBackoff(), defaults.maxBackoff());
+        var breaker = config.breaker();
+        var settings = new BackendGuard.Settings(breaker.window(), breaker.minimumCalls(), breaker.failureRate(),
+                breaker.openFor(), breaker.halfOpenCalls(), config.readRetries(), defaults.firstBackoff(),
+                defaults.maxBackoff());
         for (Backend backend : Backend.values()) {
             guards.put(backend, new BackendGuard(backend, settings));
         }

@@ -3,14 +3,12 @@ package org.mihub.gateway.client;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.mihub.api.catalog.v1.CreateDatasetRequest;
 import org.mihub.api.catalog.v1.Dataset;
 import org.mihub.api.catalog.v1.DeleteDatasetRequest;
@@ -40,6 +38,7 @@ import org.mihub.api.catalog.v1.SearchMaterialsRequest;
 import org.mihub.api.catalog.v1.SearchMaterialsResponse;
 import org.mihub.api.catalog.v1.UpdateDatasetSharingRequest;
 import org.mihub.api.catalog.v1.UsageSummary;
+import org.mihub.gateway.config.BackendsConfig;
 
 import com.google.protobuf.ByteString;
 
@@ -62,14 +61,11 @@ public class CatalogClient {
     @Inject
     BackendGuards guards;
 
-    @ConfigProperty(name = "mihub.gateway.backend-deadline")
-    Duration deadline;
-
-    @ConfigProperty(name = "mihub.gateway.ingest-deadline", defaultValue = "30m")
-    Duration ingestDeadline;
+    @Inject
+    BackendsConfig config;
 
     private MutinyCatalogServiceStub stub() {
-        return guards.bind(stub, deadline);
+        return guards.bind(stub, config.backendDeadline());
     }
 
     private <T> Uni<T> read(Uni<T> call) {
@@ -118,7 +114,7 @@ public class CatalogClient {
 
     /** The document bytes of a streamed export (CSV or JSONL), as the catalog sends them. */
     public Multi<byte[]> export(ExportDatasetRequest request) {
-        return guards.of(Backend.CATALOG).stream(guards.bind(stub, ingestDeadline).exportDataset(request))
+        return guards.of(Backend.CATALOG).stream(guards.bind(stub, config.ingestDeadline()).exportDataset(request))
                 .filter(ExportDatasetResponse::hasData).map(message -> message.getData().toByteArray());
     }
 
@@ -144,7 +140,7 @@ public class CatalogClient {
         Multi<IngestRecordsRequest> messages = Multi.createBy().concatenating().streams(
                 Multi.createFrom().item(IngestRecordsRequest.newBuilder().setHeader(header).build()), chunks)
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
-        return write(guards.bind(stub, ingestDeadline).ingestRecords(messages));
+        return write(guards.bind(stub, config.ingestDeadline()).ingestRecords(messages));
     }
 
     /** The ingest header for an upload of the given media type (text/csv, application/json, application/x-ndjson). */

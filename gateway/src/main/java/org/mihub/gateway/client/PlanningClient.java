@@ -5,7 +5,6 @@ import java.time.Duration;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.mihub.api.common.v1.Job;
 import org.mihub.api.planning.v1.Campaign;
 import org.mihub.api.planning.v1.CreateCampaignRequest;
@@ -23,6 +22,7 @@ import org.mihub.api.planning.v1.ReportResultsResponse;
 import org.mihub.api.planning.v1.Simulation;
 import org.mihub.api.planning.v1.StartSimulationRequest;
 import org.mihub.api.planning.v1.UpdateCampaignStatusRequest;
+import org.mihub.gateway.config.BackendsConfig;
 
 import io.quarkus.grpc.GrpcClient;
 import io.smallrye.mutiny.Uni;
@@ -38,12 +38,9 @@ public class PlanningClient {
     @Inject
     BackendGuards guards;
 
-    @ConfigProperty(name = "mihub.gateway.backend-deadline")
-    Duration deadline;
-
-    /** Proposing fits surrogates and scores up to millions of candidates: a longer deadline. */
-    @ConfigProperty(name = "mihub.gateway.propose-deadline", defaultValue = "60s")
-    Duration proposeDeadline;
+    /** Deadlines: the ordinary one, and a longer one for proposing (surrogates scoring millions of candidates). */
+    @Inject
+    BackendsConfig config;
 
     private MutinyPlanningServiceStub stub(Duration within) {
         return guards.bind(stub, within);
@@ -58,38 +55,38 @@ public class PlanningClient {
     }
 
     public Uni<Campaign> create(CreateCampaignRequest request) {
-        return write(stub(proposeDeadline).createCampaign(request));
+        return write(stub(config.proposeDeadline()).createCampaign(request));
     }
 
     public Uni<ListCampaignsResponse> list(ListCampaignsRequest request) {
-        return read(stub(deadline).listCampaigns(request));
+        return read(stub(config.backendDeadline()).listCampaigns(request));
     }
 
     public Uni<Campaign> get(GetCampaignRequest request) {
-        return read(stub(deadline).getCampaign(request));
+        return read(stub(config.backendDeadline()).getCampaign(request));
     }
 
     public Uni<Campaign> status(UpdateCampaignStatusRequest request) {
-        return write(stub(deadline).updateCampaignStatus(request));
+        return write(stub(config.backendDeadline()).updateCampaignStatus(request));
     }
 
     public Uni<ProposeBatchResponse> propose(ProposeBatchRequest request) {
-        return write(stub(proposeDeadline).proposeBatch(request));
+        return write(stub(config.proposeDeadline()).proposeBatch(request));
     }
 
     public Uni<ReportResultsResponse> report(ReportResultsRequest request) {
-        return write(stub(deadline).reportResults(request));
+        return write(stub(config.backendDeadline()).reportResults(request));
     }
 
     public Uni<ListProposalsResponse> proposals(ListProposalsRequest request) {
-        return read(stub(deadline).listProposals(request));
+        return read(stub(config.backendDeadline()).listProposals(request));
     }
 
     public Uni<Job> simulate(StartSimulationRequest request) {
-        return write(stub(proposeDeadline).startSimulation(request));
+        return write(stub(config.proposeDeadline()).startSimulation(request));
     }
 
     public Uni<Simulation> simulation(GetSimulationRequest request) {
-        return read(stub(deadline).getSimulation(request));
+        return read(stub(config.backendDeadline()).getSimulation(request));
     }
 }

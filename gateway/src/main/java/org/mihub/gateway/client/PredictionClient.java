@@ -5,7 +5,6 @@ import java.time.Duration;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.mihub.api.common.v1.Job;
 import org.mihub.api.common.v1.JobRef;
 import org.mihub.api.prediction.v1.ArchiveModelRequest;
@@ -19,6 +18,7 @@ import org.mihub.api.prediction.v1.MutinyPredictionServiceGrpc.MutinyPredictionS
 import org.mihub.api.prediction.v1.PredictRequest;
 import org.mihub.api.prediction.v1.PredictResponse;
 import org.mihub.api.prediction.v1.TrainModelRequest;
+import org.mihub.gateway.config.BackendsConfig;
 
 import io.quarkus.grpc.GrpcClient;
 import io.smallrye.mutiny.Uni;
@@ -34,11 +34,8 @@ public class PredictionClient {
     @Inject
     BackendGuards guards;
 
-    @ConfigProperty(name = "mihub.gateway.backend-deadline")
-    Duration deadline;
-
-    @ConfigProperty(name = "mihub.gateway.predict-deadline", defaultValue = "60s")
-    Duration predictDeadline;
+    @Inject
+    BackendsConfig config;
 
     private MutinyPredictionServiceStub stub(Duration within) {
         return guards.bind(stub, within);
@@ -53,35 +50,35 @@ public class PredictionClient {
     }
 
     public Uni<Job> train(TrainModelRequest request) {
-        return write(stub(deadline).trainModel(request));
+        return write(stub(config.backendDeadline()).trainModel(request));
     }
 
     public Uni<Job> job(String id) {
-        return read(stub(deadline).getJob(JobRef.newBuilder().setJobId(id).build()));
+        return read(stub(config.backendDeadline()).getJob(JobRef.newBuilder().setJobId(id).build()));
     }
 
     public Uni<Job> cancel(String id) {
-        return write(stub(deadline).cancelJob(JobRef.newBuilder().setJobId(id).build()));
+        return write(stub(config.backendDeadline()).cancelJob(JobRef.newBuilder().setJobId(id).build()));
     }
 
     public Uni<ListModelsResponse> list(ListModelsRequest request) {
-        return read(stub(deadline).listModels(request));
+        return read(stub(config.backendDeadline()).listModels(request));
     }
 
     public Uni<Model> get(String id) {
-        return read(stub(deadline).getModel(GetModelRequest.newBuilder().setId(id).build()));
+        return read(stub(config.backendDeadline()).getModel(GetModelRequest.newBuilder().setId(id).build()));
     }
 
     public Uni<Model> archive(String id, String reason) {
-        return write(stub(deadline).archiveModel(ArchiveModelRequest.newBuilder().setId(id)
+        return write(stub(config.backendDeadline()).archiveModel(ArchiveModelRequest.newBuilder().setId(id)
                 .setReason(reason == null ? "" : reason).build()));
     }
 
     public Uni<ListOutOfFoldPredictionsResponse> outOfFold(ListOutOfFoldPredictionsRequest request) {
-        return read(stub(deadline).listOutOfFoldPredictions(request));
+        return read(stub(config.backendDeadline()).listOutOfFoldPredictions(request));
     }
 
     public Uni<PredictResponse> predict(PredictRequest request) {
-        return read(stub(predictDeadline).predict(request));
+        return read(stub(config.predictDeadline()).predict(request));
     }
 }

@@ -7,12 +7,12 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.mihub.api.common.v1.GetStatusRequest;
 import org.mihub.api.common.v1.MutinyServiceInfoGrpc.MutinyServiceInfoStub;
 import org.mihub.api.common.v1.ServiceStatus;
 import org.mihub.api.common.v1.WhoAmIRequest;
 import org.mihub.api.common.v1.WhoAmIResponse;
+import org.mihub.gateway.config.BackendsConfig;
 
 import io.quarkus.grpc.GrpcClient;
 import io.smallrye.mutiny.Uni;
@@ -32,11 +32,11 @@ public class ServiceInfoClient {
     public ServiceInfoClient(@GrpcClient("catalog") MutinyServiceInfoStub catalog,
             @GrpcClient("prediction") MutinyServiceInfoStub prediction,
             @GrpcClient("planning") MutinyServiceInfoStub planning,
-            @ConfigProperty(name = "mihub.gateway.backend-deadline") Duration deadline, BackendGuards guards) {
+            BackendsConfig config, BackendGuards guards) {
         stubs.put(Backend.CATALOG, catalog);
         stubs.put(Backend.PREDICTION, prediction);
         stubs.put(Backend.PLANNING, planning);
-        this.deadline = deadline;
+        this.deadline = config.backendDeadline();
         this.guards = guards;
     }
 

@@ -3,6 +3,11 @@ package org.mihub.gateway.config;
 import java.util.Map;
 import java.util.Optional;
 
+import jakarta.validation.constraints.Pattern;
+
+import org.hibernate.validator.constraints.URL;
+import org.mihub.common.config.ConfigRules;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -17,7 +22,7 @@ public interface OptimadeConfig {
      * The public unversioned base URL, e.g. {@code https://api.hub.mihub.example.org/optimade}.
      * Unset: taken from each request (correct when no proxy rewrites the host).
      */
-    Optional<String> baseUrl();
+    Optional<@URL(message = ConfigRules.URL_MESSAGE) String> baseUrl();
 
     /** This node as a {@code /links} entry. */
     Node node();
@@ -42,7 +47,7 @@ public interface OptimadeConfig {
         @WithDefault("A mihub node: the materials catalog of the consortium members, under each member's sharing rules.")
         String description();
 
-        Optional<String> homepage();
+        Optional<@URL(message = ConfigRules.URL_MESSAGE) String> homepage();
     }
 
     interface Provider {
@@ -52,7 +57,7 @@ public interface OptimadeConfig {
         @WithDefault("Materials data of the consortium's companies, universities and national laboratories.")
         String description();
 
-        Optional<String> homepage();
+        Optional<@URL(message = ConfigRules.URL_MESSAGE) String> homepage();
     }
 
     interface Link {
@@ -61,16 +66,19 @@ public interface OptimadeConfig {
         String description();
 
         /** The linked service's unversioned OPTIMADE base URL. */
+        @URL(message = ConfigRules.URL_MESSAGE)
         String baseUrl();
 
-        Optional<String> homepage();
+        Optional<@URL(message = ConfigRules.URL_MESSAGE) String> homepage();
 
         /** {@code root}, {@code child}, {@code external} or {@code providers}. */
         @WithDefault("child")
+        @Pattern(regexp = "root|child|external|providers", message = "must be root, child, external or providers")
         String linkType();
 
         /** {@code ok}, {@code test}, {@code staging} or {@code no}: whether clients should aggregate it. */
         @WithDefault("ok")
+        @Pattern(regexp = "ok|test|staging|no", message = "must be ok, test, staging or no")
         String aggregate();
     }
 }

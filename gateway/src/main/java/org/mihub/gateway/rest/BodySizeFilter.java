@@ -1,6 +1,8 @@
 package org.mihub.gateway.rest;
 
 import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
@@ -8,7 +10,7 @@ import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.mihub.gateway.config.LimitsConfig;
 
 /**
  * Request bodies are capped at {@code mihub.gateway.max-request-bytes} (413 with a problem body),
@@ -18,21 +20,24 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @Provider
 @PreMatching
+// scoped, so the instance (and its config) is made at the first request, from the runtime configuration, rather
+// than when Quarkus REST sets up its filters at static init
+@ApplicationScoped
 @Priority(Priorities.HEADER_DECORATOR)
 public class BodySizeFilter implements ContainerRequestFilter {
 
-    @ConfigProperty(name = "mihub.gateway.max-request-bytes", defaultValue = "4194304")
-    long maxRequestBytes;
+    @Inject
+    LimitsConfig limits;
 
     @Override
     public void filter(ContainerRequestContext request) {
         long length = request.getLength();
-        if (length <= maxRequestBytes || isUpload(request.getUriInfo().getPath())) {
+        if (length <= limits.maxRequestBytes() || isUpload(request.getUriInfo().getPath())) {
             return;
         }
         request.abortWith(Response.status(413).type(Problem.MEDIA_TYPE)
                 .entity(Problem.of(413, "Content Too Large", "a request body of " + length + " bytes is over the "
-                        + maxRequestBytes + "-byte limit of this endpoint; record files go to "
+                        + limits.maxRequestBytes() + "-byte limit of this endpoint; record files go to "
                         + "POST /api/v1/datasets/{id}/records, which streams them"))
                 .build());
     }

@@ -9,7 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.UriInfo;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.mihub.common.config.ApplicationConfig;
 import org.mihub.gateway.config.OptimadeConfig;
 import org.mihub.gateway.mapping.OptimadeMapper;
 
@@ -29,8 +29,8 @@ public class OptimadeMeta {
     @Inject
     OptimadeConfig config;
 
-    @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown")
-    String version;
+    @Inject
+    ApplicationConfig application;
 
     public ObjectNode of(UriInfo uri, boolean more, Long returned, Long available, List<String> warnings) {
         return of(uri.getRequestUri().getRawPath(), uri.getRequestUri().getRawQuery(), more, returned, available,
@@ -53,7 +53,7 @@ public class OptimadeMeta {
                 .put("description", config.provider().description()).put("prefix", OptimadeMapper.PREFIX);
         config.provider().homepage().ifPresent(homepage -> provider.put("homepage", homepage));
         meta.put("time_stamp", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-        meta.putObject("implementation").put("name", "mihub").put("version", version);
+        meta.putObject("implementation").put("name", "mihub").put("version", application.version());
         if (!warnings.isEmpty()) {
             var list = meta.putArray("warnings");
             warnings.forEach(warning -> list.addObject().put("type", "warning").put("detail", warning));

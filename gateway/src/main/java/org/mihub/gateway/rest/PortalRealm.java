@@ -1,25 +1,23 @@
 package org.mihub.gateway.rest;
 
 import java.net.URI;
-import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.mihub.gateway.config.RealmConfig;
 
 /** The realm the web portal signs users in at: its public issuer URL, as tokens carry it. */
 @ApplicationScoped
 public class PortalRealm {
 
+    @Inject
+    RealmConfig realm;
+
     /** The issuer tokens carry (the realm's public URL); without it, the URL keys are fetched from. */
-    @ConfigProperty(name = "quarkus.oidc.token.issuer")
-    Optional<String> issuer;
-
-    @ConfigProperty(name = "quarkus.oidc.auth-server-url")
-    String authServer;
-
     public String issuer() {
-        return issuer.filter(url -> !url.isBlank() && !url.equals("any")).orElse(authServer);
+        return realm.token().issuer().filter(url -> !url.isBlank() && !url.equals("any"))
+                .orElse(realm.authServerUrl());
     }
 
     /** The realm's origin (scheme, host and port), e.g. for a Content-Security-Policy. */

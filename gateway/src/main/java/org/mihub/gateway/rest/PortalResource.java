@@ -9,8 +9,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.mihub.gateway.config.PortalConfig;
 
 /**
  * What the web portal (static files under {@code META-INF/resources}, served at {@code /}) needs to
@@ -25,13 +25,13 @@ public class PortalResource {
     @Inject
     PortalRealm realm;
 
-    @ConfigProperty(name = "mihub.portal.client-id", defaultValue = "portal")
-    String clientId;
+    @Inject
+    PortalConfig portal;
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(hidden = true, summary = "The realm and client the web portal signs users in with")
     public Map<String, String> config() {
-        return Map.of("issuer", realm.issuer(), "clientId", clientId);
+        return Map.of("issuer", realm.issuer(), "clientId", portal.clientId());
     }
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -11,8 +12,8 @@ import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.mihub.common.identity.CallerFactory;
+import org.mihub.gateway.config.LimitsConfig;
 
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
@@ -29,6 +30,9 @@ import io.quarkus.security.identity.SecurityIdentity;
  */
 @Provider
 @Priority(Priorities.AUTHORIZATION + 100)
+// scoped, so the instance (and its config) is made at the first request, from the runtime configuration, rather
+// than when Quarkus REST sets up its filters at static init
+@ApplicationScoped
 public class RateLimitFilter implements ContainerRequestFilter {
 
     private static final String ANONYMOUS = "anonymous";
@@ -36,18 +40,15 @@ public class RateLimitFilter implements ContainerRequestFilter {
     @Inject
     SecurityIdentity identity;
 
-    @ConfigProperty(name = "mihub.gateway.rate-limit.requests", defaultValue = "2000")
-    int requests;
-
-    @ConfigProperty(name = "mihub.gateway.rate-limit.period", defaultValue = "1s")
-    Duration period;
+    @Inject
+    LimitsConfig limits;
 
     private RateLimiterRegistry limiters;
 
     @PostConstruct
     void start() {
-        limiters = RateLimiterRegistry.of(RateLimiterConfig.custom().limitForPeriod(requests)
-                .limitRefreshPeriod(period).timeoutDuration(Duration.ZERO).build());
+        limiters = RateLimiterRegistry.of(RateLimiterConfig.custom().limitForPeriod(limits.rateLimit().requests())
+                .limitRefreshPeriod(limits.rateLimit().period()).timeoutDuration(Duration.ZERO).build());
     }
 
     @Override
@@ -62,12 +63,13 @@ public class RateLimitFilter implements ContainerRequestFilter {
             return;
         }
         long nanos = limiter instanceof AtomicRateLimiter atomic ? atomic.getDetailedMetrics().getNanosToWait()
-                : period.toNanos();
+                : limits.rateLimit().period().toNanos();
         long seconds = Math.max(1, (nanos + 999_999_999L) / 1_000_000_000L);
         String who = org.equals(ANONYMOUS) ? "anonymous callers" : "organisation " + org;
         request.abortWith(Response.status(429).type(Problem.MEDIA_TYPE).header("Retry-After", seconds)
-                .entity(Problem.of(429, "Too Many Requests", who + " made more than " + requests + " requests in "
-                        + period.toMillis() + " ms; retry after " + seconds + " s"))
+                .entity(Problem.of(429, "Too Many Requests", who + " made more than " + limits.rateLimit().requests()
+                        + " requests in " + limits.rateLimit().period().toMillis() + " ms; retry after " + seconds
+                        + " s"))
                 .build());
     }
 }

@@ -1,6 +1,5 @@
 package org.mihub.planning.client;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -10,8 +9,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.mihub.api.catalog.v1.CatalogServiceGrpc;
 import org.mihub.api.catalog.v1.ExportDatasetRequest;
 import org.mihub.api.catalog.v1.ExportDatasetResponse;
@@ -29,6 +28,7 @@ import org.mihub.api.planning.v1.LabelledCandidate;
 import org.mihub.api.planning.v1.ObjectiveValue;
 import org.mihub.common.catalog.MeasuredValue;
 import org.mihub.common.error.ApiException;
+import org.mihub.planning.config.ClientsConfig;
 
 import io.quarkus.grpc.GrpcClient;
 
@@ -47,8 +47,8 @@ public class CatalogReader {
     @GrpcClient("catalog")
     CatalogServiceGrpc.CatalogServiceBlockingStub catalog;
 
-    @ConfigProperty(name = "mihub.planning.catalog-read-deadline", defaultValue = "10m")
-    Duration deadline;
+    @Inject
+    ClientsConfig config;
 
     /**
      * Streams the dataset's materials (as of {@code version} when given) with their measurements of
@@ -61,7 +61,8 @@ public class CatalogReader {
         if (version != null) {
             request.setAsOfVersion(version);
         }
-        Iterator<ExportDatasetResponse> stream = catalog.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+        Iterator<ExportDatasetResponse> stream = catalog
+                .withDeadlineAfter(config.catalogReadDeadline().toMillis(), TimeUnit.MILLISECONDS)
                 .exportDataset(request.build());
         while (stream.hasNext()) {
             ExportDatasetResponse message = stream.next();
@@ -105,7 +106,8 @@ public class CatalogReader {
         Set<String> formulas = new HashSet<>();
         String token = "";
         do {
-            SearchMaterialsResponse page = catalog.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+            SearchMaterialsResponse page = catalog
+                    .withDeadlineAfter(config.catalogReadDeadline().toMillis(), TimeUnit.MILLISECONDS)
                     .searchMaterials(SearchMaterialsRequest.newBuilder().setQuery(query)
                             .setView(MaterialView.MATERIAL_VIEW_SUMMARY)
                             .setPage(PageRequest.newBuilder().setPageSize(SEARCH_PAGE).setPageToken(token)).build());

@@ -2,7 +2,6 @@ package org.mihub.planning.client;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +10,6 @@ import java.util.concurrent.TimeUnit;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.mihub.api.catalog.v1.CreateDatasetRequest;
 import org.mihub.api.catalog.v1.IngestFormat;
 import org.mihub.api.catalog.v1.IngestHeader;
@@ -30,6 +28,7 @@ import org.mihub.api.planning.v1.ObjectiveValue;
 import org.mihub.api.planning.v1.ParameterValue;
 import org.mihub.api.planning.v1.ProcessParameter;
 import org.mihub.api.planning.v1.ProposalResult;
+import org.mihub.planning.config.ClientsConfig;
 import org.mihub.planning.space.DesignSpace;
 import org.mihub.planning.space.Point;
 
@@ -49,11 +48,11 @@ public class CatalogWriter {
     @GrpcClient("catalog")
     MutinyCatalogServiceStub stub;
 
-    @ConfigProperty(name = "mihub.planning.catalog-deadline", defaultValue = "30s")
-    Duration deadline;
+    @Inject
+    ClientsConfig config;
 
     private MutinyCatalogServiceStub stub() {
-        return stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        return stub.withDeadlineAfter(config.catalogDeadline().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Creates the results dataset of a campaign (PRIVATE to its organisation); returns its id. */
@@ -63,7 +62,7 @@ public class CatalogWriter {
                 .setDescription("Measurements reported to planning campaign " + campaignId
                         + "; each measurement names its campaign and proposal.")
                 .setLicence("LicenseRef-campaign-results").setVisibility(Visibility.PRIVATE).build())
-                .await().atMost(deadline.plusSeconds(1)).getId();
+                .await().atMost(config.catalogDeadline().plusSeconds(1)).getId();
     }
 
     /** Ingests the materials into the dataset in one atomic catalog write. */
@@ -75,7 +74,7 @@ public class CatalogWriter {
                 .build();
         return stub().ingestRecords(Multi.createFrom().items(IngestRecordsRequest.newBuilder().setHeader(header)
                 .build(), IngestRecordsRequest.newBuilder().setRecords(batch).build()))
-                .await().atMost(deadline.plusSeconds(1));
+                .await().atMost(config.catalogDeadline().plusSeconds(1));
     }
 
     /** One measured result to write: the proposal's candidate and the lab's report. */

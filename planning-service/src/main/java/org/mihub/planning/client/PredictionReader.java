@@ -1,13 +1,12 @@
 package org.mihub.planning.client;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.mihub.api.prediction.v1.CompositionInput;
 import org.mihub.api.prediction.v1.ElementAmounts;
 import org.mihub.api.prediction.v1.GetModelRequest;
@@ -19,6 +18,7 @@ import org.mihub.api.prediction.v1.Prediction;
 import org.mihub.api.prediction.v1.PredictionServiceGrpc;
 import org.mihub.common.error.ApiException;
 import org.mihub.common.units.Units;
+import org.mihub.planning.config.ClientsConfig;
 
 import io.quarkus.grpc.GrpcClient;
 
@@ -62,15 +62,15 @@ public class PredictionReader {
     @GrpcClient("prediction")
     PredictionServiceGrpc.PredictionServiceBlockingStub prediction;
 
-    @ConfigProperty(name = "mihub.planning.prediction-deadline", defaultValue = "2m")
-    Duration deadline;
+    @Inject
+    ClientsConfig config;
 
     /**
      * Checks that the caller may use the model (NOT_FOUND otherwise, from the prediction service),
      * that it is ready and that it predicts {@code property}.
      */
     public void requireModelOf(String modelId, String property, String field) {
-        Model model = prediction.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+        Model model = prediction.withDeadlineAfter(config.predictionDeadline().toMillis(), TimeUnit.MILLISECONDS)
                 .getModel(GetModelRequest.newBuilder().setId(modelId).build());
         if (model.getStatus() != ModelStatus.MODEL_STATUS_READY) {
             throw ApiException.invalid(field, "model " + modelId + " is " + model.getStatus() + ", not ready");
@@ -93,7 +93,8 @@ public class PredictionReader {
                 request.addInputs(CompositionInput.newBuilder()
                         .setAmounts(ElementAmounts.newBuilder().putAllAmounts(compositions.get(i))));
             }
-            PredictResponse response = prediction.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+            PredictResponse response = prediction
+                    .withDeadlineAfter(config.predictionDeadline().toMillis(), TimeUnit.MILLISECONDS)
                     .predict(request.build());
             property = response.getModel().getTargetProperty();
             unit = response.getModel().getTargetUnit();

@@ -10,13 +10,13 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.mihub.common.chemistry.Composition;
 import org.mihub.common.chemistry.FormulaException;
 import org.mihub.common.chemistry.FormulaParser;
 import org.mihub.common.error.ApiException;
 import org.mihub.common.identity.Caller;
 import org.mihub.common.sql.SqlErrors;
+import org.mihub.prediction.config.InferenceConfig;
 import org.mihub.prediction.features.FeaturiseException;
 import org.mihub.prediction.features.Featuriser;
 import org.mihub.prediction.features.Featurisers;
@@ -43,11 +43,8 @@ public class InferenceService {
     @Inject
     LineageAccess lineage;
 
-    @ConfigProperty(name = "mihub.prediction.max-batch", defaultValue = "10000")
-    int maxBatch;
-
-    @ConfigProperty(name = "mihub.prediction.inference-threads", defaultValue = "2")
-    int threads;
+    @Inject
+    InferenceConfig config;
 
     private final Map<UUID, TrainedModel> cache = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -79,8 +76,8 @@ public class InferenceService {
     }
 
     public List<Outcome> predict(ModelRecord model, List<Input> inputs, int firstIndex) {
-        if (inputs.size() > maxBatch) {
-            throw ApiException.invalid("inputs", inputs.size() + " inputs; at most " + maxBatch
+        if (inputs.size() > config.maxBatch()) {
+            throw ApiException.invalid("inputs", inputs.size() + " inputs; at most " + config.maxBatch()
                     + " per call (use PredictStream for more)");
         }
         TrainedModel trained = load(model);
@@ -90,7 +87,7 @@ public class InferenceService {
         Composition[] compositions = new Composition[count];
         double[][] featurised = new double[count][];
         RuntimeException[] errors = new RuntimeException[count];
-        Parallel.run(threads, count, i -> {
+        Parallel.run(config.inferenceThreads(), count, i -> {
             try {
                 compositions[i] = composition(inputs.get(i));
                 featurised[i] = featuriser.featurise(compositions[i]);
@@ -115,11 +112,11 @@ public class InferenceService {
         double[][] x = rows.toArray(double[][]::new);
         double[] means = new double[x.length];
         double[] stds = new double[x.length];
-        trained.regressor().predict(x, means, stds, threads);
+        trained.regressor().predict(x, means, stds, config.inferenceThreads());
         double[] distances = new double[x.length];
         int block = ApplicabilityDomain.BLOCK;
-        Parallel.run(threads, (x.length + block - 1) / block, k -> trained.domain().distances(x, k * block,
-                Math.min(x.length, (k + 1) * block), distances));
+        Parallel.run(config.inferenceThreads(), (x.length + block - 1) / block,
+                k -> trained.domain().distances(x, k * block, Math.min(x.length, (k + 1) * block), distances));
         for (int j = 0; j < x.length; j++) {
             int i = positions.get(j);
             Outcome parsed = outcomes.get(i);

@@ -1,6 +1,5 @@
 package org.mihub.prediction.registry;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -11,8 +10,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.mihub.api.catalog.v1.CatalogServiceGrpc;
 import org.mihub.api.catalog.v1.Dataset;
 import org.mihub.api.catalog.v1.DerivedRead;
@@ -21,6 +20,7 @@ import org.mihub.api.catalog.v1.ListDatasetsResponse;
 import org.mihub.api.catalog.v1.RecordDerivedReadsRequest;
 import org.mihub.api.common.v1.PageRequest;
 import org.mihub.common.identity.Caller;
+import org.mihub.prediction.config.RegistryConfig;
 
 import io.quarkus.grpc.GrpcClient;
 
@@ -44,8 +44,8 @@ public class LineageAccess {
     @GrpcClient("catalog")
     CatalogServiceGrpc.CatalogServiceBlockingStub catalog;
 
-    @ConfigProperty(name = "mihub.prediction.lineage-check-deadline", defaultValue = "10s")
-    Duration deadline;
+    @Inject
+    RegistryConfig config;
 
     public boolean canRead(Optional<Caller> caller, ModelRecord model) {
         return !readable(caller, List.of(model)).isEmpty();
@@ -90,7 +90,8 @@ public class LineageAccess {
         var request = RecordDerivedReadsRequest.newBuilder();
         rowsPerDataset.forEach((id, rows) -> request.addReads(DerivedRead.newBuilder().setDatasetId(id)
                 .setRecords(rows)));
-        catalog.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS).recordDerivedReads(request.build());
+        catalog.withDeadlineAfter(config.lineageCheckDeadline().toMillis(), TimeUnit.MILLISECONDS)
+                .recordDerivedReads(request.build());
     }
 
     /** The datasets among {@code ids} the current caller (the token relayed with the call) may see. */
@@ -101,7 +102,8 @@ public class LineageAccess {
             List<String> chunk = all.subList(from, Math.min(all.size(), from + IDS_PER_REQUEST));
             String token = "";
             do {
-                ListDatasetsResponse page = catalog.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+                ListDatasetsResponse page = catalog
+                        .withDeadlineAfter(config.lineageCheckDeadline().toMillis(), TimeUnit.MILLISECONDS)
                         .listDatasets(ListDatasetsRequest.newBuilder().addAllIds(chunk)
                                 .setPage(PageRequest.newBuilder().setPageSize(PAGE).setPageToken(token)).build());
                 page.getDatasetsList().stream().map(Dataset::getId).forEach(visible::add);

@@ -7,8 +7,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.mihub.api.catalog.v1.CatalogServiceGrpc;
 import org.mihub.api.catalog.v1.Dataset;
 import org.mihub.api.catalog.v1.ExportDatasetRequest;
@@ -17,6 +17,7 @@ import org.mihub.api.catalog.v1.ExportFormat;
 import org.mihub.api.catalog.v1.Material;
 import org.mihub.api.catalog.v1.MeasurementSource;
 import org.mihub.common.catalog.MeasuredValue;
+import org.mihub.prediction.config.TrainingConfig;
 
 import io.quarkus.grpc.GrpcClient;
 
@@ -31,8 +32,8 @@ public class CatalogReader {
     @GrpcClient("catalog")
     CatalogServiceGrpc.CatalogServiceBlockingStub catalog;
 
-    @ConfigProperty(name = "mihub.prediction.catalog-read-deadline", defaultValue = "10m")
-    java.time.Duration deadline;
+    @Inject
+    TrainingConfig config;
 
     /** One material's observations of the target: their mean, in the property's canonical unit. */
     public record Row(String materialId, String datasetId, String formula, double value) {
@@ -48,7 +49,8 @@ public class CatalogReader {
         if (version != null) {
             request.setAsOfVersion(version);
         }
-        Iterator<ExportDatasetResponse> stream = catalog.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+        Iterator<ExportDatasetResponse> stream = catalog
+                .withDeadlineAfter(config.catalogReadDeadline().toMillis(), TimeUnit.MILLISECONDS)
                 .exportDataset(request.build());
         Dataset dataset = null;
         int exported = 0;

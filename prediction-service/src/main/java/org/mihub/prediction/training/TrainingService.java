@@ -25,7 +25,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.mihub.api.catalog.v1.MeasurementSource;
 import org.mihub.common.chemistry.Composition;
@@ -35,6 +34,7 @@ import org.mihub.common.error.ApiException;
 import org.mihub.common.identity.Caller;
 import org.mihub.common.identity.CallerContext;
 import org.mihub.common.sql.SqlErrors;
+import org.mihub.prediction.config.TrainingConfig;
 import org.mihub.prediction.features.FeaturiseException;
 import org.mihub.prediction.features.Featuriser;
 import org.mihub.prediction.model.ApplicabilityDomain;
@@ -77,8 +77,8 @@ public class TrainingService {
     @Inject
     CatalogReader catalog;
 
-    @ConfigProperty(name = "mihub.prediction.training-threads", defaultValue = "2")
-    int threads;
+    @Inject
+    TrainingConfig config;
 
     private final Map<UUID, AtomicBoolean> running = new ConcurrentHashMap<>();
     private ExecutorService runner;
@@ -291,11 +291,11 @@ public class TrainingService {
                         + 2 * request.folds());
             }
         }
-        CrossValidation.Result validation = CrossValidation.run(x, y, group, request.folds(), params, threads,
+        CrossValidation.Result validation = CrossValidation.run(x, y, group, request.folds(), params, config.trainingThreads(),
                 fold -> progress(id, cancel, 0.2 + 0.6 * (fold + 1) / request.folds(),
                         "fold " + (fold + 1) + " of " + request.folds() + " done"));
         progress(id, cancel, 0.82, "fitting the final model on all " + all.size() + " rows");
-        Regressor regressor = params.fit(x, y, threads);
+        Regressor regressor = params.fit(x, y, config.trainingThreads());
         progress(id, cancel, 0.9, "measuring the applicability domain");
         ApplicabilityDomain domain = ApplicabilityDomain.fit(x, request.neighbours(), request.domainQuantile(),
                 params.seed());
