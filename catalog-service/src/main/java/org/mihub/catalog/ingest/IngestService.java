@@ -29,10 +29,10 @@ import jakarta.inject.Inject;
 
 import org.mihub.catalog.config.IngestConfig;
 import org.mihub.catalog.repository.DatasetRepository;
-import org.mihub.catalog.service.AccessPolicy;
 import org.mihub.catalog.service.Dataset;
 import org.mihub.catalog.service.DatasetService;
 import org.mihub.catalog.service.PropertyService;
+import org.mihub.common.access.AccessRule;
 import org.mihub.common.error.ApiException;
 import org.mihub.common.identity.Caller;
 import org.mihub.common.sql.SqlErrors;
@@ -88,9 +88,9 @@ public class IngestService {
         int maxRejections = header.maxRejections() <= 0 ? DEFAULT_MAX_REJECTIONS : header.maxRejections();
         Result outcome = datasetService.inTransaction(connection -> {
             Dataset dataset = datasets.find(connection, header.datasetId(), true)
-                    .filter(found -> AccessPolicy.canRead(Optional.of(caller), found))
+                    .filter(found -> AccessRule.canRead(Optional.of(caller), found.sharing()))
                     .orElseThrow(() -> ApiException.notFound("dataset", header.datasetId().toString()));
-            if (!AccessPolicy.canWrite(caller, dataset.ownerOrg())) {
+            if (!AccessRule.canWrite(caller, dataset.ownerOrg())) {
                 throw ApiException.denied("role 'contributor' in organisation '" + dataset.ownerOrg() + "' is required");
             }
             Optional<Result> earlier = key.isEmpty() ? Optional.empty() : find(connection, dataset.id(), key);

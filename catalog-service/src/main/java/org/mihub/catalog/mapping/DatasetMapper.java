@@ -9,8 +9,8 @@ import org.mihub.api.catalog.v1.CreateDatasetRequest;
 import org.mihub.api.catalog.v1.Embargo;
 import org.mihub.catalog.service.Dataset;
 import org.mihub.catalog.service.DatasetService;
-import org.mihub.catalog.service.Visibility;
 import org.mihub.common.error.ApiException;
+import org.mihub.common.access.Visibility;
 
 import com.google.protobuf.Timestamp;
 

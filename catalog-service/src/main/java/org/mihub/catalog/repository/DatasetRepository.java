@@ -19,14 +19,23 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.mihub.catalog.service.Dataset;
-import org.mihub.catalog.service.Visibility;
+import org.mihub.common.access.SharingColumns;
+import org.mihub.common.access.SqlCondition;
+import org.mihub.common.access.Visibility;
 
 /** Datasets in PostgreSQL, with the read rule applied in SQL. Deleted datasets are never returned. */
 @ApplicationScoped
 public class DatasetRepository {
 
+    /**
+     * Where the {@code dataset} table (alias {@code d}) keeps its sharing; the visibility in effect
+     * (an embargo that has passed applied) is computed on every read, so nobody has to act.
+     */
+    public static final SharingColumns SHARING = SharingColumns.of("d")
+            .withEmbargo("d.embargo_until", "d.embargo_visibility");
+
     private static final String COLUMNS = "d.id, d.owner_org, d.title, d.description, d.licence, "
-            + ReadScope.EFFECTIVE_VISIBILITY + " AS effective_visibility, d.shared_with, "
+            + SHARING.effectiveVisibility() + " AS effective_visibility, d.shared_with, "
             + "CASE WHEN d.embargo_until > now() THEN d.embargo_until END AS pending_until, d.embargo_visibility, "
             + "d.citation, d.doi, d.version, d.row_count, d.created_by, d.created_at, d.updated_at";
 
@@ -87,9 +96,9 @@ public class DatasetRepository {
      * Ids of the datasets in the read scope that are not deleted, narrowed to {@code only} and to
      * the {@code owners} when those are given: the scope of a material search.
      */
-    public List<UUID> visibleIds(ReadScope scope, List<UUID> only, List<String> owners) throws SQLException {
+    public List<UUID> visibleIds(SqlCondition scope, List<UUID> only, List<String> owners) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT d.id FROM dataset d WHERE d.deleted_at IS NULL AND ")
-                .append(scope.condition());
+                .append(scope.sql());
         List<Object> parameters = new ArrayList<>(scope.parameters());
         if (!only.isEmpty()) {
             sql.append(" AND d.id = ANY(?)");
@@ -113,16 +122,16 @@ public class DatasetRepository {
     }
 
     /** Visible datasets, newest first, {@code limit} per page from {@code cursor}. */
-    public Page list(ReadScope scope, ListFilter filter, String cursor, int limit) throws SQLException {
+    public Page list(SqlCondition scope, ListFilter filter, String cursor, int limit) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM dataset d WHERE d.deleted_at IS NULL AND ")
-                .append(scope.condition());
+                .append(scope.sql());
         List<Object> parameters = new ArrayList<>(scope.parameters());
         if (filter.ownerOrg() != null && !filter.ownerOrg().isEmpty()) {
             sql.append(" AND d.owner_org = ?");
             parameters.add(filter.ownerOrg());
         }
         if (filter.visibility() != null) {
-            sql.append(" AND ").append(ReadScope.EFFECTIVE_VISIBILITY).append(" = ?");
+            sql.append(" AND ").append(SHARING.effectiveVisibility()).append(" = ?");
             parameters.add(filter.visibility().name());
         }
         if (filter.text() != null && !filter.text().isBlank()) {

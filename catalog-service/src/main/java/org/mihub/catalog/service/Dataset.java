@@ -4,6 +4,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import org.mihub.common.access.Sharing;
+import org.mihub.common.access.Visibility;
+
 /**
  * A dataset: the unit of ownership, sharing, versioning and citation.
  *
@@ -15,7 +18,16 @@ public record Dataset(UUID id, String ownerOrg, String title, String description
         Visibility visibility, List<String> sharedWith, Embargo embargo, String citation, String doi, int version,
         long rowCount, String createdBy, Instant createdAt, Instant updatedAt) {
 
-    /** At {@code until} the dataset becomes {@code liftsTo}. */
+    /**
+     * At {@code until} the dataset becomes {@code liftsTo}. Either may be missing in a request,
+     * which validation refuses before anything is stored.
+     */
     public record Embargo(Instant until, Visibility liftsTo) {
+    }
+
+    /** The dataset's sharing, for the access rule. */
+    public Sharing sharing() {
+        return new Sharing(ownerOrg, visibility, sharedWith,
+                embargo == null ? null : new org.mihub.common.access.Embargo(embargo.until(), embargo.liftsTo()));
     }
 }

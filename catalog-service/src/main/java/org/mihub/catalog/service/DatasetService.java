@@ -17,7 +17,8 @@ import jakarta.inject.Inject;
 
 import org.mihub.catalog.repository.AccessLogRepository;
 import org.mihub.catalog.repository.DatasetRepository;
-import org.mihub.catalog.repository.ReadScope;
+import org.mihub.common.access.AccessRule;
+import org.mihub.common.access.Visibility;
 import org.mihub.common.error.ApiException;
 import org.mihub.common.error.ApiException.FieldViolation;
 import org.mihub.common.identity.Caller;
@@ -52,7 +53,7 @@ public class DatasetService {
         if (!owner.equals(caller.org()) && !caller.hasRole(Caller.ADMIN)) {
             throw ApiException.denied("only an admin may create a dataset for another organisation");
         }
-        if (!AccessPolicy.canWrite(caller, owner)) {
+        if (!AccessRule.canWrite(caller, owner)) {
             throw ApiException.denied("role 'contributor' in organisation '" + owner + "' is required");
         }
         List<FieldViolation> violations = new ArrayList<>();
@@ -92,14 +93,15 @@ public class DatasetService {
      * Not logged: for operations that log their own kind of read (export) or read no data.
      */
     public Dataset visible(Optional<Caller> caller, UUID id) {
-        return SqlErrors.call(() -> datasets.find(id)).filter(found -> AccessPolicy.canRead(caller, found))
+        return SqlErrors.call(() -> datasets.find(id)).filter(found -> AccessRule.canRead(caller, found.sharing()))
                 .orElseThrow(() -> ApiException.notFound("dataset", id.toString()));
     }
 
     public DatasetRepository.Page list(Optional<Caller> caller, DatasetRepository.ListFilter filter, String cursor,
             int pageSize) {
         int limit = pageSize <= 0 ? 50 : Math.min(pageSize, MAX_PAGE);
-        return SqlErrors.call(() -> datasets.list(ReadScope.of(caller), filter, cursor, limit));
+        return SqlErrors.call(() -> datasets.list(AccessRule.readCondition(caller, DatasetRepository.SHARING), filter,
+                cursor, limit));
     }
 
     public Dataset updateSharing(Caller caller, UUID id, Visibility visibility, List<String> sharedWith,
@@ -109,7 +111,7 @@ public class DatasetService {
         }
         return inTransaction(connection -> {
             Dataset dataset = visibleForUpdate(connection, caller, id);
-            if (!AccessPolicy.canCurate(caller, dataset.ownerOrg())) {
+            if (!AccessRule.canCurate(caller, dataset.ownerOrg())) {
                 throw ApiException.denied("role 'curator' in organisation '" + dataset.ownerOrg() + "' is required");
             }
             List<FieldViolation> violations = new ArrayList<>();
@@ -128,7 +130,7 @@ public class DatasetService {
     public Deletion delete(Caller caller, UUID id, String reason) {
         return inTransaction(connection -> {
             Dataset dataset = visibleForUpdate(connection, caller, id);
-            if (!AccessPolicy.canCurate(caller, dataset.ownerOrg())) {
+            if (!AccessRule.canCurate(caller, dataset.ownerOrg())) {
                 throw ApiException.denied("role 'curator' in organisation '" + dataset.ownerOrg() + "' is required");
             }
             Instant at = datasets.softDelete(connection, id, caller.subject(), nonNull(reason));
@@ -139,13 +141,13 @@ public class DatasetService {
 
     /** Locks the dataset for a change; hidden ones are NOT_FOUND, visible ones without the right are refused later. */
     Dataset visibleForUpdate(Connection connection, Caller caller, UUID id) throws SQLException {
-        return datasets.find(connection, id, true).filter(found -> AccessPolicy.canRead(Optional.of(caller), found))
+        return datasets.find(connection, id, true).filter(found -> AccessRule.canRead(Optional.of(caller), found.sharing()))
                 .orElseThrow(() -> ApiException.notFound("dataset", id.toString()));
     }
 
     /** Writes a read of another organisation's dataset to the owner's access log. */
     public void logRead(Optional<Caller> caller, Dataset dataset, String operation, long records) {
-        if (caller.isPresent() && AccessPolicy.isCrossOrg(caller, dataset.ownerOrg())) {
+        if (caller.isPresent() && AccessRule.isCrossOrg(caller, dataset.ownerOrg())) {
             logAccess(caller.get(), dataset.id(), dataset.ownerOrg(), operation, records);
         }
     }
@@ -169,7 +171,7 @@ public class DatasetService {
             read.add(dataset);
         }
         List<Dataset> foreign = read.stream()
-                .filter(dataset -> AccessPolicy.isCrossOrg(Optional.of(caller), dataset.ownerOrg())).toList();
+                .filter(dataset -> AccessRule.isCrossOrg(Optional.of(caller), dataset.ownerOrg())).toList();
         return inTransaction(connection -> {
             for (Dataset dataset : foreign) {
                 accessLog.record(connection, caller.subject(), caller.org(), dataset.id(), dataset.ownerOrg(),

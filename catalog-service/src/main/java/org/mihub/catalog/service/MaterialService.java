@@ -16,7 +16,8 @@ import jakarta.inject.Inject;
 import org.mihub.catalog.repository.DatasetRepository;
 import org.mihub.catalog.repository.MaterialRepository;
 import org.mihub.catalog.repository.MaterialSearch;
-import org.mihub.catalog.repository.ReadScope;
+import org.mihub.common.access.AccessRule;
+import org.mihub.common.access.SqlCondition;
 import org.mihub.common.sql.SqlErrors;
 import org.mihub.common.units.Units;
 import org.mihub.common.chemistry.Elements;
@@ -58,8 +59,9 @@ public class MaterialService {
         MaterialQuery canonical = validate(query, sort, vocabulary);
         int limit = pageSize <= 0 ? 50 : Math.min(pageSize, MAX_PAGE);
         long offset = offset(cursor);
-        List<UUID> scope = SqlErrors.call(() -> datasetRepository.visibleIds(ReadScope.of(caller),
-                canonical.datasetIds(), canonical.ownerOrgs()));
+        SqlCondition readable = AccessRule.readCondition(caller, DatasetRepository.SHARING);
+        List<UUID> scope = SqlErrors.call(() -> datasetRepository.visibleIds(readable, canonical.datasetIds(),
+                canonical.ownerOrgs()));
         if (scope.isEmpty()) {
             return new Page(List.of(), null);
         }
@@ -74,9 +76,10 @@ public class MaterialService {
 
     /** One material; NOT_FOUND when it does not exist or its dataset is hidden from the caller. */
     public Material get(Optional<Caller> caller, UUID id) {
+        SqlCondition readable = AccessRule.readCondition(caller, DatasetRepository.SHARING);
         var built = new MaterialSearch.Built("SELECT " + MaterialRepository.COLUMNS + " FROM material m "
                 + "JOIN dataset d ON d.id = m.dataset_id WHERE d.deleted_at IS NULL AND m.id = ? AND "
-                + ReadScope.of(caller).condition(), concat(List.of(id), ReadScope.of(caller).parameters()));
+                + readable.sql(), concat(List.of(id), readable.parameters()));
         List<Material> found = SqlErrors.call(() -> materials.search(built.sql(), built.parameters()));
         if (found.isEmpty()) {
             throw ApiException.notFound("material", id.toString());

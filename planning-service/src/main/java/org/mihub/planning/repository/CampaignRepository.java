@@ -18,12 +18,15 @@ import javax.sql.DataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.mihub.common.access.AccessRule;
+import org.mihub.common.access.SharingColumns;
+import org.mihub.common.access.SqlCondition;
 import org.mihub.common.identity.Caller;
 
 /**
- * Campaigns, their batches and proposals in PostgreSQL. Reads apply the visibility rule in SQL
- * (PRIVATE to the owner org, SHARED also to the named orgs, CONSORTIUM to members, PUBLIC to
- * anyone; admins see all), so a hidden campaign is never read. Writes that must be atomic take a
+ * Campaigns, their batches and proposals in PostgreSQL. Reads apply the suite's access rule in SQL
+ * ({@link AccessRule}: PRIVATE to the owner org, SHARED also to the named orgs, CONSORTIUM to
+ * members, PUBLIC to anyone; admins see all), so a hidden campaign is never read. Writes that must be atomic take a
  * {@link Connection} from the caller's transaction.
  */
 @ApplicationScoped
@@ -61,18 +64,14 @@ public class CampaignRepository {
         return dataSource.getConnection();
     }
 
-    /** The visibility rule as SQL over alias {@code c}, with its parameters appended to {@code parameters}. */
+    /** Where the {@code campaign} table (alias {@code c}) keeps its sharing. */
+    private static final SharingColumns SHARING = SharingColumns.of("c");
+
+    /** The access rule as SQL over alias {@code c}, with its parameters appended to {@code parameters}. */
     static String visible(Optional<Caller> caller, List<Object> parameters) {
-        if (caller.isEmpty()) {
-            return "c.visibility = 'PUBLIC'";
-        }
-        if (caller.get().hasRole(Caller.ADMIN)) {
-            return "TRUE";
-        }
-        parameters.add(caller.get().org());
-        parameters.add(caller.get().org());
-        return "(c.owner_org = ? OR c.visibility IN ('CONSORTIUM', 'PUBLIC') OR "
-                + "(c.visibility = 'SHARED' AND ? = ANY(c.shared_with)))";
+        SqlCondition readable = AccessRule.readCondition(caller, SHARING);
+        parameters.addAll(readable.parameters());
+        return readable.sql();
     }
 
     public void insert(Connection connection, CampaignRecord campaign) throws SQLException {

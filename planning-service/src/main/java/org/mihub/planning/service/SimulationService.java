@@ -21,6 +21,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
+import org.mihub.common.access.AccessRule;
 import org.mihub.common.error.ApiException;
 import org.mihub.common.identity.Caller;
 import org.mihub.common.sql.SqlErrors;
@@ -164,10 +165,10 @@ public class SimulationService {
         }
     }
 
-    /** A job the caller may see (its organisation's, or any for admins); NOT_FOUND otherwise. */
+    /** A job the caller may see under the access rule (SHARED ones also by the named orgs); NOT_FOUND otherwise. */
     public JobRecord job(Optional<Caller> caller, UUID id) {
         try {
-            JobRecord job = jobs.find(id).filter(j -> visible(caller, j))
+            JobRecord job = jobs.find(id).filter(j -> AccessRule.canRead(caller, j.sharing()))
                     .orElseThrow(() -> ApiException.notFound("job", id.toString()));
             if (!job.finished() && !running.containsKey(id)
                     && job.updatedAt().isBefore(Instant.now().minusSeconds(ABANDONED_AFTER_SECONDS))) {
@@ -199,13 +200,5 @@ public class SimulationService {
             throw SqlErrors.translate(e);
         }
         return job(Optional.of(caller), id);
-    }
-
-    private static boolean visible(Optional<Caller> caller, JobRecord job) {
-        if (caller.isEmpty()) {
-            return job.visibility().equals("PUBLIC");
-        }
-        return caller.get().hasRole(Caller.ADMIN) || caller.get().org().equals(job.ownerOrg())
-                || job.visibility().equals("CONSORTIUM") || job.visibility().equals("PUBLIC");
     }
 }

@@ -86,6 +86,10 @@ class PlanningGrpcTest {
     private static final String ACME_READER = token("rita", "acme");
     private static final String KANSAI = token("bob", "kansai-u", "member", "contributor");
     private static final String ADMIN = token("carol", "hub", "member", "admin");
+    private static final String TOHOKU = token("tom", "tohoku", "member");
+
+    @jakarta.inject.Inject
+    javax.sql.DataSource dataSource;
 
     private final ManagedChannel channel = ManagedChannelBuilder.forAddress("localhost", 18083).usePlaintext().build();
     private CatalogStandIn catalog;
@@ -610,6 +614,39 @@ class PlanningGrpcTest {
         Metadata headers = new Metadata();
         headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
         return headers;
+    }
+
+    @Test
+    void aSharedSimulationIsReadByTheNamedPartnerAndHiddenFromOtherOrganisations() throws Exception {
+        String id = as(ACME).startSimulation(org.mihub.api.planning.v1.StartSimulationRequest.newBuilder()
+                .setSpec(simulation(400)).build()).getId();
+        var get = org.mihub.api.planning.v1.GetSimulationRequest.newBuilder().setId(id).build();
+        var ref = org.mihub.api.common.v1.JobRef.newBuilder().setJobId(id).build();
+        assertEquals(Status.Code.NOT_FOUND, assertThrows(StatusRuntimeException.class,
+                () -> as(KANSAI).getSimulation(get)).getStatus().getCode(), "PRIVATE until shared");
+        // no RPC shares a simulation yet: the job's row is shared with kansai-u as a campaign's would be
+        try (var connection = dataSource.getConnection(); var update = connection.prepareStatement(
+                "UPDATE job SET visibility = 'SHARED', shared_with = ? WHERE id = ?")) {
+            update.setArray(1, connection.createArrayOf("text", new String[] {"kansai-u"}));
+            update.setObject(2, java.util.UUID.fromString(id));
+            assertEquals(1, update.executeUpdate());
+        }
+        var shared = as(KANSAI).getSimulation(get);
+        assertEquals(id, shared.getId());
+        assertEquals("acme", shared.getOwnerOrg());
+        assertEquals(org.mihub.api.common.v1.Visibility.SHARED, shared.getVisibility());
+        assertEquals(id, as(KANSAI).getJob(ref).getId(), "the named partner sees the job too");
+        // the partner reads but does not drive it
+        assertEquals(Status.Code.PERMISSION_DENIED, assertThrows(StatusRuntimeException.class,
+                () -> as(KANSAI).cancelJob(ref)).getStatus().getCode());
+        // an organisation it is not shared with does not see it at all
+        for (String stranger : List.of(TOHOKU, token("erin", "tohoku", "member", "curator"))) {
+            assertEquals(Status.Code.NOT_FOUND, assertThrows(StatusRuntimeException.class,
+                    () -> as(stranger).getSimulation(get)).getStatus().getCode());
+            assertEquals(Status.Code.NOT_FOUND, assertThrows(StatusRuntimeException.class,
+                    () -> as(stranger).getJob(ref)).getStatus().getCode());
+        }
+        assertEquals(org.mihub.api.common.v1.JobState.CANCELLED, as(ACME).cancelJob(ref).getState());
     }
 
     @Test

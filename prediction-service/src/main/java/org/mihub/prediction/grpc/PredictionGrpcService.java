@@ -46,6 +46,7 @@ import org.mihub.api.prediction.v1.PredictStreamRequest;
 import org.mihub.api.prediction.v1.PredictStreamResponse;
 import org.mihub.api.prediction.v1.PredictionBatch;
 import org.mihub.api.prediction.v1.TrainModelRequest;
+import org.mihub.common.access.AccessRule;
 import org.mihub.common.chemistry.Composition;
 import org.mihub.common.chemistry.FormulaException;
 import org.mihub.common.chemistry.FormulaParser;
@@ -62,7 +63,6 @@ import org.mihub.prediction.mapping.PredictionMapper;
 import org.mihub.prediction.registry.ModelRecord;
 import org.mihub.prediction.registry.ModelRepository;
 import org.mihub.prediction.registry.LineageAccess;
-import org.mihub.prediction.registry.ModelScope;
 import org.mihub.prediction.registry.OutOfFold;
 import org.mihub.prediction.training.JobRecord;
 import org.mihub.prediction.training.TrainingService;
@@ -267,7 +267,8 @@ public class PredictionGrpcService extends MutinyPredictionServiceGrpc.Predictio
             if (at - offset >= EXAMINED_PER_PAGE) {
                 return Long.toString(at);
             }
-            List<ModelRecord> batch = SqlErrors.call(() -> models.list(ModelScope.of(caller), filter, at, step));
+            List<ModelRecord> batch = SqlErrors.call(() -> models.list(
+                    AccessRule.readCondition(caller, ModelRepository.SHARING), filter, at, step));
             List<ModelRecord> examined = batch.subList(0, Math.min(batch.size(), step));
             Set<UUID> readable = new HashSet<>();
             lineage.readable(caller, examined).forEach(model -> readable.add(model.id()));
@@ -301,11 +302,10 @@ public class PredictionGrpcService extends MutinyPredictionServiceGrpc.Predictio
             // depend on whether partners' training datasets are still shared with it
             UUID modelId = id("id", request.getId());
             ModelRecord model = SqlErrors.call(() -> models.find(modelId))
-                    .filter(found -> ModelScope.canRead(Optional.of(caller), found)
+                    .filter(found -> AccessRule.canRead(Optional.of(caller), found.sharing())
                             && (found.ownerOrg().equals(caller.org()) || lineage.canRead(Optional.of(caller), found)))
                     .orElseThrow(() -> ApiException.notFound("model", modelId.toString()));
-            boolean curator = caller.org().equals(model.ownerOrg()) && caller.hasRole(Caller.CURATOR);
-            if (!curator && !caller.hasRole(Caller.ADMIN)) {
+            if (!AccessRule.canCurate(caller, model.ownerOrg())) {
                 throw ApiException.denied("role 'curator' in organisation '" + model.ownerOrg() + "' is required");
             }
             SqlErrors.call(() -> {

@@ -19,6 +19,7 @@ import org.mihub.api.catalog.v1.ListDatasetsRequest;
 import org.mihub.api.catalog.v1.ListDatasetsResponse;
 import org.mihub.api.catalog.v1.RecordDerivedReadsRequest;
 import org.mihub.api.common.v1.PageRequest;
+import org.mihub.common.access.AccessRule;
 import org.mihub.common.identity.Caller;
 import org.mihub.prediction.config.RegistryConfig;
 
@@ -26,7 +27,7 @@ import io.quarkus.grpc.GrpcClient;
 
 /**
  * Who may read a model now. A model is derived from its training datasets: besides its own
- * visibility (the most restrictive of theirs, fixed at training, {@link ModelScope}), a caller
+ * visibility (the most restrictive of theirs, fixed at training, read under {@link AccessRule}), a caller
  * sees it only while the catalog shows the caller every one of those datasets. When a training
  * dataset's sharing narrows or it is deleted, its models narrow with it on the next read, on
  * every path (get, list, predict, out-of-fold rows). The catalog is asked as the caller, with
@@ -53,7 +54,7 @@ public class LineageAccess {
 
     /** The models of the list the caller may read now, in their order. */
     public List<ModelRecord> readable(Optional<Caller> caller, List<ModelRecord> models) {
-        List<ModelRecord> allowed = models.stream().filter(model -> ModelScope.canRead(caller, model)).toList();
+        List<ModelRecord> allowed = models.stream().filter(model -> AccessRule.canRead(caller, model.sharing())).toList();
         if (allowed.isEmpty() || caller.isPresent() && caller.get().hasRole(Caller.ADMIN)) {
             return allowed;
         }

@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.mihub.common.access.Sharing;
+import org.mihub.common.access.Visibility;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -21,6 +24,11 @@ public record ModelRecord(UUID id, String name, int version, String description,
         long artifactSize, String createdBy, Instant createdAt, Instant archivedAt) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The model's own sharing, as training derived it, for the access rule. */
+    public Sharing sharing() {
+        return new Sharing(ownerOrg, Visibility.valueOf(visibility), sharedWith);
+    }
 
     /** The ids of the datasets the model was trained on, from its lineage. */
     public List<String> lineageDatasetIds() {

@@ -17,9 +17,15 @@ import javax.sql.DataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.mihub.common.access.SharingColumns;
+import org.mihub.common.access.SqlCondition;
+
 /** The model registry in PostgreSQL: models, their artifacts and out-of-fold predictions. */
 @ApplicationScoped
 public class ModelRepository {
+
+    /** Where the {@code model} table (alias {@code m}) keeps its sharing, for the access rule in SQL. */
+    public static final SharingColumns SHARING = SharingColumns.of("m");
 
     private static final String COLUMNS = "m.id, m.name, m.version, m.description, m.owner_org, m.visibility, "
             + "m.shared_with, m.status, m.target_property, m.target_unit, m.featuriser, m.featuriser_version, "
@@ -130,8 +136,8 @@ public class ModelRepository {
     }
 
     /** Visible models, newest first, {@code limit + 1} from {@code offset}. */
-    public List<ModelRecord> list(ModelScope scope, Filter filter, long offset, int limit) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM model m WHERE ").append(scope.condition());
+    public List<ModelRecord> list(SqlCondition scope, Filter filter, long offset, int limit) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM model m WHERE ").append(scope.sql());
         List<Object> parameters = new ArrayList<>(scope.parameters());
         if (filter.name() != null && !filter.name().isEmpty()) {
             sql.append(" AND m.name = ?");

@@ -16,6 +16,8 @@ import org.mihub.api.catalog.v1.ExportDatasetResponse;
 import org.mihub.api.catalog.v1.ExportFormat;
 import org.mihub.api.catalog.v1.Material;
 import org.mihub.api.catalog.v1.MeasurementSource;
+import org.mihub.common.access.Sharing;
+import org.mihub.common.access.Visibility;
 import org.mihub.common.catalog.MeasuredValue;
 import org.mihub.prediction.config.TrainingConfig;
 
@@ -41,6 +43,12 @@ public class CatalogReader {
 
     /** A dataset as exported: its metadata at the export (visibility, version) and its rows. */
     public record Source(Dataset dataset, int version, String unit, List<Row> rows) {
+
+        /** The dataset's sharing in effect at the export (an unset visibility reads as PRIVATE). */
+        public Sharing sharing() {
+            return new Sharing(dataset.getOwnerOrg(), Visibility.ofNameOrPrivate(dataset.getVisibility().name()),
+                    dataset.getSharedWithList());
+        }
     }
 
     public Source read(String datasetId, Integer version, String property, List<MeasurementSource> sources) {

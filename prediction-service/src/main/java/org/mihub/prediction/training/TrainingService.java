@@ -7,11 +7,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -27,6 +25,7 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 import org.mihub.api.catalog.v1.MeasurementSource;
+import org.mihub.common.access.Sharing;
 import org.mihub.common.chemistry.Composition;
 import org.mihub.common.chemistry.FormulaException;
 import org.mihub.common.chemistry.FormulaParser;
@@ -302,7 +301,8 @@ public class TrainingService {
         byte[] artifact = new TrainedModel(featuriser.name(), featuriser.version(), featuriser.featureNames().size(),
                 regressor, domain).toBytes();
         progress(id, cancel, 0.96, "storing the model");
-        Visibility visibility = Visibility.of(caller.org(), read);
+        Sharing sharing = Sharing.derived(caller.org(), read.stream().map(CatalogReader.Source::sharing).toList(),
+                Instant.now());
         List<OutOfFold> outOfFold = new ArrayList<>();
         for (int i = 0; i < all.size(); i++) {
             Example example = all.get(i);
@@ -311,7 +311,7 @@ public class TrainingService {
         }
         String finalUnit = unit;
         ModelRecord model = new ModelRecord(UUID.randomUUID(), request.name(), 0, request.description(), caller.org(),
-                visibility.level(), visibility.sharedWith(), "READY", request.targetProperty(), finalUnit,
+                sharing.visibility().name(), sharing.sharedWith(), "READY", request.targetProperty(), finalUnit,
                 featuriser.name(), featuriser.version(), featuriser.featureNames().size(), params.algorithm().name(),
                 JSON.valueToTree(recorded(params, regressor)).toString(), params.seed(), lineage(read), request.sources(),
                 request.duplicates(), all.size(), metrics(validation, request.folds()), domain.neighbours(),
@@ -321,38 +321,6 @@ public class TrainingService {
             throw new Cancelled();
         }
         return SqlErrors.call(() -> models.insert(model, artifact, outOfFold));
-    }
-
-    /** The most restrictive visibility of the training datasets; SHARED keeps only orgs every dataset allows. */
-    record Visibility(String level, List<String> sharedWith) {
-
-        private static final List<String> ORDER = List.of("PRIVATE", "SHARED", "CONSORTIUM", "PUBLIC");
-
-        static Visibility of(String owner, List<CatalogReader.Source> sources) {
-            int level = ORDER.size() - 1;
-            Set<String> allowed = null;
-            for (CatalogReader.Source source : sources) {
-                String visibility = source.dataset().getVisibility().name().replace("VISIBILITY_", "");
-                level = Math.min(level, Math.max(0, ORDER.indexOf(visibility)));
-                if (visibility.equals("PRIVATE") && !source.dataset().getOwnerOrg().equals(owner)) {
-                    level = 0;
-                }
-                if (visibility.equals("SHARED")) {
-                    Set<String> orgs = new LinkedHashSet<>(source.dataset().getSharedWithList());
-                    orgs.add(source.dataset().getOwnerOrg());
-                    if (allowed == null) {
-                        allowed = orgs;
-                    } else {
-                        allowed.retainAll(orgs);
-                    }
-                }
-            }
-            if (ORDER.get(level).equals("SHARED")) {
-                allowed.remove(owner);
-                return new Visibility("SHARED", List.copyOf(allowed));
-            }
-            return new Visibility(ORDER.get(level), List.of());
-        }
     }
 
     private static String lineage(List<CatalogReader.Source> sources) {

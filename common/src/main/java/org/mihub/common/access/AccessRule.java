@@ -1,0 +1,92 @@
+package org.mihub.common.access;
+
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.mihub.common.identity.Caller;
+
+/**
+ * Who may read, write and curate an artifact: the one rule of the suite, in Java and as SQL.
+ *
+ * <p>Reads, at the visibility in effect (an embargo that has passed is applied): {@code admin}
+ * reads everything; the owner organisation always reads its own; SHARED is readable by the named
+ * organisations; CONSORTIUM by every member organisation (any authenticated caller); PUBLIC by
+ * anyone, anonymous callers included. No other role matters for reading.
+ *
+ * <p>Writes need {@code contributor} in the owner organisation, sharing and deletion
+ * ({@code curate}) {@code curator} in the owner organisation; {@code admin} may do both.
+ *
+ * <p>{@link #canRead} and {@link #readCondition} are built from the same parts ({@link #openTo}
+ * and the owner and named-organisation clauses), so lists and searches filtered in SQL show what a
+ * single read shows.
+ */
+public final class AccessRule {
+
+    private AccessRule() {
+    }
+
+    /** Whether {@code caller} (empty: anonymous) may read an artifact shared as {@code sharing} at {@code now}. */
+    public static boolean canRead(Optional<Caller> caller, Sharing sharing, Instant now) {
+        Visibility effective = sharing.effectiveAt(now);
+        if (caller.isPresent() && caller.get().hasRole(Caller.ADMIN)) {
+            return true;
+        }
+        if (openTo(caller).contains(effective)) {
+            return true;
+        }
+        if (caller.isEmpty()) {
+            return false;
+        }
+        String org = caller.get().org();
+        return org.equals(sharing.ownerOrg())
+                || effective == Visibility.SHARED && sharing.sharedWith().contains(org);
+    }
+
+    public static boolean canRead(Optional<Caller> caller, Sharing sharing) {
+        return canRead(caller, sharing, Instant.now());
+    }
+
+    /**
+     * {@link #canRead} as a SQL condition over {@code columns}, for lists and searches; the
+     * condition is true exactly for the rows the caller may read (embargo end against the
+     * database's {@code now()}).
+     */
+    public static SqlCondition readCondition(Optional<Caller> caller, SharingColumns columns) {
+        if (caller.isPresent() && caller.get().hasRole(Caller.ADMIN)) {
+            return new SqlCondition("TRUE", List.of());
+        }
+        String effective = columns.effectiveVisibility();
+        String open = effective + " IN (" + openTo(caller).stream().map(level -> "'" + level.name() + "'")
+                .collect(Collectors.joining(", ")) + ")";
+        if (caller.isEmpty()) {
+            return new SqlCondition(open, List.of());
+        }
+        String org = caller.get().org();
+        return new SqlCondition("(" + columns.ownerOrg() + " = ? OR " + open + " OR (" + effective + " = '"
+                + Visibility.SHARED.name() + "' AND ? = ANY(" + columns.sharedWith() + ")))", List.of(org, org));
+    }
+
+    /** Adding rows, ingesting, changing content: {@code contributor} in the owner organisation, or {@code admin}. */
+    public static boolean canWrite(Caller caller, String ownerOrg) {
+        return caller.hasRole(Caller.ADMIN) || caller.hasRole(Caller.CONTRIBUTOR) && caller.org().equals(ownerOrg);
+    }
+
+    /** Sharing, archiving, deleting: {@code curator} in the owner organisation, or {@code admin}. */
+    public static boolean canCurate(Caller caller, String ownerOrg) {
+        return caller.hasRole(Caller.ADMIN) || caller.hasRole(Caller.CURATOR) && caller.org().equals(ownerOrg);
+    }
+
+    /** Whether a read is by another organisation than the owner (anonymous reads count): what the access log records. */
+    public static boolean isCrossOrg(Optional<Caller> caller, String ownerOrg) {
+        return caller.map(who -> !who.org().equals(ownerOrg)).orElse(true);
+    }
+
+    /** The levels readable by the caller whoever owns the artifact and whoever it is shared with. */
+    private static Set<Visibility> openTo(Optional<Caller> caller) {
+        return caller.isEmpty() ? EnumSet.of(Visibility.PUBLIC) : EnumSet.of(Visibility.CONSORTIUM, Visibility.PUBLIC);
+    }
+}
