@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import java.util.function.IntConsumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -45,6 +46,14 @@ public class CampaignProposer {
     @Inject
     CampaignPlanner planner;
 
+    /** Hears each attempt's number after planning, before the commit (a test changes the campaign there). */
+    private volatile IntConsumer afterPlanning = attempt -> {
+    };
+
+    void afterPlanning(IntConsumer listener) {
+        afterPlanning = listener;
+    }
+
     /** What the planner read: the campaign at one version (or the batch an earlier request with the id made). */
     private record Snapshot(CampaignRecord record, Plan plan, List<ProposalRecord> all, List<PriorRecord> priors,
             Progress progress, int size, Batch earlier) {
@@ -64,6 +73,7 @@ public class CampaignProposer {
                 throw new ApiException(ApiException.Kind.FAILED_PRECONDITION,
                         "every feasible candidate of campaign " + campaignId + " has been proposed", List.of());
             }
+            afterPlanning.accept(attempt);
             Optional<Batch> committed = commit(caller, snapshot, chosen, requestId);
             if (committed.isPresent()) {
                 return committed.get();
