@@ -14,6 +14,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import org.mihub.planning.planner.WarmStarts;
 import org.mihub.planning.acquisition.Acquisition;
 import org.mihub.planning.acquisition.BatchSelector;
 import org.mihub.common.gp.GaussianProcess;
@@ -91,7 +92,7 @@ public final class PlanningBench {
                         + "restarts, warm-started from the previous fit) and log expected improvement over the best fitted mean "
                         + "at the observed designs. In the simulations both "
                         + "planners refit after every evaluation, with " + SIMULATION_RESTARTS + " random restarts every "
-                        + PoolSimulation.RESTART_EVERY + " evaluations and otherwise from the previous fit. Peer: "
+                        + WarmStarts.RESTART_EVERY + " evaluations and otherwise from the previous fit. Peer: "
                         + "scikit-learn GaussianProcessRegressor (Matern ν=2.5, one length scale per input, × "
                         + "ConstantKernel + WhiteKernel, normalize_y, the same bounds) with expected improvement.",
                 ""));
@@ -225,7 +226,7 @@ public final class PlanningBench {
             int from = part * seeds.length / THREADS;
             int to = (part + 1) * seeds.length / THREADS;
             ObjectNode request = JSON.createObjectNode().put("mode", "simulate").put("evaluations", evaluations)
-                    .put("restarts", SIMULATION_RESTARTS).put("restart_every", PoolSimulation.RESTART_EVERY);
+                    .put("restarts", SIMULATION_RESTARTS).put("restart_every", WarmStarts.RESTART_EVERY);
             ArrayNode points = request.putArray("points");
             for (double[] p : pool.points()) {
                 ArrayNode row = points.addArray();

@@ -3,6 +3,7 @@ package org.mihub.planning.acquisition;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 
 import org.mihub.common.gp.GaussianProcess;
 
@@ -66,10 +67,11 @@ public record ModelPrior(double[] offset, double[] scale) {
      * @param xs           their encoded designs, for the residual process
      * @param encoded      the pool's encoded designs, row after row
      * @param costs        per pool row when the acquisition is cost-aware, otherwise null
+     * @param fitResidual  fits the residual process to the observations' standardised residuals
      */
     public Choice choose(Acquisition acquisition, int[] observedRows, double[] observed, double[][] xs,
             double[] encoded, int poolSize, boolean[] available, int[] pending, double[] costs, int size,
-            GaussianProcess.Options surrogate, GaussianProcess.Hyperparameters start, SplittableRandom random,
+            Function<double[], GaussianProcess> fitResidual, SplittableRandom random,
             java.util.concurrent.ExecutorService compute, int threads) {
         double[] spreadOf = Arrays.copyOf(scale, poolSize);
         double incumbent = Double.NEGATIVE_INFINITY;
@@ -95,7 +97,7 @@ public record ModelPrior(double[] offset, double[] scale) {
         for (int j = 0; j < z.length; j++) {
             z[j] = (observed[j] - offset[observedRows[j]]) / scale[observedRows[j]];
         }
-        GaussianProcess residual = GaussianProcess.fit(xs, z, surrogate, random, start, compute);
+        GaussianProcess residual = fitResidual.apply(z);
         // improvement over the best fitted mean (model plus residual process), not the best noisy measurement
         double[] fittedResiduals = residual.fittedMeans();
         for (int j = 0; j < z.length; j++) {

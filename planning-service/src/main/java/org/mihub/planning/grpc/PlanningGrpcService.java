@@ -56,7 +56,11 @@ import org.mihub.planning.mapping.Documents;
 import org.mihub.planning.mapping.PriorMapper;
 import org.mihub.planning.mapping.SimulationMapper;
 import org.mihub.planning.mapping.SpecMapper;
+import org.mihub.planning.service.Batch;
+import org.mihub.planning.service.CampaignProposer;
 import org.mihub.planning.service.CampaignService;
+import org.mihub.planning.service.ResultRecorder;
+import org.mihub.planning.service.Results;
 import org.mihub.planning.service.Plan;
 import org.mihub.planning.service.LabSessions;
 import org.mihub.planning.service.SimulationService;
@@ -82,6 +86,12 @@ public class PlanningGrpcService extends MutinyPlanningServiceGrpc.PlanningServi
 
     @Inject
     CampaignService campaigns;
+
+    @Inject
+    CampaignProposer proposer;
+
+    @Inject
+    ResultRecorder recorder;
 
     @Inject
     SimulationService simulations;
@@ -208,7 +218,7 @@ public class PlanningGrpcService extends MutinyPlanningServiceGrpc.PlanningServi
             int size = size(request.getPage());
             String status = request.getStatus() == CampaignStatus.CAMPAIGN_STATUS_UNSPECIFIED ? ""
                     : CampaignMapper.status(request.getStatus());
-            List<CampaignService.CampaignView> views = campaigns.list(CallerContext.current(), request.getOwnerOrg(),
+            List<org.mihub.planning.service.CampaignView> views = campaigns.list(CallerContext.current(), request.getOwnerOrg(),
                     status, request.getText(), offset, size + 1);
             ListCampaignsResponse.Builder response = ListCampaignsResponse.newBuilder();
             views.stream().limit(size).forEach(view -> response.addCampaigns(CampaignMapper.campaign(view)));
@@ -242,7 +252,7 @@ public class PlanningGrpcService extends MutinyPlanningServiceGrpc.PlanningServi
         return Work.blocking(() -> {
             Caller caller = CallerContext.require();
             UUID id = ApiException.id("campaign_id", request.getCampaignId());
-            CampaignService.Batch batch = campaigns.propose(caller, id,
+            Batch batch = proposer.propose(caller, id,
                     request.hasBatchSize() ? request.getBatchSize() : null, request.getRequestId());
             Plan plan = campaigns.get(Optional.of(caller), id, false).plan();
             return CampaignMapper.batch(plan, batch);
@@ -254,7 +264,7 @@ public class PlanningGrpcService extends MutinyPlanningServiceGrpc.PlanningServi
         return Work.blocking(() -> {
             Caller caller = CallerContext.require();
             UUID id = ApiException.id("campaign_id", request.getCampaignId());
-            CampaignService.Told told = campaigns.report(caller, id, CampaignMapper.results(request.getResultsList()));
+            Results.Told told = recorder.report(caller, id, CampaignMapper.results(request.getResultsList()));
             Campaign campaign = CampaignMapper.campaign(told.campaign());
             ReportResultsResponse.Builder response = ReportResultsResponse.newBuilder()
                     .setProgress(campaign.getProgress()).addAllParetoFront(campaign.getParetoFrontList())

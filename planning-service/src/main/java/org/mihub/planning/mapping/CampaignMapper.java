@@ -27,7 +27,11 @@ import org.mihub.api.planning.v1.ResultAck;
 import org.mihub.api.planning.v1.SurrogateFit;
 import org.mihub.planning.repository.CampaignRepository;
 import org.mihub.planning.repository.CampaignRepository.ProposalRecord;
-import org.mihub.planning.service.CampaignService;
+import org.mihub.planning.planner.BatchPlanner;
+import org.mihub.planning.service.Batch;
+import org.mihub.planning.service.CampaignView;
+import org.mihub.planning.service.Progress;
+import org.mihub.planning.service.Results;
 import org.mihub.planning.service.LabSessions;
 import org.mihub.planning.service.Plan;
 
@@ -40,7 +44,7 @@ public final class CampaignMapper {
     private CampaignMapper() {
     }
 
-    public static Campaign campaign(CampaignService.CampaignView view) {
+    public static Campaign campaign(CampaignView view) {
         var record = view.record();
         Campaign.Builder campaign = Campaign.newBuilder().setId(record.id().toString())
                 .setSpec(Documents.spec(record.spec())).setOwnerOrg(record.ownerOrg())
@@ -78,7 +82,7 @@ public final class CampaignMapper {
         return status.name().substring("CAMPAIGN_STATUS_".length());
     }
 
-    public static CampaignProgress progress(CampaignService.Progress p) {
+    public static CampaignProgress progress(Progress p) {
         CampaignProgress.Builder progress = CampaignProgress.newBuilder().setProposed(p.proposed())
                 .setPending(p.pending()).setCompleted(p.completed()).setFailed(p.failed()).setCancelled(p.cancelled())
                 .setBatches(p.batches()).setObservations(p.observations()).setCostSpent(p.costSpent());
@@ -136,13 +140,13 @@ public final class CampaignMapper {
         return proposal.build();
     }
 
-    public static ProposeBatchResponse batch(Plan plan, CampaignService.Batch batch) {
+    public static ProposeBatchResponse batch(Plan plan, Batch batch) {
         ProposeBatchResponse.Builder response = ProposeBatchResponse.newBuilder()
                 .setCampaignId(batch.campaignId().toString()).setBatchId(batch.batchId().toString())
                 .setCandidatesScored(batch.scored()).setFitSeconds(batch.fitSeconds())
                 .setSelectSeconds(batch.selectSeconds()).setProgress(progress(batch.progress()));
         batch.proposals().forEach(p -> response.addProposals(proposal(plan, p)));
-        for (CampaignService.Fit fit : batch.fits()) {
+        for (BatchPlanner.Fit fit : batch.fits()) {
             SurrogateFit.Builder f = SurrogateFit.newBuilder().setProperty(fit.property())
                     .setObservations(fit.observations()).setSignalVariance(fit.signalVariance())
                     .setNoiseVariance(fit.noiseVariance()).setLogMarginalLikelihood(fit.logMarginalLikelihood());
@@ -154,24 +158,24 @@ public final class CampaignMapper {
         return response.build();
     }
 
-    public static ResultAck ack(CampaignService.Ack ack) {
+    public static ResultAck ack(Results.Ack ack) {
         return ResultAck.newBuilder().setProposalId(ack.proposalId().toString())
                 .setState(ProposalState.valueOf("PROPOSAL_STATE_" + ack.state())).setDuplicate(ack.duplicate())
                 .build();
     }
 
     /** The domain form of reported results; the wire message is kept as the stored document. */
-    public static List<CampaignService.ReportedResult> results(List<ProposalResult> results) {
-        List<CampaignService.ReportedResult> out = new ArrayList<>();
+    public static List<Results.ReportedResult> results(List<ProposalResult> results) {
+        List<Results.ReportedResult> out = new ArrayList<>();
         for (ProposalResult result : results) {
-            List<CampaignService.ReportedValue> values = null;
+            List<Results.ReportedValue> values = null;
             String failure = null;
             boolean retry = false;
             switch (result.getOutcomeCase()) {
                 case MEASURED -> {
                     values = new ArrayList<>();
                     for (ObjectiveValue value : result.getMeasured().getValuesList()) {
-                        values.add(new CampaignService.ReportedValue(value.getProperty(), value.getValue().getValue(),
+                        values.add(new Results.ReportedValue(value.getProperty(), value.getValue().getValue(),
                                 value.getValue().getUnit()));
                     }
                 }
@@ -184,7 +188,7 @@ public final class CampaignMapper {
             }
             Map<String, Object> actual = new java.util.LinkedHashMap<>();
             result.getActualParametersMap().forEach((name, value) -> actual.put(name, SpecMapper.value(value)));
-            out.add(new CampaignService.ReportedResult(result.getProposalId(), values, failure, retry, actual,
+            out.add(new Results.ReportedResult(result.getProposalId(), values, failure, retry, actual,
                     result.toByteArray()));
         }
         return out;

@@ -35,7 +35,7 @@ public class CampaignRepository {
     /** A campaign row; {@code spec} is the stored CampaignSpec document. */
     public record CampaignRecord(UUID id, String ownerOrg, String name, String description, String visibility,
             List<String> sharedWith, String status, String statusReason, byte[] spec, int batches, String createdBy,
-            Instant createdAt, Instant updatedAt, String resultsDatasetId) {
+            Instant createdAt, Instant updatedAt, String resultsDatasetId, long version) {
     }
 
     /** A proposal row; {@code candidate} and {@code result} are stored Candidate / ProposalResult documents. */
@@ -52,7 +52,7 @@ public class CampaignRepository {
 
     private static final String CAMPAIGN_COLUMNS = "c.id, c.owner_org, c.name, c.description, c.visibility, "
             + "c.shared_with, c.status, c.status_reason, c.spec, c.batches, c.created_by, c.created_at, c.updated_at, "
-            + "c.results_dataset_id";
+            + "c.results_dataset_id, c.version";
     private static final String PROPOSAL_COLUMNS = "id, campaign_id, batch_id, batch_number, position, candidate_id, "
             + "candidate, predicted_mean, predicted_std, acquisition_value, acquisition_function, cost, state, "
             + "retry_allowed, proposed_at, resolved_at, result, objective_values, assigned_to";
@@ -146,7 +146,8 @@ public class CampaignRepository {
 
     public void updateStatus(Connection connection, UUID id, String status, String reason) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement(
-                "UPDATE campaign SET status = ?, status_reason = ?, updated_at = now() WHERE id = ?")) {
+                "UPDATE campaign SET status = ?, status_reason = ?, updated_at = now(), version = version + 1 "
+                        + "WHERE id = ?")) {
             update.setString(1, status);
             update.setString(2, reason);
             update.setObject(3, id);
@@ -280,9 +281,18 @@ public class CampaignRepository {
             insert.executeBatch();
         }
         try (PreparedStatement update = connection.prepareStatement(
-                "UPDATE campaign SET batches = ?, updated_at = now() WHERE id = ?")) {
+                "UPDATE campaign SET batches = ?, updated_at = now(), version = version + 1 WHERE id = ?")) {
             update.setInt(1, number);
             update.setObject(2, campaignId);
+            update.executeUpdate();
+        }
+    }
+
+    /** Counts a change to what the campaign's planner reads (results recorded). */
+    public void touch(Connection connection, UUID campaignId) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE campaign SET updated_at = now(), version = version + 1 WHERE id = ?")) {
+            update.setObject(1, campaignId);
             update.executeUpdate();
         }
     }
@@ -362,7 +372,7 @@ public class CampaignRepository {
         return new CampaignRecord(row.getObject(1, UUID.class), row.getString(2), row.getString(3), row.getString(4),
                 row.getString(5), List.of((String[]) row.getArray(6).getArray()), row.getString(7), row.getString(8),
                 row.getBytes(9), row.getInt(10), row.getString(11), row.getTimestamp(12).toInstant(),
-                row.getTimestamp(13).toInstant(), row.getString(14));
+                row.getTimestamp(13).toInstant(), row.getString(14), row.getLong(15));
     }
 
     private static ProposalRecord proposal(ResultSet row) throws SQLException {

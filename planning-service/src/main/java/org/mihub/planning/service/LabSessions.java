@@ -33,19 +33,19 @@ public class LabSessions {
     public sealed interface Event permits Started, Proposed, Acknowledged, Rejected, Finished {
     }
 
-    public record Started(String sessionId, CampaignService.CampaignView campaign) implements Event {
+    public record Started(String sessionId, CampaignView campaign) implements Event {
     }
 
     public record Proposed(ProposalRecord proposal, Plan plan) implements Event {
     }
 
-    public record Acknowledged(CampaignService.Ack ack) implements Event {
+    public record Acknowledged(Results.Ack ack) implements Event {
     }
 
     public record Rejected(String proposalId, String code, String reason) implements Event {
     }
 
-    public record Finished(Finish reason, String message, CampaignService.Progress progress) implements Event {
+    public record Finished(Finish reason, String message, Progress progress) implements Event {
     }
 
     /** The state of one session (one stream). */
@@ -64,6 +64,12 @@ public class LabSessions {
     CampaignService campaigns;
 
     @Inject
+    CampaignProposer proposer;
+
+    @Inject
+    ResultRecorder recorder;
+
+    @Inject
     CampaignRepository repository;
 
     public List<Event> hello(Session session, Caller caller, String campaignId, String robot, int capacity,
@@ -78,7 +84,7 @@ public class LabSessions {
         if (capacity < 1) {
             throw ApiException.invalid("hello.capacity", "must be at least 1");
         }
-        CampaignService.CampaignView campaign = campaigns.get(Optional.of(caller), id, false);
+        CampaignView campaign = campaigns.get(Optional.of(caller), id, false);
         if (!caller.hasRole(Caller.ADMIN)
                 && !(caller.hasRole(Caller.MEMBER) && caller.org().equals(campaign.record().ownerOrg()))) {
             throw ApiException.denied("the role 'member' in organisation " + campaign.record().ownerOrg()
@@ -98,7 +104,7 @@ public class LabSessions {
         return events;
     }
 
-    public List<Event> result(Session session, Caller caller, CampaignService.ReportedResult result) {
+    public List<Event> result(Session session, Caller caller, Results.ReportedResult result) {
         requireStarted(session);
         List<Event> events = new ArrayList<>();
         boolean assigned = outstanding(session, caller).stream()
@@ -108,7 +114,7 @@ public class LabSessions {
                     "proposal " + result.proposalId() + " is not pending at robot " + session.robot));
         } else {
             try {
-                CampaignService.Told told = campaigns.report(caller, session.campaignId, List.of(result));
+                Results.Told told = recorder.report(caller, session.campaignId, List.of(result));
                 told.acks().forEach(ack -> events.add(new Acknowledged(ack)));
             } catch (ApiException e) {
                 events.add(new Rejected(result.proposalId(), e.kind().name(), e.getMessage()));
@@ -149,10 +155,10 @@ public class LabSessions {
         if (wanted <= 0) {
             return events;
         }
-        CampaignService.CampaignView campaign = campaigns.get(Optional.of(caller), session.campaignId, false);
+        CampaignView campaign = campaigns.get(Optional.of(caller), session.campaignId, false);
         if (campaign.record().status().equals("ACTIVE")) {
             try {
-                CampaignService.Batch batch = campaigns.propose(caller, session.campaignId, wanted, "");
+                Batch batch = proposer.propose(caller, session.campaignId, wanted, "");
                 repository.assign(batch.batchId(), session.robot);
                 for (ProposalRecord p : campaigns.proposals(Optional.of(caller), session.campaignId, "PENDING", 0,
                         Integer.MAX_VALUE)) {
@@ -175,7 +181,7 @@ public class LabSessions {
             return events;
         }
         session.finished = true;
-        CampaignService.Progress progress = campaign.progress();
+        Progress progress = campaign.progress();
         boolean spent = progress.experimentsRemaining() != null && progress.experimentsRemaining() == 0
                 || progress.costRemaining() != null && progress.costRemaining() <= 0;
         Finish reason = switch (campaign.record().status()) {

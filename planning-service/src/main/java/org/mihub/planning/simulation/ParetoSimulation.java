@@ -9,10 +9,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.function.BooleanSupplier;
 import java.util.function.DoubleConsumer;
 
-import org.mihub.common.gp.GaussianProcess;
-import org.mihub.planning.acquisition.Acquisition;
 import org.mihub.planning.acquisition.BatchSelector;
 import org.mihub.planning.acquisition.HypervolumeImprovement;
+import org.mihub.planning.planner.BatchPlanner;
+import org.mihub.planning.planner.WarmStarts;
 import org.mihub.planning.service.Plan;
 
 /**
@@ -23,8 +23,10 @@ import org.mihub.planning.service.Plan;
  * factor at a level is random's evaluations to reach it over the strategy's, as Liang et al.
  * define it for Top%.
  *
- * <p>Strategies: expected hypervolume improvement (a process per objective), ParEGO (one process
- * on a random augmented Chebyshev scalarisation per batch) and random selection.
+ * <p>Every proposal is the campaign's own ({@link BatchPlanner}): expected hypervolume improvement
+ * (a process per objective), ParEGO (one process on a random augmented Chebyshev scalarisation per
+ * batch, warped like a single objective's, improvement from its best fitted mean) and random
+ * selection.
  */
 public final class ParetoSimulation {
 
@@ -133,23 +135,18 @@ public final class ParetoSimulation {
             long seed, int evaluations, double[] reference, double total, BooleanSupplier cancelled) {
         int n = pool.points().length;
         int d = pool.points()[0].length;
-        double[] flat = new double[n * d];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(pool.points()[i], 0, flat, i * d, d);
-        }
+        double[] flat = PoolSimulation.flatten(pool.points());
         boolean[] available = new boolean[n];
         Arrays.fill(available, true);
         int[] chosen = new int[evaluations];
         int count = 0;
         SplittableRandom random = new SplittableRandom(seed).split();
-        Acquisition acquisition = strategy.acquisition();
-        BatchSelector selector = new BatchSelector(acquisition, strategy.batchStrategy(), null, 1);
-        GaussianProcess.Hyperparameters[] previous = new GaussianProcess.Hyperparameters[3];
+        BatchPlanner planner = new BatchPlanner(null, 1);
+        WarmStarts fits = new WarmStarts(strategy.surrogate());
         List<Integer> next = new ArrayList<>();
         for (int i : PoolSimulation.initialDesigns(seed, n, Math.min(strategy.initialPoints(), evaluations))) {
             next.add(i);
         }
-        List<double[]> observed = new ArrayList<>();
         HypervolumeImprovement.Front found = new HypervolumeImprovement.Front(reference);
         while (count < evaluations) {
             for (int index : next) {
@@ -158,7 +155,6 @@ public final class ParetoSimulation {
                 }
                 available[index] = false;
                 chosen[count++] = index;
-                observed.add(pool.scores()[index]);
                 found.add(pool.scores()[index]);
             }
             if (count == evaluations || found.volume() >= total * (1 - 1e-12)) {
@@ -168,39 +164,19 @@ public final class ParetoSimulation {
                 throw new CancellationException("cancelled");
             }
             double[][] xs = new double[count][];
+            List<double[]> values = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
                 xs[i] = pool.points()[chosen[i]];
+                values.add(pool.values()[chosen[i]]);
             }
-            boolean restart = count % PoolSimulation.RESTART_EVERY < strategy.batchSize();
+            fits.before(count, strategy.batchSize());
+            // the campaign's own propose step, on the objectives as measured; the protocol drew the initial designs
+            BatchPlanner.Problem problem = new BatchPlanner.Problem(objectives, flat, d, available, new int[0], xs,
+                    values, null, strategy.acquisition(), strategy.batchStrategy(), strategy.surrogate(), 0,
+                    strategy.batchSize(), List.of(), new int[0], false);
             next = new ArrayList<>();
-            if (acquisition.function() == Acquisition.Function.EXPECTED_HYPERVOLUME_IMPROVEMENT) {
-                double[][] means = new double[2][n];
-                double[][] stds = new double[2][n];
-                for (int o = 0; o < 2; o++) {
-                    double[] ys = new double[count];
-                    for (int i = 0; i < count; i++) {
-                        ys[i] = observed.get(i)[o];
-                    }
-                    GaussianProcess gp = fit(xs, ys, strategy, restart, previous, o, random);
-                    gp.predictAll(flat, means[o], stds[o], null, 1);
-                }
-                double[] point = HypervolumeImprovement.reference(observed, new Double[2]);
-                for (HypervolumeImprovement.Choice choice : HypervolumeImprovement.select(means, stds, available,
-                        observed, point, null, strategy.batchSize())) {
-                    next.add(choice.index());
-                }
-            } else {
-                List<double[]> values = new ArrayList<>();
-                for (int i = 0; i < count; i++) {
-                    values.add(pool.values()[chosen[i]]);
-                }
-                double[] scalar = Plan.scalarise(objectives, values, random);
-                GaussianProcess gp = fit(xs, scalar, strategy, restart, previous, 2, random);
-                double incumbent = Arrays.stream(scalar).max().orElse(0);
-                for (BatchSelector.Pick pick : selector.select(gp, flat, available, incumbent, new int[0], null,
-                        strategy.batchSize(), random)) {
-                    next.add(pick.index());
-                }
+            for (BatchSelector.Pick pick : planner.propose(problem, fits, random).picks()) {
+                next.add(pick.index());
             }
             if (next.isEmpty()) {
                 break;
@@ -208,19 +184,5 @@ public final class ParetoSimulation {
         }
         int[] order = Arrays.copyOf(chosen, count);
         return new Run(seed, trace(pool, order, evaluations, reference, total), order);
-    }
-
-    /**
-     * A process on the observations; random restarts every {@link PoolSimulation#RESTART_EVERY}
-     * evaluations, otherwise from the previous fit of the same series only.
-     */
-    private static GaussianProcess fit(double[][] xs, double[] ys, PoolSimulation.Strategy strategy, boolean restart,
-            GaussianProcess.Hyperparameters[] previous, int series, SplittableRandom random) {
-        GaussianProcess.Options options = previous[series] == null || restart ? strategy.surrogate()
-                : new GaussianProcess.Options(0, strategy.surrogate().fixedNoiseVariance(),
-                        strategy.surrogate().maxIterations());
-        GaussianProcess gp = GaussianProcess.fit(xs, ys, options, random, previous[series], null);
-        previous[series] = gp.hyperparameters();
-        return gp;
     }
 }

@@ -16,10 +16,12 @@ import java.util.function.DoubleConsumer;
 import java.util.function.LongFunction;
 
 import org.mihub.planning.acquisition.Acquisition;
+import org.mihub.planning.planner.BatchPlanner;
+import org.mihub.planning.planner.WarmStarts;
+import org.mihub.planning.service.Plan;
 import org.mihub.planning.acquisition.BatchSelector;
 import org.mihub.planning.acquisition.ModelPrior;
 import org.mihub.common.gp.GaussianProcess;
-import org.mihub.common.gp.PowerTransform;
 
 /**
  * Pool-based simulation of a planning strategy, the "digital twin" of a campaign: a recorded pool
@@ -30,8 +32,9 @@ import org.mihub.common.gp.PowerTransform;
  * (2021): Top% (share of the pool's top designs found), the enhancement factor over random
  * selection and the acceleration factor at given Top% levels.
  *
- * <p>The surrogate is refitted after every evaluation; its hyper-parameter search uses random
- * restarts every {@value #RESTART_EVERY} evaluations and otherwise starts from the previous fit.
+ * <p>Every proposal is the planner's ({@link BatchPlanner}, the same propose step as a campaign's).
+ * The surrogate is refitted after every evaluation; its hyper-parameter search uses random restarts
+ * every {@value WarmStarts#RESTART_EVERY} evaluations and otherwise starts from the previous fit.
  * With a prediction model as the strategy's surrogate ({@link Strategy#prior()}), the process is
  * fitted to the model's standardised residuals and the model proposes from the start, as in a
  * campaign ({@link ModelPrior}).
@@ -82,9 +85,6 @@ public final class PoolSimulation {
      */
     public record Pool(double[][] points, double[] score, double[] values, int[] firstRow) {
     }
-
-    /** Evaluations between fits with random restarts (the others start from the previous fit only). */
-    public static final int RESTART_EVERY = 10;
 
     private PoolSimulation() {
     }
@@ -269,10 +269,7 @@ public final class PoolSimulation {
             BooleanSupplier cancelled) {
         int n = pool.points().length;
         int d = pool.points()[0].length;
-        double[] flat = new double[n * d];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(pool.points()[i], 0, flat, i * d, d);
-        }
+        double[] flat = flatten(pool.points());
         int topCount = 0;
         for (boolean t : top) {
             topCount += t ? 1 : 0;
@@ -283,8 +280,10 @@ public final class PoolSimulation {
         int count = 0;
         int topHits = 0;
         SplittableRandom random = new SplittableRandom(seed).split();
-        BatchSelector selector = new BatchSelector(strategy.acquisition(), strategy.batchStrategy(), null, 1);
-        GaussianProcess.Hyperparameters previous = null;
+        BatchPlanner planner = new BatchPlanner(null, 1);
+        WarmStarts fits = new WarmStarts(strategy.surrogate());
+        List<BatchPlanner.ModelView> models = strategy.prior() == null ? List.of()
+                : List.of(new BatchPlanner.ModelView(strategy.prior(), null, null));
         List<Integer> next = new ArrayList<>();
         if (strategy.prior() == null) {
             for (int i : initialDesigns(seed, n, Math.min(strategy.initialPoints(), evaluations))) {
@@ -308,33 +307,19 @@ public final class PoolSimulation {
                 throw new CancellationException("cancelled");
             }
             double[][] xs = new double[count][];
-            double[] ys = new double[count];
+            List<double[]> ys = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
                 xs[i] = pool.points()[chosen[i]];
-                ys[i] = pool.score()[chosen[i]];
+                ys.add(new double[] {pool.score()[chosen[i]]});
             }
-            // random restarts every RESTART_EVERY evaluations; in between, the optimiser starts from the
-            // previous fit only (one more observation rarely moves the optimum far)
-            GaussianProcess.Options options = previous == null || count % RESTART_EVERY < strategy.batchSize()
-                    ? strategy.surrogate() : new GaussianProcess.Options(0, strategy.surrogate().fixedNoiseVariance(),
-                            strategy.surrogate().maxIterations());
-            List<BatchSelector.Pick> picks;
-            if (strategy.prior() != null) {
-                ModelPrior.Choice choice = strategy.prior().choose(strategy.acquisition(), Arrays.copyOf(chosen,
-                        count), ys, xs, flat, n, available, new int[0], null, strategy.batchSize(), options, previous,
-                        random, null, 1);
-                previous = choice.residual() == null ? null : choice.residual().hyperparameters();
-                picks = choice.picks();
-            } else {
-                double[] fitted = strategy.surrogate().warpOutputs() ? PowerTransform.fit(ys).apply(ys) : ys;
-                GaussianProcess gp = GaussianProcess.fit(xs, fitted, options, random, previous, null);
-                previous = gp.hyperparameters();
-                // improvement over the best fitted mean, not the best (noisy) measurement, as in a campaign
-                picks = selector.select(gp, flat, available, gp.bestFittedMean(), new int[0], null,
-                        strategy.batchSize(), random);
-            }
+            fits.before(count, strategy.batchSize());
+            // the pool's score is the objective in maximised orientation: the planner sees one maximised
+            // objective; its initial designs were drawn by the protocol above, so it starts no random ones
+            BatchPlanner.Problem problem = new BatchPlanner.Problem(List.of(SCORE), flat, d, available, new int[0], xs,
+                    ys, null, strategy.acquisition(), strategy.batchStrategy(), strategy.surrogate(), 0,
+                    strategy.batchSize(), models, Arrays.copyOf(chosen, count), false);
             next = new ArrayList<>();
-            for (BatchSelector.Pick pick : picks) {
+            for (BatchSelector.Pick pick : planner.propose(problem, fits, random).picks()) {
                 next.add(pick.index());
             }
             if (next.isEmpty()) {
@@ -342,6 +327,19 @@ public final class PoolSimulation {
             }
         }
         return replay(pool, seed, Arrays.copyOf(chosen, count), evaluations, top);
+    }
+
+    /** The score of a pool row as the one objective a simulation's planner maximises. */
+    static final Plan.Objective SCORE = new Plan.Objective("score", Plan.Direction.MAXIMISE, null, "", 1, null);
+
+    /** The designs row after row, as the planner takes its candidates. */
+    static double[] flatten(double[][] points) {
+        int d = points.length == 0 ? 0 : points[0].length;
+        double[] flat = new double[points.length * d];
+        for (int i = 0; i < points.length; i++) {
+            System.arraycopy(points[i], 0, flat, i * d, d);
+        }
+        return flat;
     }
 
     public static Report summarise(List<Run> runs, int n, int topCount, double topFraction, int evaluations,

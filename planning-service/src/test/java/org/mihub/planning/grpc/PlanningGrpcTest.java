@@ -80,7 +80,7 @@ import io.smallrye.jwt.build.Jwt;
 @WithTestResource(value = PostgresResource.class, initArgs = @ResourceArg(name = "database", value = "planning"))
 @WithTestResource(OidcWiremockTestResource.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PlanningGrpcTest {
+public class PlanningGrpcTest {
 
     private static final String ACME = token("dave", "acme", "member");
     private static final String ACME_READER = token("rita", "acme");
@@ -99,7 +99,7 @@ class PlanningGrpcTest {
         catalog = new CatalogStandIn(18181);
     }
 
-    static String token(String subject, String org, String... roles) {
+    public static String token(String subject, String org, String... roles) {
         return Jwt.subject(subject).preferredUserName(subject).claim("org", org)
                 .claim("realm_access", Map.of("roles", List.of(roles))).issuer("https://server.example.com")
                 .audience("mihub").expiresAt(Instant.now().plusSeconds(600)).sign();

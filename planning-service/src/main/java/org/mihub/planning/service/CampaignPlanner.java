@@ -1,0 +1,181 @@
+package org.mihub.planning.service;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.mihub.planning.acquisition.Acquisition;
+import org.mihub.planning.acquisition.BatchSelector;
+import org.mihub.planning.client.PredictionReader;
+import org.mihub.planning.mapping.Documents;
+import org.mihub.planning.planner.BatchPlanner;
+import org.mihub.planning.repository.CampaignRepository.PriorRecord;
+import org.mihub.planning.repository.CampaignRepository.ProposalRecord;
+import org.mihub.planning.space.DesignSpace;
+import org.mihub.planning.space.Point;
+
+/**
+ * A campaign's next batch from what it has seen: its design space's candidates (sampled to
+ * {@code max_scored_candidates} where the space is large), its observations (prior data and
+ * results), the pending proposals as fantasies, costs and the budget left, and — with a prediction
+ * model as the surrogate — the model's predictions, asked as the proposing caller. The choice itself
+ * is the {@link BatchPlanner}'s, the same as a simulation's. Holds no database connection: the
+ * proposer calls it between reading the campaign and committing the batch.
+ */
+@ApplicationScoped
+public class CampaignPlanner {
+
+    /** The chosen candidates in order with what the surrogates predict for them. */
+    public record Chosen(List<Point> points, List<BatchSelector.Pick> picks, List<double[]> means,
+            List<double[]> stds, List<BatchPlanner.Fit> fits, long scored, double fitSeconds, double selectSeconds,
+            Acquisition.Function function) {
+    }
+
+    @Inject
+    PredictionReader predictions;
+
+    private final int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    private final ExecutorService compute = Executors.newFixedThreadPool(threads, runnable -> {
+        Thread thread = new Thread(runnable, "planning-compute");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final BatchPlanner planner = new BatchPlanner(compute, threads);
+
+    @PreDestroy
+    void stop() {
+        compute.shutdownNow();
+    }
+
+    public Chosen choose(Plan plan, List<ProposalRecord> all, List<PriorRecord> priors, int size, Progress progress,
+            SplittableRandom random) {
+        DesignSpace space = plan.space();
+        List<Point> pool = new ArrayList<>(space.pool(plan.maxScored(), random));
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < pool.size(); i++) {
+            index.put(pool.get(i).id(), i);
+        }
+        List<Point> observed = new ArrayList<>();
+        List<double[]> values = new ArrayList<>();
+        Set<String> blocked = new HashSet<>();
+        List<Integer> pending = new ArrayList<>();
+        for (PriorRecord prior : priors) {
+            Point point = Documents.point(prior.candidate());
+            observed.add(point);
+            values.add(prior.objectiveValues());
+            blocked.add(point.id());
+        }
+        for (ProposalRecord proposal : all) {
+            Point point = Documents.point(proposal.candidate());
+            switch (proposal.state()) {
+                case "COMPLETED" -> {
+                    observed.add(point);
+                    values.add(proposal.objectiveValues());
+                    blocked.add(point.id());
+                }
+                case "PENDING" -> {
+                    blocked.add(point.id());
+                    Integer at = index.get(point.id());
+                    if (at == null) {
+                        at = pool.size();
+                        pool.add(point);
+                        index.put(point.id(), at);
+                    }
+                    pending.add(at);
+                }
+                case "FAILED" -> {
+                    if (!proposal.retryAllowed()) {
+                        blocked.add(point.id());
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        boolean[] available = new boolean[pool.size()];
+        for (int i = 0; i < pool.size(); i++) {
+            available[i] = !blocked.contains(pool.get(i).id());
+        }
+        int d = space.dimensions();
+        double[] encoded = new double[pool.size() * d];
+        for (int i = 0; i < pool.size(); i++) {
+            System.arraycopy(space.encode(pool.get(i)), 0, encoded, i * d, d);
+        }
+        double[] costs = null;
+        if (plan.acquisition().costAware() || progress.costRemaining() != null) {
+            costs = new double[pool.size()];
+            for (int i = 0; i < pool.size(); i++) {
+                costs[i] = Math.max(plan.cost().of(pool.get(i)), 1e-12);
+                if (progress.costRemaining() != null && costs[i] > progress.costRemaining() + 1e-9) {
+                    available[i] = false;
+                }
+            }
+        }
+        double[][] xs = observed.stream().map(space::encode).toArray(double[][]::new);
+        boolean initial = observed.size() < plan.initialPoints() && !plan.modelSurrogate();
+        List<BatchPlanner.ModelView> models = new ArrayList<>();
+        int[] observedRows = new int[observed.size()];
+        if (plan.modelSurrogate() && !initial && plan.acquisition().function() != Acquisition.Function.RANDOM) {
+            // the models are asked for the candidates, then for the observed designs (rows beyond the pool)
+            List<Map<String, Double>> compositions = new ArrayList<>(pool.size() + observed.size());
+            pool.forEach(p -> compositions.add(p.composition()));
+            observed.forEach(p -> compositions.add(p.composition()));
+            for (Plan.Objective objective : plan.objectives()) {
+                PredictionReader.Predicted predicted = predictedBy(plan, objective, compositions);
+                models.add(new BatchPlanner.ModelView(Plan.prior(objective, predicted.mean(), predicted.std()),
+                        predicted.mean(), predicted.std()));
+            }
+            for (int j = 0; j < observedRows.length; j++) {
+                observedRows[j] = pool.size() + j;
+            }
+        }
+        BatchPlanner.Problem problem = new BatchPlanner.Problem(plan.objectives(), encoded, d, available,
+                pending.stream().mapToInt(Integer::intValue).toArray(), xs, values, costs, plan.acquisition(),
+                plan.batchStrategy(), plan.surrogate(), plan.modelSurrogate() ? 0 : plan.initialPoints(), size, models,
+                observedRows, true);
+        BatchPlanner.Proposal proposal = planner.propose(problem, planner.freshFits(plan.surrogate()), random);
+        // the budget in cost: keep picks in order while they fit
+        List<Point> points = new ArrayList<>();
+        List<BatchSelector.Pick> kept = new ArrayList<>();
+        List<double[]> means = new ArrayList<>();
+        List<double[]> stds = new ArrayList<>();
+        double left = progress.costRemaining() == null ? Double.POSITIVE_INFINITY : progress.costRemaining();
+        for (int k = 0; k < proposal.picks().size(); k++) {
+            BatchSelector.Pick pick = proposal.picks().get(k);
+            Point point = pool.get(pick.index());
+            double cost = plan.cost().of(point);
+            if (cost > left + 1e-9) {
+                continue;
+            }
+            left -= cost;
+            String violation = space.violation(point);
+            if (violation != null) {
+                throw new IllegalStateException("a proposal violates the design space: " + violation);
+            }
+            points.add(point);
+            kept.add(pick);
+            means.add(proposal.mean()[k]);
+            stds.add(proposal.std()[k]);
+        }
+        return new Chosen(points, kept, means, stds, proposal.fits(), pool.size(), proposal.fitSeconds(),
+                proposal.selectSeconds(), proposal.function());
+    }
+
+    /** The objective's model's predictions for the compositions, asked as the caller, in the objective's unit. */
+    private PredictionReader.Predicted predictedBy(Plan plan, Plan.Objective objective,
+            List<Map<String, Double>> compositions) {
+        String modelId = plan.models().get(objective.property());
+        return predictions.predict(modelId, compositions, "spec.surrogate.prediction_model.model_ids["
+                + objective.property() + "]").in(objective.unit(), modelId);
+    }
+}
