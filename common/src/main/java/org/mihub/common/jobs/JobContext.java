@@ -37,6 +37,14 @@ public final class JobContext {
         progress.record(share, message);
     }
 
+    /**
+     * Records progress without checking cancellation: for the callbacks of a computation that polls
+     * {@link #cancellation()} itself (a throw from inside it would not end it cleanly).
+     */
+    public void record(double share, String message) {
+        progress.record(share, message);
+    }
+
     /** True once cancellation was asked for (or the service is stopping). */
     public boolean cancelled() {
         return cancelled.get();
