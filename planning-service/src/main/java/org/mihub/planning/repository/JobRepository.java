@@ -13,9 +13,14 @@ import javax.sql.DataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.mihub.common.jobs.JobHeartbeat;
+import org.mihub.common.jobs.JobState;
+import org.mihub.common.jobs.JobTable;
 
-/** Simulation jobs in PostgreSQL, so their state and report outlive the request that started them. */
+/**
+ * Simulation jobs in PostgreSQL, so their state and report outlive the request that started them.
+ * The columns every job table has, and the moves of a job, are {@link JobTable}'s; this class holds
+ * only what simulations add: who may see a job, the stored request and the report.
+ */
 @ApplicationScoped
 public class JobRepository {
 
@@ -24,12 +29,17 @@ public class JobRepository {
             String visibility, String createdBy, byte[] request, byte[] report, Instant createdAt, Instant updatedAt) {
 
         public boolean finished() {
-            return state.equals("SUCCEEDED") || state.equals("FAILED") || state.equals("CANCELLED");
+            return JobState.valueOf(state).finished();
         }
     }
 
     @Inject
     DataSource dataSource;
+
+    /** The shared part of the job table; a succeeded job's result is its report document. */
+    public JobTable<byte[]> table() {
+        return new JobTable<>(dataSource, "report");
+    }
 
     public void insert(UUID id, String kind, String ownerOrg, String visibility, String createdBy, byte[] request)
             throws SQLException {
@@ -43,20 +53,6 @@ public class JobRepository {
             insert.setString(5, createdBy);
             insert.setBytes(6, request);
             insert.executeUpdate();
-        }
-    }
-
-    /** Moves a job on, unless it already ended (a cancelled job stays cancelled). */
-    public void update(UUID id, String state, double progress, String message, byte[] report) throws SQLException {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement update = connection.prepareStatement(
-                "UPDATE job SET state = ?, progress = ?, message = ?, report = coalesce(?, report), updated_at = now() "
-                        + "WHERE id = ? AND state IN ('QUEUED', 'RUNNING')")) {
-            update.setString(1, state);
-            update.setDouble(2, progress);
-            update.setString(3, message);
-            update.setBytes(4, report);
-            update.setObject(5, id);
-            update.executeUpdate();
         }
     }
 
@@ -75,15 +71,5 @@ public class JobRepository {
                         row.getTimestamp(12).toInstant()));
             }
         }
-    }
-
-    /** Marks the jobs this process is running as alive. */
-    public void heartbeat(java.util.Collection<UUID> ids) throws SQLException {
-        JobHeartbeat.touch(dataSource, ids);
-    }
-
-    /** A job whose process stopped (no heartbeat for {@code seconds}) cannot finish: it is marked failed. */
-    public void failAbandoned(UUID id, long seconds) throws SQLException {
-        JobHeartbeat.failAbandoned(dataSource, id, seconds);
     }
 }
