@@ -7,6 +7,7 @@ import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.mihub.api.common.v1.Job;
+import org.mihub.api.common.v1.JobRef;
 import org.mihub.api.planning.v1.Campaign;
 import org.mihub.api.planning.v1.CreateCampaignRequest;
 import org.mihub.api.planning.v1.GetCampaignRequest;
@@ -91,5 +92,13 @@ public class PlanningClient {
 
     public Uni<Simulation> simulation(GetSimulationRequest request) {
         return read(stub(deadline).getSimulation(request));
+    }
+
+    public Uni<Job> job(String id) {
+        return read(stub(deadline).getJob(JobRef.newBuilder().setJobId(id).build()));
+    }
+
+    public Uni<Job> cancel(String id) {
+        return write(stub(deadline).cancelJob(JobRef.newBuilder().setJobId(id).build()));
     }
 }
