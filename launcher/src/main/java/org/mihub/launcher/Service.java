@@ -2,25 +2,36 @@ package org.mihub.launcher;
 
 import java.util.List;
 
-/** The four mihub services: module, short name, port offset, own database and the services each one calls. */
+/**
+ * The four mihub services: module, short name, port offset, own database, the services each one
+ * calls, and its maximum heap (-Xmx). The prediction service holds a training set's feature matrix,
+ * its cross-validation copies and a forest: 4 GiB fits 100 000 rows (launcher/README.md, "Memory").
+ */
 public enum Service {
-    CATALOG("catalog-service", "catalog", 1, true, List.of()),
-    PREDICTION("prediction-service", "prediction", 2, true, List.of("catalog")),
-    PLANNING("planning-service", "planning", 3, true, List.of("catalog", "prediction")),
-    GATEWAY("gateway", "gateway", 0, false, List.of("catalog", "prediction", "planning"));
+    CATALOG("catalog-service", "catalog", 1, true, List.of(), "384m"),
+    PREDICTION("prediction-service", "prediction", 2, true, List.of("catalog"), "4g"),
+    PLANNING("planning-service", "planning", 3, true, List.of("catalog", "prediction"), "384m"),
+    GATEWAY("gateway", "gateway", 0, false, List.of("catalog", "prediction", "planning"), "384m");
 
     private final String module;
     private final String shortName;
     private final int portOffset;
     private final boolean ownsDatabase;
     private final List<String> calls;
+    private final String heap;
 
-    Service(String module, String shortName, int portOffset, boolean ownsDatabase, List<String> calls) {
+    Service(String module, String shortName, int portOffset, boolean ownsDatabase, List<String> calls, String heap) {
         this.module = module;
         this.shortName = shortName;
         this.portOffset = portOffset;
         this.ownsDatabase = ownsDatabase;
         this.calls = calls;
+        this.heap = heap;
+    }
+
+    /** The -Xmx of its JVM, e.g. "2g". */
+    public String heap() {
+        return heap;
     }
 
     public String module() {

@@ -95,7 +95,7 @@ public final class Stack implements AutoCloseable {
     private List<String> command(Service service) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-Xms32m", "-Xmx384m",
+                "-XX:+UseSerialGC", "-Xms32m", "-Xmx" + service.heap(),
                 "-Dquarkus.http.host=" + StackConfig.HOST,
                 "-Dquarkus.http.port=" + config.portOf(service),
                 "-Dquarkus.oidc.auth-server-url=" + config.issuer()));

@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.mihub.api.common.v1.Job;
+import org.mihub.api.common.v1.JobRef;
 import org.mihub.api.planning.v1.Campaign;
 import org.mihub.api.planning.v1.CreateCampaignRequest;
 import org.mihub.api.planning.v1.GetCampaignRequest;
@@ -88,5 +89,13 @@ public class PlanningClient {
 
     public Uni<Simulation> simulation(GetSimulationRequest request) {
         return read(stub(config.backendDeadline()).getSimulation(request));
+    }
+
+    public Uni<Job> job(String id) {
+        return read(stub(deadline).getJob(JobRef.newBuilder().setJobId(id).build()));
+    }
+
+    public Uni<Job> cancel(String id) {
+        return write(stub(deadline).cancelJob(JobRef.newBuilder().setJobId(id).build()));
     }
 }

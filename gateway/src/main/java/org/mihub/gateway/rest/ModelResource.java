@@ -28,7 +28,6 @@ import org.mihub.gateway.client.PredictionClient;
 import org.mihub.gateway.mapping.CatalogMapper;
 import org.mihub.gateway.mapping.PredictionMapper;
 import org.mihub.gateway.rest.ModelViews.ArchiveInput;
-import org.mihub.gateway.rest.ModelViews.JobView;
 import org.mihub.gateway.rest.ModelViews.ModelPage;
 import org.mihub.gateway.rest.ModelViews.ModelView;
 import org.mihub.gateway.rest.ModelViews.OutOfFoldPage;
@@ -135,24 +134,6 @@ public class ModelResource {
         return prediction.predict(PredictionMapper.predict(id, input)).map(response -> new PredictionPage(
                 PredictionMapper.summary(response.getModel()),
                 response.getPredictionsList().stream().map(PredictionMapper::prediction).toList()));
-    }
-
-    @GET
-    @Path("/jobs/{id}")
-    @Authenticated
-    @Tag(name = "jobs")
-    @Operation(summary = "A job: state, progress, message (the error when it failed) and resultId when done")
-    public Uni<JobView> job(@PathParam("id") String id) {
-        return prediction.job(id).map(PredictionMapper::job);
-    }
-
-    @POST
-    @Path("/jobs/{id}/cancel")
-    @Authenticated
-    @Tag(name = "jobs")
-    @Operation(summary = "Cancel a queued or running job; it leaves no model behind")
-    public Uni<JobView> cancel(@PathParam("id") String id) {
-        return prediction.cancel(id).map(PredictionMapper::job);
     }
 
     private static String text(String value) {

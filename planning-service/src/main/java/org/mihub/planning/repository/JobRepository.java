@@ -16,9 +16,14 @@ import jakarta.inject.Inject;
 
 import org.mihub.common.access.Sharing;
 import org.mihub.common.access.Visibility;
-import org.mihub.common.jobs.JobHeartbeat;
+import org.mihub.common.jobs.JobState;
+import org.mihub.common.jobs.JobTable;
 
-/** Simulation jobs in PostgreSQL, so their state and report outlive the request that started them. */
+/**
+ * Simulation jobs in PostgreSQL, so their state and report outlive the request that started them.
+ * The columns every job table has, and the moves of a job, are {@link JobTable}'s; this class holds
+ * only what simulations add: who may see a job, the stored request and the report.
+ */
 @ApplicationScoped
 public class JobRepository {
 
@@ -31,7 +36,7 @@ public class JobRepository {
             Instant createdAt, Instant updatedAt) {
 
         public boolean finished() {
-            return state.equals("SUCCEEDED") || state.equals("FAILED") || state.equals("CANCELLED");
+            return JobState.valueOf(state).finished();
         }
 
         /** The job's sharing, for the access rule. */
@@ -42,6 +47,11 @@ public class JobRepository {
 
     @Inject
     DataSource dataSource;
+
+    /** The shared part of the job table; a succeeded job's result is its report document. */
+    public JobTable<byte[]> table() {
+        return new JobTable<>(dataSource, "report");
+    }
 
     public void insert(UUID id, String kind, String ownerOrg, String visibility, String createdBy, byte[] request)
             throws SQLException {
@@ -55,20 +65,6 @@ public class JobRepository {
             insert.setString(5, createdBy);
             insert.setBytes(6, request);
             insert.executeUpdate();
-        }
-    }
-
-    /** Moves a job on, unless it already ended (a cancelled job stays cancelled). */
-    public void update(UUID id, String state, double progress, String message, byte[] report) throws SQLException {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement update = connection.prepareStatement(
-                "UPDATE job SET state = ?, progress = ?, message = ?, report = coalesce(?, report), updated_at = now() "
-                        + "WHERE id = ? AND state IN ('QUEUED', 'RUNNING')")) {
-            update.setString(1, state);
-            update.setDouble(2, progress);
-            update.setString(3, message);
-            update.setBytes(4, report);
-            update.setObject(5, id);
-            update.executeUpdate();
         }
     }
 
@@ -87,15 +83,5 @@ public class JobRepository {
                         row.getBytes(11), row.getTimestamp(12).toInstant(), row.getTimestamp(13).toInstant()));
             }
         }
-    }
-
-    /** Marks the jobs this process is running as alive. */
-    public void heartbeat(java.util.Collection<UUID> ids) throws SQLException {
-        JobHeartbeat.touch(dataSource, ids);
-    }
-
-    /** A job whose process stopped (no heartbeat for {@code seconds}) cannot finish: it is marked failed. */
-    public void failAbandoned(UUID id, long seconds) throws SQLException {
-        JobHeartbeat.failAbandoned(dataSource, id, seconds);
     }
 }

@@ -1,18 +1,12 @@
 package org.mihub.planning.service;
 
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.DoubleConsumer;
 
 import jakarta.annotation.PostConstruct;
@@ -20,11 +14,12 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.jboss.logging.Logger;
 import org.mihub.common.access.AccessRule;
 import org.mihub.common.error.ApiException;
 import org.mihub.common.identity.Caller;
 import org.mihub.common.sql.SqlErrors;
+import org.mihub.common.jobs.JobContext;
+import org.mihub.common.jobs.JobRunner;
 import org.mihub.planning.repository.JobRepository;
 import org.mihub.planning.repository.JobRepository.JobRecord;
 import org.mihub.planning.acquisition.ModelPrior;
@@ -33,15 +28,18 @@ import org.mihub.planning.simulation.PoolSimulation;
 
 /**
  * Digital-twin simulations as jobs: a strategy run against a recorded pool for many seeds, with
- * progress, cancellation and a stored report. Jobs run one at a time per replica (each uses every
- * core for its runs); their state lives in PostgreSQL, and a job whose process stopped is reported
- * failed once its heartbeat is stale.
+ * progress, cancellation and a stored report. Jobs run through the shared {@link JobRunner}: one at a
+ * time per replica (each uses every core for its runs), their state in PostgreSQL; any failure,
+ * running out of memory included, ends a job FAILED at once, and a job whose process stopped is
+ * reported failed once its heartbeat is stale.
  */
 @ApplicationScoped
 public class SimulationService {
 
-    private static final Logger LOG = Logger.getLogger(SimulationService.class);
-    private static final long ABANDONED_AFTER_SECONDS = 120;
+    private static final String OUT_OF_MEMORY_ADVICE = "Simulate fewer runs (seeds) or fewer evaluations per run, "
+            + "or a smaller pool, or give planning-service a larger heap: -Xmx in the launcher (Service.java of the "
+            + "launcher module), or the memory limit of its container in Kubernetes (k8s/base/planning-service.yaml; "
+            + "the heap is 75% of it).";
     private static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
 
     /**
@@ -70,38 +68,29 @@ public class SimulationService {
     @Inject
     JobRepository jobs;
 
-    private final Map<UUID, AtomicBoolean> running = new ConcurrentHashMap<>();
-    private ExecutorService queue;
+    private JobRunner<byte[]> runner;
     private ExecutorService runs;
-    private ScheduledExecutorService heartbeat;
 
     @PostConstruct
     void start() {
-        queue = Executors.newSingleThreadExecutor(daemon("simulation-queue"));
-        runs = Executors.newFixedThreadPool(THREADS, daemon("simulation-run"));
-        heartbeat = Executors.newSingleThreadScheduledExecutor(daemon("simulation-heartbeat"));
-        heartbeat.scheduleWithFixedDelay(() -> {
-            try {
-                jobs.heartbeat(running.keySet());
-            } catch (SQLException | RuntimeException e) {
-                LOG.warnf("simulation heartbeat failed: %s", e.getMessage());
-            }
-        }, 20, 20, TimeUnit.SECONDS);
+        runs = Executors.newFixedThreadPool(THREADS, task -> {
+            Thread thread = new Thread(task, "simulation-run");
+            thread.setDaemon(true);
+            return thread;
+        });
+        runner = new JobRunner<>("simulation", "planning-service", jobs.table(), SimulationService::failure,
+                OUT_OF_MEMORY_ADVICE);
     }
 
     @PreDestroy
     void stop() {
-        heartbeat.shutdownNow();
-        queue.shutdownNow();
+        runner.close();
         runs.shutdownNow();
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return task -> {
-            Thread thread = new Thread(task, name);
-            thread.setDaemon(true);
-            return thread;
-        };
+    /** What the user reads when a simulation failed of something other than running out of memory. */
+    private static String failure(Throwable e) {
+        return "the simulation failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
     }
 
     /** Queues the simulation as a job of the caller's organisation; returns the job. */
@@ -115,54 +104,36 @@ public class SimulationService {
         } catch (SQLException e) {
             throw SqlErrors.translate(e);
         }
-        AtomicBoolean cancelled = new AtomicBoolean();
-        running.put(id, cancelled);
-        queue.submit(() -> run(id, request, cancelled, reportDocument));
+        runner.submit(id, job -> run(job, request, reportDocument));
         return job(Optional.of(caller), id);
     }
 
-    private void run(UUID id, Request request, AtomicBoolean cancelled, ReportWriter reportDocument) {
-        try {
-            if (cancelled.get()) {
-                return;
+    private JobRunner.Outcome<byte[]> run(JobContext job, Request request, ReportWriter reportDocument) {
+        int runCount = request.seeds().length;
+        double[][] points = request.pareto() != null ? request.pareto().points() : request.pool().points();
+        job.size("a pool of " + points.length + " candidates × " + (points.length == 0 ? 0 : points[0].length)
+                + " parameters, " + runCount + " runs of up to " + request.maxEvaluations() + " evaluations"
+                + (request.pareto() != null ? " on " + request.plan().objectives().size() + " objectives" : ""));
+        job.progress(0, "running " + runCount + " runs");
+        PoolSimulation.Strategy strategy = new PoolSimulation.Strategy(request.plan().acquisition(),
+                request.plan().batchStrategy(), request.plan().batchSize(), request.plan().surrogate(),
+                request.plan().initialPoints(), request.prior());
+        long[] lastUpdate = {0};
+        DoubleConsumer progress = share -> {
+            long now = System.nanoTime();
+            if (now - lastUpdate[0] > 1_000_000_000L || share >= 1) {
+                lastUpdate[0] = now;
+                job.record(share, Math.round(share * runCount) + " of " + runCount + " runs done");
             }
-            jobs.update(id, "RUNNING", 0, "running " + request.seeds().length + " runs", null);
-            PoolSimulation.Strategy strategy = new PoolSimulation.Strategy(request.plan().acquisition(),
-                    request.plan().batchStrategy(), request.plan().batchSize(), request.plan().surrogate(),
-                    request.plan().initialPoints(), request.prior());
-            long[] lastUpdate = {0};
-            DoubleConsumer progress = share -> {
-                long now = System.nanoTime();
-                if (now - lastUpdate[0] > 1_000_000_000L || share >= 1) {
-                    lastUpdate[0] = now;
-                    try {
-                        jobs.update(id, "RUNNING", share, Math.round(share * request.seeds().length) + " of "
-                                + request.seeds().length + " runs done", null);
-                    } catch (SQLException e) {
-                        LOG.warnf("progress of job %s not recorded: %s", id, e.getMessage());
-                    }
-                }
-            };
-            byte[] document = request.pareto() != null
-                    ? reportDocument.pareto(ParetoSimulation.run(request.pareto(), strategy,
-                            request.plan().objectives(), request.seeds(), request.maxEvaluations(), request.levels(),
-                            runs, progress, cancelled::get))
-                    : reportDocument.single(PoolSimulation.run(request.pool(), strategy, request.seeds(),
-                            request.maxEvaluations(), request.topFraction(), request.levels(), runs, progress,
-                            cancelled::get));
-            jobs.update(id, "SUCCEEDED", 1, "done", document);
-        } catch (CancellationException e) {
-            LOG.infof("simulation %s cancelled", id);
-        } catch (RuntimeException | SQLException e) {
-            LOG.errorf(e, "simulation %s failed", id);
-            try {
-                jobs.update(id, "FAILED", 0, "the simulation failed: " + e.getMessage(), null);
-            } catch (SQLException ignored) {
-                LOG.warnf("the failure of job %s was not recorded", id);
-            }
-        } finally {
-            running.remove(id);
-        }
+        };
+        byte[] document = request.pareto() != null
+                ? reportDocument.pareto(ParetoSimulation.run(request.pareto(), strategy, request.plan().objectives(),
+                        request.seeds(), request.maxEvaluations(), request.levels(), runs, progress,
+                        job.cancellation()))
+                : reportDocument.single(PoolSimulation.run(request.pool(), strategy, request.seeds(),
+                        request.maxEvaluations(), request.topFraction(), request.levels(), runs, progress,
+                        job.cancellation()));
+        return new JobRunner.Outcome<>("done", document);
     }
 
     /** A job the caller may see under the access rule (SHARED ones also by the named orgs); NOT_FOUND otherwise. */
@@ -170,9 +141,7 @@ public class SimulationService {
         try {
             JobRecord job = jobs.find(id).filter(j -> AccessRule.canRead(caller, j.sharing()))
                     .orElseThrow(() -> ApiException.notFound("job", id.toString()));
-            if (!job.finished() && !running.containsKey(id)
-                    && job.updatedAt().isBefore(Instant.now().minusSeconds(ABANDONED_AFTER_SECONDS))) {
-                jobs.failAbandoned(id, ABANDONED_AFTER_SECONDS);
+            if (runner.failIfAbandoned(id, job.finished(), job.updatedAt())) {
                 job = jobs.find(id).orElseThrow();
             }
             return job;
@@ -190,12 +159,8 @@ public class SimulationService {
             throw new ApiException(ApiException.Kind.FAILED_PRECONDITION, "job " + id + " is " + job.state()
                     + " already", List.of());
         }
-        AtomicBoolean flag = running.get(id);
-        if (flag != null) {
-            flag.set(true);
-        }
         try {
-            jobs.update(id, "CANCELLED", job.progress(), "cancelled by " + caller.subject(), null);
+            runner.cancel(id, job.progress(), "cancelled by " + caller.subject());
         } catch (SQLException e) {
             throw SqlErrors.translate(e);
         }

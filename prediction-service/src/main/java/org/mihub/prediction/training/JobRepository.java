@@ -12,14 +12,23 @@ import javax.sql.DataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.mihub.common.jobs.JobHeartbeat;
+import org.mihub.common.jobs.JobTable;
 
-/** Jobs in PostgreSQL, so their state survives the request that started them. */
+/**
+ * Training jobs in PostgreSQL, so their state survives the request that started them. The columns
+ * every job table has, and the moves of a job, are {@link JobTable}'s; this class holds only what
+ * training adds: the request as JSON and the id of the model a job produced.
+ */
 @ApplicationScoped
 public class JobRepository {
 
     @Inject
     DataSource dataSource;
+
+    /** The shared part of the job table; a succeeded job's result is the model's id. */
+    public JobTable<UUID> table() {
+        return new JobTable<>(dataSource, "result_id");
+    }
 
     public void insert(UUID id, String kind, String ownerOrg, String createdBy, String requestJson)
             throws SQLException {
@@ -32,20 +41,6 @@ public class JobRepository {
             insert.setString(4, createdBy);
             insert.setString(5, requestJson);
             insert.executeUpdate();
-        }
-    }
-
-    /** Moves a job on, unless it already ended (a cancelled job stays cancelled). */
-    public void update(UUID id, String state, double progress, String message, UUID resultId) throws SQLException {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement update = connection.prepareStatement(
-                "UPDATE job SET state = ?, progress = ?, message = ?, result_id = coalesce(?, result_id), "
-                        + "updated_at = now() WHERE id = ? AND state IN ('QUEUED', 'RUNNING')")) {
-            update.setString(1, state);
-            update.setDouble(2, progress);
-            update.setString(3, message);
-            update.setObject(4, resultId);
-            update.setObject(5, id);
-            update.executeUpdate();
         }
     }
 
@@ -64,15 +59,5 @@ public class JobRepository {
                         row.getTimestamp(10).toInstant()));
             }
         }
-    }
-
-    /** Marks the jobs this process is running as alive. */
-    public void heartbeat(java.util.Collection<UUID> ids) throws SQLException {
-        JobHeartbeat.touch(dataSource, ids);
-    }
-
-    /** A job whose process stopped (no heartbeat for {@code seconds}) cannot finish: it is marked failed. */
-    public void failAbandoned(UUID id, long seconds) throws SQLException {
-        JobHeartbeat.failAbandoned(dataSource, id, seconds);
     }
 }

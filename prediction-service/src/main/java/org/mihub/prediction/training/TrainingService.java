@@ -2,7 +2,6 @@ package org.mihub.prediction.training;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -11,19 +10,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.jboss.logging.Logger;
 import org.mihub.api.catalog.v1.MeasurementSource;
 import org.mihub.common.access.Sharing;
 import org.mihub.common.chemistry.Composition;
@@ -34,11 +26,14 @@ import org.mihub.common.identity.Caller;
 import org.mihub.common.identity.CallerContext;
 import org.mihub.common.sql.SqlErrors;
 import org.mihub.prediction.config.TrainingConfig;
+import org.mihub.common.jobs.JobContext;
+import org.mihub.common.jobs.JobRunner;
 import org.mihub.prediction.features.FeaturiseException;
 import org.mihub.prediction.features.Featuriser;
 import org.mihub.prediction.model.ApplicabilityDomain;
 import org.mihub.prediction.model.CrossValidation;
 import org.mihub.prediction.model.GaussianProcessModel;
+import org.mihub.prediction.model.GradientBoosting;
 import org.mihub.prediction.model.ModelParams;
 import org.mihub.prediction.model.RandomForest;
 import org.mihub.prediction.model.Regressor;
@@ -56,16 +51,20 @@ import io.grpc.StatusRuntimeException;
 /**
  * Training jobs: read the data from the catalog as the caller, featurise, cross-validate, fit the
  * final model and its applicability domain, and store model, artifact and out-of-fold predictions
- * in one transaction. Jobs run one at a time per process (each uses the training threads), report
- * progress, can be cancelled, and leave nothing behind when they fail or are cancelled.
+ * in one transaction. Jobs run through the shared {@link JobRunner}: one at a time per process (each
+ * uses the training threads), with progress, cancellation and a heartbeat; they leave nothing behind
+ * when they fail or are cancelled, and any failure, running out of memory included, ends them FAILED
+ * at once with a message that says what to do.
  */
 @ApplicationScoped
 public class TrainingService {
 
-    private static final Logger LOG = Logger.getLogger(TrainingService.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final long ABANDONED_AFTER_SECONDS = 120;
     private static final int MIN_ROWS = 10;
+    private static final String OUT_OF_MEMORY_ADVICE = "Train on fewer rows (fewer or smaller datasets) or on fewer "
+            + "trees, or give prediction-service a larger heap: -Xmx in the launcher (Service.java of the launcher "
+            + "module), or the memory limit of its container in Kubernetes (k8s/base/prediction-service.yaml; the "
+            + "heap is 75% of it).";
 
     @Inject
     JobRepository jobs;
@@ -79,43 +78,29 @@ public class TrainingService {
     @Inject
     TrainingConfig config;
 
-    private final Map<UUID, AtomicBoolean> running = new ConcurrentHashMap<>();
-    private ExecutorService runner;
-    private ScheduledExecutorService heartbeat;
-
-    /** Thrown inside a job when its cancellation was asked for. */
-    private static final class Cancelled extends RuntimeException {
-        Cancelled() {
-            super("cancelled", null, false, false);
-        }
-    }
+    private JobRunner<UUID> runner;
 
     @PostConstruct
     void start() {
-        runner = Executors.newSingleThreadExecutor(task -> {
-            Thread thread = new Thread(task, "training");
-            thread.setDaemon(true);
-            return thread;
-        });
-        heartbeat = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "training-heartbeat");
-            thread.setDaemon(true);
-            return thread;
-        });
-        heartbeat.scheduleWithFixedDelay(() -> {
-            try {
-                jobs.heartbeat(running.keySet());
-            } catch (SQLException e) {
-                LOG.warnf("job heartbeat failed: %s", e.getMessage());
-            }
-        }, 15, 15, TimeUnit.SECONDS);
+        runner = new JobRunner<>("training", "prediction-service", jobs.table(), TrainingService::failure,
+                OUT_OF_MEMORY_ADVICE);
     }
 
     @PreDestroy
     void stop() {
-        running.values().forEach(flag -> flag.set(true));
-        runner.shutdownNow();
-        heartbeat.shutdownNow();
+        runner.close();
+    }
+
+    /** What the user reads when a job failed of something other than running out of memory. */
+    static String failure(Throwable e) {
+        if (e instanceof ApiException) {
+            return e.getMessage();
+        }
+        if (e instanceof StatusRuntimeException status) {
+            return "the catalog refused: " + (status.getStatus().getDescription() == null
+                    ? status.getStatus().getCode() : status.getStatus().getDescription());
+        }
+        return "training failed: " + e.getClass().getSimpleName();
     }
 
     /** Queues a training job for the caller; the caller's token reads the catalog when the job starts. */
@@ -132,21 +117,21 @@ public class TrainingService {
             jobs.insert(id, "train-model", caller.org(), caller.subject(), recorded.toString());
             return null;
         });
-        AtomicBoolean cancel = new AtomicBoolean();
-        running.put(id, cancel);
         var context = CallerContext.with(caller, token);
-        runner.submit(() -> context.run(() -> execute(id, caller, request, cancel)));
+        runner.submit(id, job -> context.call(() -> {
+            ModelRecord model = train(job, caller, request);
+            return new JobRunner.Outcome<>("model " + model.name() + " version " + model.version() + " is ready",
+                    model.id());
+        }));
         return job(Optional.of(caller), id);
     }
 
     /** The job, for members of the organisation that started it (and admins); NOT_FOUND otherwise. */
     public JobRecord job(Optional<Caller> caller, UUID id) {
         JobRecord job = SqlErrors.call(() -> jobs.find(id)).orElseThrow(() -> ApiException.notFound("job", id.toString()));
-        if (!job.finished() && job.updatedAt().isBefore(Instant.now().minusSeconds(ABANDONED_AFTER_SECONDS))) {
-            job = SqlErrors.call(() -> {
-                jobs.failAbandoned(id, ABANDONED_AFTER_SECONDS);
-                return jobs.find(id).orElseThrow();
-            });
+        JobRecord read = job;
+        if (SqlErrors.call(() -> runner.failIfAbandoned(id, read.finished(), read.updatedAt()))) {
+            job = SqlErrors.call(() -> jobs.find(id).orElseThrow());
         }
         if (caller.isEmpty() || !(caller.get().hasRole(Caller.ADMIN) || caller.get().org().equals(job.ownerOrg()))) {
             throw ApiException.notFound("job", id.toString());
@@ -157,57 +142,12 @@ public class TrainingService {
     public JobRecord cancel(Caller caller, UUID id) {
         JobRecord job = job(Optional.of(caller), id);
         if (!job.finished()) {
-            AtomicBoolean flag = running.get(id);
-            if (flag != null) {
-                flag.set(true);
-            }
             SqlErrors.call(() -> {
-                jobs.update(id, "CANCELLED", job.progress(), "cancelled by " + caller.subject(), null);
+                runner.cancel(id, job.progress(), "cancelled by " + caller.subject());
                 return null;
             });
         }
         return job(Optional.of(caller), id);
-    }
-
-    private void progress(UUID id, AtomicBoolean cancel, double progress, String message) {
-        if (cancel.get()) {
-            throw new Cancelled();
-        }
-        SqlErrors.call(() -> {
-            jobs.update(id, "RUNNING", progress, message, null);
-            return null;
-        });
-    }
-
-    private void execute(UUID id, Caller caller, TrainingRequest request, AtomicBoolean cancel) {
-        try {
-            ModelRecord model = train(id, caller, request, cancel);
-            SqlErrors.call(() -> {
-                jobs.update(id, "SUCCEEDED", 1, "model " + model.name() + " version " + model.version() + " is ready",
-                        model.id());
-                return null;
-            });
-        } catch (Cancelled e) {
-            LOG.infof("training job %s cancelled", id);
-        } catch (ApiException e) {
-            fail(id, e.getMessage());
-        } catch (StatusRuntimeException e) {
-            fail(id, "the catalog refused: " + (e.getStatus().getDescription() == null ? e.getStatus().getCode()
-                    : e.getStatus().getDescription()));
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "training job %s failed", id);
-            fail(id, "training failed: " + e.getClass().getSimpleName());
-        } finally {
-            running.remove(id);
-        }
-    }
-
-    private void fail(UUID id, String message) {
-        try {
-            jobs.update(id, "FAILED", 0, message, null);
-        } catch (SQLException e) {
-            LOG.errorf(e, "could not record the failure of job %s", id);
-        }
     }
 
     /** One training example: a reduced formula, its features, its target and where it came from. */
@@ -215,8 +155,10 @@ public class TrainingService {
             String datasetId) {
     }
 
-    private ModelRecord train(UUID id, Caller caller, TrainingRequest request, AtomicBoolean cancel) {
-        progress(id, cancel, 0.02, "reading " + request.datasets().size() + " dataset(s) from the catalog");
+    private ModelRecord train(JobContext job, Caller caller, TrainingRequest request) {
+        ModelParams params = request.model();
+        job.size(size(request.datasets().size() + " dataset(s)", request.featuriser(), params, request.folds()));
+        job.progress(0.02, "reading " + request.datasets().size() + " dataset(s) from the catalog");
         List<MeasurementSource> sources = request.sources().stream().map(source -> MeasurementSource
                 .valueOf("MEASUREMENT_SOURCE_" + source.toUpperCase(java.util.Locale.ROOT))).toList();
         List<CatalogReader.Source> read = new ArrayList<>();
@@ -233,8 +175,10 @@ public class TrainingService {
                 unit = source.unit();
             }
         }
-        progress(id, cancel, 0.15, "featurising");
         Featuriser featuriser = request.featuriser();
+        job.size(size(read.stream().mapToInt(source -> source.rows().size()).sum() + " rows", featuriser, params,
+                request.folds()));
+        job.progress(0.15, "featurising");
         Map<String, Example> examples = new LinkedHashMap<>();
         List<Example> all = new ArrayList<>();
         int skipped = 0;
@@ -265,7 +209,7 @@ public class TrainingService {
                     + request.targetProperty() + " in the datasets you may see; at least "
                     + Math.max(MIN_ROWS, 2 * request.folds()) + " are needed");
         }
-        ModelParams params = request.model();
+        job.size(size(all.size() + " rows", featuriser, params, request.folds()));
         if (params.algorithm() == ModelParams.Algorithm.GAUSSIAN_PROCESS && all.size() > GaussianProcessModel.MAX_ROWS) {
             throw ApiException.invalid("algorithm", "a Gaussian process is for small data: the datasets give "
                     + all.size() + " rows, more than " + GaussianProcessModel.MAX_ROWS
@@ -274,7 +218,7 @@ public class TrainingService {
         double[][] x = all.stream().map(Example::features).toArray(double[][]::new);
         double[] y = all.stream().mapToDouble(example -> example.targets().stream().mapToDouble(Double::doubleValue)
                 .average().orElseThrow()).toArray();
-        progress(id, cancel, 0.2, "cross-validating on " + all.size() + " rows (" + request.folds() + " folds)"
+        job.progress(0.2, "cross-validating on " + all.size() + " rows (" + request.folds() + " folds)"
                 + (skipped > 0 ? "; " + skipped + " rows skipped: formula without element data" : ""));
         // with every value kept, one composition's rows share a fold: no composition is on both sides
         int[] group = null;
@@ -290,17 +234,18 @@ public class TrainingService {
                         + 2 * request.folds());
             }
         }
-        CrossValidation.Result validation = CrossValidation.run(x, y, group, request.folds(), params, config.trainingThreads(),
-                fold -> progress(id, cancel, 0.2 + 0.6 * (fold + 1) / request.folds(),
+        CrossValidation.Result validation = CrossValidation.run(x, y, group, request.folds(), params,
+                config.trainingThreads(),
+                fold -> job.progress(0.2 + 0.6 * (fold + 1) / request.folds(),
                         "fold " + (fold + 1) + " of " + request.folds() + " done"));
-        progress(id, cancel, 0.82, "fitting the final model on all " + all.size() + " rows");
+        job.progress(0.82, "fitting the final model on all " + all.size() + " rows");
         Regressor regressor = params.fit(x, y, config.trainingThreads());
-        progress(id, cancel, 0.9, "measuring the applicability domain");
+        job.progress(0.9, "measuring the applicability domain");
         ApplicabilityDomain domain = ApplicabilityDomain.fit(x, request.neighbours(), request.domainQuantile(),
                 params.seed());
         byte[] artifact = new TrainedModel(featuriser.name(), featuriser.version(), featuriser.featureNames().size(),
                 regressor, domain).toBytes();
-        progress(id, cancel, 0.96, "storing the model");
+        job.progress(0.96, "storing the model");
         Sharing sharing = Sharing.derived(caller.org(), read.stream().map(CatalogReader.Source::sharing).toList(),
                 Instant.now());
         List<OutOfFold> outOfFold = new ArrayList<>();
@@ -315,11 +260,9 @@ public class TrainingService {
                 featuriser.name(), featuriser.version(), featuriser.featureNames().size(), params.algorithm().name(),
                 JSON.valueToTree(recorded(params, regressor)).toString(), params.seed(), lineage(read), request.sources(),
                 request.duplicates(), all.size(), metrics(validation, request.folds()), domain.neighbours(),
-                domain.quantile(), domain.threshold(), id, sha256(artifact), artifact.length, caller.subject(),
+                domain.quantile(), domain.threshold(), job.id(), sha256(artifact), artifact.length, caller.subject(),
                 Instant.now(), null);
-        if (cancel.get()) {
-            throw new Cancelled();
-        }
+        job.checkCancelled();
         return SqlErrors.call(() -> models.insert(model, artifact, outOfFold));
     }
 
