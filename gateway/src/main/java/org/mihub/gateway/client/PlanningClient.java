@@ -92,10 +92,10 @@ public class PlanningClient {
     }
 
     public Uni<Job> job(String id) {
-        return read(stub(deadline).getJob(JobRef.newBuilder().setJobId(id).build()));
+        return read(stub(config.backendDeadline()).getJob(JobRef.newBuilder().setJobId(id).build()));
     }
 
     public Uni<Job> cancel(String id) {
-        return write(stub(deadline).cancelJob(JobRef.newBuilder().setJobId(id).build()));
+        return write(stub(config.backendDeadline()).cancelJob(JobRef.newBuilder().setJobId(id).build()));
     }
 }

@@ -266,6 +266,19 @@ public class TrainingService {
         return SqlErrors.call(() -> models.insert(model, artifact, outOfFold));
     }
 
+    /** The size of a training job in the user's terms: rows, features, the model and the folds. */
+    private static String size(String rows, Featuriser featuriser, ModelParams params, int folds) {
+        String model = "a Gaussian process";
+        if (params instanceof RandomForest.Params forest) {
+            model = "a random forest of " + forest.trees() + " trees";
+        } else if (params instanceof GradientBoosting.Params boosting) {
+            model = "gradient boosting of " + boosting.rounds() + " rounds"
+                    + (boosting.ensemble() > 1 ? " × " + boosting.ensemble() + " ensemble members" : "");
+        }
+        return rows + " × " + featuriser.featureNames().size() + " features, " + model + ", " + folds
+                + "-fold cross-validation";
+    }
+
     private static String lineage(List<CatalogReader.Source> sources) {
         ArrayNode lineage = JSON.createArrayNode();
         for (CatalogReader.Source source : sources) {
