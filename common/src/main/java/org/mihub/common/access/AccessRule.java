@@ -75,6 +75,14 @@ public final class AccessRule {
         return caller.hasRole(Caller.ADMIN) || caller.hasRole(Caller.CONTRIBUTOR) && caller.org().equals(ownerOrg);
     }
 
+    /**
+     * Running an owner's work (proposing and reporting in a campaign, a lab session, cancelling a
+     * job): {@code member} in the owner organisation, or {@code admin}.
+     */
+    public static boolean canOperate(Caller caller, String ownerOrg) {
+        return caller.hasRole(Caller.ADMIN) || caller.hasRole(Caller.MEMBER) && caller.org().equals(ownerOrg);
+    }
+
     /** Sharing, archiving, deleting: {@code curator} in the owner organisation, or {@code admin}. */
     public static boolean canCurate(Caller caller, String ownerOrg) {
         return caller.hasRole(Caller.ADMIN) || caller.hasRole(Caller.CURATOR) && caller.org().equals(ownerOrg);

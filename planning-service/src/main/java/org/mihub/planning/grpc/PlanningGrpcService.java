@@ -254,8 +254,7 @@ public class PlanningGrpcService extends MutinyPlanningServiceGrpc.PlanningServi
             UUID id = ApiException.id("campaign_id", request.getCampaignId());
             Batch batch = proposer.propose(caller, id,
                     request.hasBatchSize() ? request.getBatchSize() : null, request.getRequestId());
-            Plan plan = campaigns.get(Optional.of(caller), id, false).plan();
-            return CampaignMapper.batch(plan, batch);
+            return CampaignMapper.batch(batch);
         });
     }
 

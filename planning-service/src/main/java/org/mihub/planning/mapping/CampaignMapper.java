@@ -140,7 +140,8 @@ public final class CampaignMapper {
         return proposal.build();
     }
 
-    public static ProposeBatchResponse batch(Plan plan, Batch batch) {
+    public static ProposeBatchResponse batch(Batch batch) {
+        Plan plan = batch.plan();
         ProposeBatchResponse.Builder response = ProposeBatchResponse.newBuilder()
                 .setCampaignId(batch.campaignId().toString()).setBatchId(batch.batchId().toString())
                 .setCandidatesScored(batch.scored()).setFitSeconds(batch.fitSeconds())

@@ -140,9 +140,9 @@ public final class BatchPlanner {
         if (hypervolume) {
             long fitted = System.nanoTime();
             List<BatchSelector.Pick> picks = hypervolumePicks(problem, perObjective, fitter, random);
-            return new Proposal(picks, reported(problem, perObjective, picks), reportedStd(problem, perObjective, picks),
-                    fits, problem.acquisition().function(), (fitted - started) / 1e9,
-                    (System.nanoTime() - fitted) / 1e9);
+            double[][][] moments = moments(problem, perObjective, picks);
+            return new Proposal(picks, moments[0], moments[1], fits, problem.acquisition().function(),
+                    (fitted - started) / 1e9, (System.nanoTime() - fitted) / 1e9);
         }
         double[] scalar = Plan.scalarise(objectives, problem.observedValues(), random);
         PowerTransform warp = problem.surrogate().warpOutputs() ? PowerTransform.fit(scalar) : null;
@@ -162,8 +162,9 @@ public final class BatchPlanner {
         List<BatchSelector.Pick> picks = selector.select(driver, problem.candidates(), problem.available(),
                 driver.bestFittedMean(), problem.pending(), problem.acquisition().costAware() ? problem.costs() : null,
                 problem.size(), random);
-        return new Proposal(picks, reported(problem, perObjective, picks), reportedStd(problem, perObjective, picks),
-                fits, problem.acquisition().function(), (fitted - started) / 1e9, (System.nanoTime() - fitted) / 1e9);
+        double[][][] moments = moments(problem, perObjective, picks);
+        return new Proposal(picks, moments[0], moments[1], fits, problem.acquisition().function(),
+                (fitted - started) / 1e9, (System.nanoTime() - fitted) / 1e9);
     }
 
     /**
@@ -312,35 +313,32 @@ public final class BatchPlanner {
                 (System.nanoTime() - fitted) / 1e9);
     }
 
-    /** Each pick's predicted mean per objective from the per-objective processes, NaN without them. */
-    private static double[][] reported(Problem problem, GaussianProcess[] perObjective, List<BatchSelector.Pick> picks) {
-        return moments(problem, perObjective, picks, true);
-    }
-
-    private static double[][] reportedStd(Problem problem, GaussianProcess[] perObjective,
+    /**
+     * Each pick's predicted mean ([0]) and standard deviation ([1]) per objective from the
+     * per-objective processes, NaN when moments are not reported.
+     */
+    private static double[][][] moments(Problem problem, GaussianProcess[] perObjective,
             List<BatchSelector.Pick> picks) {
-        return moments(problem, perObjective, picks, false);
-    }
-
-    private static double[][] moments(Problem problem, GaussianProcess[] perObjective, List<BatchSelector.Pick> picks,
-            boolean wantMean) {
         int m = perObjective.length;
         if (!problem.reportMoments() || m == 0 || perObjective[0] == null) {
-            return nanMoments(picks.size(), m);
+            double[][] nan = nanMoments(picks.size(), m);
+            return new double[][][] {nan, nan};
         }
-        double[][] out = new double[picks.size()][m];
+        double[][] means = new double[picks.size()][m];
+        double[][] stds = new double[picks.size()][m];
         double[] mean = new double[1];
         double[] std = new double[1];
         int d = problem.dimensions();
         for (int k = 0; k < picks.size(); k++) {
-            double[] point = Arrays.copyOfRange(problem.candidates(), picks.get(k).index() * d,
-                    (picks.get(k).index() + 1) * d);
+            int row = picks.get(k).index();
+            double[] point = Arrays.copyOfRange(problem.candidates(), row * d, (row + 1) * d);
             for (int o = 0; o < m; o++) {
                 perObjective[o].predict(point, 0, 1, mean, std);
-                out[k][o] = wantMean ? mean[0] : std[0];
+                means[k][o] = mean[0];
+                stds[k][o] = std[0];
             }
         }
-        return out;
+        return new double[][][] {means, stds};
     }
 
     private static double[][] nanMoments(int picks, int objectives) {

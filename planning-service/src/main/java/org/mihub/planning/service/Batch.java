@@ -6,7 +6,10 @@ import java.util.UUID;
 import org.mihub.planning.planner.BatchPlanner;
 import org.mihub.planning.repository.CampaignRepository.ProposalRecord;
 
-/** A proposed batch as stored, with the surrogates' fits and how long fitting and choosing took. */
-public record Batch(UUID campaignId, UUID batchId, List<ProposalRecord> proposals, List<BatchPlanner.Fit> fits,
-        long scored, double fitSeconds, double selectSeconds, Progress progress) {
+/**
+ * A proposed batch as stored, with the campaign's plan it was chosen under, the surrogates' fits and
+ * how long fitting and choosing took.
+ */
+public record Batch(UUID campaignId, UUID batchId, Plan plan, List<ProposalRecord> proposals,
+        List<BatchPlanner.Fit> fits, long scored, double fitSeconds, double selectSeconds, Progress progress) {
 }

@@ -122,10 +122,10 @@ public class CampaignPlanner {
             }
         }
         double[][] xs = observed.stream().map(space::encode).toArray(double[][]::new);
-        boolean initial = observed.size() < plan.initialPoints() && !plan.modelSurrogate();
         List<BatchPlanner.ModelView> models = new ArrayList<>();
         int[] observedRows = new int[observed.size()];
-        if (plan.modelSurrogate() && !initial && plan.acquisition().function() != Acquisition.Function.RANDOM) {
+        // random selection asks no model
+        if (plan.modelSurrogate() && plan.acquisition().function() != Acquisition.Function.RANDOM) {
             // the models are asked for the candidates, then for the observed designs (rows beyond the pool)
             List<Map<String, Double>> compositions = new ArrayList<>(pool.size() + observed.size());
             pool.forEach(p -> compositions.add(p.composition()));
@@ -139,9 +139,11 @@ public class CampaignPlanner {
                 observedRows[j] = pool.size() + j;
             }
         }
+        // a model surrogate has no random start, also when random selection leaves the models unasked
+        int initialPoints = plan.modelSurrogate() ? 0 : plan.initialPoints();
         BatchPlanner.Problem problem = new BatchPlanner.Problem(plan.objectives(), encoded, d, available,
                 pending.stream().mapToInt(Integer::intValue).toArray(), xs, values, costs, plan.acquisition(),
-                plan.batchStrategy(), plan.surrogate(), plan.modelSurrogate() ? 0 : plan.initialPoints(), size, models,
+                plan.batchStrategy(), plan.surrogate(), initialPoints, size, models,
                 observedRows, true);
         BatchPlanner.Proposal proposal = planner.propose(problem, planner.freshFits(plan.surrogate()), random);
         // the budget in cost: keep picks in order while they fit

@@ -15,6 +15,7 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 import org.mihub.common.error.ApiException;
 import org.mihub.common.identity.Caller;
+import org.mihub.common.sql.SqlErrors;
 import org.mihub.common.sql.Transactions;
 import org.mihub.planning.acquisition.BatchSelector;
 import org.mihub.planning.mapping.Documents;
@@ -125,7 +126,7 @@ public class CampaignProposer {
             }
             return new Snapshot(record, plan, all, priors, progress, size, null);
         } catch (SQLException e) {
-            throw new IllegalStateException("reading the campaign failed", e);
+            throw SqlErrors.translate(e);
         }
     }
 
@@ -140,8 +141,9 @@ public class CampaignProposer {
         }
         List<ProposalRecord> proposals = repository.proposals(connection, record.id(), "", batch.get(), 0,
                 CampaignViews.HISTORY_LIMIT);
-        return Optional.of(new Batch(record.id(), batch.get(), proposals, List.of(), 0, 0, 0,
-                CampaignViews.view(repository, connection, record, false).progress()));
+        CampaignView view = CampaignViews.view(repository, connection, record, false);
+        return Optional.of(new Batch(record.id(), batch.get(), view.plan(), proposals, List.of(), 0, 0, 0,
+                view.progress()));
     }
 
     /** Stores the batch if the campaign is still at the snapshot's version; empty when it moved on. */
@@ -172,12 +174,14 @@ public class CampaignProposer {
             repository.insertBatch(connection, campaignId, batchId, number, requestId, proposals);
             List<ProposalRecord> stored = repository.proposals(connection, campaignId, "", batchId, 0,
                     CampaignViews.HISTORY_LIMIT);
-            List<ProposalRecord> all = repository.proposals(connection, campaignId, "", null, 0, Integer.MAX_VALUE);
+            // the version is the snapshot's, so its proposals are still all there are, with this batch added
+            List<ProposalRecord> all = new ArrayList<>(snapshot.all());
+            all.addAll(proposals);
             Progress after = CampaignViews.progress(plan, record, all, snapshot.priors().size());
             if (after.spent()) {
                 repository.updateStatus(connection, campaignId, "COMPLETED", "budget reached");
             }
-            return Optional.of(new Batch(campaignId, batchId, stored, chosen.fits(), chosen.scored(),
+            return Optional.of(new Batch(campaignId, batchId, plan, stored, chosen.fits(), chosen.scored(),
                     chosen.fitSeconds(), chosen.selectSeconds(), after));
         });
     }

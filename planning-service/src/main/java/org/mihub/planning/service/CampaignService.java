@@ -11,8 +11,10 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.mihub.common.access.AccessRule;
 import org.mihub.common.error.ApiException;
 import org.mihub.common.identity.Caller;
+import org.mihub.common.sql.SqlErrors;
 import org.mihub.common.sql.Transactions;
 import org.mihub.planning.mapping.Documents;
 import org.mihub.planning.mapping.PriorMapper;
@@ -65,7 +67,7 @@ public class CampaignService {
                     .orElseThrow(() -> ApiException.notFound("campaign", id.toString()));
             return CampaignViews.view(repository, connection, record, full);
         } catch (SQLException e) {
-            throw new IllegalStateException("reading the campaign failed", e);
+            throw SqlErrors.translate(e);
         }
     }
 
@@ -78,7 +80,7 @@ public class CampaignService {
             }
             return views;
         } catch (SQLException e) {
-            throw new IllegalStateException("listing campaigns failed", e);
+            throw SqlErrors.translate(e);
         }
     }
 
@@ -110,16 +112,13 @@ public class CampaignService {
                     .orElseThrow(() -> ApiException.notFound("campaign", campaignId.toString()));
             return repository.proposals(connection, campaignId, state, null, offset, limit);
         } catch (SQLException e) {
-            throw new IllegalStateException("reading proposals failed", e);
+            throw SqlErrors.translate(e);
         }
     }
 
-    /** Campaigns are run by members of their organisation (or an admin). */
+    /** Campaigns and simulations are run by members of their organisation (or an admin). */
     static void requireMember(Caller caller, String ownerOrg) {
-        if (caller.hasRole(Caller.ADMIN)) {
-            return;
-        }
-        if (!caller.hasRole(Caller.MEMBER) || !caller.org().equals(ownerOrg)) {
+        if (!AccessRule.canOperate(caller, ownerOrg)) {
             throw ApiException.denied("the role 'member' in organisation " + ownerOrg + " is required");
         }
     }

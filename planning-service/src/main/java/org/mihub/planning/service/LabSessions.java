@@ -85,11 +85,7 @@ public class LabSessions {
             throw ApiException.invalid("hello.capacity", "must be at least 1");
         }
         CampaignView campaign = campaigns.get(Optional.of(caller), id, false);
-        if (!caller.hasRole(Caller.ADMIN)
-                && !(caller.hasRole(Caller.MEMBER) && caller.org().equals(campaign.record().ownerOrg()))) {
-            throw ApiException.denied("the role 'member' in organisation " + campaign.record().ownerOrg()
-                    + " is required");
-        }
+        CampaignService.requireMember(caller, campaign.record().ownerOrg());
         session.campaignId = id;
         session.robot = robot;
         session.capacity = capacity;

@@ -15,6 +15,7 @@ import jakarta.inject.Inject;
 
 import org.mihub.common.error.ApiException;
 import org.mihub.common.identity.Caller;
+import org.mihub.common.sql.SqlErrors;
 import org.mihub.common.sql.Transactions;
 import org.mihub.common.units.Units;
 import org.mihub.planning.client.CatalogWriter;
@@ -164,13 +165,8 @@ public class ResultRecorder {
                 }
                 double[] stored = values;
                 boolean retry = values == null && result.retryAllowed();
-                writes.add(() -> {
-                    try {
-                        repository.resolve(connection, id, state, retry, result.document(), stored);
-                    } catch (SQLException e) {
-                        throw new IllegalStateException("recording the result failed", e);
-                    }
-                });
+                writes.add(() -> SqlErrors.run(() -> repository.resolve(connection, id, state, retry,
+                        result.document(), stored)));
                 acks.add(new Results.Ack(id, state, false));
             }
             if (!problems.isEmpty()) {

@@ -152,9 +152,7 @@ public class SimulationService {
 
     public JobRecord cancel(Caller caller, UUID id) {
         JobRecord job = job(Optional.of(caller), id);
-        if (!caller.hasRole(Caller.ADMIN) && !(caller.hasRole(Caller.MEMBER) && caller.org().equals(job.ownerOrg()))) {
-            throw ApiException.denied("the role 'member' in organisation " + job.ownerOrg() + " is required");
-        }
+        CampaignService.requireMember(caller, job.ownerOrg());
         if (job.finished()) {
             throw new ApiException(ApiException.Kind.FAILED_PRECONDITION, "job " + id + " is " + job.state()
                     + " already", List.of());
