@@ -42,13 +42,29 @@ public final class JobTable<R> implements JobStore<R> {
         }
     }
 
+    /** Marks the jobs this process is running as alive. */
     @Override
     public void heartbeat(Collection<UUID> ids) throws SQLException {
-        JobHeartbeat.touch(dataSource, ids);
+        if (ids.isEmpty()) {
+            return;
+        }
+        try (Connection connection = dataSource.getConnection(); PreparedStatement update = connection.prepareStatement(
+                "UPDATE job SET updated_at = now() WHERE id = ANY(?) AND state IN ('QUEUED', 'RUNNING')")) {
+            update.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
+            update.executeUpdate();
+        }
     }
 
+    /** A job without a heartbeat for {@code seconds} cannot finish: it is marked failed. */
     @Override
     public void failAbandoned(UUID id, long seconds) throws SQLException {
-        JobHeartbeat.failAbandoned(dataSource, id, seconds);
+        try (Connection connection = dataSource.getConnection(); PreparedStatement update = connection.prepareStatement(
+                "UPDATE job SET state = 'FAILED', message = 'the process running the job stopped; submit it again', "
+                        + "updated_at = now() WHERE id = ? AND state IN ('QUEUED', 'RUNNING') "
+                        + "AND updated_at < now() - make_interval(secs => ?)")) {
+            update.setObject(1, id);
+            update.setDouble(2, seconds);
+            update.executeUpdate();
+        }
     }
 }

@@ -1,7 +1,8 @@
 /**
- * Liveness of long jobs in a service's own {@code job} table over plain JDBC ({@link
- * org.mihub.common.jobs.JobHeartbeat}): the running process touches its jobs, and a job whose process
- * has gone is failed as abandoned. It must not depend on Quarkus, CDI, gRPC or any service's types; a
- * service hands it its data source.
+ * Long jobs (training, simulations), run one way: {@code JobRunner} queues the work, records its
+ * progress, beats its heartbeat, cancels it and ends it in a terminal state, FAILED at once on any
+ * Throwable with a message the user can act on; {@code JobTable} moves the columns every service's
+ * {@code job} table shares, over plain JDBC, and fails jobs whose process has gone. It must not
+ * depend on Quarkus, CDI, gRPC or any service's types; a service hands it its data source.
  */
 package org.mihub.common.jobs;
