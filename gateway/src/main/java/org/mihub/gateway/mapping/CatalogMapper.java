@@ -11,6 +11,7 @@ import org.mihub.api.catalog.v1.IngestRecordsResponse;
 import org.mihub.api.catalog.v1.PropertyDefinition;
 import org.mihub.api.catalog.v1.UpdateDatasetSharingRequest;
 import org.mihub.api.common.v1.Visibility;
+import org.mihub.gateway.error.InvalidInput;
 import org.mihub.gateway.rest.DatasetViews.DatasetInput;
 import org.mihub.gateway.rest.DatasetViews.DatasetView;
 import org.mihub.gateway.rest.DatasetViews.EmbargoView;
@@ -20,7 +21,6 @@ import org.mihub.gateway.rest.DatasetViews.SharingInput;
 
 import com.google.protobuf.Timestamp;
 
-import io.grpc.Status;
 
 /** Catalog JSON views to protobuf requests and back. Bad enum values are refused here, with the field. */
 public final class CatalogMapper {
@@ -121,11 +121,7 @@ public final class CatalogMapper {
     }
 
     /** The same shape as a backend's INVALID_ARGUMENT, so it maps to the same problem+json. */
-    public static io.grpc.StatusRuntimeException invalid(String field, String reason) {
-        var badRequest = com.google.rpc.BadRequest.newBuilder().addFieldViolations(
-                com.google.rpc.BadRequest.FieldViolation.newBuilder().setField(field).setDescription(reason)).build();
-        return io.grpc.protobuf.StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
-                .setCode(Status.Code.INVALID_ARGUMENT.value()).setMessage(field + ": " + reason)
-                .addDetails(com.google.protobuf.Any.pack(badRequest)).build());
+    public static InvalidInput invalid(String field, String reason) {
+        return new InvalidInput(field, reason);
     }
 }
