@@ -21,8 +21,23 @@ import org.mihub.common.chemistry.FormulaException.Kind;
  * element  := [A-Z][a-z]?          (must be in the element table)
  * amount   := digits ('.' digits)? | '.' digits     (must be &gt; 0)
  * </pre>
+ *
+ * <p>Bounded: brackets nest at most {@link #MAX_DEPTH} levels and no amount, written or
+ * multiplied out, exceeds {@link #MAX_AMOUNT}; beyond either the error names the position.
  */
 public final class FormulaParser {
+
+    /**
+     * Deepest bracket nesting accepted. Real formulas nest two or three levels; the bound keeps a
+     * hostile input (thousands of open brackets) from exhausting the parser's stack.
+     */
+    public static final int MAX_DEPTH = 32;
+
+    /**
+     * Largest amount accepted, written or after group multipliers: far beyond any stoichiometry
+     * (a polymer's repeat unit, a supercell), small enough that a typo such as 10^20 is refused.
+     */
+    public static final double MAX_AMOUNT = 1_000_000;
 
     private final String text;
     private int position;
@@ -44,8 +59,9 @@ public final class FormulaParser {
         do {
             skipSpaces();
             double multiplier = atEnd() || !startsAmount() ? 1 : amount();
+            int multiplierEnd = position;
             Map<String, Double> part = groups(0);
-            part.forEach((element, amount) -> total.merge(element, amount * multiplier, Double::sum));
+            part.forEach((element, amount) -> merge(total, element, amount * multiplier, multiplierEnd));
             skipSpaces();
         } while (!atEnd() && separator());
         if (!atEnd()) {
@@ -84,6 +100,10 @@ public final class FormulaParser {
             if (c == '(' || c == '[') {
                 int open = position;
                 char close = c == '(' ? ')' : ']';
+                if (depth + 1 > MAX_DEPTH) {
+                    throw new FormulaException(Kind.UNBALANCED, open, "brackets nested deeper than " + MAX_DEPTH
+                            + " levels");
+                }
                 position++;
                 Map<String, Double> inner = groups(depth + 1);
                 skipSpaces();
@@ -95,11 +115,12 @@ public final class FormulaParser {
                 }
                 position++;
                 double multiplier = optionalAmount();
-                inner.forEach((element, amount) -> amounts.merge(element, amount * multiplier, Double::sum));
+                int at = position;
+                inner.forEach((element, amount) -> merge(amounts, element, amount * multiplier, at));
             } else if (c >= 'A' && c <= 'Z') {
                 String symbol = element();
                 double amount = optionalAmount();
-                amounts.merge(symbol, amount, Double::sum);
+                merge(amounts, symbol, amount, position);
             } else if (c == ')' || c == ']') {
                 if (depth == 0) {
                     throw new FormulaException(Kind.UNBALANCED, position, "unbalanced '" + c + "'");
@@ -122,6 +143,15 @@ public final class FormulaParser {
             throw new FormulaException(Kind.EMPTY, start, "no element");
         }
         return amounts;
+    }
+
+    /** Adds an element's amount; a sum beyond {@link #MAX_AMOUNT} is refused where it arises. */
+    private static void merge(Map<String, Double> amounts, String element, double amount, int at) {
+        double sum = amounts.merge(element, amount, Double::sum);
+        if (sum > MAX_AMOUNT) {
+            throw new FormulaException(Kind.BAD_AMOUNT, Math.max(0, at - 1), "the amount of " + element + " reaches "
+                    + sum + ", more than " + (long) MAX_AMOUNT);
+        }
     }
 
     private String element() {
@@ -181,6 +211,10 @@ public final class FormulaParser {
         double value = Double.parseDouble(text.substring(start, position));
         if (value <= 0) {
             throw new FormulaException(Kind.BAD_AMOUNT, start, "zero amount");
+        }
+        if (value > MAX_AMOUNT) {
+            throw new FormulaException(Kind.BAD_AMOUNT, start, "amount '" + text.substring(start, position)
+                    + "' is larger than " + (long) MAX_AMOUNT);
         }
         return value;
     }

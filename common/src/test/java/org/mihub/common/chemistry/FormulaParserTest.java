@@ -74,6 +74,30 @@ class FormulaParserTest {
     }
 
     @Test
+    void hostileNestingIsRefusedAtTheFirstBracketTooDeep() {
+        for (int levels : new int[] {5_000, 50_000}) {
+            String formula = "(".repeat(levels) + "H" + ")".repeat(levels);
+            var error = assertThrows(FormulaException.class, () -> FormulaParser.parse(formula));
+            assertEquals(Kind.UNBALANCED, error.kind());
+            assertEquals(FormulaParser.MAX_DEPTH, error.position(), error.getMessage());
+        }
+        String deepest = "(".repeat(FormulaParser.MAX_DEPTH) + "H" + ")".repeat(FormulaParser.MAX_DEPTH);
+        assertEquals(1.0, FormulaParser.parse(deepest).amounts().get("H"));
+    }
+
+    @Test
+    void absurdAmountsAreRefusedWithThePosition() {
+        var written = assertThrows(FormulaException.class, () -> FormulaParser.parse("Fe100000000000000000000O"));
+        assertEquals(Kind.BAD_AMOUNT, written.kind());
+        assertEquals(2, written.position());
+        assertEquals("amount '100000000000000000000' is larger than 1000000 at position 2", written.getMessage());
+        var multiplied = assertThrows(FormulaException.class, () -> FormulaParser.parse("((H1000)1000)1000"));
+        assertEquals(Kind.BAD_AMOUNT, multiplied.kind());
+        assertEquals(16, multiplied.position(), multiplied.getMessage());
+        assertEquals(1_000_000.0, FormulaParser.parse("(H1000)1000").amounts().get("H"));
+    }
+
+    @Test
     void unknownElementIsNamed() {
         var error = assertThrows(FormulaException.class, () -> FormulaParser.parse("FeXx"));
         assertEquals("unknown element 'Xx' at position 2", error.getMessage());
