@@ -1,18 +1,34 @@
 package org.mihub.launcher;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The launcher behind {@code ./mihub}: {@code up} runs the whole suite in the foreground until it
  * is stopped (the script runs it in the background), {@code token <user>} prints an access token,
- * {@code status} shows what runs.
+ * {@code status} shows what really runs, {@code stop|restart <service>} asks the running launcher
+ * (through {@link Control}) to stop or restart one service.
  */
 public final class Main {
+
+    /** A restart waits for the service's readiness (up to two minutes) before it answers. */
+    private static final Duration CONTROL_TIMEOUT = Duration.ofMinutes(3);
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Main() {
     }
@@ -29,6 +45,16 @@ public final class Main {
                 System.out.println(Tokens.accessToken(config, args[1]));
             }
             case "status" -> status(config);
+            case "stop", "restart" -> {
+                if (args.length != 2) {
+                    usage();
+                }
+                String reply = Control.ask(config, command, args[1], CONTROL_TIMEOUT);
+                System.out.println("[mihub] " + reply);
+                if (!reply.startsWith("ok")) {
+                    System.exit(1);
+                }
+            }
             default -> usage();
         }
     }
@@ -61,9 +87,20 @@ public final class Main {
             throw e;
         }
         CountDownLatch stopped = new CountDownLatch(1);
+        Object lock = new Object();
+        Control.serve(config, (verb, service) -> {
+            synchronized (lock) {
+                String done = control(stack, verb, service);
+                Files.write(ready, stack.describe());
+                System.out.println("[mihub] " + done);
+                return done;
+            }
+        });
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("[mihub] stopping");
-            stack.close();
+            synchronized (lock) {
+                stack.close();
+            }
             try {
                 Files.deleteIfExists(ready);
             } catch (IOException ignored) {
@@ -76,37 +113,96 @@ public final class Main {
         stopped.await();
     }
 
+    /** Carries out one operator request on the running suite; the sentence that says what was done. */
+    static String control(Stack stack, String verb, Service service) throws IOException, InterruptedException {
+        long started = System.nanoTime();
+        if (verb.equals("stop")) {
+            if (!stack.running(service)) {
+                return service.module() + " was not running";
+            }
+            stack.stop(service);
+            return service.module() + " stopped";
+        }
+        stack.restart(service);
+        return String.format("%s restarted, ready after %.1f s", service.module(),
+                (System.nanoTime() - started) / 1e9);
+    }
+
+    /**
+     * What really runs, each component asked itself: whether its process is alive, whether it
+     * answers on its port and is ready, and (services) the name and version of the build that answers.
+     */
     private static void status(StackConfig config) throws IOException {
         Path ready = config.run().resolve("ready");
         if (!Files.isRegularFile(ready)) {
             System.out.println("mihub is not running (no " + ready + ")");
             return;
         }
-        System.out.printf("%-20s %-8s %-6s %-8s %s%n", "component", "pid", "port", "health", "log");
+        String format = "%-20s %-8s %-8s %-6s %-6s %-16s %s%n";
+        System.out.printf(format, "component", "pid", "process", "port", "ready", "version", "log");
         for (String line : Files.readAllLines(ready)) {
             String[] parts = line.trim().split("\\s+");
-            String health = health(parts[0], Integer.parseInt(parts[2]), config);
-            System.out.printf("%-20s %-8s %-6s %-8s %s%n", parts[0], parts[1], parts[2], health, parts[3]);
+            String component = parts[0];
+            String pid = parts[1];
+            int port = Integer.parseInt(parts[2]);
+            String process = pid.equals("-") ? (component.equals("postgresql") ? "-" : "stopped")
+                    : ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false) ? "alive" : "gone";
+            System.out.printf(format, component, pid, process, port, ready(component, port, config),
+                    version(component, port), parts[3]);
         }
         System.out.println("gateway: " + config.gatewayUrl() + "   logs: " + config.logs());
     }
 
-    private static String health(String component, int port, StackConfig config) {
+    private static String ready(String component, int port, StackConfig config) {
         String base = "http://" + StackConfig.HOST + ":" + port;
         return switch (component) {
-            case "postgresql" -> "-";
+            case "postgresql" -> listens(port) ? "UP" : "DOWN";
             case "keycloak" -> ManagedProcess.answers200(URI.create(config.issuer() + "/.well-known/openid-configuration"))
                     ? "UP" : "DOWN";
             default -> ManagedProcess.answers200(URI.create(base + "/q/health/ready")) ? "UP" : "DOWN";
         };
     }
 
+    private static boolean listens(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(StackConfig.HOST, port), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The version a service's liveness reports for itself ({@code ServiceLiveness}); "-" when it does not answer. */
+    private static String version(String component, int port) {
+        if (component.equals("postgresql") || component.equals("keycloak")) {
+            return "-";
+        }
+        try {
+            var reply = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + StackConfig.HOST + ":" + port
+                    + "/q/health/live")).timeout(Duration.ofSeconds(3)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            for (JsonNode check : JSON.readTree(reply.body()).path("checks")) {
+                if (check.path("name").asText().equals("service")) {
+                    return check.at("/data/version").asText("-");
+                }
+            }
+            return "-";
+        } catch (IOException e) {
+            return "-";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "-";
+        }
+    }
+
     private static void usage() {
         System.err.println(String.join(System.lineSeparator(), List.of(
-                "usage: mihub up | token <user> | status",
+                "usage: mihub up | token <user> | status | stop <service> | restart <service>",
                 "  up            start PostgreSQL, Keycloak and the four services (foreground)",
+                "  stop <service>     stop one service of the running suite (catalog, prediction, planning, gateway)",
+                "  restart <service>  restart one service (stopped or running) and wait until it is ready",
                 "  token <user>  print an access token for a demo user (alice, bob, carol, dave, erin, frank, grace) or lab-robot",
-                "  status        show what runs, with ports, health and log paths")));
+                "  status        what really runs: pids, processes, ports, readiness, versions, logs")));
         System.exit(2);
     }
 }

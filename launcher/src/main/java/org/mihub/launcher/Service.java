@@ -57,6 +57,17 @@ public enum Service {
         return calls;
     }
 
+    /** The service a user names on the command line: its module ("catalog-service") or short name ("catalog"). */
+    static Service byName(String name) {
+        for (Service service : values()) {
+            if (service.module.equals(name) || service.shortName.equals(name)) {
+                return service;
+            }
+        }
+        throw new IllegalArgumentException("no service named '" + name + "'; one of "
+                + String.join(", ", java.util.Arrays.stream(values()).map(Service::module).toList()));
+    }
+
     static Service byShortName(String name) {
         for (Service service : values()) {
             if (service.shortName.equals(name)) {

@@ -79,8 +79,15 @@ public final class Stack implements AutoCloseable {
         services.get(service.ordinal()).close();
     }
 
-    /** Starts a service {@link #stop stopped} earlier again, on the same port, and waits until it is ready. */
+    /**
+     * Starts a service again, on the same port, and waits until it is ready: one {@link #stop
+     * stopped} earlier, or a running one, which is stopped first.
+     */
     public void restart(Service service) throws IOException, InterruptedException {
+        ManagedProcess running = services.get(service.ordinal());
+        if (running.alive()) {
+            running.close();
+        }
         ManagedProcess process = ManagedProcess.start(config, service.module(), command(service), Map.of(),
                 config.home(), URI.create("http://" + StackConfig.HOST + ":" + config.portOf(service)
                         + "/q/health/ready"));
@@ -119,7 +126,12 @@ public final class Stack implements AutoCloseable {
         return command;
     }
 
-    /** What runs, for 'status': name, pid, port and log of each process. */
+    /** Whether a service's process runs (it may still be starting). */
+    public boolean running(Service service) {
+        return services.get(service.ordinal()).alive();
+    }
+
+    /** What runs, for 'status': name, pid ("-" for a stopped service), port and log of each process. */
     public List<String> describe() {
         List<String> lines = new ArrayList<>();
         lines.add(String.format("%-20s %-8s %-6s %s", "postgresql", "-", config.postgresPort(),
@@ -130,7 +142,7 @@ public final class Stack implements AutoCloseable {
         }
         for (int i = 0; i < services.size(); i++) {
             ManagedProcess process = services.get(i);
-            lines.add(String.format("%-20s %-8d %-6s %s", process.name(), process.pid(),
+            lines.add(String.format("%-20s %-8s %-6s %s", process.name(), process.alive() ? process.pid() : "-",
                     config.portOf(Service.values()[i]), process.log()));
         }
         return lines;

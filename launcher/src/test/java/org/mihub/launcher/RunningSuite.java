@@ -46,6 +46,8 @@ public final class RunningSuite implements BeforeAllCallback {
             ExtensionContext.Store root = context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL);
             root.put(RunningSuite.class, (ExtensionContext.Store.CloseableResource) () -> stack.close());
             demoDatasetId = DemoData.load(config);
+            // operators' requests (./mihub stop|restart) reach this stack as they reach ./mihub up's
+            Control.serve(config, (verb, service) -> Main.control(stack, verb, service));
         }
     }
 

@@ -904,7 +904,10 @@ class SuiteIT {
     void aStoppedBackendIsAFast503AndTheGatewayRecoversWhenItReturns() throws Exception {
         String alice = Tokens.accessToken(config, "alice");
         assertEquals(200, get("/api/v1/campaigns", alice).statusCode());
-        stack.stop(Service.PLANNING);
+        // as an operator would: ./mihub stop planning, through the launcher's control channel
+        assertEquals("ok planning-service stopped", Control.ask(config, "stop", "planning", Duration.ofSeconds(60)));
+        assertEquals("ok planning-service was not running",
+                Control.ask(config, "stop", "planning-service", Duration.ofSeconds(60)));
         try {
             long started = System.nanoTime();
             var down = get("/api/v1/campaigns", alice);
@@ -925,7 +928,8 @@ class SuiteIT {
             var status = JSON.readTree(get("/api/v1/status", alice).body());
             assertEquals("UNAVAILABLE (circuit open)", status.at("/backends/2/error").asText(), status.toString());
         } finally {
-            stack.restart(Service.PLANNING);
+            String restarted = Control.ask(config, "restart", "planning", Duration.ofMinutes(3));
+            assertTrue(restarted.startsWith("ok planning-service restarted, ready after"), restarted);
         }
         // the gateway reconnects by itself; allow its reconnect backoff
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
