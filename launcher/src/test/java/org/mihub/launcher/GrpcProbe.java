@@ -83,6 +83,18 @@ final class GrpcProbe implements AutoCloseable {
         return ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
     }
 
+    /**
+     * WhoAmI with these Authorization header values exactly as given (none, one malformed, several);
+     * throws StatusRuntimeException when refused.
+     */
+    void whoAmIWithAuthorization(List<String> values) {
+        Metadata headers = new Metadata();
+        values.forEach(value -> headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), value));
+        ClientCalls.blockingUnaryCall(ClientInterceptors.intercept(channel,
+                MetadataUtils.newAttachHeadersInterceptor(headers)), WHO_AM_I,
+                CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), new byte[0]);
+    }
+
     /** A server-streaming call with a raw request: every message until the stream ends. */
     List<byte[]> stream(String token, String fullMethodName, byte[] request) {
         MethodDescriptor<byte[], byte[]> method = MethodDescriptor.<byte[], byte[]>newBuilder()

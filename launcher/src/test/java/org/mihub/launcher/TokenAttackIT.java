@@ -146,6 +146,10 @@ class TokenAttackIT {
             try (var probe = new GrpcProbe(config.portOf(backend))) {
                 var refused = assertThrows(StatusRuntimeException.class, () -> probe.whoAmI(token), backend.module());
                 assertEquals(Status.Code.UNAUTHENTICATED, refused.getStatus().getCode(), backend.module());
+                // a gRPC answer with a message, not an HTTP 401 that clients see as a transport error
+                assertEquals(token == null ? "a valid access token is required"
+                        : "the access token is not valid (signature, issuer, audience or lifetime)",
+                        refused.getStatus().getDescription(), backend.module());
             }
         }
     }
@@ -163,6 +167,48 @@ class TokenAttackIT {
     }
 
     // --- the tests
+
+    /**
+     * Credentials in a form the suite does not understand are refused with the reason, never taken
+     * for no token: a Basic header, a token without its scheme, an empty bearer token, two headers
+     * (each alone valid), an oversized token. REST: 401 problem; gRPC: UNAUTHENTICATED.
+     */
+    @Test
+    void credentialsInAFormTheSuiteDoesNotUnderstandAreRefusedNotIgnored() throws Exception {
+        String alice = Tokens.accessToken(config, "alice");
+        String bob = Tokens.accessToken(config, "bob");
+        Map<String, List<String>> forms = new java.util.LinkedHashMap<>();
+        forms.put("the Authorization scheme 'Basic' is not accepted; use 'Bearer <access token>'",
+                List.of("Basic YWxpY2U6YWxpY2U="));
+        forms.put("the Authorization header must be 'Bearer <access token>'", List.of(alice));
+        forms.put("the bearer token is empty", List.of("Bearer "));
+        forms.put("the request has 2 Authorization headers; send exactly one: 'Bearer <access token>'",
+                List.of("Bearer " + alice, "Bearer " + bob));
+        forms.put("the Authorization header has 17007 characters, more than 16384", List.of("Bearer " + "a".repeat(17000)));
+        var http = java.net.http.HttpClient.newHttpClient();
+        for (var form : forms.entrySet()) {
+            var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(config.gatewayUrl() + "/api/v1/datasets"));
+            form.getValue().forEach(value -> request.header("Authorization", value));
+            var reply = http.send(request.GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, reply.statusCode(), form.getKey() + ": " + reply.body());
+            assertEquals("application/problem+json", reply.headers().firstValue("Content-Type").orElse(""));
+            assertEquals(form.getKey(), JSON.readTree(reply.body()).get("detail").asText(), reply.body());
+            for (Service backend : BACKENDS) {
+                try (var probe = new GrpcProbe(config.portOf(backend))) {
+                    var refused = assertThrows(StatusRuntimeException.class,
+                            () -> probe.whoAmIWithAuthorization(form.getValue()), backend.module());
+                    assertEquals(Status.Code.UNAUTHENTICATED, refused.getStatus().getCode(), backend.module());
+                    assertEquals(form.getKey(), refused.getStatus().getDescription(), backend.module());
+                }
+            }
+        }
+        // a token far beyond the cap, but within the HTTP/2 header limit, is refused the same way
+        try (var probe = new GrpcProbe(config.portOf(Service.CATALOG))) {
+            var refused = assertThrows(StatusRuntimeException.class,
+                    () -> probe.whoAmIWithAuthorization(List.of("Bearer " + "a".repeat(48_000))));
+            assertEquals(Status.Code.UNAUTHENTICATED, refused.getStatus().getCode(), refused.getStatus().toString());
+        }
+    }
 
     @Test
     void aKeyAddedToTheRealmAfterTheServicesStartedIsUsedForValidation() throws Exception {

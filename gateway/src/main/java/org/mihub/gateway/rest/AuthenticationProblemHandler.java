@@ -6,6 +6,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import org.mihub.common.identity.MalformedCredentialsException;
+
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -36,16 +38,20 @@ public class AuthenticationProblemHandler {
     private void handle(RoutingContext context) {
         Throwable failure = context.failure();
         boolean unauthenticated = failure instanceof AuthenticationFailedException
+                || failure instanceof MalformedCredentialsException
                 || failure instanceof AuthenticationCompletionException || failure instanceof UnauthorizedException;
         if (!unauthenticated || context.response().headWritten()) {
             context.next();
             return;
         }
         boolean presented = context.request().getHeader("Authorization") != null;
+        // a malformed header says what is wrong with its form (nothing about any token's content)
+        String detail = failure instanceof MalformedCredentialsException malformed ? malformed.getMessage()
+                : detail(presented);
         if (context.request().path().startsWith("/optimade/")) {
             ObjectNode document = JsonNodeFactory.instance.objectNode();
             document.putArray("errors").addObject().put("status", "401").put("title", "Unauthorized")
-                    .put("detail", detail(presented));
+                    .put("detail", detail);
             document.set("meta", optimade.of(context.request().path(), context.request().query(), false, null, null,
                     List.of()));
             context.response().setStatusCode(401).putHeader("Content-Type", OptimadeMeta.MEDIA_TYPE)
@@ -56,7 +62,7 @@ public class AuthenticationProblemHandler {
                 .putHeader("Content-Type", Problem.MEDIA_TYPE)
                 .putHeader("WWW-Authenticate", challenge(presented))
                 .end(new JsonObject().put("type", "about:blank").put("title", "Unauthorized").put("status", 401)
-                        .put("detail", detail(presented)).encode());
+                        .put("detail", detail).encode());
     }
 
     /** What a 401 says: to present a token, or that the one presented is not valid. */
