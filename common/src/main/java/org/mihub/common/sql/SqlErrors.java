@@ -57,13 +57,16 @@ public final class SqlErrors {
      * <li>unique violation (23505): ALREADY_EXISTS;
      * <li>connection failure (class 08), the server shutting down or not accepting connections (57P01,
      * 57P02, 57P03) or too many connections (53300): UNAVAILABLE;
+     * <li>the connection pool's acquisition timeout (no SQLSTATE: the database is down, or every
+     * connection is busy): UNAVAILABLE;
      * <li>anything else: an IllegalStateException carrying the failure.
      * </ul>
      */
     public static RuntimeException translate(SQLException failure) {
         String state = state(failure);
         if (state == null) {
-            return internal(failure);
+            return poolTimedOut(failure) ? api(Kind.UNAVAILABLE, "no database connection could be had in time "
+                    + "(the database is down or every connection is busy); try again later", failure) : internal(failure);
         }
         return switch (state) {
             case "40001", "40P01" -> api(Kind.ABORTED,
@@ -96,6 +99,16 @@ public final class SqlErrors {
             }
         }
         return null;
+    }
+
+    /** Agroal's "acquisition timeout" (it carries no SQLSTATE): no connection within the pool's wait. */
+    private static boolean poolTimedOut(SQLException failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().toLowerCase(java.util.Locale.ROOT).contains("acquisition timeout")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static ApiException api(Kind kind, String message, SQLException failure) {

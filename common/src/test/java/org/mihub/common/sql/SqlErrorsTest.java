@@ -69,6 +69,19 @@ class SqlErrorsTest {
         }
     }
 
+    /** The pool gives up waiting for a connection (PostgreSQL down, or all busy): no SQLSTATE, still UNAVAILABLE. */
+    @Test
+    void aPoolThatCannotHaveAConnectionInTimeIsUnavailable() {
+        for (SQLException failure : List.of(new SQLException("Sorry, acquisition timeout!"),
+                new SQLException("Acquisition timeout while waiting for new connection",
+                        new java.util.concurrent.TimeoutException()))) {
+            ApiException e = assertInstanceOf(ApiException.class, SqlErrors.translate(failure));
+            assertEquals(Kind.UNAVAILABLE, e.kind());
+            assertEquals("no database connection could be had in time (the database is down or every connection "
+                    + "is busy); try again later", e.getMessage());
+        }
+    }
+
     @Test
     void anythingElseIsAnInternalFaultThatKeepsTheFailure() {
         for (String state : new String[] {"42P01", "23503", "22001", "XX000", null, ""}) {
