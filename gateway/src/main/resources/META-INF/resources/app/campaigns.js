@@ -9,8 +9,9 @@ import { hasRole } from './session.js';
 import { problem } from './catalog.js';
 import { lineChart, scatterChart } from './charts.js';
 
-const MAXIMISE = 'OBJECTIVE_DIRECTION_MAXIMISE';
-const MINIMISE = 'OBJECTIVE_DIRECTION_MINIMISE';
+// enums as the API writes them: lower case, without their type's prefix
+const MAXIMISE = 'maximise';
+const MINIMISE = 'minimise';
 
 /** "Fe:0-1, Ni:0-1, Cu:0-0.5" as composition elements with fraction bounds. */
 export function parseElements(text) {
@@ -61,7 +62,7 @@ export async function campaignsPage(view) {
       }
       if (field(form, 'constraint')) {
         spec.constraints = [{ name: 'limit', linear: { terms: parseElements(field(form, 'constraint')).map((e) =>
-          ({ variable: { element: e.element }, coefficient: 1 })), relation: 'CONSTRAINT_RELATION_LESS_EQUAL',
+          ({ variable: { element: e.element }, coefficient: 1 })), relation: 'less_equal',
         rhs: Number(field(form, 'rhs')) } }];
       }
       if (field(form, 'cost')) {
@@ -101,7 +102,7 @@ export async function campaignsPage(view) {
   fill(view, h('h1', {}, t('campaigns.heading')), hasRole('contributor') ? form : null,
     table([[t('campaigns.name'), (c) => h('a', { href: '#/campaigns/' + c.id, class: 'campaign-link' }, c.spec.name)],
       [t('campaigns.objective'), (c) => c.spec.objectives.map((o) => o.property).join(', ')],
-      [t('campaigns.status'), (c) => c.status.replace('CAMPAIGN_STATUS_', '')],
+      [t('campaigns.status'), (c) => c.status],
       [t('campaigns.progress'), (c) => `${c.progress.completed}/${c.progress.proposed}`],
       [t('models.owner'), (c) => c.ownerOrg]], page.campaigns, { id: 'campaign-table' }),
     hasRole('contributor') ? simulationForm(properties, datasets, models.models || []) : null);
@@ -163,14 +164,14 @@ function valueOf(entry, property) {
 
 function candidateText(candidate) {
   const parameters = Object.entries(candidate.parameters || {}).map(([name, v]) =>
-    `${name}=${v.number !== undefined ? num(v.number) : v.text || v.integer || ''}`);
+    `${name}=${v.number !== undefined ? num(v.number) : v.integer ?? v.category ?? ''}`);
   return [candidate.formula, ...parameters].filter(Boolean).join(' · ');
 }
 
 export async function campaignPage(view, id) {
   const c = await get('/api/v1/campaigns/' + id);
   const objectives = c.spec.objectives;
-  const pending = (c.history || []).filter((p) => p.state === 'PROPOSAL_STATE_PENDING');
+  const pending = (c.history || []).filter((p) => p.state === 'pending');
   const completed = (c.history || []).filter((p) => p.result && p.result.measured);
   const first = objectives[0];
   const sign = first.direction === MINIMISE ? -1 : 1;
@@ -181,7 +182,7 @@ export async function campaignPage(view, id) {
     return sign * best;
   });
   const out = h('div', { id: 'campaign-message' });
-  fill(view, h('h1', {}, c.spec.name, ' ', h('span', { class: 'muted', id: 'campaign-status' }, c.status.replace('CAMPAIGN_STATUS_', ''))),
+  fill(view, h('h1', {}, c.spec.name, ' ', h('span', { class: 'muted', id: 'campaign-status' }, c.status)),
     h('section', { class: 'card' }, h('p', {}, objectives.map((o) => h('span', { class: 'pill' },
       `${o.direction === MINIMISE ? '↓' : '↑'} ${o.property} ${o.unit || ''}`))),
     h('p', { class: 'muted' }, t('campaigns.progress_line', { proposed: c.progress.proposed, pending: c.progress.pending,
@@ -212,7 +213,7 @@ export async function campaignPage(view, id) {
       ['#', (p) => `${p.batchNumber}.${p.position + 1}`], [t('campaigns.candidate'), (p) => candidateText(p.candidate)],
       [t('campaigns.predicted'), (p) => (p.predictions || []).map((x) => `${num(x.mean)} ± ${num(x.std)}`).join(', ')],
       [t('campaigns.acquisition'), (p) => num(p.acquisitionValue)],
-      [t('campaigns.state'), (p) => p.state.replace('PROPOSAL_STATE_', '')],
+      [t('campaigns.state'), (p) => p.state || ''],
       [t('campaigns.result'), (p) => !p.result ? '' : p.result.failed ? `✗ ${p.result.failed.reason}`
         : objectives.map((o) => num(valueOf(p.result.measured, o.property))).join(', ')]],
     c.history || [], { id: 'history' })));
@@ -258,7 +259,8 @@ export async function simulationPage(view, id) {
     const job = s.job || {};
     fill(view, h('h1', {}, s.spec.name), h('p', { id: 'simulation-state' }, `${job.state || ''} · ${Math.round((job.progress || 0) * 100)} % `,
       job.message || ''));
-    if (!job.state || job.state.endsWith('QUEUED') || job.state.endsWith('RUNNING')) {
+    const state = (job.state || '').toLowerCase();
+    if (!state || state === 'queued' || state === 'running') {
       setTimeout(() => { if (location.hash === '#/simulations/' + id) simulationPage(view, id); }, 1000);
     }
     return;

@@ -226,7 +226,7 @@ class PortalIT {
         new Select(form.findElement(By.name("property"))).selectByValue("hardness");
         type(form, "unit", "GPa");
         new Select(form.findElement(By.name("property2"))).selectByValue("density");
-        new Select(form.findElement(By.name("direction2"))).selectByValue("OBJECTIVE_DIRECTION_MINIMISE");
+        new Select(form.findElement(By.name("direction2"))).selectByValue("minimise");
         type(form, "unit2", "g/cm3");
         type(form, "elements", "Fe:0-1, Ni:0-1");
         type(form, "step", "0.1");
@@ -303,7 +303,7 @@ class PortalIT {
                 .click();
         new Select(second.findElement(By.name("property"))).selectByValue("band_gap");
         new Select(second.findElement(By.name("property2"))).selectByValue("density");
-        new Select(second.findElement(By.name("direction2"))).selectByValue("OBJECTIVE_DIRECTION_MINIMISE");
+        new Select(second.findElement(By.name("direction2"))).selectByValue("minimise");
         type(second, "runs", "3");
         type(second, "evaluations", "8");
         second.findElement(By.id("simulate")).click();

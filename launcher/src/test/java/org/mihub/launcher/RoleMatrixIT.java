@@ -105,7 +105,7 @@ class RoleMatrixIT {
                 .toList());
         return RunningSuite.send("POST", "/api/v1/campaigns", token, "application/json", "{\"spec\": {\"name\": "
                 + "\"role matrix\", \"objectives\": [{\"property\": \"hardness\", \"direction\": "
-                + "\"OBJECTIVE_DIRECTION_MAXIMISE\", \"unit\": \"GPa\"}], \"designSpace\": {\"explicit\": "
+                + "\"maximise\", \"unit\": \"GPa\"}], \"designSpace\": {\"explicit\": "
                 + "{\"candidates\": [" + candidates + "]}}, \"acquisition\": {\"batchSize\": 1}, \"seed\": 1}}");
     }
 
@@ -120,7 +120,7 @@ class RoleMatrixIT {
         }
         return RunningSuite.send("POST", "/api/v1/simulations", token, "application/json", "{\"spec\": {\"name\": "
                 + "\"role matrix\", \"campaign\": {\"name\": \"twin\", \"objectives\": [{\"property\": \"y\", "
-                + "\"direction\": \"OBJECTIVE_DIRECTION_MAXIMISE\"}], \"designSpace\": {\"parameters\": [{\"name\": "
+                + "\"direction\": \"maximise\"}], \"designSpace\": {\"parameters\": [{\"name\": "
                 + "\"x\", \"continuous\": {\"min\": 0, \"max\": 1}}]}}, \"pool\": {\"rows\": [" + rows
                 + "]}, \"runs\": 1, \"seeds\": [1], \"maxEvaluations\": 3}}");
     }

@@ -289,7 +289,7 @@ class SuiteIT {
         for (int i = 0; i < 120; i++) {
             simulation = JSON.readTree(get("/api/v1/simulations/" + id + "?runs=true", token).body());
             String state = simulation.get("job").get("state").asText();
-            if (!state.equals("QUEUED") && !state.equals("RUNNING")) {
+            if (!state.equals("queued") && !state.equals("running")) {
                 break;
             }
             Thread.sleep(500);
@@ -533,13 +533,25 @@ class SuiteIT {
             candidates.append(i == 0 ? "" : ", ").append("{\"id\": \"c").append(i).append("\", \"formula\": \"")
                     .append(formulas[i]).append("\"}");
         }
-        var created = send("POST", "/api/v1/campaigns", alice, "application/json", "{\"spec\": {\"name\": "
-                + "\"e2e hardness\", \"objectives\": [{\"property\": \"hardness\", \"direction\": "
-                + "\"OBJECTIVE_DIRECTION_MAXIMISE\", \"unit\": \"GPa\"}], \"designSpace\": {\"explicit\": "
-                + "{\"candidates\": [" + candidates + "]}}, \"acquisition\": {\"batchSize\": 2}, \"seed\": 5}}");
+        String spec = "{\"spec\": {\"name\": \"e2e hardness\", \"objectives\": [{\"property\": \"hardness\", "
+                + "\"direction\": \"maximise\", \"unit\": \"GPa\"}], \"designSpace\": {\"explicit\": "
+                + "{\"candidates\": [" + candidates + "]}}, \"acquisition\": {\"batchSize\": 2}, \"seed\": 5}}";
+        var created = send("POST", "/api/v1/campaigns", alice, "application/json", spec);
         assertEquals(201, created.statusCode(), created.body());
-        String id = JSON.readTree(created.body()).get("id").asText();
-        assertEquals("CAMPAIGN_STATUS_ACTIVE", JSON.readTree(created.body()).get("status").asText());
+        JsonNode campaign = JSON.readTree(created.body());
+        String id = campaign.get("id").asText();
+        assertEquals("active", campaign.get("status").asText());
+        assertEquals("maximise", campaign.at("/spec/objectives/0/direction").asText());
+        assertTrue(campaign.at("/spec/seed").isIntegralNumber(), "int64 as a JSON number: " + campaign);
+        assertTrue(created.headers().firstValue("Deprecation").isEmpty());
+        // the old raw protobuf spelling still creates the same campaign, for one release, and says it is deprecated
+        var old = send("POST", "/api/v1/campaigns", alice, "application/json", spec
+                .replace("\"maximise\"", "\"OBJECTIVE_DIRECTION_MAXIMISE\"").replace("\"seed\": 5", "\"seed\": \"5\""));
+        assertEquals(201, old.statusCode(), old.body());
+        assertEquals("true", old.headers().firstValue("Deprecation").orElse(""));
+        assertEquals(campaign.get("spec"), JSON.readTree(old.body()).get("spec"));
+        assertEquals(400, send("POST", "/api/v1/campaigns", alice, "application/json", spec.replace("\"maximise\"",
+                "\"up\"")).statusCode(), "an unknown enum value is refused");
 
         var first = send("POST", "/api/v1/campaigns/" + id + "/proposals", alice, "application/json",
                 "{\"requestId\": \"e2e-1\"}");
@@ -571,7 +583,7 @@ class SuiteIT {
         var second = send("POST", "/api/v1/campaigns/" + id + "/proposals", alice, "application/json", "");
         assertEquals(200, second.statusCode(), second.body());
         JsonNode next = JSON.readTree(second.body());
-        assertEquals("ACQUISITION_FUNCTION_LOG_EXPECTED_IMPROVEMENT",
+        assertEquals("log_expected_improvement",
                 next.get("proposals").get(0).get("acquisitionFunction").asText());
         assertEquals(1, next.get("fits").size(), "a Gaussian process was fitted to the two results");
 
@@ -598,7 +610,7 @@ class SuiteIT {
                 "formula,hardness [GPa]\nFe,1.1\nFe3Ni,1.4\nFeNi,1.7\nNi,0.9\nFeNi3,\nFe3Co,\n");
         assertEquals(200, ingested.statusCode(), ingested.body());
         String spec = "{\"spec\": {\"name\": \"screening follow-up\", \"objectives\": [{\"property\": "
-                + "\"hardness\", \"direction\": \"OBJECTIVE_DIRECTION_MAXIMISE\", \"unit\": \"GPa\"}], "
+                + "\"hardness\", \"direction\": \"maximise\", \"unit\": \"GPa\"}], "
                 + "\"designSpace\": {\"catalog\": {\"query\": {\"datasetIds\": [\"" + dataset + "\"]}}}, "
                 + "\"priorData\": [{\"datasetId\": \"" + dataset + "\"}], \"acquisition\": {\"batchSize\": 2}, "
                 + "\"seed\": 9}}";
@@ -620,7 +632,7 @@ class SuiteIT {
         assertEquals(4, batch.at("/fits/0/observations").asInt(), batch.toString());
         List<String> formulas = new ArrayList<>();
         for (JsonNode proposal : batch.get("proposals")) {
-            assertEquals("ACQUISITION_FUNCTION_LOG_EXPECTED_IMPROVEMENT", proposal.get("acquisitionFunction").asText());
+            assertEquals("log_expected_improvement", proposal.get("acquisitionFunction").asText());
             assertEquals(36, proposal.at("/candidate/materialId").asText().length());
             formulas.add(proposal.at("/candidate/formula").asText());
         }
@@ -657,13 +669,13 @@ class SuiteIT {
         }
         var started = send("POST", "/api/v1/simulations", alice, "application/json", "{\"spec\": {\"name\": "
                 + "\"e2e twin\", \"campaign\": {\"name\": \"twin\", \"objectives\": [{\"property\": \"toughness\", "
-                + "\"direction\": \"OBJECTIVE_DIRECTION_MAXIMISE\"}], \"designSpace\": {\"parameters\": [{\"name\": "
+                + "\"direction\": \"maximise\"}], \"designSpace\": {\"parameters\": [{\"name\": "
                 + "\"x\", \"continuous\": {\"min\": 0, \"max\": 1}}]}}, \"pool\": {\"rows\": [" + rows
                 + "]}, \"runs\": 3, \"seeds\": [4295, 8508, 326]}}");
         assertEquals(202, started.statusCode(), started.body());
         String id = JSON.readTree(started.body()).get("id").asText();
         JsonNode simulation = awaitSimulation(id, alice);
-        assertEquals("SUCCEEDED", simulation.get("job").get("state").asText(), simulation.toString());
+        assertEquals("succeeded", simulation.get("job").get("state").asText(), simulation.toString());
         assertEquals(30, simulation.get("report").get("poolSize").asInt());
         assertEquals(2, simulation.get("report").get("topCount").asInt());
         assertEquals(404, get("/api/v1/simulations/" + id, Tokens.accessToken(config, "bob")).statusCode());
@@ -671,12 +683,12 @@ class SuiteIT {
         // the demo dataset as the oracle: its band gaps, read from the catalog as the caller
         var fromCatalog = send("POST", "/api/v1/simulations", alice, "application/json", "{\"spec\": {\"name\": "
                 + "\"gap twin\", \"campaign\": {\"name\": \"gap\", \"objectives\": [{\"property\": \"band_gap\", "
-                + "\"direction\": \"OBJECTIVE_DIRECTION_MAXIMISE\"}]}, \"dataset\": {\"dataset\": {\"datasetId\": \""
+                + "\"direction\": \"maximise\"}]}, \"dataset\": {\"dataset\": {\"datasetId\": \""
                 + demoDatasetId + "\"}}, \"runs\": 3, \"baseSeed\": 11, \"keepChoices\": true}}");
         assertEquals(202, fromCatalog.statusCode(), fromCatalog.body());
         String twin = JSON.readTree(fromCatalog.body()).get("id").asText();
         JsonNode done = awaitSimulation(twin, alice);
-        assertEquals("SUCCEEDED", done.get("job").get("state").asText(), done.toString());
+        assertEquals("succeeded", done.get("job").get("state").asText(), done.toString());
         assertEquals(20, done.get("report").get("poolSize").asInt(), "the 20 demo materials form the pool");
         assertEquals("band_gap", done.get("report").get("objectiveProperty").asText());
         // a run ends once it has found the best material; its choices are catalog material ids
@@ -692,12 +704,12 @@ class SuiteIT {
                         + "AlP,2.45,2.4\nMgO,7.8,3.58\nCdS,2.42,4.82\nSi,1.12,\n").statusCode());
         var twoObjectives = send("POST", "/api/v1/simulations", alice, "application/json", "{\"spec\": {\"name\": "
                 + "\"gap and density twin\", \"campaign\": {\"name\": \"light and wide\", \"objectives\": ["
-                + "{\"property\": \"band_gap\", \"direction\": \"OBJECTIVE_DIRECTION_MAXIMISE\"}, "
-                + "{\"property\": \"density\", \"direction\": \"OBJECTIVE_DIRECTION_MINIMISE\"}]}, "
+                + "{\"property\": \"band_gap\", \"direction\": \"maximise\"}, "
+                + "{\"property\": \"density\", \"direction\": \"minimise\"}]}, "
                 + "\"dataset\": {\"dataset\": {\"datasetId\": \"" + pairs + "\"}}, \"runs\": 3, \"baseSeed\": 5}}");
         assertEquals(202, twoObjectives.statusCode(), twoObjectives.body());
         JsonNode pareto = awaitSimulation(JSON.readTree(twoObjectives.body()).get("id").asText(), alice);
-        assertEquals("SUCCEEDED", pareto.get("job").get("state").asText(), pareto.toString());
+        assertEquals("succeeded", pareto.get("job").get("state").asText(), pareto.toString());
         JsonNode paretoReport = pareto.get("report");
         assertEquals(11, paretoReport.get("poolSize").asInt(), "eleven materials have both values; Si has no density");
         assertEquals("band_gap,density", paretoReport.get("objectiveProperty").asText());
@@ -730,8 +742,8 @@ class SuiteIT {
             assertEquals("SUCCEEDED", job.get("state").asText(), job.toString());
             models.put(property, job.get("resultId").asText());
         }
-        String objectives = "[{\"property\": \"band_gap\", \"direction\": \"OBJECTIVE_DIRECTION_MAXIMISE\", "
-                + "\"unit\": \"eV\"}, {\"property\": \"density\", \"direction\": \"OBJECTIVE_DIRECTION_MINIMISE\", "
+        String objectives = "[{\"property\": \"band_gap\", \"direction\": \"maximise\", "
+                + "\"unit\": \"eV\"}, {\"property\": \"density\", \"direction\": \"minimise\", "
                 + "\"unit\": \"g/cm3\"}]";
         String surrogate = "{\"predictionModel\": {\"modelIds\": {\"band_gap\": \"" + models.get("band_gap")
                 + "\", \"density\": \"" + models.get("density") + "\"}}}";
@@ -750,7 +762,7 @@ class SuiteIT {
         StringBuilder results = new StringBuilder();
         for (int i = 0; i < 3; i++) {
             JsonNode proposal = batch.get(i);
-            assertEquals("ACQUISITION_FUNCTION_EXPECTED_HYPERVOLUME_IMPROVEMENT",
+            assertEquals("expected_hypervolume_improvement",
                     proposal.get("acquisitionFunction").asText());
             double gap = proposal.at("/predictions/0/mean").asDouble();
             double density = proposal.at("/predictions/1/mean").asDouble();
@@ -795,7 +807,7 @@ class SuiteIT {
         assertEquals("SUCCEEDED", job.get("state").asText(), job.toString());
         String modelId = job.get("resultId").asText();
         String spec = "{\"spec\": {\"name\": \"gap twin\", \"campaign\": {\"name\": \"zn gap\", \"objectives\": "
-                + "[{\"property\": \"band_gap\", \"direction\": \"OBJECTIVE_DIRECTION_MAXIMISE\", \"unit\": \"meV\"}], "
+                + "[{\"property\": \"band_gap\", \"direction\": \"maximise\", \"unit\": \"meV\"}], "
                 + "\"designSpace\": {\"composition\": {\"elements\": [{\"element\": \"Zn\", \"minFraction\": 0.5, "
                 + "\"maxFraction\": 0.5}, {\"element\": \"S\", \"maxFraction\": 0.5}, {\"element\": \"Se\", "
                 + "\"maxFraction\": 0.5}], \"step\": 0.05}}}, \"model\": {\"modelIds\": {\"band_gap\": \""
@@ -804,7 +816,7 @@ class SuiteIT {
         assertEquals(202, started.statusCode(), started.body());
         String id = JSON.readTree(started.body()).get("id").asText();
         JsonNode done = awaitSimulation(id, alice);
-        assertEquals("SUCCEEDED", done.get("job").get("state").asText(), done.toString());
+        assertEquals("succeeded", done.get("job").get("state").asText(), done.toString());
         assertEquals(11, done.at("/report/poolSize").asInt(), "ZnS(1-x)Se(x) in steps of 0.05 of the whole");
         // a run ends at 8 evaluations or once it has found the best point
         JsonNode best = done.at("/report/runs/0/bestSoFar");
@@ -823,7 +835,7 @@ class SuiteIT {
         // the same model as a campaign's surrogate: the first batch already follows the model, results
         // teach a process on its residuals; bob cannot plan with acme's model
         String campaignSpec = "{\"spec\": {\"name\": \"zn gap\", \"objectives\": [{\"property\": \"band_gap\", "
-                + "\"direction\": \"OBJECTIVE_DIRECTION_MAXIMISE\", \"unit\": \"eV\"}], \"designSpace\": "
+                + "\"direction\": \"maximise\", \"unit\": \"eV\"}], \"designSpace\": "
                 + "{\"composition\": {\"elements\": [{\"element\": \"Zn\", \"minFraction\": 0.5, \"maxFraction\": 0.5}, "
                 + "{\"element\": \"S\", \"maxFraction\": 0.5}, {\"element\": \"Se\", \"maxFraction\": 0.5}, "
                 + "{\"element\": \"Te\", \"maxFraction\": 0.5}], \"step\": 0.1}}, \"surrogate\": {\"predictionModel\": "
@@ -840,7 +852,7 @@ class SuiteIT {
         List<String> firstIds = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             JsonNode proposal = firstBatch.get(i);
-            assertEquals("ACQUISITION_FUNCTION_LOG_EXPECTED_IMPROVEMENT", proposal.get("acquisitionFunction").asText());
+            assertEquals("log_expected_improvement", proposal.get("acquisitionFunction").asText());
             double predicted = proposal.at("/predictions/0/mean").asDouble();
             assertTrue(predicted > 1.5 && predicted < 4.5, "the model's own prediction: " + proposal);
             assertTrue(proposal.at("/predictions/0/std").asDouble() > 0, proposal.toString());
@@ -864,14 +876,14 @@ class SuiteIT {
         // run starts from the material the model rates best (no random designs), then a process
         // learns the model's residuals from what the run has measured
         String guidedSpec = "{\"spec\": {\"name\": \"model-guided twin\", \"campaign\": {\"name\": \"zn gap\", "
-                + "\"objectives\": [{\"property\": \"band_gap\", \"direction\": \"OBJECTIVE_DIRECTION_MAXIMISE\", "
+                + "\"objectives\": [{\"property\": \"band_gap\", \"direction\": \"maximise\", "
                 + "\"unit\": \"eV\"}], \"surrogate\": {\"predictionModel\": {\"modelIds\": {\"band_gap\": \"" + modelId
                 + "\"}}}}, \"dataset\": {\"dataset\": {\"datasetId\": \"" + dataset + "\"}}, \"runs\": 3, "
                 + "\"baseSeed\": 5, \"keepChoices\": true}}";
         var guided = send("POST", "/api/v1/simulations", alice, "application/json", guidedSpec);
         assertEquals(202, guided.statusCode(), guided.body());
         JsonNode guidedDone = awaitSimulation(JSON.readTree(guided.body()).get("id").asText(), alice);
-        assertEquals("SUCCEEDED", guidedDone.get("job").get("state").asText(), guidedDone.toString());
+        assertEquals("succeeded", guidedDone.get("job").get("state").asText(), guidedDone.toString());
         assertEquals(12, guidedDone.at("/report/poolSize").asInt());
         JsonNode guidedRuns = guidedDone.at("/report/runs");
         assertEquals(3, guidedRuns.size());
@@ -882,8 +894,8 @@ class SuiteIT {
         assertEquals(404, send("POST", "/api/v1/simulations", bob, "application/json", guidedSpec).statusCode());
 
         // a target band gap with the model as surrogate: proposals report the model's own prediction in eV
-        String targetSpec = campaignSpec.replace("\"direction\": \"OBJECTIVE_DIRECTION_MAXIMISE\", \"unit\": \"eV\"",
-                "\"direction\": \"OBJECTIVE_DIRECTION_TARGET\", \"target\": 3.0, \"unit\": \"eV\"")
+        String targetSpec = campaignSpec.replace("\"direction\": \"maximise\", \"unit\": \"eV\"",
+                "\"direction\": \"target\", \"target\": 3.0, \"unit\": \"eV\"")
                 .replace("{\"spec\": {\"name\": \"zn gap\"", "{\"spec\": {\"name\": \"zn gap of 3 eV\"");
         var targeted = send("POST", "/api/v1/campaigns", alice, "application/json", targetSpec);
         assertEquals(201, targeted.statusCode(), targeted.body());

@@ -42,7 +42,7 @@ final class ApiExamples {
 
     static final String CREATE_CAMPAIGN = """
             {"spec": {"name": "FeNi hardness",
-              "objectives": [{"property": "hardness", "direction": "OBJECTIVE_DIRECTION_MAXIMISE", "unit": "GPa"}],
+              "objectives": [{"property": "hardness", "direction": "maximise", "unit": "GPa"}],
               "designSpace": {"composition": {"elements": [{"element": "Fe", "maxFraction": 1},
                 {"element": "Ni", "maxFraction": 1}], "step": 0.05},
                "parameters": [{"name": "anneal_temperature", "unit": "Cel",
@@ -50,7 +50,7 @@ final class ApiExamples {
               "budget": {"maxExperiments": 40}, "acquisition": {"batchSize": 4}, "seed": 7}}""";
 
     static final String CAMPAIGN_STATUS = """
-            {"status": "CAMPAIGN_STATUS_PAUSED", "reason": "furnace maintenance"}""";
+            {"status": "paused", "reason": "furnace maintenance"}""";
 
     static final String PROPOSE = """
             {"batchSize": 4, "requestId": "robot-7/2026-11-24T10:00"}""";
@@ -64,7 +64,7 @@ final class ApiExamples {
     static final String SIMULATION = """
             {"spec": {"name": "toughness twin",
               "campaign": {"name": "twin", "objectives": [{"property": "toughness",
-                "direction": "OBJECTIVE_DIRECTION_MAXIMISE"}],
+                "direction": "maximise"}],
                "designSpace": {"parameters": [{"name": "x", "continuous": {"min": 0, "max": 1}}]}},
               "pool": {"rows": [
                 {"candidate": {"id": "r1", "parameters": {"x": {"number": 0.1}}},

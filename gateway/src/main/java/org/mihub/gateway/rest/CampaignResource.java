@@ -1,7 +1,6 @@
 package org.mihub.gateway.rest;
 
 import java.net.URI;
-import java.util.Locale;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -20,30 +19,22 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.mihub.api.common.v1.PageRequest;
-import org.mihub.api.planning.v1.CampaignStatus;
-import org.mihub.api.planning.v1.CampaignView;
-import org.mihub.api.planning.v1.CreateCampaignRequest;
-import org.mihub.api.planning.v1.GetCampaignRequest;
-import org.mihub.api.planning.v1.GetSimulationRequest;
-import org.mihub.api.planning.v1.ListCampaignsRequest;
-import org.mihub.api.planning.v1.ListProposalsRequest;
-import org.mihub.api.planning.v1.ProposalState;
-import org.mihub.api.planning.v1.ProposeBatchRequest;
-import org.mihub.api.planning.v1.ReportResultsRequest;
-import org.mihub.api.planning.v1.StartSimulationRequest;
-import org.mihub.api.planning.v1.UpdateCampaignStatusRequest;
 import org.mihub.gateway.client.PlanningClient;
-import org.mihub.gateway.mapping.CatalogMapper;
-import org.mihub.gateway.mapping.PlanningJson;
+import org.mihub.gateway.client.PlanningClient.Reply;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 
 /**
  * Experiment planning through the planning service over gRPC with the caller's own token:
- * campaigns, the ask/tell loop and digital-twin simulations. Bodies and answers are the protobuf
- * JSON mapping of the planning contract (see api/.../planning.proto for every field).
+ * campaigns, the ask/tell loop and digital-twin simulations. Bodies and answers are the planning
+ * contract's messages (see api/.../planning.proto for every field) in the REST API's one JSON dialect
+ * (camelCase fields, lower-case enum names, 64-bit integers as numbers). A body in the old raw protobuf
+ * spelling (full enum names such as OBJECTIVE_DIRECTION_MAXIMISE, 64-bit integers as strings) is still
+ * accepted until the next release, and its answer carries {@code Deprecation: true}.
  */
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
@@ -61,38 +52,26 @@ public class CampaignResource {
             description = "Body: a CreateCampaignRequest (see the example). A bad spec is 400 naming every bad field.")
     @RequestBody(required = true, content = @Content(mediaType = "application/json",
             examples = @ExampleObject(name = "composition and process parameter", value = ApiExamples.CREATE_CAMPAIGN)))
-    public Uni<Response> create(String body) {
-        var request = PlanningJson.parse(body, CreateCampaignRequest.newBuilder()).build();
-        return planning.create(request).map(campaign -> Response.created(URI.create("/api/v1/campaigns/"
-                + campaign.getId())).entity(PlanningJson.print(campaign)).build());
+    public Uni<Response> create(JsonNode body) {
+        return planning.create(body).map(reply -> answer(Response.created(URI.create("/api/v1/campaigns/" + reply.id())),
+                reply));
     }
 
     @GET
     @Path("/campaigns")
     @Operation(summary = "Campaigns you may see, newest first (filters: owner, status, text)")
-    public Uni<String> list(@QueryParam("owner") String owner, @QueryParam("status") String status,
+    public Uni<ObjectNode> list(@QueryParam("owner") String owner, @QueryParam("status") String status,
             @QueryParam("text") String text, @QueryParam("limit") @DefaultValue("50") String limit,
             @QueryParam("cursor") String cursor) {
-        var request = ListCampaignsRequest.newBuilder().setOwnerOrg(text(owner)).setText(text(text))
-                .setPage(PageRequest.newBuilder().setPageSize(QueryParams.integer("limit", limit, 50)).setPageToken(text(cursor)));
-        if (status != null && !status.isBlank()) {
-            request.setStatus(status(status));
-        }
-        return planning.list(request.build()).map(PlanningJson::print);
+        return planning.list(owner, status, text, QueryParams.integer("limit", limit, 50), cursor);
     }
 
     @GET
     @Path("/campaigns/{id}")
     @Operation(summary = "A campaign with progress, best so far, Pareto front and (view=full, the default) its "
             + "history; 404 when hidden")
-    public Uni<String> get(@PathParam("id") String id, @QueryParam("view") @DefaultValue("full") String view) {
-        CampaignView campaignView = switch (view.toLowerCase(Locale.ROOT)) {
-            case "full" -> CampaignView.CAMPAIGN_VIEW_FULL;
-            case "summary" -> CampaignView.CAMPAIGN_VIEW_SUMMARY;
-            default -> throw CatalogMapper.invalid("view", "'" + view + "' is not full or summary");
-        };
-        return planning.get(GetCampaignRequest.newBuilder().setId(id).setView(campaignView).build())
-                .map(PlanningJson::print);
+    public Uni<ObjectNode> get(@PathParam("id") String id, @QueryParam("view") @DefaultValue("full") String view) {
+        return planning.get(id, view);
     }
 
     @POST
@@ -102,9 +81,8 @@ public class CampaignResource {
             description = "Body: the new status and a reason, recorded with the campaign.")
     @RequestBody(required = true, content = @Content(mediaType = "application/json",
             examples = @ExampleObject(name = "pause", value = ApiExamples.CAMPAIGN_STATUS)))
-    public Uni<String> status(@PathParam("id") String id, String body) {
-        var request = PlanningJson.parse(body, UpdateCampaignStatusRequest.newBuilder()).setId(id).build();
-        return planning.status(request).map(PlanningJson::print);
+    public Uni<Response> status(@PathParam("id") String id, JsonNode body) {
+        return planning.status(id, body).map(reply -> answer(Response.ok(), reply));
     }
 
     @POST
@@ -115,27 +93,16 @@ public class CampaignResource {
                     + "constraint.")
     @RequestBody(required = true, content = @Content(mediaType = "application/json",
             examples = @ExampleObject(name = "ask for four", value = ApiExamples.PROPOSE)))
-    public Uni<String> propose(@PathParam("id") String id, String body) {
-        var request = (body == null || body.isBlank() ? ProposeBatchRequest.newBuilder()
-                : PlanningJson.parse(body, ProposeBatchRequest.newBuilder())).setCampaignId(id).build();
-        return planning.propose(request).map(PlanningJson::print);
+    public Uni<Response> propose(@PathParam("id") String id, JsonNode body) {
+        return planning.propose(id, body).map(reply -> answer(Response.ok(), reply));
     }
 
     @GET
     @Path("/campaigns/{id}/proposals")
     @Operation(summary = "A campaign's proposals, oldest first (filter: state)")
-    public Uni<String> proposals(@PathParam("id") String id, @QueryParam("state") String state,
+    public Uni<ObjectNode> proposals(@PathParam("id") String id, @QueryParam("state") String state,
             @QueryParam("limit") @DefaultValue("50") String limit, @QueryParam("cursor") String cursor) {
-        var request = ListProposalsRequest.newBuilder().setCampaignId(id)
-                .setPage(PageRequest.newBuilder().setPageSize(QueryParams.integer("limit", limit, 50)).setPageToken(text(cursor)));
-        if (state != null && !state.isBlank()) {
-            try {
-                request.setState(ProposalState.valueOf("PROPOSAL_STATE_" + state.toUpperCase(Locale.ROOT)));
-            } catch (IllegalArgumentException e) {
-                throw CatalogMapper.invalid("state", "'" + state + "' is not pending, completed, failed or cancelled");
-            }
-        }
-        return planning.proposals(request.build()).map(PlanningJson::print);
+        return planning.proposals(id, state, QueryParams.integer("limit", limit, 50), cursor);
     }
 
     @POST
@@ -145,9 +112,8 @@ public class CampaignResource {
             description = "Each item answers one proposal: measured values (any compatible unit) or a failure.")
     @RequestBody(required = true, content = @Content(mediaType = "application/json",
             examples = @ExampleObject(name = "one result, one failure", value = ApiExamples.RESULTS)))
-    public Uni<String> results(@PathParam("id") String id, String body) {
-        var request = PlanningJson.parse(body, ReportResultsRequest.newBuilder()).setCampaignId(id).build();
-        return planning.report(request).map(PlanningJson::print);
+    public Uni<Response> results(@PathParam("id") String id, JsonNode body) {
+        return planning.report(id, body).map(reply -> answer(Response.ok(), reply));
     }
 
     @POST
@@ -158,30 +124,23 @@ public class CampaignResource {
                     + "candidates (or a dataset, or models). Follow GET /api/v1/simulations/{id}.")
     @RequestBody(required = true, content = @Content(mediaType = "application/json",
             examples = @ExampleObject(name = "pool of measured candidates", value = ApiExamples.SIMULATION)))
-    public Uni<Response> simulate(String body) {
-        var request = PlanningJson.parse(body, StartSimulationRequest.newBuilder()).build();
-        return planning.simulate(request).map(job -> Response.accepted(PlanningJson.print(job))
-                .location(URI.create("/api/v1/simulations/" + job.getId())).build());
+    public Uni<Response> simulate(JsonNode body) {
+        return planning.simulate(body).map(reply -> answer(Response.accepted()
+                .location(URI.create("/api/v1/simulations/" + reply.id())), reply));
     }
 
     @GET
     @Path("/simulations/{id}")
     @Operation(summary = "A simulation with its job and, once it succeeded, its report (runs=true: per-run traces)")
-    public Uni<String> simulation(@PathParam("id") String id, @QueryParam("runs") @DefaultValue("false") String runs) {
-        return planning.simulation(GetSimulationRequest.newBuilder().setId(id)
-                .setIncludeRuns(QueryParams.flag("runs", runs)).build())
-                .map(PlanningJson::print);
+    public Uni<ObjectNode> simulation(@PathParam("id") String id, @QueryParam("runs") @DefaultValue("false") String runs) {
+        return planning.simulation(id, QueryParams.flag("runs", runs));
     }
 
-    private static CampaignStatus status(String status) {
-        try {
-            return CampaignStatus.valueOf("CAMPAIGN_STATUS_" + status.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw CatalogMapper.invalid("status", "'" + status + "' is not active, paused, completed or cancelled");
+    /** The answer's body, marked deprecated when the request used the old raw protobuf spelling. */
+    private static Response answer(Response.ResponseBuilder response, Reply reply) {
+        if (reply.oldSpelling()) {
+            response.header("Deprecation", "true");
         }
-    }
-
-    private static String text(String value) {
-        return value == null ? "" : value;
+        return response.type(MediaType.APPLICATION_JSON).entity(reply.body()).build();
     }
 }
