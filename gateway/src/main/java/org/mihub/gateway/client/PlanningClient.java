@@ -24,6 +24,7 @@ import org.mihub.api.planning.v1.Simulation;
 import org.mihub.api.planning.v1.StartSimulationRequest;
 import org.mihub.api.planning.v1.UpdateCampaignStatusRequest;
 import org.mihub.gateway.config.BackendsConfig;
+import org.mihub.gateway.view.ModelViews.JobView;
 
 import io.quarkus.grpc.GrpcClient;
 import io.smallrye.mutiny.Uni;
@@ -91,11 +92,13 @@ public class PlanningClient {
         return read(stub(config.backendDeadline()).getSimulation(request));
     }
 
-    public Uni<Job> job(String id) {
-        return read(stub(config.backendDeadline()).getJob(JobRef.newBuilder().setJobId(id).build()));
+    public Uni<JobView> job(String id) {
+        return read(stub(config.backendDeadline()).getJob(JobRef.newBuilder().setJobId(id).build()))
+                .map(CommonMapper::job);
     }
 
-    public Uni<Job> cancel(String id) {
-        return write(stub(config.backendDeadline()).cancelJob(JobRef.newBuilder().setJobId(id).build()));
+    public Uni<JobView> cancel(String id) {
+        return write(stub(config.backendDeadline()).cancelJob(JobRef.newBuilder().setJobId(id).build()))
+                .map(CommonMapper::job);
     }
 }

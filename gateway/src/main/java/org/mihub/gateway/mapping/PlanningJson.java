@@ -1,5 +1,7 @@
 package org.mihub.gateway.mapping;
 
+import org.mihub.gateway.error.InvalidInput;
+
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.MessageOrBuilder;
@@ -22,13 +24,13 @@ public final class PlanningJson {
     /** Parses a request body; an unknown field or a wrong type is 400 naming it. */
     public static <B extends Message.Builder> B parse(String json, B builder) {
         if (json == null || json.isBlank()) {
-            throw CatalogMapper.invalid("body", "a JSON object is required");
+            throw new InvalidInput("body", "a JSON object is required");
         }
         try {
             PARSER.merge(json, builder);
             return builder;
         } catch (InvalidProtocolBufferException | RuntimeException e) {
-            throw CatalogMapper.invalid("body", e.getMessage());
+            throw new InvalidInput("body", e.getMessage());
         }
     }
 

@@ -34,7 +34,7 @@ import org.mihub.api.planning.v1.ReportResultsRequest;
 import org.mihub.api.planning.v1.StartSimulationRequest;
 import org.mihub.api.planning.v1.UpdateCampaignStatusRequest;
 import org.mihub.gateway.client.PlanningClient;
-import org.mihub.gateway.mapping.CatalogMapper;
+import org.mihub.gateway.error.InvalidInput;
 import org.mihub.gateway.mapping.PlanningJson;
 
 import io.quarkus.security.Authenticated;
@@ -89,7 +89,7 @@ public class CampaignResource {
         CampaignView campaignView = switch (view.toLowerCase(Locale.ROOT)) {
             case "full" -> CampaignView.CAMPAIGN_VIEW_FULL;
             case "summary" -> CampaignView.CAMPAIGN_VIEW_SUMMARY;
-            default -> throw CatalogMapper.invalid("view", "'" + view + "' is not full or summary");
+            default -> throw new InvalidInput("view", "'" + view + "' is not full or summary");
         };
         return planning.get(GetCampaignRequest.newBuilder().setId(id).setView(campaignView).build())
                 .map(PlanningJson::print);
@@ -132,7 +132,7 @@ public class CampaignResource {
             try {
                 request.setState(ProposalState.valueOf("PROPOSAL_STATE_" + state.toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
-                throw CatalogMapper.invalid("state", "'" + state + "' is not pending, completed, failed or cancelled");
+                throw new InvalidInput("state", "'" + state + "' is not pending, completed, failed or cancelled");
             }
         }
         return planning.proposals(request.build()).map(PlanningJson::print);
@@ -177,7 +177,7 @@ public class CampaignResource {
         try {
             return CampaignStatus.valueOf("CAMPAIGN_STATUS_" + status.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw CatalogMapper.invalid("status", "'" + status + "' is not active, paused, completed or cancelled");
+            throw new InvalidInput("status", "'" + status + "' is not active, paused, completed or cancelled");
         }
     }
 

@@ -1,5 +1,8 @@
 package org.mihub.gateway.rest;
 
+import java.util.Arrays;
+import java.util.List;
+
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 
@@ -47,6 +50,12 @@ final class QueryParams {
             case "false" -> false;
             default -> throw invalid(name, raw, "true or false");
         };
+    }
+
+    /** Values of a repeatable query parameter, each of which may also be comma-separated. */
+    static List<String> split(List<String> values) {
+        return values == null ? List.of() : values.stream().flatMap(value -> Arrays.stream(value.split(",")))
+                .map(String::trim).filter(value -> !value.isEmpty()).toList();
     }
 
     private static WebApplicationException invalid(String name, String raw, String expected) {
