@@ -1,6 +1,6 @@
 /**
- * Between the REST shapes (JSON views, query parameters) and the backends' protobuf contracts, and
- * materials as OPTIMADE entries; bad enum values and misplaced fields are refused here with the field
- * named. It must not call the backends itself, nor hold access rules: the backends decide.
+ * The planning API's JSON: campaign and simulation bodies and answers are the protobuf JSON mapping
+ * of the planning contract ({@code PlanningJson}). Every other mapping between views and the
+ * contracts lives in {@code client}. It depends only on {@code error}.
  */
 package org.mihub.gateway.mapping;
