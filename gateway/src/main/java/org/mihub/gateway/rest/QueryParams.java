@@ -3,8 +3,7 @@ package org.mihub.gateway.rest;
 import java.util.Arrays;
 import java.util.List;
 
-import jakarta.ws.rs.WebApplicationException;
-import jakarta.ws.rs.core.Response;
+import org.mihub.gateway.error.InvalidInput;
 
 /**
  * Typed query parameters read from their text, so a wrong value is a 400 that names the parameter
@@ -58,9 +57,9 @@ final class QueryParams {
                 .map(String::trim).filter(value -> !value.isEmpty()).toList();
     }
 
-    private static WebApplicationException invalid(String name, String raw, String expected) {
+    /** The field is the parameter; its reason is the whole detail, which names it. */
+    private static InvalidInput invalid(String name, String raw, String expected) {
         String detail = "query parameter '" + name + "': '" + raw + "' is not " + expected;
-        return new WebApplicationException(detail, Response.status(400).type(Problem.MEDIA_TYPE)
-                .entity(Problem.badField(name, detail)).build());
+        return new InvalidInput(name, detail, detail);
     }
 }
