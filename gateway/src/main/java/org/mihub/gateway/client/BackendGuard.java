@@ -1,7 +1,6 @@
 package org.mihub.gateway.client;
 
 import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -21,13 +20,14 @@ import io.smallrye.mutiny.Uni;
  * UNKNOWN, DATA_LOSS). A caller's mistake or a refusal (INVALID_ARGUMENT, NOT_FOUND,
  * PERMISSION_DENIED...) is a working backend and counts as a success.
  *
+ * <p>A call that fails comes back as a {@link BackendFailure} (a gRPC failure translated once, by
+ * {@link BackendFailures}), or as a {@link BackendUnavailableException} when the breaker is open; the
+ * breaker and the retries look at the gRPC status before that translation.
+ *
  * <p>The calls given here must be lazy and repeatable: each subscription makes a new call (as the
  * Mutiny gRPC stubs do), so a retry is a resubscription.
  */
 public final class BackendGuard {
-
-    private static final Set<Status.Code> BACKEND_FAILURES = Set.of(Status.Code.UNAVAILABLE,
-            Status.Code.DEADLINE_EXCEEDED, Status.Code.INTERNAL, Status.Code.UNKNOWN, Status.Code.DATA_LOSS);
 
     /** How the guard behaves; {@link #defaults()} are the gateway's configured defaults. */
     public record Settings(int window, int minimumCalls, float failureRatePercent, Duration openFor,
@@ -59,7 +59,8 @@ public final class BackendGuard {
 
     /** Whether a failure says the backend is in trouble (rather than that the request was refused). */
     static boolean isBackendFailure(Throwable failure) {
-        return failure instanceof StatusRuntimeException status && BACKEND_FAILURES.contains(status.getStatus().getCode());
+        return failure instanceof StatusRuntimeException status
+                && BackendFailures.kind(status.getStatus().getCode()).backendTrouble();
     }
 
     /** Whether a read may be tried again: only when the backend could not be reached at all. */
@@ -80,17 +81,17 @@ public final class BackendGuard {
     /** An idempotent read: guarded by the breaker and retried, with backoff, while the backend is unreachable. */
     public <T> Uni<T> read(Uni<T> call) {
         Uni<T> guarded = guarded(call);
-        if (settings.readRetries() <= 0) {
-            return guarded;
+        if (settings.readRetries() > 0) {
+            guarded = guarded.onFailure(BackendGuard::isRetryable).retry()
+                    .withBackOff(settings.firstBackoff(), settings.maxBackoff())
+                    .atMost(settings.readRetries());
         }
-        return guarded.onFailure(BackendGuard::isRetryable).retry()
-                .withBackOff(settings.firstBackoff(), settings.maxBackoff())
-                .atMost(settings.readRetries());
+        return translated(guarded);
     }
 
     /** A call that changes something (or is not idempotent): guarded by the breaker, never retried. */
     public <T> Uni<T> write(Uni<T> call) {
-        return guarded(call);
+        return translated(guarded(call));
     }
 
     /** A streamed read: the breaker decides whether it starts and counts how it ended; never retried. */
@@ -103,7 +104,11 @@ public final class BackendGuard {
             return call.onFailure().invoke(failure -> record(started, failure))
                     .onCompletion().invoke(() -> record(started, null))
                     .onCancellation().invoke(breaker::releasePermission);
-        });
+        }).onFailure().transform(failure -> BackendFailures.translate(backend, failure));
+    }
+
+    private <T> Uni<T> translated(Uni<T> call) {
+        return call.onFailure().transform(failure -> BackendFailures.translate(backend, failure));
     }
 
     private <T> Uni<T> guarded(Uni<T> call) {

@@ -1,44 +1,53 @@
 package org.mihub.gateway.client;
 
+import static org.mihub.gateway.client.CommonMapper.text;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.mihub.api.catalog.v1.CreateDatasetRequest;
-import org.mihub.api.catalog.v1.Dataset;
 import org.mihub.api.catalog.v1.DeleteDatasetRequest;
-import org.mihub.api.catalog.v1.DeleteDatasetResponse;
 import org.mihub.api.catalog.v1.ExportDatasetRequest;
 import org.mihub.api.catalog.v1.ExportDatasetResponse;
+import org.mihub.api.catalog.v1.ExportFormat;
 import org.mihub.api.catalog.v1.GetDatasetRequest;
 import org.mihub.api.catalog.v1.GetMaterialRequest;
 import org.mihub.api.catalog.v1.GetUsageSummaryRequest;
-import org.mihub.api.catalog.v1.IngestFormat;
 import org.mihub.api.catalog.v1.IngestHeader;
 import org.mihub.api.catalog.v1.IngestRecordsRequest;
-import org.mihub.api.catalog.v1.IngestRecordsResponse;
 import org.mihub.api.catalog.v1.ListAccessLogRequest;
-import org.mihub.api.catalog.v1.ListAccessLogResponse;
 import org.mihub.api.catalog.v1.ListDatasetsRequest;
-import org.mihub.api.catalog.v1.ListDatasetsResponse;
 import org.mihub.api.catalog.v1.ListPropertiesRequest;
-import org.mihub.api.catalog.v1.ListPropertiesResponse;
 import org.mihub.api.catalog.v1.ListStructureFieldsRequest;
-import org.mihub.api.catalog.v1.ListStructureFieldsResponse;
 import org.mihub.api.catalog.v1.Material;
 import org.mihub.api.catalog.v1.MutinyCatalogServiceGrpc.MutinyCatalogServiceStub;
 import org.mihub.api.catalog.v1.QueryStructuresRequest;
-import org.mihub.api.catalog.v1.QueryStructuresResponse;
-import org.mihub.api.catalog.v1.SearchMaterialsRequest;
-import org.mihub.api.catalog.v1.SearchMaterialsResponse;
-import org.mihub.api.catalog.v1.UpdateDatasetSharingRequest;
-import org.mihub.api.catalog.v1.UsageSummary;
+import org.mihub.api.catalog.v1.StructureSort;
 import org.mihub.gateway.config.BackendsConfig;
+import org.mihub.gateway.view.DatasetViews.DatasetInput;
+import org.mihub.gateway.view.DatasetViews.DatasetPage;
+import org.mihub.gateway.view.DatasetViews.DatasetView;
+import org.mihub.gateway.view.DatasetViews.DeletionView;
+import org.mihub.gateway.view.DatasetViews.IngestResultView;
+import org.mihub.gateway.view.DatasetViews.PropertyView;
+import org.mihub.gateway.view.DatasetViews.RecordUpload;
+import org.mihub.gateway.view.DatasetViews.SharingInput;
+import org.mihub.gateway.view.MaterialViews;
+import org.mihub.gateway.view.MaterialViews.MaterialPage;
+import org.mihub.gateway.view.MaterialViews.MaterialSearch;
+import org.mihub.gateway.view.OptimadeViews.StructureEntry;
+import org.mihub.gateway.view.OptimadeViews.StructureField;
+import org.mihub.gateway.view.OptimadeViews.StructurePage;
+import org.mihub.gateway.view.UsageViews.AccessPage;
+import org.mihub.gateway.view.UsageViews.UsageSummaryView;
 
 import com.google.protobuf.ByteString;
 
@@ -47,7 +56,10 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
-/** The catalog over gRPC, with the caller's token (relayed by mihub-common) and a deadline per call. */
+/**
+ * The catalog over gRPC, with the caller's token (relayed by mihub-common) and a deadline per call:
+ * views and plain values in, views out; a refusal comes back as a {@link BackendFailure}.
+ */
 @ApplicationScoped
 public class CatalogClient {
 
@@ -76,85 +88,152 @@ public class CatalogClient {
         return guards.of(Backend.CATALOG).write(call);
     }
 
-    public Uni<Dataset> create(CreateDatasetRequest request) {
-        return write(stub().createDataset(request));
+    /** Creates an empty dataset. */
+    public Uni<DatasetView> create(DatasetInput input) {
+        return write(stub().createDataset(CatalogMapper.create(input))).map(CatalogMapper::view);
     }
 
-    public Uni<Dataset> get(String id) {
-        return read(stub().getDataset(GetDatasetRequest.newBuilder().setId(id).build()));
+    public Uni<DatasetView> get(String id) {
+        return read(stub().getDataset(GetDatasetRequest.newBuilder().setId(id).build())).map(CatalogMapper::view);
     }
 
-    public Uni<ListDatasetsResponse> list(ListDatasetsRequest request) {
-        return read(stub().listDatasets(request));
+    /** Datasets the caller may see; {@code visibility} as written (PRIVATE... or empty), refused when unknown. */
+    public Uni<DatasetPage> list(String owner, String visibility, String text, int limit, String cursor) {
+        var request = ListDatasetsRequest.newBuilder().setOwnerOrg(text(owner))
+                .setVisibility(CatalogMapper.visibility("visibility", visibility)).setText(text(text))
+                .setPage(CommonMapper.page(limit, cursor)).build();
+        return read(stub().listDatasets(request)).map(page -> new DatasetPage(
+                page.getDatasetsList().stream().map(CatalogMapper::view).toList(),
+                CommonMapper.nextCursor(page.getPageInfo())));
     }
 
-    public Uni<Dataset> updateSharing(UpdateDatasetSharingRequest request) {
-        return write(stub().updateDatasetSharing(request));
+    public Uni<DatasetView> updateSharing(String id, SharingInput input) {
+        return write(stub().updateDatasetSharing(CatalogMapper.sharing(id, input))).map(CatalogMapper::view);
     }
 
-    public Uni<DeleteDatasetResponse> delete(String id, String reason) {
-        return write(stub().deleteDataset(DeleteDatasetRequest.newBuilder().setId(id).setReason(reason).build()));
+    public Uni<DeletionView> delete(String id, String reason) {
+        return write(stub().deleteDataset(DeleteDatasetRequest.newBuilder().setId(id).setReason(text(reason))
+                .build())).map(CatalogMapper::view);
     }
 
-    public Uni<SearchMaterialsResponse> search(SearchMaterialsRequest request) {
-        return read(stub().searchMaterials(request));
+    public Uni<MaterialPage> search(MaterialSearch search) {
+        return read(stub().searchMaterials(MaterialMapper.search(search))).map(page -> new MaterialPage(
+                page.getMaterialsList().stream().map(MaterialMapper::view).toList(),
+                CommonMapper.nextCursor(page.getPageInfo())));
     }
 
-    public Uni<QueryStructuresResponse> queryStructures(QueryStructuresRequest request) {
-        return read(stub().queryStructures(request));
+    public Uni<MaterialViews.MaterialView> material(String id) {
+        return getMaterial(id).map(MaterialMapper::view);
     }
 
-    public Uni<ListStructureFieldsResponse> structureFields() {
-        return read(stub().listStructureFields(ListStructureFieldsRequest.getDefaultInstance()));
+    /**
+     * One page of the materials an OPTIMADE filter matches, parsed and run by the catalog.
+     *
+     * @param sort comma-separated OPTIMADE property names, each with '-' for descending
+     */
+    public Uni<StructurePage> queryStructures(String filter, String sort, int limit, long offset) {
+        var request = QueryStructuresRequest.newBuilder().setFilter(text(filter)).addAllSort(structureSort(sort))
+                .setLimit(limit).setOffset(offset).build();
+        return read(stub().queryStructures(request)).map(page -> new StructurePage(
+                page.getMaterialsList().stream().map(OptimadeMapper::entry).toList(), page.getMoreDataAvailable(),
+                page.getDataReturned(), page.getDataAvailable(), page.getWarningsList()));
     }
 
-    public Uni<Material> material(String id) {
+    /** The fields of OPTIMADE structures the catalog knows, served or not. */
+    public Uni<List<StructureField>> structureFields() {
+        return read(stub().listStructureFields(ListStructureFieldsRequest.getDefaultInstance()))
+                .map(fields -> fields.getFieldsList().stream().map(OptimadeMapper::field).toList());
+    }
+
+    /** A material as an OPTIMADE structures entry. */
+    public Uni<StructureEntry> structure(String id) {
+        return getMaterial(id).map(OptimadeMapper::entry);
+    }
+
+    private Uni<Material> getMaterial(String id) {
         return read(stub().getMaterial(GetMaterialRequest.newBuilder().setId(id).build()));
     }
 
-    /** The document bytes of a streamed export (CSV or JSONL), as the catalog sends them. */
-    public Multi<byte[]> export(ExportDatasetRequest request) {
-        return guards.of(Backend.CATALOG).stream(guards.bind(stub, config.ingestDeadline()).exportDataset(request))
+    /**
+     * The document bytes of a streamed export (CSV or JSON Lines), as the catalog sends them.
+     *
+     * @param version the dataset version to export, or null for the current one
+     * @param properties only measurements of these properties (none: all)
+     * @param sources only measurements from these sources: experiment, simulation or prediction (none: all)
+     */
+    public Multi<byte[]> export(String id, boolean jsonl, Integer version, List<String> properties,
+            List<String> sources) {
+        var request = ExportDatasetRequest.newBuilder().setDatasetId(id)
+                .setFormat(jsonl ? ExportFormat.EXPORT_FORMAT_JSONL : ExportFormat.EXPORT_FORMAT_CSV)
+                .addAllProperties(properties);
+        if (version != null) {
+            request.setAsOfVersion(version);
+        }
+        sources.forEach(source -> request.addSources(MaterialMapper.source(source)));
+        return guards.of(Backend.CATALOG).stream(guards.bind(stub, config.ingestDeadline())
+                .exportDataset(request.build()))
                 .filter(ExportDatasetResponse::hasData).map(message -> message.getData().toByteArray());
     }
 
-    public Uni<ListAccessLogResponse> accessLog(ListAccessLogRequest request) {
-        return read(stub().listAccessLog(request));
+    /** Reads of a dataset by other organisations, newest first; {@code since} and {@code until} may be null. */
+    public Uni<AccessPage> accessLog(String datasetId, String readerOrg, Instant since, Instant until, int limit,
+            String cursor) {
+        var request = ListAccessLogRequest.newBuilder().setDatasetId(datasetId).setReaderOrg(text(readerOrg))
+                .setPage(CommonMapper.page(limit, cursor));
+        if (since != null) {
+            request.setSince(CommonMapper.timestamp(since));
+        }
+        if (until != null) {
+            request.setUntil(CommonMapper.timestamp(until));
+        }
+        return read(stub().listAccessLog(request.build())).map(page -> new AccessPage(
+                page.getEntriesList().stream().map(CatalogMapper::view).toList(),
+                CommonMapper.nextCursor(page.getPageInfo())));
     }
 
-    public Uni<UsageSummary> usage(GetUsageSummaryRequest request) {
-        return read(stub().getUsageSummary(request));
+    /** An organisation's usage summary; {@code since} and {@code until} may be null. */
+    public Uni<UsageSummaryView> usage(String org, Instant since, Instant until) {
+        var request = GetUsageSummaryRequest.newBuilder().setOrg(text(org));
+        if (since != null) {
+            request.setSince(CommonMapper.timestamp(since));
+        }
+        if (until != null) {
+            request.setUntil(CommonMapper.timestamp(until));
+        }
+        return read(stub().getUsageSummary(request.build())).map(CatalogMapper::view);
     }
 
-    public Uni<ListPropertiesResponse> properties(String text) {
-        return read(stub().listProperties(ListPropertiesRequest.newBuilder().setText(text).build()));
+    public Uni<List<PropertyView>> properties(String text) {
+        return read(stub().listProperties(ListPropertiesRequest.newBuilder().setText(text(text)).build()))
+                .map(page -> page.getPropertiesList().stream().map(CatalogMapper::view).toList());
     }
 
     /**
      * Streams an upload to the catalog: the header, then the body in chunks, read on worker threads
      * as the catalog asks for more (the body is never held whole).
      */
-    public Uni<IngestRecordsResponse> ingest(IngestHeader header, InputStream body) {
+    public Uni<IngestResultView> ingest(RecordUpload upload, InputStream body) {
+        IngestHeader header = CatalogMapper.ingestHeader(upload);
         Multi<IngestRecordsRequest> chunks = Multi.createFrom().iterable(() -> new ChunkIterator(body))
                 .map(chunk -> IngestRecordsRequest.newBuilder().setChunk(chunk).build());
         Multi<IngestRecordsRequest> messages = Multi.createBy().concatenating().streams(
                 Multi.createFrom().item(IngestRecordsRequest.newBuilder().setHeader(header).build()), chunks)
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
-        return write(guards.bind(stub, config.ingestDeadline()).ingestRecords(messages));
+        return write(guards.bind(stub, config.ingestDeadline()).ingestRecords(messages)).map(CatalogMapper::view);
     }
 
-    /** The ingest header for an upload of the given media type (text/csv, application/json, application/x-ndjson). */
-    public static IngestHeader ingestHeader(String datasetId, String contentType, String idempotencyKey,
-            boolean dryRun, String sourceName) {
-        String media = contentType == null ? "" : contentType.split(";")[0].trim().toLowerCase(java.util.Locale.ROOT);
-        IngestFormat format = switch (media) {
-            case "application/json" -> IngestFormat.INGEST_FORMAT_JSON;
-            case "application/x-ndjson" -> IngestFormat.INGEST_FORMAT_NDJSON;
-            default -> IngestFormat.INGEST_FORMAT_CSV;
-        };
-        return IngestHeader.newBuilder().setDatasetId(datasetId).setIdempotencyKey(idempotencyKey == null ? ""
-                : idempotencyKey).setFormat(format).setDryRun(dryRun)
-                .setSourceName(sourceName == null ? "" : sourceName).build();
+    private static List<StructureSort> structureSort(String sort) {
+        List<StructureSort> keys = new ArrayList<>();
+        for (String key : text(sort).split(",")) {
+            String trimmed = key.trim();
+            if (trimmed.isEmpty()) {
+                continue;
+            }
+            boolean descending = trimmed.startsWith("-");
+            keys.add(StructureSort.newBuilder().setProperty(descending ? trimmed.substring(1) : trimmed)
+                    .setDescending(descending).build());
+        }
+        return keys;
     }
 
     /** The body in chunks of at most {@link #CHUNK} bytes. */

@@ -22,6 +22,7 @@ import org.mihub.api.planning.v1.ReportResultsRequest;
 import org.mihub.api.planning.v1.StartSimulationRequest;
 import org.mihub.api.planning.v1.UpdateCampaignStatusRequest;
 import org.mihub.gateway.config.BackendsConfig;
+import org.mihub.gateway.view.ModelViews.JobView;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -143,11 +144,13 @@ public class PlanningClient {
         return value == null ? "" : value;
     }
 
-    public Uni<Job> job(String id) {
-        return read(stub(config.backendDeadline()).getJob(JobRef.newBuilder().setJobId(id).build()));
+    public Uni<JobView> job(String id) {
+        return read(stub(config.backendDeadline()).getJob(JobRef.newBuilder().setJobId(id).build()))
+                .map(CommonMapper::job);
     }
 
-    public Uni<Job> cancel(String id) {
-        return write(stub(config.backendDeadline()).cancelJob(JobRef.newBuilder().setJobId(id).build()));
+    public Uni<JobView> cancel(String id) {
+        return write(stub(config.backendDeadline()).cancelJob(JobRef.newBuilder().setJobId(id).build()))
+                .map(CommonMapper::job);
     }
 }

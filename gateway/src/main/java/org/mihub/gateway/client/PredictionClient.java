@@ -1,29 +1,37 @@
 package org.mihub.gateway.client;
 
+import static org.mihub.gateway.client.CommonMapper.text;
+
 import java.time.Duration;
+import java.util.Locale;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.mihub.api.common.v1.Job;
 import org.mihub.api.common.v1.JobRef;
 import org.mihub.api.prediction.v1.ArchiveModelRequest;
 import org.mihub.api.prediction.v1.GetModelRequest;
 import org.mihub.api.prediction.v1.ListModelsRequest;
-import org.mihub.api.prediction.v1.ListModelsResponse;
 import org.mihub.api.prediction.v1.ListOutOfFoldPredictionsRequest;
-import org.mihub.api.prediction.v1.ListOutOfFoldPredictionsResponse;
-import org.mihub.api.prediction.v1.Model;
+import org.mihub.api.prediction.v1.ModelStatus;
 import org.mihub.api.prediction.v1.MutinyPredictionServiceGrpc.MutinyPredictionServiceStub;
-import org.mihub.api.prediction.v1.PredictRequest;
-import org.mihub.api.prediction.v1.PredictResponse;
-import org.mihub.api.prediction.v1.TrainModelRequest;
 import org.mihub.gateway.config.BackendsConfig;
+import org.mihub.gateway.error.InvalidInput;
+import org.mihub.gateway.view.ModelViews.JobView;
+import org.mihub.gateway.view.ModelViews.ModelPage;
+import org.mihub.gateway.view.ModelViews.ModelView;
+import org.mihub.gateway.view.ModelViews.OutOfFoldPage;
+import org.mihub.gateway.view.ModelViews.PredictInput;
+import org.mihub.gateway.view.ModelViews.PredictionPage;
+import org.mihub.gateway.view.ModelViews.TrainInput;
 
 import io.quarkus.grpc.GrpcClient;
 import io.smallrye.mutiny.Uni;
 
-/** The prediction service over gRPC, with the caller's token (relayed by mihub-common) and a deadline per call. */
+/**
+ * The prediction service over gRPC, with the caller's token (relayed by mihub-common) and a deadline
+ * per call: views and plain values in, views out; a refusal comes back as a {@link BackendFailure}.
+ */
 @ApplicationScoped
 public class PredictionClient {
 
@@ -49,36 +57,64 @@ public class PredictionClient {
         return guards.of(Backend.PREDICTION).write(call);
     }
 
-    public Uni<Job> train(TrainModelRequest request) {
-        return write(stub(config.backendDeadline()).trainModel(request));
+    /** Starts a training job. */
+    public Uni<JobView> train(TrainInput input) {
+        return write(stub(config.backendDeadline()).trainModel(PredictionMapper.train(input))).map(CommonMapper::job);
     }
 
-    public Uni<Job> job(String id) {
-        return read(stub(config.backendDeadline()).getJob(JobRef.newBuilder().setJobId(id).build()));
+    public Uni<JobView> job(String id) {
+        return read(stub(config.backendDeadline()).getJob(JobRef.newBuilder().setJobId(id).build()))
+                .map(CommonMapper::job);
     }
 
-    public Uni<Job> cancel(String id) {
-        return write(stub(config.backendDeadline()).cancelJob(JobRef.newBuilder().setJobId(id).build()));
+    public Uni<JobView> cancel(String id) {
+        return write(stub(config.backendDeadline()).cancelJob(JobRef.newBuilder().setJobId(id).build()))
+                .map(CommonMapper::job);
     }
 
-    public Uni<ListModelsResponse> list(ListModelsRequest request) {
-        return read(stub(config.backendDeadline()).listModels(request));
+    /**
+     * Models the caller may see, newest first.
+     *
+     * @param status ready, archived, or null/blank for both
+     */
+    public Uni<ModelPage> list(String name, String target, String owner, String status, boolean latestOnly, int limit,
+            String cursor) {
+        var request = ListModelsRequest.newBuilder().setName(text(name)).setTargetProperty(text(target))
+                .setOwnerOrg(text(owner)).setLatestOnly(latestOnly).setPage(CommonMapper.page(limit, cursor));
+        if (status != null && !status.isBlank()) {
+            switch (status.toLowerCase(Locale.ROOT)) {
+                case "ready" -> request.setStatus(ModelStatus.MODEL_STATUS_READY);
+                case "archived" -> request.setStatus(ModelStatus.MODEL_STATUS_ARCHIVED);
+                default -> throw new InvalidInput("status", "'" + status + "' is not ready or archived");
+            }
+        }
+        return read(stub(config.backendDeadline()).listModels(request.build())).map(page -> new ModelPage(
+                page.getModelsList().stream().map(PredictionMapper::model).toList(),
+                CommonMapper.nextCursor(page.getPageInfo())));
     }
 
-    public Uni<Model> get(String id) {
-        return read(stub(config.backendDeadline()).getModel(GetModelRequest.newBuilder().setId(id).build()));
+    public Uni<ModelView> get(String id) {
+        return read(stub(config.backendDeadline()).getModel(GetModelRequest.newBuilder().setId(id).build()))
+                .map(PredictionMapper::model);
     }
 
-    public Uni<Model> archive(String id, String reason) {
+    public Uni<ModelView> archive(String id, String reason) {
         return write(stub(config.backendDeadline()).archiveModel(ArchiveModelRequest.newBuilder().setId(id)
-                .setReason(reason == null ? "" : reason).build()));
+                .setReason(text(reason)).build())).map(PredictionMapper::model);
     }
 
-    public Uni<ListOutOfFoldPredictionsResponse> outOfFold(ListOutOfFoldPredictionsRequest request) {
-        return read(stub(config.backendDeadline()).listOutOfFoldPredictions(request));
+    /** The out-of-fold predictions of a model's cross-validation, a page at a time. */
+    public Uni<OutOfFoldPage> outOfFold(String modelId, int limit, String cursor) {
+        var request = ListOutOfFoldPredictionsRequest.newBuilder().setModelId(modelId)
+                .setPage(CommonMapper.page(limit, cursor)).build();
+        return read(stub(config.backendDeadline()).listOutOfFoldPredictions(request)).map(page -> new OutOfFoldPage(
+                page.getPredictionsList().stream().map(PredictionMapper::outOfFold).toList(),
+                page.getPageInfo().getTotalSize(), CommonMapper.nextCursor(page.getPageInfo())));
     }
 
-    public Uni<PredictResponse> predict(PredictRequest request) {
-        return read(stub(config.predictDeadline()).predict(request));
+    public Uni<PredictionPage> predict(String modelId, PredictInput input) {
+        return read(stub(config.predictDeadline()).predict(PredictionMapper.predict(modelId, input)))
+                .map(response -> new PredictionPage(PredictionMapper.summary(response.getModel()),
+                        response.getPredictionsList().stream().map(PredictionMapper::prediction).toList()));
     }
 }

@@ -9,8 +9,14 @@ public final class InvalidInput extends RuntimeException {
     private final String field;
     private final String reason;
 
+    /** The detail reads "{@code field}: {@code reason}". */
     public InvalidInput(String field, String reason) {
-        super(field + ": " + reason, null, false, false);
+        this(field, reason, field + ": " + reason);
+    }
+
+    /** With a detail of its own, e.g. one that already names the field. */
+    public InvalidInput(String field, String reason, String detail) {
+        super(detail, null, false, false);
         this.field = field;
         this.reason = reason;
     }

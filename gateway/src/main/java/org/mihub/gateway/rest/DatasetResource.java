@@ -27,20 +27,16 @@ import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.mihub.api.catalog.v1.ExportDatasetRequest;
-import org.mihub.api.catalog.v1.ExportFormat;
-import org.mihub.api.catalog.v1.ListDatasetsRequest;
-import org.mihub.api.common.v1.PageRequest;
 import org.mihub.gateway.client.CatalogClient;
-import org.mihub.gateway.mapping.CatalogMapper;
-import org.mihub.gateway.mapping.MaterialMapper;
-import org.mihub.gateway.rest.DatasetViews.DatasetInput;
-import org.mihub.gateway.rest.DatasetViews.DatasetPage;
-import org.mihub.gateway.rest.DatasetViews.DatasetView;
-import org.mihub.gateway.rest.DatasetViews.DeletionView;
-import org.mihub.gateway.rest.DatasetViews.IngestResultView;
-import org.mihub.gateway.rest.DatasetViews.PropertyView;
-import org.mihub.gateway.rest.DatasetViews.SharingInput;
+import org.mihub.gateway.error.InvalidInput;
+import org.mihub.gateway.view.DatasetViews.DatasetInput;
+import org.mihub.gateway.view.DatasetViews.DatasetPage;
+import org.mihub.gateway.view.DatasetViews.DatasetView;
+import org.mihub.gateway.view.DatasetViews.DeletionView;
+import org.mihub.gateway.view.DatasetViews.IngestResultView;
+import org.mihub.gateway.view.DatasetViews.PropertyView;
+import org.mihub.gateway.view.DatasetViews.RecordUpload;
+import org.mihub.gateway.view.DatasetViews.SharingInput;
 
 import io.quarkus.security.Authenticated;
 import io.smallrye.common.annotation.Blocking;
@@ -67,7 +63,7 @@ public class DatasetResource {
     @RequestBody(required = true, content = @Content(mediaType = "application/json",
             examples = @ExampleObject(name = "consortium dataset", value = ApiExamples.CREATE_DATASET)))
     public Uni<Response> create(DatasetInput input) {
-        return catalog.create(CatalogMapper.create(input)).map(CatalogMapper::view)
+        return catalog.create(input)
                 .map(view -> Response.created(URI.create("/api/v1/datasets/" + view.id())).entity(view).build());
     }
 
@@ -78,13 +74,7 @@ public class DatasetResource {
     public Uni<DatasetPage> list(@QueryParam("owner") String owner, @QueryParam("visibility") String visibility,
             @QueryParam("text") String text, @QueryParam("limit") @DefaultValue("50") String limit,
             @QueryParam("cursor") String cursor) {
-        var request = ListDatasetsRequest.newBuilder().setOwnerOrg(owner == null ? "" : owner)
-                .setVisibility(CatalogMapper.visibility("visibility", visibility)).setText(text == null ? "" : text)
-                .setPage(PageRequest.newBuilder().setPageSize(QueryParams.integer("limit", limit, 50)).setPageToken(cursor == null ? "" : cursor))
-                .build();
-        return catalog.list(request).map(page -> new DatasetPage(
-                page.getDatasetsList().stream().map(CatalogMapper::view).toList(),
-                page.getPageInfo().getNextPageToken().isEmpty() ? null : page.getPageInfo().getNextPageToken()));
+        return catalog.list(owner, visibility, text, QueryParams.integer("limit", limit, 50), cursor);
     }
 
     @GET
@@ -92,7 +82,7 @@ public class DatasetResource {
     @PermitAll
     @Operation(summary = "One dataset; 404 when it does not exist or is hidden from the caller")
     public Uni<DatasetView> get(@PathParam("id") String id) {
-        return catalog.get(id).map(CatalogMapper::view);
+        return catalog.get(id);
     }
 
     @PUT
@@ -104,7 +94,7 @@ public class DatasetResource {
     @RequestBody(required = true, content = @Content(mediaType = "application/json",
             examples = @ExampleObject(name = "shared with an embargo", value = ApiExamples.SHARING)))
     public Uni<DatasetView> share(@PathParam("id") String id, SharingInput input) {
-        return catalog.updateSharing(CatalogMapper.sharing(id, input)).map(CatalogMapper::view);
+        return catalog.updateSharing(id, input);
     }
 
     @DELETE
@@ -112,8 +102,7 @@ public class DatasetResource {
     @Authenticated
     @Operation(summary = "Soft-delete a dataset (role curator in the owner organisation); audited")
     public Uni<DeletionView> delete(@PathParam("id") String id, @QueryParam("reason") String reason) {
-        return catalog.delete(id, reason == null ? "" : reason).map(deletion -> new DeletionView(deletion.getId(),
-                CatalogMapper.instant(deletion.getDeletedAt()), deletion.getDeletedBy()));
+        return catalog.delete(id, reason);
     }
 
     @POST
@@ -138,8 +127,8 @@ public class DatasetResource {
             @HeaderParam("Idempotency-Key") String idempotencyKey,
             @QueryParam("dryRun") @DefaultValue("false") String dryRun,
             @QueryParam("sourceName") String sourceName, InputStream body) {
-        return catalog.ingest(CatalogClient.ingestHeader(id, contentType, idempotencyKey, QueryParams.flag("dryRun", dryRun), sourceName), body)
-                .map(CatalogMapper::view).await().indefinitely(); // bounded by the call's deadline
+        var upload = new RecordUpload(id, contentType, idempotencyKey, QueryParams.flag("dryRun", dryRun), sourceName);
+        return catalog.ingest(upload, body).await().indefinitely(); // bounded by the call's deadline
     }
 
     @GET
@@ -158,16 +147,10 @@ public class DatasetResource {
         boolean jsonl = switch (format.toLowerCase(java.util.Locale.ROOT)) {
             case "csv" -> false;
             case "jsonl" -> true;
-            default -> throw CatalogMapper.invalid("format", "'" + format + "' is not csv or jsonl");
+            default -> throw new InvalidInput("format", "'" + format + "' is not csv or jsonl");
         };
-        var request = ExportDatasetRequest.newBuilder().setDatasetId(id)
-                .setFormat(jsonl ? ExportFormat.EXPORT_FORMAT_JSONL : ExportFormat.EXPORT_FORMAT_CSV);
-        if (version != null) {
-            request.setAsOfVersion(version);
-        }
-        request.addAllProperties(CatalogMapper.split(properties));
-        CatalogMapper.split(sources).forEach(source -> request.addSources(MaterialMapper.source(source)));
-        Iterator<byte[]> chunks = catalog.export(request.build()).subscribe().asIterable().iterator();
+        Iterator<byte[]> chunks = catalog.export(id, jsonl, version, QueryParams.split(properties),
+                QueryParams.split(sources)).subscribe().asIterable().iterator();
         // the first chunk (or the refusal: 404, 400...) arrives before the response is committed
         boolean any = chunks.hasNext();
         StreamingOutput body = out -> {
@@ -188,7 +171,6 @@ public class DatasetResource {
     @Tag(name = "properties")
     @Operation(summary = "The property vocabulary: names, canonical units, quantity kinds")
     public Uni<java.util.List<PropertyView>> properties(@QueryParam("text") String text) {
-        return catalog.properties(text == null ? "" : text)
-                .map(page -> page.getPropertiesList().stream().map(CatalogMapper::view).toList());
+        return catalog.properties(text);
     }
 }

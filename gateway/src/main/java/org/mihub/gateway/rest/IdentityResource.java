@@ -13,10 +13,14 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.mihub.common.identity.Caller;
 import org.mihub.common.identity.CallerFactory;
 import org.mihub.gateway.client.Backend;
 import org.mihub.gateway.client.ServiceInfoClient;
-import org.mihub.gateway.mapping.ServiceInfoMapper;
+import org.mihub.gateway.view.BackendCallerView;
+import org.mihub.gateway.view.CallerView;
+import org.mihub.gateway.view.MeView;
+import org.mihub.gateway.view.StatusView;
 
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -43,28 +47,21 @@ public class IdentityResource {
     public Uni<MeView> me() {
         var caller = CallerFactory.fromIdentity(identity)
                 .orElseThrow(() -> new ForbiddenException("the access token carries no organisation ('org' claim)"));
-        List<Uni<BackendCallerView>> calls = Arrays.stream(Backend.values())
-                .map(backend -> serviceInfo.whoAmI(backend)
-                        .map(reply -> new BackendCallerView(reply.getService(), true,
-                                ServiceInfoMapper.caller(reply.getCaller()), null))
-                        .onFailure().recoverWithItem(failure -> new BackendCallerView(backend.serviceName(), false,
-                                null, ServiceInfoMapper.error(failure))))
-                .toList();
-        return Uni.join().all(calls).andFailFast()
-                .map(backends -> new MeView(ServiceInfoMapper.caller(caller), backends));
+        List<Uni<BackendCallerView>> calls = Arrays.stream(Backend.values()).map(serviceInfo::whoAmI).toList();
+        return Uni.join().all(calls).andFailFast().map(backends -> new MeView(view(caller), backends));
     }
 
     @GET
     @Path("/status")
     @Operation(summary = "Each backend's readiness (its database, the services it calls) as seen from the gateway")
     public Uni<StatusView> status() {
-        List<Uni<StatusView.BackendStatus>> calls = Arrays.stream(Backend.values())
-                .map(backend -> serviceInfo.status(backend)
-                        .map(ServiceInfoMapper::status)
-                        .onFailure().recoverWithItem(failure -> new StatusView.BackendStatus(backend.serviceName(),
-                                false, false, List.of(), ServiceInfoMapper.error(failure))))
-                .toList();
+        List<Uni<StatusView.BackendStatus>> calls = Arrays.stream(Backend.values()).map(serviceInfo::status).toList();
         return Uni.join().all(calls).andFailFast()
                 .map(backends -> new StatusView(backends.stream().allMatch(StatusView.BackendStatus::ready), backends));
+    }
+
+    private static CallerView view(Caller caller) {
+        return new CallerView(caller.subject(), caller.org(), caller.sortedRoles(), caller.username(),
+                caller.clientId());
     }
 }

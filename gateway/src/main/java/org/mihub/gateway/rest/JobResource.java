@@ -13,15 +13,12 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.mihub.api.common.v1.Job;
-import org.mihub.gateway.client.BackendUnavailableException;
+import org.mihub.gateway.client.BackendFailure;
+import org.mihub.gateway.client.BackendFailure.Kind;
 import org.mihub.gateway.client.PlanningClient;
 import org.mihub.gateway.client.PredictionClient;
-import org.mihub.gateway.mapping.PredictionMapper;
-import org.mihub.gateway.rest.ModelViews.JobView;
+import org.mihub.gateway.view.ModelViews.JobView;
 
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 
@@ -47,7 +44,7 @@ public class JobResource {
     @Operation(summary = "A job (training or simulation): state, progress, message (the error when it failed) and "
             + "resultId when done")
     public Uni<JobView> job(@PathParam("id") String id) {
-        return owned(prediction.job(id), () -> planning.job(id)).map(PredictionMapper::job);
+        return owned(prediction.job(id), () -> planning.job(id));
     }
 
     @DELETE
@@ -64,7 +61,7 @@ public class JobResource {
     @Authenticated
     @Operation(summary = "Cancel a queued or running job (the same as DELETE /api/v1/jobs/{id})")
     public Uni<JobView> cancel(@PathParam("id") String id) {
-        return owned(prediction.cancel(id), () -> planning.cancel(id)).map(PredictionMapper::job);
+        return owned(prediction.cancel(id), () -> planning.cancel(id));
     }
 
     /**
@@ -72,19 +69,19 @@ public class JobResource {
      * answer; when both fail, the second's failure unless it only did not know the job (then the
      * first's: an unreachable first service may hold it).
      */
-    static Uni<Job> owned(Uni<Job> first, Supplier<Uni<Job>> second) {
+    static Uni<JobView> owned(Uni<JobView> first, Supplier<Uni<JobView>> second) {
         return first.onFailure(failure -> notFound(failure) || unreachable(failure)).recoverWithUni(firstFailure ->
                 second.get().onFailure().transform(secondFailure -> notFound(secondFailure) ? firstFailure
                         : secondFailure));
     }
 
     private static boolean notFound(Throwable failure) {
-        return failure instanceof StatusRuntimeException status && status.getStatus().getCode() == Status.Code.NOT_FOUND;
+        return failure instanceof BackendFailure backend && backend.kind() == Kind.NOT_FOUND;
     }
 
+    /** Could not be reached, timed out, or its breaker is open. */
     private static boolean unreachable(Throwable failure) {
-        return failure instanceof BackendUnavailableException || failure instanceof StatusRuntimeException status
-                && (status.getStatus().getCode() == Status.Code.UNAVAILABLE
-                        || status.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED);
+        return failure instanceof BackendFailure backend
+                && (backend.kind() == Kind.UNAVAILABLE || backend.kind() == Kind.TIMEOUT);
     }
 }

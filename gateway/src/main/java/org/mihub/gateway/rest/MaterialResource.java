@@ -15,12 +15,10 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.mihub.api.catalog.v1.MaterialView;
-import org.mihub.api.catalog.v1.SearchMaterialsRequest;
-import org.mihub.api.common.v1.PageRequest;
 import org.mihub.gateway.client.CatalogClient;
-import org.mihub.gateway.mapping.MaterialMapper;
-import org.mihub.gateway.rest.MaterialViews.MaterialPage;
+import org.mihub.gateway.view.MaterialViews;
+import org.mihub.gateway.view.MaterialViews.MaterialPage;
+import org.mihub.gateway.view.MaterialViews.MaterialSearch;
 
 import io.smallrye.mutiny.Uni;
 
@@ -57,23 +55,15 @@ public class MaterialResource {
             @QueryParam("limit") @DefaultValue("50") String limit, @QueryParam("cursor") String cursor,
             @Parameter(description = "summary (default) or full (with process steps)") @QueryParam("view")
             String view) {
-        var request = SearchMaterialsRequest.newBuilder()
-                .setQuery(MaterialMapper.query(new MaterialMapper.SearchParameters(elements, match, nelements, formula,
-                        property, QueryParams.number("min", min), QueryParams.number("max", max), unit, datasets, owners, sources, text)))
-                .addAllSort(MaterialMapper.sort(sort))
-                .setPage(PageRequest.newBuilder().setPageSize(QueryParams.integer("limit", limit, 50)).setPageToken(cursor == null ? "" : cursor))
-                .setView("full".equalsIgnoreCase(view) ? MaterialView.MATERIAL_VIEW_FULL
-                        : MaterialView.MATERIAL_VIEW_SUMMARY)
-                .build();
-        return catalog.search(request).map(page -> new MaterialPage(
-                page.getMaterialsList().stream().map(MaterialMapper::view).toList(),
-                page.getPageInfo().getNextPageToken().isEmpty() ? null : page.getPageInfo().getNextPageToken()));
+        return catalog.search(new MaterialSearch(elements, match, nelements, formula, property,
+                QueryParams.number("min", min), QueryParams.number("max", max), unit, datasets, owners, sources, text,
+                sort, QueryParams.integer("limit", limit, 50), cursor, "full".equalsIgnoreCase(view)));
     }
 
     @GET
     @Path("/{id}")
     @Operation(summary = "A material with its process history and measurements; 404 when hidden or missing")
     public Uni<MaterialViews.MaterialView> get(@PathParam("id") String id) {
-        return catalog.material(id).map(MaterialMapper::view);
+        return catalog.material(id);
     }
 }

@@ -20,20 +20,14 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.mihub.api.common.v1.PageRequest;
-import org.mihub.api.prediction.v1.ListModelsRequest;
-import org.mihub.api.prediction.v1.ListOutOfFoldPredictionsRequest;
-import org.mihub.api.prediction.v1.ModelStatus;
 import org.mihub.gateway.client.PredictionClient;
-import org.mihub.gateway.mapping.CatalogMapper;
-import org.mihub.gateway.mapping.PredictionMapper;
-import org.mihub.gateway.rest.ModelViews.ArchiveInput;
-import org.mihub.gateway.rest.ModelViews.ModelPage;
-import org.mihub.gateway.rest.ModelViews.ModelView;
-import org.mihub.gateway.rest.ModelViews.OutOfFoldPage;
-import org.mihub.gateway.rest.ModelViews.PredictInput;
-import org.mihub.gateway.rest.ModelViews.PredictionPage;
-import org.mihub.gateway.rest.ModelViews.TrainInput;
+import org.mihub.gateway.view.ModelViews.ArchiveInput;
+import org.mihub.gateway.view.ModelViews.ModelPage;
+import org.mihub.gateway.view.ModelViews.ModelView;
+import org.mihub.gateway.view.ModelViews.OutOfFoldPage;
+import org.mihub.gateway.view.ModelViews.PredictInput;
+import org.mihub.gateway.view.ModelViews.PredictionPage;
+import org.mihub.gateway.view.ModelViews.TrainInput;
 
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
@@ -60,7 +54,7 @@ public class ModelResource {
     @RequestBody(required = true, content = @Content(mediaType = "application/json",
             examples = @ExampleObject(name = "random forest on one dataset", value = ApiExamples.TRAIN)))
     public Uni<Response> train(TrainInput input) {
-        return prediction.train(PredictionMapper.train(input)).map(PredictionMapper::job)
+        return prediction.train(input)
                 .map(job -> Response.accepted(job).location(URI.create("/api/v1/jobs/" + job.id())).build());
     }
 
@@ -72,19 +66,8 @@ public class ModelResource {
             @QueryParam("owner") String owner, @QueryParam("status") String status,
             @QueryParam("latest") @DefaultValue("false") String latest,
             @QueryParam("limit") @DefaultValue("50") String limit, @QueryParam("cursor") String cursor) {
-        var request = ListModelsRequest.newBuilder().setName(text(name)).setTargetProperty(text(target))
-                .setOwnerOrg(text(owner)).setLatestOnly(QueryParams.flag("latest", latest))
-                .setPage(PageRequest.newBuilder().setPageSize(QueryParams.integer("limit", limit, 50)).setPageToken(text(cursor)));
-        if (status != null && !status.isBlank()) {
-            switch (status.toLowerCase(java.util.Locale.ROOT)) {
-                case "ready" -> request.setStatus(ModelStatus.MODEL_STATUS_READY);
-                case "archived" -> request.setStatus(ModelStatus.MODEL_STATUS_ARCHIVED);
-                default -> throw CatalogMapper.invalid("status", "'" + status + "' is not ready or archived");
-            }
-        }
-        return prediction.list(request.build()).map(page -> new ModelPage(
-                page.getModelsList().stream().map(PredictionMapper::model).toList(),
-                page.getPageInfo().getNextPageToken().isEmpty() ? null : page.getPageInfo().getNextPageToken()));
+        return prediction.list(name, target, owner, status, QueryParams.flag("latest", latest),
+                QueryParams.integer("limit", limit, 50), cursor);
     }
 
     @GET
@@ -92,7 +75,7 @@ public class ModelResource {
     @PermitAll
     @Operation(summary = "A model with its cross-validation metrics, lineage and parameters; 404 when hidden")
     public Uni<ModelView> get(@PathParam("id") String id) {
-        return prediction.get(id).map(PredictionMapper::model);
+        return prediction.get(id);
     }
 
     @GET
@@ -102,11 +85,7 @@ public class ModelResource {
             + "calibration plots")
     public Uni<OutOfFoldPage> outOfFold(@PathParam("id") String id,
             @QueryParam("limit") @DefaultValue("1000") String limit, @QueryParam("cursor") String cursor) {
-        return prediction.outOfFold(ListOutOfFoldPredictionsRequest.newBuilder().setModelId(id)
-                .setPage(PageRequest.newBuilder().setPageSize(QueryParams.integer("limit", limit, 1000)).setPageToken(text(cursor))).build())
-                .map(page -> new OutOfFoldPage(page.getPredictionsList().stream().map(PredictionMapper::outOfFold)
-                        .toList(), page.getPageInfo().getTotalSize(),
-                        page.getPageInfo().getNextPageToken().isEmpty() ? null : page.getPageInfo().getNextPageToken()));
+        return prediction.outOfFold(id, QueryParams.integer("limit", limit, 1000), cursor);
     }
 
     @POST
@@ -117,7 +96,7 @@ public class ModelResource {
     @RequestBody(required = true, content = @Content(mediaType = "application/json",
             examples = @ExampleObject(name = "archive", value = ApiExamples.ARCHIVE)))
     public Uni<ModelView> archive(@PathParam("id") String id, ArchiveInput input) {
-        return prediction.archive(id, input == null ? "" : input.reason()).map(PredictionMapper::model);
+        return prediction.archive(id, input == null ? "" : input.reason());
     }
 
     @POST
@@ -131,12 +110,6 @@ public class ModelResource {
     @RequestBody(required = true, content = @Content(mediaType = "application/json",
             examples = @ExampleObject(name = "formulas", value = ApiExamples.PREDICT)))
     public Uni<PredictionPage> predict(@PathParam("id") String id, PredictInput input) {
-        return prediction.predict(PredictionMapper.predict(id, input)).map(response -> new PredictionPage(
-                PredictionMapper.summary(response.getModel()),
-                response.getPredictionsList().stream().map(PredictionMapper::prediction).toList()));
-    }
-
-    private static String text(String value) {
-        return value == null ? "" : value;
+        return prediction.predict(id, input);
     }
 }

@@ -2,14 +2,8 @@ package org.mihub.gateway.rest;
 
 import java.util.Map;
 
+import org.mihub.gateway.client.BackendFailure;
 import org.mihub.gateway.client.BackendUnavailableException;
-
-import com.google.protobuf.Any;
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.rpc.BadRequest;
-
-import io.grpc.StatusRuntimeException;
-import io.grpc.protobuf.StatusProto;
 
 /**
  * A refusal of the OPTIMADE API, answered as a JSON:API error document: HTTP status, what went
@@ -48,28 +42,18 @@ public final class OptimadeException extends RuntimeException {
             return new OptimadeException(503, unavailable.getMessage(), null,
                     Map.of("Retry-After", Long.toString(unavailable.retryAfterSeconds())));
         }
-        if (!(failure instanceof StatusRuntimeException grpc)) {
+        if (!(failure instanceof BackendFailure backend)) {
             return new OptimadeException(500, "internal error", null);
         }
-        int http = GrpcProblemMapper.httpStatus(grpc.getStatus().getCode());
+        int http = BackendFailureMapper.httpStatus(backend.kind());
         if (http >= 500 && http != 501) {
-            return new OptimadeException(http, GrpcProblemMapper.title(http), null,
-                    http == 503 ? Map.of("Retry-After", "5") : Map.of());
+            return new OptimadeException(http, BackendFailureMapper.title(http), null,
+                    http == 503 && backend.retryAfterSeconds() != null
+                            ? Map.of("Retry-After", Long.toString(backend.retryAfterSeconds())) : Map.of());
         }
-        String parameter = null;
-        com.google.rpc.Status rich = StatusProto.fromThrowable(grpc);
-        if (rich != null) {
-            for (Any any : rich.getDetailsList()) {
-                try {
-                    if (any.is(BadRequest.class) && any.unpack(BadRequest.class).getFieldViolationsCount() > 0) {
-                        parameter = parameterOf(any.unpack(BadRequest.class).getFieldViolations(0).getField());
-                    }
-                } catch (InvalidProtocolBufferException ignored) {
-                    // the message still says what went wrong
-                }
-            }
-        }
-        return new OptimadeException(http, grpc.getStatus().getDescription(), parameter);
+        String parameter = backend.violations().isEmpty() ? null
+                : parameterOf(backend.violations().get(0).field());
+        return new OptimadeException(http, backend.description(), parameter);
     }
 
     /** The catalog's field names for the query parameters they came from. */

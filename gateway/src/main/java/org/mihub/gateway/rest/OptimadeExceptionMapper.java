@@ -26,7 +26,7 @@ public class OptimadeExceptionMapper implements ExceptionMapper<OptimadeExceptio
         ObjectNode error = document.putArray("errors").addObject()
                 .put("status", Integer.toString(exception.status()))
                 .put("title", exception.status() == OptimadeException.VERSION_NOT_SUPPORTED ? "Version Not Supported"
-                        : GrpcProblemMapper.title(exception.status()))
+                        : BackendFailureMapper.title(exception.status()))
                 .put("detail", exception.getMessage());
         if (exception.parameter() != null) {
             error.putObject("source").put("parameter", exception.parameter());

@@ -10,8 +10,8 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.mihub.common.config.ApplicationConfig;
+import org.mihub.common.optimade.ProviderPrefix;
 import org.mihub.gateway.config.OptimadeConfig;
-import org.mihub.gateway.mapping.OptimadeMapper;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -50,7 +50,7 @@ public class OptimadeMeta {
             meta.put("data_available", available);
         }
         ObjectNode provider = meta.putObject("provider").put("name", config.provider().name())
-                .put("description", config.provider().description()).put("prefix", OptimadeMapper.PREFIX);
+                .put("description", config.provider().description()).put("prefix", ProviderPrefix.MIHUB);
         config.provider().homepage().ifPresent(homepage -> provider.put("homepage", homepage));
         meta.put("time_stamp", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         meta.putObject("implementation").put("name", "mihub").put("version", application.version());

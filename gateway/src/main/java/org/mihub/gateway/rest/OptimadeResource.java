@@ -24,14 +24,10 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.mihub.api.catalog.v1.ListStructureFieldsResponse;
-import org.mihub.api.catalog.v1.QueryStructuresRequest;
-import org.mihub.api.catalog.v1.StructureField;
-import org.mihub.api.catalog.v1.StructureSort;
 import org.mihub.common.optimade.ProviderPrefix;
 import org.mihub.gateway.client.CatalogClient;
 import org.mihub.gateway.config.OptimadeConfig;
-import org.mihub.gateway.mapping.OptimadeMapper;
+import org.mihub.gateway.view.OptimadeViews.StructureField;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -114,24 +110,24 @@ public class OptimadeResource {
         return catalog.structureFields().map(fields -> {
             ObjectNode data = JSON.objectNode().put("type", "info").put("id", "structures")
                     .put("description", "Materials of the catalog, with their crystal structure when known; "
-                            + "_" + OptimadeMapper.PREFIX + "_<property> fields are measured properties in the "
+                            + "_" + ProviderPrefix.MIHUB + "_<property> fields are measured properties in the "
                             + "property's canonical unit.");
             ObjectNode properties = data.putObject("properties");
             ArrayNode output = JSON.arrayNode();
-            for (StructureField field : fields.getFieldsList()) {
-                if (!field.getServed()) {
+            for (StructureField field : fields) {
+                if (!field.served()) {
                     continue;
                 }
-                ObjectNode property = properties.putObject(field.getName())
-                        .put("description", field.getDescription()).put("type", field.getType())
-                        .put("sortable", field.getSortable());
-                if (!field.getUnit().isEmpty()) {
-                    property.put("unit", field.getUnit());
+                ObjectNode property = properties.putObject(field.name())
+                        .put("description", field.description()).put("type", field.type())
+                        .put("sortable", field.sortable());
+                if (!field.unit().isEmpty()) {
+                    property.put("unit", field.unit());
                 }
-                if (!field.getFilterable()) {
+                if (!field.filterable()) {
                     property.put("x-optimade-queryable", "IS KNOWN and IS UNKNOWN only");
                 }
-                output.add(field.getName());
+                output.add(field.name());
             }
             data.putArray("formats").add("json");
             data.putObject("output_fields_by_format").set("json", output);
@@ -152,22 +148,21 @@ public class OptimadeResource {
         parameters(query, warnings);
         int limit = pageLimit(query);
         long offset = pageOffset(query, limit, warnings);
-        var request = QueryStructuresRequest.newBuilder().setFilter(one(query, "filter", ""))
-                .addAllSort(sort(one(query, "sort", ""))).setLimit(limit).setOffset(offset).build();
+        String filter = one(query, "filter", "");
+        String sort = one(query, "sort", "");
         Uni<Set<String>> fields = fields(query, warnings);
-        return fields.chain(selected -> catalog.queryStructures(request).map(page -> {
+        return fields.chain(selected -> catalog.queryStructures(filter, sort, limit, offset).map(page -> {
             List<String> all = new ArrayList<>(warnings);
-            all.addAll(page.getWarningsList());
+            all.addAll(page.warnings());
             String base = meta.baseUrl(uri) + "/" + version;
             ArrayNode data = JSON.arrayNode();
-            page.getMaterialsList().forEach(material -> data.add(OptimadeMapper.entry(material, selected,
-                    base + "/structures/" + material.getId())));
+            page.entries().forEach(entry -> data.add(entry.resource(selected, base + "/structures/" + entry.id())));
             ObjectNode document = JSON.objectNode();
             document.set("data", data);
-            document.set("meta", meta.of(uri, page.getMoreDataAvailable(), page.getDataReturned(),
-                    page.getDataAvailable(), all));
+            document.set("meta", meta.of(uri, page.moreDataAvailable(), page.dataReturned(), page.dataAvailable(),
+                    all));
             ObjectNode links = document.putObject("links");
-            if (page.getMoreDataAvailable()) {
+            if (page.moreDataAvailable()) {
                 links.put("next", next(base + "/structures", query, offset + limit));
             } else {
                 links.putNull("next");
@@ -191,10 +186,9 @@ public class OptimadeResource {
             throw notFound(id);
         }
         List<String> warnings = new ArrayList<>();
-        return fields(query, warnings).chain(selected -> catalog.material(id).map(material -> {
-            String self = meta.baseUrl(uri) + "/" + version + "/structures/" + material.getId();
-            return document(OptimadeMapper.entry(material, selected, self), meta.of(uri, false, 1L, null,
-                    warnings));
+        return fields(query, warnings).chain(selected -> catalog.structure(id).map(entry -> {
+            String self = meta.baseUrl(uri) + "/" + version + "/structures/" + entry.id();
+            return document(entry.resource(selected, self), meta.of(uri, false, 1L, null, warnings));
         })).onFailure().transform(failure -> {
             OptimadeException refusal = OptimadeException.from(failure);
             return refusal.status() == 404 ? notFound(id) : refusal;
@@ -278,7 +272,7 @@ public class OptimadeResource {
                 continue;
             }
             String prefix = ProviderPrefix.of(name);
-            if (prefix == null || prefix.equals(OptimadeMapper.PREFIX)) {
+            if (prefix == null || prefix.equals(ProviderPrefix.MIHUB)) {
                 throw OptimadeException.badParameter(name, "unknown query parameter '" + name + "'; the parameters "
                         + "are " + String.join(", ", LISTING_PARAMETERS.stream().sorted().toList()));
             }
@@ -364,20 +358,6 @@ public class OptimadeResource {
         }
     }
 
-    private static List<StructureSort> sort(String sort) {
-        List<StructureSort> keys = new ArrayList<>();
-        for (String key : sort.split(",")) {
-            String trimmed = key.trim();
-            if (trimmed.isEmpty()) {
-                continue;
-            }
-            boolean descending = trimmed.startsWith("-");
-            keys.add(StructureSort.newBuilder().setProperty(descending ? trimmed.substring(1) : trimmed)
-                    .setDescending(descending).build());
-        }
-        return keys;
-    }
-
     /**
      * The attributes to return (null: all). A standard name mihub does not hold is returned as null; an
      * unknown unprefixed name is refused; another provider's name is returned as null; an unknown
@@ -388,9 +368,9 @@ public class OptimadeResource {
         if (requested == null) {
             return Uni.createFrom().nullItem();
         }
-        return catalog.structureFields().map((ListStructureFieldsResponse known) -> {
+        return catalog.structureFields().map(known -> {
             Set<String> names = new java.util.HashSet<>();
-            known.getFieldsList().forEach(field -> names.add(field.getName()));
+            known.forEach(field -> names.add(field.name()));
             Set<String> selected = new LinkedHashSet<>();
             for (String name : requested.split(",")) {
                 String field = name.trim();
@@ -398,7 +378,7 @@ public class OptimadeResource {
                     continue;
                 }
                 String prefix = ProviderPrefix.of(field);
-                if (names.contains(field) || prefix != null && !prefix.equals(OptimadeMapper.PREFIX)) {
+                if (names.contains(field) || prefix != null && !prefix.equals(ProviderPrefix.MIHUB)) {
                     selected.add(field);
                 } else if (prefix != null) {
                     warnings.add("response_fields: '" + field + "' is not a field of this database and has been "

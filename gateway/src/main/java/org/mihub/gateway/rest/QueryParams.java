@@ -1,7 +1,9 @@
 package org.mihub.gateway.rest;
 
-import jakarta.ws.rs.WebApplicationException;
-import jakarta.ws.rs.core.Response;
+import java.util.Arrays;
+import java.util.List;
+
+import org.mihub.gateway.error.InvalidInput;
 
 /**
  * Typed query parameters read from their text, so a wrong value is a 400 that names the parameter
@@ -49,9 +51,15 @@ final class QueryParams {
         };
     }
 
-    private static WebApplicationException invalid(String name, String raw, String expected) {
+    /** Values of a repeatable query parameter, each of which may also be comma-separated. */
+    static List<String> split(List<String> values) {
+        return values == null ? List.of() : values.stream().flatMap(value -> Arrays.stream(value.split(",")))
+                .map(String::trim).filter(value -> !value.isEmpty()).toList();
+    }
+
+    /** The field is the parameter; its reason is the whole detail, which names it. */
+    private static InvalidInput invalid(String name, String raw, String expected) {
         String detail = "query parameter '" + name + "': '" + raw + "' is not " + expected;
-        return new WebApplicationException(detail, Response.status(400).type(Problem.MEDIA_TYPE)
-                .entity(Problem.badField(name, detail)).build());
+        return new InvalidInput(name, detail, detail);
     }
 }

@@ -10,13 +10,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
  * The guard's rules on a backend that fails as told: which failures are retried and counted, that
- * an open breaker makes no call at all, and that it lets calls through again after its wait.
+ * an open breaker makes no call at all, that it lets calls through again after its wait, and that
+ * what comes out is a {@link BackendFailure}, never a gRPC status.
  */
 class BackendGuardTest {
 
@@ -50,9 +50,11 @@ class BackendGuardTest {
     void aReadIsRetriedWhileTheBackendIsUnreachableAndThenFails() {
         var guard = new BackendGuard(Backend.CATALOG, SETTINGS);
         var backend = new FakeBackend(Status.Code.UNAVAILABLE);
-        var failure = failureOf(guard.read(backend.call()));
+        var failure = assertInstanceOf(BackendFailure.class, failureOf(guard.read(backend.call())));
         assertEquals(3, backend.calls.get(), "one call and two retries");
-        assertInstanceOf(StatusRuntimeException.class, failure);
+        assertEquals(BackendFailure.Kind.UNAVAILABLE, failure.kind());
+        assertEquals(Backend.CATALOG, failure.backend());
+        assertEquals(5L, failure.retryAfterSeconds());
     }
 
     @Test
@@ -68,8 +70,8 @@ class BackendGuardTest {
         var guard = new BackendGuard(Backend.CATALOG, SETTINGS);
         var backend = new FakeBackend(Status.Code.NOT_FOUND);
         for (int i = 0; i < 10; i++) {
-            var failure = (StatusRuntimeException) failureOf(guard.read(backend.call()));
-            assertEquals(Status.Code.NOT_FOUND, failure.getStatus().getCode());
+            var failure = assertInstanceOf(BackendFailure.class, failureOf(guard.read(backend.call())));
+            assertEquals(BackendFailure.Kind.NOT_FOUND, failure.kind());
         }
         assertEquals(10, backend.calls.get());
         assertEquals("CLOSED", guard.state());
@@ -87,7 +89,8 @@ class BackendGuardTest {
         var refused = failureOf(guard.read(backend.call()));
         var unavailable = assertInstanceOf(BackendUnavailableException.class, refused);
         assertEquals(Backend.PLANNING, unavailable.backend());
-        assertEquals(1, unavailable.retryAfterSeconds());
+        assertEquals(1L, unavailable.retryAfterSeconds());
+        assertEquals(BackendFailure.Kind.UNAVAILABLE, unavailable.kind());
         assertInstanceOf(BackendUnavailableException.class, failureOf(guard.write(backend.call())));
         assertEquals(made, backend.calls.get(), "an open breaker makes no call and no retry");
 
@@ -120,7 +123,7 @@ class BackendGuardTest {
             return Multi.createFrom().failure(Status.UNAVAILABLE.asRuntimeException());
         });
         for (int i = 0; i < 4; i++) {
-            assertThrows(StatusRuntimeException.class,
+            assertThrows(BackendFailure.class,
                     () -> guard.stream(broken).collect().asList().await().atMost(Duration.ofSeconds(5)));
         }
         assertEquals(4, started.get(), "a stream is never retried");

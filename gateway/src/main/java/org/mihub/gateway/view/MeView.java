@@ -1,4 +1,4 @@
-package org.mihub.gateway.rest;
+package org.mihub.gateway.view;
 
 import java.util.List;
 

@@ -1,20 +1,22 @@
-package org.mihub.gateway.mapping;
+package org.mihub.gateway.client;
 
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 import org.mihub.api.catalog.v1.CrystalStructure;
 import org.mihub.api.catalog.v1.Material;
 import org.mihub.api.catalog.v1.Measurement;
 import org.mihub.api.catalog.v1.Site;
+import org.mihub.api.catalog.v1.StructureField;
 import org.mihub.api.catalog.v1.Vector3;
 import org.mihub.common.chemistry.Composition;
 import org.mihub.common.optimade.ProviderPrefix;
+import org.mihub.gateway.view.OptimadeViews;
+import org.mihub.gateway.view.OptimadeViews.StructureEntry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -22,41 +24,27 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * Catalog materials as OPTIMADE {@code structures} entries (JSON:API resource objects). The formula
- * forms come from mihub-common's {@link Composition}, the same code that fills the catalog columns
- * the filters run on, so what a filter matches and what an entry shows agree.
+ * Catalog materials as OPTIMADE {@code structures} entries (their attributes by OPTIMADE name), and
+ * the catalog's description of the {@code structures} fields. The formula forms come from
+ * mihub-common's {@link Composition}, the same code that fills the catalog columns the filters run
+ * on, so what a filter matches and what an entry shows agree.
  */
-public final class OptimadeMapper {
-
-    /** mihub's provider prefix: its own fields are {@code _mihub_...}. */
-    public static final String PREFIX = ProviderPrefix.MIHUB;
+final class OptimadeMapper {
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
-    private static final String OWN = "_" + PREFIX + "_";
+    private static final String OWN = "_" + ProviderPrefix.MIHUB + "_";
 
     private OptimadeMapper() {
     }
 
-    /**
-     * The entry of a material: {@code id}, {@code type} and the attributes named in {@code fields}
-     * (all when null); a named field without a value is null, as the specification asks.
-     */
-    public static ObjectNode entry(Material material, Set<String> fields, String selfUrl) {
-        Map<String, JsonNode> all = attributes(material);
-        ObjectNode attributes = JSON.objectNode();
-        if (fields == null) {
-            all.forEach(attributes::set);
-        } else {
-            for (String field : fields) {
-                if (!field.equals("id") && !field.equals("type")) {
-                    attributes.set(field, all.getOrDefault(field, JSON.nullNode()));
-                }
-            }
-        }
-        ObjectNode entry = JSON.objectNode().put("id", material.getId()).put("type", "structures");
-        entry.set("attributes", attributes);
-        entry.putObject("links").put("self", selfUrl);
-        return entry;
+    /** The entry of a material: its id and every attribute, by OPTIMADE name. */
+    static StructureEntry entry(Material material) {
+        return new StructureEntry(material.getId(), attributes(material));
+    }
+
+    static OptimadeViews.StructureField field(StructureField field) {
+        return new OptimadeViews.StructureField(field.getName(), field.getDescription(), field.getType(),
+                field.getUnit(), field.getSortable(), field.getFilterable(), field.getServed());
     }
 
     static Map<String, JsonNode> attributes(Material material) {

@@ -1,4 +1,4 @@
-package org.mihub.gateway.rest;
+package org.mihub.gateway.view;
 
 import java.util.List;
 import java.util.Map;
@@ -51,5 +51,15 @@ public final class MaterialViews {
     }
 
     public record MaterialPage(List<MaterialView> materials, String nextCursor) {
+    }
+
+    /**
+     * A search as the query string of {@code GET /api/v1/materials} gives it: the filters as written
+     * (checked where they become a catalog query), the sort keys, the page and whether the full view
+     * (with process steps) is asked for.
+     */
+    public record MaterialSearch(String elements, String match, String nelements, String formula, String property,
+            Double min, Double max, String unit, List<String> datasets, List<String> owners, List<String> sources,
+            String text, String sort, int limit, String cursor, boolean full) {
     }
 }

@@ -1,4 +1,4 @@
-package org.mihub.gateway.mapping;
+package org.mihub.gateway.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,7 +41,7 @@ class OptimadeMapperTest {
 
     @Test
     void compositionFieldsFollowTheSpecification() {
-        JsonNode attributes = OptimadeMapper.entry(wustite().build(), null, "self").get("attributes");
+        JsonNode attributes = OptimadeMapper.entry(wustite().build()).resource(null, "self").get("attributes");
         assertEquals("[\"Fe\",\"O\"]", attributes.get("elements").toString(), "alphabetical");
         assertEquals(0.9 / 1.9, attributes.get("elements_ratios").get(0).asDouble(), 1e-12);
         assertEquals("Fe9O10", attributes.get("chemical_formula_reduced").asText());
@@ -59,7 +59,7 @@ class OptimadeMapperTest {
                 .setB(vector(0, 4, 0)).setC(vector(0, 0, 5)))
                 .addSites(Site.newBuilder().setSpecies("Fe").setFractional(vector(0, 0, 0)).setOccupancy(0.9))
                 .addSites(Site.newBuilder().setSpecies("O").setFractional(vector(0.5, 0.5, 0.5)));
-        JsonNode attributes = OptimadeMapper.entry(wustite().setStructure(structure).build(), null, "self")
+        JsonNode attributes = OptimadeMapper.entry(wustite().setStructure(structure).build()).resource(null, "self")
                 .get("attributes");
         assertEquals("[[0.0,0.0,0.0],[2.0,2.0,2.5]]", attributes.get("cartesian_site_positions").toString());
         assertEquals("[\"Fe_0.9\",\"O\"]", attributes.get("species_at_sites").toString());
@@ -73,8 +73,8 @@ class OptimadeMapperTest {
 
     @Test
     void responseFieldsSelectAttributesAndNameMissingOnesNull() {
-        JsonNode entry = OptimadeMapper.entry(wustite().build(), Set.of("nelements", "chemical_formula_hill",
-                "_exmpl_x"), "self");
+        JsonNode entry = OptimadeMapper.entry(wustite().build()).resource(Set.of("nelements",
+                "chemical_formula_hill", "_exmpl_x"), "self");
         List<String> names = new ArrayList<>();
         entry.get("attributes").fieldNames().forEachRemaining(names::add);
         names.sort(null);

@@ -1,4 +1,4 @@
-package org.mihub.gateway.rest;
+package org.mihub.gateway.view;
 
 import java.time.Instant;
 import java.util.List;
@@ -43,5 +43,13 @@ public final class DatasetViews {
 
     public record PropertyView(String name, String displayName, String canonicalUnit, String quantityKind,
             String description) {
+    }
+
+    /**
+     * How a record upload is to be read: its media type (text/csv, application/json or
+     * application/x-ndjson), the idempotency key, whether it is a dry run, the source's name.
+     */
+    public record RecordUpload(String datasetId, String mediaType, String idempotencyKey, boolean dryRun,
+            String sourceName) {
     }
 }

@@ -1,4 +1,4 @@
-package org.mihub.gateway.mapping;
+package org.mihub.gateway.client;
 
 import java.util.List;
 import java.util.Locale;
@@ -8,34 +8,39 @@ import org.mihub.api.catalog.v1.ElementMatch;
 import org.mihub.api.catalog.v1.IntRange;
 import org.mihub.api.catalog.v1.Material;
 import org.mihub.api.catalog.v1.MaterialQuery;
+import org.mihub.api.catalog.v1.MaterialView;
 import org.mihub.api.catalog.v1.Measurement;
 import org.mihub.api.catalog.v1.MeasurementSource;
 import org.mihub.api.catalog.v1.Parameter;
 import org.mihub.api.catalog.v1.PropertyFilter;
+import org.mihub.api.catalog.v1.SearchMaterialsRequest;
 import org.mihub.api.catalog.v1.SortBy;
 import org.mihub.api.catalog.v1.SortField;
-import org.mihub.gateway.rest.MaterialViews.ExternalIdView;
-import org.mihub.gateway.rest.MaterialViews.MaterialView;
-import org.mihub.gateway.rest.MaterialViews.MeasurementView;
-import org.mihub.gateway.rest.MaterialViews.ParameterView;
-import org.mihub.gateway.rest.MaterialViews.ProcessStepView;
-import org.mihub.gateway.rest.MaterialViews.QuantityView;
-import org.mihub.gateway.rest.MaterialViews.SiteView;
-import org.mihub.gateway.rest.MaterialViews.StructureView;
+import org.mihub.gateway.error.InvalidInput;
+import org.mihub.gateway.view.MaterialViews;
+import org.mihub.gateway.view.MaterialViews.ExternalIdView;
+import org.mihub.gateway.view.MaterialViews.MaterialSearch;
+import org.mihub.gateway.view.MaterialViews.MeasurementView;
+import org.mihub.gateway.view.MaterialViews.ParameterView;
+import org.mihub.gateway.view.MaterialViews.ProcessStepView;
+import org.mihub.gateway.view.MaterialViews.QuantityView;
+import org.mihub.gateway.view.MaterialViews.SiteView;
+import org.mihub.gateway.view.MaterialViews.StructureView;
 
-/** The query parameters of {@code GET /api/v1/materials} to a catalog query, and materials to JSON. */
-public final class MaterialMapper {
+/** A material search ({@code GET /api/v1/materials}) to a catalog query, and materials to their views. */
+final class MaterialMapper {
 
     private MaterialMapper() {
     }
 
-    /** What the REST query string says, as given. */
-    public record SearchParameters(String elements, String match, String nelements, String formula, String property,
-            Double min, Double max, String unit, List<String> datasets, List<String> owners, List<String> sources,
-            String text) {
+    /** The search as a catalog request: filters, sort keys, page and view. */
+    static SearchMaterialsRequest search(MaterialSearch in) {
+        return SearchMaterialsRequest.newBuilder().setQuery(query(in)).addAllSort(sort(in.sort()))
+                .setPage(CommonMapper.page(in.limit(), in.cursor()))
+                .setView(in.full() ? MaterialView.MATERIAL_VIEW_FULL : MaterialView.MATERIAL_VIEW_SUMMARY).build();
     }
 
-    public static MaterialQuery query(SearchParameters in) {
+    static MaterialQuery query(MaterialSearch in) {
         var query = MaterialQuery.newBuilder();
         if (in.elements() != null && !in.elements().isBlank()) {
             query.setElements(ElementFilter.newBuilder().addAllElements(List.of(in.elements().trim().split("\\s*,\\s*")))
@@ -58,7 +63,7 @@ public final class MaterialMapper {
             }
             query.addProperties(filter);
         } else if (in.min() != null || in.max() != null) {
-            throw CatalogMapper.invalid("property", "min and max need a property, e.g. property=band_gap");
+            throw new InvalidInput("property", "min and max need a property, e.g. property=band_gap");
         }
         query.addAllDatasetIds(in.datasets()).addAllOwnerOrgs(in.owners());
         for (String source : in.sources()) {
@@ -68,7 +73,7 @@ public final class MaterialMapper {
     }
 
     /** A measurement source named in a query parameter: experiment, simulation or prediction. */
-    public static MeasurementSource source(String source) {
+    static MeasurementSource source(String source) {
         try {
             MeasurementSource parsed = MeasurementSource.valueOf("MEASUREMENT_SOURCE_" + source.toUpperCase(Locale.ROOT));
             if (parsed != MeasurementSource.MEASUREMENT_SOURCE_UNSPECIFIED) {
@@ -77,7 +82,7 @@ public final class MaterialMapper {
         } catch (IllegalArgumentException e) {
             // refused below
         }
-        throw CatalogMapper.invalid("source", "'" + source + "' is not experiment, simulation or prediction");
+        throw new InvalidInput("source", "'" + source + "' is not experiment, simulation or prediction");
     }
 
     private static ElementMatch match(String match) {
@@ -89,7 +94,7 @@ public final class MaterialMapper {
             case "any" -> ElementMatch.ELEMENT_MATCH_ANY;
             case "only" -> ElementMatch.ELEMENT_MATCH_ONLY;
             case "exactly" -> ElementMatch.ELEMENT_MATCH_EXACTLY;
-            default -> throw CatalogMapper.invalid("match", "'" + match + "' is not all, any, only or exactly");
+            default -> throw new InvalidInput("match", "'" + match + "' is not all, any, only or exactly");
         };
     }
 
@@ -114,11 +119,11 @@ public final class MaterialMapper {
         } catch (NumberFormatException e) {
             // refused below
         }
-        throw CatalogMapper.invalid("nelements", "'" + text + "' is not a count or a range like 2-3");
+        throw new InvalidInput("nelements", "'" + text + "' is not a count or a range like 2-3");
     }
 
     /** "nelements,-band_gap": known fields by name, anything else is a property; '-' sorts descending. */
-    public static List<SortBy> sort(String sort) {
+    static List<SortBy> sort(String sort) {
         if (sort == null || sort.isBlank()) {
             return List.of();
         }
@@ -137,8 +142,8 @@ public final class MaterialMapper {
         }).toList();
     }
 
-    public static MaterialView view(Material material) {
-        return new MaterialView(material.getId(), material.getDatasetId(), material.getOwnerOrg(),
+    static MaterialViews.MaterialView view(Material material) {
+        return new MaterialViews.MaterialView(material.getId(), material.getDatasetId(), material.getOwnerOrg(),
                 material.getSampleKey().isEmpty() ? null : material.getSampleKey(), material.getFormula(),
                 material.getReducedFormula(), material.getCompositionMap(), material.getAtomicFractionsMap(),
                 material.getElementsList(), material.getNelements(), material.getTagsList(),

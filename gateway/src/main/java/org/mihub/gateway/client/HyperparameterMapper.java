@@ -1,4 +1,4 @@
-package org.mihub.gateway.mapping;
+package org.mihub.gateway.client;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,7 +13,8 @@ import org.mihub.api.prediction.v1.GaussianProcessParams;
 import org.mihub.api.prediction.v1.GradientBoostingParams;
 import org.mihub.api.prediction.v1.Hyperparameters;
 import org.mihub.api.prediction.v1.RandomForestParams;
-import org.mihub.gateway.rest.ModelViews.HyperparametersInput;
+import org.mihub.gateway.error.InvalidInput;
+import org.mihub.gateway.view.ModelViews.HyperparametersInput;
 
 /**
  * REST hyper-parameters (one flat object) to the contract's per-algorithm parameters and back. The
@@ -40,7 +41,7 @@ final class HyperparameterMapper {
                     try {
                         boosting.setLoss(BoostingLoss.valueOf("BOOSTING_LOSS_" + given.loss().toUpperCase(Locale.ROOT)));
                     } catch (IllegalArgumentException e) {
-                        throw CatalogMapper.invalid("hyperparameters.loss", "'" + given.loss()
+                        throw new InvalidInput("hyperparameters.loss", "'" + given.loss()
                                 + "' is not squared_error, absolute_error or huber");
                     }
                 }
@@ -56,7 +57,7 @@ final class HyperparameterMapper {
                         process.setKernel(GaussianProcessKernel.valueOf("GAUSSIAN_PROCESS_KERNEL_"
                                 + given.kernel().toUpperCase(Locale.ROOT)));
                     } catch (IllegalArgumentException e) {
-                        throw CatalogMapper.invalid("hyperparameters.kernel", "'" + given.kernel()
+                        throw new InvalidInput("hyperparameters.kernel", "'" + given.kernel()
                                 + "' is not matern52_ard, matern32_ard or rbf_ard");
                     }
                 }
@@ -86,7 +87,7 @@ final class HyperparameterMapper {
             }
         }
         if (!foreign.isEmpty()) {
-            throw CatalogMapper.invalid("hyperparameters." + foreign.get(0), "not a parameter of " + algorithm);
+            throw new InvalidInput("hyperparameters." + foreign.get(0), "not a parameter of " + algorithm);
         }
     }
 

@@ -1,11 +1,10 @@
-package org.mihub.gateway.mapping;
+package org.mihub.gateway.client;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import org.mihub.api.common.v1.Job;
 import org.mihub.api.prediction.v1.Algorithm;
 import org.mihub.api.prediction.v1.ApplicabilityDomainSpec;
 import org.mihub.api.prediction.v1.CompositionInput;
@@ -20,27 +19,27 @@ import org.mihub.api.prediction.v1.PredictRequest;
 import org.mihub.api.prediction.v1.Prediction;
 import org.mihub.api.prediction.v1.FeaturiserRef;
 import org.mihub.api.prediction.v1.TrainModelRequest;
-import org.mihub.gateway.rest.ModelViews.CompositionInputView;
-import org.mihub.gateway.rest.ModelViews.FormulaErrorView;
-import org.mihub.gateway.rest.ModelViews.JobView;
-import org.mihub.gateway.rest.ModelViews.LineageView;
-import org.mihub.gateway.rest.ModelViews.MetricsView;
-import org.mihub.gateway.rest.ModelViews.ModelSummaryView;
-import org.mihub.gateway.rest.ModelViews.ModelView;
-import org.mihub.gateway.rest.ModelViews.OutOfFoldView;
-import org.mihub.gateway.rest.ModelViews.PredictInput;
-import org.mihub.gateway.rest.ModelViews.PredictionView;
-import org.mihub.gateway.rest.ModelViews.TrainInput;
+import org.mihub.gateway.error.InvalidInput;
+import org.mihub.gateway.view.ModelViews.CompositionInputView;
+import org.mihub.gateway.view.ModelViews.FormulaErrorView;
+import org.mihub.gateway.view.ModelViews.LineageView;
+import org.mihub.gateway.view.ModelViews.MetricsView;
+import org.mihub.gateway.view.ModelViews.ModelSummaryView;
+import org.mihub.gateway.view.ModelViews.ModelView;
+import org.mihub.gateway.view.ModelViews.OutOfFoldView;
+import org.mihub.gateway.view.ModelViews.PredictInput;
+import org.mihub.gateway.view.ModelViews.PredictionView;
+import org.mihub.gateway.view.ModelViews.TrainInput;
 
-/** Between the REST shapes of models, predictions and jobs and the prediction contract. */
-public final class PredictionMapper {
+/** Between the views of models and predictions and the prediction contract. */
+final class PredictionMapper {
 
     private PredictionMapper() {
     }
 
-    public static TrainModelRequest train(TrainInput input) {
+    static TrainModelRequest train(TrainInput input) {
         if (input == null) {
-            throw CatalogMapper.invalid("body", "a JSON object with name, datasets and targetProperty is required");
+            throw new InvalidInput("body", "a JSON object with name, datasets and targetProperty is required");
         }
         var request = TrainModelRequest.newBuilder().setName(nonNull(input.name()))
                 .setDescription(nonNull(input.description())).setTargetProperty(nonNull(input.targetProperty()));
@@ -48,7 +47,7 @@ public final class PredictionMapper {
             for (int i = 0; i < input.datasets().size(); i++) {
                 var dataset = input.datasets().get(i);
                 if (dataset == null) {
-                    throw CatalogMapper.invalid("datasets[" + i + "]", "a {datasetId, version} object is required");
+                    throw new InvalidInput("datasets[" + i + "]", "a {datasetId, version} object is required");
                 }
                 var ref = DatasetRef.newBuilder().setDatasetId(nonNull(dataset.datasetId()));
                 if (dataset.version() != null) {
@@ -64,7 +63,7 @@ public final class PredictionMapper {
             try {
                 request.setAlgorithm(Algorithm.valueOf("ALGORITHM_" + input.algorithm().toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
-                throw CatalogMapper.invalid("algorithm", "'" + input.algorithm()
+                throw new InvalidInput("algorithm", "'" + input.algorithm()
                         + "' is not random_forest, gradient_boosting or gaussian_process");
             }
         }
@@ -86,7 +85,7 @@ public final class PredictionMapper {
             switch (input.duplicates().toLowerCase(Locale.ROOT)) {
                 case "mean" -> request.setDuplicates(DuplicatePolicy.DUPLICATE_POLICY_MEAN);
                 case "keep_all" -> request.setDuplicates(DuplicatePolicy.DUPLICATE_POLICY_KEEP_ALL);
-                default -> throw CatalogMapper.invalid("duplicates", "'" + input.duplicates()
+                default -> throw new InvalidInput("duplicates", "'" + input.duplicates()
                         + "' is not mean or keep_all");
             }
         }
@@ -103,13 +102,7 @@ public final class PredictionMapper {
         return request.build();
     }
 
-    public static JobView job(Job job) {
-        return new JobView(job.getId(), job.getKind(), job.getState().name(), job.getProgress(), job.getMessage(),
-                job.getResultId().isEmpty() ? null : job.getResultId(), CatalogMapper.instant(job.getCreatedAt()),
-                CatalogMapper.instant(job.getUpdatedAt()));
-    }
-
-    public static ModelView model(Model model) {
+    static ModelView model(Model model) {
         Map<String, Object> hyper = HyperparameterMapper.view(model.getHyperparameters());
         return new ModelView(model.getId(), model.getName(), model.getVersion(), model.getDescription(),
                 model.getOwnerOrg(), model.getVisibility().name(), model.getSharedWithList(),
@@ -127,8 +120,8 @@ public final class PredictionMapper {
                 model.getApplicabilityDomain().getNeighbours(), model.getApplicabilityDomain().getThresholdQuantile(),
                 model.getDomainThreshold(), model.getJobId().isEmpty() ? null : model.getJobId(),
                 model.getArtifactSha256(), model.getArtifactSizeBytes(), model.getCreatedBy(),
-                CatalogMapper.instant(model.getCreatedAt()),
-                model.hasArchivedAt() ? CatalogMapper.instant(model.getArchivedAt()) : null);
+                CommonMapper.instant(model.getCreatedAt()),
+                model.hasArchivedAt() ? CommonMapper.instant(model.getArchivedAt()) : null);
     }
 
     private static MetricsView metrics(Metrics metrics) {
@@ -136,14 +129,14 @@ public final class PredictionMapper {
                 metrics.getCoverage95(), metrics.getCount());
     }
 
-    public static OutOfFoldView outOfFold(OutOfFoldPrediction prediction) {
+    static OutOfFoldView outOfFold(OutOfFoldPrediction prediction) {
         return new OutOfFoldView(prediction.getMaterialId(), prediction.getDatasetId(), prediction.getReducedFormula(),
                 prediction.getFold(), prediction.getObserved(), prediction.getMean(), prediction.getStd());
     }
 
-    public static PredictRequest predict(String modelId, PredictInput input) {
+    static PredictRequest predict(String modelId, PredictInput input) {
         if (input == null || (input.formulas() == null && input.inputs() == null)) {
-            throw CatalogMapper.invalid("body", "{\"formulas\": [\"Fe2O3\", ...]} or {\"inputs\": [{\"formula\": "
+            throw new InvalidInput("body", "{\"formulas\": [\"Fe2O3\", ...]} or {\"inputs\": [{\"formula\": "
                     + "\"Fe2O3\"} or {\"amounts\": {\"Fe\": 2, \"O\": 3}}, ...]} is required");
         }
         var request = PredictRequest.newBuilder().setModelId(modelId);
@@ -156,7 +149,7 @@ public final class PredictionMapper {
             for (int i = 0; i < input.inputs().size(); i++) {
                 CompositionInputView view = input.inputs().get(i);
                 if (view == null) {
-                    throw CatalogMapper.invalid("inputs[" + i + "]", "an object with formula or amounts is required");
+                    throw new InvalidInput("inputs[" + i + "]", "an object with formula or amounts is required");
                 }
                 var proto = CompositionInput.newBuilder().setId(nonNull(view.id()));
                 if (view.amounts() != null) {
@@ -170,7 +163,7 @@ public final class PredictionMapper {
         return request.addAllInputs(inputs).build();
     }
 
-    public static PredictionView prediction(Prediction prediction) {
+    static PredictionView prediction(Prediction prediction) {
         String id = prediction.getId().isEmpty() ? null : prediction.getId();
         if (prediction.hasError()) {
             var error = prediction.getError();
@@ -185,7 +178,7 @@ public final class PredictionMapper {
                 value.getDomainDistance(), null);
     }
 
-    public static ModelSummaryView summary(ModelSummary model) {
+    static ModelSummaryView summary(ModelSummary model) {
         return new ModelSummaryView(model.getModelId(), model.getName(), model.getVersion(), model.getTargetProperty(),
                 model.getTargetUnit(), model.getDomainThreshold());
     }

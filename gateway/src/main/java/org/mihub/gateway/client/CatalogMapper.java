@@ -1,0 +1,153 @@
+package org.mihub.gateway.client;
+
+import static org.mihub.gateway.client.CommonMapper.instant;
+import static org.mihub.gateway.client.CommonMapper.text;
+
+import java.util.List;
+import java.util.Locale;
+
+import org.mihub.api.catalog.v1.AccessLogEntry;
+import org.mihub.api.catalog.v1.CreateDatasetRequest;
+import org.mihub.api.catalog.v1.Dataset;
+import org.mihub.api.catalog.v1.DeleteDatasetResponse;
+import org.mihub.api.catalog.v1.Embargo;
+import org.mihub.api.catalog.v1.IngestFormat;
+import org.mihub.api.catalog.v1.IngestHeader;
+import org.mihub.api.catalog.v1.IngestRecordsResponse;
+import org.mihub.api.catalog.v1.PropertyDefinition;
+import org.mihub.api.catalog.v1.UpdateDatasetSharingRequest;
+import org.mihub.api.catalog.v1.UsageEntry;
+import org.mihub.api.catalog.v1.UsageSummary;
+import org.mihub.api.common.v1.Visibility;
+import org.mihub.gateway.error.InvalidInput;
+import org.mihub.gateway.view.DatasetViews.DatasetInput;
+import org.mihub.gateway.view.DatasetViews.DatasetView;
+import org.mihub.gateway.view.DatasetViews.DeletionView;
+import org.mihub.gateway.view.DatasetViews.EmbargoView;
+import org.mihub.gateway.view.DatasetViews.IngestResultView;
+import org.mihub.gateway.view.DatasetViews.PropertyView;
+import org.mihub.gateway.view.DatasetViews.RecordUpload;
+import org.mihub.gateway.view.DatasetViews.SharingInput;
+import org.mihub.gateway.view.UsageViews.AccessView;
+import org.mihub.gateway.view.UsageViews.UsageSummaryView;
+import org.mihub.gateway.view.UsageViews.UsageView;
+
+/** Catalog views to protobuf requests and back. Bad enum values are refused here, with the field. */
+final class CatalogMapper {
+
+    private CatalogMapper() {
+    }
+
+    static CreateDatasetRequest create(DatasetInput input) {
+        if (input == null) {
+            throw new InvalidInput("body", "a JSON object is required");
+        }
+        var request = CreateDatasetRequest.newBuilder().setOwnerOrg(text(input.ownerOrg())).setTitle(text(input.title()))
+                .setDescription(text(input.description())).setLicence(text(input.licence()))
+                .setVisibility(visibility("visibility", input.visibility()))
+                .addAllSharedWith(input.sharedWith() == null ? List.of() : input.sharedWith())
+                .setCitation(text(input.citation()));
+        if (input.doi() != null) {
+            request.setDoi(input.doi());
+        }
+        if (input.embargo() != null) {
+            request.setEmbargo(embargo(input.embargo()));
+        }
+        return request.build();
+    }
+
+    static UpdateDatasetSharingRequest sharing(String id, SharingInput input) {
+        if (input == null) {
+            throw new InvalidInput("body", "a JSON object is required");
+        }
+        var request = UpdateDatasetSharingRequest.newBuilder().setDatasetId(id)
+                .setVisibility(visibility("visibility", input.visibility()))
+                .addAllSharedWith(input.sharedWith() == null ? List.of() : input.sharedWith());
+        if (input.embargo() != null) {
+            request.setEmbargo(embargo(input.embargo()));
+        }
+        return request.build();
+    }
+
+    private static Embargo embargo(EmbargoView view) {
+        var embargo = Embargo.newBuilder().setLiftsTo(visibility("embargo.liftsTo", view.liftsTo()));
+        if (view.until() != null) {
+            embargo.setUntil(CommonMapper.timestamp(view.until()));
+        }
+        return embargo.build();
+    }
+
+    /** "private", "SHARED"... to the enum; null or empty is UNSPECIFIED (the backend's default applies). */
+    static Visibility visibility(String field, String value) {
+        if (value == null || value.isBlank()) {
+            return Visibility.VISIBILITY_UNSPECIFIED;
+        }
+        try {
+            Visibility visibility = Visibility.valueOf(value.trim().toUpperCase(Locale.ROOT));
+            if (visibility != Visibility.UNRECOGNIZED && visibility != Visibility.VISIBILITY_UNSPECIFIED) {
+                return visibility;
+            }
+        } catch (IllegalArgumentException e) {
+            // refused below
+        }
+        throw new InvalidInput(field, "'" + value + "' is not one of PRIVATE, SHARED, CONSORTIUM, PUBLIC");
+    }
+
+    /** The ingest header of an upload; its media type picks the format (CSV unless JSON or NDJSON). */
+    static IngestHeader ingestHeader(RecordUpload upload) {
+        String contentType = upload.mediaType();
+        String media = contentType == null ? "" : contentType.split(";")[0].trim().toLowerCase(Locale.ROOT);
+        IngestFormat format = switch (media) {
+            case "application/json" -> IngestFormat.INGEST_FORMAT_JSON;
+            case "application/x-ndjson" -> IngestFormat.INGEST_FORMAT_NDJSON;
+            default -> IngestFormat.INGEST_FORMAT_CSV;
+        };
+        return IngestHeader.newBuilder().setDatasetId(upload.datasetId()).setIdempotencyKey(text(upload.idempotencyKey()))
+                .setFormat(format).setDryRun(upload.dryRun()).setSourceName(text(upload.sourceName())).build();
+    }
+
+    static DatasetView view(Dataset dataset) {
+        return new DatasetView(dataset.getId(), dataset.getOwnerOrg(), dataset.getTitle(), dataset.getDescription(),
+                dataset.getLicence(), dataset.getVisibility().name(), dataset.getSharedWithList(),
+                dataset.hasEmbargo() ? new EmbargoView(instant(dataset.getEmbargo().getUntil()),
+                        dataset.getEmbargo().getLiftsTo().name()) : null,
+                dataset.getCitation(), dataset.hasDoi() ? dataset.getDoi() : null, dataset.getVersion(),
+                dataset.getRowCount(), dataset.getCreatedBy(), instant(dataset.getCreatedAt()),
+                instant(dataset.getUpdatedAt()));
+    }
+
+    static DeletionView view(DeleteDatasetResponse deletion) {
+        return new DeletionView(deletion.getId(), instant(deletion.getDeletedAt()), deletion.getDeletedBy());
+    }
+
+    static IngestResultView view(IngestRecordsResponse result) {
+        return new IngestResultView(result.getIngestId(), result.getDatasetId(),
+                result.getOutcome().name().replace("INGEST_OUTCOME_", ""), result.getRowsReceived(),
+                result.getRowsWritten(), result.getMeasurementsWritten(), result.getDatasetVersion(),
+                result.getContentSha256(), instant(result.getCompletedAt()));
+    }
+
+    static PropertyView view(PropertyDefinition property) {
+        return new PropertyView(property.getName(), property.getDisplayName(), property.getCanonicalUnit(),
+                property.getQuantityKind(), property.getDescription());
+    }
+
+    static AccessView view(AccessLogEntry entry) {
+        return new AccessView(entry.getId(), entry.getDatasetId(), entry.getOwnerOrg(), entry.getReader().getSubject(),
+                entry.getReader().getOrg(),
+                entry.getOperation().name().replace("ACCESS_OPERATION_", "").toLowerCase(Locale.ROOT),
+                entry.getRecordCount(), instant(entry.getOccurredAt()));
+    }
+
+    static UsageSummaryView view(UsageSummary summary) {
+        return new UsageSummaryView(summary.getOrg(), summary.getProvidedList().stream().map(CatalogMapper::view)
+                .toList(), summary.getConsumedList().stream().map(CatalogMapper::view).toList(),
+                summary.getProvidedRecordCount(), summary.getConsumedRecordCount());
+    }
+
+    private static UsageView view(UsageEntry entry) {
+        return new UsageView(entry.getDatasetId(), entry.getDatasetTitle(), entry.getOwnerOrg(), entry.getReaderOrg(),
+                entry.getAccessCount(), entry.getRecordCount(), instant(entry.getFirstAccessAt()),
+                instant(entry.getLastAccessAt()));
+    }
+}

@@ -1,0 +1,26 @@
+package org.mihub.gateway.view;
+
+import java.time.Instant;
+import java.util.List;
+
+/** JSON shapes of the access log and the usage summary. */
+public final class UsageViews {
+
+    private UsageViews() {
+    }
+
+    public record AccessView(String id, String datasetId, String ownerOrg, String readerSubject, String readerOrg,
+            String operation, long records, Instant at) {
+    }
+
+    public record AccessPage(List<AccessView> entries, String nextCursor) {
+    }
+
+    public record UsageView(String datasetId, String datasetTitle, String ownerOrg, String readerOrg, long accesses,
+            long records, Instant firstAccessAt, Instant lastAccessAt) {
+    }
+
+    public record UsageSummaryView(String org, List<UsageView> provided, List<UsageView> consumed,
+            long providedRecords, long consumedRecords) {
+    }
+}
