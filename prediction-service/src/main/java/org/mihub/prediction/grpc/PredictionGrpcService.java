@@ -8,13 +8,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
-import org.mihub.api.catalog.v1.CatalogServiceGrpc;
-import org.mihub.api.catalog.v1.ListPropertiesRequest;
 import org.mihub.api.common.v1.Job;
 import org.mihub.api.common.v1.JobRef;
 import org.mihub.api.common.v1.JobState;
@@ -56,6 +53,7 @@ import org.mihub.common.grpc.Work;
 import org.mihub.common.identity.Caller;
 import org.mihub.common.identity.CallerContext;
 import org.mihub.common.sql.SqlErrors;
+import org.mihub.prediction.client.CatalogClient;
 import org.mihub.prediction.features.Featuriser;
 import org.mihub.prediction.features.Featurisers;
 import org.mihub.prediction.inference.InferenceService;
@@ -67,7 +65,6 @@ import org.mihub.prediction.registry.OutOfFold;
 import org.mihub.prediction.training.JobRecord;
 import org.mihub.prediction.training.TrainingService;
 
-import io.quarkus.grpc.GrpcClient;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -95,8 +92,8 @@ public class PredictionGrpcService extends MutinyPredictionServiceGrpc.Predictio
     @Inject
     LineageAccess lineage;
 
-    @GrpcClient("catalog")
-    CatalogServiceGrpc.CatalogServiceBlockingStub catalog;
+    @Inject
+    CatalogClient catalog;
 
     @Override
     public Uni<ParseFormulaResponse> parseFormula(ParseFormulaRequest request) {
@@ -180,10 +177,7 @@ public class PredictionGrpcService extends MutinyPredictionServiceGrpc.Predictio
         String token = CallerContext.bearerToken().orElseThrow();
         return Work.blocking(() -> {
             var parsed = PredictionMapper.training(request, UUID.randomUUID().getLeastSignificantBits() & 0xffffffffL);
-            boolean known = catalog.withDeadlineAfter(10, TimeUnit.SECONDS)
-                    .listProperties(ListPropertiesRequest.newBuilder().build()).getPropertiesList().stream()
-                    .anyMatch(property -> property.getName().equals(parsed.targetProperty()));
-            if (!known) {
+            if (!catalog.knowsProperty(parsed.targetProperty())) {
                 throw ApiException.invalid("target_property", "'" + parsed.targetProperty()
                         + "' is not in the catalog's property vocabulary");
             }
