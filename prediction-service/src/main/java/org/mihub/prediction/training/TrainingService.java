@@ -108,10 +108,7 @@ public class TrainingService {
                 .put("target_property", request.targetProperty());
         ArrayNode datasets = recorded.putArray("datasets");
         request.datasets().forEach(dataset -> datasets.add(dataset.datasetId()));
-        SqlErrors.call(() -> {
-            jobs.insert(id, "train-model", caller.org(), caller.subject(), recorded.toString());
-            return null;
-        });
+        jobs.insert(id, "train-model", caller.org(), caller.subject(), recorded.toString());
         var context = CallerContext.with(caller, token);
         runner.submit(id, job -> context.call(() -> {
             ModelRecord model = train(job, caller, request);
@@ -123,10 +120,10 @@ public class TrainingService {
 
     /** The job, for members of the organisation that started it (and admins); NOT_FOUND otherwise. */
     public JobRecord job(Optional<Caller> caller, UUID id) {
-        JobRecord job = SqlErrors.call(() -> jobs.find(id)).orElseThrow(() -> ApiException.notFound("job", id.toString()));
+        JobRecord job = jobs.find(id).orElseThrow(() -> ApiException.notFound("job", id.toString()));
         JobRecord read = job;
         if (SqlErrors.call(() -> runner.failIfAbandoned(id, read.finished(), read.updatedAt()))) {
-            job = SqlErrors.call(() -> jobs.find(id).orElseThrow());
+            job = jobs.find(id).orElseThrow();
         }
         if (caller.isEmpty() || !(caller.get().hasRole(Caller.ADMIN) || caller.get().org().equals(job.ownerOrg()))) {
             throw ApiException.notFound("job", id.toString());
@@ -256,7 +253,7 @@ public class TrainingService {
                 domain.quantile(), domain.threshold(), job.id(), sha256(artifact), artifact.length, caller.subject(),
                 Instant.now(), null);
         job.checkCancelled();
-        return SqlErrors.call(() -> models.insert(model, artifact, outOfFold));
+        return models.insert(model, artifact, outOfFold);
     }
 
     /** The size of a training job in the user's terms: rows, features, the model and the folds. */
