@@ -8,7 +8,7 @@ import org.mihub.common.config.ConfigRules;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** Who may see a model ({@code registry/LineageAccess}). */
+/** Who may see a model ({@code registry/LineageAccess}, through {@code client/CatalogClient}). */
 @ConfigMapping(prefix = "mihub.prediction")
 public interface RegistryConfig {
 

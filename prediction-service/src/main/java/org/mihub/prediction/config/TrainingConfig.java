@@ -10,7 +10,7 @@ import org.mihub.common.config.ConfigRules;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** How training jobs run ({@code training/TrainingService}, {@code training/CatalogReader}). */
+/** How training jobs run ({@code training/TrainingService}, {@code client/CatalogClient}). */
 @ConfigMapping(prefix = "mihub.prediction")
 public interface TrainingConfig {
 

@@ -8,13 +8,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
-import org.mihub.api.catalog.v1.CatalogServiceGrpc;
-import org.mihub.api.catalog.v1.ListPropertiesRequest;
 import org.mihub.api.common.v1.Job;
 import org.mihub.api.common.v1.JobRef;
 import org.mihub.api.common.v1.JobState;
@@ -55,7 +52,7 @@ import org.mihub.common.error.GrpcErrors;
 import org.mihub.common.grpc.Work;
 import org.mihub.common.identity.Caller;
 import org.mihub.common.identity.CallerContext;
-import org.mihub.common.sql.SqlErrors;
+import org.mihub.prediction.client.CatalogClient;
 import org.mihub.prediction.features.Featuriser;
 import org.mihub.prediction.features.Featurisers;
 import org.mihub.prediction.inference.InferenceService;
@@ -67,7 +64,6 @@ import org.mihub.prediction.registry.OutOfFold;
 import org.mihub.prediction.training.JobRecord;
 import org.mihub.prediction.training.TrainingService;
 
-import io.quarkus.grpc.GrpcClient;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -95,8 +91,8 @@ public class PredictionGrpcService extends MutinyPredictionServiceGrpc.Predictio
     @Inject
     LineageAccess lineage;
 
-    @GrpcClient("catalog")
-    CatalogServiceGrpc.CatalogServiceBlockingStub catalog;
+    @Inject
+    CatalogClient catalog;
 
     @Override
     public Uni<ParseFormulaResponse> parseFormula(ParseFormulaRequest request) {
@@ -180,10 +176,7 @@ public class PredictionGrpcService extends MutinyPredictionServiceGrpc.Predictio
         String token = CallerContext.bearerToken().orElseThrow();
         return Work.blocking(() -> {
             var parsed = PredictionMapper.training(request, UUID.randomUUID().getLeastSignificantBits() & 0xffffffffL);
-            boolean known = catalog.withDeadlineAfter(10, TimeUnit.SECONDS)
-                    .listProperties(ListPropertiesRequest.newBuilder().build()).getPropertiesList().stream()
-                    .anyMatch(property -> property.getName().equals(parsed.targetProperty()));
-            if (!known) {
+            if (!catalog.knowsProperty(parsed.targetProperty())) {
                 throw ApiException.invalid("target_property", "'" + parsed.targetProperty()
                         + "' is not in the catalog's property vocabulary");
             }
@@ -267,8 +260,8 @@ public class PredictionGrpcService extends MutinyPredictionServiceGrpc.Predictio
             if (at - offset >= EXAMINED_PER_PAGE) {
                 return Long.toString(at);
             }
-            List<ModelRecord> batch = SqlErrors.call(() -> models.list(
-                    AccessRule.readCondition(caller, ModelRepository.SHARING), filter, at, step));
+            List<ModelRecord> batch = models.list(AccessRule.readCondition(caller, ModelRepository.SHARING), filter,
+                    at, step);
             List<ModelRecord> examined = batch.subList(0, Math.min(batch.size(), step));
             Set<UUID> readable = new HashSet<>();
             lineage.readable(caller, examined).forEach(model -> readable.add(model.id()));
@@ -301,18 +294,15 @@ public class PredictionGrpcService extends MutinyPredictionServiceGrpc.Predictio
             // the owner organisation always sees its models by their stored visibility: archiving does not
             // depend on whether partners' training datasets are still shared with it
             UUID modelId = id("id", request.getId());
-            ModelRecord model = SqlErrors.call(() -> models.find(modelId))
+            ModelRecord model = models.find(modelId)
                     .filter(found -> AccessRule.canRead(Optional.of(caller), found.sharing())
                             && (found.ownerOrg().equals(caller.org()) || lineage.canRead(Optional.of(caller), found)))
                     .orElseThrow(() -> ApiException.notFound("model", modelId.toString()));
             if (!AccessRule.canCurate(caller, model.ownerOrg())) {
                 throw ApiException.denied("role 'curator' in organisation '" + model.ownerOrg() + "' is required");
             }
-            SqlErrors.call(() -> {
-                models.archive(model.id(), request.getReason());
-                return null;
-            });
-            return PredictionMapper.model(SqlErrors.call(() -> models.find(model.id())).orElseThrow());
+            models.archive(model.id(), request.getReason());
+            return PredictionMapper.model(models.find(model.id()).orElseThrow());
         });
     }
 
@@ -323,7 +313,7 @@ public class PredictionGrpcService extends MutinyPredictionServiceGrpc.Predictio
             ModelRecord model = inference.visible(caller, id("model_id", request.getModelId()));
             int limit = request.getPage().getPageSize() <= 0 ? 1000 : Math.min(request.getPage().getPageSize(), 5000);
             long offset = offset(request.getPage().getPageToken());
-            List<OutOfFold> rows = SqlErrors.call(() -> models.outOfFold(model.id(), offset, limit));
+            List<OutOfFold> rows = models.outOfFold(model.id(), offset, limit);
             Map<String, Long> perDataset = new java.util.LinkedHashMap<>();
             rows.subList(0, Math.min(limit, rows.size())).forEach(row -> perDataset.merge(row.datasetId().toString(),
                     1L, Long::sum));

@@ -15,7 +15,6 @@ import org.mihub.common.chemistry.FormulaException;
 import org.mihub.common.chemistry.FormulaParser;
 import org.mihub.common.error.ApiException;
 import org.mihub.common.identity.Caller;
-import org.mihub.common.sql.SqlErrors;
 import org.mihub.prediction.config.InferenceConfig;
 import org.mihub.prediction.features.FeaturiseException;
 import org.mihub.prediction.features.Featuriser;
@@ -71,7 +70,7 @@ public class InferenceService {
      * visible to the caller in the catalog); NOT_FOUND exactly as for a missing one.
      */
     public ModelRecord visible(Optional<Caller> caller, UUID id) {
-        return SqlErrors.call(() -> models.find(id)).filter(found -> lineage.canRead(caller, found))
+        return models.find(id).filter(found -> lineage.canRead(caller, found))
                 .orElseThrow(() -> ApiException.notFound("model", id.toString()));
     }
 
@@ -185,7 +184,7 @@ public class InferenceService {
                 return cached;
             }
         }
-        TrainedModel loaded = TrainedModel.fromBytes(SqlErrors.call(() -> models.artifact(model.id())));
+        TrainedModel loaded = TrainedModel.fromBytes(models.artifact(model.id()));
         synchronized (cache) {
             cache.put(model.id(), loaded);
         }

@@ -1,29 +1,18 @@
 package org.mihub.prediction.registry;
 
-import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.mihub.api.catalog.v1.CatalogServiceGrpc;
-import org.mihub.api.catalog.v1.Dataset;
-import org.mihub.api.catalog.v1.DerivedRead;
-import org.mihub.api.catalog.v1.ListDatasetsRequest;
-import org.mihub.api.catalog.v1.ListDatasetsResponse;
-import org.mihub.api.catalog.v1.RecordDerivedReadsRequest;
-import org.mihub.api.common.v1.PageRequest;
 import org.mihub.common.access.AccessRule;
 import org.mihub.common.identity.Caller;
-import org.mihub.prediction.config.RegistryConfig;
-
-import io.quarkus.grpc.GrpcClient;
+import org.mihub.prediction.client.CatalogClient;
 
 /**
  * Who may read a model now. A model is derived from its training datasets: besides its own
@@ -37,16 +26,8 @@ import io.quarkus.grpc.GrpcClient;
 @ApplicationScoped
 public class LineageAccess {
 
-    /** The catalog's limit on ids in one ListDatasets request. */
-    static final int IDS_PER_REQUEST = 500;
-    /** The catalog's largest page. */
-    static final int PAGE = 200;
-
-    @GrpcClient("catalog")
-    CatalogServiceGrpc.CatalogServiceBlockingStub catalog;
-
     @Inject
-    RegistryConfig config;
+    CatalogClient catalog;
 
     public boolean canRead(Optional<Caller> caller, ModelRecord model) {
         return !readable(caller, List.of(model)).isEmpty();
@@ -59,11 +40,11 @@ public class LineageAccess {
             return allowed;
         }
         // each model's lineage parsed once
-        Map<ModelRecord, List<String>> lineages = new java.util.IdentityHashMap<>();
+        Map<ModelRecord, List<String>> lineages = new IdentityHashMap<>();
         allowed.forEach(model -> lineages.put(model, model.lineageDatasetIds()));
         Set<String> all = new LinkedHashSet<>();
         lineages.values().forEach(all::addAll);
-        Set<String> visible = visible(all);
+        Set<String> visible = catalog.visibleDatasets(all);
         return allowed.stream().filter(model -> visible.containsAll(lineages.get(model))).toList();
     }
 
@@ -88,29 +69,6 @@ public class LineageAccess {
         if (!foreign) {
             return;
         }
-        var request = RecordDerivedReadsRequest.newBuilder();
-        rowsPerDataset.forEach((id, rows) -> request.addReads(DerivedRead.newBuilder().setDatasetId(id)
-                .setRecords(rows)));
-        catalog.withDeadlineAfter(config.lineageCheckDeadline().toMillis(), TimeUnit.MILLISECONDS)
-                .recordDerivedReads(request.build());
-    }
-
-    /** The datasets among {@code ids} the current caller (the token relayed with the call) may see. */
-    private Set<String> visible(Set<String> ids) {
-        Set<String> visible = new HashSet<>();
-        List<String> all = new ArrayList<>(ids);
-        for (int from = 0; from < all.size(); from += IDS_PER_REQUEST) {
-            List<String> chunk = all.subList(from, Math.min(all.size(), from + IDS_PER_REQUEST));
-            String token = "";
-            do {
-                ListDatasetsResponse page = catalog
-                        .withDeadlineAfter(config.lineageCheckDeadline().toMillis(), TimeUnit.MILLISECONDS)
-                        .listDatasets(ListDatasetsRequest.newBuilder().addAllIds(chunk)
-                                .setPage(PageRequest.newBuilder().setPageSize(PAGE).setPageToken(token)).build());
-                page.getDatasetsList().stream().map(Dataset::getId).forEach(visible::add);
-                token = page.getPageInfo().getNextPageToken();
-            } while (!token.isEmpty());
-        }
-        return visible;
+        catalog.recordDerivedReads(rowsPerDataset);
     }
 }

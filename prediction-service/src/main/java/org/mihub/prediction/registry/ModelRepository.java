@@ -1,143 +1,92 @@
 package org.mihub.prediction.registry;
 
-import java.sql.Array;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-import javax.sql.DataSource;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.Query;
 
+import org.hibernate.Session;
 import org.mihub.common.access.SharingColumns;
 import org.mihub.common.access.SqlCondition;
+import org.mihub.prediction.persistence.Database;
 
-/** The model registry in PostgreSQL: models, their artifacts and out-of-fold predictions. */
+import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Sort;
+
+/**
+ * The model registry in PostgreSQL: models and their out-of-fold predictions through Hibernate ORM
+ * ({@link ModelEntity}, {@link OutOfFoldEntity}), the serialized model ({@code model_artifact.content},
+ * a large {@code bytea}) through JDBC on the same connection and in the same transaction (see the
+ * module README, "Persistence"). Every method is one transaction; a database failure is reported
+ * through common's {@code SqlErrors} ({@link Database}).
+ */
 @ApplicationScoped
-public class ModelRepository {
+public class ModelRepository implements PanacheRepositoryBase<ModelEntity, UUID> {
 
     /** Where the {@code model} table (alias {@code m}) keeps its sharing, for the access rule in SQL. */
     public static final SharingColumns SHARING = SharingColumns.of("m");
-
-    private static final String COLUMNS = "m.id, m.name, m.version, m.description, m.owner_org, m.visibility, "
-            + "m.shared_with, m.status, m.target_property, m.target_unit, m.featuriser, m.featuriser_version, "
-            + "m.feature_count, m.algorithm, m.hyper_parameters::text AS hyper_parameters, m.seed, "
-            + "m.lineage::text AS lineage, m.sources, m.duplicates, m.training_rows, m.metrics::text AS metrics, "
-            + "m.domain_neighbours, m.domain_quantile, m.domain_threshold, m.job_id, m.artifact_sha256, "
-            + "m.artifact_size, m.created_by, m.created_at, m.archived_at";
+    /** Out-of-fold rows written between two flushes (JDBC batches, statement-batch-size, within them). */
+    static final int OUT_OF_FOLD_FLUSH = 1000;
 
     @Inject
-    DataSource dataSource;
+    OutOfFoldRepository outOfFoldRows;
 
     public record Filter(String name, String targetProperty, String algorithm, String status, String ownerOrg,
             boolean latestOnly) {
     }
 
-    /** Stores a finished model, its artifact and its out-of-fold predictions in one transaction. */
-    public ModelRecord insert(ModelRecord model, byte[] artifact, List<OutOfFold> outOfFold) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                int version = nextVersion(connection, model.ownerOrg(), model.name());
-                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO model (id, name, version, "
-                        + "description, owner_org, visibility, shared_with, status, target_property, target_unit, "
-                        + "featuriser, featuriser_version, feature_count, algorithm, hyper_parameters, seed, lineage, "
-                        + "sources, duplicates, training_rows, metrics, domain_neighbours, domain_quantile, "
-                        + "domain_threshold, job_id, artifact_sha256, artifact_size, created_by, created_at) VALUES "
-                        + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?, ?, ?::jsonb, ?, ?, ?, "
-                        + "?, ?, ?, ?, ?)")) {
-                    int i = 1;
-                    insert.setObject(i++, model.id());
-                    insert.setString(i++, model.name());
-                    insert.setInt(i++, version);
-                    insert.setString(i++, model.description());
-                    insert.setString(i++, model.ownerOrg());
-                    insert.setString(i++, model.visibility());
-                    insert.setArray(i++, connection.createArrayOf("text", model.sharedWith().toArray()));
-                    insert.setString(i++, model.status());
-                    insert.setString(i++, model.targetProperty());
-                    insert.setString(i++, model.targetUnit());
-                    insert.setString(i++, model.featuriser());
-                    insert.setString(i++, model.featuriserVersion());
-                    insert.setInt(i++, model.featureCount());
-                    insert.setString(i++, model.algorithm());
-                    insert.setString(i++, model.hyperParametersJson());
-                    insert.setLong(i++, model.seed());
-                    insert.setString(i++, model.lineageJson());
-                    insert.setArray(i++, connection.createArrayOf("text", model.sources().toArray()));
-                    insert.setString(i++, model.duplicates());
-                    insert.setLong(i++, model.trainingRows());
-                    insert.setString(i++, model.metricsJson());
-                    insert.setInt(i++, model.domainNeighbours());
-                    insert.setDouble(i++, model.domainQuantile());
-                    insert.setDouble(i++, model.domainThreshold());
-                    insert.setObject(i++, model.jobId());
-                    insert.setString(i++, model.artifactSha256());
-                    insert.setLong(i++, model.artifactSize());
-                    insert.setString(i++, model.createdBy());
-                    insert.setTimestamp(i, Timestamp.from(model.createdAt()));
-                    insert.executeUpdate();
-                }
+    /**
+     * Stores a finished model as the next version of its name in its organisation, its artifact and its
+     * out-of-fold predictions in one transaction, and returns it as stored.
+     */
+    public ModelRecord insert(ModelRecord model, byte[] artifact, List<OutOfFold> outOfFold) {
+        Database.run(() -> {
+            Integer version = getEntityManager().createQuery("select coalesce(max(m.version), 0) + 1 from "
+                    + "ModelEntity m where m.ownerOrg = :owner and m.name = :name", Integer.class)
+                    .setParameter("owner", model.ownerOrg()).setParameter("name", model.name()).getSingleResult();
+            persist(ModelEntity.of(model, version));
+            // the row the artifact refers to is written first (and a version taken meanwhile fails here)
+            flush();
+            session().doWork(connection -> {
                 try (PreparedStatement insert = connection.prepareStatement(
                         "INSERT INTO model_artifact (model_id, content) VALUES (?, ?)")) {
                     insert.setObject(1, model.id());
                     insert.setBytes(2, artifact);
                     insert.executeUpdate();
                 }
-                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO model_out_of_fold (model_id, "
-                        + "position, material_ids, dataset_id, reduced_formula, fold, observed, mean, std) VALUES "
-                        + "(?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                    for (OutOfFold row : outOfFold) {
-                        insert.setObject(1, model.id());
-                        insert.setInt(2, row.position());
-                        insert.setString(3, row.materialIds());
-                        insert.setObject(4, row.datasetId());
-                        insert.setString(5, row.reducedFormula());
-                        insert.setInt(6, row.fold());
-                        insert.setDouble(7, row.observed());
-                        insert.setDouble(8, row.mean());
-                        insert.setDouble(9, row.std());
-                        insert.addBatch();
-                    }
-                    insert.executeBatch();
+            });
+            int written = 0;
+            for (OutOfFold row : outOfFold) {
+                outOfFoldRows.persist(OutOfFoldEntity.of(model.id(), row));
+                if (++written % OUT_OF_FOLD_FLUSH == 0) {
+                    flush();
+                    getEntityManager().clear();
                 }
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
             }
-        }
+            flush();
+        });
         return find(model.id()).orElseThrow();
     }
 
-    private static int nextVersion(Connection connection, String owner, String name) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT coalesce(max(version), 0) + 1 FROM model WHERE owner_org = ? AND name = ?")) {
-            select.setString(1, owner);
-            select.setString(2, name);
-            try (ResultSet rows = select.executeQuery()) {
-                rows.next();
-                return rows.getInt(1);
-            }
-        }
+    public Optional<ModelRecord> find(UUID id) {
+        return Database.call(() -> findByIdOptional(id).map(ModelEntity::toRecord));
     }
 
-    public Optional<ModelRecord> find(UUID id) throws SQLException {
-        List<ModelRecord> found = query("SELECT " + COLUMNS + " FROM model m WHERE m.id = ?", List.of(id));
-        return found.stream().findFirst();
-    }
-
-    /** Visible models, newest first, {@code limit + 1} from {@code offset}. */
-    public List<ModelRecord> list(SqlCondition scope, Filter filter, long offset, int limit) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM model m WHERE ").append(scope.sql());
+    /**
+     * Visible models, newest first, {@code limit + 1} from {@code offset}. {@code scope} is the suite's
+     * access rule as SQL over {@link #SHARING} (common's {@code AccessRule.readCondition}), so the list
+     * is a native query whose rows Hibernate maps to {@link ModelEntity}.
+     */
+    public List<ModelRecord> list(SqlCondition scope, Filter filter, long offset, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT m.* FROM model m WHERE ").append(scope.sql());
         List<Object> parameters = new ArrayList<>(scope.parameters());
         if (filter.name() != null && !filter.name().isEmpty()) {
             sql.append(" AND m.name = ?");
@@ -166,83 +115,50 @@ public class ModelRepository {
         sql.append(" ORDER BY m.created_at DESC, m.id LIMIT ? OFFSET ?");
         parameters.add(limit + 1);
         parameters.add(offset);
-        return query(sql.toString(), parameters);
-    }
-
-    public byte[] artifact(UUID id) throws SQLException {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection
-                .prepareStatement("SELECT content FROM model_artifact WHERE model_id = ?")) {
-            select.setObject(1, id);
-            try (ResultSet rows = select.executeQuery()) {
-                if (!rows.next()) {
-                    throw new SQLException("model " + id + " has no artifact");
-                }
-                return rows.getBytes(1);
-            }
-        }
-    }
-
-    public List<OutOfFold> outOfFold(UUID id, long offset, int limit) throws SQLException {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection
-                .prepareStatement("SELECT position, material_ids, dataset_id, reduced_formula, fold, observed, mean, "
-                        + "std FROM model_out_of_fold WHERE model_id = ? ORDER BY position LIMIT ? OFFSET ?")) {
-            select.setObject(1, id);
-            select.setInt(2, limit + 1);
-            select.setLong(3, offset);
-            List<OutOfFold> rows = new ArrayList<>();
-            try (ResultSet result = select.executeQuery()) {
-                while (result.next()) {
-                    rows.add(new OutOfFold(result.getInt(1), result.getString(2), result.getObject(3, UUID.class),
-                            result.getString(4), result.getInt(5), result.getDouble(6), result.getDouble(7),
-                            result.getDouble(8)));
-                }
-            }
-            return rows;
-        }
-    }
-
-    public void archive(UUID id, String reason) throws SQLException {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement update = connection
-                .prepareStatement("UPDATE model SET status = 'ARCHIVED', archived_at = now(), archive_reason = ? "
-                        + "WHERE id = ? AND status <> 'ARCHIVED'")) {
-            update.setString(1, reason);
-            update.setObject(2, id);
-            update.executeUpdate();
-        }
-    }
-
-    private List<ModelRecord> query(String sql, List<Object> parameters) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement select = connection.prepareStatement(sql)) {
+        return Database.call(() -> {
+            Query query = getEntityManager().createNativeQuery(sql.toString(), ModelEntity.class);
             for (int i = 0; i < parameters.size(); i++) {
-                select.setObject(i + 1, parameters.get(i));
+                query.setParameter(i + 1, parameters.get(i));
             }
-            List<ModelRecord> models = new ArrayList<>();
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    models.add(map(rows));
+            @SuppressWarnings("unchecked")
+            List<ModelEntity> rows = query.getResultList();
+            return rows.stream().map(ModelEntity::toRecord).toList();
+        });
+    }
+
+    /** The serialized model, read whole on the transaction's connection. */
+    public byte[] artifact(UUID id) {
+        return Database.call(() -> session().doReturningWork(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT content FROM model_artifact WHERE model_id = ?")) {
+                select.setObject(1, id);
+                try (ResultSet rows = select.executeQuery()) {
+                    if (!rows.next()) {
+                        throw new SQLException("model " + id + " has no artifact");
+                    }
+                    return rows.getBytes(1);
                 }
             }
-            return models;
+        }));
+    }
+
+    /** The model's out-of-fold predictions in training order, {@code limit + 1} from {@code offset}. */
+    public List<OutOfFold> outOfFold(UUID id, long offset, int limit) {
+        if (offset > Integer.MAX_VALUE - (long) limit) {
+            // beyond any model's training rows
+            return List.of();
         }
+        return Database.call(() -> outOfFoldRows.find("modelId", Sort.by("position"), id)
+                .range((int) offset, (int) offset + limit).list().stream().map(OutOfFoldEntity::toRecord).toList());
     }
 
-    private static ModelRecord map(ResultSet row) throws SQLException {
-        Timestamp archived = row.getTimestamp("archived_at");
-        return new ModelRecord(row.getObject("id", UUID.class), row.getString("name"), row.getInt("version"),
-                row.getString("description"), row.getString("owner_org"), row.getString("visibility"),
-                texts(row.getArray("shared_with")), row.getString("status"), row.getString("target_property"),
-                row.getString("target_unit"), row.getString("featuriser"), row.getString("featuriser_version"),
-                row.getInt("feature_count"), row.getString("algorithm"), row.getString("hyper_parameters"),
-                row.getLong("seed"), row.getString("lineage"), texts(row.getArray("sources")),
-                row.getString("duplicates"), row.getLong("training_rows"), row.getString("metrics"),
-                row.getInt("domain_neighbours"), row.getDouble("domain_quantile"), row.getDouble("domain_threshold"),
-                row.getObject("job_id", UUID.class), row.getString("artifact_sha256"), row.getLong("artifact_size"),
-                row.getString("created_by"), row.getTimestamp("created_at").toInstant(),
-                archived == null ? null : archived.toInstant());
+    /** Archives the model unless it is archived already. */
+    public void archive(UUID id, String reason) {
+        Database.run(() -> update("status = 'ARCHIVED', archivedAt = ?1, archiveReason = ?2 "
+                + "where id = ?3 and status <> 'ARCHIVED'", Instant.now(), reason, id));
     }
 
-    private static List<String> texts(Array array) throws SQLException {
-        return array == null ? List.of() : Arrays.asList((String[]) array.getArray());
+    private Session session() {
+        return getEntityManager().unwrap(Session.class);
     }
 }

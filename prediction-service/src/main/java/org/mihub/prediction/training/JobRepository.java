@@ -1,9 +1,5 @@
 package org.mihub.prediction.training;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -13,14 +9,19 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.mihub.common.jobs.JobTable;
+import org.mihub.prediction.persistence.Database;
+
+import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 
 /**
- * Training jobs in PostgreSQL, so their state survives the request that started them. The columns
- * every job table has, and the moves of a job, are {@link JobTable}'s; this class holds only what
- * training adds: the request as JSON and the id of the model a job produced.
+ * Training jobs in PostgreSQL, so their state survives the request that started them. A job is
+ * inserted and read as a {@link JobEntity} through Hibernate ORM; its moves are {@link JobTable}'s
+ * (common's, in JDBC: compare-and-set updates, the heartbeat and the abandoned-job rule, run from the
+ * runner's threads outside any request). This class holds what training adds: the request as JSON
+ * and the id of the model a job produced.
  */
 @ApplicationScoped
-public class JobRepository {
+public class JobRepository implements PanacheRepositoryBase<JobEntity, UUID> {
 
     @Inject
     DataSource dataSource;
@@ -30,34 +31,16 @@ public class JobRepository {
         return new JobTable<>(dataSource, "result_id");
     }
 
-    public void insert(UUID id, String kind, String ownerOrg, String createdBy, String requestJson)
-            throws SQLException {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO job (id, kind, state, owner_org, created_by, request) VALUES (?, ?, 'QUEUED', ?, ?, "
-                        + "?::jsonb)")) {
-            insert.setObject(1, id);
-            insert.setString(2, kind);
-            insert.setString(3, ownerOrg);
-            insert.setString(4, createdBy);
-            insert.setString(5, requestJson);
-            insert.executeUpdate();
-        }
+    /** Queues a job; its creation and update times are the database's. */
+    public void insert(UUID id, String kind, String ownerOrg, String createdBy, String requestJson) {
+        Database.run(() -> {
+            persist(JobEntity.queued(id, kind, ownerOrg, createdBy, requestJson));
+            flush();
+        });
     }
 
-    public Optional<JobRecord> find(UUID id) throws SQLException {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection.prepareStatement(
-                "SELECT id, kind, state, progress, message, owner_org, created_by, result_id, created_at, updated_at "
-                        + "FROM job WHERE id = ?")) {
-            select.setObject(1, id);
-            try (ResultSet row = select.executeQuery()) {
-                if (!row.next()) {
-                    return Optional.empty();
-                }
-                return Optional.of(new JobRecord(row.getObject(1, UUID.class), row.getString(2), row.getString(3),
-                        row.getDouble(4), row.getString(5), row.getString(6), row.getString(7),
-                        row.getObject(8, UUID.class), row.getTimestamp(9).toInstant(),
-                        row.getTimestamp(10).toInstant()));
-            }
-        }
+    /** The job as stored now. */
+    public Optional<JobRecord> find(UUID id) {
+        return Database.call(() -> findByIdOptional(id).map(JobEntity::toRecord));
     }
 }

@@ -16,7 +16,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.mihub.api.catalog.v1.MeasurementSource;
 import org.mihub.common.access.Sharing;
 import org.mihub.common.chemistry.Composition;
 import org.mihub.common.chemistry.FormulaException;
@@ -25,6 +24,7 @@ import org.mihub.common.error.ApiException;
 import org.mihub.common.identity.Caller;
 import org.mihub.common.identity.CallerContext;
 import org.mihub.common.sql.SqlErrors;
+import org.mihub.prediction.client.CatalogClient;
 import org.mihub.prediction.config.TrainingConfig;
 import org.mihub.common.jobs.JobContext;
 import org.mihub.common.jobs.JobRunner;
@@ -45,8 +45,6 @@ import org.mihub.prediction.registry.OutOfFold;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import io.grpc.StatusRuntimeException;
 
 /**
  * Training jobs: read the data from the catalog as the caller, featurise, cross-validate, fit the
@@ -73,7 +71,7 @@ public class TrainingService {
     ModelRepository models;
 
     @Inject
-    CatalogReader catalog;
+    CatalogClient catalog;
 
     @Inject
     TrainingConfig config;
@@ -96,11 +94,8 @@ public class TrainingService {
         if (e instanceof ApiException) {
             return e.getMessage();
         }
-        if (e instanceof StatusRuntimeException status) {
-            return "the catalog refused: " + (status.getStatus().getDescription() == null
-                    ? status.getStatus().getCode() : status.getStatus().getDescription());
-        }
-        return "training failed: " + e.getClass().getSimpleName();
+        return CatalogClient.refusal(e).map(refusal -> "the catalog refused: " + refusal)
+                .orElse("training failed: " + e.getClass().getSimpleName());
     }
 
     /** Queues a training job for the caller; the caller's token reads the catalog when the job starts. */
@@ -113,10 +108,7 @@ public class TrainingService {
                 .put("target_property", request.targetProperty());
         ArrayNode datasets = recorded.putArray("datasets");
         request.datasets().forEach(dataset -> datasets.add(dataset.datasetId()));
-        SqlErrors.call(() -> {
-            jobs.insert(id, "train-model", caller.org(), caller.subject(), recorded.toString());
-            return null;
-        });
+        jobs.insert(id, "train-model", caller.org(), caller.subject(), recorded.toString());
         var context = CallerContext.with(caller, token);
         runner.submit(id, job -> context.call(() -> {
             ModelRecord model = train(job, caller, request);
@@ -128,10 +120,10 @@ public class TrainingService {
 
     /** The job, for members of the organisation that started it (and admins); NOT_FOUND otherwise. */
     public JobRecord job(Optional<Caller> caller, UUID id) {
-        JobRecord job = SqlErrors.call(() -> jobs.find(id)).orElseThrow(() -> ApiException.notFound("job", id.toString()));
+        JobRecord job = jobs.find(id).orElseThrow(() -> ApiException.notFound("job", id.toString()));
         JobRecord read = job;
         if (SqlErrors.call(() -> runner.failIfAbandoned(id, read.finished(), read.updatedAt()))) {
-            job = SqlErrors.call(() -> jobs.find(id).orElseThrow());
+            job = jobs.find(id).orElseThrow();
         }
         if (caller.isEmpty() || !(caller.get().hasRole(Caller.ADMIN) || caller.get().org().equals(job.ownerOrg()))) {
             throw ApiException.notFound("job", id.toString());
@@ -159,13 +151,11 @@ public class TrainingService {
         ModelParams params = request.model();
         job.size(size(request.datasets().size() + " dataset(s)", request.featuriser(), params, request.folds()));
         job.progress(0.02, "reading " + request.datasets().size() + " dataset(s) from the catalog");
-        List<MeasurementSource> sources = request.sources().stream().map(source -> MeasurementSource
-                .valueOf("MEASUREMENT_SOURCE_" + source.toUpperCase(java.util.Locale.ROOT))).toList();
-        List<CatalogReader.Source> read = new ArrayList<>();
+        List<CatalogClient.Export> read = new ArrayList<>();
         String unit = null;
         for (TrainingRequest.DatasetVersion dataset : request.datasets()) {
-            CatalogReader.Source source = catalog.read(dataset.datasetId(), dataset.version(),
-                    request.targetProperty(), sources);
+            CatalogClient.Export source = catalog.export(dataset.datasetId(), dataset.version(),
+                    request.targetProperty(), request.sources());
             read.add(source);
             if (!source.rows().isEmpty()) {
                 if (unit != null && !unit.equals(source.unit())) {
@@ -182,8 +172,8 @@ public class TrainingService {
         Map<String, Example> examples = new LinkedHashMap<>();
         List<Example> all = new ArrayList<>();
         int skipped = 0;
-        for (CatalogReader.Source source : read) {
-            for (CatalogReader.Row row : source.rows()) {
+        for (CatalogClient.Export source : read) {
+            for (CatalogClient.Row row : source.rows()) {
                 Composition composition;
                 double[] features;
                 try {
@@ -246,7 +236,7 @@ public class TrainingService {
         byte[] artifact = new TrainedModel(featuriser.name(), featuriser.version(), featuriser.featureNames().size(),
                 regressor, domain).toBytes();
         job.progress(0.96, "storing the model");
-        Sharing sharing = Sharing.derived(caller.org(), read.stream().map(CatalogReader.Source::sharing).toList(),
+        Sharing sharing = Sharing.derived(caller.org(), read.stream().map(CatalogClient.Export::sharing).toList(),
                 Instant.now());
         List<OutOfFold> outOfFold = new ArrayList<>();
         for (int i = 0; i < all.size(); i++) {
@@ -263,7 +253,7 @@ public class TrainingService {
                 domain.quantile(), domain.threshold(), job.id(), sha256(artifact), artifact.length, caller.subject(),
                 Instant.now(), null);
         job.checkCancelled();
-        return SqlErrors.call(() -> models.insert(model, artifact, outOfFold));
+        return models.insert(model, artifact, outOfFold);
     }
 
     /** The size of a training job in the user's terms: rows, features, the model and the folds. */
@@ -279,12 +269,12 @@ public class TrainingService {
                 + "-fold cross-validation";
     }
 
-    private static String lineage(List<CatalogReader.Source> sources) {
+    private static String lineage(List<CatalogClient.Export> sources) {
         ArrayNode lineage = JSON.createArrayNode();
-        for (CatalogReader.Source source : sources) {
-            lineage.addObject().put("dataset_id", source.dataset().getId()).put("version", source.version())
-                    .put("owner_org", source.dataset().getOwnerOrg())
-                    .put("visibility", source.dataset().getVisibility().name().replace("VISIBILITY_", ""))
+        for (CatalogClient.Export source : sources) {
+            lineage.addObject().put("dataset_id", source.dataset().id()).put("version", source.version())
+                    .put("owner_org", source.dataset().ownerOrg())
+                    .put("visibility", source.dataset().visibility())
                     .put("rows_used", source.rows().size());
         }
         return lineage.toString();

@@ -15,12 +15,11 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.mihub.api.catalog.v1.Dataset;
-import org.mihub.api.catalog.v1.MeasurementSource;
-import org.mihub.api.common.v1.Visibility;
 import org.mihub.common.chemistry.Composition;
 import org.mihub.common.identity.Caller;
 import org.mihub.common.testing.PostgresResource;
+import org.mihub.prediction.client.CatalogClient;
+import org.mihub.prediction.client.CatalogDataset;
 import org.mihub.prediction.features.Featuriser;
 import org.mihub.prediction.features.Featurisers;
 import org.mihub.prediction.model.RandomForest;
@@ -53,15 +52,14 @@ class TrainingJobTest {
 
     @BeforeEach
     void catalogWithSixteenRows() {
-        QuarkusMock.installMockForType(new CatalogReader() {
+        QuarkusMock.installMockForType(new CatalogClient() {
             @Override
-            public Source read(String id, Integer version, String property, List<MeasurementSource> sources) {
+            public Export export(String id, Integer version, String property, List<String> sources) {
                 List<Row> rows = FORMULAS.stream().map(formula -> new Row(UUID.randomUUID().toString(), id, formula,
                         formula.length())).toList();
-                return new Source(Dataset.newBuilder().setId(id).setOwnerOrg("acme")
-                        .setVisibility(Visibility.PRIVATE).build(), 1, "eV", rows);
+                return new Export(new CatalogDataset(id, "acme", "PRIVATE", List.of()), 1, "eV", rows);
             }
-        }, CatalogReader.class);
+        }, CatalogClient.class);
     }
 
     /** The default featuriser, except that featurising throws what {@code error} gives. */
