@@ -1,9 +1,5 @@
 package org.mihub.planning.repository;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -14,6 +10,8 @@ import javax.sql.DataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+
 import org.mihub.common.access.Sharing;
 import org.mihub.common.access.Visibility;
 import org.mihub.common.jobs.JobState;
@@ -21,11 +19,13 @@ import org.mihub.common.jobs.JobTable;
 
 /**
  * Simulation jobs in PostgreSQL, so their state and report outlive the request that started them.
- * The columns every job table has, and the moves of a job, are {@link JobTable}'s; this class holds
- * only what simulations add: who may see a job, the stored request and the report.
+ * A job is inserted and read through Hibernate ORM ({@link JobEntity}); the moves of a job (state,
+ * progress, heartbeat, abandoned jobs) are mihub-common's {@link JobTable}, over JDBC from the job
+ * runner's threads, outside any request's transaction. This class holds what simulations add: who
+ * may see a job, the stored request and the report.
  */
 @ApplicationScoped
-public class JobRepository {
+public class JobRepository implements PanacheRepositoryBase<JobEntity, UUID> {
 
     /**
      * A job row; {@code request} and {@code report} are the stored SimulationSpec / SimulationReport
@@ -53,35 +53,13 @@ public class JobRepository {
         return new JobTable<>(dataSource, "report");
     }
 
-    public void insert(UUID id, String kind, String ownerOrg, String visibility, String createdBy, byte[] request)
-            throws SQLException {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO job (id, kind, state, owner_org, visibility, created_by, request) "
-                        + "VALUES (?, ?, 'QUEUED', ?, ?, ?, ?)")) {
-            insert.setObject(1, id);
-            insert.setString(2, kind);
-            insert.setString(3, ownerOrg);
-            insert.setString(4, visibility);
-            insert.setString(5, createdBy);
-            insert.setBytes(6, request);
-            insert.executeUpdate();
-        }
+    /** Stores a new QUEUED job (in the caller's transaction). */
+    public void insert(UUID id, String kind, String ownerOrg, String visibility, String createdBy, byte[] request) {
+        persist(JobEntity.queued(id, kind, ownerOrg, visibility, createdBy, request));
     }
 
-    public Optional<JobRecord> find(UUID id) throws SQLException {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection.prepareStatement(
-                "SELECT id, kind, state, progress, message, owner_org, visibility, shared_with, created_by, request, "
-                        + "report, created_at, updated_at FROM job WHERE id = ?")) {
-            select.setObject(1, id);
-            try (ResultSet row = select.executeQuery()) {
-                if (!row.next()) {
-                    return Optional.empty();
-                }
-                return Optional.of(new JobRecord(row.getObject(1, UUID.class), row.getString(2), row.getString(3),
-                        row.getDouble(4), row.getString(5), row.getString(6), row.getString(7),
-                        List.of((String[]) row.getArray(8).getArray()), row.getString(9), row.getBytes(10),
-                        row.getBytes(11), row.getTimestamp(12).toInstant(), row.getTimestamp(13).toInstant()));
-            }
-        }
+    /** The job as stored now (in the caller's transaction); whether the caller may see it is the service's rule. */
+    public Optional<JobRecord> find(UUID id) {
+        return findByIdOptional(id).map(JobEntity::record);
     }
 }

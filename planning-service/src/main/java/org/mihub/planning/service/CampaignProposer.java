@@ -1,7 +1,5 @@
 package org.mihub.planning.service;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -15,14 +13,13 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 import org.mihub.common.error.ApiException;
 import org.mihub.common.identity.Caller;
-import org.mihub.common.sql.SqlErrors;
-import org.mihub.common.sql.Transactions;
 import org.mihub.planning.acquisition.BatchSelector;
 import org.mihub.planning.mapping.Documents;
 import org.mihub.planning.repository.CampaignRepository;
 import org.mihub.planning.repository.CampaignRepository.CampaignRecord;
 import org.mihub.planning.repository.CampaignRepository.PriorRecord;
 import org.mihub.planning.repository.CampaignRepository.ProposalRecord;
+import org.mihub.planning.repository.Persistence;
 import org.mihub.planning.space.Point;
 
 /**
@@ -60,7 +57,11 @@ public class CampaignProposer {
             Progress progress, int size, Batch earlier) {
     }
 
-    /** Ask: fits the surrogate to every result, takes pending proposals into account and proposes a batch. */
+    /**
+     * Ask: fits the surrogate to every result, takes pending proposals into account and proposes a
+     * batch. A commit that collides with a concurrent change (ABORTED: a version or serialization
+     * conflict) is planned again like a moved version; the last attempt's collision is reported.
+     */
     public Batch propose(Caller caller, UUID campaignId, Integer requestedSize, String requestId) {
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             Snapshot snapshot = read(caller, campaignId, requestedSize, requestId);
@@ -75,7 +76,15 @@ public class CampaignProposer {
                         "every feasible candidate of campaign " + campaignId + " has been proposed", List.of());
             }
             afterPlanning.accept(attempt);
-            Optional<Batch> committed = commit(caller, snapshot, chosen, requestId);
+            Optional<Batch> committed;
+            try {
+                committed = commit(caller, snapshot, chosen, requestId);
+            } catch (ApiException e) {
+                if (e.kind() != ApiException.Kind.ABORTED || attempt == ATTEMPTS) {
+                    throw e;
+                }
+                committed = Optional.empty();
+            }
             if (committed.isPresent()) {
                 return committed.get();
             }
@@ -97,11 +106,11 @@ public class CampaignProposer {
 
     /** The campaign's state to plan from, or the batch an earlier request with the same id made. */
     private Snapshot read(Caller caller, UUID campaignId, Integer requestedSize, String requestId) {
-        try (Connection connection = repository.connection()) {
-            CampaignRecord record = repository.find(connection, campaignId, Optional.of(caller), false)
+        return Persistence.read(() -> {
+            CampaignRecord record = repository.find(campaignId, Optional.of(caller), false)
                     .orElseThrow(() -> ApiException.notFound("campaign", campaignId.toString()));
             CampaignService.requireMember(caller, record.ownerOrg());
-            Optional<Batch> earlier = earlier(connection, record, requestId);
+            Optional<Batch> earlier = earlier(record, requestId);
             if (earlier.isPresent()) {
                 return new Snapshot(record, null, List.of(), List.of(), null, 0, earlier.get());
             }
@@ -110,8 +119,8 @@ public class CampaignProposer {
                         "campaign " + campaignId + " is " + record.status() + ": no new proposals", List.of());
             }
             Plan plan = Documents.plan(record.spec());
-            List<ProposalRecord> all = repository.proposals(connection, campaignId, "", null, 0, Integer.MAX_VALUE);
-            List<PriorRecord> priors = repository.priors(connection, campaignId);
+            List<ProposalRecord> all = repository.proposals(campaignId, "", null, 0, Integer.MAX_VALUE);
+            List<PriorRecord> priors = repository.priors(campaignId);
             Progress progress = CampaignViews.progress(plan, record, all, priors.size());
             int size = requestedSize != null ? requestedSize : plan.batchSize();
             if (size < 1 || size > 1000) {
@@ -125,23 +134,21 @@ public class CampaignProposer {
                         "the budget of campaign " + campaignId + " is spent", List.of());
             }
             return new Snapshot(record, plan, all, priors, progress, size, null);
-        } catch (SQLException e) {
-            throw SqlErrors.translate(e);
-        }
+        });
     }
 
-    private Optional<Batch> earlier(Connection connection, CampaignRecord record, String requestId)
-            throws SQLException {
+    /** Inside a transaction. */
+    private Optional<Batch> earlier(CampaignRecord record, String requestId) {
         if (requestId.isEmpty()) {
             return Optional.empty();
         }
-        Optional<UUID> batch = repository.batchForRequest(connection, record.id(), requestId);
+        Optional<UUID> batch = repository.batchForRequest(record.id(), requestId);
         if (batch.isEmpty()) {
             return Optional.empty();
         }
-        List<ProposalRecord> proposals = repository.proposals(connection, record.id(), "", batch.get(), 0,
+        List<ProposalRecord> proposals = repository.proposals(record.id(), "", batch.get(), 0,
                 CampaignViews.HISTORY_LIMIT);
-        CampaignView view = CampaignViews.view(repository, connection, record, false);
+        CampaignView view = CampaignViews.view(repository, record, false);
         return Optional.of(new Batch(record.id(), batch.get(), view.plan(), proposals, List.of(), 0, 0, 0,
                 view.progress()));
     }
@@ -149,10 +156,10 @@ public class CampaignProposer {
     /** Stores the batch if the campaign is still at the snapshot's version; empty when it moved on. */
     private Optional<Batch> commit(Caller caller, Snapshot snapshot, CampaignPlanner.Chosen chosen, String requestId) {
         UUID campaignId = snapshot.record().id();
-        return Transactions.inTransaction(repository::connection, connection -> {
-            CampaignRecord record = repository.find(connection, campaignId, Optional.of(caller), true)
+        return Persistence.write(() -> {
+            CampaignRecord record = repository.find(campaignId, Optional.of(caller), true)
                     .orElseThrow(() -> ApiException.notFound("campaign", campaignId.toString()));
-            Optional<Batch> earlier = earlier(connection, record, requestId);
+            Optional<Batch> earlier = earlier(record, requestId);
             if (earlier.isPresent()) {
                 return earlier;
             }
@@ -171,15 +178,15 @@ public class CampaignProposer {
                         chosen.function().name(), plan.cost().of(point), "PENDING", false, null, null, null, null,
                         null));
             }
-            repository.insertBatch(connection, campaignId, batchId, number, requestId, proposals);
-            List<ProposalRecord> stored = repository.proposals(connection, campaignId, "", batchId, 0,
+            repository.insertBatch(campaignId, batchId, number, requestId, proposals);
+            List<ProposalRecord> stored = repository.proposals(campaignId, "", batchId, 0,
                     CampaignViews.HISTORY_LIMIT);
             // the version is the snapshot's, so its proposals are still all there are, with this batch added
             List<ProposalRecord> all = new ArrayList<>(snapshot.all());
             all.addAll(proposals);
             Progress after = CampaignViews.progress(plan, record, all, snapshot.priors().size());
             if (after.spent()) {
-                repository.updateStatus(connection, campaignId, "COMPLETED", "budget reached");
+                repository.updateStatus(campaignId, "COMPLETED", "budget reached");
             }
             return Optional.of(new Batch(campaignId, batchId, plan, stored, chosen.fits(), chosen.scored(),
                     chosen.fitSeconds(), chosen.selectSeconds(), after));

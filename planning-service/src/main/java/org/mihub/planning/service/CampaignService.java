@@ -1,7 +1,5 @@
 package org.mihub.planning.service;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,11 +12,10 @@ import jakarta.inject.Inject;
 import org.mihub.common.access.AccessRule;
 import org.mihub.common.error.ApiException;
 import org.mihub.common.identity.Caller;
-import org.mihub.common.sql.SqlErrors;
-import org.mihub.common.sql.Transactions;
 import org.mihub.planning.mapping.Documents;
 import org.mihub.planning.mapping.PriorMapper;
 import org.mihub.planning.repository.CampaignRepository;
+import org.mihub.planning.repository.Persistence;
 import org.mihub.planning.repository.CampaignRepository.CampaignRecord;
 import org.mihub.planning.repository.CampaignRepository.PriorRecord;
 import org.mihub.planning.repository.CampaignRepository.ProposalRecord;
@@ -48,45 +45,41 @@ public class CampaignService {
         String owner = requireCreator(caller, ownerOrg);
         CampaignRecord record = new CampaignRecord(UUID.randomUUID(), owner, name, description, "PRIVATE", List.of(),
                 "ACTIVE", "", specDocument, 0, caller.subject(), Instant.now(), Instant.now(), resultsDatasetId, 0);
-        return inTransaction(connection -> {
-            repository.insert(connection, record);
+        return Persistence.write(() -> {
+            repository.insert(record);
             List<PriorRecord> rows = new ArrayList<>();
             for (PriorMapper.Prior prior : priors) {
                 rows.add(new PriorRecord(rows.size(), prior.datasetId(), prior.materialId(),
                         Documents.candidate(prior.point()), prior.values()));
             }
-            repository.insertPriors(connection, record.id(), rows);
-            CampaignRecord stored = repository.find(connection, record.id(), Optional.of(caller), false).orElseThrow();
-            return CampaignViews.view(repository, connection, stored, false);
+            repository.insertPriors(record.id(), rows);
+            CampaignRecord stored = repository.find(record.id(), Optional.of(caller), false).orElseThrow();
+            return CampaignViews.view(repository, stored, false);
         });
     }
 
     public CampaignView get(Optional<Caller> caller, UUID id, boolean full) {
-        try (Connection connection = repository.connection()) {
-            CampaignRecord record = repository.find(connection, id, caller, false)
+        return Persistence.read(() -> {
+            CampaignRecord record = repository.find(id, caller, false)
                     .orElseThrow(() -> ApiException.notFound("campaign", id.toString()));
-            return CampaignViews.view(repository, connection, record, full);
-        } catch (SQLException e) {
-            throw SqlErrors.translate(e);
-        }
+            return CampaignViews.view(repository, record, full);
+        });
     }
 
     public List<CampaignView> list(Optional<Caller> caller, String ownerOrg, String status, String text, int offset,
             int limit) {
-        try (Connection connection = repository.connection()) {
+        return Persistence.read(() -> {
             List<CampaignView> views = new ArrayList<>();
             for (CampaignRecord record : repository.list(caller, ownerOrg, status, text, offset, limit)) {
-                views.add(CampaignViews.view(repository, connection, record, false));
+                views.add(CampaignViews.view(repository, record, false));
             }
             return views;
-        } catch (SQLException e) {
-            throw SqlErrors.translate(e);
-        }
+        });
     }
 
     public CampaignView updateStatus(Caller caller, UUID id, String status, String reason) {
-        return inTransaction(connection -> {
-            CampaignRecord record = repository.find(connection, id, Optional.of(caller), true)
+        return Persistence.write(() -> {
+            CampaignRecord record = repository.find(id, Optional.of(caller), true)
                     .orElseThrow(() -> ApiException.notFound("campaign", id.toString()));
             requireMember(caller, record.ownerOrg());
             if (record.status().equals("COMPLETED") || record.status().equals("CANCELLED")) {
@@ -94,26 +87,24 @@ public class CampaignService {
                     throw new ApiException(ApiException.Kind.FAILED_PRECONDITION, "campaign " + id + " is "
                             + record.status() + " and cannot become " + status, List.of());
                 }
-                return CampaignViews.view(repository, connection, record, false);
+                return CampaignViews.view(repository, record, false);
             }
             if (status.equals("CANCELLED")) {
-                repository.cancelPending(connection, id);
+                repository.cancelPending(id);
             }
-            repository.updateStatus(connection, id, status, reason.isBlank() ? "set by " + caller.subject() : reason);
-            CampaignRecord updated = repository.find(connection, id, Optional.of(caller), false).orElseThrow();
-            return CampaignViews.view(repository, connection, updated, false);
+            repository.updateStatus(id, status, reason.isBlank() ? "set by " + caller.subject() : reason);
+            CampaignRecord updated = repository.find(id, Optional.of(caller), false).orElseThrow();
+            return CampaignViews.view(repository, updated, false);
         });
     }
 
     public List<ProposalRecord> proposals(Optional<Caller> caller, UUID campaignId, String state, int offset,
             int limit) {
-        try (Connection connection = repository.connection()) {
-            repository.find(connection, campaignId, caller, false)
+        return Persistence.read(() -> {
+            repository.find(campaignId, caller, false)
                     .orElseThrow(() -> ApiException.notFound("campaign", campaignId.toString()));
-            return repository.proposals(connection, campaignId, state, null, offset, limit);
-        } catch (SQLException e) {
-            throw SqlErrors.translate(e);
-        }
+            return repository.proposals(campaignId, state, null, offset, limit);
+        });
     }
 
     /** Campaigns and simulations are run by members of their organisation (or an admin). */
@@ -121,9 +112,5 @@ public class CampaignService {
         if (!AccessRule.canOperate(caller, ownerOrg)) {
             throw ApiException.denied("the role 'member' in organisation " + ownerOrg + " is required");
         }
-    }
-
-    private <T> T inTransaction(Transactions.Work<T> work) {
-        return Transactions.inTransaction(repository::connection, work);
     }
 }

@@ -1,7 +1,5 @@
 package org.mihub.planning.service;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,13 +18,13 @@ final class CampaignViews {
     private CampaignViews() {
     }
 
-    static CampaignView view(CampaignRepository repository, Connection connection, CampaignRecord record, boolean full)
-            throws SQLException {
+    /** Inside a transaction. */
+    static CampaignView view(CampaignRepository repository, CampaignRecord record, boolean full) {
         Plan plan = Documents.plan(record.spec());
-        List<ProposalRecord> all = repository.proposals(connection, record.id(), "", null, 0, Integer.MAX_VALUE);
+        List<ProposalRecord> all = repository.proposals(record.id(), "", null, 0, Integer.MAX_VALUE);
         // the summary view only counts the prior observations; the full view lists them
-        List<PriorRecord> priors = full ? repository.priors(connection, record.id()) : List.of();
-        int priorCount = full ? priors.size() : repository.priorCount(connection, record.id());
+        List<PriorRecord> priors = full ? repository.priors(record.id()) : List.of();
+        int priorCount = full ? priors.size() : repository.priorCount(record.id());
         Progress progress = progress(plan, record, all, priorCount);
         List<ProposalRecord> completed = all.stream().filter(p -> p.state().equals("COMPLETED")).toList();
         ProposalRecord best = null;

@@ -1,6 +1,5 @@
 package org.mihub.planning.service;
 
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -11,9 +10,9 @@ import jakarta.inject.Inject;
 
 import org.mihub.common.error.ApiException;
 import org.mihub.common.identity.Caller;
-import org.mihub.common.sql.SqlErrors;
 import org.mihub.planning.repository.CampaignRepository;
 import org.mihub.planning.repository.CampaignRepository.ProposalRecord;
+import org.mihub.planning.repository.Persistence;
 
 /**
  * A lab robot's session with a campaign: it keeps up to {@code capacity} pending proposals
@@ -155,7 +154,7 @@ public class LabSessions {
         if (campaign.record().status().equals("ACTIVE")) {
             try {
                 Batch batch = proposer.propose(caller, session.campaignId, wanted, "");
-                repository.assign(batch.batchId(), session.robot);
+                Persistence.write(() -> repository.assign(batch.batchId(), session.robot));
                 for (ProposalRecord p : campaigns.proposals(Optional.of(caller), session.campaignId, "PENDING", 0,
                         Integer.MAX_VALUE)) {
                     if (p.batchId().equals(batch.batchId())) {
@@ -167,8 +166,6 @@ public class LabSessions {
                 if (e.kind() != ApiException.Kind.FAILED_PRECONDITION) {
                     throw e;
                 }
-            } catch (SQLException e) {
-                throw SqlErrors.translate(e);
             }
             campaign = campaigns.get(Optional.of(caller), session.campaignId, false);
         }

@@ -1,6 +1,5 @@
 package org.mihub.planning.service;
 
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -15,14 +14,13 @@ import jakarta.inject.Inject;
 
 import org.mihub.common.error.ApiException;
 import org.mihub.common.identity.Caller;
-import org.mihub.common.sql.SqlErrors;
-import org.mihub.common.sql.Transactions;
 import org.mihub.common.units.Units;
 import org.mihub.planning.client.CatalogWriter;
 import org.mihub.planning.mapping.Documents;
 import org.mihub.planning.repository.CampaignRepository;
 import org.mihub.planning.repository.CampaignRepository.CampaignRecord;
 import org.mihub.planning.repository.CampaignRepository.ProposalRecord;
+import org.mihub.planning.repository.Persistence;
 import org.mihub.planning.space.DesignSpace;
 
 /**
@@ -53,9 +51,10 @@ public class ResultRecorder {
             if (createdDataset[0] != null) {
                 // the catalog refused the results after the dataset was made: keep the dataset for next time
                 try {
-                    repository.setResultsDataset(campaignId, createdDataset[0]);
-                } catch (SQLException ignored) {
+                    Persistence.write(() -> repository.setResultsDatasetOnce(campaignId, createdDataset[0]));
+                } catch (RuntimeException notRecorded) {
                     // a later report creates another one
+                    e.addSuppressed(notRecorded);
                 }
             }
             throw e;
@@ -64,8 +63,8 @@ public class ResultRecorder {
 
     private Results.Told record(Caller caller, UUID campaignId, List<Results.ReportedResult> results,
             String[] createdDataset) {
-        return Transactions.inTransaction(repository::connection, connection -> {
-            CampaignRecord record = repository.find(connection, campaignId, Optional.of(caller), true)
+        return Persistence.write(() -> {
+            CampaignRecord record = repository.find(campaignId, Optional.of(caller), true)
                     .orElseThrow(() -> ApiException.notFound("campaign", campaignId.toString()));
             CampaignService.requireMember(caller, record.ownerOrg());
             if (record.status().equals("CANCELLED")) {
@@ -77,7 +76,7 @@ public class ResultRecorder {
             }
             Plan plan = Documents.plan(record.spec());
             Map<UUID, ProposalRecord> proposals = new LinkedHashMap<>();
-            for (ProposalRecord p : repository.proposals(connection, campaignId, "", null, 0, Integer.MAX_VALUE)) {
+            for (ProposalRecord p : repository.proposals(campaignId, "", null, 0, Integer.MAX_VALUE)) {
                 proposals.put(p.id(), p);
             }
             List<ApiException.FieldViolation> problems = new ArrayList<>();
@@ -165,8 +164,7 @@ public class ResultRecorder {
                 }
                 double[] stored = values;
                 boolean retry = values == null && result.retryAllowed();
-                writes.add(() -> SqlErrors.run(() -> repository.resolve(connection, id, state, retry,
-                        result.document(), stored)));
+                writes.add(() -> repository.resolve(id, state, retry, result.document(), stored));
                 acks.add(new Results.Ack(id, state, false));
             }
             if (!problems.isEmpty()) {
@@ -188,19 +186,19 @@ public class ResultRecorder {
                 if (dataset.isEmpty()) {
                     dataset = catalog.createResultsDataset(record.ownerOrg(), campaignId.toString(), record.name());
                     createdDataset[0] = dataset;
-                    repository.setResultsDataset(connection, campaignId, dataset);
+                    repository.setResultsDataset(campaignId, dataset);
                 }
                 catalog.writeResults(dataset, campaignId.toString(), plan.space().parameters(),
                         Documents.spec(record.spec()).getDesignSpace().getParametersList(), measured);
             }
             writes.forEach(Runnable::run);
             // the planner of a concurrent ask read the campaign before these results: it plans again
-            repository.touch(connection, campaignId);
-            CampaignView view = CampaignViews.view(repository, connection, record, false);
+            repository.touch(campaignId);
+            CampaignView view = CampaignViews.view(repository, record, false);
             Progress progress = view.progress();
             if (progress.spent() && progress.pending() == 0 && record.status().equals("ACTIVE")) {
-                repository.updateStatus(connection, campaignId, "COMPLETED", "budget reached");
-                view = CampaignViews.view(repository, connection, repository.find(connection, campaignId, Optional.of(caller), false)
+                repository.updateStatus(campaignId, "COMPLETED", "budget reached");
+                view = CampaignViews.view(repository, repository.find(campaignId, Optional.of(caller), false)
                         .orElseThrow(), false);
             }
             return new Results.Told(acks, view);

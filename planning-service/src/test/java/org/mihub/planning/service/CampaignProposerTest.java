@@ -2,9 +2,13 @@ package org.mihub.planning.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
@@ -41,8 +45,11 @@ import org.mihub.api.planning.v1.ProposalResult;
 import org.mihub.api.planning.v1.ProposeBatchRequest;
 import org.mihub.api.planning.v1.ProposeBatchResponse;
 import org.mihub.api.planning.v1.ReportResultsRequest;
+import org.mihub.common.identity.Caller;
 import org.mihub.common.testing.PostgresResource;
 import org.mihub.planning.grpc.PlanningGrpcTest;
+import org.mihub.planning.repository.CampaignRepository;
+import org.mihub.planning.repository.Persistence;
 
 /**
  * The ask plans without holding the campaign: a tell that lands while the planner works is
@@ -61,6 +68,9 @@ class CampaignProposerTest {
 
     @Inject
     CampaignProposer proposer;
+
+    @Inject
+    CampaignRepository repository;
 
     private PlanningServiceGrpc.PlanningServiceBlockingStub acme() {
         Metadata headers = new Metadata();
@@ -126,5 +136,26 @@ class CampaignProposerTest {
                 second.getProposals(0).getAcquisitionFunction(), "planned with the observation, past the random start");
         assertEquals(1, second.getFitsCount(), "a surrogate fitted to the one result");
         assertEquals(1, second.getFits(0).getObservations());
+    }
+
+    /** The campaign's version as stored now. */
+    private long version(String id) {
+        Caller admin = new Caller("test", "mihub", Set.of(Caller.ADMIN), "", "");
+        return Persistence.read(() -> repository.find(UUID.fromString(id), Optional.of(admin), false))
+                .orElseThrow().version();
+    }
+
+    @Test
+    void everyBatchAndEveryTellMovesTheVersionAnAskCommitsAgainst() {
+        String id = acme().createCampaign(CreateCampaignRequest.newBuilder().setSpec(spec()).build()).getId();
+        long created = version(id);
+        Proposal first = acme().proposeBatch(ProposeBatchRequest.newBuilder().setCampaignId(id).build())
+                .getProposals(0);
+        long proposed = version(id);
+        assertTrue(proposed > created, "a batch moves the version");
+        // a tell that only records results (the campaign's own columns stay as they were) still moves it
+        acme().reportResults(ReportResultsRequest.newBuilder().setCampaignId(id).addResults(measured(first, 0.4))
+                .build());
+        assertTrue(version(id) > proposed, "a tell moves the version");
     }
 }
