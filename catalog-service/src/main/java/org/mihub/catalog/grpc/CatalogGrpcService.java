@@ -40,7 +40,7 @@ import org.mihub.catalog.mapping.IngestMapper;
 import org.mihub.catalog.mapping.MaterialMapper;
 import org.mihub.catalog.mapping.StructureMapper;
 import org.mihub.catalog.mapping.UsageMapper;
-import org.mihub.catalog.repository.DatasetRepository;
+import org.mihub.catalog.repository.DatasetSql;
 import org.mihub.catalog.service.DatasetService;
 import org.mihub.catalog.service.ExportService;
 import org.mihub.catalog.service.MaterialService;
@@ -114,7 +114,7 @@ public class CatalogGrpcService extends MutinyCatalogServiceGrpc.CatalogServiceI
     public Uni<ListDatasetsResponse> listDatasets(ListDatasetsRequest request) {
         Optional<Caller> caller = CallerContext.current();
         return Work.blocking(() -> {
-            var filter = new DatasetRepository.ListFilter(request.getOwnerOrg(),
+            var filter = new DatasetSql.ListFilter(request.getOwnerOrg(),
                     DatasetMapper.visibilityOrNull(request.getVisibility()), request.getText(),
                     DatasetMapper.ids(request.getIdsList()));
             var page = datasets.list(caller, filter, request.getPage().getPageToken(), request.getPage().getPageSize());

@@ -28,7 +28,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.mihub.catalog.config.IngestConfig;
-import org.mihub.catalog.repository.DatasetRepository;
+import org.mihub.catalog.repository.DatasetSql;
 import org.mihub.catalog.service.Dataset;
 import org.mihub.catalog.service.DatasetService;
 import org.mihub.catalog.service.PropertyService;
@@ -52,7 +52,7 @@ public class IngestService {
     DatasetService datasetService;
 
     @Inject
-    DatasetRepository datasets;
+    DatasetSql datasets;
 
     @Inject
     PropertyService properties;
@@ -87,7 +87,7 @@ public class IngestService {
         }
         int maxRejections = header.maxRejections() <= 0 ? DEFAULT_MAX_REJECTIONS : header.maxRejections();
         Result outcome = datasetService.inTransaction(connection -> {
-            Dataset dataset = datasets.find(connection, header.datasetId(), true)
+            Dataset dataset = datasets.lockForIngest(connection, header.datasetId())
                     .filter(found -> AccessRule.canRead(Optional.of(caller), found.sharing()))
                     .orElseThrow(() -> ApiException.notFound("dataset", header.datasetId().toString()));
             if (!AccessRule.canWrite(caller, dataset.ownerOrg())) {

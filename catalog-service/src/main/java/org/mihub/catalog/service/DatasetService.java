@@ -1,7 +1,5 @@
 package org.mihub.catalog.service;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +15,8 @@ import jakarta.inject.Inject;
 
 import org.mihub.catalog.repository.AccessLogRepository;
 import org.mihub.catalog.repository.DatasetRepository;
+import org.mihub.catalog.repository.DatasetSql;
+import org.mihub.catalog.repository.EntityTransactions;
 import org.mihub.common.access.AccessRule;
 import org.mihub.common.access.Visibility;
 import org.mihub.common.error.ApiException;
@@ -25,7 +25,11 @@ import org.mihub.common.identity.Caller;
 import org.mihub.common.sql.SqlErrors;
 import org.mihub.common.sql.Transactions;
 
-/** Datasets and their sharing rules: every operation checked against the caller's org and roles. */
+/**
+ * Datasets and their sharing rules: every operation checked against the caller's org and roles.
+ * Single datasets are read and changed through Hibernate ({@link DatasetRepository}, each call in its
+ * own JTA transaction); lists go through SQL with the read rule applied there ({@link DatasetSql}).
+ */
 @ApplicationScoped
 public class DatasetService {
 
@@ -39,6 +43,9 @@ public class DatasetService {
 
     @Inject
     DatasetRepository datasets;
+
+    @Inject
+    DatasetSql datasetSql;
 
     @Inject
     AccessLogRepository accessLog;
@@ -74,10 +81,10 @@ public class DatasetService {
         Dataset dataset = new Dataset(UUID.randomUUID(), owner, draft.title().trim(), nonNull(draft.description()),
                 draft.licence(), visibility, List.copyOf(draft.sharedWith()), draft.embargo(), nonNull(draft.citation()),
                 draft.doi() == null || draft.doi().isBlank() ? null : draft.doi(), 1, 0, caller.subject(), now, now);
-        return inTransaction(connection -> {
-            datasets.insert(connection, dataset);
-            datasets.audit(connection, dataset.id(), caller.subject(), caller.org(), "create", "{}");
-            return datasets.find(connection, dataset.id(), false).orElseThrow();
+        return EntityTransactions.call(() -> {
+            Dataset stored = datasets.insert(dataset);
+            datasets.audit(dataset.id(), caller.subject(), caller.org(), "create", "{}");
+            return stored;
         });
     }
 
@@ -93,14 +100,14 @@ public class DatasetService {
      * Not logged: for operations that log their own kind of read (export) or read no data.
      */
     public Dataset visible(Optional<Caller> caller, UUID id) {
-        return SqlErrors.call(() -> datasets.find(id)).filter(found -> AccessRule.canRead(caller, found.sharing()))
+        return EntityTransactions.call(() -> datasets.find(id)).filter(found -> AccessRule.canRead(caller, found.sharing()))
                 .orElseThrow(() -> ApiException.notFound("dataset", id.toString()));
     }
 
-    public DatasetRepository.Page list(Optional<Caller> caller, DatasetRepository.ListFilter filter, String cursor,
+    public DatasetSql.Page list(Optional<Caller> caller, DatasetSql.ListFilter filter, String cursor,
             int pageSize) {
         int limit = pageSize <= 0 ? 50 : Math.min(pageSize, MAX_PAGE);
-        return SqlErrors.call(() -> datasets.list(AccessRule.readCondition(caller, DatasetRepository.SHARING), filter,
+        return SqlErrors.call(() -> datasetSql.list(AccessRule.readCondition(caller, DatasetSql.SHARING), filter,
                 cursor, limit));
     }
 
@@ -109,18 +116,17 @@ public class DatasetService {
         if (visibility == null) {
             throw ApiException.invalid("visibility", "required: PRIVATE, SHARED, CONSORTIUM or PUBLIC");
         }
-        return inTransaction(connection -> {
-            Dataset dataset = visibleForUpdate(connection, caller, id);
+        return EntityTransactions.call(() -> {
+            Dataset dataset = visibleForUpdate(caller, id);
             if (!AccessRule.canCurate(caller, dataset.ownerOrg())) {
                 throw ApiException.denied("role 'curator' in organisation '" + dataset.ownerOrg() + "' is required");
             }
             List<FieldViolation> violations = new ArrayList<>();
             validateSharing(visibility, sharedWith, embargo, dataset.ownerOrg(), violations);
             fail(violations);
-            datasets.updateSharing(connection, id, visibility, List.copyOf(sharedWith), embargo);
-            datasets.audit(connection, id, caller.subject(), caller.org(), "sharing",
-                    "{\"visibility\":\"" + visibility + "\"}");
-            return datasets.find(connection, id, false).orElseThrow();
+            Dataset updated = datasets.updateSharing(id, visibility, List.copyOf(sharedWith), embargo);
+            datasets.audit(id, caller.subject(), caller.org(), "sharing", "{\"visibility\":\"" + visibility + "\"}");
+            return updated;
         });
     }
 
@@ -128,20 +134,23 @@ public class DatasetService {
     }
 
     public Deletion delete(Caller caller, UUID id, String reason) {
-        return inTransaction(connection -> {
-            Dataset dataset = visibleForUpdate(connection, caller, id);
+        return EntityTransactions.call(() -> {
+            Dataset dataset = visibleForUpdate(caller, id);
             if (!AccessRule.canCurate(caller, dataset.ownerOrg())) {
                 throw ApiException.denied("role 'curator' in organisation '" + dataset.ownerOrg() + "' is required");
             }
-            Instant at = datasets.softDelete(connection, id, caller.subject(), nonNull(reason));
-            datasets.audit(connection, id, caller.subject(), caller.org(), "delete", "{}");
+            Instant at = datasets.softDelete(id, caller.subject(), nonNull(reason));
+            datasets.audit(id, caller.subject(), caller.org(), "delete", "{}");
             return new Deletion(id, at, caller.subject());
         });
     }
 
-    /** Locks the dataset for a change; hidden ones are NOT_FOUND, visible ones without the right are refused later. */
-    Dataset visibleForUpdate(Connection connection, Caller caller, UUID id) throws SQLException {
-        return datasets.find(connection, id, true).filter(found -> AccessRule.canRead(Optional.of(caller), found.sharing()))
+    /**
+     * Locks the dataset for a change in the current JTA transaction; hidden ones are NOT_FOUND,
+     * visible ones without the right are refused later.
+     */
+    private Dataset visibleForUpdate(Caller caller, UUID id) {
+        return datasets.findForUpdate(id).filter(found -> AccessRule.canRead(Optional.of(caller), found.sharing()))
                 .orElseThrow(() -> ApiException.notFound("dataset", id.toString()));
     }
 
@@ -225,7 +234,10 @@ public class DatasetService {
         return value == null ? "" : value;
     }
 
-    /** Work on one connection in one transaction; nothing is written if it throws. */
+    /**
+     * JDBC work on one connection in one transaction; nothing is written if it throws. Not for use
+     * inside {@link EntityTransactions#call} (that connection would be enlisted in JTA).
+     */
     public <T> T inTransaction(Transactions.Work<T> work) {
         return Transactions.inTransaction(dataSource::getConnection, work);
     }

@@ -13,7 +13,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.mihub.catalog.repository.DatasetRepository;
+import org.mihub.catalog.repository.DatasetSql;
 import org.mihub.catalog.repository.MaterialRepository;
 import org.mihub.catalog.repository.MaterialSearch;
 import org.mihub.common.access.AccessRule;
@@ -48,7 +48,7 @@ public class MaterialService {
     DatasetService datasets;
 
     @Inject
-    DatasetRepository datasetRepository;
+    DatasetSql datasetSql;
 
     public record Page(List<Material> materials, String nextCursor) {
     }
@@ -59,8 +59,8 @@ public class MaterialService {
         MaterialQuery canonical = validate(query, sort, vocabulary);
         int limit = pageSize <= 0 ? 50 : Math.min(pageSize, MAX_PAGE);
         long offset = offset(cursor);
-        SqlCondition readable = AccessRule.readCondition(caller, DatasetRepository.SHARING);
-        List<UUID> scope = SqlErrors.call(() -> datasetRepository.visibleIds(readable, canonical.datasetIds(),
+        SqlCondition readable = AccessRule.readCondition(caller, DatasetSql.SHARING);
+        List<UUID> scope = SqlErrors.call(() -> datasetSql.visibleIds(readable, canonical.datasetIds(),
                 canonical.ownerOrgs()));
         if (scope.isEmpty()) {
             return new Page(List.of(), null);
@@ -76,7 +76,7 @@ public class MaterialService {
 
     /** One material; NOT_FOUND when it does not exist or its dataset is hidden from the caller. */
     public Material get(Optional<Caller> caller, UUID id) {
-        SqlCondition readable = AccessRule.readCondition(caller, DatasetRepository.SHARING);
+        SqlCondition readable = AccessRule.readCondition(caller, DatasetSql.SHARING);
         var built = new MaterialSearch.Built("SELECT " + MaterialRepository.COLUMNS + " FROM material m "
                 + "JOIN dataset d ON d.id = m.dataset_id WHERE d.deleted_at IS NULL AND m.id = ? AND "
                 + readable.sql(), concat(List.of(id), readable.parameters()));

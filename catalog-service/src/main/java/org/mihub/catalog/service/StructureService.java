@@ -11,7 +11,7 @@ import jakarta.inject.Inject;
 
 import org.mihub.catalog.optimade.Filter;
 import org.mihub.catalog.optimade.FilterParser;
-import org.mihub.catalog.repository.DatasetRepository;
+import org.mihub.catalog.repository.DatasetSql;
 import org.mihub.catalog.repository.MaterialRepository;
 import org.mihub.catalog.repository.StructureFields;
 import org.mihub.catalog.repository.StructureSearch;
@@ -35,7 +35,7 @@ public class StructureService {
     MaterialRepository materials;
 
     @Inject
-    DatasetRepository datasetRepository;
+    DatasetSql datasetSql;
 
     @Inject
     PropertyService properties;
@@ -57,8 +57,8 @@ public class StructureService {
         }
         Optional<Filter> parsed = FilterParser.parse(filter == null ? "" : filter);
         StructureFields fields = new StructureFields(properties.all().keySet());
-        List<UUID> scope = SqlErrors.call(() -> datasetRepository.visibleIds(
-                AccessRule.readCondition(caller, DatasetRepository.SHARING), List.of(), List.of()));
+        List<UUID> scope = SqlErrors.call(() -> datasetSql.visibleIds(
+                AccessRule.readCondition(caller, DatasetSql.SHARING), List.of(), List.of()));
         int size = limit == 0 ? DEFAULT_PAGE : limit;
         var built = StructureSearch.build(scope, parsed, sort, fields, offset, size);
         List<UUID> ids = SqlErrors.call(() -> materials.ids(built.pageSql(), built.pageParameters()));
