@@ -20,7 +20,7 @@ import org.mihub.common.access.Visibility;
 /**
  * Datasets one at a time, through Hibernate ORM with Panache: create, point reads, sharing changes
  * and soft deletion, each with its audit row. Every method runs inside the caller's JTA transaction
- * ({@link EntityTransactions}). Deleted datasets are never returned; whether the caller may see a
+ * (common {@code EntityTransactions}). Deleted datasets are never returned; whether the caller may see a
  * dataset is the caller's to check ({@code AccessRule.canRead} on {@link Dataset#sharing()}).
  *
  * <p>Lists and search scopes, filtered by the read rule in SQL, and the ingest's row lock and

@@ -16,7 +16,7 @@ import jakarta.inject.Inject;
 import org.mihub.catalog.repository.AccessLogRepository;
 import org.mihub.catalog.repository.DatasetRepository;
 import org.mihub.catalog.repository.DatasetSql;
-import org.mihub.catalog.repository.EntityTransactions;
+import org.mihub.common.sql.EntityTransactions;
 import org.mihub.common.access.AccessRule;
 import org.mihub.common.access.Visibility;
 import org.mihub.common.error.ApiException;
@@ -81,7 +81,7 @@ public class DatasetService {
         Dataset dataset = new Dataset(UUID.randomUUID(), owner, draft.title().trim(), nonNull(draft.description()),
                 draft.licence(), visibility, List.copyOf(draft.sharedWith()), draft.embargo(), nonNull(draft.citation()),
                 draft.doi() == null || draft.doi().isBlank() ? null : draft.doi(), 1, 0, caller.subject(), now, now);
-        return EntityTransactions.call(() -> {
+        return EntityTransactions.requiringNew(() -> {
             Dataset stored = datasets.insert(dataset);
             datasets.audit(dataset.id(), caller.subject(), caller.org(), "create", "{}");
             return stored;
@@ -100,13 +100,16 @@ public class DatasetService {
      * Not logged: for operations that log their own kind of read (export) or read no data.
      */
     public Dataset visible(Optional<Caller> caller, UUID id) {
-        return EntityTransactions.call(() -> datasets.find(id)).filter(found -> AccessRule.canRead(caller, found.sharing()))
+        return EntityTransactions.requiringNew(() -> datasets.find(id)).filter(found -> AccessRule.canRead(caller, found.sharing()))
                 .orElseThrow(() -> ApiException.notFound("dataset", id.toString()));
     }
 
     public DatasetSql.Page list(Optional<Caller> caller, DatasetSql.ListFilter filter, String cursor,
             int pageSize) {
-        int limit = pageSize <= 0 ? 50 : Math.min(pageSize, MAX_PAGE);
+        if (pageSize < 0) {
+            throw ApiException.invalid("page.page_size", "must not be negative (0 asks for the default, 50)");
+        }
+        int limit = pageSize == 0 ? 50 : Math.min(pageSize, MAX_PAGE);
         return SqlErrors.call(() -> datasetSql.list(AccessRule.readCondition(caller, DatasetSql.SHARING), filter,
                 cursor, limit));
     }
@@ -116,7 +119,7 @@ public class DatasetService {
         if (visibility == null) {
             throw ApiException.invalid("visibility", "required: PRIVATE, SHARED, CONSORTIUM or PUBLIC");
         }
-        return EntityTransactions.call(() -> {
+        return EntityTransactions.requiringNew(() -> {
             Dataset dataset = visibleForUpdate(caller, id);
             if (!AccessRule.canCurate(caller, dataset.ownerOrg())) {
                 throw ApiException.denied("role 'curator' in organisation '" + dataset.ownerOrg() + "' is required");
@@ -134,7 +137,7 @@ public class DatasetService {
     }
 
     public Deletion delete(Caller caller, UUID id, String reason) {
-        return EntityTransactions.call(() -> {
+        return EntityTransactions.requiringNew(() -> {
             Dataset dataset = visibleForUpdate(caller, id);
             if (!AccessRule.canCurate(caller, dataset.ownerOrg())) {
                 throw ApiException.denied("role 'curator' in organisation '" + dataset.ownerOrg() + "' is required");
@@ -236,7 +239,7 @@ public class DatasetService {
 
     /**
      * JDBC work on one connection in one transaction; nothing is written if it throws. Not for use
-     * inside {@link EntityTransactions#call} (that connection would be enlisted in JTA).
+     * inside {@link EntityTransactions#requiringNew} (that connection would be enlisted in JTA).
      */
     public <T> T inTransaction(Transactions.Work<T> work) {
         return Transactions.inTransaction(dataSource::getConnection, work);

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.mihub.catalog.service.Dataset;
 import org.mihub.common.access.Visibility;
 import org.mihub.common.error.ApiException;
+import org.mihub.common.sql.EntityTransactions;
 import org.mihub.common.sql.Transactions;
 import org.mihub.common.testing.PostgresResource;
 
@@ -57,7 +58,7 @@ class DatasetRepositoryTest {
         Instant until = Instant.now().truncatedTo(ChronoUnit.MICROS).plus(30, ChronoUnit.DAYS);
         Dataset draft = draft(UUID.randomUUID(), Visibility.SHARED, List.of("kansai-u", "hub"),
                 new Dataset.Embargo(until, Visibility.PUBLIC));
-        Dataset stored = EntityTransactions.call(() -> datasets.insert(draft));
+        Dataset stored = EntityTransactions.requiringNew(() -> datasets.insert(draft));
 
         try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection.prepareStatement(
                 "SELECT visibility, shared_with, embargo_visibility, version, row_count FROM dataset WHERE id = ?")) {
@@ -73,7 +74,7 @@ class DatasetRepositoryTest {
         }
         assertEquals(Visibility.SHARED, stored.visibility());
         assertEquals(until, stored.embargo().until());
-        assertEquals(stored, EntityTransactions.call(() -> datasets.find(draft.id())).orElseThrow());
+        assertEquals(stored, EntityTransactions.requiringNew(() -> datasets.find(draft.id())).orElseThrow());
         assertEquals(stored, lockedByIngest(draft.id()).orElseThrow());
     }
 
@@ -81,13 +82,13 @@ class DatasetRepositoryTest {
     void aPassedEmbargoIsInEffectAlikeInJavaAndInSql() throws SQLException {
         Dataset draft = draft(UUID.randomUUID(), Visibility.PRIVATE, List.of(),
                 new Dataset.Embargo(Instant.now().plus(1, ChronoUnit.DAYS), Visibility.CONSORTIUM));
-        EntityTransactions.call(() -> datasets.insert(draft));
+        EntityTransactions.requiringNew(() -> datasets.insert(draft));
         try (Connection connection = dataSource.getConnection(); PreparedStatement update = connection
                 .prepareStatement("UPDATE dataset SET embargo_until = now() - interval '1 minute' WHERE id = ?")) {
             update.setObject(1, draft.id());
             update.executeUpdate();
         }
-        Dataset read = EntityTransactions.call(() -> datasets.find(draft.id())).orElseThrow();
+        Dataset read = EntityTransactions.requiringNew(() -> datasets.find(draft.id())).orElseThrow();
         assertEquals(Visibility.CONSORTIUM, read.visibility());
         assertEquals(null, read.embargo());
         assertEquals(read, lockedByIngest(draft.id()).orElseThrow());
@@ -96,8 +97,8 @@ class DatasetRepositoryTest {
     @Test
     void aDuplicateIsAlreadyExistsAndItsTransactionWritesNothing() throws SQLException {
         Dataset draft = draft(UUID.randomUUID(), Visibility.PRIVATE, List.of(), null);
-        EntityTransactions.call(() -> datasets.insert(draft));
-        ApiException duplicate = assertThrows(ApiException.class, () -> EntityTransactions.call(() -> {
+        EntityTransactions.requiringNew(() -> datasets.insert(draft));
+        ApiException duplicate = assertThrows(ApiException.class, () -> EntityTransactions.requiringNew(() -> {
             datasets.audit(draft.id(), "alice", "acme", "probe", "{\"step\":1}");
             return datasets.insert(draft);
         }));
@@ -109,23 +110,23 @@ class DatasetRepositoryTest {
     void anApiExceptionPassesUnchangedAndRollsBack() {
         Dataset draft = draft(UUID.randomUUID(), Visibility.PUBLIC, List.of(), null);
         ApiException refusal = ApiException.denied("no");
-        assertSame(refusal, assertThrows(ApiException.class, () -> EntityTransactions.call(() -> {
+        assertSame(refusal, assertThrows(ApiException.class, () -> EntityTransactions.requiringNew(() -> {
             datasets.insert(draft);
             throw refusal;
         })));
-        assertEquals(Optional.empty(), EntityTransactions.call(() -> datasets.find(draft.id())));
+        assertEquals(Optional.empty(), EntityTransactions.requiringNew(() -> datasets.find(draft.id())));
     }
 
     @Test
     void aDeletedDatasetIsNotFoundOnEitherPath() throws SQLException {
         Dataset draft = draft(UUID.randomUUID(), Visibility.PUBLIC, List.of(), null);
-        EntityTransactions.call(() -> datasets.insert(draft));
-        Instant at = EntityTransactions.call(() -> {
+        EntityTransactions.requiringNew(() -> datasets.insert(draft));
+        Instant at = EntityTransactions.requiringNew(() -> {
             datasets.findForUpdate(draft.id()).orElseThrow();
             return datasets.softDelete(draft.id(), "alice", "test");
         });
         assertTrue(!at.isAfter(Instant.now()));
-        assertEquals(Optional.empty(), EntityTransactions.call(() -> datasets.find(draft.id())));
+        assertEquals(Optional.empty(), EntityTransactions.requiringNew(() -> datasets.find(draft.id())));
         assertEquals(Optional.empty(), lockedByIngest(draft.id()));
     }
 

@@ -26,7 +26,7 @@ import org.mihub.common.identity.Caller;
  * to the owner org, SHARED also to the named orgs, CONSORTIUM to members, PUBLIC to anyone; admins
  * see all) in a native query that Hibernate maps onto {@link CampaignEntity}, so a hidden campaign
  * is never read and the rule is written once. Every method runs in the caller's transaction
- * ({@link Persistence}); records are returned as values, so nothing outside this package holds an
+ * (common {@code EntityTransactions}); records are returned as values, so nothing outside this package holds an
  * entity. A campaign's version moves with every change to what its planner reads: a batch, a
  * status, results ({@link #touch}).
  */

@@ -19,7 +19,7 @@ import org.mihub.planning.repository.CampaignRepository;
 import org.mihub.planning.repository.CampaignRepository.CampaignRecord;
 import org.mihub.planning.repository.CampaignRepository.PriorRecord;
 import org.mihub.planning.repository.CampaignRepository.ProposalRecord;
-import org.mihub.planning.repository.Persistence;
+import org.mihub.common.sql.EntityTransactions;
 import org.mihub.planning.space.Point;
 
 /**
@@ -106,7 +106,7 @@ public class CampaignProposer {
 
     /** The campaign's state to plan from, or the batch an earlier request with the same id made. */
     private Snapshot read(Caller caller, UUID campaignId, Integer requestedSize, String requestId) {
-        return Persistence.read(() -> {
+        return EntityTransactions.joiningExisting(() -> {
             CampaignRecord record = repository.find(campaignId, Optional.of(caller), false)
                     .orElseThrow(() -> ApiException.notFound("campaign", campaignId.toString()));
             CampaignService.requireMember(caller, record.ownerOrg());
@@ -156,7 +156,7 @@ public class CampaignProposer {
     /** Stores the batch if the campaign is still at the snapshot's version; empty when it moved on. */
     private Optional<Batch> commit(Caller caller, Snapshot snapshot, CampaignPlanner.Chosen chosen, String requestId) {
         UUID campaignId = snapshot.record().id();
-        return Persistence.write(() -> {
+        return EntityTransactions.requiringNew(() -> {
             CampaignRecord record = repository.find(campaignId, Optional.of(caller), true)
                     .orElseThrow(() -> ApiException.notFound("campaign", campaignId.toString()));
             Optional<Batch> earlier = earlier(record, requestId);

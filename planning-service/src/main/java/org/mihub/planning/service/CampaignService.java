@@ -15,7 +15,7 @@ import org.mihub.common.identity.Caller;
 import org.mihub.planning.mapping.Documents;
 import org.mihub.planning.mapping.PriorMapper;
 import org.mihub.planning.repository.CampaignRepository;
-import org.mihub.planning.repository.Persistence;
+import org.mihub.common.sql.EntityTransactions;
 import org.mihub.planning.repository.CampaignRepository.CampaignRecord;
 import org.mihub.planning.repository.CampaignRepository.PriorRecord;
 import org.mihub.planning.repository.CampaignRepository.ProposalRecord;
@@ -45,7 +45,7 @@ public class CampaignService {
         String owner = requireCreator(caller, ownerOrg);
         CampaignRecord record = new CampaignRecord(UUID.randomUUID(), owner, name, description, "PRIVATE", List.of(),
                 "ACTIVE", "", specDocument, 0, caller.subject(), Instant.now(), Instant.now(), resultsDatasetId, 0);
-        return Persistence.write(() -> {
+        return EntityTransactions.requiringNew(() -> {
             repository.insert(record);
             List<PriorRecord> rows = new ArrayList<>();
             for (PriorMapper.Prior prior : priors) {
@@ -59,7 +59,7 @@ public class CampaignService {
     }
 
     public CampaignView get(Optional<Caller> caller, UUID id, boolean full) {
-        return Persistence.read(() -> {
+        return EntityTransactions.joiningExisting(() -> {
             CampaignRecord record = repository.find(id, caller, false)
                     .orElseThrow(() -> ApiException.notFound("campaign", id.toString()));
             return CampaignViews.view(repository, record, full);
@@ -68,7 +68,7 @@ public class CampaignService {
 
     public List<CampaignView> list(Optional<Caller> caller, String ownerOrg, String status, String text, int offset,
             int limit) {
-        return Persistence.read(() -> {
+        return EntityTransactions.joiningExisting(() -> {
             List<CampaignView> views = new ArrayList<>();
             for (CampaignRecord record : repository.list(caller, ownerOrg, status, text, offset, limit)) {
                 views.add(CampaignViews.view(repository, record, false));
@@ -78,7 +78,7 @@ public class CampaignService {
     }
 
     public CampaignView updateStatus(Caller caller, UUID id, String status, String reason) {
-        return Persistence.write(() -> {
+        return EntityTransactions.requiringNew(() -> {
             CampaignRecord record = repository.find(id, Optional.of(caller), true)
                     .orElseThrow(() -> ApiException.notFound("campaign", id.toString()));
             requireMember(caller, record.ownerOrg());
@@ -100,7 +100,7 @@ public class CampaignService {
 
     public List<ProposalRecord> proposals(Optional<Caller> caller, UUID campaignId, String state, int offset,
             int limit) {
-        return Persistence.read(() -> {
+        return EntityTransactions.joiningExisting(() -> {
             repository.find(campaignId, caller, false)
                     .orElseThrow(() -> ApiException.notFound("campaign", campaignId.toString()));
             return repository.proposals(campaignId, state, null, offset, limit);

@@ -12,7 +12,7 @@ import org.mihub.common.error.ApiException;
 import org.mihub.common.identity.Caller;
 import org.mihub.planning.repository.CampaignRepository;
 import org.mihub.planning.repository.CampaignRepository.ProposalRecord;
-import org.mihub.planning.repository.Persistence;
+import org.mihub.common.sql.EntityTransactions;
 
 /**
  * A lab robot's session with a campaign: it keeps up to {@code capacity} pending proposals
@@ -154,7 +154,7 @@ public class LabSessions {
         if (campaign.record().status().equals("ACTIVE")) {
             try {
                 Batch batch = proposer.propose(caller, session.campaignId, wanted, "");
-                Persistence.write(() -> repository.assign(batch.batchId(), session.robot));
+                EntityTransactions.requiringNew(() -> repository.assign(batch.batchId(), session.robot));
                 for (ProposalRecord p : campaigns.proposals(Optional.of(caller), session.campaignId, "PENDING", 0,
                         Integer.MAX_VALUE)) {
                     if (p.batchId().equals(batch.batchId())) {

@@ -20,7 +20,7 @@ import org.mihub.planning.mapping.Documents;
 import org.mihub.planning.repository.CampaignRepository;
 import org.mihub.planning.repository.CampaignRepository.CampaignRecord;
 import org.mihub.planning.repository.CampaignRepository.ProposalRecord;
-import org.mihub.planning.repository.Persistence;
+import org.mihub.common.sql.EntityTransactions;
 import org.mihub.planning.space.DesignSpace;
 
 /**
@@ -51,7 +51,7 @@ public class ResultRecorder {
             if (createdDataset[0] != null) {
                 // the catalog refused the results after the dataset was made: keep the dataset for next time
                 try {
-                    Persistence.write(() -> repository.setResultsDatasetOnce(campaignId, createdDataset[0]));
+                    EntityTransactions.requiringNew(() -> repository.setResultsDatasetOnce(campaignId, createdDataset[0]));
                 } catch (RuntimeException notRecorded) {
                     // a later report creates another one
                     e.addSuppressed(notRecorded);
@@ -63,7 +63,7 @@ public class ResultRecorder {
 
     private Results.Told record(Caller caller, UUID campaignId, List<Results.ReportedResult> results,
             String[] createdDataset) {
-        return Persistence.write(() -> {
+        return EntityTransactions.requiringNew(() -> {
             CampaignRecord record = repository.find(campaignId, Optional.of(caller), true)
                     .orElseThrow(() -> ApiException.notFound("campaign", campaignId.toString()));
             CampaignService.requireMember(caller, record.ownerOrg());

@@ -22,7 +22,7 @@ import org.mihub.common.jobs.JobContext;
 import org.mihub.common.jobs.JobRunner;
 import org.mihub.planning.repository.JobRepository;
 import org.mihub.planning.repository.JobRepository.JobRecord;
-import org.mihub.planning.repository.Persistence;
+import org.mihub.common.sql.EntityTransactions;
 import org.mihub.planning.acquisition.ModelPrior;
 import org.mihub.planning.simulation.ParetoSimulation;
 import org.mihub.planning.simulation.PoolSimulation;
@@ -100,7 +100,7 @@ public class SimulationService {
             throw ApiException.denied("the role 'member' is required");
         }
         UUID id = UUID.randomUUID();
-        Persistence.write(() -> jobs.insert(id, "simulation", caller.org(), "PRIVATE", caller.subject(),
+        EntityTransactions.requiringNew(() -> jobs.insert(id, "simulation", caller.org(), "PRIVATE", caller.subject(),
                 request.document()));
         runner.submit(id, job -> run(job, request, reportDocument));
         return job(Optional.of(caller), id);
@@ -137,11 +137,11 @@ public class SimulationService {
     /** A job the caller may see under the access rule (SHARED ones also by the named orgs); NOT_FOUND otherwise. */
     public JobRecord job(Optional<Caller> caller, UUID id) {
         try {
-            JobRecord job = Persistence.read(() -> jobs.find(id)).filter(j -> AccessRule.canRead(caller, j.sharing()))
+            JobRecord job = EntityTransactions.joiningExisting(() -> jobs.find(id)).filter(j -> AccessRule.canRead(caller, j.sharing()))
                     .orElseThrow(() -> ApiException.notFound("job", id.toString()));
             // the runner's state moves are JDBC statements of their own, outside any transaction
             if (runner.failIfAbandoned(id, job.finished(), job.updatedAt())) {
-                job = Persistence.read(() -> jobs.find(id)).orElseThrow();
+                job = EntityTransactions.joiningExisting(() -> jobs.find(id)).orElseThrow();
             }
             return job;
         } catch (SQLException e) {

@@ -12,15 +12,16 @@ import jakarta.persistence.OptimisticLockException;
 import org.hibernate.exception.ConstraintViolationException;
 import org.junit.jupiter.api.Test;
 import org.mihub.common.error.ApiException;
+import org.mihub.common.sql.EntityTransactions;
 
-/** How a failed transaction is reported: as SqlErrors reports the SQLException behind it. */
+/** How a failed transaction on planning's entities is reported (common EntityTransactions): as SqlErrors reports the SQLException behind it. */
 class PersistenceTest {
 
     @Test
     void aVersionConflictIsACollisionToTryAgain() {
-        RuntimeException reported = Persistence.translate(new OptimisticLockException("row was updated"));
+        RuntimeException reported = EntityTransactions.translate(new OptimisticLockException("row was updated"));
         assertEquals(ApiException.Kind.ABORTED, assertInstanceOf(ApiException.class, reported).kind());
-        RuntimeException atCommit = Persistence.translate(new IllegalStateException("commit failed",
+        RuntimeException atCommit = EntityTransactions.translate(new IllegalStateException("commit failed",
                 new org.hibernate.StaleObjectStateException("CampaignEntity", "id")));
         assertEquals(ApiException.Kind.ABORTED, assertInstanceOf(ApiException.class, atCommit).kind());
     }
@@ -30,7 +31,7 @@ class PersistenceTest {
         SQLException unique = new SQLException("duplicate key value violates unique constraint", "23505");
         RuntimeException wrapped = new RuntimeException("transaction rolled back",
                 new ConstraintViolationException("could not execute statement", unique, "proposal_batch_key"));
-        ApiException reported = assertInstanceOf(ApiException.class, Persistence.translate(wrapped));
+        ApiException reported = assertInstanceOf(ApiException.class, EntityTransactions.translate(wrapped));
         assertEquals(ApiException.Kind.ALREADY_EXISTS, reported.kind());
         assertEquals("a record with the same identity already exists", reported.getMessage(),
                 "the database's own message does not reach the caller");
@@ -39,9 +40,9 @@ class PersistenceTest {
     @Test
     void theWorksOwnRefusalPassesUnchangedAndOtherFaultsStayFaults() {
         ApiException refused = new ApiException(ApiException.Kind.FAILED_PRECONDITION, "no", List.of());
-        assertSame(refused, Persistence.translate(refused));
-        assertSame(refused, Persistence.translate(new RuntimeException("rolled back", refused)));
+        assertSame(refused, EntityTransactions.translate(refused));
+        assertSame(refused, EntityTransactions.translate(new RuntimeException("rolled back", refused)));
         IllegalStateException fault = new IllegalStateException("proposal x was resolved concurrently");
-        assertSame(fault, Persistence.translate(fault));
+        assertSame(fault, EntityTransactions.translate(fault));
     }
 }

@@ -49,7 +49,7 @@ import org.mihub.common.identity.Caller;
 import org.mihub.common.testing.PostgresResource;
 import org.mihub.planning.grpc.PlanningGrpcTest;
 import org.mihub.planning.repository.CampaignRepository;
-import org.mihub.planning.repository.Persistence;
+import org.mihub.common.sql.EntityTransactions;
 
 /**
  * The ask plans without holding the campaign: a tell that lands while the planner works is
@@ -141,7 +141,7 @@ class CampaignProposerTest {
     /** The campaign's version as stored now. */
     private long version(String id) {
         Caller admin = new Caller("test", "mihub", Set.of(Caller.ADMIN), "", "");
-        return Persistence.read(() -> repository.find(UUID.fromString(id), Optional.of(admin), false))
+        return EntityTransactions.joiningExisting(() -> repository.find(UUID.fromString(id), Optional.of(admin), false))
                 .orElseThrow().version();
     }
 

@@ -16,7 +16,7 @@ import jakarta.persistence.Query;
 import org.hibernate.Session;
 import org.mihub.common.access.SharingColumns;
 import org.mihub.common.access.SqlCondition;
-import org.mihub.prediction.persistence.Database;
+import org.mihub.common.sql.EntityTransactions;
 
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Sort;
@@ -48,7 +48,7 @@ public class ModelRepository implements PanacheRepositoryBase<ModelEntity, UUID>
      * out-of-fold predictions in one transaction, and returns it as stored.
      */
     public ModelRecord insert(ModelRecord model, byte[] artifact, List<OutOfFold> outOfFold) {
-        Database.run(() -> {
+        EntityTransactions.joiningExisting(() -> {
             Integer version = getEntityManager().createQuery("select coalesce(max(m.version), 0) + 1 from "
                     + "ModelEntity m where m.ownerOrg = :owner and m.name = :name", Integer.class)
                     .setParameter("owner", model.ownerOrg()).setParameter("name", model.name()).getSingleResult();
@@ -77,7 +77,7 @@ public class ModelRepository implements PanacheRepositoryBase<ModelEntity, UUID>
     }
 
     public Optional<ModelRecord> find(UUID id) {
-        return Database.call(() -> findByIdOptional(id).map(ModelEntity::toRecord));
+        return EntityTransactions.joiningExisting(() -> findByIdOptional(id).map(ModelEntity::toRecord));
     }
 
     /**
@@ -115,7 +115,7 @@ public class ModelRepository implements PanacheRepositoryBase<ModelEntity, UUID>
         sql.append(" ORDER BY m.created_at DESC, m.id LIMIT ? OFFSET ?");
         parameters.add(limit + 1);
         parameters.add(offset);
-        return Database.call(() -> {
+        return EntityTransactions.joiningExisting(() -> {
             Query query = getEntityManager().createNativeQuery(sql.toString(), ModelEntity.class);
             for (int i = 0; i < parameters.size(); i++) {
                 query.setParameter(i + 1, parameters.get(i));
@@ -128,7 +128,7 @@ public class ModelRepository implements PanacheRepositoryBase<ModelEntity, UUID>
 
     /** The serialized model, read whole on the transaction's connection. */
     public byte[] artifact(UUID id) {
-        return Database.call(() -> session().doReturningWork(connection -> {
+        return EntityTransactions.joiningExisting(() -> session().doReturningWork(connection -> {
             try (PreparedStatement select = connection.prepareStatement(
                     "SELECT content FROM model_artifact WHERE model_id = ?")) {
                 select.setObject(1, id);
@@ -148,13 +148,13 @@ public class ModelRepository implements PanacheRepositoryBase<ModelEntity, UUID>
             // beyond any model's training rows
             return List.of();
         }
-        return Database.call(() -> outOfFoldRows.find("modelId", Sort.by("position"), id)
+        return EntityTransactions.joiningExisting(() -> outOfFoldRows.find("modelId", Sort.by("position"), id)
                 .range((int) offset, (int) offset + limit).list().stream().map(OutOfFoldEntity::toRecord).toList());
     }
 
     /** Archives the model unless it is archived already. */
     public void archive(UUID id, String reason) {
-        Database.run(() -> update("status = 'ARCHIVED', archivedAt = ?1, archiveReason = ?2 "
+        EntityTransactions.joiningExisting(() -> update("status = 'ARCHIVED', archivedAt = ?1, archiveReason = ?2 "
                 + "where id = ?3 and status <> 'ARCHIVED'", Instant.now(), reason, id));
     }
 

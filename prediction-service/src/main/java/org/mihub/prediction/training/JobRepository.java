@@ -9,7 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.mihub.common.jobs.JobTable;
-import org.mihub.prediction.persistence.Database;
+import org.mihub.common.sql.EntityTransactions;
 
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 
@@ -33,7 +33,7 @@ public class JobRepository implements PanacheRepositoryBase<JobEntity, UUID> {
 
     /** Queues a job; its creation and update times are the database's. */
     public void insert(UUID id, String kind, String ownerOrg, String createdBy, String requestJson) {
-        Database.run(() -> {
+        EntityTransactions.joiningExisting(() -> {
             persist(JobEntity.queued(id, kind, ownerOrg, createdBy, requestJson));
             flush();
         });
@@ -41,6 +41,6 @@ public class JobRepository implements PanacheRepositoryBase<JobEntity, UUID> {
 
     /** The job as stored now. */
     public Optional<JobRecord> find(UUID id) {
-        return Database.call(() -> findByIdOptional(id).map(JobEntity::toRecord));
+        return EntityTransactions.joiningExisting(() -> findByIdOptional(id).map(JobEntity::toRecord));
     }
 }
