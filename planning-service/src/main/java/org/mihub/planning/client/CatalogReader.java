@@ -15,6 +15,7 @@ import org.mihub.api.catalog.v1.CatalogServiceGrpc;
 import org.mihub.api.catalog.v1.ExportDatasetRequest;
 import org.mihub.api.catalog.v1.ExportDatasetResponse;
 import org.mihub.api.catalog.v1.ExportFormat;
+import org.mihub.api.catalog.v1.ListPropertiesRequest;
 import org.mihub.api.catalog.v1.Material;
 import org.mihub.api.catalog.v1.MaterialQuery;
 import org.mihub.api.catalog.v1.MaterialView;
@@ -49,6 +50,15 @@ public class CatalogReader {
 
     @Inject
     ClientsConfig config;
+
+    /** The catalog's property vocabulary: each property's name and canonical unit ("" when dimensionless). */
+    public java.util.Map<String, String> propertyUnits() {
+        java.util.Map<String, String> units = new java.util.HashMap<>();
+        catalog.withDeadlineAfter(config.catalogDeadline().toMillis(), TimeUnit.MILLISECONDS)
+                .listProperties(ListPropertiesRequest.getDefaultInstance()).getPropertiesList()
+                .forEach(property -> units.put(property.getName(), property.getCanonicalUnit()));
+        return units;
+    }
 
     /**
      * Streams the dataset's materials (as of {@code version} when given) with their measurements of

@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.mihub.api.catalog.v1.CreateDatasetRequest;
+import org.mihub.api.catalog.v1.GetDatasetRequest;
 import org.mihub.api.catalog.v1.IngestFormat;
 import org.mihub.api.catalog.v1.IngestHeader;
 import org.mihub.api.catalog.v1.IngestRecordsRequest;
@@ -32,6 +33,8 @@ import org.mihub.planning.config.ClientsConfig;
 import org.mihub.planning.space.DesignSpace;
 import org.mihub.planning.space.Point;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
 import io.smallrye.mutiny.Multi;
 
@@ -53,6 +56,23 @@ public class CatalogWriter {
 
     private MutinyCatalogServiceStub stub() {
         return stub.withDeadlineAfter(config.catalogDeadline().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The owner organisation of a dataset the caller can see, asked of the catalog as the caller;
+     * empty when the caller sees no such dataset (hidden and missing answer alike).
+     */
+    public java.util.Optional<String> visibleDatasetOwner(String datasetId) {
+        try {
+            return java.util.Optional.of(stub().getDataset(GetDatasetRequest.newBuilder().setId(datasetId).build())
+                    .await().atMost(config.catalogDeadline().plusSeconds(1)).getOwnerOrg());
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == Status.Code.NOT_FOUND
+                    || e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT) {
+                return java.util.Optional.empty();
+            }
+            throw e;
+        }
     }
 
     /** Creates the results dataset of a campaign (PRIVATE to its organisation); returns its id. */

@@ -35,6 +35,8 @@ final class CatalogStandIn extends CatalogServiceGrpc.CatalogServiceImplBase imp
             Metadata.ASCII_STRING_MARSHALLER);
 
     final List<CreateDatasetRequest> datasets = new CopyOnWriteArrayList<>();
+    /** Datasets GetDataset finds, by id, with their owner organisation (the test decides what the caller sees). */
+    final java.util.Map<String, String> visible = new java.util.concurrent.ConcurrentHashMap<>();
     final List<Material> materials = new CopyOnWriteArrayList<>();
     final List<String> tokens = new CopyOnWriteArrayList<>();
     private final Server server;
@@ -58,6 +60,31 @@ final class CatalogStandIn extends CatalogServiceGrpc.CatalogServiceImplBase imp
         datasets.add(request);
         response.onNext(Dataset.newBuilder().setId(UUID.randomUUID().toString()).setOwnerOrg(request.getOwnerOrg())
                 .setTitle(request.getTitle()).build());
+        response.onCompleted();
+    }
+
+    /** The vocabulary the planner checks objective units against: two properties of the real one. */
+    @Override
+    public void listProperties(org.mihub.api.catalog.v1.ListPropertiesRequest request,
+            StreamObserver<org.mihub.api.catalog.v1.ListPropertiesResponse> response) {
+        response.onNext(org.mihub.api.catalog.v1.ListPropertiesResponse.newBuilder()
+                .addProperties(org.mihub.api.catalog.v1.PropertyDefinition.newBuilder().setName("hardness")
+                        .setCanonicalUnit("GPa"))
+                .addProperties(org.mihub.api.catalog.v1.PropertyDefinition.newBuilder().setName("band_gap")
+                        .setCanonicalUnit("eV"))
+                .build());
+        response.onCompleted();
+    }
+
+    @Override
+    public void getDataset(org.mihub.api.catalog.v1.GetDatasetRequest request, StreamObserver<Dataset> response) {
+        String owner = visible.get(request.getId());
+        if (owner == null) {
+            response.onError(Status.NOT_FOUND.withDescription("dataset " + request.getId() + " not found")
+                    .asRuntimeException());
+            return;
+        }
+        response.onNext(Dataset.newBuilder().setId(request.getId()).setOwnerOrg(owner).build());
         response.onCompleted();
     }
 

@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
@@ -188,6 +189,49 @@ public class PlanningGrpcTest {
             }
         }
         return BadRequest.getDefaultInstance();
+    }
+
+    /** Where results go is checked when the campaign is created, not after the first experiment was done. */
+    @Test
+    void aResultsDatasetTheCreatorCannotSeeOrWriteIsRefusedAtCreation() throws Exception {
+        String hidden = UUID.randomUUID().toString();
+        var unseen = assertThrows(StatusRuntimeException.class, () -> as(KANSAI).createCampaign(CreateCampaignRequest
+                .newBuilder().setSpec(spec("results elsewhere", 6).toBuilder().setResultsDatasetId(hidden)).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, unseen.getStatus().getCode());
+        assertEquals("spec.results_dataset_id", details(unseen).getFieldViolations(0).getField());
+        assertTrue(unseen.getStatus().getDescription().contains("no dataset '" + hidden + "' that you can see"),
+                unseen.getStatus().getDescription());
+
+        String acmes = UUID.randomUUID().toString();
+        catalog.visible.put(acmes, "acme");
+        var readOnly = assertThrows(StatusRuntimeException.class, () -> as(KANSAI).createCampaign(CreateCampaignRequest
+                .newBuilder().setSpec(spec("results at acme", 6).toBuilder().setResultsDatasetId(acmes)).build()));
+        assertEquals(Status.Code.PERMISSION_DENIED, readOnly.getStatus().getCode());
+        assertTrue(readOnly.getStatus().getDescription().contains("needs the role 'contributor' in 'acme'"),
+                readOnly.getStatus().getDescription());
+
+        String own = UUID.randomUUID().toString();
+        catalog.visible.put(own, "kansai-u");
+        Campaign accepted = as(KANSAI).createCampaign(CreateCampaignRequest.newBuilder()
+                .setSpec(spec("results at home", 6).toBuilder().setResultsDatasetId(own)).build());
+        assertEquals(own, accepted.getSpec().getResultsDatasetId());
+    }
+
+    /** An objective's unit must be one of its property's kind (the catalog's vocabulary says which). */
+    @Test
+    void anObjectiveInAUnitOfAnotherKindIsRefusedAtCreation() throws Exception {
+        CampaignSpec kelvin = spec("hardness in kelvin", 6).toBuilder()
+                .setObjectives(0, spec("x", 6).getObjectives(0).toBuilder().setUnit("K")).build();
+        var refused = assertThrows(StatusRuntimeException.class, () -> as(ACME).createCampaign(CreateCampaignRequest
+                .newBuilder().setSpec(kelvin).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, refused.getStatus().getCode());
+        assertEquals("spec.objectives[0].unit", details(refused).getFieldViolations(0).getField());
+        assertEquals("'K' is not a unit of hardness, which is measured in GPa",
+                details(refused).getFieldViolations(0).getDescription());
+        CampaignSpec megapascal = spec("hardness in MPa", 6).toBuilder()
+                .setObjectives(0, spec("x", 6).getObjectives(0).toBuilder().setUnit("MPa")).build();
+        assertEquals("MPa", as(ACME).createCampaign(CreateCampaignRequest.newBuilder().setSpec(megapascal).build())
+                .getSpec().getObjectives(0).getUnit(), "any unit of the property's kind is accepted");
     }
 
     @Test
