@@ -115,7 +115,7 @@ public class CatalogGrpcService extends MutinyCatalogServiceGrpc.CatalogServiceI
         Optional<Caller> caller = CallerContext.current();
         return Work.blocking(() -> {
             var filter = new DatasetSql.ListFilter(request.getOwnerOrg(),
-                    DatasetMapper.visibilityOrNull(request.getVisibility()), request.getText(),
+                    DatasetMapper.visibilityOrNull("visibility", request.getVisibility()), request.getText(),
                     DatasetMapper.ids(request.getIdsList()));
             var page = datasets.list(caller, filter, request.getPage().getPageToken(), request.getPage().getPageSize());
             var response = ListDatasetsResponse.newBuilder();
@@ -130,7 +130,7 @@ public class CatalogGrpcService extends MutinyCatalogServiceGrpc.CatalogServiceI
         Caller caller = CallerContext.require();
         return Work.blocking(() -> DatasetMapper.toProto(datasets.updateSharing(caller,
                 DatasetMapper.id("dataset_id", request.getDatasetId()),
-                DatasetMapper.visibilityOrNull(request.getVisibility()), request.getSharedWithList(),
+                DatasetMapper.visibilityOrNull("visibility", request.getVisibility()), request.getSharedWithList(),
                 DatasetMapper.embargo(request.hasEmbargo() ? request.getEmbargo() : null))));
     }
 

@@ -39,7 +39,7 @@ public final class DatasetMapper {
 
     public static DatasetService.Draft toDraft(CreateDatasetRequest request) {
         return new DatasetService.Draft(request.getOwnerOrg(), request.getTitle(), request.getDescription(),
-                request.getLicence(), visibilityOrNull(request.getVisibility()), request.getSharedWithList(),
+                request.getLicence(), visibilityOrNull("visibility", request.getVisibility()), request.getSharedWithList(),
                 embargo(request.hasEmbargo() ? request.getEmbargo() : null), request.getCitation(),
                 request.hasDoi() ? request.getDoi() : null);
     }
@@ -49,17 +49,22 @@ public final class DatasetMapper {
             return null;
         }
         return new Dataset.Embargo(embargo.hasUntil() ? instant(embargo.getUntil()) : null,
-                visibilityOrNull(embargo.getLiftsTo()));
+                visibilityOrNull("embargo.lifts_to", embargo.getLiftsTo()));
     }
 
-    /** VISIBILITY_UNSPECIFIED (and unknown numbers) become null, for the service to default or refuse. */
-    public static Visibility visibilityOrNull(org.mihub.api.common.v1.Visibility visibility) {
+    /**
+     * VISIBILITY_UNSPECIFIED becomes null, for the service to default or refuse; a number the
+     * contract does not name (a client on another version, or a typo such as 77) is refused.
+     */
+    public static Visibility visibilityOrNull(String field, org.mihub.api.common.v1.Visibility visibility) {
         return switch (visibility) {
             case PRIVATE -> Visibility.PRIVATE;
             case SHARED -> Visibility.SHARED;
             case CONSORTIUM -> Visibility.CONSORTIUM;
             case PUBLIC -> Visibility.PUBLIC;
-            default -> null;
+            case VISIBILITY_UNSPECIFIED -> null;
+            case UNRECOGNIZED -> throw ApiException.invalid(field, "not a visibility: use PRIVATE, SHARED, CONSORTIUM "
+                    + "or PUBLIC");
         };
     }
 

@@ -57,7 +57,10 @@ public class MaterialService {
             int pageSize) {
         Map<String, Property> vocabulary = properties.all();
         MaterialQuery canonical = validate(query, sort, vocabulary);
-        int limit = pageSize <= 0 ? 50 : Math.min(pageSize, MAX_PAGE);
+        if (pageSize < 0) {
+            throw ApiException.invalid("page.page_size", "must not be negative (0 asks for the default, 50)");
+        }
+        int limit = pageSize == 0 ? 50 : Math.min(pageSize, MAX_PAGE);
         long offset = offset(cursor);
         SqlCondition readable = AccessRule.readCondition(caller, DatasetSql.SHARING);
         List<UUID> scope = SqlErrors.call(() -> datasetSql.visibleIds(readable, canonical.datasetIds(),

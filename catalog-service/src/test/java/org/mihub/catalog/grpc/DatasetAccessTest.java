@@ -155,6 +155,19 @@ class DatasetAccessTest {
                 ListDatasetsRequest.newBuilder().addIds(ids.get(Visibility.PUBLIC)).addIds("not-a-uuid").build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, badId.getStatus().getCode());
         assertEquals(List.of("ids[1]"), violatedFields(badId));
+
+        // a visibility number the contract does not name is refused, not taken for the default
+        var unknownVisibility = assertThrows(StatusRuntimeException.class, () -> client.as(ACME_CONTRIBUTOR)
+                .createDataset(CreateDatasetRequest.newBuilder().setTitle("seventy-seven").setLicence("CC-BY-4.0")
+                        .setVisibilityValue(77).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, unknownVisibility.getStatus().getCode());
+        assertEquals(List.of("visibility"), violatedFields(unknownVisibility));
+
+        var negativePage = assertThrows(StatusRuntimeException.class, () -> client.as(ACME_MEMBER).listDatasets(
+                ListDatasetsRequest.newBuilder().setPage(org.mihub.api.common.v1.PageRequest.newBuilder()
+                        .setPageSize(-1)).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, negativePage.getStatus().getCode());
+        assertEquals(List.of("page.page_size"), violatedFields(negativePage));
     }
 
     private static List<String> violatedFields(StatusRuntimeException error) {

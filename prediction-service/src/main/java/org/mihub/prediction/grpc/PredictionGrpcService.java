@@ -223,7 +223,7 @@ public class PredictionGrpcService extends MutinyPredictionServiceGrpc.Predictio
     public Uni<ListModelsResponse> listModels(ListModelsRequest request) {
         Optional<Caller> caller = CallerContext.current();
         return Work.blocking(() -> {
-            int limit = request.getPage().getPageSize() <= 0 ? 50 : Math.min(request.getPage().getPageSize(), MAX_PAGE);
+            int limit = pageSize(request.getPage().getPageSize(), 50, MAX_PAGE);
             long offset = offset(request.getPage().getPageToken());
             var filter = new ModelRepository.Filter(request.getName(), request.getTargetProperty(),
                     request.getAlgorithm() == org.mihub.api.prediction.v1.Algorithm.ALGORITHM_UNSPECIFIED ? null
@@ -311,7 +311,7 @@ public class PredictionGrpcService extends MutinyPredictionServiceGrpc.Predictio
         Optional<Caller> caller = CallerContext.current();
         return Work.blocking(() -> {
             ModelRecord model = inference.visible(caller, id("model_id", request.getModelId()));
-            int limit = request.getPage().getPageSize() <= 0 ? 1000 : Math.min(request.getPage().getPageSize(), 5000);
+            int limit = pageSize(request.getPage().getPageSize(), 1000, 5000);
             long offset = offset(request.getPage().getPageToken());
             List<OutOfFold> rows = models.outOfFold(model.id(), offset, limit);
             Map<String, Long> perDataset = new java.util.LinkedHashMap<>();
@@ -406,5 +406,13 @@ public class PredictionGrpcService extends MutinyPredictionServiceGrpc.Predictio
             // refused below
         }
         throw ApiException.invalid("page.page_token", "not a page token of this list");
+    }
+
+    /** A page size: 0 asks for the default, a negative one is refused. */
+    private static int pageSize(int asked, int fallback, int max) {
+        if (asked < 0) {
+            throw ApiException.invalid("page.page_size", "must not be negative (0 asks for the default, " + fallback + ")");
+        }
+        return asked == 0 ? fallback : Math.min(asked, max);
     }
 }

@@ -150,6 +150,10 @@ public class InferenceService {
                 throw new FormulaException(FormulaException.Kind.BAD_AMOUNT, 0, "the amount of " + entry.getKey()
                         + " must be above zero");
             }
+            if (!Double.isFinite(entry.getValue()) || entry.getValue() > FormulaParser.MAX_AMOUNT) {
+                throw new FormulaException(FormulaException.Kind.BAD_AMOUNT, 0, "the amount of " + entry.getKey()
+                        + " must be a finite number of at most " + (long) FormulaParser.MAX_AMOUNT);
+            }
             formula.append(entry.getKey()).append(java.math.BigDecimal.valueOf(entry.getValue()).toPlainString());
         }
         return FormulaParser.parse(formula.toString());

@@ -309,6 +309,27 @@ class PredictionGrpcTest {
         assertTrue(far.getValue().getDomainDistance() > response.getModel().getDomainThreshold());
     }
 
+    /** An infinite or absurd amount, or a hostile formula, is that item's error; the rest of the batch is predicted. */
+    @Test
+    void absurdAmountsAndHostileFormulasAreErrorsOfTheirItemOnly() {
+        var response = as(ACME_MEMBER).predict(PredictRequest.newBuilder()
+                .setModelId(models.get(Visibility.PRIVATE).toString())
+                .addInputs(CompositionInput.newBuilder().setId("infinite").setAmounts(ElementAmounts.newBuilder()
+                        .putAmounts("Fe", Double.POSITIVE_INFINITY).putAmounts("O", 3)))
+                .addInputs(CompositionInput.newBuilder().setId("huge").setFormula("Fe100000000000000000000O"))
+                .addInputs(CompositionInput.newBuilder().setId("deep").setFormula("(".repeat(50_000) + "Fe"
+                        + ")".repeat(50_000)))
+                .addInputs(CompositionInput.newBuilder().setId("fine").setFormula("Fe2O3")).build());
+        for (int i = 0; i < 3; i++) {
+            assertTrue(response.getPredictions(i).hasError(), response.getPredictions(i).toString());
+        }
+        assertEquals("the amount of Fe must be a finite number of at most 1000000",
+                response.getPredictions(0).getError().getReason());
+        assertEquals(2, response.getPredictions(1).getError().getPosition());
+        assertEquals(32, response.getPredictions(2).getError().getPosition());
+        assertTrue(response.getPredictions(3).hasValue(), "the good item is still predicted");
+    }
+
     @Test
     void aStreamOfBatchesGetsTheSummaryThenOneBatchOfPredictionsPerBatch() throws Exception {
         Metadata headers = new Metadata();
