@@ -42,6 +42,8 @@ public final class BackendGuard {
     private final Backend backend;
     private final Settings settings;
     private final CircuitBreaker breaker;
+    /** The last call ended UNAVAILABLE (the backend could not be reached). */
+    private volatile boolean unreachable;
 
     public BackendGuard(Backend backend, Settings settings) {
         this.backend = backend;
@@ -127,8 +129,26 @@ public final class BackendGuard {
         long elapsed = System.nanoTime() - started;
         if (failure == null) {
             breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
+            unreachable = false;
         } else {
             breaker.onError(elapsed, TimeUnit.NANOSECONDS, failure);
+            unreachable |= isRetryable(failure);
+        }
+    }
+
+    /**
+     * Whether the backend looks away: its breaker is not closed, or its last call could not reach
+     * it. {@link BackendRecovery} watches such a backend's readiness.
+     */
+    public boolean away() {
+        return unreachable || breaker.getState() != CircuitBreaker.State.CLOSED;
+    }
+
+    /** The backend reports itself ready again: calls go through at once (the breaker closes). */
+    public void backendReady() {
+        unreachable = false;
+        if (breaker.getState() != CircuitBreaker.State.CLOSED) {
+            breaker.transitionToClosedState();
         }
     }
 
