@@ -33,9 +33,11 @@ import org.mihub.api.catalog.v1.SearchMaterialsResponse;
 import org.mihub.api.catalog.v1.UpdateDatasetSharingRequest;
 import org.mihub.api.catalog.v1.UsageSummary;
 import org.mihub.api.common.v1.PageInfo;
+import org.mihub.catalog.config.IngestConfig;
 import org.mihub.catalog.ingest.IngestService;
 import org.mihub.catalog.mapping.DatasetMapper;
 import org.mihub.catalog.mapping.ExportMapper;
+import org.mihub.catalog.mapping.InboundCall;
 import org.mihub.catalog.mapping.IngestMapper;
 import org.mihub.catalog.mapping.MaterialMapper;
 import org.mihub.catalog.mapping.StructureMapper;
@@ -52,6 +54,7 @@ import org.mihub.common.identity.Caller;
 import org.mihub.common.identity.CallerContext;
 
 import io.quarkus.grpc.GrpcService;
+import io.quarkus.grpc.RegisterInterceptor;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
@@ -62,6 +65,7 @@ import io.smallrye.mutiny.Uni;
  */
 @GrpcService
 @Singleton
+@RegisterInterceptor(IngestFlowControl.class)
 public class CatalogGrpcService extends MutinyCatalogServiceGrpc.CatalogServiceImplBase {
 
     @Inject
@@ -72,6 +76,9 @@ public class CatalogGrpcService extends MutinyCatalogServiceGrpc.CatalogServiceI
 
     @Inject
     IngestService ingest;
+
+    @Inject
+    IngestConfig ingestConfig;
 
     @Inject
     MaterialService materials;
@@ -209,9 +216,10 @@ public class CatalogGrpcService extends MutinyCatalogServiceGrpc.CatalogServiceI
         return ExportMapper.export(exports, CallerContext.current(), request);
     }
 
+    /** Read one message at a time as the parser needs it ({@link IngestFlowControl}). */
     @Override
     public Uni<IngestRecordsResponse> ingestRecords(Multi<IngestRecordsRequest> requests) {
         Caller caller = CallerContext.require();
-        return IngestMapper.ingest(ingest, caller, requests);
+        return IngestMapper.ingest(ingest, caller, requests, InboundCall.KEY.get(), ingestConfig.idleTimeout());
     }
 }

@@ -19,6 +19,7 @@ import javax.measure.UnitConverter;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+import org.apache.commons.csv.DuplicateHeaderMode;
 import org.mihub.catalog.ingest.Rejection.Code;
 import org.mihub.catalog.service.Property;
 import org.mihub.common.units.Units;
@@ -42,6 +43,9 @@ public final class CsvRecordReader implements RecordReader {
 
     /** Largest accepted cell. */
     public static final int MAX_CELL = 64 * 1024;
+
+    /** Most columns a document may have. */
+    public static final int MAX_COLUMNS = 10_000;
 
     private static final Pattern WITH_UNIT = Pattern.compile("(?<name>[^\\[\\]]+?)\\s*\\[(?<unit>[^\\]]*)\\]");
     private static final Pattern STEP = Pattern.compile("step(?<index>[1-9][0-9]{0,2})\\.(?<kind>[a-z][a-z0-9-]*)"
@@ -72,14 +76,38 @@ public final class CsvRecordReader implements RecordReader {
     private final List<String> headers = new ArrayList<>();
     private final List<Column> columns = new ArrayList<>();
     private final List<Rejection> headerProblems = new ArrayList<>();
-    private final Set<String> sampleKeys = new HashSet<>();
     private long rows;
 
     public CsvRecordReader(Reader reader, Map<String, Property> vocabulary) throws IOException {
-        parser = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).setIgnoreSurroundingSpaces(true)
-                .setAllowMissingColumnNames(true).setIgnoreEmptyLines(true).get().parse(reader);
-        for (String header : parser.getHeaderNames()) {
+        CSVParser parsed;
+        try {
+            parsed = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).setIgnoreSurroundingSpaces(true)
+                    .setAllowMissingColumnNames(true).setIgnoreEmptyLines(true)
+                    .setDuplicateHeaderMode(DuplicateHeaderMode.ALLOW_ALL).get().parse(reader);
+        } catch (UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
+            if (rootCause(e) instanceof UploadInterruptedException interrupted) {
+                throw interrupted;
+            }
+            parser = null;
+            headerProblems.add(new Rejection(0, 1, "", Code.MALFORMED, "the header is not well-formed CSV: "
+                    + rootCause(e).getMessage(), "", null));
+            return;
+        }
+        parser = parsed;
+        List<String> names = parser.getHeaderNames();
+        if (names.size() > MAX_COLUMNS) {
+            headerProblems.add(Rejection.document(Code.MALFORMED, "", "the header has " + names.size()
+                    + " columns; at most " + MAX_COLUMNS + " columns are accepted"));
+            return;
+        }
+        for (String header : names) {
             headers.add(header);
+            if (header.indexOf('\0') >= 0) {
+                headerProblems.add(Rejection.document(Code.INVALID_VALUE, header.replace('\0', ' '),
+                        "a column name cannot contain a NUL character"));
+                columns.add(new Reserved("ignored"));
+                continue;
+            }
             columns.add(classify(header, vocabulary));
         }
         resolveUncertaintyUnits();
@@ -134,8 +162,11 @@ public final class CsvRecordReader implements RecordReader {
                 }
                 record = records.next();
             } catch (UncheckedIOException | IllegalStateException e) {
+                if (rootCause(e) instanceof UploadInterruptedException interrupted) {
+                    throw new UncheckedIOException(interrupted);
+                }
                 sink.reject(new Rejection(rows + 1, parser.getCurrentLineNumber(), "", Code.MALFORMED,
-                        "not well-formed CSV: " + rootMessage(e), "", null));
+                        "not well-formed CSV: " + rootCause(e).getMessage(), "", null));
                 return;
             }
             rows++;
@@ -173,6 +204,13 @@ public final class CsvRecordReader implements RecordReader {
             if (cell.length() > MAX_CELL) {
                 problems.add(new Rejection(row, line, header, Code.VALUE_TOO_LARGE,
                         "the value has " + cell.length() + " characters; at most " + MAX_CELL, cell, null));
+                continue;
+            }
+            int nul = cell.indexOf('\0');
+            if (nul >= 0) {
+                problems.add(new Rejection(row, line, header, Code.INVALID_VALUE,
+                        "a value cannot contain a NUL character (at character " + nul + ")", cell.replace('\0', ' '),
+                        nul));
                 continue;
             }
             Column column = columns.get(i);
@@ -228,15 +266,14 @@ public final class CsvRecordReader implements RecordReader {
             }
         }
         Composition composition = FormulaCell.parse(formula, row, line, problems);
-        if (sampleKey != null && !sampleKeys.add(sampleKey)) {
-            problems.add(new Rejection(row, line, "sample_id", Code.DUPLICATE_KEY,
-                    "sample_id repeats an earlier row of the document", sampleKey, null));
-        }
         for (String property : uncertainties.keySet()) {
             if (!values.containsKey(property)) {
                 problems.add(new Rejection(row, line, property + "_uncertainty", Code.MISSING_VALUE,
                         "an uncertainty without a value of " + property, "", null));
             }
+        }
+        if (sampleKey != null) {
+            sink.key(row, line, "sample_id", sampleKey, !problems.isEmpty());
         }
         if (!problems.isEmpty()) {
             problems.forEach(sink::reject);
@@ -328,11 +365,11 @@ public final class CsvRecordReader implements RecordReader {
         return new Reserved("ignored");
     }
 
-    private static String rootMessage(Throwable error) {
+    private static Throwable rootCause(Throwable error) {
         Throwable cause = error;
         while (cause.getCause() != null) {
             cause = cause.getCause();
         }
-        return cause.getMessage();
+        return cause;
     }
 }

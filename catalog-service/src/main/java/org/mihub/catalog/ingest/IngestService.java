@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.PushbackReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.CodingErrorAction;
@@ -47,6 +48,8 @@ import org.mihub.common.sql.SqlErrors;
 public class IngestService {
 
     private static final int DEFAULT_MAX_REJECTIONS = 1000;
+    /** Most rejections reported (and held) for one document, whatever the header asks. */
+    static final int MAX_REJECTIONS = 10_000;
 
     @Inject
     DatasetService datasetService;
@@ -85,8 +88,10 @@ public class IngestService {
         if (key.length() > 200) {
             throw ApiException.invalid("idempotency_key", "at most 200 characters");
         }
-        int maxRejections = header.maxRejections() <= 0 ? DEFAULT_MAX_REJECTIONS : header.maxRejections();
+        int maxRejections = header.maxRejections() <= 0 ? DEFAULT_MAX_REJECTIONS
+                : Math.min(header.maxRejections(), MAX_REJECTIONS);
         Result outcome = datasetService.inTransaction(connection -> {
+            statementTimeout(connection);
             Dataset dataset = datasets.lockForIngest(connection, header.datasetId())
                     .filter(found -> AccessRule.canRead(Optional.of(caller), found.sharing()))
                     .orElseThrow(() -> ApiException.notFound("dataset", header.datasetId().toString()));
@@ -120,10 +125,13 @@ public class IngestService {
                     public void reject(Rejection rejection) {
                         collector.reject(rejection);
                     }
+
+                    @Override
+                    public void key(long row, long line, String column, String key, boolean rejected) {
+                        SqlErrors.run(() -> writer.key(row, line, column, key, rejected));
+                    }
                 });
-                if (write && collector.clean()) {
-                    writer.finish();
-                }
+                SqlErrors.run(() -> writer.finish(write && collector.clean()));
                 rowsReceived = reader.rows();
                 hashed.transferTo(OutputStream.nullOutputStream());
                 if (!collector.clean()) {
@@ -151,15 +159,45 @@ public class IngestService {
                 record(connection, result, key, header, caller);
                 return result;
             } catch (IOException e) {
-                throw ApiException.invalid("content", "the upload could not be read: " + e.getMessage());
+                throw unreadable(e);
             } catch (UncheckedIOException e) {
-                throw ApiException.invalid("content", "the upload could not be read: " + e.getCause().getMessage());
+                throw unreadable(e.getCause());
             }
         });
         if (outcome.outcome() == Outcome.COMMITTED) {
             maintenance.afterBulkWrite(outcome.rowsWritten() + outcome.measurementsWritten());
         }
         return outcome;
+    }
+
+    /** How a document that could not be read is refused; an interrupted upload as {@link #interrupted}. */
+    private static ApiException unreadable(IOException e) {
+        if (e instanceof UploadInterruptedException) {
+            return interrupted(e);
+        }
+        return ApiException.invalid("content", "the upload could not be read: " + e.getMessage());
+    }
+
+    /**
+     * The refusal of an upload that stopped arriving: DEADLINE_EXCEEDED when the client went quiet,
+     * ABORTED when the call ended (its client has had its answer already, e.g. RESOURCE_EXHAUSTED
+     * for a message over the size limit). Nothing was written either way.
+     */
+    public static ApiException interrupted(IOException e) {
+        ApiException.Kind kind = e instanceof UploadInterruptedException stopped
+                && stopped.reason() == UploadInterruptedException.Reason.IDLE ? ApiException.Kind.DEADLINE_EXCEEDED
+                        : ApiException.Kind.ABORTED;
+        ApiException refusal = new ApiException(kind, "content: the upload was abandoned and nothing was written: "
+                + e.getMessage(), List.of(new ApiException.FieldViolation("content", e.getMessage())));
+        refusal.initCause(e);
+        return refusal;
+    }
+
+    /** The ingest's own statement timeout, for this transaction only (see {@code IngestConfig}). */
+    private void statementTimeout(Connection connection) throws SQLException {
+        try (var statement = connection.createStatement()) {
+            statement.execute("SET LOCAL statement_timeout = " + config.statementTimeout().toMillis());
+        }
     }
 
     /** Collects rejections in document order, counting rejected rows and keeping at most {@code max}. */
@@ -175,7 +213,12 @@ public class IngestService {
         }
 
         void reject(Rejection rejection) {
-            if (rejection.row() != 0 && rejection.row() != lastRow) {
+            reject(rejection, false);
+        }
+
+        /** {@code counted}: the row was rejected before, out of order (a repeated key found by the database). */
+        void reject(Rejection rejection, boolean counted) {
+            if (!counted && rejection.row() != 0 && rejection.row() != lastRow) {
                 rowsRejected++;
                 lastRow = rejection.row();
             }
@@ -198,10 +241,18 @@ public class IngestService {
         }
     }
 
-    /** Text as UTF-8; bytes that are not UTF-8 are an error, not replacement characters. */
-    private static Reader utf8(InputStream in) {
-        return new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
+    /**
+     * Text as UTF-8; bytes that are not UTF-8 are an error, not replacement characters. A byte-order
+     * mark at the start (as spreadsheet programs write) is skipped.
+     */
+    private static Reader utf8(InputStream in) throws IOException {
+        PushbackReader text = new PushbackReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)), 1);
+        int first = text.read();
+        if (first >= 0 && first != '\uFEFF') {
+            text.unread(first);
+        }
+        return text;
     }
 
     private static Optional<Result> find(Connection connection, UUID datasetId, String key) throws SQLException {

@@ -43,7 +43,6 @@ public final class JsonRecordReader implements RecordReader {
     private final JsonParser parser;
     private final boolean array;
     private final Map<String, Property> vocabulary;
-    private final Set<String> sampleKeys = new HashSet<>();
     private long rows;
 
     /** {@code array}: one JSON array of objects; otherwise a sequence of objects (NDJSON). */
@@ -108,16 +107,18 @@ public final class JsonRecordReader implements RecordReader {
     }
 
     private void readRow(JsonNode node, long row, long line, RecordSink sink) {
+        String nul = nul(node, "");
+        if (nul != null) {
+            sink.reject(new Rejection(row, line, nul, Code.INVALID_VALUE, "a value cannot contain a NUL character", "",
+                    null));
+            return;
+        }
         List<Rejection> problems = new ArrayList<>();
         String formula = text(node, "formula");
         Composition composition = FormulaCell.parse(formula, row, line, problems);
         String key = text(node, "sample_key");
         if (key.isEmpty()) {
             key = text(node, "sample_id");
-        }
-        if (!key.isEmpty() && !sampleKeys.add(key)) {
-            problems.add(new Rejection(row, line, "sample_key", Code.DUPLICATE_KEY,
-                    "sample_key repeats an earlier material of the document", key, null));
         }
         List<String> tags = new ArrayList<>();
         node.path("tags").forEach(tag -> tags.add(tag.asText()));
@@ -144,6 +145,9 @@ public final class JsonRecordReader implements RecordReader {
         }
         String structure = StructureReader.structure(node.path("structure"), composition, row, line, problems);
         String externalIds = StructureReader.externalIds(node.path("external_ids"), row, line, problems);
+        if (!key.isEmpty()) {
+            sink.key(row, line, "sample_key", key, !problems.isEmpty());
+        }
         if (!problems.isEmpty()) {
             problems.forEach(sink::reject);
             return;
@@ -234,6 +238,34 @@ public final class JsonRecordReader implements RecordReader {
         }
         return given.startsWith("MEASUREMENT_SOURCE_")
                 ? given.substring("MEASUREMENT_SOURCE_".length()).toLowerCase(java.util.Locale.ROOT) : given;
+    }
+
+    /** The path of the first field name or text in {@code node} holding a NUL character, or null. */
+    private static String nul(JsonNode node, String path) {
+        if (node.isTextual()) {
+            return node.textValue().indexOf('\0') >= 0 ? path : null;
+        }
+        if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                String found = nul(node.get(i), path + "[" + i + "]");
+                if (found != null) {
+                    return found;
+                }
+            }
+        } else if (node.isObject()) {
+            for (var fields = node.fields(); fields.hasNext();) {
+                var field = fields.next();
+                String name = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
+                if (field.getKey().indexOf('\0') >= 0) {
+                    return name.replace('\0', ' ');
+                }
+                String found = nul(field.getValue(), name);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
     }
 
     private static String text(JsonNode node, String field) {

@@ -18,7 +18,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.Consumer;
 
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
@@ -44,6 +43,11 @@ import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
  * to {@code material} and {@code measurement}, where PostgreSQL builds their indexes in bulk in a few
  * seconds per million rows (no foreign key: attaching one would lock the dataset table). Everything happens
  * in the caller's transaction: a rolled-back ingest leaves no segment behind.
+ *
+ * <p>Sample keys repeated within the document are found by PostgreSQL, not in memory: the key of
+ * every row (valid or not, written or not) goes with the batches into a temporary table
+ * {@code ingest_key} of this transaction, and {@link #finish} reports each later occurrence of a key
+ * with the row it repeats. The writer's memory is bounded by a batch whatever the document's size.
  */
 public final class MaterialWriter implements AutoCloseable {
 
@@ -60,8 +64,21 @@ public final class MaterialWriter implements AutoCloseable {
     /** Memory for building a new segment's indexes, for this transaction only. */
     private static final String INDEX_BUILD_MEMORY = "256MB";
 
+    private static final String COPY_KEYS = "COPY ingest_key (sample_key, row_number, line, rejected) FROM STDIN "
+            + "WITH (FORMAT csv)";
+    /** Each later row of a key the document repeats, with the first row that has it. */
+    private static final String REPEATED_KEYS = "SELECT sample_key, row_number, line, rejected, first_row FROM ("
+            + "SELECT sample_key, row_number, line, rejected, min(row_number) OVER (PARTITION BY sample_key) AS first_row "
+            + "FROM ingest_key) k WHERE row_number > first_row ORDER BY row_number";
+
     /** A batch ready for COPY. */
-    private record Batch(List<String> sampleKeys, List<Long> keyRows, String materials, String measurements) {
+    private record Batch(List<String> sampleKeys, List<Long> keyRows, String materials, String measurements,
+            String keys) {
+    }
+
+    /** Where the writer reports a rejected row; {@code counted}: the row was rejected already. */
+    interface Rejections {
+        void reject(Rejection rejection, boolean counted);
     }
 
     private final Connection connection;
@@ -69,7 +86,7 @@ public final class MaterialWriter implements AutoCloseable {
     private final UUID datasetId;
     private final int version;
     private final String createdBy;
-    private final Consumer<Rejection> reject;
+    private final Rejections reject;
     private final boolean checkKeys;
     private final long segmentAfter;
     private final ExecutorService writer;
@@ -77,6 +94,11 @@ public final class MaterialWriter implements AutoCloseable {
     private long segment;
     private final List<MaterialRecord> pending = new ArrayList<>();
     private Future<List<Rejection>> inFlight;
+    /** Keys of rows read since the last batch, as COPY lines for {@code ingest_key}. */
+    private final StringBuilder keys = new StringBuilder();
+    private int keyCount;
+    private boolean keyTable;
+    private String keyColumn = "sample_id";
     private long materialsWritten;
     private long measurementsWritten;
 
@@ -85,7 +107,7 @@ public final class MaterialWriter implements AutoCloseable {
      *                     no materials yet: the readers refuse keys repeated within the document)
      * @param segmentAfter materials written to segment 0 before the rest go to a segment of their own
      */
-    MaterialWriter(Connection connection, UUID datasetId, int version, String createdBy, Consumer<Rejection> reject,
+    MaterialWriter(Connection connection, UUID datasetId, int version, String createdBy, Rejections reject,
             boolean checkKeys, long segmentAfter) throws SQLException {
         this.connection = connection;
         this.copy = connection.unwrap(PGConnection.class).getCopyAPI();
@@ -102,6 +124,22 @@ public final class MaterialWriter implements AutoCloseable {
         });
     }
 
+    /**
+     * The sample key of a row, valid or not: kept to find keys the document repeats.
+     *
+     * @param column   the key's column or field ({@code sample_id}, {@code sample_key})
+     * @param rejected whether the row was already rejected for something else
+     */
+    void key(long row, long line, String column, String key, boolean rejected) throws SQLException {
+        keyColumn = column;
+        row(keys, key, row, line, rejected);
+        keyCount++;
+        if (keyCount >= 2 * BATCH) {
+            // rows that are not written (a rejected document, a dry run): the keys go on their own
+            submitKeys();
+        }
+    }
+
     void add(MaterialRecord material) throws SQLException {
         pending.add(material);
         // the batch that reaches the threshold is the last of segment 0
@@ -115,14 +153,77 @@ public final class MaterialWriter implements AutoCloseable {
      * Writes what is pending and waits until everything is stored. False when a sample key already
      * existed in the dataset: those rows were rejected and their batch not written.
      */
-    boolean finish() throws SQLException {
+    boolean finish(boolean materials) throws SQLException {
         boolean clean = awaitInFlight();
-        if (clean && !pending.isEmpty()) {
+        if (materials && clean && !pending.isEmpty()) {
             submit();
             clean = awaitInFlight();
         }
-        if (clean && segment > 0) {
+        submitKeys();
+        awaitInFlight();
+        clean &= reportRepeatedKeys();
+        if (materials && clean && segment > 0) {
             attachSegment();
+        }
+        return clean;
+    }
+
+    /** Hands the keys read so far to the writer thread, after what it is storing. */
+    private void submitKeys() throws SQLException {
+        if (keyCount == 0) {
+            return;
+        }
+        String lines = takeKeys();
+        awaitInFlight();
+        inFlight = writer.submit(() -> {
+            copyKeys(lines);
+            return List.of();
+        });
+    }
+
+    private String takeKeys() {
+        String lines = keys.toString();
+        keys.setLength(0);
+        keyCount = 0;
+        return lines;
+    }
+
+    /** On the writer thread: the keys into this transaction's {@code ingest_key}, created with the first. */
+    private void copyKeys(String lines) throws SQLException {
+        if (lines.isEmpty()) {
+            return;
+        }
+        if (!keyTable) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("CREATE TEMPORARY TABLE ingest_key (sample_key text NOT NULL, row_number bigint "
+                        + "NOT NULL, line bigint NOT NULL, rejected boolean NOT NULL) ON COMMIT DROP");
+            }
+            keyTable = true;
+        }
+        try {
+            copy.copyIn(COPY_KEYS, new StringReader(lines));
+        } catch (IOException e) {
+            throw new SQLException("COPY failed", e);
+        }
+    }
+
+    /** Reports every row whose key an earlier row of the document has; false if there is one. */
+    private boolean reportRepeatedKeys() throws SQLException {
+        if (!keyTable) {
+            return true;
+        }
+        boolean clean = true;
+        String reason = keyColumn + " repeats an earlier " + (keyColumn.equals("sample_id") ? "row" : "material")
+                + " of the document";
+        try (PreparedStatement select = connection.prepareStatement(REPEATED_KEYS)) {
+            select.setFetchSize(1000);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    clean = false;
+                    reject.reject(new Rejection(rows.getLong(2), rows.getLong(3), keyColumn, Rejection.Code.DUPLICATE_KEY,
+                            reason + " (row " + rows.getLong(5) + ")", rows.getString(1), null), rows.getBoolean(4));
+                }
+            }
         }
         return clean;
     }
@@ -133,6 +234,11 @@ public final class MaterialWriter implements AutoCloseable {
         Batch batch = encode(pending);
         pending.clear();
         if (!awaitInFlight()) {
+            // a key of the last batch was in the dataset already: nothing more is written but the keys
+            inFlight = writer.submit(() -> {
+                copyKeys(batch.keys());
+                return List.of();
+            });
             return;
         }
         if (own && segment == 0) {
@@ -140,7 +246,10 @@ public final class MaterialWriter implements AutoCloseable {
         }
         String materials = segment == 0 ? "material" : "material_s" + segment;
         String measurements = segment == 0 ? "measurement" : "measurement_s" + segment;
-        inFlight = writer.submit(() -> store(batch, materials, measurements));
+        inFlight = writer.submit(() -> {
+            copyKeys(batch.keys());
+            return store(batch, materials, measurements);
+        });
     }
 
     /** Creates this ingest's segment: two plain tables shaped as the parents, checked to their number. */
@@ -180,7 +289,7 @@ public final class MaterialWriter implements AutoCloseable {
         }
         try {
             List<Rejection> rejections = inFlight.get();
-            rejections.forEach(reject);
+            rejections.forEach(rejection -> reject.reject(rejection, false));
             return rejections.isEmpty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -198,7 +307,7 @@ public final class MaterialWriter implements AutoCloseable {
     private Batch encode(List<MaterialRecord> materials) {
         StringBuilder materialRows = new StringBuilder(materials.size() * 160);
         StringBuilder measurementRows = new StringBuilder(materials.size() * 160);
-        List<String> keys = new ArrayList<>();
+        List<String> sampleKeys = new ArrayList<>();
         List<Long> keyRows = new ArrayList<>();
         for (MaterialRecord material : materials) {
             UUID id = IDS.generate();
@@ -210,7 +319,7 @@ public final class MaterialWriter implements AutoCloseable {
                     json(material.processSteps()), version, createdBy, material.structureJson(),
                     material.externalIdsJson(), optimade.reduced(), optimade.anonymous(), numbers(optimade.ratios()));
             if (material.sampleKey() != null) {
-                keys.add(material.sampleKey());
+                sampleKeys.add(material.sampleKey());
                 keyRows.add(material.row());
             }
             materialsWritten++;
@@ -222,7 +331,7 @@ public final class MaterialWriter implements AutoCloseable {
                 measurementsWritten++;
             }
         }
-        return new Batch(keys, keyRows, materialRows.toString(), measurementRows.toString());
+        return new Batch(sampleKeys, keyRows, materialRows.toString(), measurementRows.toString(), takeKeys());
     }
 
     /** On the writer thread: refuses keys the dataset already has, otherwise COPYs the batch. */

@@ -6,4 +6,13 @@ public interface RecordSink {
     void accept(MaterialRecord material);
 
     void reject(Rejection rejection);
+
+    /**
+     * The sample key of a row, before the row is accepted or rejected, so that keys the document
+     * repeats are found (by the database, see {@code MaterialWriter}: readers keep no per-document state).
+     *
+     * @param column   the key's column or field
+     * @param rejected whether the row has other problems
+     */
+    void key(long row, long line, String column, String key, boolean rejected);
 }

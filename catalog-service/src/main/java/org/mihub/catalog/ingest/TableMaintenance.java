@@ -50,7 +50,13 @@ public class TableMaintenance {
             long start = System.nanoTime();
             try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
                 connection.setAutoCommit(true);
-                statement.execute("VACUUM (ANALYZE) material, measurement");
+                // a vacuum of large tables may outlast the pool's statement timeout; the connection gets it back
+                statement.execute("SET statement_timeout = 0");
+                try {
+                    statement.execute("VACUUM (ANALYZE) material, measurement");
+                } finally {
+                    statement.execute("RESET statement_timeout");
+                }
                 LOG.infof("vacuumed and analysed material and measurement in %d ms",
                         (System.nanoTime() - start) / 1_000_000);
             } catch (SQLException e) {

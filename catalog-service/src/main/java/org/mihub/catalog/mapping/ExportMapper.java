@@ -60,6 +60,10 @@ public final class ExportMapper {
             }
             sources.add(source);
         }
+        if (request.getFormat() == ExportFormat.UNRECOGNIZED) {
+            return Multi.createFrom().failure(GrpcErrors.toStatus(ApiException.invalid("format", "unknown format "
+                    + request.getFormatValue() + "; CSV, JSONL or RECORDS")));
+        }
         ExportFormat format = request.getFormat() == ExportFormat.EXPORT_FORMAT_UNSPECIFIED
                 ? ExportFormat.EXPORT_FORMAT_CSV : request.getFormat();
         return Work.blocking(() -> exports.plan(caller, DatasetMapper.id("dataset_id", request.getDatasetId()),

@@ -2,7 +2,7 @@ package org.mihub.catalog.mapping;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Iterator;
+import java.time.Duration;
 
 import org.mihub.api.catalog.v1.IngestFormat;
 import org.mihub.api.catalog.v1.IngestOutcome;
@@ -22,28 +22,52 @@ import org.mihub.common.identity.Caller;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
-/** The client-streaming ingest: header message, then document chunks, read on a worker thread. */
+/**
+ * The client-streaming ingest: header message, then document chunks, read on a worker thread one
+ * message at a time as the parser needs them (see {@link ClientStream}): memory is bounded by a
+ * message, not by the upload, and every way the call can end (closed with an error such as a
+ * message over the size limit, cancelled, idle past {@code idleTimeout}) ends the ingest and its
+ * transaction.
+ */
 public final class IngestMapper {
 
     private IngestMapper() {
     }
 
+    /**
+     * @param call        the call's flow control, from {@link InboundCall#KEY} (null: none, gRPC
+     *                    then delivers messages as they come)
+     * @param idleTimeout how long to wait for the next message before giving the ingest up
+     */
     public static Uni<IngestRecordsResponse> ingest(IngestService service, Caller caller,
-            Multi<IngestRecordsRequest> requests) {
+            Multi<IngestRecordsRequest> requests, InboundCall call, Duration idleTimeout) {
+        ClientStream<IngestRecordsRequest> messages = new ClientStream<>(requests,
+                call == null ? InboundCall.unmanaged() : call, idleTimeout);
         return Work.blocking(() -> {
             try {
-                Iterator<IngestRecordsRequest> messages = requests.subscribe().asIterable().iterator();
-                IngestRecordsRequest first = messages.hasNext() ? messages.next() : null;
-                if (first == null || !first.hasHeader()) {
-                    throw ApiException.invalid("header", "the first message of an ingest must be its header");
-                }
+                IngestRecordsRequest first = header(messages);
                 boolean records = first.getHeader().getFormat() == IngestFormat.INGEST_FORMAT_RECORDS;
                 return toProto(service.ingest(caller, header(first.getHeader()),
                         new MessageStream(messages, records ? RecordsJson::ndjson : IngestMapper::chunk)));
             } catch (IngestRejectedException rejected) {
                 throw GrpcErrors.toStatus(rejected, toProto(rejected));
+            } finally {
+                messages.cancel();
             }
         });
+    }
+
+    private static IngestRecordsRequest header(ClientStream<IngestRecordsRequest> messages) {
+        IngestRecordsRequest first;
+        try {
+            first = messages.next();
+        } catch (IOException e) {
+            throw IngestService.interrupted(e);
+        }
+        if (first == null || !first.hasHeader()) {
+            throw ApiException.invalid("header", "the first message of an ingest must be its header");
+        }
+        return first;
     }
 
     private static IngestService.Header header(org.mihub.api.catalog.v1.IngestHeader header) {
@@ -101,22 +125,24 @@ public final class IngestMapper {
             byte[] bytes(IngestRecordsRequest message) throws IOException;
         }
 
-        private final Iterator<IngestRecordsRequest> messages;
+        private final ClientStream<IngestRecordsRequest> messages;
         private final Content content;
         private byte[] current = new byte[0];
         private int offset;
 
-        MessageStream(Iterator<IngestRecordsRequest> messages, Content content) {
+        MessageStream(ClientStream<IngestRecordsRequest> messages, Content content) {
             this.messages = messages;
             this.content = content;
         }
 
         private boolean fill() throws IOException {
             while (offset >= current.length) {
-                if (!messages.hasNext()) {
+                IngestRecordsRequest message = messages.next();
+                if (message == null) {
                     return false;
                 }
-                current = content.bytes(messages.next());
+                // the message goes as soon as its bytes are taken: one chunk is held, never two
+                current = content.bytes(message);
                 offset = 0;
             }
             return true;

@@ -54,6 +54,7 @@ public final class SqlErrors {
      * <ul>
      * <li>serialization failure (40001) or deadlock (40P01): ABORTED, the change may be tried again;
      * <li>lock not available (55P03) or statement cancelled by its timeout (57014): DEADLINE_EXCEEDED;
+     * <li>transaction ended by {@code idle_in_transaction_session_timeout} (25P03): ABORTED;
      * <li>unique violation (23505): ALREADY_EXISTS;
      * <li>connection failure (class 08), the server shutting down or not accepting connections (57P01,
      * 57P02, 57P03) or too many connections (53300): UNAVAILABLE;
@@ -75,6 +76,8 @@ public final class SqlErrors {
                     "the database timed out waiting for a lock another change holds; try again", failure);
             case "57014" -> api(Kind.DEADLINE_EXCEEDED,
                     "the database statement ran out of time and was cancelled; try again", failure);
+            case "25P03" -> api(Kind.ABORTED, "the transaction stayed idle too long and the database ended it; "
+                    + "nothing was changed; try again", failure);
             case "23505" -> api(Kind.ALREADY_EXISTS, "a record with the same identity already exists", failure);
             case "57P01", "57P02", "57P03", "53300" -> api(Kind.UNAVAILABLE,
                     "the database is not accepting work at the moment; try again later", failure);

@@ -48,6 +48,13 @@ class SqlErrorsTest {
     }
 
     @Test
+    void aTransactionEndedForBeingIdleIsAbortedAndSaysSo() {
+        ApiException idle = api("25P03");
+        assertEquals(Kind.ABORTED, idle.kind());
+        assertTrue(idle.getMessage().contains("idle too long"), idle.getMessage());
+    }
+
+    @Test
     void aUniqueViolationIsAlreadyExists() {
         ApiException e = api("23505");
         assertEquals(Kind.ALREADY_EXISTS, e.kind());
