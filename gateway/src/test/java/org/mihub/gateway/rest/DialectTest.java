@@ -195,6 +195,17 @@ class DialectTest {
     }
 
     @Test
+    void theDocumentationsExamplesSpeakTheDialect() {
+        send("POST", "/api/v1/datasets", ApiExamples.CREATE_DATASET).statusCode(201).header("Deprecation", nullValue())
+                .body("visibility", is("consortium"));
+        send("PUT", "/api/v1/datasets/d1/sharing", ApiExamples.SHARING).statusCode(200)
+                .header("Deprecation", nullValue()).body("embargo.liftsTo", is("public"));
+        send("POST", "/api/v1/models", ApiExamples.TRAIN).statusCode(202);
+        send("POST", "/api/v1/models/m1/predict", ApiExamples.PREDICT).statusCode(200);
+        assertEquals(500, ((TrainModelRequest) asked.get(2)).getHyperparameters().getRandomForest().getNTrees());
+    }
+
+    @Test
     void anUnknownFieldIsRefusedNamingItAndTheClosestKnownOne() {
         send("POST", "/api/v1/models", "{\"name\": \"gap-rf\", \"datasets\": [{\"datasetId\": \"d1\"}], "
                 + "\"targetProperty\": \"band_gap\", \"hyperparameters\": {\"nTress\": 500}}").statusCode(400)
