@@ -141,10 +141,10 @@ class AccessMatrixIT {
         for (int i = 0; i < 600; i++) {
             JsonNode state = JSON.readTree(RunningSuite.get("/api/v1/jobs/" + job, token).body());
             String name = state.path("state").asText();
-            if (name.equalsIgnoreCase("succeeded")) {
+            if (name.equals("succeeded")) {
                 return state.get("resultId").asText();
             }
-            assertTrue(name.equalsIgnoreCase("queued") || name.equalsIgnoreCase("running"), state.toString());
+            assertTrue(name.equals("queued") || name.equals("running"), state.toString());
             Thread.sleep(200);
         }
         throw new AssertionError("training did not end");
