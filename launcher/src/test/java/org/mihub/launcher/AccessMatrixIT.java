@@ -79,7 +79,8 @@ class AccessMatrixIT {
 
     private static final List<Case> CASES = new ArrayList<>();
     private static final Map<String, String> TOKENS = new LinkedHashMap<>();
-    private static final int ROWS = 6;
+    /** Rows per dataset: the prediction service trains on no fewer than 10. */
+    private static final int ROWS = 10;
 
     @BeforeAll
     static void acmeSharesDatasetsEveryWay() throws Exception {
