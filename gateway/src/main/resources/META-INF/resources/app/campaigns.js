@@ -37,7 +37,7 @@ function directions(name) {
 export async function campaignsPage(view) {
   const [page, properties, datasets, models] = await Promise.all([get('/api/v1/campaigns' + query({ limit: 100 })),
     get('/api/v1/properties'), get('/api/v1/datasets' + query({ limit: 200 })),
-    get('/api/v1/models' + query({ limit: 200, status: 'READY' }))]);
+    get('/api/v1/models' + query({ limit: 200, status: 'ready' }))]);
   const propertySelect = (name, optional) => h('select', { name }, optional ? h('option', { value: '' }, '—') : null,
     properties.map((p) => h('option', { value: p.name }, `${p.displayName} (${p.canonicalUnit})`)));
   const message = h('div', {});
@@ -259,8 +259,7 @@ export async function simulationPage(view, id) {
     const job = s.job || {};
     fill(view, h('h1', {}, s.spec.name), h('p', { id: 'simulation-state' }, `${job.state || ''} · ${Math.round((job.progress || 0) * 100)} % `,
       job.message || ''));
-    const state = (job.state || '').toLowerCase();
-    if (!state || state === 'queued' || state === 'running') {
+    if (!job.state || job.state === 'queued' || job.state === 'running') {
       setTimeout(() => { if (location.hash === '#/simulations/' + id) simulationPage(view, id); }, 1000);
     }
     return;

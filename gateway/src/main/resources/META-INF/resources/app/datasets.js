@@ -6,7 +6,7 @@ import { t } from './i18n.js';
 import { me, hasRole } from './session.js';
 import { problem } from './catalog.js';
 
-const VISIBILITIES = ['PRIVATE', 'SHARED', 'CONSORTIUM', 'PUBLIC'];
+const VISIBILITIES = ['private', 'shared', 'consortium', 'public'];
 
 export async function datasetsPage(view) {
   const page = await get('/api/v1/datasets' + query({ limit: 200 }));
@@ -102,7 +102,7 @@ function sharing(d) {
       h('option', { value: v, selected: v === d.visibility }, t('visibility.' + v))))),
     h('label', {}, t('sharing.with'), h('input', { name: 'sharedWith', value: (d.sharedWith || []).join(', ') })),
     h('label', {}, t('sharing.embargo_until'), h('input', { name: 'until', type: 'date' })),
-    h('label', {}, t('sharing.lifts_to'), h('select', { name: 'liftsTo' }, ['SHARED', 'CONSORTIUM', 'PUBLIC'].map((v) =>
+    h('label', {}, t('sharing.lifts_to'), h('select', { name: 'liftsTo' }, ['shared', 'consortium', 'public'].map((v) =>
       h('option', { value: v }, t('visibility.' + v))))),
     h('button', { type: 'submit' }, t('common.save'))), message);
   return form;

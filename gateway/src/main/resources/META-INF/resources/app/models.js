@@ -59,12 +59,12 @@ async function follow(jobId, box) {
     const job = await get('/api/v1/jobs/' + jobId);
     fill(box, h('p', { id: 'job-state' }, `${t('models.job')} ${job.state} · ${Math.round(job.progress * 100)} % `,
       job.message || ''), h('progress', { max: 1, value: job.progress }));
-    if (job.state === 'SUCCEEDED') {
+    if (job.state === 'succeeded') {
       fill(box, h('p', { class: 'ok' }, t('models.trained'), ' ',
         h('a', { href: '#/models/' + job.resultId, id: 'trained-model' }, t('models.open'))));
       return;
     }
-    if (job.state !== 'QUEUED' && job.state !== 'RUNNING') {
+    if (job.state !== 'queued' && job.state !== 'running') {
       fill(box, h('p', { class: 'error' }, `${job.state}: ${job.message || ''}`));
       return;
     }

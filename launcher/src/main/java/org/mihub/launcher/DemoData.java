@@ -36,7 +36,7 @@ final class DemoData {
         String id;
         if (existing.path("datasets").isEmpty()) {
             String body = JSON.createObjectNode().put("title", TITLE).put("licence", "CC0-1.0")
-                    .put("visibility", "CONSORTIUM")
+                    .put("visibility", "consortium")
                     .put("description", "Room-temperature band gaps of twenty well-known semiconductors and "
                             + "insulators, rounded textbook values; shipped with mihub for demonstrations.")
                     .put("citation", "mihub demo data (textbook values)").toString();

@@ -79,7 +79,8 @@ class AccessMatrixIT {
 
     private static final List<Case> CASES = new ArrayList<>();
     private static final Map<String, String> TOKENS = new LinkedHashMap<>();
-    private static final int ROWS = 6;
+    /** Rows per dataset: the prediction service trains on no fewer than 10. */
+    private static final int ROWS = 10;
 
     @BeforeAll
     static void acmeSharesDatasetsEveryWay() throws Exception {
@@ -141,10 +142,10 @@ class AccessMatrixIT {
         for (int i = 0; i < 600; i++) {
             JsonNode state = JSON.readTree(RunningSuite.get("/api/v1/jobs/" + job, token).body());
             String name = state.path("state").asText();
-            if (name.equalsIgnoreCase("succeeded")) {
+            if (name.equals("succeeded")) {
                 return state.get("resultId").asText();
             }
-            assertTrue(name.equalsIgnoreCase("queued") || name.equalsIgnoreCase("running"), state.toString());
+            assertTrue(name.equals("queued") || name.equals("running"), state.toString());
             Thread.sleep(200);
         }
         throw new AssertionError("training did not end");

@@ -51,7 +51,7 @@ class OptimadeIT {
     static void aliceLoadsAPrivateAndAPublicDataset() throws Exception {
         alice = Tokens.accessToken(RunningSuite.config(), "alice");
         bob = Tokens.accessToken(RunningSuite.config(), "bob");
-        hidden = dataset("optimade private", "PRIVATE");
+        hidden = dataset("optimade private", "private");
         ok(RunningSuite.send("POST", "/api/v1/datasets/" + hidden + "/records", alice, "application/x-ndjson", """
                 {"sample_key": "rutile", "formula": "TiO2", "structure": %s, "measurements": [%s]}
                 {"sample_key": "anatase", "formula": "TiO2", "measurements": [%s]}
@@ -59,7 +59,7 @@ class OptimadeIT {
                 {"sample_key": "hematite", "formula": "Fe2O3", "measurements": [%s]}
                 {"sample_key": "magnetite", "formula": "Fe3O4"}
                 """.formatted(RUTILE, gap(3.0), gap(3.2), gap(2.8), gap(2.1))));
-        open = dataset("optimade public", "PUBLIC");
+        open = dataset("optimade public", "public");
         ok(RunningSuite.send("POST", "/api/v1/datasets/" + open + "/records", alice, "application/x-ndjson",
                 "{\"sample_key\": \"quartz\", \"formula\": \"SiO2\", \"measurements\": [" + gap(8.9) + "]}\n"));
         rutileId = structures(alice, "_mihub_sample_key=\"rutile\" AND " + in(hidden)).get("data").get(0).get("id")

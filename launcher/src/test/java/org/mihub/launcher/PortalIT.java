@@ -153,7 +153,7 @@ class PortalIT {
         go("#/datasets");
         WebElement form = visible(By.id("new-dataset"));
         type(form, "title", TITLE);
-        new Select(form.findElement(By.name("visibility"))).selectByValue("PRIVATE");
+        new Select(form.findElement(By.name("visibility"))).selectByValue("private");
         form.findElement(By.id("create-dataset")).click();
         wait.until(ExpectedConditions.textToBe(By.id("dataset-title"), TITLE));
         datasetUrl = browser.getCurrentUrl();

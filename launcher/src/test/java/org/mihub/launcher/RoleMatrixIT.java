@@ -76,7 +76,7 @@ class RoleMatrixIT {
     /** A CONSORTIUM dataset of the token's organisation. */
     private static String newDataset(String token, String title) throws Exception {
         var created = ok(RunningSuite.send("POST", "/api/v1/datasets", token, "application/json",
-                "{\"title\": \"" + title + "\", \"licence\": \"CC-BY-4.0\", \"visibility\": \"CONSORTIUM\"}"));
+                "{\"title\": \"" + title + "\", \"licence\": \"CC-BY-4.0\", \"visibility\": \"consortium\"}"));
         return JSON.readTree(created.body()).get("id").asText();
     }
 
@@ -89,10 +89,10 @@ class RoleMatrixIT {
     private static String awaitModel(String jobId, String token) throws Exception {
         for (int i = 0; i < 300; i++) {
             JsonNode state = JSON.readTree(RunningSuite.get("/api/v1/jobs/" + jobId, token).body());
-            if (state.get("state").asText().equals("SUCCEEDED")) {
+            if (state.get("state").asText().equals("succeeded")) {
                 return state.get("resultId").asText();
             }
-            assertTrue(List.of("QUEUED", "RUNNING").contains(state.get("state").asText()), state.toString());
+            assertTrue(List.of("queued", "running").contains(state.get("state").asText()), state.toString());
             Thread.sleep(200);
         }
         throw new AssertionError("training did not end");
@@ -146,7 +146,7 @@ class RoleMatrixIT {
                         "{\"title\": \"by " + u + "\", \"licence\": \"CC-BY-4.0\"}"),
                         401, 201, 403, 201, 201, 201, 201),
                 new Row("PUT /datasets/{id}/sharing", (u, t) -> json("PUT", "/api/v1/datasets/" + dataset
-                        + "/sharing", t, "{\"visibility\": \"CONSORTIUM\"}"), 401, 200, 403, 403, 403, 403, 200),
+                        + "/sharing", t, "{\"visibility\": \"consortium\"}"), 401, 200, 403, 403, 403, 403, 200),
                 new Row("POST /datasets/{id}/records?dryRun", (u, t) -> RunningSuite.send("POST", "/api/v1/datasets/"
                         + dataset + "/records?dryRun=true", t, "text/csv", "formula,band_gap [eV]\nSi,1.1\n"),
                         401, 200, 403, 200, 403, 403, 200),

@@ -45,7 +45,7 @@ public class BackendFailure extends RuntimeException {
     public record FieldViolation(String field, String description) {
     }
 
-    /** One rejected row of an upload: where it is, the rejection code (e.g. UNKNOWN_UNIT) and why. */
+    /** One rejected row of an upload: where it is, the rejection code in the API's dialect (e.g. unknown_unit) and why. */
     public record RowRejection(long row, long line, String column, String code, String reason, String value,
             Integer position) {
     }

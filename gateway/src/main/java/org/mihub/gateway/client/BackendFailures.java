@@ -62,7 +62,7 @@ final class BackendFailures {
 
     private static Rejections rejections(IngestRejected rejected) {
         return new Rejections(rejected.getRejectionsList().stream().map(row -> new RowRejection(row.getRow(),
-                row.getLine(), row.getColumn(), row.getCode().name().replace("REJECTION_CODE_", ""), row.getReason(),
+                row.getLine(), row.getColumn(), CommonMapper.name(row.getCode()), row.getReason(),
                 row.getValue(), row.hasPosition() ? row.getPosition() : null)).toList(),
                 rejected.getRowsReceived(), rejected.getRowsRejected(), rejected.getTruncated());
     }

@@ -97,7 +97,7 @@ public class CatalogClient {
         return read(stub().getDataset(GetDatasetRequest.newBuilder().setId(id).build())).map(CatalogMapper::view);
     }
 
-    /** Datasets the caller may see; {@code visibility} as written (PRIVATE... or empty), refused when unknown. */
+    /** Datasets the caller may see; {@code visibility} in any case (private... or empty), refused when unknown. */
     public Uni<DatasetPage> list(String owner, String visibility, String text, int limit, String cursor) {
         var request = ListDatasetsRequest.newBuilder().setOwnerOrg(text(owner))
                 .setVisibility(CatalogMapper.visibility("visibility", visibility)).setText(text(text))

@@ -77,7 +77,10 @@ final class CatalogMapper {
         return embargo.build();
     }
 
-    /** "private", "SHARED"... to the enum; null or empty is UNSPECIFIED (the backend's default applies). */
+    /**
+     * "private", "shared"... to the enum, in any case (the upper-case "PRIVATE" the API used to write is
+     * still read); null or empty is UNSPECIFIED (the backend's default applies).
+     */
     static Visibility visibility(String field, String value) {
         if (value == null || value.isBlank()) {
             return Visibility.VISIBILITY_UNSPECIFIED;
@@ -90,7 +93,7 @@ final class CatalogMapper {
         } catch (IllegalArgumentException e) {
             // refused below
         }
-        throw new InvalidInput(field, "'" + value + "' is not one of PRIVATE, SHARED, CONSORTIUM, PUBLIC");
+        throw new InvalidInput(field, "'" + value + "' is not private, shared, consortium or public");
     }
 
     /** The ingest header of an upload; its media type picks the format (CSV unless JSON or NDJSON). */
@@ -108,9 +111,9 @@ final class CatalogMapper {
 
     static DatasetView view(Dataset dataset) {
         return new DatasetView(dataset.getId(), dataset.getOwnerOrg(), dataset.getTitle(), dataset.getDescription(),
-                dataset.getLicence(), dataset.getVisibility().name(), dataset.getSharedWithList(),
+                dataset.getLicence(), CommonMapper.name(dataset.getVisibility()), dataset.getSharedWithList(),
                 dataset.hasEmbargo() ? new EmbargoView(instant(dataset.getEmbargo().getUntil()),
-                        dataset.getEmbargo().getLiftsTo().name()) : null,
+                        CommonMapper.name(dataset.getEmbargo().getLiftsTo())) : null,
                 dataset.getCitation(), dataset.hasDoi() ? dataset.getDoi() : null, dataset.getVersion(),
                 dataset.getRowCount(), dataset.getCreatedBy(), instant(dataset.getCreatedAt()),
                 instant(dataset.getUpdatedAt()));
@@ -122,7 +125,7 @@ final class CatalogMapper {
 
     static IngestResultView view(IngestRecordsResponse result) {
         return new IngestResultView(result.getIngestId(), result.getDatasetId(),
-                result.getOutcome().name().replace("INGEST_OUTCOME_", ""), result.getRowsReceived(),
+                CommonMapper.name(result.getOutcome()), result.getRowsReceived(),
                 result.getRowsWritten(), result.getMeasurementsWritten(), result.getDatasetVersion(),
                 result.getContentSha256(), instant(result.getCompletedAt()));
     }
@@ -135,7 +138,7 @@ final class CatalogMapper {
     static AccessView view(AccessLogEntry entry) {
         return new AccessView(entry.getId(), entry.getDatasetId(), entry.getOwnerOrg(), entry.getReader().getSubject(),
                 entry.getReader().getOrg(),
-                entry.getOperation().name().replace("ACCESS_OPERATION_", "").toLowerCase(Locale.ROOT),
+                CommonMapper.name(entry.getOperation()),
                 entry.getRecordCount(), instant(entry.getOccurredAt()));
     }
 

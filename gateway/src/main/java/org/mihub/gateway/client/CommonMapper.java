@@ -7,6 +7,7 @@ import org.mihub.api.common.v1.PageInfo;
 import org.mihub.api.common.v1.PageRequest;
 import org.mihub.gateway.view.ModelViews.JobView;
 
+import com.google.protobuf.ProtocolMessageEnum;
 import com.google.protobuf.Timestamp;
 
 /** The shared contract ({@code mihub.common.v1}, protobuf timestamps) to and from the gateway's views. */
@@ -36,8 +37,21 @@ final class CommonMapper {
         return value == null ? "" : value;
     }
 
+    /**
+     * An enum value as the REST dialect writes it: without its type's prefix, in lower case
+     * ({@code PRIVATE} is {@code private}, {@code MODEL_STATUS_READY} is {@code ready}); null for the
+     * unset value (0) and for a value this gateway's contract does not know, so a view leaves it out.
+     */
+    static String name(ProtocolMessageEnum value) {
+        if (value instanceof Enum<?> constant && constant.name().equals("UNRECOGNIZED")) {
+            return null;
+        }
+        return value.getNumber() == 0 ? null : ProtoJson.shortName(value.getValueDescriptor());
+    }
+
+    /** A job as {@code GET /api/v1/jobs/{id}} writes it and as it is embedded in a simulation (see ProtoJson). */
     static JobView job(Job job) {
-        return new JobView(job.getId(), job.getKind(), job.getState().name(), job.getProgress(), job.getMessage(),
+        return new JobView(job.getId(), job.getKind(), name(job.getState()), job.getProgress(), job.getMessage(),
                 job.getResultId().isEmpty() ? null : job.getResultId(), instant(job.getCreatedAt()),
                 instant(job.getUpdatedAt()));
     }

@@ -14,6 +14,7 @@ import org.mihub.api.prediction.v1.GradientBoostingParams;
 import org.mihub.api.prediction.v1.Hyperparameters;
 import org.mihub.api.prediction.v1.RandomForestParams;
 import org.mihub.gateway.error.InvalidInput;
+import org.mihub.gateway.error.Suggestions;
 import org.mihub.gateway.view.ModelViews.HyperparametersInput;
 
 /**
@@ -78,7 +79,17 @@ final class HyperparameterMapper {
         }
     }
 
-    /** Pairs of (value, name): the first one given is refused as not a parameter of the algorithm. */
+    /** The hyper-parameters each algorithm takes, by the REST name. */
+    static final Map<Algorithm, List<String>> NAMES = Map.of(
+            Algorithm.ALGORITHM_RANDOM_FOREST, List.of("nTrees", "maxDepth", "minSamplesLeaf", "maxFeatures"),
+            Algorithm.ALGORITHM_GRADIENT_BOOSTING, List.of("nEstimators", "learningRate", "maxDepth", "subsample",
+                    "minSamplesLeaf", "ensembleSize", "loss"),
+            Algorithm.ALGORITHM_GAUSSIAN_PROCESS, List.of("kernel", "restarts", "noiseVariance"));
+
+    /**
+     * Pairs of (value, name): the first one given is refused as not a parameter of the algorithm,
+     * with the closest one it does take, or else the list of them.
+     */
     private static void refuse(String algorithm, Object... pairs) {
         List<String> foreign = new ArrayList<>();
         for (int k = 0; k < pairs.length; k += 2) {
@@ -87,7 +98,10 @@ final class HyperparameterMapper {
             }
         }
         if (!foreign.isEmpty()) {
-            throw new InvalidInput("hyperparameters." + foreign.get(0), "not a parameter of " + algorithm);
+            List<String> own = NAMES.get(Algorithm.valueOf("ALGORITHM_" + algorithm.toUpperCase(Locale.ROOT)));
+            String hint = Suggestions.didYouMean(foreign.get(0), own);
+            throw new InvalidInput("hyperparameters." + foreign.get(0), "not a parameter of " + algorithm
+                    + (hint.isEmpty() ? " (it takes " + String.join(", ", own) + ")" : hint));
         }
     }
 

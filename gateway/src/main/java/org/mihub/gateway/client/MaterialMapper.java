@@ -178,7 +178,7 @@ final class MaterialMapper {
                 new QuantityView(measurement.getReported().getValue(), measurement.getReported().getUnit()),
                 blankToNull(measurement.getMethod()), blankToNull(measurement.getInstrument()),
                 measurement.getConditionsList().stream().map(MaterialMapper::view).toList(),
-                measurement.getSource().name().replace("MEASUREMENT_SOURCE_", "").toLowerCase(Locale.ROOT),
+                CommonMapper.name(measurement.getSource()),
                 blankToNull(measurement.getSourceRef()), blankToNull(measurement.getCampaignId()),
                 blankToNull(measurement.getProposalId()));
     }

@@ -105,16 +105,15 @@ final class PredictionMapper {
     static ModelView model(Model model) {
         Map<String, Object> hyper = HyperparameterMapper.view(model.getHyperparameters());
         return new ModelView(model.getId(), model.getName(), model.getVersion(), model.getDescription(),
-                model.getOwnerOrg(), model.getVisibility().name(), model.getSharedWithList(),
-                model.getStatus().name().replace("MODEL_STATUS_", ""), model.getTargetProperty(), model.getTargetUnit(),
+                model.getOwnerOrg(), CommonMapper.name(model.getVisibility()), model.getSharedWithList(),
+                CommonMapper.name(model.getStatus()), model.getTargetProperty(), model.getTargetUnit(),
                 model.getFeaturiser().getId() + "/" + model.getFeaturiser().getVersion(), model.getFeatureCount(),
-                model.getAlgorithm().name().replace("ALGORITHM_", "").toLowerCase(Locale.ROOT), hyper, model.getSeed(),
+                CommonMapper.name(model.getAlgorithm()), hyper, model.getSeed(),
                 model.getLineageList().stream().map(lineage -> new LineageView(lineage.getDatasetId(),
-                        lineage.getVersion(), lineage.getOwnerOrg(), lineage.getVisibility().name(),
+                        lineage.getVersion(), lineage.getOwnerOrg(), CommonMapper.name(lineage.getVisibility()),
                         lineage.getRowsUsed())).toList(),
-                model.getSourcesList().stream().map(source -> source.name().replace("MEASUREMENT_SOURCE_", "")
-                        .toLowerCase(Locale.ROOT)).toList(),
-                model.getDuplicates().name().replace("DUPLICATE_POLICY_", "").toLowerCase(Locale.ROOT),
+                model.getSourcesList().stream().map(CommonMapper::name).toList(),
+                CommonMapper.name(model.getDuplicates()),
                 model.getTrainingRows(), model.getMetrics().getKFolds(), metrics(model.getMetrics().getOverall()),
                 model.getMetrics().getFoldsList().stream().map(PredictionMapper::metrics).toList(),
                 model.getApplicabilityDomain().getNeighbours(), model.getApplicabilityDomain().getThresholdQuantile(),
@@ -168,7 +167,7 @@ final class PredictionMapper {
         if (prediction.hasError()) {
             var error = prediction.getError();
             return new PredictionView(prediction.getIndex(), id, null, null, null, null, null, null, null,
-                    new FormulaErrorView(error.getCode().name().replace("FORMULA_ERROR_CODE_", ""),
+                    new FormulaErrorView(CommonMapper.name(error.getCode()),
                             error.getPosition(), error.getReason(), error.getToken()));
         }
         var value = prediction.getValue();

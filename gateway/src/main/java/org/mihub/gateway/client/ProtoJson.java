@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.mihub.gateway.error.InvalidInput;
+import org.mihub.gateway.error.Suggestions;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -36,7 +37,9 @@ import com.google.protobuf.util.JsonFormat;
  * The REST API's one JSON dialect for any protobuf message, driven by its descriptors: fields in
  * lowerCamelCase (as {@link JsonFormat} names them), every enum value without its type's prefix and
  * in lower case ({@code OBJECTIVE_DIRECTION_MAXIMISE} is {@code "maximise"}, an unset enum (0) is left
- * out), 64-bit integers as JSON numbers, timestamps in RFC 3339 with the zone. Well-known types
+ * out), 64-bit integers as JSON numbers, timestamps in RFC 3339 with the zone; an embedded job
+ * ({@code mihub.common.v1.Job}) leaves out its {@code resultId} until it has one, as the jobs path
+ * writes it. Well-known types
  * (Timestamp, Duration, Struct, Value, wrappers) are written and read as JsonFormat does; this class
  * does not look inside them.
  *
@@ -49,6 +52,8 @@ import com.google.protobuf.util.JsonFormat;
  */
 public final class ProtoJson {
 
+    /** The shared job message, written as {@code GET /api/v1/jobs/{id}} writes it (see {@link #written}). */
+    private static final String JOB = "mihub.common.v1.Job";
     private static final JsonFormat.Printer PRINTER = JsonFormat.printer().alwaysPrintFieldsWithNoPresence();
     private static final JsonFormat.Parser PARSER = JsonFormat.parser();
     private static final ObjectMapper TREES = new ObjectMapper();
@@ -81,6 +86,9 @@ public final class ProtoJson {
     }
 
     private static void written(ObjectNode object, Descriptor type) {
+        if (type.getFullName().equals(JOB) && object.path("resultId").asText().isEmpty()) {
+            object.remove("resultId"); // as GET /api/v1/jobs/{id} writes a job: no resultId until it produced one
+        }
         for (FieldDescriptor field : type.getFields()) {
             String name = field.getJsonName();
             JsonNode value = object.get(name);
@@ -233,7 +241,8 @@ public final class ProtoJson {
                 String at = join(path, name);
                 FieldDescriptor field = field(type, name);
                 if (field == null) {
-                    throw new InvalidInput(at, "unknown field");
+                    throw new InvalidInput(at, "unknown field" + Suggestions.didYouMean(name,
+                            type.getFields().stream().map(FieldDescriptor::getJsonName).toList()));
                 }
                 JsonNode value = entry.getValue();
                 if (value.isNull() && !nullable(field)) {

@@ -8,11 +8,11 @@ final class ApiExamples {
 
     static final String CREATE_DATASET = """
             {"title": "Band gaps of oxides", "description": "UV-vis, room temperature", "licence": "CC-BY-4.0",
-             "visibility": "CONSORTIUM"}""";
+             "visibility": "consortium"}""";
 
     static final String SHARING = """
-            {"visibility": "SHARED", "sharedWith": ["kansai-u"],
-             "embargo": {"until": "2027-04-01T00:00:00Z", "liftsTo": "PUBLIC"}}""";
+            {"visibility": "shared", "sharedWith": ["kansai-u"],
+             "embargo": {"until": "2027-04-01T00:00:00Z", "liftsTo": "public"}}""";
 
     static final String RECORDS_CSV = """
             formula,sample_id,tags,band_gap [eV],band_gap_uncertainty [eV],condition.temperature [K],\

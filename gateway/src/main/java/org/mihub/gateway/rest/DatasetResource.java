@@ -24,8 +24,10 @@ import jakarta.ws.rs.core.StreamingOutput;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.mihub.gateway.client.CatalogClient;
 import org.mihub.gateway.error.InvalidInput;
@@ -63,8 +65,8 @@ public class DatasetResource {
     @RequestBody(required = true, content = @Content(mediaType = "application/json",
             examples = @ExampleObject(name = "consortium dataset", value = ApiExamples.CREATE_DATASET)))
     public Uni<Response> create(DatasetInput input) {
-        return catalog.create(input)
-                .map(view -> Response.created(URI.create("/api/v1/datasets/" + view.id())).entity(view).build());
+        return catalog.create(input).map(view -> deprecatedIf(input != null && input.oldSpelling(),
+                Response.created(URI.create("/api/v1/datasets/" + view.id())).entity(view)));
     }
 
     @GET
@@ -93,8 +95,19 @@ public class DatasetResource {
             description = "An embargo lifts the visibility to liftsTo at its date.")
     @RequestBody(required = true, content = @Content(mediaType = "application/json",
             examples = @ExampleObject(name = "shared with an embargo", value = ApiExamples.SHARING)))
-    public Uni<DatasetView> share(@PathParam("id") String id, SharingInput input) {
-        return catalog.updateSharing(id, input);
+    @APIResponse(responseCode = "200", description = "The dataset as it is now",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DatasetView.class)))
+    public Uni<Response> share(@PathParam("id") String id, SharingInput input) {
+        return catalog.updateSharing(id, input)
+                .map(view -> deprecatedIf(input != null && input.oldSpelling(), Response.ok(view)));
+    }
+
+    /** The answer, marked {@code Deprecation: true} when the request spelled a visibility the old way (PRIVATE). */
+    private static Response deprecatedIf(boolean oldSpelling, Response.ResponseBuilder response) {
+        if (oldSpelling) {
+            response.header("Deprecation", "true");
+        }
+        return response.build();
     }
 
     @DELETE

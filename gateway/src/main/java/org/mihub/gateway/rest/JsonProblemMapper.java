@@ -1,10 +1,13 @@
 package org.mihub.gateway.rest;
 
+import java.util.List;
 import java.util.stream.Collectors;
 
 import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import org.mihub.gateway.error.Suggestions;
+import org.mihub.gateway.view.ModelViews.HyperparametersInput;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
@@ -15,7 +18,8 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
  * A JSON body that does not parse, or does not fit the request's shape, is a 400 problem saying
- * where (line, column, and the field's path) in the caller's terms, without Java type names.
+ * where (line, column, and the field's path) in the caller's terms, without Java type names. A field
+ * the request does not have is refused too, naming it and the closest known one.
  */
 public class JsonProblemMapper {
 
@@ -55,14 +59,34 @@ public class JsonProblemMapper {
 
     private static Response mismatchProblem(MismatchedInputException exception) {
         String field = path(exception);
+        if (exception instanceof UnrecognizedPropertyException unknown) {
+            return unknownField(unknown, field);
+        }
         String expected = expected(exception.getTargetType());
-        String what = exception instanceof UnrecognizedPropertyException unknown
-                ? "unknown field '" + unknown.getPropertyName() + "'"
-                : exception instanceof InvalidFormatException invalid
-                        ? "'" + invalid.getValue() + "' is not " + expected
-                        : "expected " + expected;
+        String what = exception instanceof InvalidFormatException invalid
+                ? "'" + invalid.getValue() + "' is not " + expected
+                : "expected " + expected;
         return badRequest("the body does not fit the request" + at(exception.getLocation()) + ": "
                 + (field.isEmpty() ? what : "field '" + field + "': " + what), field);
+    }
+
+    /**
+     * A field the request does not have (quarkus.jackson.fail-on-unknown-properties): refused rather than
+     * ignored, so a typo is not silently a default. "hyperparameters.nTress: unknown hyperparameter; did
+     * you mean nTrees?", with the field's path in errors[0].
+     */
+    private static Response unknownField(UnrecognizedPropertyException unknown, String field) {
+        String name = unknown.getPropertyName();
+        List<String> known = unknown.getKnownPropertyIds() == null ? List.of()
+                : unknown.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList();
+        String reason = (unknown.getReferringClass() == HyperparametersInput.class ? "unknown hyperparameter"
+                : "unknown field") + Suggestions.didYouMean(name, known);
+        String path = field.isEmpty() ? name : field;
+        String where = at(unknown.getLocation());
+        Problem problem = new Problem("about:blank", "Bad Request", 400,
+                path + ": " + reason + (where.isEmpty() ? "" : " (" + where.trim() + ")"),
+                List.of(new Problem.FieldError(path, reason)), null, null, null, null);
+        return Response.status(400).type(Problem.MEDIA_TYPE).entity(problem).build();
     }
 
     private static Response mappingProblem(JsonMappingException exception) {

@@ -2,7 +2,9 @@ package org.mihub.gateway.view;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /** JSON shapes of the dataset endpoints. */
@@ -24,10 +26,31 @@ public final class DatasetViews {
     /** Body of {@code POST /api/v1/datasets}. */
     public record DatasetInput(String ownerOrg, String title, String description, String licence, String visibility,
             List<String> sharedWith, EmbargoView embargo, String citation, String doi) {
+
+        /** Whether a visibility is spelled the old way, in upper case ({@code PRIVATE}); see {@link #oldSpelling(String)}. */
+        @JsonIgnore
+        public boolean oldSpelling() {
+            return DatasetViews.oldSpelling(visibility) || embargo != null && DatasetViews.oldSpelling(embargo.liftsTo());
+        }
     }
 
     /** Body of {@code PUT /api/v1/datasets/{id}/sharing}. */
     public record SharingInput(String visibility, List<String> sharedWith, EmbargoView embargo) {
+
+        /** Whether a visibility is spelled the old way, in upper case ({@code SHARED}); see {@link #oldSpelling(String)}. */
+        @JsonIgnore
+        public boolean oldSpelling() {
+            return DatasetViews.oldSpelling(visibility) || embargo != null && DatasetViews.oldSpelling(embargo.liftsTo());
+        }
+    }
+
+    /**
+     * Whether an enum value is spelled as the API wrote it before its one dialect: with an upper-case
+     * letter ({@code PRIVATE} rather than {@code private}). Still read, for one release; the answer
+     * then carries {@code Deprecation: true}.
+     */
+    public static boolean oldSpelling(String value) {
+        return value != null && !value.equals(value.toLowerCase(Locale.ROOT));
     }
 
     public record DatasetPage(List<DatasetView> datasets, String nextCursor) {

@@ -57,7 +57,7 @@ class BackendFailuresTest {
         assertEquals(10, rejections.rowsReceived());
         assertEquals(3, rejections.rowsRejected());
         assertEquals(true, rejections.truncated());
-        assertEquals(List.of(new BackendFailure.RowRejection(4, 5, "band_gap [eV]", "BAD_NUMBER", "not a number",
+        assertEquals(List.of(new BackendFailure.RowRejection(4, 5, "band_gap [eV]", "bad_number", "not a number",
                 "abc", null)), rejections.rows());
         assertNull(failure.retryAfterSeconds());
     }

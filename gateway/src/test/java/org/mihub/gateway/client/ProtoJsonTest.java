@@ -86,6 +86,19 @@ class ProtoJsonTest {
     }
 
     @Test
+    void anEmbeddedJobLeavesOutItsResultIdUntilItHasOne() {
+        JsonNode running = ProtoJson.write(Simulation.newBuilder().setId("s1").setJob(Job.newBuilder().setId("s1")
+                .setKind("simulation").setState(JobState.RUNNING)).build());
+        assertEquals("running", running.at("/job/state").asText());
+        assertFalse(running.get("job").has("resultId"), running.toString());
+        assertEquals("", running.at("/job/message").asText("x"), "other fields without presence stay: " + running);
+        JsonNode done = ProtoJson.write(Simulation.newBuilder().setId("s1").setJob(Job.newBuilder().setId("s1")
+                .setState(JobState.SUCCEEDED).setResultId("r-1")).build());
+        assertEquals("succeeded", done.at("/job/state").asText());
+        assertEquals("r-1", done.at("/job/resultId").asText());
+    }
+
+    @Test
     void integersOf64BitsAreNumbersEverywhere() {
         JsonNode written = ProtoJson.write(CreateCampaignRequest.newBuilder().setSpec(SPEC).build());
         JsonNode domain = written.at("/spec/designSpace/parameters/0/integer");
@@ -171,7 +184,9 @@ class ProtoJsonTest {
 
         InvalidInput unknown = assertThrows(InvalidInput.class, () -> create("{\"spec\": {\"nmae\": \"x\"}}"));
         assertEquals("spec.nmae", unknown.field());
-        assertEquals("unknown field", unknown.reason());
+        assertEquals("unknown field; did you mean name?", unknown.reason());
+        InvalidInput far = assertThrows(InvalidInput.class, () -> create("{\"spec\": {\"colour\": \"x\"}}"));
+        assertEquals("unknown field", far.reason(), "no suggestion when no field is close");
 
         InvalidInput type = assertThrows(InvalidInput.class, () -> create("{\"spec\": {\"objectives\": {}}}"));
         assertEquals("spec.objectives", type.field());

@@ -208,7 +208,7 @@ class BackendProblemTest {
                 .body("detail", is("1 of 2 rows rejected; nothing was written"))
                 .body("rowsReceived", is(2)).body("rowsRejected", is(1)).body("truncated", is(false))
                 .body("rejections[0].row", is(2)).body("rejections[0].line", is(3))
-                .body("rejections[0].column", is("formula")).body("rejections[0].code", is("BAD_FORMULA"))
+                .body("rejections[0].column", is("formula")).body("rejections[0].code", is("bad_formula"))
                 .body("rejections[0].reason", is("unknown element 'Xx' at position 2"))
                 .body("rejections[0].value", is("FeXx")).body("rejections[0].position", is(2))
                 .body("errors", nullValue());

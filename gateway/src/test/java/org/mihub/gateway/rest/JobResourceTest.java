@@ -141,7 +141,7 @@ class JobResourceTest {
     @Test
     void deleteCancelsATrainingJobInThePredictionService() {
         given().auth().oauth2(token()).delete("/api/v1/jobs/" + trainingId).then().statusCode(200)
-                .body("id", is(trainingId)).body("kind", is("train-model")).body("state", is("CANCELLED"))
+                .body("id", is(trainingId)).body("kind", is("train-model")).body("state", is("cancelled"))
                 .body("progress", is(0.4f)).body("message", is("cancelled by user-1"));
         assertEquals(List.of(), simulations.asked, "the planning service is not asked about a training job");
     }
@@ -149,19 +149,19 @@ class JobResourceTest {
     @Test
     void deleteCancelsASimulationInThePlanningService() {
         given().auth().oauth2(token()).delete("/api/v1/jobs/" + simulationId).then().statusCode(200)
-                .body("id", is(simulationId)).body("kind", is("simulation")).body("state", is("CANCELLED"));
+                .body("id", is(simulationId)).body("kind", is("simulation")).body("state", is("cancelled"));
         assertEquals(List.of(simulationId), training.asked);
         assertEquals(JobState.CANCELLED, simulations.known.get(simulationId).getState());
         given().auth().oauth2(token()).get("/api/v1/jobs/" + simulationId).then().statusCode(200)
-                .body("state", is("CANCELLED"));
+                .body("state", is("cancelled"));
     }
 
     @Test
     void theOldCancelPathCancelsEitherKind() {
         given().auth().oauth2(token()).post("/api/v1/jobs/" + trainingId + "/cancel").then().statusCode(200)
-                .body("state", is("CANCELLED"));
+                .body("state", is("cancelled"));
         given().auth().oauth2(token()).post("/api/v1/jobs/" + simulationId + "/cancel").then().statusCode(200)
-                .body("kind", is("simulation")).body("state", is("CANCELLED"));
+                .body("kind", is("simulation")).body("state", is("cancelled"));
     }
 
     @Test
