@@ -55,7 +55,7 @@ public final class GatewayBench {
     }
 
     /** Latencies (ms, sorted) of one phase, and how many requests did not answer 200 / OK. */
-    private record Phase(double[] millis, int failed, double seconds) {
+    record Phase(double[] millis, int failed, double seconds) {
         Phase {
             millis = millis.clone();
             Arrays.sort(millis);
@@ -191,7 +191,7 @@ public final class GatewayBench {
     }
 
     /** Sends at a fixed rate whatever the answers take; each latency counts from the request's due time. */
-    private static Phase atRate(Supplier<CompletableFuture<Boolean>> call, int rate, int seconds) throws Exception {
+    static Phase atRate(Supplier<CompletableFuture<Boolean>> call, int rate, int seconds) throws Exception {
         int total = rate * seconds;
         double[] millis = new double[total];
         AtomicInteger failed = new AtomicInteger();
@@ -256,10 +256,11 @@ public final class GatewayBench {
     }
 
     /** REST calls with Vert.x's HTTP/1.1 client: one event loop, a keep-alive pool of connections. */
-    private static Supplier<CompletableFuture<Boolean>> vertxClient(Vertx vertx, URI uri, String token) {
+    static Supplier<CompletableFuture<Boolean>> vertxClient(Vertx vertx, URI uri, String token) {
         HttpClient http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setMaxPoolSize(64));
         RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET).setHost(uri.getHost())
-                .setPort(uri.getPort()).setURI(uri.getRawPath()).putHeader("Authorization", "Bearer " + token)
+                .setPort(uri.getPort())
+                .setURI(uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())).putHeader("Authorization", "Bearer " + token)
                 .setTimeout(10_000);
         return () -> http.request(request).compose(HttpClientRequest::send)
                 .compose(response -> response.body().map(body -> response.statusCode() == 200))
@@ -276,7 +277,7 @@ public final class GatewayBench {
                 .thenApply(reply -> reply.statusCode() == 200).exceptionally(failure -> false);
     }
 
-    private static int intArg(String[] args, String prefix, int fallback) {
+    static int intArg(String[] args, String prefix, int fallback) {
         return Arrays.stream(args).filter(arg -> arg.startsWith(prefix)).findFirst()
                 .map(arg -> Integer.parseInt(arg.substring(prefix.length()))).orElse(fallback);
     }

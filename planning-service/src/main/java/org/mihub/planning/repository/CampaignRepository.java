@@ -2,7 +2,10 @@ package org.mihub.planning.repository;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -165,6 +168,18 @@ public class CampaignRepository implements PanacheRepositoryBase<CampaignEntity,
         return Math.toIntExact(priors.count("campaignId", campaignId));
     }
 
+    /** How many prior observations each of these campaigns has (a list's page, in one query). */
+    public Map<UUID, Integer> priorCounts(Collection<UUID> campaignIds) {
+        Map<UUID, Integer> counts = new HashMap<>();
+        campaignIds.forEach(id -> counts.put(id, 0));
+        if (!campaignIds.isEmpty()) {
+            priors.getEntityManager().createQuery("select p.campaignId, count(p) from PriorObservationEntity p "
+                    + "where p.campaignId in ?1 group by p.campaignId", Object[].class).setParameter(1, campaignIds)
+                    .getResultList().forEach(row -> counts.put((UUID) row[0], Math.toIntExact((Long) row[1])));
+        }
+        return counts;
+    }
+
     /** The campaign's prior observations in the order they were taken. */
     public List<PriorRecord> priors(UUID campaignId) {
         return priors.list("campaignId", Sort.by("position"), campaignId).stream().map(PriorObservationEntity::record)
@@ -223,6 +238,21 @@ public class CampaignRepository implements PanacheRepositoryBase<CampaignEntity,
             page = page.range(offset, (int) Math.min((long) offset + limit - 1, Integer.MAX_VALUE - 1L));
         }
         return page.stream().map(ProposalEntity::record).toList();
+    }
+
+    /**
+     * Every proposal of these campaigns (a list's page) in one query, each campaign's in batch and
+     * position order; read-only, so the entities are not kept for dirty checking.
+     */
+    public Map<UUID, List<ProposalRecord>> proposalsOf(Collection<UUID> campaignIds) {
+        Map<UUID, List<ProposalRecord>> byCampaign = new HashMap<>();
+        campaignIds.forEach(id -> byCampaign.put(id, new ArrayList<>()));
+        if (!campaignIds.isEmpty()) {
+            proposals.find("campaignId in ?1", Sort.by("campaignId").and("batchNumber").and("position"), campaignIds)
+                    .withHint(org.hibernate.jpa.HibernateHints.HINT_READ_ONLY, true).stream()
+                    .map(ProposalEntity::record).forEach(p -> byCampaign.get(p.campaignId()).add(p));
+        }
+        return byCampaign;
     }
 
     /** The campaign's entity in this transaction's persistence context. */

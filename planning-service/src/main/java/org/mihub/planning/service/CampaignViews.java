@@ -2,6 +2,8 @@ package org.mihub.planning.service;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 import org.mihub.planning.mapping.Documents;
 import org.mihub.planning.repository.CampaignRepository;
@@ -20,11 +22,31 @@ final class CampaignViews {
 
     /** Inside a transaction. */
     static CampaignView view(CampaignRepository repository, CampaignRecord record, boolean full) {
-        Plan plan = Documents.plan(record.spec());
         List<ProposalRecord> all = repository.proposals(record.id(), "", null, 0, Integer.MAX_VALUE);
         // the summary view only counts the prior observations; the full view lists them
         List<PriorRecord> priors = full ? repository.priors(record.id()) : List.of();
         int priorCount = full ? priors.size() : repository.priorCount(record.id());
+        return view(record, all, priors, priorCount, full);
+    }
+
+    /**
+     * The summary views of a list's page, inside a transaction: two queries for the whole page (every
+     * proposal, the prior counts), not two per campaign.
+     */
+    static List<CampaignView> summaries(CampaignRepository repository, List<CampaignRecord> records) {
+        List<UUID> ids = records.stream().map(CampaignRecord::id).toList();
+        Map<UUID, List<ProposalRecord>> proposals = repository.proposalsOf(ids);
+        Map<UUID, Integer> priorCounts = repository.priorCounts(ids);
+        List<CampaignView> views = new ArrayList<>(records.size());
+        for (CampaignRecord record : records) {
+            views.add(view(record, proposals.get(record.id()), List.of(), priorCounts.get(record.id()), false));
+        }
+        return views;
+    }
+
+    private static CampaignView view(CampaignRecord record, List<ProposalRecord> all, List<PriorRecord> priors,
+            int priorCount, boolean full) {
+        Plan plan = Documents.plan(record.spec());
         Progress progress = progress(plan, record, all, priorCount);
         List<ProposalRecord> completed = all.stream().filter(p -> p.state().equals("COMPLETED")).toList();
         ProposalRecord best = null;
