@@ -3,7 +3,6 @@ package org.mihub.planning.grpc;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -43,15 +42,12 @@ import org.mihub.api.planning.v1.Simulation;
 import org.mihub.api.planning.v1.SimulationSpec;
 import org.mihub.api.planning.v1.StartSimulationRequest;
 import org.mihub.api.prediction.v1.DatasetRef;
-import org.mihub.common.access.AccessRule;
 import org.mihub.common.error.ApiException;
 import org.mihub.common.error.GrpcErrors;
 import org.mihub.common.grpc.Work;
 import org.mihub.common.identity.Caller;
 import org.mihub.common.identity.CallerContext;
-import org.mihub.common.units.Units;
 import org.mihub.planning.client.CatalogReader;
-import org.mihub.planning.client.CatalogWriter;
 import org.mihub.planning.acquisition.Acquisition;
 import org.mihub.planning.acquisition.ModelPrior;
 import org.mihub.planning.client.PredictionReader;
@@ -106,8 +102,6 @@ public class PlanningGrpcService extends MutinyPlanningServiceGrpc.PlanningServi
     @Inject
     CatalogReader catalogReader;
 
-    @Inject
-    CatalogWriter catalogWriter;
 
     @Inject
     PredictionReader predictionReader;
@@ -120,11 +114,11 @@ public class PlanningGrpcService extends MutinyPlanningServiceGrpc.PlanningServi
                     : new java.security.SecureRandom().nextLong() & Long.MAX_VALUE;
             SpecMapper.checkRequest(request.getSpec());
             campaigns.requireCreator(caller, request.getOwnerOrg());
-            requireWritableResults(caller, request.getSpec().getResultsDatasetId());
+            campaigns.requireWritableResults(caller, request.getSpec().getResultsDatasetId());
             // the search runs once, as the creator; the campaign plans over what it found then
             CampaignSpec spec = withCatalogCandidates(SpecMapper.withDefaults(request.getSpec(), seed));
             Plan plan = SpecMapper.plan(spec);
-            requireObjectiveUnits(spec);
+            campaigns.requireObjectiveUnits(plan);
             for (var model : plan.models().entrySet()) {
                 predictionReader.requireModelOf(model.getValue(), model.getKey(),
                         "spec.surrogate.prediction_model.model_ids[" + model.getKey() + "]");
@@ -144,56 +138,6 @@ public class PlanningGrpcService extends MutinyPlanningServiceGrpc.PlanningServi
             return CampaignMapper.campaign(campaigns.create(caller, request.getOwnerOrg(), spec.toByteArray(), plan,
                     spec.getName(), spec.getDescription(), spec.getResultsDatasetId(), priors));
         });
-    }
-
-    /**
-     * A campaign that names where its results go is checked when it is created, not when the first
-     * result is reported after the experiment was done: the creator must see the dataset and be
-     * able to write to it.
-     */
-    private void requireWritableResults(Caller caller, String datasetId) {
-        if (datasetId.isBlank()) {
-            return;
-        }
-        String field = "spec.results_dataset_id";
-        String owner = catalogWriter.visibleDatasetOwner(datasetId).orElseThrow(() -> ApiException.invalid(field,
-                "no dataset '" + datasetId + "' that you can see; name one of yours, or leave it empty and the "
-                        + "campaign creates its own"));
-        if (!AccessRule.canWrite(caller, owner)) {
-            throw new ApiException(ApiException.Kind.PERMISSION_DENIED, field + ": results are written to dataset '"
-                    + datasetId + "' of '" + owner + "', which needs the role 'contributor' in '" + owner + "'",
-                    List.of(new ApiException.FieldViolation(field, "not writable by you")));
-        }
-    }
-
-    /**
-     * An objective that is a property of the catalog's vocabulary is reported in a unit of that
-     * property's kind (a hardness in kelvin is refused now, not when its first result is stored).
-     */
-    private void requireObjectiveUnits(CampaignSpec spec) {
-        if (spec.getObjectivesList().stream().allMatch(objective -> objective.getUnit().isBlank())) {
-            return;
-        }
-        Map<String, String> vocabulary = catalogReader.propertyUnits();
-        List<ApiException.FieldViolation> problems = new ArrayList<>();
-        for (int i = 0; i < spec.getObjectivesCount(); i++) {
-            var objective = spec.getObjectives(i);
-            String canonical = vocabulary.get(objective.getProperty());
-            if (objective.getUnit().isBlank() || canonical == null) {
-                continue;
-            }
-            try {
-                Units.converter(objective.getUnit(), canonical.isEmpty() ? "1" : canonical);
-            } catch (Units.UnitException e) {
-                problems.add(new ApiException.FieldViolation("spec.objectives[" + i + "].unit", "'"
-                        + objective.getUnit() + "' is not a unit of " + objective.getProperty() + ", which is measured in "
-                        + (canonical.isEmpty() ? "no unit (dimensionless)" : canonical)));
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new ApiException(ApiException.Kind.INVALID_ARGUMENT, problems.stream()
-                    .map(p -> p.field() + ": " + p.reason()).collect(java.util.stream.Collectors.joining("; ")), problems);
-        }
     }
 
     /** The spec with its catalog search (if any) run as the caller and its results filled in. */

@@ -3,8 +3,10 @@ package org.mihub.planning.service;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -12,10 +14,13 @@ import jakarta.inject.Inject;
 import org.mihub.common.access.AccessRule;
 import org.mihub.common.error.ApiException;
 import org.mihub.common.identity.Caller;
+import org.mihub.common.sql.EntityTransactions;
+import org.mihub.common.units.Units;
+import org.mihub.planning.client.CatalogReader;
+import org.mihub.planning.client.CatalogWriter;
 import org.mihub.planning.mapping.Documents;
 import org.mihub.planning.mapping.PriorMapper;
 import org.mihub.planning.repository.CampaignRepository;
-import org.mihub.common.sql.EntityTransactions;
 import org.mihub.planning.repository.CampaignRepository.CampaignRecord;
 import org.mihub.planning.repository.CampaignRepository.PriorRecord;
 import org.mihub.planning.repository.CampaignRepository.ProposalRecord;
@@ -32,11 +37,67 @@ public class CampaignService {
     @Inject
     CampaignRepository repository;
 
+    @Inject
+    CatalogReader catalogReader;
+
+    @Inject
+    CatalogWriter catalogWriter;
+
     /** Checks that the caller may create a campaign for {@code ownerOrg} (empty: the caller's); returns the owner. */
     public String requireCreator(Caller caller, String ownerOrg) {
         String owner = ownerOrg.isEmpty() ? caller.org() : ownerOrg;
         requireMember(caller, owner);
         return owner;
+    }
+
+    /**
+     * A campaign that names where its results go is checked when it is created, not when the first
+     * result is reported after the experiment was done: the creator must see the dataset and be
+     * able to write to it (the catalog is asked as the creator).
+     */
+    public void requireWritableResults(Caller caller, String datasetId) {
+        if (datasetId.isBlank()) {
+            return;
+        }
+        String field = "spec.results_dataset_id";
+        String owner = catalogWriter.visibleDatasetOwner(datasetId).orElseThrow(() -> ApiException.invalid(field,
+                "no dataset '" + datasetId + "' that you can see; name one of yours, or leave it empty and the "
+                        + "campaign creates its own"));
+        if (!AccessRule.canWrite(caller, owner)) {
+            throw new ApiException(ApiException.Kind.PERMISSION_DENIED, field + ": results are written to dataset '"
+                    + datasetId + "' of '" + owner + "', which needs the role 'contributor' in '" + owner + "'",
+                    List.of(new ApiException.FieldViolation(field, "not writable by you")));
+        }
+    }
+
+    /**
+     * An objective that is a property of the catalog's vocabulary is reported in a unit of that
+     * property's kind (a hardness in kelvin is refused now, not when its first result is stored).
+     */
+    public void requireObjectiveUnits(Plan plan) {
+        if (plan.objectives().stream().allMatch(objective -> objective.unit() == null || objective.unit().isBlank())) {
+            return;
+        }
+        Map<String, String> vocabulary = catalogReader.propertyUnits();
+        List<ApiException.FieldViolation> problems = new ArrayList<>();
+        for (int i = 0; i < plan.objectives().size(); i++) {
+            Plan.Objective objective = plan.objectives().get(i);
+            String canonical = vocabulary.get(objective.property());
+            if (objective.unit() == null || objective.unit().isBlank() || canonical == null) {
+                continue;
+            }
+            try {
+                Units.converter(objective.unit(), canonical.isEmpty() ? "1" : canonical);
+            } catch (Units.UnitException e) {
+                problems.add(new ApiException.FieldViolation("spec.objectives[" + i + "].unit", "'" + objective.unit()
+                        + "' is not a unit of " + objective.property() + ", which is measured in "
+                        + (canonical.isEmpty() ? "no unit (dimensionless)" : canonical)));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ApiException(ApiException.Kind.INVALID_ARGUMENT, problems.stream()
+                    .map(p -> p.field() + ": " + p.reason()).collect(Collectors.joining("; ")), problems);
+        }
     }
 
     /** Stores a new campaign with its prior observations, in one transaction. */
@@ -69,11 +130,7 @@ public class CampaignService {
     public List<CampaignView> list(Optional<Caller> caller, String ownerOrg, String status, String text, int offset,
             int limit) {
         return EntityTransactions.joiningExisting(() -> {
-            List<CampaignView> views = new ArrayList<>();
-            for (CampaignRecord record : repository.list(caller, ownerOrg, status, text, offset, limit)) {
-                views.add(CampaignViews.view(repository, record, false));
-            }
-            return views;
+            return CampaignViews.summaries(repository, repository.list(caller, ownerOrg, status, text, offset, limit));
         });
     }
 
