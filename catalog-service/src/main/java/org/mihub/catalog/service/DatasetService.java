@@ -34,6 +34,9 @@ import org.mihub.common.sql.Transactions;
 public class DatasetService {
 
     /** SPDX identifier syntax (e.g. "CC-BY-4.0", "MIT") or a "LicenseRef-" identifier. */
+    /** Organisations one dataset may be shared with by name; more is a consortium-wide share. */
+    static final int MAX_SHARED_WITH = 100;
+
     private static final Pattern SPDX = Pattern.compile("LicenseRef-[A-Za-z0-9.\\-]+|[A-Za-z0-9][A-Za-z0-9.+\\-]*");
     private static final Pattern ORG = Pattern.compile("[a-z0-9][a-z0-9\\-]{0,62}");
     private static final int MAX_PAGE = 200;
@@ -203,8 +206,18 @@ public class DatasetService {
 
     private static void validateSharing(Visibility visibility, List<String> sharedWith, Dataset.Embargo embargo,
             String owner, List<FieldViolation> violations) {
+        if (sharedWith.size() > MAX_SHARED_WITH) {
+            // one violation, not one per name: thousands of invented organisations get a short answer
+            violations.add(new FieldViolation("shared_with", "at most " + MAX_SHARED_WITH + " organisations, "
+                    + sharedWith.size() + " given"));
+            return;
+        }
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (int i = 0; i < sharedWith.size(); i++) {
-            if (!ORG.matcher(sharedWith.get(i)).matches()) {
+            if (!seen.add(sharedWith.get(i))) {
+                violations.add(new FieldViolation("shared_with[" + i + "]", "'" + sharedWith.get(i)
+                        + "' is named twice"));
+            } else if (!ORG.matcher(sharedWith.get(i)).matches()) {
                 violations.add(new FieldViolation("shared_with[" + i + "]",
                         "'" + sharedWith.get(i) + "' is not an organisation id"));
             } else if (sharedWith.get(i).equals(owner)) {

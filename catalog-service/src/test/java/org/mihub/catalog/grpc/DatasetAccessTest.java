@@ -163,6 +163,20 @@ class DatasetAccessTest {
         assertEquals(Status.Code.INVALID_ARGUMENT, unknownVisibility.getStatus().getCode());
         assertEquals(List.of("visibility"), violatedFields(unknownVisibility));
 
+        var everyone = CreateDatasetRequest.newBuilder().setTitle("shared with a crowd").setLicence("CC-BY-4.0")
+                .setVisibility(Visibility.SHARED);
+        for (int i = 0; i < 20_000; i++) {
+            everyone.addSharedWith("org-" + i);
+        }
+        var crowd = assertThrows(StatusRuntimeException.class, () -> client.as(ACME_CONTRIBUTOR)
+                .createDataset(everyone.build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, crowd.getStatus().getCode());
+        assertEquals(List.of("shared_with"), violatedFields(crowd), "one violation, not 20 000");
+        var twice = assertThrows(StatusRuntimeException.class, () -> client.as(ACME_CONTRIBUTOR).createDataset(
+                CreateDatasetRequest.newBuilder().setTitle("twice").setLicence("CC-BY-4.0")
+                        .setVisibility(Visibility.SHARED).addSharedWith("kansai-u").addSharedWith("kansai-u").build()));
+        assertEquals(List.of("shared_with[1]"), violatedFields(twice));
+
         var negativePage = assertThrows(StatusRuntimeException.class, () -> client.as(ACME_MEMBER).listDatasets(
                 ListDatasetsRequest.newBuilder().setPage(org.mihub.api.common.v1.PageRequest.newBuilder()
                         .setPageSize(-1)).build()));
