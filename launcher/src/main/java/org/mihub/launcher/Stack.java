@@ -95,6 +95,21 @@ public final class Stack implements AutoCloseable {
         process.awaitReady(SERVICE_TIMEOUT);
     }
 
+    /** Stops PostgreSQL (the services keep running without their databases), e.g. to see how they behave. */
+    public void stopDatabase() throws IOException {
+        if (postgres != null) {
+            postgres.close();
+            postgres = null;
+        }
+    }
+
+    /** Starts PostgreSQL again on its port and data, after {@link #stopDatabase}. */
+    public void startDatabase() throws IOException, SQLException {
+        if (postgres == null) {
+            postgres = Postgres.start(config);
+        }
+    }
+
     private Path runnableJar(Service service) {
         return config.home().resolve(service.module()).resolve("target/quarkus-app/quarkus-run.jar");
     }

@@ -971,6 +971,46 @@ class SuiteIT {
     }
 
     /**
+     * PostgreSQL down: every service's database paths answer 503 problems with Retry-After (never a
+     * 500, never a hang), and once it is back every service serves again by itself, no restart.
+     */
+    @Test
+    void aDatabaseOutageIs503WithRetryAfterAndEveryServiceRecoversByItself() throws Exception {
+        String alice = Tokens.accessToken(config, "alice");
+        List<String> paths = List.of("/api/v1/datasets/" + RunningSuite.demoDatasetId(), "/api/v1/models",
+                "/api/v1/campaigns");
+        for (String path : paths) {
+            assertEquals(200, get(path, alice).statusCode(), path);
+        }
+        stack.stopDatabase();
+        try {
+            for (String path : paths) {
+                long started = System.nanoTime();
+                var down = get(path, alice);
+                double seconds = (System.nanoTime() - started) / 1e9;
+                assertEquals(503, down.statusCode(), path + ": " + down.body());
+                assertEquals("application/problem+json", down.headers().firstValue("Content-Type").orElse(""), path);
+                assertTrue(down.headers().firstValue("Retry-After").isPresent(), path);
+                assertFalse(down.body().contains("Exception") || down.body().contains("SQL"), down.body());
+                assertTrue(seconds < 15, path + " answered after " + seconds + " s");
+            }
+        } finally {
+            stack.startDatabase();
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        for (String path : paths) {
+            int status;
+            do {
+                status = get(path, alice).statusCode();
+                if (status != 200) {
+                    Thread.sleep(250);
+                }
+            } while (status != 200 && System.nanoTime() < deadline);
+            assertEquals(200, status, path + " serves again once PostgreSQL is back");
+        }
+    }
+
+    /**
      * One organisation's burst beyond its allowance is refused with 429 problems and Retry-After,
      * while another organisation is served at the same time; the allowance renews by itself.
      */
