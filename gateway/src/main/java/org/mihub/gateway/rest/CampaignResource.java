@@ -63,7 +63,7 @@ public class CampaignResource {
     public Uni<ObjectNode> list(@QueryParam("owner") String owner, @QueryParam("status") String status,
             @QueryParam("text") String text, @QueryParam("limit") @DefaultValue("50") String limit,
             @QueryParam("cursor") String cursor) {
-        return planning.list(owner, status, text, QueryParams.integer("limit", limit, 50), cursor);
+        return planning.list(owner, status, text, QueryParams.limit(limit, 50), cursor);
     }
 
     @GET
@@ -102,7 +102,7 @@ public class CampaignResource {
     @Operation(summary = "A campaign's proposals, oldest first (filter: state)")
     public Uni<ObjectNode> proposals(@PathParam("id") String id, @QueryParam("state") String state,
             @QueryParam("limit") @DefaultValue("50") String limit, @QueryParam("cursor") String cursor) {
-        return planning.proposals(id, state, QueryParams.integer("limit", limit, 50), cursor);
+        return planning.proposals(id, state, QueryParams.limit(limit, 50), cursor);
     }
 
     @POST

@@ -76,7 +76,7 @@ public class DatasetResource {
     public Uni<DatasetPage> list(@QueryParam("owner") String owner, @QueryParam("visibility") String visibility,
             @QueryParam("text") String text, @QueryParam("limit") @DefaultValue("50") String limit,
             @QueryParam("cursor") String cursor) {
-        return catalog.list(owner, visibility, text, QueryParams.integer("limit", limit, 50), cursor);
+        return catalog.list(owner, visibility, text, QueryParams.limit(limit, 50), cursor);
     }
 
     @GET

@@ -57,7 +57,7 @@ public class MaterialResource {
             String view) {
         return catalog.search(new MaterialSearch(elements, match, nelements, formula, property,
                 QueryParams.number("min", min), QueryParams.number("max", max), unit, datasets, owners, sources, text,
-                sort, QueryParams.integer("limit", limit, 50), cursor, "full".equalsIgnoreCase(view)));
+                sort, QueryParams.limit(limit, 50), cursor, "full".equalsIgnoreCase(view)));
     }
 
     @GET

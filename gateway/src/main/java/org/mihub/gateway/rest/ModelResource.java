@@ -67,7 +67,7 @@ public class ModelResource {
             @QueryParam("latest") @DefaultValue("false") String latest,
             @QueryParam("limit") @DefaultValue("50") String limit, @QueryParam("cursor") String cursor) {
         return prediction.list(name, target, owner, status, QueryParams.flag("latest", latest),
-                QueryParams.integer("limit", limit, 50), cursor);
+                QueryParams.limit(limit, 50), cursor);
     }
 
     @GET
@@ -85,7 +85,7 @@ public class ModelResource {
             + "calibration plots")
     public Uni<OutOfFoldPage> outOfFold(@PathParam("id") String id,
             @QueryParam("limit") @DefaultValue("1000") String limit, @QueryParam("cursor") String cursor) {
-        return prediction.outOfFold(id, QueryParams.integer("limit", limit, 1000), cursor);
+        return prediction.outOfFold(id, QueryParams.limit(limit, 1000), cursor);
     }
 
     @POST

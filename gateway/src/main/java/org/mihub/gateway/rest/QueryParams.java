@@ -25,6 +25,15 @@ final class QueryParams {
         }
     }
 
+    /** A page size: at least 1 (absent: {@code fallback}); the backend caps it at its largest page. */
+    static int limit(String raw, int fallback) {
+        int limit = integer("limit", raw, fallback);
+        if (limit < 1) {
+            throw invalid("limit", raw, "a page size of at least 1");
+        }
+        return limit;
+    }
+
     static Double number(String name, String raw) {
         if (raw == null || raw.isBlank()) {
             return null;

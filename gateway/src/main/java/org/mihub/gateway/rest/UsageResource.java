@@ -38,7 +38,7 @@ public class UsageResource {
     public Uni<AccessPage> accessLog(@PathParam("id") String id, @QueryParam("reader") String readerOrg,
             @QueryParam("since") String since, @QueryParam("until") String until,
             @QueryParam("limit") @DefaultValue("100") String limit, @QueryParam("cursor") String cursor) {
-        int size = QueryParams.integer("limit", limit, 100);
+        int size = QueryParams.limit(limit, 100);
         return catalog.accessLog(id, readerOrg, instant("since", since), instant("until", until), size, cursor);
     }
 

@@ -84,6 +84,9 @@ class ProblemShapeTest {
         given().auth().oauth2(token()).get("/api/v1/materials?limit=ten").then().statusCode(400)
                 .contentType(PROBLEM).body("errors[0].field", is("limit"))
                 .body("detail", is("query parameter 'limit': 'ten' is not an integer"));
+        given().auth().oauth2(token()).get("/api/v1/materials?limit=-1").then().statusCode(400)
+                .contentType(PROBLEM).body("errors[0].field", is("limit"))
+                .body("detail", is("query parameter 'limit': '-1' is not a page size of at least 1"));
         given().auth().oauth2(token()).get("/api/v1/materials?property=band_gap&min=low").then().statusCode(400)
                 .body("errors[0].field", is("min"));
         given().auth().oauth2(token()).get("/api/v1/models?latest=yes").then().statusCode(400)
