@@ -47,12 +47,12 @@ public class DatasetRepository implements PanacheRepositoryBase<DatasetEntity, U
         share(entity, dataset.visibility(), dataset.sharedWith(), dataset.embargo());
         persistAndFlush(entity);
         getEntityManager().refresh(entity);
-        return toDomain(entity, Instant.now());
+        return toDomain(entity);
     }
 
     /** The dataset if it exists and is not deleted, whoever may see it. */
     public Optional<Dataset> find(UUID id) {
-        return findByIdOptional(id).filter(DatasetRepository::live).map(entity -> toDomain(entity, Instant.now()));
+        return findByIdOptional(id).filter(DatasetRepository::live).map(entity -> toDomain(entity));
     }
 
     /**
@@ -61,7 +61,7 @@ public class DatasetRepository implements PanacheRepositoryBase<DatasetEntity, U
      */
     public Optional<Dataset> findForUpdate(UUID id) {
         return findByIdOptional(id, LockModeType.PESSIMISTIC_WRITE).filter(DatasetRepository::live)
-                .map(entity -> toDomain(entity, Instant.now()));
+                .map(entity -> toDomain(entity));
     }
 
     /** New sharing of a dataset read by {@link #findForUpdate} in this transaction; answers the stored result. */
@@ -71,7 +71,7 @@ public class DatasetRepository implements PanacheRepositoryBase<DatasetEntity, U
         entity.updatedAt = now();
         flush();
         getEntityManager().refresh(entity);
-        return toDomain(entity, Instant.now());
+        return toDomain(entity);
     }
 
     /** Marks a dataset read by {@link #findForUpdate} in this transaction deleted; answers when. */
@@ -99,11 +99,12 @@ public class DatasetRepository implements PanacheRepositoryBase<DatasetEntity, U
     }
 
     /**
-     * The domain dataset of a row at {@code now}: the visibility in effect (an embargo that has
-     * passed applied, as {@link Sharing#effectiveAt}) and the embargo only while it is pending, as
+     * The domain dataset of a row as of now: the visibility in effect (an embargo that has passed
+     * applied, as {@link Sharing#effectiveAt}) and the embargo only while it is pending, as
      * {@link DatasetSql}'s SQL computes them for lists.
      */
-    static Dataset toDomain(DatasetEntity entity, Instant now) {
+    static Dataset toDomain(DatasetEntity entity) {
+        Instant now = Instant.now();
         Embargo stored = entity.embargoUntil == null || entity.embargoVisibility == null ? null
                 : new Embargo(entity.embargoUntil, entity.embargoVisibility);
         Visibility effective = new Sharing(entity.ownerOrg, entity.visibility, entity.sharedWith, stored)

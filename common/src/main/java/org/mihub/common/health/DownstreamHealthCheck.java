@@ -41,10 +41,7 @@ public class DownstreamHealthCheck implements HealthCheck {
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder response = HealthCheckResponse.named("downstream services").up();
         for (String name : health.downstream().orElse(List.of())) {
-            String host = config.getOptionalValue("quarkus.grpc.clients." + name + ".host", String.class)
-                    .orElse("localhost");
-            int port = config.getOptionalValue("quarkus.grpc.clients." + name + ".port", Integer.class).orElse(9000);
-            String state = probe(URI.create("http://" + host + ":" + port + "/q/health/live"));
+            String state = probe(ClientAddress.of(config, name, "/q/health/live"));
             response.withData(name, state);
             if (!"UP".equals(state)) {
                 response.down();

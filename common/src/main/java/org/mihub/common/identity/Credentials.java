@@ -19,6 +19,9 @@ public final class Credentials {
      */
     public static final int MAX_LENGTH = 16 * 1024;
 
+    /** What a refusal of a presented token says: what to check, never why it failed (that would help a forger). */
+    public static final String TOKEN_NOT_VALID = "the access token is not valid (signature, issuer, audience or lifetime)";
+
     /** RFC 6750 b64token: the characters a bearer token may have, padding only at its end. */
     private static final Pattern B64TOKEN = Pattern.compile("[A-Za-z0-9\\-._~+/]+=*");
 

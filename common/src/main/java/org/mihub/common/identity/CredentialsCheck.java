@@ -74,7 +74,7 @@ public class CredentialsCheck {
         unauthenticated(context.response(), failure instanceof MalformedCredentialsException
                 ? failure.getMessage()
                 : context.request().getHeader("Authorization") == null ? "a valid access token is required"
-                        : "the access token is not valid (signature, issuer, audience or lifetime)");
+                        : Credentials.TOKEN_NOT_VALID);
     }
 
     /** A REST request with malformed credentials that no handler answered yet: 401 with a problem body. */

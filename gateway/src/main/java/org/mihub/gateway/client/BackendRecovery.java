@@ -17,6 +17,7 @@ import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
+import org.mihub.common.health.ClientAddress;
 
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
@@ -57,9 +58,17 @@ public class BackendRecovery {
     Channel planning;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(PROBE_TIMEOUT).build();
+    private final Map<Backend, Channel> channels = new EnumMap<>(Backend.class);
+    private final Map<Backend, URI> readiness = new EnumMap<>(Backend.class);
     private ScheduledExecutorService timer;
 
     void start(@Observes StartupEvent event) {
+        channels.put(Backend.CATALOG, catalog);
+        channels.put(Backend.PREDICTION, prediction);
+        channels.put(Backend.PLANNING, planning);
+        for (Backend backend : Backend.values()) {
+            readiness.put(backend, ClientAddress.of(config, backend.clientName(), "/q/health/ready"));
+        }
         timer = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "backend-recovery");
             thread.setDaemon(true);
@@ -75,10 +84,6 @@ public class BackendRecovery {
     }
 
     private void check() {
-        Map<Backend, Channel> channels = new EnumMap<>(Backend.class);
-        channels.put(Backend.CATALOG, catalog);
-        channels.put(Backend.PREDICTION, prediction);
-        channels.put(Backend.PLANNING, planning);
         for (Backend backend : Backend.values()) {
             try {
                 BackendGuard guard = guards.of(backend);
@@ -98,12 +103,9 @@ public class BackendRecovery {
 
     /** The backend's own readiness (gRPC and HTTP share its port). */
     private boolean ready(Backend backend) {
-        String name = backend.clientName();
-        String host = config.getOptionalValue("quarkus.grpc.clients." + name + ".host", String.class).orElse("localhost");
-        int port = config.getOptionalValue("quarkus.grpc.clients." + name + ".port", Integer.class).orElse(9000);
         try {
-            var reply = http.send(HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + "/q/health/ready"))
-                    .timeout(PROBE_TIMEOUT).GET().build(), HttpResponse.BodyHandlers.discarding());
+            var reply = http.send(HttpRequest.newBuilder(readiness.get(backend)).timeout(PROBE_TIMEOUT).GET().build(),
+                    HttpResponse.BodyHandlers.discarding());
             return reply.statusCode() == 200;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import org.mihub.common.identity.Credentials;
 import org.mihub.common.identity.MalformedCredentialsException;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -67,7 +68,7 @@ public class AuthenticationProblemHandler {
 
     /** What a 401 says: to present a token, or that the one presented is not valid. */
     static String detail(boolean tokenPresented) {
-        return tokenPresented ? "the access token is not valid (signature, issuer, audience or lifetime)"
+        return tokenPresented ? Credentials.TOKEN_NOT_VALID
                 : "an access token is required (Authorization: Bearer <token>)";
     }
 

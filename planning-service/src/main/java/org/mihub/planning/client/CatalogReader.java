@@ -1,9 +1,11 @@
 package org.mihub.planning.client;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -52,8 +54,8 @@ public class CatalogReader {
     ClientsConfig config;
 
     /** The catalog's property vocabulary: each property's name and canonical unit ("" when dimensionless). */
-    public java.util.Map<String, String> propertyUnits() {
-        java.util.Map<String, String> units = new java.util.HashMap<>();
+    public Map<String, String> propertyUnits() {
+        Map<String, String> units = new HashMap<>();
         catalog.withDeadlineAfter(config.catalogDeadline().toMillis(), TimeUnit.MILLISECONDS)
                 .listProperties(ListPropertiesRequest.getDefaultInstance()).getPropertiesList()
                 .forEach(property -> units.put(property.getName(), property.getCanonicalUnit()));

@@ -5,6 +5,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -62,14 +63,14 @@ public class CatalogWriter {
      * The owner organisation of a dataset the caller can see, asked of the catalog as the caller;
      * empty when the caller sees no such dataset (hidden and missing answer alike).
      */
-    public java.util.Optional<String> visibleDatasetOwner(String datasetId) {
+    public Optional<String> visibleDatasetOwner(String datasetId) {
         try {
-            return java.util.Optional.of(stub().getDataset(GetDatasetRequest.newBuilder().setId(datasetId).build())
+            return Optional.of(stub().getDataset(GetDatasetRequest.newBuilder().setId(datasetId).build())
                     .await().atMost(config.catalogDeadline().plusSeconds(1)).getOwnerOrg());
         } catch (StatusRuntimeException e) {
             if (e.getStatus().getCode() == Status.Code.NOT_FOUND
                     || e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT) {
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
             throw e;
         }
