@@ -1,14 +1,18 @@
 package org.mihub.common.jobs;
 
-import java.time.Instant;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -16,21 +20,24 @@ import org.jboss.logging.Logger;
 import org.mihub.common.error.ApiException;
 
 /**
- * Runs a service's long jobs (training, simulations) one at a time, in the order they were
- * submitted, and owns what every job has: its state in a {@link JobStore}, progress with a
- * message, the heartbeat that tells other replicas it is alive, cancellation, and the terminal
- * transition. Whatever the work throws, {@link Error}s included, ends the job FAILED at once with a
- * message the user can act on, logged at ERROR with the job id: no job is left running until its
- * heartbeat goes stale. Plain Java: a service creates one when it starts and closes it when it stops.
+ * Runs a service's long jobs (training, simulations) one at a time per process and owns what every
+ * job has: its state in a {@link JobStore}, progress with a message, cancellation, the terminal
+ * transition, and the lease that makes a job outlive its process. This process holds a lease on each
+ * job it runs and renews it; a job whose process stopped (killed, crashed, restarted) is claimed by
+ * whichever worker of the service asks next once its lease ran out, at once by a restart on the same
+ * host, and its work is rebuilt from what was stored by the service's {@link Resumer}. Each start is
+ * an attempt, recorded with how it ended; after the store's maximum a job fails for good. When the
+ * service stops, its jobs are handed back for another process to take up, not counted as attempts.
+ *
+ * <p>Whatever the work throws, {@link Error}s included, ends the job FAILED at once with a message
+ * the user can act on, logged at ERROR with the job id. A job that cannot be resumed fails at once
+ * with the reason. Plain Java: a service creates one when it starts and closes it when it stops.
  */
 public final class JobRunner<R> implements AutoCloseable {
 
-    /** A job whose heartbeat is older than this cannot finish: whoever reads it next fails it. */
-    public static final long ABANDONED_AFTER_SECONDS = 120;
-    static final long HEARTBEAT_SECONDS = 15;
-
     private static final Logger LOG = Logger.getLogger(JobRunner.class);
     private static final long MIB = 1024 * 1024;
+    private static final long STOP_WAIT_SECONDS = 10;
 
     /** A job's work: it reports progress and its size through the context and returns what it produced. */
     @FunctionalInterface
@@ -48,14 +55,71 @@ public final class JobRunner<R> implements AutoCloseable {
         String message(Throwable failure);
     }
 
+    /**
+     * Rebuilds a claimed job's work from what the service stored (its request, its inputs); throws
+     * {@link NotResumableException} with the reason when it cannot.
+     */
+    @FunctionalInterface
+    public interface Resumer<R> {
+        Work<R> resume(UUID id) throws Exception;
+    }
+
+    /** A job that cannot be taken up again: it fails at once with this message. */
+    public static final class NotResumableException extends RuntimeException {
+        public NotResumableException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * Who this process is and how it holds jobs.
+     *
+     * @param host   the host or pod name: a process that starts on it takes over at once the jobs
+     *               earlier processes on it held
+     * @param worker {@code host/random}, unique to this process
+     * @param lease  how long a held job stays held without a renewal (renewed every third of it)
+     * @param poll   how often an idle worker looks for a job to claim
+     */
+    public record Leases(String host, String worker, Duration lease, Duration poll) {
+
+        public Leases {
+            if (host.isBlank() || host.contains("/")) {
+                throw new IllegalArgumentException("a host name without '/': " + host);
+            }
+            if (lease.toMillis() < 300 || poll.toMillis() < 10) {
+                throw new IllegalArgumentException("a lease of at least 300 ms and a poll of at least 10 ms");
+            }
+        }
+
+        /** A new worker name on {@code host}. */
+        public static Leases on(String host, Duration lease, Duration poll) {
+            return new Leases(host, host + "/" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16),
+                    lease, poll);
+        }
+    }
+
+    /** A job this process holds: its cancellation flag, and whether it lost the lease or is handed back. */
+    private static final class Held {
+        final AtomicBoolean cancelled = new AtomicBoolean();
+        volatile boolean lost;
+    }
+
+    /** A job for the worker: local work (held since its creation), or only a wake-up (null work). */
+    private record Local<R>(UUID id, Work<R> work) {
+    }
+
     private final String kind;
     private final String service;
     private final JobStore<R> store;
     private final Failures failures;
     private final String outOfMemoryAdvice;
-    private final Map<UUID, AtomicBoolean> running = new ConcurrentHashMap<>();
-    private final ExecutorService queue;
+    private final Leases leases;
+    private final Resumer<R> resumer;
+    private final Map<UUID, Held> held = new ConcurrentHashMap<>();
+    private final BlockingQueue<Local<R>> local = new LinkedBlockingQueue<>();
+    private final Thread worker;
     private final ScheduledExecutorService heartbeat;
+    private volatile boolean stopping;
 
     /**
      * @param kind              what the jobs are, for thread names and logs ("training", "simulation")
@@ -64,15 +128,30 @@ public final class JobRunner<R> implements AutoCloseable {
      * @param outOfMemoryAdvice what to do when a job ran out of memory (smaller jobs, a larger heap
      *                          and where it is set)
      */
-    public JobRunner(String kind, String service, JobStore<R> store, Failures failures, String outOfMemoryAdvice) {
+    public JobRunner(String kind, String service, JobStore<R> store, Failures failures, String outOfMemoryAdvice,
+            Leases leases, Resumer<R> resumer) {
         this.kind = kind;
         this.service = service;
         this.store = store;
         this.failures = failures;
         this.outOfMemoryAdvice = outOfMemoryAdvice;
-        this.queue = Executors.newSingleThreadExecutor(daemon(kind));
-        this.heartbeat = Executors.newSingleThreadScheduledExecutor(daemon(kind + "-heartbeat"));
-        heartbeat.scheduleWithFixedDelay(this::beat, HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
+        this.leases = leases;
+        this.resumer = resumer;
+        try {
+            int taken = store.expireHost(leases.host(), leases.worker());
+            if (taken > 0) {
+                LOG.infof("%s: %d job(s) held by an earlier process on %s are taken up again", kind, taken,
+                        leases.host());
+            }
+        } catch (Exception e) {
+            LOG.warnf("%s: the jobs of earlier processes on %s are taken up once their leases run out (%s)", kind,
+                    leases.host(), e.toString());
+        }
+        this.heartbeat = Executors.newSingleThreadScheduledExecutor(daemon(kind + "-lease"));
+        long renewal = Math.max(100, leases.lease().toMillis() / 3);
+        heartbeat.scheduleWithFixedDelay(this::renew, renewal, renewal, TimeUnit.MILLISECONDS);
+        this.worker = daemon(kind).newThread(this::loop);
+        worker.start();
     }
 
     private static ThreadFactory daemon(String name) {
@@ -83,70 +162,158 @@ public final class JobRunner<R> implements AutoCloseable {
         };
     }
 
-    /** Queues the work of a job already stored as QUEUED. */
+    /** This process's worker name, the lease owner of the jobs it creates. */
+    public String worker() {
+        return leases.worker();
+    }
+
+    /**
+     * Keeps the lease of a job this process created (stored with this worker as its lease owner)
+     * renewed, while the service prepares it; then {@link #submit}, {@link #offer} or {@link #fail}.
+     */
+    public void hold(UUID id) {
+        held.putIfAbsent(id, new Held());
+    }
+
+    /** Runs here the work of a job this process created, after the jobs queued before it. */
     public void submit(UUID id, Work<R> work) {
-        AtomicBoolean cancelled = new AtomicBoolean();
-        running.put(id, cancelled);
+        hold(id);
+        local.add(new Local<>(id, work));
+    }
+
+    /**
+     * Frees a held job, its inputs stored, for whichever worker of the service claims it first
+     * (this one is woken); its work is then the {@link Resumer}'s.
+     */
+    public void offer(UUID id) throws java.sql.SQLException {
         try {
-            queue.execute(() -> execute(id, cancelled, work));
-        } catch (RuntimeException e) {
-            running.remove(id);
-            throw e;
+            store.release(id, leases.worker(), null);
+        } finally {
+            held.remove(id);
+        }
+        local.add(new Local<>(id, null));
+    }
+
+    /** Fails a held job that could not be prepared, as a failure of its work would. */
+    public void fail(UUID id, Throwable failure) {
+        try {
+            fail(id, null, failure);
+        } finally {
+            held.remove(id);
         }
     }
 
-    /** True while this process holds the job (queued or running). */
+    /** True while this process holds the job (preparing, queued or running). */
     public boolean holds(UUID id) {
-        return running.containsKey(id);
+        return held.containsKey(id);
     }
 
     /** Asks the work to stop (when this process holds it) and records the job CANCELLED unless it ended. */
     public void cancel(UUID id, double progress, String message) throws java.sql.SQLException {
-        AtomicBoolean flag = running.get(id);
-        if (flag != null) {
-            flag.set(true);
+        Held job = held.get(id);
+        if (job != null) {
+            job.cancelled.set(true);
         }
-        store.move(id, JobState.CANCELLED, progress, message, null);
+        store.cancel(id, progress, message);
     }
 
-    /**
-     * Fails a job that is not finished, not held here and whose heartbeat is stale (its process
-     * stopped); true when it did, and the caller reads the job again.
-     */
-    public boolean failIfAbandoned(UUID id, boolean finished, Instant updatedAt) throws java.sql.SQLException {
-        if (finished || running.containsKey(id)
-                || !updatedAt.isBefore(Instant.now().minusSeconds(ABANDONED_AFTER_SECONDS))) {
-            return false;
-        }
-        store.failAbandoned(id, ABANDONED_AFTER_SECONDS);
-        return true;
-    }
-
-    private void beat() {
+    private void renew() {
         try {
-            store.heartbeat(running.keySet());
+            Set<UUID> ids = Set.copyOf(held.keySet());
+            Set<UUID> renewed = store.renew(leases.worker(), ids, leases.lease());
+            for (UUID id : ids) {
+                Held job = held.get(id);
+                if (!renewed.contains(id) && job != null) {
+                    // ended elsewhere (cancelled), or the lease ran out and another worker took it
+                    job.lost = true;
+                    job.cancelled.set(true);
+                }
+            }
         } catch (Throwable e) {
-            // a scheduled task that throws is never run again: every job would then look abandoned
-            LOG.warnf("%s heartbeat failed: %s", kind, e.toString());
+            // a scheduled task that throws is never run again; a missed renewal is retried next time
+            LOG.warnf("%s lease renewal failed: %s", kind, e.toString());
         }
     }
 
-    private void execute(UUID id, AtomicBoolean cancelled, Work<R> work) {
-        JobContext job = new JobContext(id, cancelled, (share, message) -> {
+    private void loop() {
+        while (!stopping) {
             try {
-                store.move(id, JobState.RUNNING, share, message, null);
+                Local<R> next = local.poll();
+                if (next == null || next.work() == null) {
+                    Optional<JobStore.Claim> claim = store.claim(leases.worker(), leases.lease());
+                    if (claim.isPresent()) {
+                        resume(claim.get());
+                        continue;
+                    }
+                    next = local.poll(leases.poll().toMillis(), TimeUnit.MILLISECONDS);
+                    if (next == null || next.work() == null) {
+                        continue;
+                    }
+                }
+                Held job = held.get(next.id());
+                if (job == null || job.cancelled.get()) {
+                    held.remove(next.id());
+                    continue;
+                }
+                if (store.start(next.id(), leases.worker()) == 0) {
+                    // cancelled or taken over meanwhile
+                    held.remove(next.id());
+                    continue;
+                }
+                execute(next.id(), job, next.work());
+            } catch (InterruptedException e) {
+                return;
+            } catch (Throwable e) {
+                if (stopping) {
+                    return;
+                }
+                LOG.warnf("%s worker: %s; trying again in %s", kind, e.toString(), leases.poll());
+                try {
+                    Thread.sleep(leases.poll().toMillis());
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void resume(JobStore.Claim claim) {
+        UUID id = claim.id();
+        Held job = new Held();
+        held.put(id, job);
+        LOG.infof("%s job %s: attempt %d by %s", kind, id, claim.attempt(), leases.worker());
+        Work<R> work;
+        try {
+            work = resumer.resume(id);
+        } catch (Throwable failure) {
+            try {
+                fail(id, null, failure);
+            } finally {
+                held.remove(id);
+            }
+            return;
+        }
+        execute(id, job, work);
+    }
+
+    private void execute(UUID id, Held held, Work<R> work) {
+        JobContext job = new JobContext(id, held.cancelled, (share, message) -> {
+            try {
+                store.move(id, leases.worker(), JobState.RUNNING, share, message, null);
             } catch (Exception e) {
                 LOG.warnf("progress of %s job %s not recorded: %s", kind, id, e.toString());
             }
         });
         try {
-            if (cancelled.get()) {
-                return;
-            }
             Outcome<R> outcome = work.run(job);
-            store.move(id, JobState.SUCCEEDED, 1, outcome.message(), outcome.result());
+            if (!held.lost) {
+                store.move(id, leases.worker(), JobState.SUCCEEDED, 1, outcome.message(), outcome.result());
+            }
         } catch (Throwable failure) {
-            if (cancelled.get()) {
+            if (held.lost || stopping) {
+                LOG.infof("%s job %s stopped here: %s", kind, id, held.lost ? "its lease went to another worker "
+                        + "or it ended elsewhere" : "the service is stopping; it is handed back");
+            } else if (held.cancelled.get()) {
                 if (failure instanceof JobCancelledException || failure instanceof CancellationException
                         || failure instanceof InterruptedException) {
                     LOG.infof("%s job %s cancelled", kind, id);
@@ -157,28 +324,32 @@ public final class JobRunner<R> implements AutoCloseable {
                 fail(id, job, failure);
             }
         } finally {
-            running.remove(id);
+            if (!stopping) {
+                this.held.remove(id);
+            }
         }
     }
 
     private void fail(UUID id, JobContext job, Throwable failure) {
         String message = null;
         try {
-            message = failure instanceof OutOfMemoryError ? outOfMemory((OutOfMemoryError) failure, job.size())
-                    : failures.message(failure);
+            message = failure instanceof NotResumableException ? failure.getMessage()
+                    : failure instanceof OutOfMemoryError
+                            ? outOfMemory((OutOfMemoryError) failure, job == null ? null : job.size())
+                            : failures.message(failure);
         } catch (Throwable e) {
             failure.addSuppressed(e);
         }
         if (message == null || message.isBlank()) {
             message = kind + " failed: " + failure.getClass().getSimpleName();
         }
-        if (failure instanceof ApiException) {
+        if (failure instanceof ApiException || failure instanceof NotResumableException) {
             LOG.errorf("%s job %s failed: %s", kind, id, message);
         } else {
             LOG.errorf(failure, "%s job %s failed: %s", kind, id, message);
         }
         try {
-            store.move(id, JobState.FAILED, 0, message, null);
+            store.move(id, leases.worker(), JobState.FAILED, 0, message, null);
         } catch (Throwable e) {
             LOG.errorf(e, "the failure of %s job %s was not recorded", kind, id);
         }
@@ -194,11 +365,30 @@ public final class JobRunner<R> implements AutoCloseable {
                 + ", and " + service + " has " + heap + ". " + outOfMemoryAdvice;
     }
 
-    /** Stops the heartbeat and the work; jobs still running are failed by the next reader once stale. */
+    /**
+     * Stops the work and hands the jobs this process holds back (not counted as attempts), so that
+     * a restarted or another process takes them up at once; a job whose hand-back fails (the
+     * database is gone) is taken up when its lease runs out.
+     */
     @Override
     public void close() {
-        running.values().forEach(flag -> flag.set(true));
+        stopping = true;
+        held.values().forEach(job -> job.cancelled.set(true));
+        worker.interrupt();
+        try {
+            worker.join(TimeUnit.SECONDS.toMillis(STOP_WAIT_SECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         heartbeat.shutdownNow();
-        queue.shutdownNow();
+        for (UUID id : Set.copyOf(held.keySet())) {
+            try {
+                store.release(id, leases.worker(), service + " stopped on " + leases.host());
+                LOG.infof("%s job %s handed back: %s is stopping", kind, id, service);
+            } catch (Throwable e) {
+                LOG.warnf("%s job %s is taken up once its lease runs out (%s)", kind, id, e.toString());
+            }
+        }
+        held.clear();
     }
 }
