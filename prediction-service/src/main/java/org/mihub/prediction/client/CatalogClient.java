@@ -1,5 +1,10 @@
 package org.mihub.prediction.client;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -10,6 +15,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -81,9 +88,11 @@ public class CatalogClient {
     /**
      * One export of a dataset in structured records, filtered to {@code property} and to {@code sources}
      * ({@code experiment}, {@code simulation}, {@code prediction}; none: all), at {@code version} (null:
-     * the current one).
+     * the current one), as it came: the catalog's messages, gzip-compressed and length-delimited, to be
+     * kept with the job that asked (a process that takes the job up again cannot read as the caller)
+     * and read by {@link #read}.
      */
-    public Export export(String datasetId, Integer version, String property, List<String> sources) {
+    public byte[] snapshot(String datasetId, Integer version, String property, List<String> sources) {
         var request = ExportDatasetRequest.newBuilder().setDatasetId(datasetId)
                 .setFormat(ExportFormat.EXPORT_FORMAT_RECORDS).addProperties(property)
                 .addAllSources(sources.stream().map(source -> MeasurementSource
@@ -94,27 +103,50 @@ public class CatalogClient {
         Iterator<ExportDatasetResponse> stream = catalog
                 .withDeadlineAfter(training.catalogReadDeadline().toMillis(), TimeUnit.MILLISECONDS)
                 .exportDataset(request.build());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        boolean header = false;
+        try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
+            while (stream.hasNext()) {
+                ExportDatasetResponse message = stream.next();
+                header |= message.hasHeader();
+                message.writeDelimitedTo(out);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (!header) {
+            throw new IllegalStateException("the catalog's export of dataset " + datasetId + " has no header");
+        }
+        return bytes.toByteArray();
+    }
+
+    /** A {@link #snapshot} as the service's records: the dataset, the version, the unit and the rows of {@code property}. */
+    public static Export read(byte[] snapshot, String property) {
         CatalogDataset dataset = null;
         int exported = 0;
         String unit = "";
         List<Row> rows = new ArrayList<>();
-        while (stream.hasNext()) {
-            ExportDatasetResponse message = stream.next();
-            if (message.hasHeader()) {
-                dataset = dataset(message.getHeader().getDataset());
-                exported = message.getHeader().getDatasetVersion();
-            } else if (message.hasMaterial()) {
-                Material material = message.getMaterial();
-                Optional<MeasuredValue> value = MeasuredValue.of(material, property);
-                if (value.isPresent()) {
-                    unit = value.get().unit();
-                    rows.add(new Row(material.getId(), material.getDatasetId(), material.getFormula(),
-                            value.get().mean()));
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(snapshot))) {
+            ExportDatasetResponse message;
+            while ((message = ExportDatasetResponse.parseDelimitedFrom(in)) != null) {
+                if (message.hasHeader()) {
+                    dataset = dataset(message.getHeader().getDataset());
+                    exported = message.getHeader().getDatasetVersion();
+                } else if (message.hasMaterial()) {
+                    Material material = message.getMaterial();
+                    Optional<MeasuredValue> value = MeasuredValue.of(material, property);
+                    if (value.isPresent()) {
+                        unit = value.get().unit();
+                        rows.add(new Row(material.getId(), material.getDatasetId(), material.getFormula(),
+                                value.get().mean()));
+                    }
                 }
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException("a stored catalog export could not be read", e);
         }
         if (dataset == null) {
-            throw new IllegalStateException("the catalog's export of dataset " + datasetId + " has no header");
+            throw new IllegalStateException("a stored catalog export has no header");
         }
         return new Export(dataset, exported, unit, rows);
     }

@@ -57,6 +57,7 @@ import org.mihub.prediction.features.Featuriser;
 import org.mihub.prediction.features.Featurisers;
 import org.mihub.prediction.inference.InferenceService;
 import org.mihub.prediction.mapping.PredictionMapper;
+import org.mihub.prediction.mapping.StoredTrainingRequests;
 import org.mihub.prediction.registry.ModelRecord;
 import org.mihub.prediction.registry.ModelRepository;
 import org.mihub.prediction.registry.LineageAccess;
@@ -180,7 +181,8 @@ public class PredictionGrpcService extends MutinyPredictionServiceGrpc.Predictio
                 throw ApiException.invalid("target_property", "'" + parsed.targetProperty()
                         + "' is not in the catalog's property vocabulary");
             }
-            return PredictionMapper.job(training.submit(caller, token, parsed));
+            return PredictionMapper.job(training.submit(caller, token, parsed,
+                    StoredTrainingRequests.stored(request, parsed)));
         });
     }
 

@@ -37,6 +37,7 @@ import org.mihub.prediction.model.ModelParams;
 import org.mihub.prediction.registry.ModelRecord;
 import org.mihub.prediction.training.JobRecord;
 import org.mihub.prediction.training.TrainingRequest;
+import org.mihub.common.grpc.JobMessages;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -125,6 +126,7 @@ public final class PredictionMapper {
         if (job.resultId() != null) {
             proto.setResultId(job.resultId().toString());
         }
+        job.attempts().forEach(attempt -> proto.addAttempts(JobMessages.attempt(attempt)));
         return proto.build();
     }
 

@@ -76,6 +76,12 @@ public class ModelRepository implements PanacheRepositoryBase<ModelEntity, UUID>
         return find(model.id()).orElseThrow();
     }
 
+    /** The model a training job produced, if it stored one. */
+    public Optional<ModelRecord> findByJob(UUID jobId) {
+        return EntityTransactions.joiningExisting(() -> find("jobId", jobId).firstResultOptional()
+                .map(ModelEntity::toRecord));
+    }
+
     public Optional<ModelRecord> find(UUID id) {
         return EntityTransactions.joiningExisting(() -> findByIdOptional(id).map(ModelEntity::toRecord));
     }

@@ -1,6 +1,7 @@
 package org.mihub.prediction.training;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.persistence.Column;
@@ -50,6 +51,17 @@ public class JobEntity {
     @Column(name = "request", nullable = false)
     String request;
 
+    /** The request as the caller sent it (protobuf), from which another process resumes the job. */
+    @Column(name = "request_message")
+    byte[] requestMessage;
+
+    /** The worker holding the job: the process that inserted it, until it frees it. */
+    @Column(name = "lease_owner")
+    String leaseOwner;
+
+    @Column(name = "attempts", insertable = false, updatable = false)
+    int attempts;
+
     /** The model a succeeded job produced. */
     @Column(name = "result_id")
     UUID resultId;
@@ -63,8 +75,12 @@ public class JobEntity {
     protected JobEntity() {
     }
 
-    /** A job as it is queued: no progress, no message, no result yet. */
-    static JobEntity queued(UUID id, String kind, String ownerOrg, String createdBy, String requestJson) {
+    /**
+     * A job as it is queued, held by {@code worker}: no progress, no message, no result yet; the
+     * lease's expiry is the database's default.
+     */
+    static JobEntity queued(UUID id, String kind, String ownerOrg, String createdBy, String requestJson,
+            byte[] requestMessage, String worker) {
         JobEntity job = new JobEntity();
         job.id = id;
         job.kind = kind;
@@ -74,10 +90,13 @@ public class JobEntity {
         job.ownerOrg = ownerOrg;
         job.createdBy = createdBy;
         job.request = requestJson;
+        job.requestMessage = requestMessage;
+        job.leaseOwner = worker;
         return job;
     }
 
     JobRecord toRecord() {
-        return new JobRecord(id, kind, state, progress, message, ownerOrg, createdBy, resultId, createdAt, updatedAt);
+        return new JobRecord(id, kind, state, progress, message, ownerOrg, createdBy, resultId, createdAt, updatedAt,
+                List.of());
     }
 }

@@ -26,17 +26,28 @@ public class JobRepository implements PanacheRepositoryBase<JobEntity, UUID> {
     @Inject
     DataSource dataSource;
 
-    /** The shared part of the job table; a succeeded job's result is the model's id. */
-    public JobTable<UUID> table() {
-        return new JobTable<>(dataSource, "result_id");
+    /** What a stored job was asked: who for, and the request as the caller sent it. */
+    public record Stored(String ownerOrg, String createdBy, byte[] requestMessage) {
     }
 
-    /** Queues a job; its creation and update times are the database's. */
-    public void insert(UUID id, String kind, String ownerOrg, String createdBy, String requestJson) {
+    /** The shared job tables; a succeeded job's result is the model's id. */
+    public JobTable<UUID> table(int maxAttempts) {
+        return new JobTable<>(dataSource, "result_id", maxAttempts);
+    }
+
+    /** Queues a job held by {@code worker}; its creation and update times are the database's. */
+    public void insert(UUID id, String kind, String ownerOrg, String createdBy, String requestJson,
+            byte[] requestMessage, String worker) {
         EntityTransactions.joiningExisting(() -> {
-            persist(JobEntity.queued(id, kind, ownerOrg, createdBy, requestJson));
+            persist(JobEntity.queued(id, kind, ownerOrg, createdBy, requestJson, requestMessage, worker));
             flush();
         });
+    }
+
+    /** What the job was asked, for resuming it. */
+    public Optional<Stored> stored(UUID id) {
+        return EntityTransactions.joiningExisting(() -> findByIdOptional(id)
+                .map(job -> new Stored(job.ownerOrg, job.createdBy, job.requestMessage)));
     }
 
     /** The job as stored now. */

@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -23,6 +26,8 @@ import org.mihub.common.chemistry.FormulaParser;
 import org.mihub.common.error.ApiException;
 import org.mihub.common.identity.Caller;
 import org.mihub.common.identity.CallerContext;
+import org.mihub.common.config.JobsConfig;
+import org.mihub.common.jobs.JobTable;
 import org.mihub.common.sql.SqlErrors;
 import org.mihub.prediction.client.CatalogClient;
 import org.mihub.prediction.config.TrainingConfig;
@@ -47,18 +52,22 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * Training jobs: read the data from the catalog as the caller, featurise, cross-validate, fit the
- * final model and its applicability domain, and store model, artifact and out-of-fold predictions
- * in one transaction. Jobs run through the shared {@link JobRunner}: one at a time per process (each
- * uses the training threads), with progress, cancellation and a heartbeat; they leave nothing behind
- * when they fail or are cancelled, and any failure, running out of memory included, ends them FAILED
- * at once with a message that says what to do.
+ * Training jobs: read the data from the catalog as the caller when the job is submitted, keep them
+ * with the job, then featurise, cross-validate, fit the final model and its applicability domain,
+ * and store model, artifact and out-of-fold predictions in one transaction. Jobs run through the
+ * shared {@link JobRunner}: one at a time per process (each uses the training threads), on whichever
+ * replica claims them, with progress, cancellation and a lease; a job whose process stopped is taken
+ * up again from its stored request and data. They leave nothing behind when they fail or are
+ * cancelled, and any failure, running out of memory included, ends them FAILED at once with a
+ * message that says what to do.
  */
 @ApplicationScoped
 public class TrainingService {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MIN_ROWS = 10;
+    /** Catalog reads of submitted jobs at once, beside the job that runs. */
+    private static final int INTAKE_THREADS = 2;
     private static final String OUT_OF_MEMORY_ADVICE = "Train on fewer rows (fewer or smaller datasets) or on fewer "
             + "trees, or give prediction-service a larger heap: -Xmx in the launcher (Service.java of the launcher "
             + "module), or the memory limit of its container in Kubernetes (k8s/base/prediction-service.yaml; the "
@@ -76,16 +85,32 @@ public class TrainingService {
     @Inject
     TrainingConfig config;
 
+    @Inject
+    JobsConfig jobsConfig;
+
+    @Inject
+    StoredRequests storedRequests;
+
+    private JobTable<UUID> table;
     private JobRunner<UUID> runner;
+    private ExecutorService intake;
 
     @PostConstruct
     void start() {
-        runner = new JobRunner<>("training", "prediction-service", jobs.table(), TrainingService::failure,
-                OUT_OF_MEMORY_ADVICE);
+        table = jobs.table(jobsConfig.maxAttempts());
+        intake = Executors.newFixedThreadPool(INTAKE_THREADS, task -> {
+            Thread thread = new Thread(task, "training-intake");
+            thread.setDaemon(true);
+            return thread;
+        });
+        runner = new JobRunner<>("training", "prediction-service", table, TrainingService::failure,
+                OUT_OF_MEMORY_ADVICE, JobRunner.Leases.on(JobsConfig.host(jobsConfig), jobsConfig.lease(),
+                        jobsConfig.poll()), this::resume);
     }
 
     @PreDestroy
     void stop() {
+        intake.shutdownNow();
         runner.close();
     }
 
@@ -98,8 +123,13 @@ public class TrainingService {
                 .orElse("training failed: " + e.getClass().getSimpleName());
     }
 
-    /** Queues a training job for the caller; the caller's token reads the catalog when the job starts. */
-    public JobRecord submit(Caller caller, String token, TrainingRequest request) {
+    /**
+     * Queues a training job for the caller. Its data are read from the catalog at once, as the
+     * caller and while the caller's token is fresh, and kept with the job until it ends; then any
+     * process of the service may run it, and take it up again if the one running it stops.
+     * {@code requestMessage} is the request as the caller sent it, its seed fixed ({@link StoredRequests}).
+     */
+    public JobRecord submit(Caller caller, String token, TrainingRequest request, byte[] requestMessage) {
         if (!caller.hasRole(Caller.CONTRIBUTOR) && !caller.hasRole(Caller.ADMIN)) {
             throw ApiException.denied("role 'contributor' is required to train a model");
         }
@@ -108,27 +138,68 @@ public class TrainingService {
                 .put("target_property", request.targetProperty());
         ArrayNode datasets = recorded.putArray("datasets");
         request.datasets().forEach(dataset -> datasets.add(dataset.datasetId()));
-        jobs.insert(id, "train-model", caller.org(), caller.subject(), recorded.toString());
+        jobs.insert(id, "train-model", caller.org(), caller.subject(), recorded.toString(), requestMessage,
+                runner.worker());
+        runner.hold(id);
         var context = CallerContext.with(caller, token);
-        runner.submit(id, job -> context.call(() -> {
-            ModelRecord model = train(job, caller, request);
-            return new JobRunner.Outcome<>("model " + model.name() + " version " + model.version() + " is ready",
-                    model.id());
-        }));
+        try {
+            intake.execute(() -> {
+                try {
+                    List<byte[]> read = context.call(() -> {
+                        List<byte[]> snapshots = new ArrayList<>();
+                        for (TrainingRequest.DatasetVersion dataset : request.datasets()) {
+                            snapshots.add(catalog.snapshot(dataset.datasetId(), dataset.version(),
+                                    request.targetProperty(), request.sources()));
+                        }
+                        return snapshots;
+                    });
+                    table.storeInputs(id, read);
+                    runner.offer(id);
+                } catch (Throwable e) {
+                    runner.fail(id, e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            runner.fail(id, e);
+        }
         return job(Optional.of(caller), id);
+    }
+
+    /** The work of a claimed job, from its stored request and the data read for it. */
+    private JobRunner.Work<UUID> resume(UUID id) throws Exception {
+        JobRepository.Stored stored = jobs.stored(id).orElseThrow(() -> new JobRunner.NotResumableException(
+                "the job's record is gone"));
+        Optional<ModelRecord> done = models.findByJob(id);
+        if (done.isPresent()) {
+            // stored by an attempt whose process stopped before it recorded the job's end
+            ModelRecord model = done.get();
+            return job -> new JobRunner.Outcome<>(ready(model), model.id());
+        }
+        List<byte[]> inputs = table.inputs(id);
+        if (stored.requestMessage() == null || inputs.isEmpty()) {
+            throw new JobRunner.NotResumableException("the service stopped before it had read the job's data from "
+                    + "the catalog (they are read as you, once, and kept for the job); submit it again");
+        }
+        TrainingRequest request = storedRequests.read(stored.requestMessage());
+        return job -> {
+            List<CatalogClient.Export> read = inputs.stream()
+                    .map(input -> CatalogClient.read(input, request.targetProperty())).toList();
+            ModelRecord model = train(job, stored.ownerOrg(), stored.createdBy(), request, read);
+            return new JobRunner.Outcome<>(ready(model), model.id());
+        };
+    }
+
+    private static String ready(ModelRecord model) {
+        return "model " + model.name() + " version " + model.version() + " is ready";
     }
 
     /** The job, for members of the organisation that started it (and admins); NOT_FOUND otherwise. */
     public JobRecord job(Optional<Caller> caller, UUID id) {
         JobRecord job = jobs.find(id).orElseThrow(() -> ApiException.notFound("job", id.toString()));
-        JobRecord read = job;
-        if (SqlErrors.call(() -> runner.failIfAbandoned(id, read.finished(), read.updatedAt()))) {
-            job = jobs.find(id).orElseThrow();
-        }
         if (caller.isEmpty() || !(caller.get().hasRole(Caller.ADMIN) || caller.get().org().equals(job.ownerOrg()))) {
             throw ApiException.notFound("job", id.toString());
         }
-        return job;
+        return job.withAttempts(SqlErrors.call(() -> table.attempts(id)));
     }
 
     public JobRecord cancel(Caller caller, UUID id) {
@@ -147,16 +218,13 @@ public class TrainingService {
             String datasetId) {
     }
 
-    private ModelRecord train(JobContext job, Caller caller, TrainingRequest request) {
+    private ModelRecord train(JobContext job, String ownerOrg, String createdBy, TrainingRequest request,
+            List<CatalogClient.Export> read) {
         ModelParams params = request.model();
         job.size(size(request.datasets().size() + " dataset(s)", request.featuriser(), params, request.folds()));
-        job.progress(0.02, "reading " + request.datasets().size() + " dataset(s) from the catalog");
-        List<CatalogClient.Export> read = new ArrayList<>();
+        job.progress(0.02, "reading the data of " + request.datasets().size() + " dataset(s)");
         String unit = null;
-        for (TrainingRequest.DatasetVersion dataset : request.datasets()) {
-            CatalogClient.Export source = catalog.export(dataset.datasetId(), dataset.version(),
-                    request.targetProperty(), request.sources());
-            read.add(source);
+        for (CatalogClient.Export source : read) {
             if (!source.rows().isEmpty()) {
                 if (unit != null && !unit.equals(source.unit())) {
                     throw ApiException.invalid("target_property", "datasets report " + request.targetProperty()
@@ -236,7 +304,7 @@ public class TrainingService {
         byte[] artifact = new TrainedModel(featuriser.name(), featuriser.version(), featuriser.featureNames().size(),
                 regressor, domain).toBytes();
         job.progress(0.96, "storing the model");
-        Sharing sharing = Sharing.derived(caller.org(), read.stream().map(CatalogClient.Export::sharing).toList(),
+        Sharing sharing = Sharing.derived(ownerOrg, read.stream().map(CatalogClient.Export::sharing).toList(),
                 Instant.now());
         List<OutOfFold> outOfFold = new ArrayList<>();
         for (int i = 0; i < all.size(); i++) {
@@ -245,12 +313,12 @@ public class TrainingService {
                     example.reducedFormula(), validation.fold()[i], y[i], validation.mean()[i], validation.std()[i]));
         }
         String finalUnit = unit;
-        ModelRecord model = new ModelRecord(UUID.randomUUID(), request.name(), 0, request.description(), caller.org(),
+        ModelRecord model = new ModelRecord(UUID.randomUUID(), request.name(), 0, request.description(), ownerOrg,
                 sharing.visibility().name(), sharing.sharedWith(), "READY", request.targetProperty(), finalUnit,
                 featuriser.name(), featuriser.version(), featuriser.featureNames().size(), params.algorithm().name(),
                 JSON.valueToTree(recorded(params, regressor)).toString(), params.seed(), lineage(read), request.sources(),
                 request.duplicates(), all.size(), metrics(validation, request.folds()), domain.neighbours(),
-                domain.quantile(), domain.threshold(), job.id(), sha256(artifact), artifact.length, caller.subject(),
+                domain.quantile(), domain.threshold(), job.id(), sha256(artifact), artifact.length, createdBy,
                 Instant.now(), null);
         job.checkCancelled();
         return models.insert(model, artifact, outOfFold);

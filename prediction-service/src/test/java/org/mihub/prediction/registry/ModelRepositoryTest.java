@@ -138,7 +138,7 @@ class ModelRepositoryTest {
     @Test
     void aQueuedJobReadsBackWithTheDatabasesTimes() {
         UUID id = UUID.randomUUID();
-        jobs.insert(id, "train-model", "acme", "alice", "{\"name\": \"gap\"}");
+        jobs.insert(id, "train-model", "acme", "alice", "{\"name\": \"gap\"}", null, "elsewhere/worker");
         JobRecord job = jobs.find(id).orElseThrow();
         assertEquals("QUEUED", job.state());
         assertEquals(0, job.progress());
@@ -150,7 +150,7 @@ class ModelRepositoryTest {
         assertEquals(job.createdAt(), job.updatedAt());
         assertTrue(jobs.find(UUID.randomUUID()).isEmpty());
         ApiException twice = assertThrows(ApiException.class,
-                () -> jobs.insert(id, "train-model", "acme", "alice", "{}"));
+                () -> jobs.insert(id, "train-model", "acme", "alice", "{}", null, "elsewhere/worker"));
         assertEquals(ApiException.Kind.ALREADY_EXISTS, twice.kind());
     }
 }
