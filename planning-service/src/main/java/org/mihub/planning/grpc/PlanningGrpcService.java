@@ -321,19 +321,8 @@ public class PlanningGrpcService extends MutinyPlanningServiceGrpc.PlanningServi
                     && simulation.plan().acquisition().function() != Acquisition.Function.RANDOM) {
                 simulation = simulation.withPrior(modelPrior(simulation));
             }
-            String[] ids = simulation.candidateIds();
-            List<Plan.Objective> objectives = simulation.plan().objectives();
-            return SimulationMapper.job(simulations.start(caller, simulation, new SimulationService.ReportWriter() {
-                @Override
-                public byte[] single(PoolSimulation.Report report) {
-                    return SimulationMapper.report(report, objectives.get(0), spec.getKeepChoices(), ids);
-                }
-
-                @Override
-                public byte[] pareto(ParetoSimulation.Report report) {
-                    return SimulationMapper.report(report, objectives, spec.getKeepChoices(), ids);
-                }
-            }));
+            return SimulationMapper.job(simulations.start(caller, simulation,
+                    SimulationMapper.reportWriter(spec, simulation)));
         });
     }
 

@@ -17,6 +17,7 @@ import org.mihub.api.planning.v1.SimulationReport;
 import org.mihub.api.planning.v1.SimulationRun;
 import org.mihub.api.planning.v1.SimulationSpec;
 import org.mihub.common.error.ApiException;
+import org.mihub.common.grpc.JobMessages;
 import org.mihub.common.units.Units;
 import org.mihub.planning.repository.JobRepository.JobRecord;
 import org.mihub.planning.service.Plan;
@@ -302,7 +303,25 @@ public final class SimulationMapper {
                 .setState(JobState.valueOf(job.state())).setProgress(job.progress()).setMessage(job.message())
                 .setCreatedAt(CampaignMapper.timestamp(job.createdAt()))
                 .setUpdatedAt(CampaignMapper.timestamp(job.updatedAt()))
-                .setResultId(job.state().equals("SUCCEEDED") ? job.id().toString() : "").build();
+                .setResultId(job.state().equals("SUCCEEDED") ? job.id().toString() : "")
+                .addAllAttempts(job.attempts().stream().map(JobMessages::attempt).toList()).build();
+    }
+
+    /** Writes the report of {@code simulation} as {@code spec} asks (its choices kept or not). */
+    public static SimulationService.ReportWriter reportWriter(SimulationSpec spec, SimulationService.Request simulation) {
+        String[] ids = simulation.candidateIds();
+        List<Plan.Objective> objectives = simulation.plan().objectives();
+        return new SimulationService.ReportWriter() {
+            @Override
+            public byte[] single(PoolSimulation.Report report) {
+                return SimulationMapper.report(report, objectives.get(0), spec.getKeepChoices(), ids);
+            }
+
+            @Override
+            public byte[] pareto(ParetoSimulation.Report report) {
+                return SimulationMapper.report(report, objectives, spec.getKeepChoices(), ids);
+            }
+        };
     }
 
     public static Simulation simulation(JobRecord job, boolean includeRuns) {

@@ -16,7 +16,7 @@ import org.mihub.planning.repository.JobRepository.JobRecord;
 
 /**
  * A row of {@code job} (migrations V2, V4): a simulation job as inserted and read here. Its moves
- * (state, progress, message, report, heartbeat) are written by mihub-common's {@code JobTable} over
+ * (state, progress, message, report, lease) are written by mihub-common's {@code JobTable} over
  * JDBC from the job runner's threads, so no column of the entity is updatable: Hibernate inserts it
  * and never writes it again. Its timestamps are the database's ({@code now()}, read back after the insert),
  * the clock the runner's abandoned-job rule compares with.
@@ -59,6 +59,10 @@ public class JobEntity {
     private byte[] request;
 
     /** The stored SimulationReport document of a succeeded job. */
+    /** The worker holding the job: the process that inserted it, until it frees it. */
+    @Column(name = "lease_owner", updatable = false)
+    private String leaseOwner;
+
     @Column(name = "report", updatable = false)
     private byte[] report;
 
@@ -75,7 +79,7 @@ public class JobEntity {
 
     /** A new QUEUED job shared with nobody. */
     static JobEntity queued(UUID id, String kind, String ownerOrg, String visibility, String createdBy,
-            byte[] request) {
+            byte[] request, String worker) {
         JobEntity job = new JobEntity();
         job.id = id;
         job.kind = kind;
@@ -87,11 +91,12 @@ public class JobEntity {
         job.sharedWith = new String[0];
         job.createdBy = createdBy;
         job.request = request;
+        job.leaseOwner = worker;
         return job;
     }
 
     JobRecord record() {
         return new JobRecord(id, kind, state, progress, message, ownerOrg, visibility, List.of(sharedWith),
-                createdBy, request, report, createdAt, updatedAt);
+                createdBy, request, report, createdAt, updatedAt, List.of());
     }
 }

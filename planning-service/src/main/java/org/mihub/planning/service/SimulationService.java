@@ -20,6 +20,8 @@ import org.mihub.common.identity.Caller;
 import org.mihub.common.sql.SqlErrors;
 import org.mihub.common.jobs.JobContext;
 import org.mihub.common.jobs.JobRunner;
+import org.mihub.common.jobs.JobTable;
+import org.mihub.common.config.JobsConfig;
 import org.mihub.planning.repository.JobRepository;
 import org.mihub.planning.repository.JobRepository.JobRecord;
 import org.mihub.common.sql.EntityTransactions;
@@ -31,8 +33,9 @@ import org.mihub.planning.simulation.PoolSimulation;
  * Digital-twin simulations as jobs: a strategy run against a recorded pool for many seeds, with
  * progress, cancellation and a stored report. Jobs run through the shared {@link JobRunner}: one at a
  * time per replica (each uses every core for its runs), their state in PostgreSQL; any failure,
- * running out of memory included, ends a job FAILED at once, and a job whose process stopped is
- * reported failed once its heartbeat is stale.
+ * running out of memory included, ends a job FAILED at once. A job whose process stopped is taken up
+ * again by another (or the restarted) process when its stored request is all it needs
+ * ({@link Stored}); one that also read data as its caller fails at once with that reason.
  */
 @ApplicationScoped
 public class SimulationService {
@@ -59,6 +62,19 @@ public class SimulationService {
         }
     }
 
+    /** A stored simulation made runnable again: the request and its report writer. */
+    public record Prepared(Request request, ReportWriter reportDocument) {
+    }
+
+    /**
+     * Reads a stored simulation request back for a process that takes the job up again (the gRPC
+     * layer's mapping); throws {@code JobRunner.NotResumableException} with the reason when the
+     * simulation needs more than its request (data read as its caller).
+     */
+    public interface Stored {
+        Prepared prepare(byte[] document);
+    }
+
     /** Writes a finished simulation's report document. */
     public interface ReportWriter {
         byte[] single(PoolSimulation.Report report);
@@ -69,6 +85,13 @@ public class SimulationService {
     @Inject
     JobRepository jobs;
 
+    @Inject
+    JobsConfig jobsConfig;
+
+    @Inject
+    Stored stored;
+
+    private JobTable<byte[]> table;
     private JobRunner<byte[]> runner;
     private ExecutorService runs;
 
@@ -79,8 +102,10 @@ public class SimulationService {
             thread.setDaemon(true);
             return thread;
         });
-        runner = new JobRunner<>("simulation", "planning-service", jobs.table(), SimulationService::failure,
-                OUT_OF_MEMORY_ADVICE);
+        table = jobs.table(jobsConfig.maxAttempts());
+        runner = new JobRunner<>("simulation", "planning-service", table, SimulationService::failure,
+                OUT_OF_MEMORY_ADVICE, JobRunner.Leases.on(JobsConfig.host(jobsConfig), jobsConfig.lease(),
+                        jobsConfig.poll()), this::resume);
     }
 
     @PreDestroy
@@ -101,9 +126,17 @@ public class SimulationService {
         }
         UUID id = UUID.randomUUID();
         EntityTransactions.requiringNew(() -> jobs.insert(id, "simulation", caller.org(), "PRIVATE", caller.subject(),
-                request.document()));
+                request.document(), runner.worker()));
         runner.submit(id, job -> run(job, request, reportDocument));
         return job(Optional.of(caller), id);
+    }
+
+    /** The work of a claimed job, from its stored request. */
+    private JobRunner.Work<byte[]> resume(UUID id) {
+        JobRecord job = EntityTransactions.joiningExisting(() -> jobs.find(id))
+                .orElseThrow(() -> new JobRunner.NotResumableException("the job's record is gone"));
+        Prepared prepared = stored.prepare(job.request());
+        return work -> run(work, prepared.request(), prepared.reportDocument());
     }
 
     private JobRunner.Outcome<byte[]> run(JobContext job, Request request, ReportWriter reportDocument) {
@@ -140,10 +173,7 @@ public class SimulationService {
             JobRecord job = EntityTransactions.joiningExisting(() -> jobs.find(id)).filter(j -> AccessRule.canRead(caller, j.sharing()))
                     .orElseThrow(() -> ApiException.notFound("job", id.toString()));
             // the runner's state moves are JDBC statements of their own, outside any transaction
-            if (runner.failIfAbandoned(id, job.finished(), job.updatedAt())) {
-                job = EntityTransactions.joiningExisting(() -> jobs.find(id)).orElseThrow();
-            }
-            return job;
+            return job.withAttempts(table.attempts(id));
         } catch (SQLException e) {
             throw SqlErrors.translate(e);
         }

@@ -582,6 +582,66 @@ public class PlanningGrpcTest {
                 .getStatus().getCode());
     }
 
+    /** A RUNNING simulation whose process died (its lease ran out, held by a worker elsewhere), as in the table. */
+    private String orphan(byte[] request, int attempts) throws Exception {
+        UUID id = UUID.randomUUID();
+        try (var connection = dataSource.getConnection(); var insert = connection.prepareStatement(
+                "INSERT INTO job (id, kind, state, progress, message, owner_org, visibility, created_by, request, "
+                        + "lease_owner, lease_until, attempts) VALUES (?, 'simulation', 'RUNNING', 0.4, 'run 2 of 4', "
+                        + "'acme', 'PRIVATE', 'dave', ?, 'gone-host/dead', now() - interval '1 second', ?)")) {
+            insert.setObject(1, id);
+            insert.setBytes(2, request);
+            insert.setInt(3, attempts);
+            insert.executeUpdate();
+        }
+        try (var connection = dataSource.getConnection(); var attempt = connection.prepareStatement(
+                "INSERT INTO job_attempt (job_id, number, worker) SELECT ?, n, 'gone-host/dead' "
+                        + "FROM generate_series(1, ?) n")) {
+            attempt.setObject(1, id);
+            attempt.setInt(2, attempts);
+            attempt.executeUpdate();
+        }
+        return id.toString();
+    }
+
+    private org.mihub.api.common.v1.Job finished(String id) {
+        org.mihub.api.common.v1.Job last = null;
+        var updates = PlanningServiceGrpc.newBlockingStub(channel).withDeadlineAfter(120, TimeUnit.SECONDS)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(ACME)))
+                .watchJob(org.mihub.api.common.v1.JobRef.newBuilder().setJobId(id).build());
+        while (updates.hasNext()) {
+            last = updates.next();
+        }
+        return last;
+    }
+
+    @Test
+    void aSimulationWhoseProcessDiedIsTakenUpAgainFromItsRequestOrFailsSayingWhy() throws Exception {
+        String resumed = orphan(simulation(2).build().toByteArray(), 1);
+        var job = finished(resumed);
+        assertEquals(org.mihub.api.common.v1.JobState.SUCCEEDED, job.getState(), job.getMessage());
+        assertEquals(2, job.getAttemptsCount(), job.getAttemptsList().toString());
+        assertEquals("gone-host/dead", job.getAttempts(0).getWorker());
+        assertNotEquals("gone-host/dead", job.getAttempts(1).getWorker(), "this process took it up");
+        assertTrue(job.getAttempts(0).getOutcome().contains("stopped"), job.getAttempts(0).getOutcome());
+        assertTrue(job.getAttempts(1).getOutcome().startsWith("succeeded"), job.getAttempts(1).getOutcome());
+        assertEquals(2, as(ACME).getSimulation(org.mihub.api.planning.v1.GetSimulationRequest.newBuilder()
+                .setId(resumed).setIncludeRuns(true).build()).getReport().getRunsCount());
+
+        // a simulation over a catalog dataset was read as its caller: it cannot be taken up again
+        var fromCatalog = simulation(2).clearPool().setDataset(org.mihub.api.planning.v1.DatasetOracle.newBuilder()
+                .setDataset(org.mihub.api.prediction.v1.DatasetRef.newBuilder()
+                        .setDatasetId(UUID.randomUUID().toString())));
+        var failed = finished(orphan(fromCatalog.build().toByteArray(), 1));
+        assertEquals(org.mihub.api.common.v1.JobState.FAILED, failed.getState());
+        assertTrue(failed.getMessage().contains("read as you from the catalog"), failed.getMessage());
+
+        // a job already started as often as allowed fails for good
+        var exhausted = finished(orphan(simulation(2).build().toByteArray(), 3));
+        assertEquals(org.mihub.api.common.v1.JobState.FAILED, exhausted.getState());
+        assertEquals(3, exhausted.getAttemptsCount());
+    }
+
     @Test
     void aLabRobotKeepsItsCapacityFilledOverTheStreamUntilTheBudgetIsSpent() throws Exception {
         Campaign campaign = as(ACME).createCampaign(CreateCampaignRequest.newBuilder().setSpec(spec("robot", 4))
