@@ -3,8 +3,10 @@ package org.mihub.gateway.client;
 import java.time.Instant;
 
 import org.mihub.api.common.v1.Job;
+import org.mihub.api.common.v1.JobAttempt;
 import org.mihub.api.common.v1.PageInfo;
 import org.mihub.api.common.v1.PageRequest;
+import org.mihub.gateway.view.ModelViews.AttemptView;
 import org.mihub.gateway.view.ModelViews.JobView;
 
 import com.google.protobuf.ProtocolMessageEnum;
@@ -53,6 +55,12 @@ final class CommonMapper {
     static JobView job(Job job) {
         return new JobView(job.getId(), job.getKind(), name(job.getState()), job.getProgress(), job.getMessage(),
                 job.getResultId().isEmpty() ? null : job.getResultId(), instant(job.getCreatedAt()),
-                instant(job.getUpdatedAt()));
+                instant(job.getUpdatedAt()), job.getAttemptsList().stream().map(CommonMapper::attempt).toList());
+    }
+
+    private static AttemptView attempt(JobAttempt attempt) {
+        return new AttemptView(attempt.getNumber(), attempt.getWorker(), instant(attempt.getStartedAt()),
+                attempt.hasEndedAt() ? instant(attempt.getEndedAt()) : null,
+                attempt.getOutcome().isEmpty() ? null : attempt.getOutcome());
     }
 }

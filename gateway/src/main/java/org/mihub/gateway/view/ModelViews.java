@@ -41,8 +41,17 @@ public final class ModelViews {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    /**
+     * A job; {@code attempts} says each time a process of the service started it and how that ended
+     * (a job whose process stopped is taken up again by another one).
+     */
     public record JobView(String id, String kind, String state, double progress, String message, String resultId,
-            Instant createdAt, Instant updatedAt) {
+            Instant createdAt, Instant updatedAt, List<AttemptView> attempts) {
+    }
+
+    /** One attempt at a job: which process ran it, when, and how it ended (absent while it runs). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record AttemptView(int number, String worker, Instant startedAt, Instant endedAt, String outcome) {
     }
 
     public record MetricsView(double mae, double rmse, double r2, double coverage68, double coverage95, long count) {
