@@ -94,7 +94,19 @@ final class ManagedProcess implements AutoCloseable {
     }
 
     /** SIGTERM to the process and everything it started, then SIGKILL after a grace period. */
-    @Override
+    /** Ends the process at once (SIGKILL), as a crash or an out-of-memory kill would: it cleans nothing up. */
+    void kill() throws InterruptedException {
+        List<ProcessHandle> descendants = process.descendants().toList();
+        process.destroyForcibly();
+        descendants.forEach(ProcessHandle::destroyForcibly);
+        process.waitFor(20, TimeUnit.SECONDS);
+        try {
+            Files.deleteIfExists(pidFile);
+        } catch (IOException ignored) {
+            // a stale pid file is harmless: 'down' checks that the process is alive
+        }
+    }
+
     public void close() {
         List<ProcessHandle> descendants = process.descendants().toList();
         process.destroy();

@@ -80,6 +80,14 @@ public final class Stack implements AutoCloseable {
     }
 
     /**
+     * Kills one service at once (SIGKILL), as a crash would: it hands nothing back and its leases on
+     * jobs stay until they run out or it is {@link #restart restarted}.
+     */
+    public void kill(Service service) throws InterruptedException {
+        services.get(service.ordinal()).kill();
+    }
+
+    /**
      * Starts a service again, on the same port, and waits until it is ready: one {@link #stop
      * stopped} earlier, or a running one, which is stopped first.
      */

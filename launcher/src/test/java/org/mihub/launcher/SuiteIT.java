@@ -535,6 +535,57 @@ class SuiteIT {
                 "no model was written");
     }
 
+    /**
+     * The prediction service killed (SIGKILL, as a crash) in the middle of a training job: started
+     * again on the same host, it takes the job up at once from what it stored (the request and the
+     * data read as alice), and the job succeeds, its two attempts recorded; one model is written.
+     */
+    @Test
+    void aTrainingJobWhoseServiceWasKilledIsTakenUpAgainAndSucceeds() throws Exception {
+        String alice = Tokens.accessToken(config, "alice");
+        var started = send("POST", "/api/v1/models", alice, "application/json", "{\"name\": \"survives-a-crash\", "
+                + "\"datasets\": [{\"datasetId\": \"" + demoDatasetId + "\"}], \"targetProperty\": \"band_gap\", "
+                + "\"hyperparameters\": {\"nTrees\": 1500}, \"kFolds\": 5, \"seed\": 11}");
+        assertEquals(202, started.statusCode(), started.body());
+        String job = JSON.readTree(started.body()).get("id").asText();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        JsonNode running;
+        do {
+            running = JSON.readTree(get("/api/v1/jobs/" + job, alice).body());
+            assertTrue(List.of("queued", "running").contains(running.get("state").asText()), running.toString());
+            assertTrue(System.nanoTime() < deadline, "training did not start: " + running);
+            Thread.sleep(100);
+        } while (!running.get("state").asText().equals("running") || running.get("progress").asDouble() <= 0);
+        stack.kill(Service.PREDICTION);
+        stack.restart(Service.PREDICTION);
+        JsonNode ended = null;
+        deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (System.nanoTime() < deadline) {
+            var reply = get("/api/v1/jobs/" + job, alice);
+            if (reply.statusCode() == 200) {
+                ended = JSON.readTree(reply.body());
+                String state = ended.get("state").asText();
+                if (!state.equals("queued") && !state.equals("running")) {
+                    break;
+                }
+            } else {
+                assertEquals(503, reply.statusCode(), "while the gateway finds prediction again: " + reply.body());
+            }
+            Thread.sleep(300);
+        }
+        assertEquals("succeeded", ended.get("state").asText(), ended.toString());
+        JsonNode attempts = ended.get("attempts");
+        assertEquals(2, attempts.size(), attempts.toString());
+        assertTrue(attempts.get(0).get("outcome").asText().contains("stopped"), attempts.toString());
+        assertTrue(attempts.get(1).get("outcome").asText().startsWith("succeeded"), attempts.toString());
+        assertFalse(attempts.get(0).get("worker").asText().equals(attempts.get(1).get("worker").asText()),
+                "a new process: " + attempts);
+        JsonNode models = JSON.readTree(get("/api/v1/models?name=survives-a-crash", alice).body()).get("models");
+        assertEquals(1, models.size(), models.toString());
+        assertEquals(404, get("/api/v1/jobs/" + job, Tokens.accessToken(config, "bob")).statusCode(),
+                "the resumed job is still only acme's");
+    }
+
     @Test
     void aCampaignRunsItsAskTellLoopThroughTheGatewayAndStaysWithItsOrganisation() throws Exception {
         String alice = Tokens.accessToken(config, "alice");
