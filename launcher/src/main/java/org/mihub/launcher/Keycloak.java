@@ -57,17 +57,13 @@ final class Keycloak {
 
     /** Unpacks the distribution once into the state folder. */
     private static Path unpack(StackConfig config) throws IOException {
-        Properties build = new Properties();
-        try (InputStream in = Keycloak.class.getResourceAsStream("/mihub-launcher.properties")) {
-            build.load(in);
-        }
-        String version = build.getProperty("keycloak.version");
+        String version = BuildInfo.property("keycloak.version");
         Path target = config.stateDir().resolve("keycloak");
         Path distribution = target.resolve("keycloak-" + version);
         if (Files.isExecutable(distribution.resolve("bin/kc.sh"))) {
             return distribution;
         }
-        Path zip = Path.of(build.getProperty("keycloak.zip"));
+        Path zip = Path.of(BuildInfo.property("keycloak.zip"));
         if (!Files.isRegularFile(zip)) {
             throw new IllegalStateException("Keycloak distribution not found at " + zip + ": run the Maven build first");
         }

@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -20,7 +21,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * The launcher behind {@code ./mihub}: {@code up} runs the whole suite in the foreground until it
  * is stopped (the script runs it in the background), {@code token <user>} prints an access token,
  * {@code status} shows what really runs, {@code stop|restart <service>} asks the running launcher
- * (through {@link Control}) to stop or restart one service.
+ * (through {@link Control}) to stop or restart one service, {@code backup|restore <dir>} dumps every
+ * service's database or puts a dump back ({@link Backup}).
  */
 public final class Main {
 
@@ -55,7 +57,64 @@ public final class Main {
                     System.exit(1);
                 }
             }
+            case "backup", "restore" -> {
+                if (args.length != 2) {
+                    usage();
+                }
+                Path dir = Path.of(args[1]).toAbsolutePath().normalize();
+                try {
+                    if (command.equals("backup")) {
+                        backup(config, dir);
+                    } else {
+                        restore(config, dir);
+                    }
+                } catch (IllegalArgumentException | IllegalStateException e) {
+                    System.err.println("[mihub] " + command + " refused: " + e.getMessage());
+                    System.exit(1);
+                } catch (IOException | SQLException e) {
+                    System.err.println("[mihub] " + command + " failed: " + e.getMessage());
+                    System.exit(1);
+                }
+            }
             default -> usage();
+        }
+    }
+
+    /** {@code ./mihub backup DIR}: every service's database and a manifest into an empty folder ({@link Backup}). */
+    static void backup(StackConfig config, Path dir) throws IOException, SQLException, InterruptedException {
+        Backup.create(config, dir, message -> System.out.println("[mihub] " + message));
+        System.out.println("[mihub] backup complete: " + dir.resolve(Backup.MANIFEST));
+    }
+
+    /**
+     * {@code ./mihub restore DIR}: checks the backup, then puts its databases in place; the services of
+     * a running suite are stopped and started again through the launcher ({@link Control}).
+     */
+    static void restore(StackConfig config, Path dir) throws IOException, SQLException, InterruptedException {
+        Backup.restore(config, dir, new Backup.Services() {
+            @Override
+            public boolean running(Service service) {
+                return listens(config.portOf(service));
+            }
+
+            @Override
+            public void stop(Service service) throws IOException, InterruptedException {
+                ask(config, "stop", service);
+            }
+
+            @Override
+            public void start(Service service) throws IOException, InterruptedException {
+                ask(config, "restart", service);
+            }
+        }, message -> System.out.println("[mihub] " + message));
+        System.out.println("[mihub] restore complete from " + dir
+                + (Postgres.listening(config) ? "" : "; start the suite with ./mihub up"));
+    }
+
+    private static void ask(StackConfig config, String verb, Service service) throws IOException, InterruptedException {
+        String reply = Control.ask(config, verb, service.module(), CONTROL_TIMEOUT);
+        if (!reply.startsWith("ok")) {
+            throw new IOException(verb + " " + service.module() + ": " + reply);
         }
     }
 
@@ -197,12 +256,14 @@ public final class Main {
 
     private static void usage() {
         System.err.println(String.join(System.lineSeparator(), List.of(
-                "usage: mihub up | token <user> | status | stop <service> | restart <service>",
+                "usage: mihub up | token <user> | status | stop <service> | restart <service> | backup <dir> | restore <dir>",
                 "  up            start PostgreSQL, Keycloak and the four services (foreground)",
                 "  stop <service>     stop one service of the running suite (catalog, prediction, planning, gateway)",
                 "  restart <service>  restart one service (stopped or running) and wait until it is ready",
                 "  token <user>  print an access token for a demo user (alice, bob, carol, dave, erin, frank, grace) or lab-robot",
-                "  status        what really runs: pids, processes, ports, readiness, versions, logs")));
+                "  status        what really runs: pids, processes, ports, readiness, versions, logs",
+                "  backup <dir>  dump every service's database (pg_dump) and a manifest into an empty folder",
+                "  restore <dir> check a backup, then put its databases back and restart the running services")));
         System.exit(2);
     }
 }

@@ -52,6 +52,8 @@ public final class Stack implements AutoCloseable {
                 throw new IllegalStateException(jar + " is missing: build the services first (mvn package)");
             }
         }
+        // before anything starts: a data directory of another PostgreSQL major version cannot be served
+        Postgres.checkMajorVersion(Postgres.dataDirectory(config));
         Files.createDirectories(config.logs());
         progress.accept("starting Keycloak on port " + config.keycloakPort() + " (realm " + StackConfig.REALM + ")");
         keycloak = Keycloak.start(config);

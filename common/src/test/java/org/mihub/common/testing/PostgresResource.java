@@ -11,7 +11,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
- * A real PostgreSQL server for {@code @QuarkusTest}s: starts an embedded PostgreSQL 17 on a free
+ * A real PostgreSQL server for {@code @QuarkusTest}s: starts an embedded PostgreSQL 15 on a free
  * port, creates the service's own database (argument {@code database}, default {@code mihub}) and
  * points the default datasource at it. Flyway then migrates it as at any start.
  *
