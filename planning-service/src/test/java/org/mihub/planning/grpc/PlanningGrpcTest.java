@@ -537,13 +537,7 @@ public class PlanningGrpcTest {
         var job = as(ACME).startSimulation(org.mihub.api.planning.v1.StartSimulationRequest.newBuilder()
                 .setSpec(simulation(4)).build());
         String id = job.getId();
-        org.mihub.api.common.v1.Job last = null;
-        var updates = PlanningServiceGrpc.newBlockingStub(channel).withDeadlineAfter(120, TimeUnit.SECONDS)
-                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(ACME)))
-                .watchJob(org.mihub.api.common.v1.JobRef.newBuilder().setJobId(id).build());
-        while (updates.hasNext()) {
-            last = updates.next();
-        }
+        org.mihub.api.common.v1.Job last = finished(id);
         assertEquals(org.mihub.api.common.v1.JobState.SUCCEEDED, last.getState(), last.getMessage());
         var simulation = as(ACME).getSimulation(org.mihub.api.planning.v1.GetSimulationRequest.newBuilder().setId(id)
                 .setIncludeRuns(true).build());
