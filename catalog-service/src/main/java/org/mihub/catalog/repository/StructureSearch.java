@@ -1,7 +1,9 @@
 package org.mihub.catalog.repository;
 
 import java.math.BigDecimal;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -271,6 +273,11 @@ public final class StructureSearch {
         if (type == Type.TIMESTAMP && operand instanceof Filter.Text text) {
             try {
                 return OffsetDateTime.parse(text.value());
+            } catch (DateTimeParseException zoned) {
+                // OPTIMADE: a time without an offset is taken as UTC
+            }
+            try {
+                return LocalDateTime.parse(text.value()).atOffset(ZoneOffset.UTC);
             } catch (DateTimeParseException e) {
                 throw ApiException.invalid("filter", "position " + text.position() + ": '" + text.value()
                         + "' is not an RFC 3339 time such as 2024-05-01T12:00:00Z");

@@ -167,6 +167,16 @@ class StructureQueryTest {
     }
 
     @Test
+    void aTimeWithoutAZoneIsUtc() {
+        List<String> all = List.of("defective", "delafossite", "hematite", "mixed", "salt", "wustite", "zincite");
+        assertEquals(all, keys("last_modified > \"2019-06-08T04:13:37\""));
+        assertEquals(all, keys("last_modified > \"2019-06-08T04:13:37Z\""));
+        assertEquals(List.of(), keys("last_modified < \"2019-06-08T04:13:37.5\""));
+        String now = java.time.LocalDateTime.now(java.time.ZoneOffset.UTC).plusHours(1).toString();
+        assertEquals(all, keys("last_modified < \"" + now + "\""), "read as UTC, not the server's zone");
+    }
+
+    @Test
     void otherProvidersPropertiesAreUnknownWithAWarning() {
         var response = query(ACME, "_mihub_dataset_id = \"" + oxides + "\" AND (_exmpl_x = 1 OR nelements = 1)");
         assertEquals(0, response.getDataReturned());
