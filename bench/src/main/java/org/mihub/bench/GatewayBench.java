@@ -62,8 +62,13 @@ public final class GatewayBench {
         }
 
         double percentile(double p) {
-            return millis.length == 0 ? Double.NaN
-                    : millis[Math.min(millis.length - 1, (int) Math.ceil(p / 100 * millis.length) - 1)];
+            return percentile(millis, p);
+        }
+
+        /** The nearest-rank percentile {@code p} (0–100) of sorted values; NaN when there are none. */
+        static double percentile(double[] sorted, double p) {
+            return sorted.length == 0 ? Double.NaN
+                    : sorted[Math.max(0, Math.min(sorted.length - 1, (int) Math.ceil(p / 100 * sorted.length) - 1))];
         }
 
         /** Answers per second that were OK (200 / gRPC OK). */

@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
+import org.mihub.launcher.Folders;
 import org.mihub.launcher.Stack;
 import org.mihub.launcher.StackConfig;
 import org.mihub.launcher.Tokens;
@@ -230,7 +231,7 @@ public final class SoakBench {
                 : new StackConfig(home, home.resolve("bench/target/state-soak"), 36080);
         if (!options.running()) {
             // fresh databases each run, so that two runs start from the same data; Keycloak's realm is kept
-            deleteTree(config.stateDir().resolve("pgdata"));
+            Folders.deleteTree(config.stateDir().resolve("pgdata"));
         }
         Stack stack = options.running() ? null : Stack.start(config, message -> System.out.println("[soak] " + message));
         try {
@@ -471,7 +472,8 @@ public final class SoakBench {
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
         Arrays.sort(lag);
-        return new LoadResult(total, unanswered, elapsed, lag[lag.length - 1], percentile(lag, 99));
+        return new LoadResult(total, unanswered, elapsed, lag[lag.length - 1],
+                GatewayBench.Phase.percentile(lag, 99));
     }
 
     private CompletableFuture<?> dispatch(Kind kind, int n, int i, long due) {
@@ -659,8 +661,9 @@ public final class SoakBench {
             requests += millis.length;
             errors += tally.errorCount();
             lines.add(String.format(Locale.ROOT, "| %s | %s | %d | %d | %s | %.1f | %.1f | %.1f |", kind.label, kind.what,
-                    millis.length, tally.errorCount(), tally.errorsByStatus(), percentile(millis, 50),
-                    percentile(millis, 99), percentile(millis, 100)));
+                    millis.length, tally.errorCount(), tally.errorsByStatus(),
+                    GatewayBench.Phase.percentile(millis, 50), GatewayBench.Phase.percentile(millis, 99),
+                    GatewayBench.Phase.percentile(millis, 100)));
         }
         lines.add("");
         lines.add(String.format(Locale.ROOT, "Overall: %d operations scheduled (%d/s), %d requests answered in %.0f s: "
@@ -690,18 +693,5 @@ public final class SoakBench {
         return lines;
     }
 
-    static double percentile(double[] sorted, double p) {
-        return sorted.length == 0 ? Double.NaN
-                : sorted[Math.max(0, Math.min(sorted.length - 1, (int) Math.ceil(p / 100 * sorted.length) - 1))];
-    }
 
-    private static void deleteTree(Path folder) throws IOException {
-        if (Files.exists(folder)) {
-            try (var paths = Files.walk(folder)) {
-                for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(path);
-                }
-            }
-        }
-    }
 }
