@@ -286,11 +286,7 @@ public final class JobRunner<R> implements AutoCloseable {
         try {
             work = resumer.resume(id);
         } catch (Throwable failure) {
-            try {
-                fail(id, null, failure);
-            } finally {
-                held.remove(id);
-            }
+            fail(id, failure);
             return;
         }
         execute(id, job, work);
