@@ -33,7 +33,10 @@ public final class StructureFields {
         LIST,
         /** A catalog property: one value per measurement, in its canonical unit. */
         MEASURED,
-        /** Served but not filterable beyond IS KNOWN / IS UNKNOWN (lattice vectors, sites, species). */
+        /**
+         * A list of lists or objects (lattice vectors, sites, species): filterable with IS KNOWN,
+         * IS UNKNOWN and LENGTH; {@code sql} is its length, SQL NULL when unknown.
+         */
         OPAQUE,
         /** Known to OPTIMADE but not held by mihub, or another provider's: always null. */
         UNKNOWN
@@ -64,9 +67,8 @@ public final class StructureFields {
         STANDARD.put(name, new Field(name, Shape.LIST, items, sql, false, "list", description, null));
     }
 
-    private static void opaque(String name, String description, String unit) {
-        STANDARD.put(name, new Field(name, Shape.OPAQUE, null, "(m.structure IS NOT NULL)", false, "list",
-                description, unit));
+    private static void opaque(String name, String length, String description, String unit) {
+        STANDARD.put(name, new Field(name, Shape.OPAQUE, Type.INTEGER, length, false, "list", description, unit));
     }
 
     static {
@@ -99,10 +101,15 @@ public final class StructureFields {
                 "The Hermann-Mauguin space-group symbol, when the contributor gave it.", null);
         value("space_group_it_number", Type.INTEGER, "(m.structure->>'space_group_number')::int",
                 "The International Tables space-group number, when the contributor gave it.", null);
-        opaque("lattice_vectors", "The three lattice vectors, Cartesian.", "Å");
-        opaque("cartesian_site_positions", "The Cartesian position of each site.", "Å");
-        opaque("species_at_sites", "The species name of each site.", null);
-        opaque("species", "The species: name, chemical symbols and their concentrations (a partly occupied site "
+        String sites = "jsonb_array_length(m.structure->'sites')";
+        opaque("lattice_vectors", "(CASE WHEN m.structure IS NULL THEN NULL ELSE 3 END)",
+                "The three lattice vectors, Cartesian.", "Å");
+        opaque("cartesian_site_positions", sites, "The Cartesian position of each site.", "Å");
+        opaque("species_at_sites", sites, "The species name of each site.", null);
+        // One species per element and occupancy, as the gateway names them (Fe, Fe_0.5).
+        opaque("species", "(CASE WHEN m.structure IS NULL THEN NULL ELSE (SELECT count(DISTINCT (s->>'species', "
+                + "LEAST(coalesce((s->>'occupancy')::float8, 1), 1))) FROM jsonb_array_elements(m.structure->'sites') s) "
+                + "END)", "The species: name, chemical symbols and their concentrations (a partly occupied site "
                 + "has a vacancy for the rest).", null);
         for (String unknown : List.of("chemical_formula_hill", "assemblies", "space_group_symmetry_operations_xyz",
                 "space_group_symbol_hall", "space_group_symbol_hermann_mauguin_extended", "fractional_site_positions",

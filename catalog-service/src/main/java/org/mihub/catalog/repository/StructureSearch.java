@@ -170,7 +170,6 @@ public final class StructureSearch {
     private String known(Field field, boolean known) {
         String test = switch (field.shape()) {
             case UNKNOWN -> "FALSE";
-            case OPAQUE -> field.sql();
             case MEASURED -> measured(field, "");
             default -> "(" + field.sql() + " IS NOT NULL)";
         };
@@ -320,7 +319,7 @@ public final class StructureSearch {
 
     private static ApiException opaque(Field field, int position) {
         return ApiException.unimplemented("filter: position " + position + ": '" + field.name()
-                + "' can only be filtered with IS KNOWN or IS UNKNOWN");
+                + "' can only be filtered with IS KNOWN, IS UNKNOWN and LENGTH");
     }
 
     // ---- strings, lists ---------------------------------------------------------------------------
@@ -449,15 +448,17 @@ public final class StructureSearch {
         if (field.shape() == Shape.UNKNOWN) {
             return NULL;
         }
-        if (field.shape() != Shape.LIST) {
-            throw ApiException.unimplemented("filter: position " + length.position() + ": LENGTH applies to lists, "
-                    + "and '" + field.name() + "' is not one");
-        }
+        String size = switch (field.shape()) {
+            case LIST -> "cardinality(" + field.sql() + ")";
+            case OPAQUE -> field.sql();
+            default -> throw ApiException.unimplemented("filter: position " + length.position() + ": LENGTH "
+                    + "applies to lists, and '" + field.name() + "' is not one");
+        };
         if (!(length.value() instanceof Filter.Number number) || number.value().stripTrailingZeros().scale() > 0) {
             throw ApiException.unimplemented("filter: position " + length.value().position() + ": LENGTH is "
                     + "compared with a whole number");
         }
-        return "(cardinality(" + field.sql() + ") " + length.operator().symbol() + " ?)" + bind(number(number));
+        return "(" + size + " " + length.operator().symbol() + " ?)" + bind(number(number));
     }
 
     /**

@@ -160,6 +160,12 @@ class StructureQueryTest {
     void structuresAreFilterable() {
         assertEquals(List.of("defective", "salt"), keys("nsites = 2"));
         assertEquals(List.of("defective", "salt"), keys("lattice_vectors IS KNOWN"));
+        assertEquals(List.of("defective", "salt"), keys("lattice_vectors LENGTH 3"));
+        assertEquals(List.of("defective", "salt"), keys("cartesian_site_positions LENGTH 2"));
+        assertEquals(List.of(), keys("species_at_sites LENGTH > 2"));
+        assertEquals(List.of("defective", "salt"), keys("species LENGTH 2"), "Fe_0.9 and O; Na and Cl");
+        assertEquals(List.of(), keys("NOT species LENGTH 2"),
+                "materials without a structure match neither the condition nor its negation");
         assertEquals(List.of("defective"), keys("structure_features HAS \"disorder\""));
         assertEquals(List.of("salt"), keys("structure_features LENGTH 0 AND nperiodic_dimensions = 3 AND "
                 + "space_group_it_number = 225 AND NOT elements HAS \"Fe\""));
@@ -213,7 +219,7 @@ class StructureQueryTest {
         assertRefused(Status.Code.INVALID_ARGUMENT, "RFC 3339", "last_modified > \"yesterday\"");
         assertRefused(Status.Code.UNIMPLEMENTED, "'nelements' is an integer", "nelements = \"2\"");
         assertRefused(Status.Code.UNIMPLEMENTED, "'elements' is a list", "elements = \"Fe\"");
-        assertRefused(Status.Code.UNIMPLEMENTED, "IS KNOWN or IS UNKNOWN", "lattice_vectors HAS 1");
+        assertRefused(Status.Code.UNIMPLEMENTED, "IS KNOWN, IS UNKNOWN and LENGTH", "lattice_vectors HAS 1");
         StatusRuntimeException sort = assertThrows(StatusRuntimeException.class, () -> query(ACME, "",
                 StructureSort.newBuilder().setProperty("elements").build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, sort.getStatus().getCode());

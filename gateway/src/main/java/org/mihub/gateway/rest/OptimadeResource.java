@@ -125,7 +125,7 @@ public class OptimadeResource {
                     property.put("unit", field.unit());
                 }
                 if (!field.filterable()) {
-                    property.put("x-optimade-queryable", "IS KNOWN and IS UNKNOWN only");
+                    property.put("x-optimade-queryable", "IS KNOWN, IS UNKNOWN and LENGTH only");
                 }
                 output.add(field.name());
             }
