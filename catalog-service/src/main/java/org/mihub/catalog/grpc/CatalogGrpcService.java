@@ -26,6 +26,8 @@ import org.mihub.api.catalog.v1.ListPropertiesResponse;
 import org.mihub.api.catalog.v1.ListStructureFieldsRequest;
 import org.mihub.api.catalog.v1.ListStructureFieldsResponse;
 import org.mihub.api.catalog.v1.MutinyCatalogServiceGrpc;
+import org.mihub.api.catalog.v1.QueryReferencesRequest;
+import org.mihub.api.catalog.v1.QueryReferencesResponse;
 import org.mihub.api.catalog.v1.QueryStructuresRequest;
 import org.mihub.api.catalog.v1.QueryStructuresResponse;
 import org.mihub.api.catalog.v1.SearchMaterialsRequest;
@@ -40,14 +42,14 @@ import org.mihub.catalog.mapping.ExportMapper;
 import org.mihub.catalog.mapping.InboundCall;
 import org.mihub.catalog.mapping.IngestMapper;
 import org.mihub.catalog.mapping.MaterialMapper;
-import org.mihub.catalog.mapping.StructureMapper;
+import org.mihub.catalog.mapping.OptimadeMapper;
 import org.mihub.catalog.mapping.UsageMapper;
 import org.mihub.catalog.repository.DatasetSql;
 import org.mihub.catalog.service.DatasetService;
 import org.mihub.catalog.service.ExportService;
 import org.mihub.catalog.service.MaterialService;
 import org.mihub.catalog.service.PropertyService;
-import org.mihub.catalog.service.StructureService;
+import org.mihub.catalog.service.OptimadeService;
 import org.mihub.catalog.service.UsageService;
 import org.mihub.common.grpc.Work;
 import org.mihub.common.identity.Caller;
@@ -87,7 +89,7 @@ public class CatalogGrpcService extends MutinyCatalogServiceGrpc.CatalogServiceI
     UsageService usage;
 
     @Inject
-    StructureService structures;
+    OptimadeService optimade;
 
     @Inject
     ExportService exports;
@@ -95,13 +97,20 @@ public class CatalogGrpcService extends MutinyCatalogServiceGrpc.CatalogServiceI
     @Override
     public Uni<QueryStructuresResponse> queryStructures(QueryStructuresRequest request) {
         Optional<Caller> caller = CallerContext.current();
-        return Work.blocking(() -> StructureMapper.toProto(structures.query(caller, request.getFilter(),
-                StructureMapper.sort(request), request.getLimit(), request.getOffset())));
+        return Work.blocking(() -> OptimadeMapper.toProto(optimade.query(caller, request.getFilter(),
+                OptimadeMapper.sort(request.getSortList()), request.getLimit(), request.getOffset())));
+    }
+
+    @Override
+    public Uni<QueryReferencesResponse> queryReferences(QueryReferencesRequest request) {
+        Optional<Caller> caller = CallerContext.current();
+        return Work.blocking(() -> OptimadeMapper.toProto(optimade.references(caller, request.getFilter(),
+                OptimadeMapper.sort(request.getSortList()), request.getLimit(), request.getOffset())));
     }
 
     @Override
     public Uni<ListStructureFieldsResponse> listStructureFields(ListStructureFieldsRequest request) {
-        return Work.blocking(() -> StructureMapper.toProto(structures.fields()));
+        return Work.blocking(() -> OptimadeMapper.toProto(optimade.fields(request.getEntryType())));
     }
 
     @Override

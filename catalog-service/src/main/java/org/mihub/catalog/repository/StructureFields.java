@@ -6,65 +6,21 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import org.mihub.catalog.optimade.Filter;
-import org.mihub.common.error.ApiException;
-import org.mihub.common.optimade.ProviderPrefix;
-
 /**
  * The OPTIMADE {@code structures} properties as SQL over {@code material m} joined with
- * {@code dataset d}: what each name is (a value, a list, a measured property, unknown) and the SQL
- * that yields it. Names follow the OPTIMADE specification's rules: a standard name that mihub does
- * not store is unknown (null), a name with another provider's prefix is unknown with a warning, and
- * any other name is refused.
+ * {@code dataset d}: the standard ones, mihub's own, and one {@code _mihub_<property>} per property
+ * of the catalog's vocabulary.
  */
-public final class StructureFields {
-
-    /** The provider prefix of mihub's own fields ({@code _mihub_...}). */
-    public static final String PREFIX = ProviderPrefix.MIHUB;
-
-    public enum Type {
-        STRING, INTEGER, FLOAT, TIMESTAMP
-    }
-
-    public enum Shape {
-        /** One value per material (SQL NULL when unknown). */
-        VALUE,
-        /** An SQL array, items of {@code type}. */
-        LIST,
-        /** A catalog property: one value per measurement, in its canonical unit. */
-        MEASURED,
-        /**
-         * A list of lists or objects (lattice vectors, sites, species): filterable with IS KNOWN,
-         * IS UNKNOWN and LENGTH; {@code sql} is its length, SQL NULL when unknown.
-         */
-        OPAQUE,
-        /** Known to OPTIMADE but not held by mihub, or another provider's: always null. */
-        UNKNOWN
-    }
-
-    /**
-     * A resolved field: {@code sql} is the value, the array, the measured property's name or the known
-     * test; {@code optimadeType}, {@code description} and {@code unit} are what /info/structures says.
-     */
-    public record Field(String name, Shape shape, Type type, String sql, boolean sortable, String optimadeType,
-            String description, String unit) {
-    }
+public final class StructureFields implements EntryFields {
 
     private static final Map<String, Field> STANDARD = new LinkedHashMap<>();
 
     private static void value(String name, Type type, String sql, String description, String unit) {
-        String optimadeType = switch (type) {
-            case STRING -> "string";
-            case INTEGER -> "integer";
-            case FLOAT -> "float";
-            case TIMESTAMP -> "timestamp";
-        };
-        STANDARD.put(name, new Field(name, Shape.VALUE, type, sql, !name.equals("type"), optimadeType, description,
-                unit));
+        STANDARD.put(name, Field.value(name, type, sql, description, unit));
     }
 
     private static void list(String name, Type items, String sql, String description) {
-        STANDARD.put(name, new Field(name, Shape.LIST, items, sql, false, "list", description, null));
+        STANDARD.put(name, Field.list(name, items, sql, description));
     }
 
     private static void opaque(String name, String length, String description, String unit) {
@@ -115,8 +71,7 @@ public final class StructureFields {
                 "space_group_symbol_hall", "space_group_symbol_hermann_mauguin_extended", "fractional_site_positions",
                 "site_coordinate_span", "site_coordinate_span_description", "wyckoff_positions",
                 "optimization_type")) {
-            STANDARD.put(unknown, new Field(unknown, Shape.UNKNOWN, null, null, false, "",
-                    "A standard OPTIMADE property this database does not hold: always null.", null));
+            STANDARD.put(unknown, Field.unknown(unknown));
         }
         value("_" + PREFIX + "_dataset_id", Type.STRING, "m.dataset_id::text", "The dataset the material is in.",
                 null);
@@ -152,32 +107,27 @@ public final class StructureFields {
                         + "material's measurements does; the value shown is their mean.", unit);
     }
 
-    /**
-     * The field a filter or sort names. Another provider's field resolves to UNKNOWN and adds a
-     * warning; an unknown unprefixed name, or an unknown {@code _mihub_} name, is INVALID_ARGUMENT.
-     */
-    public Field resolve(Filter.Property property, List<String> warnings) {
-        String name = property.path().get(0);
-        String prefix = ProviderPrefix.of(name);
-        if (prefix != null && !prefix.equals(PREFIX)) {
-            String warning = "'" + property.name() + "' belongs to the provider '" + prefix
-                    + "', not to this database: it has been treated as unknown";
-            if (!warnings.contains(warning)) {
-                warnings.add(warning);
-            }
-            return new Field(property.name(), Shape.UNKNOWN, null, null, false, null, null, null);
-        }
-        Field field = lookup(name)
-                .orElseThrow(() -> ApiException.invalid("filter", "position " + property.position() + ": unknown "
-                        + "property '" + name + "' (see /info/structures for the properties of this database)"));
-        if (property.path().size() > 1) {
-            throw ApiException.invalid("filter", "position " + property.position() + ": '" + name
-                    + "' has no nested properties");
-        }
-        return field;
+    @Override
+    public String entryType() {
+        return "structures";
     }
 
-    /** The field of this name, if it is one of this database's. */
+    @Override
+    public String from() {
+        return "material m JOIN dataset d ON d.id = m.dataset_id";
+    }
+
+    @Override
+    public String id() {
+        return "m.id";
+    }
+
+    @Override
+    public String datasetId() {
+        return "m.dataset_id";
+    }
+
+    @Override
     public Optional<Field> lookup(String name) {
         Field field = STANDARD.get(name);
         if (field != null) {

@@ -22,13 +22,14 @@ import org.junit.jupiter.api.TestInstance;
 import org.mihub.api.catalog.v1.CreateDatasetRequest;
 import org.mihub.api.catalog.v1.IngestFormat;
 import org.mihub.api.catalog.v1.ListStructureFieldsRequest;
+import org.mihub.api.catalog.v1.QueryReferencesRequest;
 import org.mihub.api.catalog.v1.QueryStructuresRequest;
 import org.mihub.api.catalog.v1.QueryStructuresResponse;
 import org.mihub.api.catalog.v1.StructureField;
 import org.mihub.api.catalog.v1.StructureSort;
 import org.mihub.api.common.v1.Visibility;
 import org.mihub.catalog.optimade.FilterSyntaxException;
-import org.mihub.catalog.service.StructureService;
+import org.mihub.catalog.service.OptimadeService;
 import org.mihub.common.error.ApiException;
 import org.mihub.common.identity.Caller;
 import org.mihub.common.testing.PostgresResource;
@@ -64,7 +65,7 @@ class StructureQueryTest {
             "space_group_number": 225}""";
 
     @Inject
-    StructureService structures;
+    OptimadeService structures;
 
     private CatalogClient client;
     private String oxides;
@@ -246,6 +247,38 @@ class StructureQueryTest {
         var anonymous = query(null, "");
         assertTrue(anonymous.getMaterialsList().stream().allMatch(material -> !material.getDatasetId().equals(oxides)
                 && !material.getDatasetId().equals(secret)));
+    }
+
+    @Test
+    void datasetsAreReferencesUnderTheSameRule() {
+        String ours = "id = \"" + oxides + "\" OR id = \"" + secret + "\" OR id = \"" + open + "\"";
+        assertEquals(List.of("optimade open", "optimade oxides"), titles(ACME, ours));
+        assertEquals(List.of("optimade open", "optimade oxides", "optimade secret"), titles(KANSAI, ours),
+                "bob sees acme's consortium dataset and his own private one");
+        assertEquals(List.of("optimade open"), titles(null, ours), "anonymous callers see PUBLIC datasets only");
+        assertEquals(List.of(), titles(ACME, "title CONTAINS \"secret\""), "a hidden dataset is not found");
+        assertEquals(List.of("optimade open"), titles(ACME, "(" + ours + ") AND _mihub_nmaterials = 1 AND doi IS "
+                + "UNKNOWN AND authors IS UNKNOWN AND last_modified > \"2020-01-01T00:00:00Z\""));
+        var sorted = client.as(KANSAI).queryReferences(QueryReferencesRequest.newBuilder().setFilter(ours)
+                .addSort(StructureSort.newBuilder().setProperty("title").setDescending(true)).setLimit(2).build());
+        assertEquals(List.of("optimade secret", "optimade oxides"), sorted.getDatasetsList().stream()
+                .map(org.mihub.api.catalog.v1.Dataset::getTitle).toList());
+        assertEquals(3, sorted.getDataReturned());
+        assertTrue(sorted.getMoreDataAvailable());
+        StatusRuntimeException unknown = assertThrows(StatusRuntimeException.class, () -> titles(ACME, "nsites = 2"));
+        assertTrue(unknown.getStatus().getDescription().contains("see /info/references"),
+                unknown.getStatus().getDescription());
+        var fields = client.as(null).listStructureFields(ListStructureFieldsRequest.newBuilder()
+                .setEntryType("references").build()).getFieldsList();
+        assertTrue(fields.stream().anyMatch(field -> field.getName().equals("doi") && field.getServed()));
+        StatusRuntimeException type = assertThrows(StatusRuntimeException.class, () -> client.as(null)
+                .listStructureFields(ListStructureFieldsRequest.newBuilder().setEntryType("calculations").build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, type.getStatus().getCode());
+    }
+
+    private List<String> titles(String token, String filter) {
+        return client.as(token).queryReferences(QueryReferencesRequest.newBuilder().setFilter(filter).setLimit(100)
+                .build()).getDatasetsList().stream().map(org.mihub.api.catalog.v1.Dataset::getTitle).sorted().toList();
     }
 
     private static Set<String> sampleKeys(QueryStructuresResponse response) {

@@ -15,15 +15,16 @@ import org.mihub.catalog.optimade.Filter.Compare;
 import org.mihub.catalog.optimade.Filter.Operand;
 import org.mihub.catalog.optimade.Filter.Operator;
 import org.mihub.catalog.optimade.Filter.Property;
-import org.mihub.catalog.repository.StructureFields.Field;
-import org.mihub.catalog.repository.StructureFields.Shape;
-import org.mihub.catalog.repository.StructureFields.Type;
+import org.mihub.catalog.repository.EntryFields.Field;
+import org.mihub.catalog.repository.EntryFields.Shape;
+import org.mihub.catalog.repository.EntryFields.Type;
 import org.mihub.common.error.ApiException;
 import org.mihub.common.optimade.ProviderPrefix;
 
 /**
- * Translates an OPTIMADE filter into one SQL condition over {@code material m} and {@code dataset d},
- * run by PostgreSQL with the caller's visible datasets, the sort and the page.
+ * Translates an OPTIMADE filter into one SQL condition over an entry type's tables (materials for
+ * {@code structures}, datasets for {@code references}: {@link EntryFields}), run by PostgreSQL with
+ * the caller's visible datasets, the sort and the page.
  *
  * <p>Unknown values follow the OPTIMADE rule that only {@code IS UNKNOWN} matches them: under a
  * NOT, a condition on a missing value is SQL NULL, and NULL stays NULL under NOT, so
@@ -35,7 +36,7 @@ import org.mihub.common.optimade.ProviderPrefix;
  * a whole list with =, ordering strings against strings as constants, filtering lattice vectors)
  * is UNIMPLEMENTED, which the gateway answers with 501.
  */
-public final class StructureSearch {
+public final class EntrySearch {
 
     private static final String NULL = "(NULL::boolean)";
 
@@ -47,28 +48,28 @@ public final class StructureSearch {
             List<String> warnings) {
     }
 
-    private final StructureFields fields;
+    private final EntryFields fields;
     private final List<Object> parameters = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
 
-    private StructureSearch(StructureFields fields) {
+    private EntrySearch(EntryFields fields) {
         this.fields = fields;
     }
 
-    public static Built build(List<UUID> visible, Optional<Filter> filter, List<SortKey> sort, StructureFields fields,
+    public static Built build(List<UUID> visible, Optional<Filter> filter, List<SortKey> sort, EntryFields fields,
             long offset, int limit) {
-        StructureSearch search = new StructureSearch(fields);
+        EntrySearch search = new EntrySearch(fields);
         search.parameters.add(visible.toArray(UUID[]::new));
-        String where = "m.dataset_id = ANY(?)"
+        String where = fields.datasetId() + " = ANY(?)"
                 + (filter.isPresent() ? " AND " + search.condition(filter.get(), true) : "");
         List<Object> whereParameters = List.copyOf(search.parameters);
-        String from = " FROM material m JOIN dataset d ON d.id = m.dataset_id WHERE " + where;
+        String from = " FROM " + fields.from() + " WHERE " + where;
         String order = search.orderBy(sort);
         List<Object> page = new ArrayList<>(search.parameters);
         page.add(limit + 1);
         page.add(offset);
-        return new Built("SELECT m.id" + from + order + " LIMIT ? OFFSET ?", page, "SELECT count(*)" + from,
-                whereParameters, List.copyOf(search.warnings));
+        return new Built("SELECT " + fields.id() + from + order + " LIMIT ? OFFSET ?", page,
+                "SELECT count(*)" + from, whereParameters, List.copyOf(search.warnings));
     }
 
     /**
@@ -477,7 +478,8 @@ public final class StructureSearch {
     /** Materials with a measurement of the property (that meets {@code condition}): answered from the index. */
     private String measured(Field field, String condition) {
         parameters.add(field.sql());
-        return "(m.id IN (SELECT x.material_id FROM measurement x WHERE x.property = ?" + condition + "))";
+        return "(" + fields.id() + " IN (SELECT x.material_id FROM measurement x WHERE x.property = ?" + condition
+                + "))";
     }
 
     // ---- sort -------------------------------------------------------------------------------------
@@ -486,27 +488,27 @@ public final class StructureSearch {
         List<String> keys = new ArrayList<>();
         for (SortKey key : sort) {
             String prefix = ProviderPrefix.of(key.field());
-            if (prefix != null && !prefix.equals(StructureFields.PREFIX)) {
+            if (prefix != null && !prefix.equals(EntryFields.PREFIX)) {
                 warnings.add("sort: '" + key.field() + "' belongs to the provider '" + prefix + "', not to this "
                         + "database: it has not been sorted on");
                 continue;
             }
             Field field = fields.lookup(key.field()).orElseThrow(() -> ApiException.invalid("sort", "unknown "
-                    + "property '" + key.field() + "' (see /info/structures for the properties of this database)"));
+                    + "property '" + key.field() + "' (see /info/" + fields.entryType() + " for the properties of this database)"));
             String direction = key.descending() ? " DESC" : " ASC";
             if (!field.sortable()) {
-                throw ApiException.invalid("sort", "'" + key.field() + "' is not sortable (see /info/structures)");
+                throw ApiException.invalid("sort", "'" + key.field() + "' is not sortable (see /info/" + fields.entryType() + ")");
             }
             if (field.shape() == Shape.MEASURED) {
                 keys.add("(SELECT " + (key.descending() ? "max" : "min") + "(x.value) FROM measurement x "
-                        + "WHERE x.material_id = m.id AND x.property = ?)" + direction + " NULLS LAST");
+                        + "WHERE x.material_id = " + fields.id() + " AND x.property = ?)" + direction + " NULLS LAST");
                 parameters.add(field.sql());
             } else {
                 keys.add(field.sql() + (field.type() == Type.STRING ? " COLLATE \"C\"" : "") + direction
                         + " NULLS LAST");
             }
         }
-        keys.add("m.id");
+        keys.add(fields.id());
         return " ORDER BY " + String.join(", ", keys);
     }
 
