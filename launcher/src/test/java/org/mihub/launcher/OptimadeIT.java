@@ -213,4 +213,30 @@ class OptimadeIT {
             }
         }
     }
+
+    /**
+     * The OPTIMADE consortium's own validator (../shared/tools/optimade-validator) against the running
+     * gateway, anonymously and with a token: no failure, the optional tests included.
+     */
+    @Test
+    void theConsortiumsValidatorFindsNothing() throws Exception {
+        Path validator = Path.of("../../shared/tools/optimade-validator/run").toAbsolutePath().normalize();
+        assumeTrue(Files.isExecutable(validator), validator + " is absent: the OPTIMADE validator cannot run");
+        String base = RunningSuite.config().gatewayUrl() + "/optimade/v1";
+        for (String token : new String[] {null, alice}) {
+            List<String> command = new ArrayList<>(List.of(validator.toString(), base, "--json"));
+            if (token != null) {
+                command.addAll(List.of("--headers", "{\"Authorization\": \"Bearer " + token + "\"}"));
+            }
+            Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            process.waitFor();
+            String who = token == null ? "anonymous" : "with alice's token";
+            JsonNode summary = JSON.readTree(output.substring(output.indexOf('{')));
+            for (String count : List.of("failure_count", "internal_failure_count", "optional_failure_count")) {
+                assertEquals(0, summary.path(count).asInt(-1), who + ": " + count + " in " + summary.toPrettyString());
+            }
+            assertTrue(summary.path("success_count").asInt() > 0, who + ": " + output);
+        }
+    }
 }
