@@ -29,6 +29,7 @@ import org.mihub.api.catalog.v1.ListPropertiesRequest;
 import org.mihub.api.catalog.v1.ListStructureFieldsRequest;
 import org.mihub.api.catalog.v1.Material;
 import org.mihub.api.catalog.v1.MutinyCatalogServiceGrpc.MutinyCatalogServiceStub;
+import org.mihub.api.catalog.v1.QueryReferencesRequest;
 import org.mihub.api.catalog.v1.QueryStructuresRequest;
 import org.mihub.api.catalog.v1.StructureSort;
 import org.mihub.gateway.config.BackendsConfig;
@@ -43,9 +44,9 @@ import org.mihub.gateway.view.DatasetViews.SharingInput;
 import org.mihub.gateway.view.MaterialViews;
 import org.mihub.gateway.view.MaterialViews.MaterialPage;
 import org.mihub.gateway.view.MaterialViews.MaterialSearch;
-import org.mihub.gateway.view.OptimadeViews.StructureEntry;
-import org.mihub.gateway.view.OptimadeViews.StructureField;
-import org.mihub.gateway.view.OptimadeViews.StructurePage;
+import org.mihub.gateway.view.OptimadeViews.Entry;
+import org.mihub.gateway.view.OptimadeViews.EntryField;
+import org.mihub.gateway.view.OptimadeViews.EntryPage;
 import org.mihub.gateway.view.UsageViews.AccessPage;
 import org.mihub.gateway.view.UsageViews.UsageSummaryView;
 
@@ -131,23 +132,38 @@ public class CatalogClient {
      *
      * @param sort comma-separated OPTIMADE property names, each with '-' for descending
      */
-    public Uni<StructurePage> queryStructures(String filter, String sort, int limit, long offset) {
+    public Uni<EntryPage> queryStructures(String filter, String sort, int limit, long offset) {
         var request = QueryStructuresRequest.newBuilder().setFilter(text(filter)).addAllSort(structureSort(sort))
                 .setLimit(limit).setOffset(offset).build();
-        return read(stub().queryStructures(request)).map(page -> new StructurePage(
+        return read(stub().queryStructures(request)).map(page -> new EntryPage(
                 page.getMaterialsList().stream().map(OptimadeMapper::entry).toList(), page.getMoreDataAvailable(),
                 page.getDataReturned(), page.getDataAvailable(), page.getWarningsList()));
     }
 
-    /** The fields of OPTIMADE structures the catalog knows, served or not. */
-    public Uni<List<StructureField>> structureFields() {
-        return read(stub().listStructureFields(ListStructureFieldsRequest.getDefaultInstance()))
-                .map(fields -> fields.getFieldsList().stream().map(OptimadeMapper::field).toList());
+    /** One page of the datasets an OPTIMADE filter matches, as references; as {@link #queryStructures}. */
+    public Uni<EntryPage> queryReferences(String filter, String sort, int limit, long offset) {
+        var request = QueryReferencesRequest.newBuilder().setFilter(text(filter)).addAllSort(structureSort(sort))
+                .setLimit(limit).setOffset(offset).build();
+        return read(stub().queryReferences(request)).map(page -> new EntryPage(
+                page.getDatasetsList().stream().map(OptimadeMapper::reference).toList(), page.getMoreDataAvailable(),
+                page.getDataReturned(), page.getDataAvailable(), page.getWarningsList()));
+    }
+
+    /** The fields of an OPTIMADE entry type ({@code structures}, {@code references}), served or not. */
+    public Uni<List<EntryField>> fields(String entryType) {
+        return read(stub().listStructureFields(ListStructureFieldsRequest.newBuilder().setEntryType(entryType)
+                .build())).map(fields -> fields.getFieldsList().stream().map(OptimadeMapper::field).toList());
     }
 
     /** A material as an OPTIMADE structures entry. */
-    public Uni<StructureEntry> structure(String id) {
+    public Uni<Entry> structure(String id) {
         return getMaterial(id).map(OptimadeMapper::entry);
+    }
+
+    /** A dataset as an OPTIMADE references entry. */
+    public Uni<Entry> reference(String id) {
+        return read(stub().getDataset(GetDatasetRequest.newBuilder().setId(id).build()))
+                .map(OptimadeMapper::reference);
     }
 
     private Uni<Material> getMaterial(String id) {
