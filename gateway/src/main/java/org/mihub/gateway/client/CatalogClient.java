@@ -95,7 +95,7 @@ public class CatalogClient {
     }
 
     public Uni<DatasetView> get(String id) {
-        return read(stub().getDataset(GetDatasetRequest.newBuilder().setId(id).build())).map(CatalogMapper::view);
+        return getDataset(id).map(CatalogMapper::view);
     }
 
     /** Datasets the caller may see; {@code visibility} in any case (private... or empty), refused when unknown. */
@@ -162,8 +162,11 @@ public class CatalogClient {
 
     /** A dataset as an OPTIMADE references entry. */
     public Uni<Entry> reference(String id) {
-        return read(stub().getDataset(GetDatasetRequest.newBuilder().setId(id).build()))
-                .map(OptimadeMapper::reference);
+        return getDataset(id).map(OptimadeMapper::reference);
+    }
+
+    private Uni<org.mihub.api.catalog.v1.Dataset> getDataset(String id) {
+        return read(stub().getDataset(GetDatasetRequest.newBuilder().setId(id).build()));
     }
 
     private Uni<Material> getMaterial(String id) {

@@ -1,7 +1,6 @@
 package org.mihub.gateway.client;
 
 import java.math.BigDecimal;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,8 +49,7 @@ final class OptimadeMapper {
     static Entry reference(Dataset dataset) {
         Map<String, JsonNode> out = new LinkedHashMap<>();
         out.put("immutable_id", JSON.textNode(dataset.getId()));
-        out.put("last_modified", JSON.textNode(Instant.ofEpochSecond(dataset.getUpdatedAt().getSeconds(),
-                dataset.getUpdatedAt().getNanos()).toString()));
+        out.put("last_modified", JSON.textNode(CommonMapper.instant(dataset.getUpdatedAt()).toString()));
         out.put("title", JSON.textNode(dataset.getTitle()));
         out.put("doi", text(dataset.hasDoi() ? dataset.getDoi() : null));
         out.put("url", text(dataset.hasDoi() ? "https://doi.org/" + dataset.getDoi() : null));
@@ -71,8 +69,7 @@ final class OptimadeMapper {
     static Map<String, JsonNode> attributes(Material material) {
         Map<String, JsonNode> out = new LinkedHashMap<>();
         out.put("immutable_id", JSON.textNode(material.getId()));
-        out.put("last_modified", JSON.textNode(Instant.ofEpochSecond(material.getCreatedAt().getSeconds(),
-                material.getCreatedAt().getNanos()).toString()));
+        out.put("last_modified", JSON.textNode(CommonMapper.instant(material.getCreatedAt()).toString()));
         Composition composition = Composition.of(material.getCompositionMap());
         Composition.OptimadeForms forms = composition.optimadeForms();
         out.put("elements", strings(composition.elements()));
