@@ -9,11 +9,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.mihub.api.catalog.v1.CountElementsRequest;
 import org.mihub.api.catalog.v1.DeleteDatasetRequest;
 import org.mihub.api.catalog.v1.ExportDatasetRequest;
 import org.mihub.api.catalog.v1.ExportDatasetResponse;
@@ -42,6 +45,7 @@ import org.mihub.gateway.view.DatasetViews.PropertyView;
 import org.mihub.gateway.view.DatasetViews.RecordUpload;
 import org.mihub.gateway.view.DatasetViews.SharingInput;
 import org.mihub.gateway.view.MaterialViews;
+import org.mihub.gateway.view.MaterialViews.ElementCountsView;
 import org.mihub.gateway.view.MaterialViews.MaterialPage;
 import org.mihub.gateway.view.MaterialViews.MaterialSearch;
 import org.mihub.gateway.view.OptimadeViews.Entry;
@@ -220,6 +224,15 @@ public class CatalogClient {
             request.setUntil(CommonMapper.timestamp(until));
         }
         return read(stub().getUsageSummary(request.build())).map(CatalogMapper::view);
+    }
+
+    /** For each element, how many of the materials the caller may see contain it. */
+    public Uni<ElementCountsView> elementCounts() {
+        return read(stub().countElements(CountElementsRequest.getDefaultInstance())).map(answer -> {
+            Map<String, Long> counts = new TreeMap<>();
+            answer.getCountsList().forEach(count -> counts.put(count.getElement(), count.getMaterials()));
+            return new ElementCountsView(counts);
+        });
     }
 
     public Uni<List<PropertyView>> properties(String text) {
