@@ -108,10 +108,11 @@ public class IngestService {
             try (MaterialWriter writer = new MaterialWriter(connection, dataset.id(), version, caller.subject(),
                     collector::reject, dataset.rowCount() > 0, config.segmentAfterRows())) {
                 Reader text = utf8(hashed);
+                var vocabulary = properties.current();
                 RecordReader reader = switch (header.format()) {
-                    case CSV -> new CsvRecordReader(text, properties.all());
-                    case JSON -> new JsonRecordReader(text, true, properties.all());
-                    case NDJSON -> new JsonRecordReader(text, false, properties.all());
+                    case CSV -> new CsvRecordReader(text, vocabulary);
+                    case JSON -> new JsonRecordReader(text, true, vocabulary);
+                    case NDJSON -> new JsonRecordReader(text, false, vocabulary);
                 };
                 reader.read(new RecordSink() {
                     @Override

@@ -12,6 +12,7 @@ import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -29,6 +30,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.mihub.gateway.client.BackendFailure;
 import org.mihub.gateway.client.CatalogClient;
 import org.mihub.gateway.error.InvalidInput;
 import org.mihub.gateway.view.DatasetViews.DatasetInput;
@@ -36,6 +38,8 @@ import org.mihub.gateway.view.DatasetViews.DatasetPage;
 import org.mihub.gateway.view.DatasetViews.DatasetView;
 import org.mihub.gateway.view.DatasetViews.DeletionView;
 import org.mihub.gateway.view.DatasetViews.IngestResultView;
+import org.mihub.gateway.view.DatasetViews.PropertyInput;
+import org.mihub.gateway.view.DatasetViews.PropertyPatch;
 import org.mihub.gateway.view.DatasetViews.PropertyView;
 import org.mihub.gateway.view.DatasetViews.RecordUpload;
 import org.mihub.gateway.view.DatasetViews.SharingInput;
@@ -185,5 +189,57 @@ public class DatasetResource {
     @Operation(summary = "The property vocabulary: names, canonical units, quantity kinds")
     public Uni<java.util.List<PropertyView>> properties(@QueryParam("text") String text) {
         return catalog.properties(text);
+    }
+
+    @GET
+    @Path("/properties/{name}")
+    @PermitAll
+    @Tag(name = "properties")
+    @Operation(summary = "One property of the vocabulary; 404 with close matches when it has none of that name")
+    public Uni<PropertyView> property(@PathParam("name") String name) {
+        return catalog.property(name);
+    }
+
+    @POST
+    @Path("/properties")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Authenticated
+    @Tag(name = "properties")
+    @Operation(summary = "Add a property to the vocabulary (role curator in any member organisation, or admin)",
+            description = "valueType numeric (default: canonicalUnit in UCUM and quantityKind required, minimum and "
+                    + "maximum optional), categorical (labels), boolean or text. 201 when added; 200 with the existing "
+                    + "definition when the vocabulary has it with the same type and unit; 409 with the existing "
+                    + "definition (member existing) when it has it with another; 400 naming an unknown unit and the "
+                    + "closest UCUM symbols.")
+    @RequestBody(required = true, content = @Content(mediaType = "application/json",
+            examples = @ExampleObject(name = "a transition temperature", value = ApiExamples.CREATE_PROPERTY)))
+    public Uni<Response> createProperty(PropertyInput input) {
+        return catalog.createProperty(input).map(created -> (created.created()
+                ? Response.created(URI.create("/api/v1/properties/" + created.property().name()))
+                : Response.ok()).entity(created.property()).build())
+                .onFailure(failure -> failure instanceof BackendFailure backend
+                        && backend.kind() == BackendFailure.Kind.CONFLICT && input != null && input.name() != null)
+                .recoverWithUni(failure -> catalog.property(input.name()).map(existing -> Response.status(409)
+                        .type(Problem.MEDIA_TYPE).entity(new PropertyConflict("about:blank", "Conflict", 409,
+                                ((BackendFailure) failure).description(), existing)).build()));
+    }
+
+    /** The 409 of a name taken with another type or unit: the problem and the definition the vocabulary has. */
+    public record PropertyConflict(String type, String title, int status, String detail, PropertyView existing) {
+    }
+
+    @PATCH
+    @Path("/properties/{name}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Authenticated
+    @Tag(name = "properties")
+    @Operation(summary = "Change a property's display names, description or labels (added only), or deprecate it "
+            + "(role curator in any member organisation, or admin)",
+            description = "Value type, unit, quantity kind and range never change: 400 naming the field. "
+                    + "\"deprecated\": true (with deprecationReason) deprecates; a property is never deleted.")
+    @RequestBody(required = true, content = @Content(mediaType = "application/json",
+            examples = @ExampleObject(name = "a label added", value = ApiExamples.PATCH_PROPERTY)))
+    public Uni<PropertyView> updateProperty(@PathParam("name") String name, PropertyPatch patch) {
+        return catalog.updateProperty(name, patch);
     }
 }

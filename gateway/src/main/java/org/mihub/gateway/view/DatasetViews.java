@@ -64,10 +64,36 @@ public final class DatasetViews {
             Instant completedAt) {
     }
 
-    /** A property of the vocabulary; {@code minimum} and {@code maximum} (canonical unit) only when it is bounded. */
+    /**
+     * A property of the vocabulary. {@code valueType} is numeric, categorical, boolean or text; a numeric
+     * one has {@code canonicalUnit} and {@code quantityKind}, and {@code minimum} and {@code maximum}
+     * (canonical unit) only when it is bounded; a categorical one its {@code labels}.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record PropertyView(String name, String displayName, String canonicalUnit, String quantityKind,
-            String description, Double minimum, Double maximum) {
+            String description, Double minimum, Double maximum, String displayNameJa, String valueType,
+            List<String> labels, String addedBy, String addedByOrg, Instant addedAt, Instant updatedAt, int version,
+            boolean deprecated, String deprecationReason) {
+    }
+
+    /** Body of {@code POST /api/v1/properties}: {@code valueType} numeric (default), categorical, boolean or text. */
+    public record PropertyInput(String name, String displayName, String displayNameJa, String description,
+            String valueType, String canonicalUnit, String quantityKind, Double minimum, Double maximum,
+            List<String> labels) {
+    }
+
+    /**
+     * Body of {@code PATCH /api/v1/properties/{name}}: what may change (display names, description, labels
+     * added with {@code addLabels}, {@code deprecated: true} with a reason). The fields that never change are
+     * read only to be refused by name.
+     */
+    public record PropertyPatch(String displayName, String displayNameJa, String description, List<String> addLabels,
+            Boolean deprecated, String deprecationReason, String name, String valueType, String canonicalUnit,
+            String quantityKind, Double minimum, Double maximum, List<String> labels) {
+    }
+
+    /** A new property (created) or the identical one the vocabulary had (not created). */
+    public record PropertyCreated(PropertyView property, boolean created) {
     }
 
     /**
