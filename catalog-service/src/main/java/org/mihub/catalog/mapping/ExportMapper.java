@@ -18,6 +18,7 @@ import org.mihub.api.catalog.v1.ExportHeader;
 import org.mihub.api.catalog.v1.ExportSummary;
 import org.mihub.catalog.service.ExportService;
 import org.mihub.catalog.service.Material;
+import org.mihub.catalog.service.Property;
 import org.mihub.common.error.ApiException;
 import org.mihub.common.error.GrpcErrors;
 import org.mihub.common.grpc.Work;
@@ -143,20 +144,28 @@ public final class ExportMapper {
         try (CSVPrinter printer = new CSVPrinter(out, CSVFormat.RFC4180)) {
             if (withHeader) {
                 List<String> header = new ArrayList<>(List.of("sample_id", "formula", "tags"));
-                for (String property : plan.properties()) {
-                    header.add(property + " [" + canonicalUnit(page, property) + "]");
-                    header.add(property + "_uncertainty");
+                for (Property property : plan.properties()) {
+                    if (property.numeric()) {
+                        header.add(property.name() + " [" + property.canonicalUnit() + "]");
+                        header.add(property.name() + "_uncertainty");
+                    } else {
+                        header.add(property.name());
+                    }
                 }
                 printer.printRecord(header);
             }
             for (Material material : page) {
                 List<Object> row = new ArrayList<>(List.of(material.sampleKey() == null ? "" : material.sampleKey(),
                         material.formula(), String.join(";", material.tags())));
-                for (String property : plan.properties()) {
+                for (Property property : plan.properties()) {
                     Optional<Material.Measurement> value = material.measurements().stream()
-                            .filter(measurement -> measurement.property().equals(property)).findFirst();
-                    row.add(value.map(measurement -> Double.toString(measurement.value())).orElse(""));
-                    row.add(value.map(Material.Measurement::uncertainty).map(String::valueOf).orElse(""));
+                            .filter(measurement -> measurement.property().equals(property.name())).findFirst();
+                    if (property.numeric()) {
+                        row.add(value.map(measurement -> Double.toString(measurement.value())).orElse(""));
+                        row.add(value.map(Material.Measurement::uncertainty).map(String::valueOf).orElse(""));
+                    } else {
+                        row.add(value.map(Material.Measurement::label).orElse(""));
+                    }
                 }
                 printer.printRecord(row);
             }
@@ -164,13 +173,6 @@ public final class ExportMapper {
             throw new UncheckedIOException(e);
         }
         return out.toString();
-    }
-
-    /** The canonical unit of a property as stored with its measurements (every page carries it). */
-    private static String canonicalUnit(List<Material> page, String property) {
-        return page.stream().flatMap(material -> material.measurements().stream())
-                .filter(measurement -> measurement.property().equals(property)).map(Material.Measurement::unit)
-                .findFirst().orElse("");
     }
 
     private static String jsonl(List<Material> page) {
@@ -190,11 +192,16 @@ public final class ExportMapper {
                 }
                 var measurements = node.putArray("measurements");
                 for (Material.Measurement measurement : material.measurements()) {
-                    ObjectNode value = measurements.addObject().put("property", measurement.property())
-                            .put("value", measurement.value()).put("unit", measurement.unit())
-                            .put("reported_value", measurement.reportedValue())
-                            .put("reported_unit", measurement.reportedUnit()).put("method", measurement.method())
-                            .put("instrument", measurement.instrument()).put("source", measurement.source());
+                    ObjectNode value = measurements.addObject().put("property", measurement.property());
+                    if (measurement.labelled()) {
+                        value.put("label", measurement.label());
+                    } else {
+                        value.put("value", measurement.value()).put("unit", measurement.unit())
+                                .put("reported_value", measurement.reportedValue())
+                                .put("reported_unit", measurement.reportedUnit());
+                    }
+                    value.put("method", measurement.method()).put("instrument", measurement.instrument())
+                            .put("source", measurement.source());
                     if (measurement.uncertainty() != null) {
                         value.put("uncertainty", measurement.uncertainty());
                     }

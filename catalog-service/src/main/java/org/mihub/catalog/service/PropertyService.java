@@ -44,6 +44,9 @@ public class PropertyService {
     static final long CACHE_MILLIS = 5_000;
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9]*(_[a-z0-9]+)*");
     private static final int MAX_NAME = 64;
+    /** Column names of the CSV ingest that are not properties. */
+    private static final Set<String> RESERVED = Set.of("formula", "sample_id", "sample_key", "tags", "method",
+            "instrument", "source");
     private static final int MAX_DISPLAY_NAME = 200;
     private static final int MAX_DESCRIPTION = 2_000;
     private static final int MAX_LABEL = 100;
@@ -119,9 +122,23 @@ public class PropertyService {
 
     /** "; close matches: band_gap, ..." or nothing; with how a curator adds a property. */
     public String closeMatches(String name) {
-        List<String> close = Suggestions.closest(name, all().keySet(), 3);
+        return closeMatches(name, all().keySet());
+    }
+
+    /**
+     * The vocabulary names close to {@code name}, by edit distance or as its start ({@code curie_temp} finds
+     * {@code curie_temperature}), at most three, and how a curator adds a property: what every refusal of an
+     * unknown property says.
+     */
+    public static String closeMatches(String name, java.util.Collection<String> names) {
+        Set<String> close = new LinkedHashSet<>(Suggestions.closest(name, names, 3));
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (lower.length() >= 3) {
+            names.stream().filter(known -> close.size() < 3 && (known.startsWith(lower) || lower.startsWith(known)))
+                    .forEach(close::add);
+        }
         return (close.isEmpty() ? "" : "; close matches: " + String.join(", ", close))
-                + "; a curator adds a property with POST /api/v1/properties (gRPC CreateProperty)";
+                + "; to add it, a curator sends POST /api/v1/properties (gRPC CreateProperty)";
     }
 
     public Created create(Caller caller, Draft draft) {
@@ -217,6 +234,9 @@ public class PropertyService {
         String name = draft.name() == null ? "" : draft.name();
         if (name.isEmpty()) {
             violations.add(new FieldViolation("name", "required"));
+        } else if (RESERVED.contains(name) || name.endsWith("_uncertainty")) {
+            violations.add(new FieldViolation("name", "'" + name + "' is an ingest column of its own (formula, "
+                    + "sample_id, tags, method, instrument, source, <property>_uncertainty): choose another name"));
         } else if (name.length() > MAX_NAME || !NAME.matcher(name).matches()) {
             violations.add(new FieldViolation("name", "'" + name + "' is not a name: lower snake case (a-z, 0-9 and "
                     + "single underscores, starting with a letter), at most " + MAX_NAME + " characters, e.g. tc_onset"));

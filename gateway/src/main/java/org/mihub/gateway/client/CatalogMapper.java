@@ -13,11 +13,13 @@ import org.mihub.api.catalog.v1.DeleteDatasetResponse;
 import org.mihub.api.catalog.v1.Embargo;
 import org.mihub.api.catalog.v1.IngestFormat;
 import org.mihub.api.catalog.v1.IngestHeader;
+import org.mihub.api.catalog.v1.IngestMode;
 import org.mihub.api.catalog.v1.IngestRecordsResponse;
 import org.mihub.api.catalog.v1.CreatePropertyRequest;
 import org.mihub.api.catalog.v1.PropertyDefinition;
 import org.mihub.api.catalog.v1.PropertyValueType;
 import org.mihub.api.catalog.v1.UpdatePropertyRequest;
+import org.mihub.api.catalog.v1.RowRejection;
 import org.mihub.api.catalog.v1.UpdateDatasetSharingRequest;
 import org.mihub.api.catalog.v1.UsageEntry;
 import org.mihub.api.catalog.v1.UsageSummary;
@@ -27,9 +29,11 @@ import org.mihub.gateway.view.DatasetViews.DatasetInput;
 import org.mihub.gateway.view.DatasetViews.DatasetView;
 import org.mihub.gateway.view.DatasetViews.DeletionView;
 import org.mihub.gateway.view.DatasetViews.EmbargoView;
+import org.mihub.gateway.view.DatasetViews.IngestProblemView;
 import org.mihub.gateway.view.DatasetViews.IngestResultView;
 import org.mihub.gateway.view.DatasetViews.PropertyInput;
 import org.mihub.gateway.view.DatasetViews.PropertyPatch;
+import org.mihub.gateway.view.DatasetViews.PropertyUseView;
 import org.mihub.gateway.view.DatasetViews.PropertyView;
 import org.mihub.gateway.view.DatasetViews.RecordUpload;
 import org.mihub.gateway.view.DatasetViews.SharingInput;
@@ -111,7 +115,9 @@ final class CatalogMapper {
             default -> IngestFormat.INGEST_FORMAT_CSV;
         };
         return IngestHeader.newBuilder().setDatasetId(upload.datasetId()).setIdempotencyKey(text(upload.idempotencyKey()))
-                .setFormat(format).setDryRun(upload.dryRun()).setSourceName(text(upload.sourceName())).build();
+                .setFormat(format).setDryRun(upload.dryRun()).setSourceName(text(upload.sourceName()))
+                .setMode(upload.skipInvalid() ? IngestMode.INGEST_MODE_SKIP_INVALID : IngestMode.INGEST_MODE_STRICT)
+                .build();
     }
 
     static DatasetView view(Dataset dataset) {
@@ -129,10 +135,23 @@ final class CatalogMapper {
     }
 
     static IngestResultView view(IngestRecordsResponse result) {
+        boolean skip = result.getMode() == IngestMode.INGEST_MODE_SKIP_INVALID;
         return new IngestResultView(result.getIngestId(), result.getDatasetId(),
                 CommonMapper.name(result.getOutcome()), result.getRowsReceived(),
                 result.getRowsWritten(), result.getMeasurementsWritten(), result.getDatasetVersion(),
-                result.getContentSha256(), instant(result.getCompletedAt()));
+                result.getContentSha256(), instant(result.getCompletedAt()), skip ? "skip-invalid" : "strict",
+                result.getRowsSkipped(), skip ? result.getSkippedList().stream().map(CatalogMapper::problem).toList()
+                        : null, skip ? result.getSkippedTruncated() : null,
+                result.getWarningsList().stream().map(CatalogMapper::problem).toList(),
+                result.getPropertiesList().stream().map(use -> new PropertyUseView(use.getProperty(),
+                        use.getValueType() == PropertyValueType.PROPERTY_VALUE_TYPE_UNSPECIFIED ? "numeric"
+                                : CommonMapper.name(use.getValueType()), emptyToNull(use.getCanonicalUnit()),
+                        use.getUnitsList(), use.getMeasurements())).toList());
+    }
+
+    private static IngestProblemView problem(RowRejection row) {
+        return new IngestProblemView(row.getRow(), row.getLine(), row.getColumn(), CommonMapper.name(row.getCode()),
+                row.getReason(), row.getValue(), row.hasPosition() ? row.getPosition() : null);
     }
 
     static PropertyView view(PropertyDefinition property) {

@@ -130,8 +130,12 @@ public class DatasetResource {
             description = "text/csv with columns formula (required), sample_id, tags, method, instrument, source, "
                     + "'<property> [unit]', '<property>_uncertainty', 'condition.<name> [unit]', "
                     + "'step<N>.<kind>.<parameter> [unit]'; or application/json (an array of material objects) or "
-                    + "application/x-ndjson (one object per line). A document with any bad row writes nothing; the "
-                    + "problem+json answer lists every rejected row with its column or field path and reason.")
+                    + "application/x-ndjson (one object per line). mode=strict (default): a document with any bad row "
+                    + "writes nothing; the problem+json answer lists every rejected row with its column or field path "
+                    + "and reason. mode=skip-invalid: the valid rows are written and the answer lists every skipped "
+                    + "row (skipped, rowsSkipped). dryRun=true validates everything, writes nothing and answers the "
+                    + "same report with the properties and units the document uses. A categorical, boolean or text "
+                    + "property's column has no unit: 'is_metal', 'crystal_system'.")
     @RequestBody(required = true, content = {
             @Content(mediaType = "text/csv", examples = @ExampleObject(
                     name = "CSV with units, a condition and a process step", value = ApiExamples.RECORDS_CSV)),
@@ -143,8 +147,17 @@ public class DatasetResource {
             @Parameter(description = "Makes a retried upload of the same content a no-op")
             @HeaderParam("Idempotency-Key") String idempotencyKey,
             @QueryParam("dryRun") @DefaultValue("false") String dryRun,
+            @Parameter(description = "strict (default: any bad row writes nothing) or skip-invalid (the valid rows "
+                    + "are written, every skipped row is listed with its row, column and reason)")
+            @QueryParam("mode") @DefaultValue("strict") String mode,
             @QueryParam("sourceName") String sourceName, InputStream body) {
-        var upload = new RecordUpload(id, contentType, idempotencyKey, QueryParams.flag("dryRun", dryRun), sourceName);
+        boolean skipInvalid = switch (mode) {
+            case "strict" -> false;
+            case "skip-invalid" -> true;
+            default -> throw new InvalidInput("mode", "'" + mode + "' is not strict or skip-invalid");
+        };
+        var upload = new RecordUpload(id, contentType, idempotencyKey, QueryParams.flag("dryRun", dryRun), sourceName,
+                skipInvalid);
         return catalog.ingest(upload, body).await().indefinitely(); // bounded by the call's deadline
     }
 

@@ -59,9 +59,27 @@ public final class DatasetViews {
     public record DeletionView(String id, Instant deletedAt, String deletedBy) {
     }
 
+    /**
+     * The report of an upload: in skip-invalid mode the rows skipped and each of their problems; what was
+     * let pass in written rows ({@code warnings}); the properties the valid rows use, with their units.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record IngestResultView(String ingestId, String datasetId, String outcome, long rowsReceived,
             long rowsWritten, long measurementsWritten, int datasetVersion, String contentSha256,
-            Instant completedAt) {
+            Instant completedAt, String mode, long rowsSkipped, List<IngestProblemView> skipped,
+            Boolean skippedTruncated, List<IngestProblemView> warnings, List<PropertyUseView> properties) {
+    }
+
+    /** One problem of an uploaded row: where (row, line, column or field, position in a formula), code, why. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record IngestProblemView(long row, long line, String column, String code, String reason, String value,
+            Integer position) {
+    }
+
+    /** A property an upload uses: its type and canonical unit, the units given, how many values. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record PropertyUseView(String property, String valueType, String canonicalUnit, List<String> units,
+            long measurements) {
     }
 
     /**
@@ -98,9 +116,15 @@ public final class DatasetViews {
 
     /**
      * How a record upload is to be read: its media type (text/csv, application/json or
-     * application/x-ndjson), the idempotency key, whether it is a dry run, the source's name.
+     * application/x-ndjson), the idempotency key, whether it is a dry run, the source's name, and whether bad
+     * rows are skipped ({@code mode=skip-invalid}) instead of refusing the document.
      */
     public record RecordUpload(String datasetId, String mediaType, String idempotencyKey, boolean dryRun,
-            String sourceName) {
+            String sourceName, boolean skipInvalid) {
+
+        public RecordUpload(String datasetId, String mediaType, String idempotencyKey, boolean dryRun,
+                String sourceName) {
+            this(datasetId, mediaType, idempotencyKey, dryRun, sourceName, false);
+        }
     }
 }
