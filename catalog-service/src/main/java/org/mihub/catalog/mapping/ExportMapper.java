@@ -26,6 +26,8 @@ import org.mihub.common.identity.Caller;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 
@@ -175,6 +177,24 @@ public final class ExportMapper {
         return out.toString();
     }
 
+    /**
+     * Stored parameters ({@code name, value, unit} or {@code name, text}) in the ingest's JSON form
+     * ({@code {name, quantity: {value, unit}}} or {@code {name, text}}), so an export reads back as it was.
+     */
+    private static ArrayNode parameters(JsonNode stored) {
+        ArrayNode out = JSON.createArrayNode();
+        for (JsonNode parameter : stored) {
+            ObjectNode written = out.addObject().put("name", parameter.path("name").asText());
+            if (parameter.hasNonNull("text")) {
+                written.put("text", parameter.path("text").asText());
+            } else {
+                written.putObject("quantity").set("value", parameter.path("value"));
+                ((ObjectNode) written.get("quantity")).put("unit", parameter.path("unit").asText());
+            }
+        }
+        return out;
+    }
+
     private static String jsonl(List<Material> page) {
         StringBuilder out = new StringBuilder();
         try {
@@ -185,7 +205,11 @@ public final class ExportMapper {
                 node.set("composition", JSON.valueToTree(material.composition()));
                 node.set("elements", JSON.valueToTree(material.elements()));
                 node.set("tags", JSON.valueToTree(material.tags()));
-                node.set("process_steps", JSON.readTree(material.processStepsJson()));
+                var steps = node.putArray("process_steps");
+                for (JsonNode step : JSON.readTree(material.processStepsJson())) {
+                    ObjectNode written = steps.addObject().put("kind", step.path("kind").asText());
+                    written.set("parameters", parameters(step.path("parameters")));
+                }
                 node.set("external_ids", JSON.readTree(material.externalIdsJson()));
                 if (material.structureJson() != null) {
                     node.set("structure", JSON.readTree(material.structureJson()));
@@ -196,16 +220,22 @@ public final class ExportMapper {
                     if (measurement.labelled()) {
                         value.put("label", measurement.label());
                     } else {
-                        value.put("value", measurement.value()).put("unit", measurement.unit())
-                                .put("reported_value", measurement.reportedValue())
-                                .put("reported_unit", measurement.reportedUnit());
+                        value.putObject("value").put("value", measurement.value()).put("unit", measurement.unit());
+                        value.putObject("reported").put("value", measurement.reportedValue())
+                                .put("unit", measurement.reportedUnit());
                     }
                     value.put("method", measurement.method()).put("instrument", measurement.instrument())
                             .put("source", measurement.source());
                     if (measurement.uncertainty() != null) {
                         value.put("uncertainty", measurement.uncertainty());
                     }
-                    value.set("conditions", JSON.readTree(measurement.conditionsJson()));
+                    value.set("conditions", parameters(JSON.readTree(measurement.conditionsJson())));
+                    if (measurement.campaignId() != null) {
+                        value.put("campaign_id", measurement.campaignId());
+                    }
+                    if (measurement.proposalId() != null) {
+                        value.put("proposal_id", measurement.proposalId());
+                    }
                 }
                 out.append(JSON.writeValueAsString(node)).append('\n');
             }
