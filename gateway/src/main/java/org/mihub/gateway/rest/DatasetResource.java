@@ -22,6 +22,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -50,7 +51,7 @@ import io.smallrye.mutiny.Uni;
  */
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "datasets")
+@Tag(name = "datasets", description = "Datasets, their sharing and embargo, record uploads and exports")
 public class DatasetResource {
 
     @Inject
@@ -60,10 +61,12 @@ public class DatasetResource {
     @Path("/datasets")
     @Consumes(MediaType.APPLICATION_JSON)
     @Authenticated
-    @Operation(summary = "Create an empty dataset (role contributor in the owner organisation)",
+    @Operation(operationId = "createDataset", summary = "Create an empty dataset (role contributor in the owner organisation)",
             description = "Private unless a visibility is given.")
     @RequestBody(required = true, content = @Content(mediaType = "application/json",
             examples = @ExampleObject(name = "consortium dataset", value = ApiExamples.CREATE_DATASET)))
+    @APIResponse(responseCode = "201", description = "The dataset as created; Location names it",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DatasetView.class)))
     public Uni<Response> create(DatasetInput input) {
         return catalog.create(input).map(view -> deprecatedIf(input != null && input.oldSpelling(),
                 Response.created(URI.create("/api/v1/datasets/" + view.id())).entity(view)));
@@ -72,9 +75,10 @@ public class DatasetResource {
     @GET
     @Path("/datasets")
     @PermitAll
-    @Operation(summary = "Datasets the caller may see, newest first (cursor paging)")
+    @Operation(operationId = "listDatasets", summary = "Datasets the caller may see, newest first (cursor paging)")
     public Uni<DatasetPage> list(@QueryParam("owner") String owner, @QueryParam("visibility") String visibility,
-            @QueryParam("text") String text, @QueryParam("limit") @DefaultValue("50") String limit,
+            @QueryParam("text") String text, @QueryParam("limit") @DefaultValue("50")
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", defaultValue = "50")) String limit,
             @QueryParam("cursor") String cursor) {
         return catalog.list(owner, visibility, text, QueryParams.limit(limit, 50), cursor);
     }
@@ -82,7 +86,7 @@ public class DatasetResource {
     @GET
     @Path("/datasets/{id}")
     @PermitAll
-    @Operation(summary = "One dataset; 404 when it does not exist or is hidden from the caller")
+    @Operation(operationId = "getDataset", summary = "One dataset; 404 when it does not exist or is hidden from the caller")
     public Uni<DatasetView> get(@PathParam("id") String id) {
         return catalog.get(id);
     }
@@ -91,7 +95,7 @@ public class DatasetResource {
     @Path("/datasets/{id}/sharing")
     @Consumes(MediaType.APPLICATION_JSON)
     @Authenticated
-    @Operation(summary = "Replace visibility, shared-with organisations and embargo (role curator in the owner org)",
+    @Operation(operationId = "updateSharing", summary = "Replace visibility, shared-with organisations and embargo (role curator in the owner org)",
             description = "An embargo lifts the visibility to liftsTo at its date.")
     @RequestBody(required = true, content = @Content(mediaType = "application/json",
             examples = @ExampleObject(name = "shared with an embargo", value = ApiExamples.SHARING)))
@@ -113,7 +117,7 @@ public class DatasetResource {
     @DELETE
     @Path("/datasets/{id}")
     @Authenticated
-    @Operation(summary = "Soft-delete a dataset (role curator in the owner organisation); audited")
+    @Operation(operationId = "deleteDataset", summary = "Soft-delete a dataset (role curator in the owner organisation); audited")
     public Uni<DeletionView> delete(@PathParam("id") String id, @QueryParam("reason") String reason) {
         return catalog.delete(id, reason);
     }
@@ -122,23 +126,26 @@ public class DatasetResource {
     @Path("/datasets/{id}/records")
     @Consumes({"text/csv", MediaType.APPLICATION_JSON, "application/x-ndjson"})
     @Authenticated
-    @Operation(summary = "Append a document as a new dataset version (role contributor in the owner org)",
+    @Operation(operationId = "uploadRecords", summary = "Append a document as a new dataset version (role contributor in the owner org)",
             description = "text/csv with columns formula (required), sample_id, tags, method, instrument, source, "
                     + "'<property> [unit]', '<property>_uncertainty', 'condition.<name> [unit]', "
                     + "'step<N>.<kind>.<parameter> [unit]'; or application/json (an array of material objects) or "
                     + "application/x-ndjson (one object per line). A document with any bad row writes nothing; the "
                     + "problem+json answer lists every rejected row with its column or field path and reason.")
     @RequestBody(required = true, content = {
-            @Content(mediaType = "text/csv", examples = @ExampleObject(
+            @Content(mediaType = "text/csv", schema = @Schema(type = SchemaType.STRING), examples = @ExampleObject(
                     name = "CSV with units, a condition and a process step", value = ApiExamples.RECORDS_CSV)),
-            @Content(mediaType = "application/json", examples = @ExampleObject(name = "JSON array",
+            @Content(mediaType = "application/json", schema = @Schema(type = SchemaType.ARRAY,
+                    description = "material objects: formula, sampleKey, tags, measurements, processSteps..."),
+                    examples = @ExampleObject(name = "JSON array",
                     value = ApiExamples.RECORDS_JSON)),
-            @Content(mediaType = "application/x-ndjson", examples = @ExampleObject(name = "one material per line",
+            @Content(mediaType = "application/x-ndjson", schema = @Schema(type = SchemaType.STRING), examples = @ExampleObject(name = "one material per line",
                     value = ApiExamples.RECORDS_NDJSON)) })
     public IngestResultView ingest(@PathParam("id") String id, @HeaderParam("Content-Type") String contentType,
             @Parameter(description = "Makes a retried upload of the same content a no-op")
             @HeaderParam("Idempotency-Key") String idempotencyKey,
-            @QueryParam("dryRun") @DefaultValue("false") String dryRun,
+            @QueryParam("dryRun") @DefaultValue("false")
+            @Parameter(schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false")) String dryRun,
             @QueryParam("sourceName") String sourceName, InputStream body) {
         var upload = new RecordUpload(id, contentType, idempotencyKey, QueryParams.flag("dryRun", dryRun), sourceName);
         return catalog.ingest(upload, body).await().indefinitely(); // bounded by the call's deadline
@@ -149,12 +156,17 @@ public class DatasetResource {
     @Produces({"text/csv", "application/jsonl"})
     @PermitAll
     @Blocking
-    @Operation(summary = "Stream a whole dataset as CSV (the ingest layout, canonical units) or JSON Lines",
+    @APIResponse(responseCode = "200", description = "The dataset, streamed", content = {
+            @Content(mediaType = "text/csv", schema = @Schema(type = SchemaType.STRING)),
+            @Content(mediaType = "application/jsonl", schema = @Schema(type = SchemaType.STRING)) })
+    @Operation(operationId = "exportDataset", summary = "Stream a whole dataset as CSV (the ingest layout, canonical units) or JSON Lines",
             description = "format=csv (default) or jsonl; version= exports the dataset as it was at that version; "
                     + "property= (repeatable or comma-separated) keeps only measurements of those properties and "
                     + "source= only those from experiment, simulation or prediction; with either, materials left "
                     + "without a measurement are not exported")
-    public Response export(@PathParam("id") String id, @QueryParam("format") @DefaultValue("csv") String format,
+    public Response export(@PathParam("id") String id, @QueryParam("format") @DefaultValue("csv")
+            @Parameter(schema = @Schema(type = SchemaType.STRING, enumeration = {"csv", "jsonl"}, defaultValue = "csv"))
+            String format,
             @QueryParam("version") Integer version, @QueryParam("property") java.util.List<String> properties,
             @QueryParam("source") java.util.List<String> sources) {
         boolean jsonl = switch (format.toLowerCase(java.util.Locale.ROOT)) {
@@ -182,7 +194,7 @@ public class DatasetResource {
     @Path("/properties")
     @PermitAll
     @Tag(name = "properties")
-    @Operation(summary = "The property vocabulary: names, canonical units, quantity kinds")
+    @Operation(operationId = "listProperties", summary = "The property vocabulary: names, canonical units, quantity kinds")
     public Uni<java.util.List<PropertyView>> properties(@QueryParam("text") String text) {
         return catalog.properties(text);
     }
