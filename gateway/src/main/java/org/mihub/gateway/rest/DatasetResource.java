@@ -139,7 +139,8 @@ public class DatasetResource {
                     description = "material objects: formula, sampleKey, tags, measurements, processSteps..."),
                     examples = @ExampleObject(name = "JSON array",
                     value = ApiExamples.RECORDS_JSON)),
-            @Content(mediaType = "application/x-ndjson", schema = @Schema(type = SchemaType.STRING), examples = @ExampleObject(name = "one material per line",
+            @Content(mediaType = "application/x-ndjson", schema = @Schema(type = SchemaType.OBJECT,
+                    description = "one material object per line"), examples = @ExampleObject(name = "one material per line",
                     value = ApiExamples.RECORDS_NDJSON)) })
     public IngestResultView ingest(@PathParam("id") String id, @HeaderParam("Content-Type") String contentType,
             @Parameter(description = "Makes a retried upload of the same content a no-op")
@@ -193,7 +194,7 @@ public class DatasetResource {
     @GET
     @Path("/properties")
     @PermitAll
-    @Tag(name = "properties")
+    @Tag(name = "properties", description = "The property vocabulary")
     @Operation(operationId = "listProperties", summary = "The property vocabulary: names, canonical units, quantity kinds")
     public Uni<java.util.List<PropertyView>> properties(@QueryParam("text") String text) {
         return catalog.properties(text);

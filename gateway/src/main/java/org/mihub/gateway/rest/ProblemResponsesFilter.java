@@ -63,6 +63,9 @@ public class ProblemResponsesFilter implements OASFilter {
         openAPI.getPaths().getPathItems().forEach((path, item) -> {
             if (path.startsWith("/api/v1")) {
                 item.getOperations().forEach((method, operation) -> addProblems(path, method, operation));
+            } else if (path.equals("/optimade/versions")) {
+                item.getOperations().values().forEach(operation -> operation.getResponses().addAPIResponse("429",
+                        OASFactory.createAPIResponse().description("Too Many Requests: the caller's allowance is used up")));
             } else if (path.startsWith("/optimade/{version}")) {
                 item.getOperations().values().forEach(ProblemResponsesFilter::addOptimadeErrors);
             }
