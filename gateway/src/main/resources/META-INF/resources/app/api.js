@@ -30,6 +30,43 @@ export async function call(method, path, body, contentType = 'application/json')
   return data;
 }
 
+/**
+ * Downloads an answer as a file: fetched with the bearer token (a plain link would go without it, and
+ * the API answers a hidden dataset with 404), then saved from a Blob through an object URL. The file
+ * name is the answer's Content-Disposition filename, else {@code fallbackName}.
+ */
+export async function download(path, fallbackName) {
+  const headers = {};
+  const token = await accessToken();
+  if (token) {
+    headers.Authorization = 'Bearer ' + token;
+  }
+  const reply = await fetch(path, { headers });
+  if (!reply.ok) {
+    const text = await reply.text();
+    let problem = {};
+    try {
+      problem = text ? JSON.parse(text) : {};
+    } catch (e) {
+      problem = { detail: text };
+    }
+    throw new ApiError(reply.status, problem);
+  }
+  const blob = await reply.blob();
+  const disposition = reply.headers.get('Content-Disposition') || '';
+  const named = disposition.match(/filename\*?=(?:UTF-8'')?"?([^";]+)"?/i);
+  const name = named ? decodeURIComponent(named[1]) : fallbackName;
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+  return { name, bytes: blob.size };
+}
+
 export const get = (path) => call('GET', path);
 export const post = (path, body, type) => call('POST', path, body, type);
 export const put = (path, body) => call('PUT', path, body);

@@ -7,7 +7,8 @@ import { h, fill, table, num, field } from './dom.js';
 import { t } from './i18n.js';
 import { hasRole } from './session.js';
 import { problem } from './catalog.js';
-import { lineChart, scatterChart } from './charts.js';
+import { lineChart, scatterChart, ternaryPlot } from './charts.js';
+import { chemicalFormula } from './chemistry.js';
 
 // enums as the API writes them: lower case, without their type's prefix
 const MAXIMISE = 'maximise';
@@ -41,7 +42,23 @@ export async function campaignsPage(view) {
   const propertySelect = (name, optional) => h('select', { name }, optional ? h('option', { value: '' }, '—') : null,
     properties.map((p) => h('option', { value: p.name }, `${p.displayName} (${p.canonicalUnit})`)));
   const message = h('div', {});
-  const form = h('form', { class: 'card', id: 'new-campaign', onsubmit: async (event) => {
+  const preview = h('div', { id: 'space-preview' });
+  // three elements: the design space's compositions on the triangle, as they are typed
+  const showSpace = () => {
+    let elements = [];
+    try {
+      elements = parseElements(field(form, 'elements'));
+    } catch (e) {
+      elements = [];
+    }
+    const grid = elements.length === 3 ? compositionGrid(elements, Math.max(Number(field(form, 'step')) || 0.05, 0.02)) : [];
+    fill(preview, elements.length === 3 ? [h('p', { class: 'muted' }, t('campaigns.space_preview', { count: grid.length })),
+      ternaryPlot('space-ternary', elements.map((e) => e.element), [{ name: t('campaigns.design_space'), points: grid,
+        symbolSize: 5, itemStyle: { color: '#7fa6e8' } }])] : null);
+  };
+  const form = h('form', { class: 'card', id: 'new-campaign', oninput: (event) => {
+    if (event.target.name === 'elements' || event.target.name === 'step') showSpace();
+  }, onsubmit: async (event) => {
     event.preventDefault();
     try {
       const objectives = [objective(form, '')];
@@ -86,6 +103,7 @@ export async function campaignsPage(view) {
     h('label', {}, t('campaigns.max_elements'), h('input', { name: 'maxElements', type: 'number', min: 1, size: 3 })),
     h('label', {}, t('campaigns.constraint'), h('input', { name: 'constraint', size: 12, placeholder: 'Ni, Cu' })),
     h('label', {}, '≤', h('input', { name: 'rhs', size: 5, placeholder: '0.6' }))),
+  preview,
   h('div', { class: 'row' },
     h('label', {}, t('campaigns.parameter'), h('input', { name: 'parameter', size: 18, placeholder: 'anneal_temperature' })),
     h('label', {}, t('search.min'), h('input', { name: 'parameterMin', size: 5, placeholder: '300' })),
@@ -165,12 +183,84 @@ function valueOf(entry, property) {
 function candidateText(candidate) {
   const parameters = Object.entries(candidate.parameters || {}).map(([name, v]) =>
     `${name}=${v.number !== undefined ? num(v.number) : v.integer ?? v.category ?? ''}`);
-  return [candidate.formula, ...parameters].filter(Boolean).join(' · ');
+  return [candidate.formula ? chemicalFormula(candidate.formula) : '', ...parameters].filter(Boolean).join(' · ');
+}
+
+/** Compositions on a grid of {@code step} within each element's fraction bounds (a design space's feasible points). */
+export function compositionGrid(elements, step) {
+  const n = Math.round(1 / step);
+  const points = [];
+  const [first, second, third] = elements;
+  for (let i = 0; i <= n; i++) {
+    for (let j = 0; j <= n - i; j++) {
+      const fractions = { [first.element]: i / n, [second.element]: j / n, [third.element]: (n - i - j) / n };
+      if (elements.every((e) => fractions[e.element] >= e.minFraction - 1e-9 && fractions[e.element] <= e.maxFraction + 1e-9)) {
+        points.push({ fractions, name: Object.entries(fractions).map(([el, x]) => `${el}${Number(x.toFixed(3))}`).join('') });
+      }
+    }
+  }
+  return points;
+}
+
+/** The three elements of a composition space, or of every candidate proposed so far; null unless three. */
+function threeElements(c) {
+  const space = (c.spec.designSpace && c.spec.designSpace.composition && c.spec.designSpace.composition.elements) || [];
+  if (space.length === 3) {
+    return space.map((e) => e.element);
+  }
+  const seen = new Set();
+  (c.history || []).forEach((p) => Object.keys((p.candidate && p.candidate.composition) || {}).forEach((e) => seen.add(e)));
+  return seen.size === 3 && space.length === 0 ? [...seen].sort() : null;
+}
+
+/** The campaign's proposals on the composition triangle, measured ones coloured by the first objective. */
+function ternarySection(c, elements, unit) {
+  const first = c.spec.objectives[0];
+  const space = c.spec.designSpace && c.spec.designSpace.composition;
+  const grid = space && space.elements && space.elements.length === 3
+    ? compositionGrid(space.elements.map((e) => ({ element: e.element, minFraction: e.minFraction ?? 0,
+      maxFraction: e.maxFraction ?? 1 })), Math.max(space.step || 0.05, 0.02)) : [];
+  const point = (p) => ({ fractions: p.candidate.composition || {}, name: candidateText(p.candidate) });
+  const history = (c.history || []).filter((p) => p.candidate && p.candidate.composition);
+  const measured = history.filter((p) => p.result && p.result.measured).map((p) => ({ ...point(p),
+    value: valueOf(p.result.measured, first.property) })).filter((p) => p.value !== undefined);
+  const values = measured.map((p) => p.value);
+  return h('section', { class: 'card', id: 'ternary-section' }, h('h2', {}, t('campaigns.ternary')),
+    h('p', { class: 'muted' }, t('campaigns.ternary_help', { property: first.property })),
+    ternaryPlot('ternary', elements, [
+      { name: t('campaigns.design_space'), points: grid, symbolSize: 5, itemStyle: { color: '#aab4c6' } },
+      { name: t('campaigns.pending'), points: history.filter((p) => p.state === 'pending').map(point), symbol: 'emptyCircle',
+        symbolSize: 11, itemStyle: { color: '#2458c6' } },
+      { name: t('campaigns.failed'), points: history.filter((p) => p.result && p.result.failed).map(point), symbol: 'diamond',
+        itemStyle: { color: '#5d6677' } },
+      { name: t('campaigns.measured'), points: measured, coloured: true, symbolSize: 12,
+        itemStyle: { color: '#b40426', borderColor: '#1d2330', borderWidth: 1 } },
+    ], values.length ? { name: first.property, unit, min: Math.min(...values), max: Math.max(...values) } : undefined));
+}
+
+/**
+ * The acquisition value as the user reads it: for log expected improvement (one objective) the
+ * expected improvement itself in the objective's unit (per cost unit when cost-aware); else the value
+ * with its function's name.
+ */
+export function acquisitionText(p, c, unit) {
+  if (p.acquisitionValue === undefined || p.acquisitionValue === null) {
+    return '';
+  }
+  if (p.acquisitionFunction === 'log_expected_improvement' && c.spec.objectives.length === 1) {
+    const costAware = c.spec.acquisition && c.spec.acquisition.costAware;
+    const per = costAware ? ` / ${(c.spec.cost && c.spec.cost.unit) || t('campaigns.cost')}` : '';
+    return h('span', { class: 'ei', title: `log EI = ${num(p.acquisitionValue)}` },
+      `${t('campaigns.ei')} ${num(Math.exp(p.acquisitionValue))} ${unit}${per}`);
+  }
+  return `${p.acquisitionFunction ? p.acquisitionFunction.replace(/_/g, ' ') + ' ' : ''}${num(p.acquisitionValue)}`;
 }
 
 export async function campaignPage(view, id) {
-  const c = await get('/api/v1/campaigns/' + id);
+  const [c, properties] = await Promise.all([get('/api/v1/campaigns/' + id), get('/api/v1/properties')]);
   const objectives = c.spec.objectives;
+  const unitOf = (o) => o.unit || ((properties.find((p) => p.name === o.property) || {}).canonicalUnit) || '';
+  const ternaryElements = threeElements(c);
   const pending = (c.history || []).filter((p) => p.state === 'pending');
   const completed = (c.history || []).filter((p) => p.result && p.result.measured);
   const first = objectives[0];
@@ -209,10 +299,11 @@ export async function campaignPage(view, id) {
         { name: t('campaigns.pareto'), data: (c.paretoFront || []).map((o) => [valueOf(o, objectives[0].property),
           valueOf(o, objectives[1].property)]), itemStyle: { color: '#b3261e' } }],
       { x: objectives[0].property, y: objectives[1].property })) : null,
+    ternaryElements ? ternarySection(c, ternaryElements, unitOf(first)) : null,
     h('section', { class: 'card' }, h('h2', {}, t('campaigns.history')), table([
       ['#', (p) => `${p.batchNumber}.${p.position + 1}`], [t('campaigns.candidate'), (p) => candidateText(p.candidate)],
       [t('campaigns.predicted'), (p) => (p.predictions || []).map((x) => `${num(x.mean)} ± ${num(x.std)}`).join(', ')],
-      [t('campaigns.acquisition'), (p) => num(p.acquisitionValue)],
+      [t('campaigns.acquisition'), (p) => acquisitionText(p, c, unitOf(first))],
       [t('campaigns.state'), (p) => p.state || ''],
       [t('campaigns.result'), (p) => !p.result ? '' : p.result.failed ? `✗ ${p.result.failed.reason}`
         : objectives.map((o) => num(valueOf(p.result.measured, o.property))).join(', ')]],

@@ -2,6 +2,8 @@
 import { get, query } from './api.js';
 import { h, fill, table, num, field, control } from './dom.js';
 import { t } from './i18n.js';
+import { chemicalFormula } from './chemistry.js';
+import { structureSection } from './structure.js';
 
 const SYMBOLS = ('H He Li Be B C N O F Ne Na Mg Al Si P S Cl Ar K Ca Sc Ti V Cr Mn Fe Co Ni Cu Zn Ga Ge As Se Br Kr '
   + 'Rb Sr Y Zr Nb Mo Tc Ru Rh Pd Ag Cd In Sn Sb Te I Xe Cs Ba La Ce Pr Nd Pm Sm Eu Gd Tb Dy Ho Er Tm Yb Lu Hf Ta '
@@ -24,13 +26,34 @@ function place(z) {
   return [row, z - start < 2 ? z - start + 1 : z - shift];
 }
 
-/** The periodic table: clicking an element toggles it in {@code selected} (a Set). */
-export function periodicTable(selected, onChange) {
+/**
+ * The shade of an element with {@code count} of {@code most} materials: white for none, up to the accent
+ * colour for the most common, on a logarithmic scale (one material still shows).
+ */
+export function shade(count, most) {
+  if (!count || !most) {
+    return null;
+  }
+  const level = 0.15 + 0.85 * (Math.log1p(count) / Math.log1p(most));
+  const mix = (from, to) => Math.round(from + (to - from) * level);
+  return `rgb(${mix(255, 0x7f)}, ${mix(255, 0xa6)}, ${mix(255, 0xe8)})`;
+}
+
+/**
+ * The periodic table: clicking an element toggles it in {@code selected} (a Set). With {@code counts}
+ * (element → materials visible to the caller that contain it) each element is shaded by its count.
+ */
+export function periodicTable(selected, onChange, counts = {}) {
   const grid = h('div', { class: 'pt', id: 'periodic-table', role: 'group', 'aria-label': t('search.elements') });
+  const most = Math.max(0, ...Object.values(counts));
   SYMBOLS.forEach((symbol, i) => {
     const [row, column] = place(i + 1);
+    const count = counts[symbol] || 0;
+    const background = shade(count, most);
     const button = h('button', { type: 'button', 'data-element': symbol, class: selected.has(symbol) ? 'on' : null,
-      style: `grid-row: ${row}; grid-column: ${column}`, 'aria-pressed': String(selected.has(symbol)),
+      'data-count': String(count), title: t('search.element_count', { element: symbol, count }),
+      style: `grid-row: ${row}; grid-column: ${column}` + (background ? `; background-color: ${background}` : ''),
+      'aria-pressed': String(selected.has(symbol)),
       onclick: () => {
         if (selected.has(symbol)) selected.delete(symbol); else selected.add(symbol);
         button.classList.toggle('on', selected.has(symbol));
@@ -43,8 +66,10 @@ export function periodicTable(selected, onChange) {
 }
 
 export async function searchPage(view) {
-  const [properties, datasets] = await Promise.all([get('/api/v1/properties'),
-    get('/api/v1/datasets' + query({ limit: 200 }))]);
+  const [properties, datasets, elementCounts] = await Promise.all([get('/api/v1/properties'),
+    get('/api/v1/datasets' + query({ limit: 200 })), get('/api/v1/materials/element-counts')]);
+  const counts = elementCounts.counts || {};
+  const visible = Object.keys(counts).length;
   const selected = new Set();
   const chosen = h('span', { id: 'chosen', class: 'muted' });
   const showChosen = () => fill(chosen, selected.size ? [...selected].join(', ') : t('search.no_elements'));
@@ -54,7 +79,9 @@ export async function searchPage(view) {
   const form = h('form', { id: 'search-form', onsubmit: (event) => { event.preventDefault(); cursors.length = 0; run(null); } },
     h('section', { class: 'card' },
       h('h2', {}, t('search.elements'), ' ', chosen),
-      periodicTable(selected, showChosen),
+      periodicTable(selected, showChosen, counts),
+      h('p', { class: 'muted', id: 'element-legend' }, h('span', { class: 'swatch', style: `background-color: ${shade(1, 1)}` }),
+        ' ', t('search.shade_help', { elements: visible })),
       h('div', { class: 'row' },
         h('label', {}, t('search.match'), h('select', { name: 'match' },
           ['all', 'any', 'only', 'exactly'].map((m) => h('option', { value: m }, t('search.match.' + m))))),
@@ -95,7 +122,7 @@ export async function searchPage(view) {
       fill(results, page.materials.length === 0 ? h('p', { id: 'no-results' }, t('search.none')) : [
         table([
           [t('material.formula'), (m) => h('a', { href: '#/materials/' + m.id, class: 'formula' }, m.formula)],
-          [t('material.reduced'), (m) => m.reducedFormula],
+          [t('material.reduced'), (m) => chemicalFormula(m.reducedFormula)],
           [t('material.elements'), (m) => m.elements.join(' ')],
           [t('material.measurements'), (m) => (m.measurements || []).map((x) =>
             h('span', { class: 'pill' }, `${x.property} ${num(x.value.value)} ${x.value.unit}`))],
@@ -124,20 +151,14 @@ export async function materialPage(view, id) {
   const m = await get('/api/v1/materials/' + id);
   const structure = m.structure;
   fill(view,
-    h('h1', {}, m.formula, ' ', h('span', { class: 'muted' }, m.reducedFormula)),
+    h('h1', {}, m.formula, ' ', h('span', { class: 'muted', id: 'reduced-formula' }, chemicalFormula(m.reducedFormula))),
     h('section', { class: 'card' }, h('h2', {}, t('material.composition')),
       table([[t('material.element'), ([e]) => e], [t('material.amount'), ([, a]) => num(a)],
         [t('material.fraction'), ([e]) => num((m.atomicFractions || {})[e])]], Object.entries(m.composition)),
       h('p', { class: 'muted' }, t('material.dataset'), ': ', h('a', { href: '#/datasets/' + m.datasetId }, m.datasetId),
         ' · ', m.ownerOrg, m.sampleKey ? ' · ' + m.sampleKey : '', ' ', (m.tags || []).map((tag) => h('span', { class: 'pill' }, tag)))),
-    h('section', { class: 'card', id: 'structure' }, h('h2', {}, t('material.structure')), structure ? [
-      h('p', {}, structure.spaceGroupSymbol ? `${structure.spaceGroupSymbol} (${structure.spaceGroupNumber || ''})` : ''),
-      table([[t('material.vector'), ([name]) => name], ['x (Å)', ([, v]) => num(v.x)], ['y (Å)', ([, v]) => num(v.y)],
-        ['z (Å)', ([, v]) => num(v.z)]], Object.entries(structure.lattice)),
-      table([[t('material.species'), (s) => s.species], [t('material.fractional'), (s) =>
-        [s.fractional.x, s.fractional.y, s.fractional.z].map(num).join(', ')],
-      [t('material.occupancy'), (s) => num(s.occupancy === undefined ? 1 : s.occupancy)]], structure.sites),
-    ] : h('p', { class: 'muted' }, t('material.no_structure'))),
+    h('section', { class: 'card', id: 'structure' }, h('h2', {}, t('material.structure')),
+      structure ? structureSection(structure) : h('p', { class: 'muted' }, t('material.no_structure'))),
     h('section', { class: 'card', id: 'process' }, h('h2', {}, t('material.process')),
       (m.processSteps || []).length ? h('ol', {}, m.processSteps.map((step) => h('li', {}, h('strong', {}, step.kind), ' ',
         (step.parameters || []).map((p) => h('span', { class: 'pill' },

@@ -1,6 +1,7 @@
 // Charts with Apache ECharts (the webjar the gateway serves): parity with error bars, uncertainty
 // calibration, best-so-far, Pareto front, Top% against random selection.
 import { h } from './dom.js';
+import { chemicalFormula } from './chemistry.js';
 
 function chart(id, option) {
   const box = h('div', { class: 'chart', id });
@@ -39,7 +40,7 @@ export function parityPlot(points, unit, labels) {
     series: [
       errorBars('±1σ', points.map((p) => [p.observed, p.mean - p.std, p.mean + p.std]), '#2458c6'),
       { name: labels.predicted, type: 'scatter', symbolSize: 5, z: 2,
-        data: points.map((p) => ({ value: [p.observed, p.mean], name: p.reducedFormula })) },
+        data: points.map((p) => ({ value: [p.observed, p.mean], name: chemicalFormula(p.reducedFormula) })) },
       { name: 'y = x', type: 'line', data: [[low, low], [high, high]], symbol: 'none',
         lineStyle: { color: '#999', type: 'dashed' } },
     ],
@@ -102,4 +103,75 @@ export function scatterChart(id, series, axes) {
     yAxis: { type: 'value', name: axes.y, nameLocation: 'middle', nameGap: 45, scale: true },
     series: series.map((s) => ({ type: 'scatter', symbolSize: 7, ...s })),
   });
+}
+
+const HEIGHT = Math.sqrt(3) / 2;
+
+/**
+ * A point of the composition triangle: fractions (a, b, c) of the three corner elements, a + b + c = 1,
+ * as x, y with the first element at the bottom left, the second at the bottom right, the third on top.
+ */
+export function ternaryPoint(a, b, c) {
+  const total = a + b + c || 1;
+  return [(b + c / 2) / total, (c * HEIGHT) / total];
+}
+
+function triangleLines(step) {
+  const lines = [];
+  for (let f = step; f < 1 - 1e-9; f += step) {
+    // constant fraction f of each element: a line parallel to the edge opposite its corner
+    lines.push([ternaryPoint(f, 1 - f, 0), ternaryPoint(f, 0, 1 - f)]);
+    lines.push([ternaryPoint(1 - f, f, 0), ternaryPoint(0, f, 1 - f)]);
+    lines.push([ternaryPoint(1 - f, 0, f), ternaryPoint(0, 1 - f, f)]);
+  }
+  return lines;
+}
+
+/**
+ * A ternary composition plot drawn on a hidden Cartesian grid: the triangle of {@code elements} (three
+ * symbols) with 10 % grid lines, then each series' points (items {fractions: {El: x}, name, value?}).
+ * {@code colourBy} {name, unit, min, max} colours the points of series marked {coloured: true} by
+ * their value.
+ */
+export function ternaryPlot(id, elements, series, colourBy) {
+  const [first, second, third] = elements;
+  const frame = { type: 'lines', coordinateSystem: 'cartesian2d', silent: true, z: 0, tooltip: { show: false } };
+  const a = ternaryPoint(1, 0, 0);
+  const b = ternaryPoint(0, 1, 0);
+  const c = ternaryPoint(0, 0, 1);
+  const edges = [[a, b], [b, c], [c, a]].map((coords) => ({ coords }));
+  const grid = triangleLines(0.1).map((coords) => ({ coords }));
+  const corners = [[first, ternaryPoint(1, 0, 0), 'bottom'], [second, ternaryPoint(0, 1, 0), 'bottom'],
+    [third, ternaryPoint(0, 0, 1), 'top']];
+  const coloured = series.findIndex((s) => s.coloured);
+  const box = chart(id, {
+    grid: { left: 30, right: colourBy ? 110 : 30, top: 40, bottom: 40 },
+    legend: { top: 0, data: series.map((s) => s.name) },
+    tooltip: { trigger: 'item', formatter: (item) => (item.data && item.data.tip) || '' },
+    xAxis: { type: 'value', min: -0.05, max: 1.05, show: false },
+    yAxis: { type: 'value', min: -0.05, max: HEIGHT + 0.05, show: false },
+    visualMap: colourBy && coloured >= 0 && colourBy.min !== undefined ? {
+      type: 'continuous', min: colourBy.min, max: colourBy.max === colourBy.min ? colourBy.min + 1 : colourBy.max,
+      dimension: 2, seriesIndex: coloured + 3, right: 0, top: 'middle', calculable: false,
+      text: [`${Number(colourBy.max.toPrecision(4))} ${colourBy.unit || ''}`, `${Number(colourBy.min.toPrecision(4))}`],
+      inRange: { color: ['#3b4cc0', '#f7f7f7', '#b40426'] },
+    } : undefined,
+    series: [
+      { ...frame, name: 'grid', data: grid, lineStyle: { color: '#e3e7ee', width: 1 } },
+      { ...frame, name: 'frame', data: edges, lineStyle: { color: '#5d6677', width: 1.5 } },
+      { type: 'scatter', silent: true, symbolSize: 0, z: 0, tooltip: { show: false },
+        data: corners.map(([symbol, point, position]) => ({ value: point, label: { show: true, formatter: symbol,
+          position, fontSize: 14, fontWeight: 'bold', color: '#1d2330' } })) },
+      ...series.map((s) => ({ type: 'scatter', name: s.name, symbolSize: s.symbolSize || 9, z: 2,
+        itemStyle: s.itemStyle, symbol: s.symbol,
+        data: s.points.map((p) => {
+          const [x, y] = ternaryPoint(p.fractions[first] || 0, p.fractions[second] || 0, p.fractions[third] || 0);
+          return { value: s.coloured ? [x, y, p.value] : [x, y], tip: p.name
+            + (p.value !== undefined ? ` · ${Number(p.value.toPrecision(4))} ${(colourBy && colourBy.unit) || ''}` : '') };
+        }) })),
+    ],
+  });
+  box.classList.add('ternary');
+  box.dataset.points = String(series.reduce((n, s) => n + s.points.length, 0));
+  return box;
 }

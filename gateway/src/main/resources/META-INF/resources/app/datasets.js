@@ -1,6 +1,6 @@
 // Datasets: the list, a new dataset, and a dataset's page (metadata, licence, citation; upload with
 // every rejected row; sharing and embargo for curators of the owner; access log and usage for the owner).
-import { get, post, put, query } from './api.js';
+import { get, post, put, query, download } from './api.js';
 import { h, fill, table, field, control } from './dom.js';
 import { t } from './i18n.js';
 import { me, hasRole } from './session.js';
@@ -49,10 +49,25 @@ export async function datasetPage(view, id) {
       [t('datasets.description'), d.description || '—'], [t('datasets.version'), d.version],
       [t('datasets.rows'), d.rowCount], [t('datasets.created'), d.createdAt]])),
     h('p', {}, h('a', { href: '#/search', onclick: () => sessionStorage.setItem('mihub.dataset', d.id) },
-      t('datasets.search_in')), ' · ', h('a', { href: `/api/v1/datasets/${d.id}/export?format=csv` }, 'CSV')),
+      t('datasets.search_in')), ' · ', exportButton(d, 'csv'), ' ', exportButton(d, 'jsonl')),
+    h('p', { id: 'export-outcome', 'aria-live': 'polite' }),
     mine && hasRole('contributor') ? upload(d) : null,
     mine && hasRole('curator') ? sharing(d) : null,
     mine ? await accessLog(d) : null);
+}
+
+/** Exports the dataset through an authenticated download (the token goes with the request). */
+function exportButton(d, format) {
+  return h('button', { type: 'button', class: 'ghost export', id: 'export-' + format, onclick: async () => {
+    const outcome = document.getElementById('export-outcome');
+    fill(outcome, h('span', { class: 'muted' }, t('common.loading')));
+    try {
+      const file = await download(`/api/v1/datasets/${d.id}/export?format=${format}`, `${d.id}.${format}`);
+      fill(outcome, h('span', { class: 'ok', id: 'export-ok' }, t('datasets.exported', { name: file.name, bytes: file.bytes })));
+    } catch (e) {
+      fill(outcome, problem(e));
+    }
+  } }, t('datasets.export', { format: format.toUpperCase() }));
 }
 
 function upload(d) {

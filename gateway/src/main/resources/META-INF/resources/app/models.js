@@ -7,6 +7,7 @@ import { t } from './i18n.js';
 import { hasRole } from './session.js';
 import { problem } from './catalog.js';
 import { parityPlot, calibrationPlot } from './charts.js';
+import { chemicalFormula, clipToRange, rangeText } from './chemistry.js';
 
 export async function modelsPage(view) {
   const [page, datasets, properties] = await Promise.all([get('/api/v1/models' + query({ limit: 100 })),
@@ -85,7 +86,8 @@ async function outOfFold(id) {
 }
 
 export async function modelPage(view, id) {
-  const [m, points] = await Promise.all([get('/api/v1/models/' + id), outOfFold(id)]);
+  const [m, points, properties] = await Promise.all([get('/api/v1/models/' + id), outOfFold(id), get('/api/v1/properties')]);
+  const target = properties.find((p) => p.name === m.targetProperty);
   const metrics = m.metrics || {};
   fill(view, h('h1', {}, `${m.name} v${m.version}`, ' ', h('span', { class: 'muted' }, `${m.targetProperty} (${m.targetUnit})`)),
     h('section', { class: 'card', id: 'metrics' }, h('h2', {}, t('models.cv', { k: m.kFolds })),
@@ -102,10 +104,21 @@ export async function modelPage(view, id) {
     h('section', { class: 'card' }, h('h2', {}, t('models.calibration')), h('p', { class: 'muted' }, t('models.calibration_help')),
       points.length ? calibrationPlot(points, { expected: t('models.expected'), observed: t('models.observed'),
         ideal: t('models.ideal') }) : null),
-    predictForm(m));
+    predictForm(m, target));
 }
 
-function predictForm(m) {
+/** The 95 % interval, clipped to the values the target can take, with a note when a bound moved. */
+function interval95(p, m, target) {
+  if (!p.interval95) {
+    return '';
+  }
+  const { interval, clipped } = clipToRange(p.interval95, target, m.targetUnit);
+  const text = `${num(interval[0])} – ${num(interval[1])}`;
+  return clipped ? h('span', { class: 'clipped', title: t('models.clipped_help', { range: rangeText(target),
+    low: num(p.interval95[0]), high: num(p.interval95[1]) }) }, text, ' ', h('span', { class: 'pill' }, t('models.clipped'))) : text;
+}
+
+function predictForm(m, target) {
   const out = h('div', { id: 'predictions' });
   const form = h('form', { class: 'card', id: 'predict', onsubmit: async (event) => {
     event.preventDefault();
@@ -114,7 +127,8 @@ function predictForm(m) {
       const answer = await post(`/api/v1/models/${m.id}/predict`, { formulas });
       fill(out, table([[t('models.formula'), (p) => p.error ? marked(formulas[p.index], p.error) : formulas[p.index]],
         [t('models.mean'), (p) => p.error ? '' : `${num(p.mean)} ± ${num(p.std)} ${m.targetUnit}`],
-        ['95 %', (p) => p.interval95 ? `${num(p.interval95[0])} – ${num(p.interval95[1])}` : ''],
+        [t('models.reduced'), (p) => p.error ? '' : chemicalFormula(p.reducedFormula)],
+        ['95 %', (p) => interval95(p, m, target)],
         [t('models.in_domain'), (p) => p.error ? h('span', { class: 'error' }, p.error.reason)
           : (p.inDomain ? t('common.yes') : h('span', { class: 'error' }, t('models.out_of_domain')))]],
       answer.predictions, { id: 'prediction-table' }));
@@ -122,7 +136,9 @@ function predictForm(m) {
       fill(out, problem(e));
     }
   } }, h('h2', {}, t('models.predict')), h('textarea', { name: 'formulas', id: 'formulas', placeholder: 'GaAs\nZnSe' }),
-  h('button', { type: 'submit', id: 'predict-button' }, t('models.predict_go')), out);
+  h('button', { type: 'submit', id: 'predict-button' }, t('models.predict_go')),
+  target && rangeText(target) ? h('p', { class: 'muted', id: 'range-note' }, t('models.range_note', { property: target.displayName,
+    range: rangeText(target) })) : null, out);
   return form;
 }
 

@@ -51,7 +51,7 @@ class OptimadeIT {
     static void aliceLoadsAPrivateAndAPublicDataset() throws Exception {
         alice = Tokens.accessToken(RunningSuite.config(), "alice");
         bob = Tokens.accessToken(RunningSuite.config(), "bob");
-        hidden = dataset("optimade private", "private");
+        hidden = dataset("optimade private", "private", "");
         ok(RunningSuite.send("POST", "/api/v1/datasets/" + hidden + "/records", alice, "application/x-ndjson", """
                 {"sample_key": "rutile", "formula": "TiO2", "structure": %s, "measurements": [%s]}
                 {"sample_key": "anatase", "formula": "TiO2", "measurements": [%s]}
@@ -59,7 +59,8 @@ class OptimadeIT {
                 {"sample_key": "hematite", "formula": "Fe2O3", "measurements": [%s]}
                 {"sample_key": "magnetite", "formula": "Fe3O4"}
                 """.formatted(RUTILE, gap(3.0), gap(3.2), gap(2.8), gap(2.1))));
-        open = dataset("optimade public", "public");
+        open = dataset("optimade public", "public", ", \"doi\": \"10.5281/zenodo.1234567\", \"citation\": "
+                + "\"Alice et al., Quartz gaps (2026)\"");
         ok(RunningSuite.send("POST", "/api/v1/datasets/" + open + "/records", alice, "application/x-ndjson",
                 "{\"sample_key\": \"quartz\", \"formula\": \"SiO2\", \"measurements\": [" + gap(8.9) + "]}\n"));
         rutileId = structures(alice, "_mihub_sample_key=\"rutile\" AND " + in(hidden)).get("data").get(0).get("id")
@@ -70,9 +71,10 @@ class OptimadeIT {
         return "{\"property\": \"band_gap\", \"value\": {\"value\": " + eV + ", \"unit\": \"eV\"}}";
     }
 
-    private static String dataset(String title, String visibility) throws Exception {
+    /** @param more further JSON members of the dataset, each with a leading comma */
+    private static String dataset(String title, String visibility, String more) throws Exception {
         var created = ok(RunningSuite.send("POST", "/api/v1/datasets", alice, "application/json", "{\"title\": \""
-                + title + "\", \"licence\": \"CC-BY-4.0\", \"visibility\": \"" + visibility + "\"}"));
+                + title + "\", \"licence\": \"CC-BY-4.0\", \"visibility\": \"" + visibility + "\"" + more + "}"));
         return JSON.readTree(created.body()).get("id").asText();
     }
 
@@ -170,6 +172,35 @@ class OptimadeIT {
                 .asText().equals(hidden)));
     }
 
+    /** Datasets are OPTIMADE references, under the same rule: a hidden one is not listed, counted or found. */
+    @Test
+    void datasetsAreReferencesForWhoeverMaySeeThem() throws Exception {
+        String ours = "id = \"" + hidden + "\" OR id = \"" + open + "\"";
+        String url = "/optimade/v1/references?filter=" + encode(ours);
+        JsonNode anonymous = JSON.readTree(ok(RunningSuite.get(url, null)).body());
+        assertEquals(1, anonymous.get("meta").get("data_returned").asInt());
+        JsonNode cited = anonymous.get("data").get(0);
+        assertEquals(open, cited.get("id").asText());
+        assertEquals("references", cited.get("type").asText());
+        assertEquals("10.5281/zenodo.1234567", cited.get("attributes").get("doi").asText());
+        assertEquals("https://doi.org/10.5281/zenodo.1234567", cited.get("attributes").get("url").asText());
+        assertEquals("Alice et al., Quartz gaps (2026)", cited.get("attributes").get("note").asText());
+        assertEquals(1, cited.get("attributes").get("_mihub_nmaterials").asInt());
+        assertEquals(1, JSON.readTree(ok(RunningSuite.get(url, bob)).body()).get("meta").get("data_returned").asInt(),
+                "bob: another organisation's private dataset is hidden");
+        assertEquals(2, JSON.readTree(ok(RunningSuite.get(url, alice)).body()).get("meta").get("data_returned")
+                .asInt());
+        assertEquals(404, RunningSuite.get("/optimade/v1/references/" + hidden, null).statusCode());
+        assertEquals(404, RunningSuite.get("/optimade/v1/references/" + hidden, bob).statusCode());
+        JsonNode own = JSON.readTree(ok(RunningSuite.get("/optimade/v1/references/" + hidden
+                + "?response_fields=title,authors", alice)).body()).get("data");
+        assertEquals("optimade private", own.get("attributes").get("title").asText());
+        assertTrue(own.get("attributes").get("authors").isNull(), "a standard field a dataset does not record");
+        JsonNode rutile = JSON.readTree(ok(RunningSuite.get("/optimade/v1/structures/" + rutileId, alice)).body());
+        assertEquals(hidden, rutile.get("data").get("attributes").get("_mihub_dataset_id").asText(),
+                "a structure names its reference");
+    }
+
     @Test
     void refusalsAreJsonApiErrorsThatSayWhereAndWhy() throws Exception {
         JsonNode syntax = refusal(400, get(alice, "nelements > 2 AND", ""));
@@ -237,6 +268,9 @@ class OptimadeIT {
                 assertEquals(0, summary.path(count).asInt(-1), who + ": " + count + " in " + summary.toPrettyString());
             }
             assertTrue(summary.path("success_count").asInt() > 0, who + ": " + output);
+            System.out.printf("[optimade-validator] %s: %d passed, %d failed; optional %d passed, %d failed%n", who,
+                    summary.path("success_count").asInt(), summary.path("failure_count").asInt(),
+                    summary.path("optional_success_count").asInt(), summary.path("optional_failure_count").asInt());
         }
     }
 }

@@ -160,6 +160,8 @@ class RoleMatrixIT {
                 new Row("GET /usage", (u, t) -> get("/api/v1/usage", t), 401, 200, 200, 200, 200, 200, 200),
                 new Row("GET /materials", (u, t) -> get("/api/v1/materials?dataset=" + dataset, t),
                         200, 200, 200, 200, 200, 200, 200),
+                new Row("GET /materials/element-counts", (u, t) -> get("/api/v1/materials/element-counts", t),
+                        200, 200, 200, 200, 200, 200, 200),
                 new Row("GET /properties", (u, t) -> get("/api/v1/properties", t), 200, 200, 200, 200, 200, 200, 200),
                 new Row("POST /models", (u, t) -> train(t), 401, 202, 403, 202, 202, 202, 202),
                 new Row("GET /models/{id}", (u, t) -> get("/api/v1/models/" + model, t),

@@ -5,9 +5,12 @@ import java.util.Optional;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
+import org.mihub.api.catalog.v1.CountElementsRequest;
+import org.mihub.api.catalog.v1.CountElementsResponse;
 import org.mihub.api.catalog.v1.CreateDatasetRequest;
 import org.mihub.api.catalog.v1.DeleteDatasetRequest;
 import org.mihub.api.catalog.v1.DeleteDatasetResponse;
+import org.mihub.api.catalog.v1.ElementCount;
 import org.mihub.api.catalog.v1.ExportDatasetRequest;
 import org.mihub.api.catalog.v1.ExportDatasetResponse;
 import org.mihub.api.catalog.v1.GetDatasetRequest;
@@ -165,11 +168,30 @@ public class CatalogGrpcService extends MutinyCatalogServiceGrpc.CatalogServiceI
     public Uni<ListPropertiesResponse> listProperties(ListPropertiesRequest request) {
         return Work.blocking(() -> {
             var response = ListPropertiesResponse.newBuilder();
-            properties.list(request.getText()).forEach(property -> response.addProperties(
-                    org.mihub.api.catalog.v1.PropertyDefinition.newBuilder().setName(property.name())
-                            .setDisplayName(property.displayName()).setCanonicalUnit(property.canonicalUnit())
-                            .setQuantityKind(property.quantityKind()).setDescription(property.description())));
+            properties.list(request.getText()).forEach(property -> {
+                var definition = org.mihub.api.catalog.v1.PropertyDefinition.newBuilder().setName(property.name())
+                        .setDisplayName(property.displayName()).setCanonicalUnit(property.canonicalUnit())
+                        .setQuantityKind(property.quantityKind()).setDescription(property.description());
+                if (property.minimum() != null) {
+                    definition.setMinimum(property.minimum());
+                }
+                if (property.maximum() != null) {
+                    definition.setMaximum(property.maximum());
+                }
+                response.addProperties(definition);
+            });
             return response.setPageInfo(PageInfo.newBuilder().setTotalSize(response.getPropertiesCount())).build();
+        });
+    }
+
+    @Override
+    public Uni<CountElementsResponse> countElements(CountElementsRequest request) {
+        Optional<Caller> caller = CallerContext.current();
+        return Work.blocking(() -> {
+            var response = CountElementsResponse.newBuilder();
+            materials.elementCounts(caller).forEach((element, count) -> response.addCounts(
+                    ElementCount.newBuilder().setElement(element).setMaterials(count)));
+            return response.build();
         });
     }
 

@@ -78,6 +78,26 @@ public class MaterialRepository {
         }
     }
 
+    /**
+     * For each element, how many materials of these datasets contain it, by symbol: one pass over the
+     * materials of the datasets (their element arrays), grouped by element.
+     */
+    public Map<String, Long> elementCounts(List<UUID> datasets) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement("SELECT e.element, count(*) FROM material m "
+                        + "CROSS JOIN LATERAL unnest(m.elements) AS e(element) WHERE m.dataset_id = ANY(?) "
+                        + "GROUP BY e.element ORDER BY e.element")) {
+            bind(connection, select, List.of((Object) datasets.toArray(UUID[]::new)));
+            Map<String, Long> counts = new LinkedHashMap<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    counts.put(rows.getString(1), rows.getLong(2));
+                }
+            }
+            return counts;
+        }
+    }
+
     /** The materials with these ids, in the order given, measurements attached. */
     public List<Material> byIds(List<UUID> ids) throws SQLException {
         if (ids.isEmpty()) {

@@ -77,6 +77,20 @@ public class MaterialService {
         return new Page(page, next);
     }
 
+    /**
+     * For each element, how many materials the caller may see contain it (the read rule of a search:
+     * datasets the caller may read, deleted ones left out), by symbol; elements no visible material
+     * contains are left out. A count reveals no record, so it is not written to the access logs.
+     */
+    public Map<String, Long> elementCounts(Optional<Caller> caller) {
+        SqlCondition readable = AccessRule.readCondition(caller, DatasetSql.SHARING);
+        List<UUID> scope = SqlErrors.call(() -> datasetSql.visibleIds(readable, List.of(), List.of()));
+        if (scope.isEmpty()) {
+            return Map.of();
+        }
+        return SqlErrors.call(() -> materials.elementCounts(scope));
+    }
+
     /** One material; NOT_FOUND when it does not exist or its dataset is hidden from the caller. */
     public Material get(Optional<Caller> caller, UUID id) {
         SqlCondition readable = AccessRule.readCondition(caller, DatasetSql.SHARING);

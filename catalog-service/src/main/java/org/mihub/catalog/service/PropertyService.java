@@ -42,11 +42,12 @@ public class PropertyService {
         Map<String, Property> properties = new LinkedHashMap<>();
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement select = connection.prepareStatement("SELECT name, display_name, canonical_unit, "
-                        + "quantity_kind, description FROM property ORDER BY name");
+                        + "quantity_kind, description, min_value, max_value FROM property ORDER BY name");
                 ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
                 properties.put(rows.getString(1), new Property(rows.getString(1), rows.getString(2),
-                        rows.getString(3), rows.getString(4), rows.getString(5)));
+                        rows.getString(3), rows.getString(4), rows.getString(5), rows.getObject(6, Double.class),
+                        rows.getObject(7, Double.class)));
             }
         } catch (SQLException e) {
             throw SqlErrors.translate(e);

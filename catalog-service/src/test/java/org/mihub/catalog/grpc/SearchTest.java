@@ -1,23 +1,29 @@
 package org.mihub.catalog.grpc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.mihub.api.catalog.v1.CountElementsRequest;
 import org.mihub.api.catalog.v1.CreateDatasetRequest;
 import org.mihub.api.catalog.v1.ElementFilter;
 import org.mihub.api.catalog.v1.ElementMatch;
 import org.mihub.api.catalog.v1.GetMaterialRequest;
 import org.mihub.api.catalog.v1.IntRange;
+import org.mihub.api.catalog.v1.ListPropertiesRequest;
 import org.mihub.api.catalog.v1.MaterialQuery;
 import org.mihub.api.catalog.v1.PropertyFilter;
 import org.mihub.api.catalog.v1.SearchMaterialsRequest;
@@ -158,5 +164,38 @@ class SearchTest {
         var anonymous = client.as(null).searchMaterials(SearchMaterialsRequest.newBuilder()
                 .setQuery(MaterialQuery.newBuilder().setText("srch")).build());
         assertEquals(0, anonymous.getMaterialsCount());
+    }
+
+    @Test
+    void elementCountsFollowTheReadRule() throws InterruptedException {
+        String promethium = client.as(KANSAI).createDataset(CreateDatasetRequest.newBuilder().setTitle("search Pm")
+                .setLicence("CC-BY-4.0").build()).getId();
+        client.ingestCsv(KANSAI, promethium, null, "formula,tags\nPmCl3,srch\nPm2O3,srch\n", 64);
+        Map<String, Long> kansai = counts(KANSAI);
+        assertEquals(2L, kansai.get("Pm"), kansai.toString());
+        assertFalse(counts(ACME).containsKey("Pm"), "a private dataset of another organisation is not counted");
+        assertFalse(counts(null).containsKey("Pm"), "anonymous callers count PUBLIC data only");
+        Map<String, Long> acme = counts(ACME);
+        assertTrue(acme.get("Fe") >= 5 && acme.get("Zn") >= 1, acme.toString());
+        assertTrue(acme.values().stream().allMatch(count -> count > 0), "elements of no material are left out");
+        assertEquals(List.copyOf(new TreeSet<>(acme.keySet())), List.copyOf(acme.keySet()), "by symbol");
+    }
+
+    private Map<String, Long> counts(String token) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        client.as(token).countElements(CountElementsRequest.getDefaultInstance()).getCountsList()
+                .forEach(count -> counts.put(count.getElement(), count.getMaterials()));
+        return counts;
+    }
+
+    @Test
+    void theVocabularySaysWhichPropertiesAreBounded() {
+        var properties = client.as(null).listProperties(ListPropertiesRequest.getDefaultInstance()).getPropertiesList();
+        var bandGap = properties.stream().filter(p -> p.getName().equals("band_gap")).findFirst().orElseThrow();
+        assertTrue(bandGap.hasMinimum() && !bandGap.hasMaximum(), bandGap.toString());
+        assertEquals(0, bandGap.getMinimum());
+        var formationEnergy = properties.stream().filter(p -> p.getName().equals("formation_energy_per_atom"))
+                .findFirst().orElseThrow();
+        assertFalse(formationEnergy.hasMinimum() || formationEnergy.hasMaximum(), "either sign: unbounded");
     }
 }

@@ -9,11 +9,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.mihub.api.catalog.v1.CountElementsRequest;
 import org.mihub.api.catalog.v1.DeleteDatasetRequest;
 import org.mihub.api.catalog.v1.ExportDatasetRequest;
 import org.mihub.api.catalog.v1.ExportDatasetResponse;
@@ -29,6 +32,7 @@ import org.mihub.api.catalog.v1.ListPropertiesRequest;
 import org.mihub.api.catalog.v1.ListStructureFieldsRequest;
 import org.mihub.api.catalog.v1.Material;
 import org.mihub.api.catalog.v1.MutinyCatalogServiceGrpc.MutinyCatalogServiceStub;
+import org.mihub.api.catalog.v1.QueryReferencesRequest;
 import org.mihub.api.catalog.v1.QueryStructuresRequest;
 import org.mihub.api.catalog.v1.StructureSort;
 import org.mihub.gateway.config.BackendsConfig;
@@ -41,11 +45,12 @@ import org.mihub.gateway.view.DatasetViews.PropertyView;
 import org.mihub.gateway.view.DatasetViews.RecordUpload;
 import org.mihub.gateway.view.DatasetViews.SharingInput;
 import org.mihub.gateway.view.MaterialViews;
+import org.mihub.gateway.view.MaterialViews.ElementCountsView;
 import org.mihub.gateway.view.MaterialViews.MaterialPage;
 import org.mihub.gateway.view.MaterialViews.MaterialSearch;
-import org.mihub.gateway.view.OptimadeViews.StructureEntry;
-import org.mihub.gateway.view.OptimadeViews.StructureField;
-import org.mihub.gateway.view.OptimadeViews.StructurePage;
+import org.mihub.gateway.view.OptimadeViews.Entry;
+import org.mihub.gateway.view.OptimadeViews.EntryField;
+import org.mihub.gateway.view.OptimadeViews.EntryPage;
 import org.mihub.gateway.view.UsageViews.AccessPage;
 import org.mihub.gateway.view.UsageViews.UsageSummaryView;
 
@@ -94,7 +99,7 @@ public class CatalogClient {
     }
 
     public Uni<DatasetView> get(String id) {
-        return read(stub().getDataset(GetDatasetRequest.newBuilder().setId(id).build())).map(CatalogMapper::view);
+        return getDataset(id).map(CatalogMapper::view);
     }
 
     /** Datasets the caller may see; {@code visibility} in any case (private... or empty), refused when unknown. */
@@ -131,23 +136,41 @@ public class CatalogClient {
      *
      * @param sort comma-separated OPTIMADE property names, each with '-' for descending
      */
-    public Uni<StructurePage> queryStructures(String filter, String sort, int limit, long offset) {
+    public Uni<EntryPage> queryStructures(String filter, String sort, int limit, long offset) {
         var request = QueryStructuresRequest.newBuilder().setFilter(text(filter)).addAllSort(structureSort(sort))
                 .setLimit(limit).setOffset(offset).build();
-        return read(stub().queryStructures(request)).map(page -> new StructurePage(
+        return read(stub().queryStructures(request)).map(page -> new EntryPage(
                 page.getMaterialsList().stream().map(OptimadeMapper::entry).toList(), page.getMoreDataAvailable(),
                 page.getDataReturned(), page.getDataAvailable(), page.getWarningsList()));
     }
 
-    /** The fields of OPTIMADE structures the catalog knows, served or not. */
-    public Uni<List<StructureField>> structureFields() {
-        return read(stub().listStructureFields(ListStructureFieldsRequest.getDefaultInstance()))
-                .map(fields -> fields.getFieldsList().stream().map(OptimadeMapper::field).toList());
+    /** One page of the datasets an OPTIMADE filter matches, as references; as {@link #queryStructures}. */
+    public Uni<EntryPage> queryReferences(String filter, String sort, int limit, long offset) {
+        var request = QueryReferencesRequest.newBuilder().setFilter(text(filter)).addAllSort(structureSort(sort))
+                .setLimit(limit).setOffset(offset).build();
+        return read(stub().queryReferences(request)).map(page -> new EntryPage(
+                page.getDatasetsList().stream().map(OptimadeMapper::reference).toList(), page.getMoreDataAvailable(),
+                page.getDataReturned(), page.getDataAvailable(), page.getWarningsList()));
+    }
+
+    /** The fields of an OPTIMADE entry type ({@code structures}, {@code references}), served or not. */
+    public Uni<List<EntryField>> fields(String entryType) {
+        return read(stub().listStructureFields(ListStructureFieldsRequest.newBuilder().setEntryType(entryType)
+                .build())).map(fields -> fields.getFieldsList().stream().map(OptimadeMapper::field).toList());
     }
 
     /** A material as an OPTIMADE structures entry. */
-    public Uni<StructureEntry> structure(String id) {
+    public Uni<Entry> structure(String id) {
         return getMaterial(id).map(OptimadeMapper::entry);
+    }
+
+    /** A dataset as an OPTIMADE references entry. */
+    public Uni<Entry> reference(String id) {
+        return getDataset(id).map(OptimadeMapper::reference);
+    }
+
+    private Uni<org.mihub.api.catalog.v1.Dataset> getDataset(String id) {
+        return read(stub().getDataset(GetDatasetRequest.newBuilder().setId(id).build()));
     }
 
     private Uni<Material> getMaterial(String id) {
@@ -201,6 +224,15 @@ public class CatalogClient {
             request.setUntil(CommonMapper.timestamp(until));
         }
         return read(stub().getUsageSummary(request.build())).map(CatalogMapper::view);
+    }
+
+    /** For each element, how many of the materials the caller may see contain it. */
+    public Uni<ElementCountsView> elementCounts() {
+        return read(stub().countElements(CountElementsRequest.getDefaultInstance())).map(answer -> {
+            Map<String, Long> counts = new TreeMap<>();
+            answer.getCountsList().forEach(count -> counts.put(count.getElement(), count.getMaterials()));
+            return new ElementCountsView(counts);
+        });
     }
 
     public Uni<List<PropertyView>> properties(String text) {

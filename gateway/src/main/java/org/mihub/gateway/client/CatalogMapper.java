@@ -132,7 +132,8 @@ final class CatalogMapper {
 
     static PropertyView view(PropertyDefinition property) {
         return new PropertyView(property.getName(), property.getDisplayName(), property.getCanonicalUnit(),
-                property.getQuantityKind(), property.getDescription());
+                property.getQuantityKind(), property.getDescription(),
+                property.hasMinimum() ? property.getMinimum() : null, property.hasMaximum() ? property.getMaximum() : null);
     }
 
     static AccessView view(AccessLogEntry entry) {

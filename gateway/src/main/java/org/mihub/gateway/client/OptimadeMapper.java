@@ -1,13 +1,13 @@
 package org.mihub.gateway.client;
 
 import java.math.BigDecimal;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 import org.mihub.api.catalog.v1.CrystalStructure;
+import org.mihub.api.catalog.v1.Dataset;
 import org.mihub.api.catalog.v1.Material;
 import org.mihub.api.catalog.v1.Measurement;
 import org.mihub.api.catalog.v1.Site;
@@ -16,7 +16,7 @@ import org.mihub.api.catalog.v1.Vector3;
 import org.mihub.common.chemistry.Composition;
 import org.mihub.common.optimade.ProviderPrefix;
 import org.mihub.gateway.view.OptimadeViews;
-import org.mihub.gateway.view.OptimadeViews.StructureEntry;
+import org.mihub.gateway.view.OptimadeViews.Entry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -24,8 +24,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * Catalog materials as OPTIMADE {@code structures} entries (their attributes by OPTIMADE name), and
- * the catalog's description of the {@code structures} fields. The formula forms come from
+ * Catalog materials as OPTIMADE {@code structures} entries and datasets as {@code references}
+ * entries (their attributes by OPTIMADE name), and the catalog's description of their fields. The formula forms come from
  * mihub-common's {@link Composition}, the same code that fills the catalog columns the filters run
  * on, so what a filter matches and what an entry shows agree.
  */
@@ -38,20 +38,38 @@ final class OptimadeMapper {
     }
 
     /** The entry of a material: its id and every attribute, by OPTIMADE name. */
-    static StructureEntry entry(Material material) {
-        return new StructureEntry(material.getId(), attributes(material));
+    static Entry entry(Material material) {
+        return new Entry("structures", material.getId(), attributes(material));
     }
 
-    static OptimadeViews.StructureField field(StructureField field) {
-        return new OptimadeViews.StructureField(field.getName(), field.getDescription(), field.getType(),
+    /**
+     * The entry of a dataset: title, DOI (also as a URL) and citation; the bibliographic fields a
+     * dataset does not record are left out (null when asked for).
+     */
+    static Entry reference(Dataset dataset) {
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        out.put("immutable_id", JSON.textNode(dataset.getId()));
+        out.put("last_modified", JSON.textNode(CommonMapper.instant(dataset.getUpdatedAt()).toString()));
+        out.put("title", JSON.textNode(dataset.getTitle()));
+        out.put("doi", text(dataset.hasDoi() ? dataset.getDoi() : null));
+        out.put("url", text(dataset.hasDoi() ? "https://doi.org/" + dataset.getDoi() : null));
+        out.put("note", text(dataset.getCitation().isEmpty() ? null : dataset.getCitation()));
+        out.put(OWN + "owner_org", JSON.textNode(dataset.getOwnerOrg()));
+        out.put(OWN + "licence", JSON.textNode(dataset.getLicence()));
+        out.put(OWN + "description", JSON.textNode(dataset.getDescription()));
+        out.put(OWN + "nmaterials", JSON.numberNode(dataset.getRowCount()));
+        return new Entry("references", dataset.getId(), out);
+    }
+
+    static OptimadeViews.EntryField field(StructureField field) {
+        return new OptimadeViews.EntryField(field.getName(), field.getDescription(), field.getType(),
                 field.getUnit(), field.getSortable(), field.getFilterable(), field.getServed());
     }
 
     static Map<String, JsonNode> attributes(Material material) {
         Map<String, JsonNode> out = new LinkedHashMap<>();
         out.put("immutable_id", JSON.textNode(material.getId()));
-        out.put("last_modified", JSON.textNode(Instant.ofEpochSecond(material.getCreatedAt().getSeconds(),
-                material.getCreatedAt().getNanos()).toString()));
+        out.put("last_modified", JSON.textNode(CommonMapper.instant(material.getCreatedAt()).toString()));
         Composition composition = Composition.of(material.getCompositionMap());
         Composition.OptimadeForms forms = composition.optimadeForms();
         out.put("elements", strings(composition.elements()));

@@ -24,6 +24,14 @@ public interface OptimadeConfig {
      */
     Optional<@URL(message = ConfigRules.URL_MESSAGE) String> baseUrl();
 
+    /**
+     * The OpenAPI schema every response's {@code meta.schema} names: by default the OPTIMADE
+     * consortium's published schema of the version served.
+     */
+    @WithDefault("https://schemas.optimade.org/openapi/v1.2/optimade.json")
+    @URL(message = ConfigRules.URL_MESSAGE)
+    String schema();
+
     /** This node as a {@code /links} entry. */
     Node node();
 

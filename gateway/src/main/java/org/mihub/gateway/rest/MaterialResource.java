@@ -69,6 +69,16 @@ public class MaterialResource {
     }
 
     @GET
+    @Path("/element-counts")
+    @Operation(operationId = "countMaterialsByElement",
+            summary = "For each element, how many materials the caller may see contain it",
+            description = "The same read rule as a search: anonymous callers count PUBLIC data. An element no "
+                    + "visible material contains is left out. Example answer: {\"counts\": {\"Fe\": 12, \"O\": 9}}")
+    public Uni<MaterialViews.ElementCountsView> elementCounts() {
+        return catalog.elementCounts();
+    }
+
+    @GET
     @Path("/{id}")
     @Operation(operationId = "getMaterial", summary = "A material with its process history and measurements; 404 when hidden or missing")
     public Uni<MaterialViews.MaterialView> get(@PathParam("id") String id) {

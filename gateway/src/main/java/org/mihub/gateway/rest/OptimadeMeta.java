@@ -52,6 +52,7 @@ public class OptimadeMeta {
         ObjectNode provider = meta.putObject("provider").put("name", config.provider().name())
                 .put("description", config.provider().description()).put("prefix", ProviderPrefix.MIHUB);
         config.provider().homepage().ifPresent(homepage -> provider.put("homepage", homepage));
+        meta.put("schema", config.schema());
         meta.put("time_stamp", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         meta.putObject("implementation").put("name", "mihub").put("version", application.version());
         if (!warnings.isEmpty()) {

@@ -27,7 +27,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.mihub.common.optimade.ProviderPrefix;
 import org.mihub.gateway.client.CatalogClient;
 import org.mihub.gateway.config.OptimadeConfig;
-import org.mihub.gateway.view.OptimadeViews.StructureField;
+import org.mihub.gateway.view.OptimadeViews.Entry;
+import org.mihub.gateway.view.OptimadeViews.EntryField;
+import org.mihub.gateway.view.OptimadeViews.EntryPage;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -38,7 +40,8 @@ import io.smallrye.mutiny.Uni;
 /**
  * The OPTIMADE API (specification v1.2) over the catalog: {@code /optimade/versions} and, under the
  * versioned base {@code /optimade/v1}, {@code /info}, {@code /info/structures},
- * {@code /structures}, {@code /structures/{id}} and {@code /links}. Filters are parsed and run by
+ * {@code /info/references}, {@code /structures}, {@code /structures/{id}}, {@code /references}
+ * (the datasets), {@code /references/{id}} and {@code /links}. Filters are parsed and run by
  * the catalog, as the caller: anonymous callers see PUBLIC data, a caller with a token what the
  * catalog lets them see. Refusals are JSON:API error documents.
  */
@@ -58,6 +61,8 @@ public class OptimadeResource {
     private static final Pattern VERSION = Pattern.compile("v[0-9]+(\\.[0-9]+)*");
     private static final Pattern API_HINT = Pattern.compile("v[0-9]+(\\.[0-9]+)?");
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    private static final String STRUCTURES = "structures";
+    private static final String REFERENCES = "references";
 
     @Inject
     CatalogClient catalog;
@@ -90,8 +95,8 @@ public class OptimadeResource {
         attributes.putArray("available_api_versions").addObject().put("url", base + "/v1")
                 .put("version", OptimadeMeta.API_VERSION);
         attributes.putArray("formats").add("json");
-        attributes.putObject("entry_types_by_format").putArray("json").add("structures");
-        attributes.putArray("available_endpoints").add("info").add("links").add("structures");
+        attributes.putObject("entry_types_by_format").putArray("json").add(STRUCTURES).add(REFERENCES);
+        attributes.putArray("available_endpoints").add("info").add("links").add(STRUCTURES).add(REFERENCES);
         attributes.put("is_index", false);
         // Each dataset has its own licence (SPDX id); the dataset listing shows them.
         String origin = base.endsWith("/optimade") ? base.substring(0, base.length() - "/optimade".length()) : base;
@@ -106,15 +111,27 @@ public class OptimadeResource {
     @Produces({OptimadeMeta.MEDIA_TYPE, MediaType.APPLICATION_JSON})
     @Operation(summary = "The structures properties: description, type, unit, whether sortable")
     public Uni<Response> structuresInfo(@PathParam("version") String version) {
+        return entryInfo(version, STRUCTURES, "Materials of the catalog, with their crystal structure when known; "
+                + "_" + ProviderPrefix.MIHUB + "_<property> fields are measured properties in the property's "
+                + "canonical unit.");
+    }
+
+    @GET
+    @Path("{version}/info/references")
+    @Produces({OptimadeMeta.MEDIA_TYPE, MediaType.APPLICATION_JSON})
+    @Operation(summary = "The references properties: the datasets' title, DOI and citation")
+    public Uni<Response> referencesInfo(@PathParam("version") String version) {
+        return entryInfo(version, REFERENCES, "The datasets of the catalog, each cited by its title, DOI and "
+                + "citation; a structure belongs to the dataset _" + ProviderPrefix.MIHUB + "_dataset_id names.");
+    }
+
+    private Uni<Response> entryInfo(String version, String type, String description) {
         served(version);
-        return catalog.structureFields().map(fields -> {
-            ObjectNode data = JSON.objectNode().put("type", "info").put("id", "structures")
-                    .put("description", "Materials of the catalog, with their crystal structure when known; "
-                            + "_" + ProviderPrefix.MIHUB + "_<property> fields are measured properties in the "
-                            + "property's canonical unit.");
+        return catalog.fields(type).map(fields -> {
+            ObjectNode data = JSON.objectNode().put("type", "info").put("id", type).put("description", description);
             ObjectNode properties = data.putObject("properties");
             ArrayNode output = JSON.arrayNode();
-            for (StructureField field : fields) {
+            for (EntryField field : fields) {
                 if (!field.served()) {
                     continue;
                 }
@@ -142,6 +159,19 @@ public class OptimadeResource {
             description = "Example: /optimade/v1/structures?filter=elements HAS ALL \"Fe\",\"O\" AND nelements=2"
                     + "&sort=-_mihub_band_gap&page_limit=10")
     public Uni<Response> structures(@PathParam("version") String version) {
+        return entries(version, STRUCTURES);
+    }
+
+    @GET
+    @Path("{version}/references")
+    @Produces({OptimadeMeta.MEDIA_TYPE, MediaType.APPLICATION_JSON})
+    @Operation(summary = "Datasets matching an OPTIMADE filter, as references, among those the caller may see",
+            description = "Example: /optimade/v1/references?filter=doi IS KNOWN&sort=-last_modified")
+    public Uni<Response> references(@PathParam("version") String version) {
+        return entries(version, REFERENCES);
+    }
+
+    private Uni<Response> entries(String version, String type) {
         served(version);
         MultivaluedMap<String, String> query = uri.getQueryParameters();
         List<String> warnings = new ArrayList<>();
@@ -150,20 +180,20 @@ public class OptimadeResource {
         long offset = pageOffset(query, limit, warnings);
         String filter = one(query, "filter", "");
         String sort = one(query, "sort", "");
-        Uni<Set<String>> fields = fields(query, warnings);
-        return fields.chain(selected -> catalog.queryStructures(filter, sort, limit, offset).map(page -> {
+        Uni<Set<String>> fields = fields(type, query, warnings);
+        return fields.chain(selected -> page(type, filter, sort, limit, offset).map(page -> {
             List<String> all = new ArrayList<>(warnings);
             all.addAll(page.warnings());
             String base = meta.baseUrl(uri) + "/" + version;
             ArrayNode data = JSON.arrayNode();
-            page.entries().forEach(entry -> data.add(entry.resource(selected, base + "/structures/" + entry.id())));
+            page.entries().forEach(entry -> data.add(entry.resource(selected, base + "/" + type + "/" + entry.id())));
             ObjectNode document = JSON.objectNode();
             document.set("data", data);
             document.set("meta", meta.of(uri, page.moreDataAvailable(), page.dataReturned(), page.dataAvailable(),
                     all));
             ObjectNode links = document.putObject("links");
             if (page.moreDataAvailable()) {
-                links.put("next", next(base + "/structures", query, offset + limit));
+                links.put("next", next(base + "/" + type, query, offset + limit));
             } else {
                 links.putNull("next");
             }
@@ -171,11 +201,28 @@ public class OptimadeResource {
         })).onFailure().transform(OptimadeException::from);
     }
 
+    private Uni<EntryPage> page(String type, String filter, String sort, int limit, long offset) {
+        return type.equals(REFERENCES) ? catalog.queryReferences(filter, sort, limit, offset)
+                : catalog.queryStructures(filter, sort, limit, offset);
+    }
+
     @GET
     @Path("{version}/structures/{id}")
     @Produces({OptimadeMeta.MEDIA_TYPE, MediaType.APPLICATION_JSON})
     @Operation(summary = "One material as a structures entry; 404 when it does not exist or is hidden")
     public Uni<Response> structure(@PathParam("version") String version, @PathParam("id") String id) {
+        return entry(version, STRUCTURES, id);
+    }
+
+    @GET
+    @Path("{version}/references/{id}")
+    @Produces({OptimadeMeta.MEDIA_TYPE, MediaType.APPLICATION_JSON})
+    @Operation(summary = "One dataset as a references entry; 404 when it does not exist or is hidden")
+    public Uni<Response> reference(@PathParam("version") String version, @PathParam("id") String id) {
+        return entry(version, REFERENCES, id);
+    }
+
+    private Uni<Response> entry(String version, String type, String id) {
         served(version);
         MultivaluedMap<String, String> query = uri.getQueryParameters();
         responseFormat(query);
@@ -183,15 +230,16 @@ public class OptimadeResource {
         try {
             UUID.fromString(id);
         } catch (IllegalArgumentException e) {
-            throw notFound(id);
+            throw notFound(type, id);
         }
         List<String> warnings = new ArrayList<>();
-        return fields(query, warnings).chain(selected -> catalog.structure(id).map(entry -> {
-            String self = meta.baseUrl(uri) + "/" + version + "/structures/" + entry.id();
+        Uni<Entry> found = type.equals(REFERENCES) ? catalog.reference(id) : catalog.structure(id);
+        return fields(type, query, warnings).chain(selected -> found.map(entry -> {
+            String self = meta.baseUrl(uri) + "/" + version + "/" + type + "/" + entry.id();
             return document(entry.resource(selected, self), meta.of(uri, false, 1L, null, warnings));
         })).onFailure().transform(failure -> {
             OptimadeException refusal = OptimadeException.from(failure);
-            return refusal.status() == 404 ? notFound(id) : refusal;
+            return refusal.status() == 404 ? notFound(type, id) : refusal;
         });
     }
 
@@ -225,7 +273,8 @@ public class OptimadeResource {
     public Response unknown(@PathParam("version") String version, @PathParam("rest") String rest) {
         served(version);
         throw new OptimadeException(404, "/" + rest + " is not an endpoint of this OPTIMADE service (info, "
-                + "info/structures, structures, structures/{id}, links)", null);
+                + "info/structures, info/references, structures, structures/{id}, references, references/{id}, "
+                + "links)", null);
     }
 
     private static ObjectNode link(String id, String name, String description, String baseUrl, String homepage,
@@ -260,9 +309,9 @@ public class OptimadeResource {
                 + "/optimade/versions", null);
     }
 
-    private static OptimadeException notFound(String id) {
-        return new OptimadeException(404, "no structure with id " + id + " (or it is not visible to the caller)",
-                null);
+    private static OptimadeException notFound(String type, String id) {
+        return new OptimadeException(404, "no " + (type.equals(REFERENCES) ? "reference" : "structure") + " with id "
+                + id + " (or it is not visible to the caller)", null);
     }
 
     /** Unknown unprefixed (or mihub-prefixed) parameters are refused; another provider's are ignored. */
@@ -363,12 +412,12 @@ public class OptimadeResource {
      * unknown unprefixed name is refused; another provider's name is returned as null; an unknown
      * {@code _mihub_} name is left out with a warning.
      */
-    private Uni<Set<String>> fields(MultivaluedMap<String, String> query, List<String> warnings) {
+    private Uni<Set<String>> fields(String type, MultivaluedMap<String, String> query, List<String> warnings) {
         String requested = one(query, "response_fields", null);
         if (requested == null) {
             return Uni.createFrom().nullItem();
         }
-        return catalog.structureFields().map(known -> {
+        return catalog.fields(type).map(known -> {
             Set<String> names = new java.util.HashSet<>();
             known.forEach(field -> names.add(field.name()));
             Set<String> selected = new LinkedHashSet<>();
@@ -385,7 +434,7 @@ public class OptimadeResource {
                             + "left out");
                 } else {
                     throw OptimadeException.badParameter("response_fields", "unknown field '" + field + "' (see "
-                            + "/info/structures)");
+                            + "/info/" + type + ")");
                 }
             }
             return selected;

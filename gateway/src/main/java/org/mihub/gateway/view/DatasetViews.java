@@ -64,8 +64,10 @@ public final class DatasetViews {
             Instant completedAt) {
     }
 
+    /** A property of the vocabulary; {@code minimum} and {@code maximum} (canonical unit) only when it is bounded. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record PropertyView(String name, String displayName, String canonicalUnit, String quantityKind,
-            String description) {
+            String description, Double minimum, Double maximum) {
     }
 
     /**

@@ -53,6 +53,10 @@ public final class MaterialViews {
     public record MaterialPage(List<MaterialView> materials, String nextCursor) {
     }
 
+    /** For each element (by symbol, in alphabetical order), how many visible materials contain it. */
+    public record ElementCountsView(Map<String, Long> counts) {
+    }
+
     /**
      * A search as the query string of {@code GET /api/v1/materials} gives it: the filters as written
      * (checked where they become a catalog query), the sort keys, the page and whether the full view

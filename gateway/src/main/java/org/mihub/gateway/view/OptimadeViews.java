@@ -8,22 +8,26 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** What the OPTIMADE API gets from the catalog: the structures fields, entries and pages of entries. */
+/**
+ * What the OPTIMADE API gets from the catalog: the fields of an entry type (structures,
+ * references), entries and pages of entries.
+ */
 public final class OptimadeViews {
 
     private OptimadeViews() {
     }
 
-    /** A field of {@code structures}: whether it is served, can be sorted on and filtered by. */
-    public record StructureField(String name, String description, String type, String unit, boolean sortable,
+    /** A field of an entry type: whether it is served, can be sorted on and filtered by. */
+    public record EntryField(String name, String description, String type, String unit, boolean sortable,
             boolean filterable, boolean served) {
     }
 
     /**
-     * A material as a {@code structures} entry: its id and every attribute mihub holds for it, by
-     * OPTIMADE name (a standard field without a value is a JSON null).
+     * An entry of {@code type}: a material as a {@code structures} entry, a dataset as a
+     * {@code references} entry; its id and every attribute mihub holds for it, by OPTIMADE name (a
+     * standard field without a value is a JSON null).
      */
-    public record StructureEntry(String id, Map<String, JsonNode> attributes) {
+    public record Entry(String type, String id, Map<String, JsonNode> attributes) {
 
         /**
          * The JSON:API resource object: {@code id}, {@code type} and the attributes named in {@code
@@ -41,7 +45,7 @@ public final class OptimadeViews {
                     }
                 }
             }
-            ObjectNode entry = json.objectNode().put("id", id).put("type", "structures");
+            ObjectNode entry = json.objectNode().put("id", id).put("type", type);
             entry.set("attributes", selected);
             entry.putObject("links").put("self", selfUrl);
             return entry;
@@ -49,7 +53,7 @@ public final class OptimadeViews {
     }
 
     /** One page of a filter's matches, as many as the caller may see, and the catalog's warnings. */
-    public record StructurePage(List<StructureEntry> entries, boolean moreDataAvailable, long dataReturned,
+    public record EntryPage(List<Entry> entries, boolean moreDataAvailable, long dataReturned,
             long dataAvailable, List<String> warnings) {
     }
 }

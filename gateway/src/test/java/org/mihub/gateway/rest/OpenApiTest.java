@@ -118,6 +118,15 @@ class OpenApiTest {
     }
 
     @Test
+    void authorizeGoesToTheConfiguredRealmNotTheBuildsDefault() throws Exception {
+        String issuer = given().get("/portal/config").then().statusCode(200).extract().path("issuer");
+        JsonNode scheme = document().at("/components/securitySchemes").elements().next();
+        assertEquals(issuer.replaceAll("/+$", "") + "/.well-known/openid-configuration",
+                scheme.get("openIdConnectUrl").asText());
+        assertFalse(scheme.get("openIdConnectUrl").asText().contains(":8090/"), scheme.toString());
+    }
+
+    @Test
     void everyRequestBodyHasAnExampleAndJsonExamplesParse() throws Exception {
         List<String> missing = new ArrayList<>();
         int bodies = 0;

@@ -36,7 +36,9 @@ class OptimadeTest {
                 .body("data.type", is("info")).body("data.id", is("/"))
                 .body("data.attributes.api_version", is("1.2.0"))
                 .body("data.attributes.available_api_versions[0].url", startsWith("http"))
-                .body("data.attributes.entry_types_by_format.json", hasItems("structures"))
+                .body("data.attributes.entry_types_by_format.json", hasItems("structures", "references"))
+                .body("data.attributes.available_endpoints", hasItems("structures", "references"))
+                .body("meta.schema", is("https://schemas.optimade.org/openapi/v1.2/optimade.json"))
                 .body("meta.api_version", is("1.2.0")).body("meta.more_data_available", is(false))
                 .body("meta.provider.prefix", is("mihub")).body("meta.query.representation", is("/info"));
         given().get("/optimade/v1.2.0/info").then().statusCode(200);
@@ -75,7 +77,10 @@ class OptimadeTest {
         given().queryParam("response_format", "xml").get("/optimade/v1/structures").then().statusCode(400);
         given().queryParam("include", "authors").get("/optimade/v1/structures").then().statusCode(400);
         given().get("/optimade/v1/structures/not-an-id").then().statusCode(404).contentType(JSON_API);
-        given().get("/optimade/v1/references").then().statusCode(404).contentType(JSON_API);
+        given().get("/optimade/v1/references/not-an-id").then().statusCode(404).contentType(JSON_API)
+                .body("errors[0].detail", containsString("no reference with id not-an-id"));
+        given().queryParam("filtre", "doi IS KNOWN").get("/optimade/v1/references").then().statusCode(400);
+        given().get("/optimade/v1/calculations").then().statusCode(404).contentType(JSON_API);
     }
 
     @Test

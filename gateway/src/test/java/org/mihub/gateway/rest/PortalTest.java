@@ -30,6 +30,13 @@ class PortalTest {
     }
 
     @Test
+    void theStructureViewerAndTheIconAreServedFromTheGateway() {
+        given().get("/vendor/3dmol/3Dmol-min.js").then().statusCode(200).body(containsString("$3Dmol"));
+        given().get("/vendor/3dmol/LICENSE").then().statusCode(200).body(containsString("BSD"));
+        given().get("/favicon.ico").then().statusCode(200).contentType(containsString("image/"));
+    }
+
+    @Test
     void theApiIsNotGivenThePortalsHeaders() {
         given().get("/optimade/v1/info").then().statusCode(200).header("Content-Security-Policy", nullValue());
     }

@@ -62,6 +62,37 @@ public class CatalogReader {
         return units;
     }
 
+    /** The catalog material and measurements one proposal's measured result was written to. */
+    public record Written(String materialId, List<String> measurementIds) {
+    }
+
+    /**
+     * Where the measured results of these proposals of a campaign were written: the dataset (as of
+     * {@code version}, the version the write produced) is read back and every material whose
+     * measurements name the campaign and one of the proposals is taken (the last one when a proposal
+     * was written more than once). The catalog's ingest answers counts, not ids; the measurements
+     * carry campaign and proposal ids, so reading them back is exact.
+     */
+    public Map<String, Written> written(String datasetId, int version, String campaignId,
+            java.util.Set<String> proposalIds) {
+        Map<String, Written> written = new HashMap<>();
+        forEachMaterial(datasetId, version, List.of(), material -> {
+            String proposal = null;
+            List<String> measurements = new java.util.ArrayList<>();
+            for (var measurement : material.getMeasurementsList()) {
+                if (measurement.getCampaignId().equals(campaignId)
+                        && proposalIds.contains(measurement.getProposalId())) {
+                    proposal = measurement.getProposalId();
+                    measurements.add(measurement.getId());
+                }
+            }
+            if (proposal != null) {
+                written.put(proposal, new Written(material.getId(), List.copyOf(measurements)));
+            }
+        });
+        return written;
+    }
+
     /**
      * Streams the dataset's materials (as of {@code version} when given) with their measurements of
      * these properties to {@code each}, one at a time, as the export arrives.

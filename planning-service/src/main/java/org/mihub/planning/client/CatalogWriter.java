@@ -116,10 +116,10 @@ public class CatalogWriter {
      * step_parameter name, so the results read back as prior data of a campaign with the same
      * parameters), and every reported value as a measurement naming the campaign and proposal.
      * Candidates without a composition (pure process optimisation) are not materials and are not
-     * written.
+     * written. Answers the catalog's reply (its dataset version) when something was written.
      */
-    public void writeResults(String datasetId, String campaignId, List<DesignSpace.Parameter> parameters,
-            List<ProcessParameter> declared, List<Result> results) {
+    public Optional<IngestRecordsResponse> writeResults(String datasetId, String campaignId,
+            List<DesignSpace.Parameter> parameters, List<ProcessParameter> declared, List<Result> results) {
         List<Material> materials = new ArrayList<>();
         for (Result entry : results) {
             if (entry.point().composition().isEmpty()) {
@@ -172,9 +172,7 @@ public class CatalogWriter {
             }
             materials.add(material.build());
         }
-        if (!materials.isEmpty()) {
-            write(datasetId, campaignId, materials);
-        }
+        return materials.isEmpty() ? Optional.empty() : Optional.of(write(datasetId, campaignId, materials));
     }
 
     private record ParsedResult(String proposalId, Point point, ProposalResult report) {

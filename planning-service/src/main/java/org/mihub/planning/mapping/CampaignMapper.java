@@ -10,6 +10,7 @@ import org.mihub.api.common.v1.Visibility;
 import org.mihub.api.planning.v1.AcquisitionFunction;
 import org.mihub.api.planning.v1.Campaign;
 import org.mihub.api.planning.v1.CampaignProgress;
+import org.mihub.api.planning.v1.CampaignSpec;
 import org.mihub.api.planning.v1.CampaignStatus;
 import org.mihub.api.planning.v1.LabFinishReason;
 import org.mihub.api.planning.v1.LabFinished;
@@ -44,10 +45,17 @@ public final class CampaignMapper {
     private CampaignMapper() {
     }
 
+    /** The stored spec with the defaults filled in: the results dataset, once the planner created it. */
+    private static CampaignSpec spec(CampaignRepository.CampaignRecord record) {
+        CampaignSpec spec = Documents.spec(record.spec());
+        return record.resultsDatasetId().isEmpty() || record.resultsDatasetId().equals(spec.getResultsDatasetId())
+                ? spec : spec.toBuilder().setResultsDatasetId(record.resultsDatasetId()).build();
+    }
+
     public static Campaign campaign(CampaignView view) {
         var record = view.record();
         Campaign.Builder campaign = Campaign.newBuilder().setId(record.id().toString())
-                .setSpec(Documents.spec(record.spec())).setOwnerOrg(record.ownerOrg())
+                .setSpec(spec(record)).setOwnerOrg(record.ownerOrg())
                 .setVisibility(Visibility.valueOf(record.visibility())).addAllSharedWith(record.sharedWith())
                 .setStatus(status(record.status())).setStatusReason(record.statusReason())
                 .setProgress(progress(view.progress())).setCreatedBy(record.createdBy())
@@ -130,6 +138,10 @@ public final class CampaignMapper {
         if (p.assignedTo() != null) {
             proposal.setAssignedTo(p.assignedTo());
         }
+        if (p.materialId() != null) {
+            proposal.setMaterialId(p.materialId());
+        }
+        proposal.addAllMeasurementIds(p.measurementIds());
         if (p.result() != null) {
             try {
                 proposal.setResult(ProposalResult.parseFrom(p.result()));
@@ -160,9 +172,13 @@ public final class CampaignMapper {
     }
 
     public static ResultAck ack(Results.Ack ack) {
-        return ResultAck.newBuilder().setProposalId(ack.proposalId().toString())
+        ResultAck.Builder message = ResultAck.newBuilder().setProposalId(ack.proposalId().toString())
                 .setState(ProposalState.valueOf("PROPOSAL_STATE_" + ack.state())).setDuplicate(ack.duplicate())
-                .build();
+                .addAllMeasurementIds(ack.measurementIds());
+        if (ack.materialId() != null) {
+            message.setMaterialId(ack.materialId());
+        }
+        return message.build();
     }
 
     /** The domain form of reported results; the wire message is kept as the stored document. */

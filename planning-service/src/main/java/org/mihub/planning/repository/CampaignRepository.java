@@ -46,7 +46,8 @@ public class CampaignRepository implements PanacheRepositoryBase<CampaignEntity,
     public record ProposalRecord(UUID id, UUID campaignId, UUID batchId, int batchNumber, int position,
             String candidateId, byte[] candidate, double[] predictedMean, double[] predictedStd,
             double acquisitionValue, String acquisitionFunction, double cost, String state, boolean retryAllowed,
-            Instant proposedAt, Instant resolvedAt, byte[] result, double[] objectiveValues, String assignedTo) {
+            Instant proposedAt, Instant resolvedAt, byte[] result, double[] objectiveValues, String assignedTo,
+            String materialId, List<String> measurementIds) {
     }
 
     /** A prior observation: a stored Candidate document and a value per objective (objective units). */
@@ -210,9 +211,11 @@ public class CampaignRepository implements PanacheRepositoryBase<CampaignEntity,
     }
 
     /** Records a result or failure of a pending proposal. */
-    public void resolve(UUID proposalId, String state, boolean retryAllowed, byte[] result, double[] values) {
+    public void resolve(UUID proposalId, String state, boolean retryAllowed, byte[] result, double[] values,
+            String materialId, List<String> measurementIds) {
         ProposalEntity proposal = proposals.findById(proposalId);
-        if (proposal == null || !proposal.resolve(state, retryAllowed, result, values, Instant.now())) {
+        if (proposal == null || !proposal.resolve(state, retryAllowed, result, values, materialId, measurementIds,
+                Instant.now())) {
             throw new IllegalStateException("proposal " + proposalId + " was resolved concurrently");
         }
     }

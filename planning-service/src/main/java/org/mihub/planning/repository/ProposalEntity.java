@@ -82,6 +82,15 @@ public class ProposalEntity {
     @Column(name = "assigned_to")
     private String assignedTo;
 
+    /** The catalog material a measured result was written to (null: none). */
+    @Column(name = "material_id")
+    private String materialId;
+
+    /** The catalog measurements written for it, one per reported value. */
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(name = "measurement_ids")
+    private String[] measurementIds;
+
     protected ProposalEntity() {
     }
 
@@ -109,11 +118,16 @@ public class ProposalEntity {
     ProposalRecord record() {
         return new ProposalRecord(id, campaignId, batchId, batchNumber, position, candidateId, candidate,
                 predictedMean, predictedStd, acquisitionValue, acquisitionFunction, cost, state, retryAllowed,
-                proposedAt, resolvedAt, result, objectiveValues, assignedTo);
+                proposedAt, resolvedAt, result, objectiveValues, assignedTo, materialId,
+                measurementIds == null ? java.util.List.of() : java.util.List.of(measurementIds));
     }
 
-    /** Records a result or failure; false when the proposal is no longer pending. */
-    boolean resolve(String state, boolean retryAllowed, byte[] result, double[] values, Instant now) {
+    /**
+     * Records a result or failure, with the catalog material and measurements a measured result was
+     * written to (null and empty when none); false when the proposal is no longer pending.
+     */
+    boolean resolve(String state, boolean retryAllowed, byte[] result, double[] values, String materialId,
+            java.util.List<String> measurementIds, Instant now) {
         if (!this.state.equals("PENDING")) {
             return false;
         }
@@ -121,6 +135,8 @@ public class ProposalEntity {
         this.retryAllowed = retryAllowed;
         this.result = result;
         this.objectiveValues = values;
+        this.materialId = materialId;
+        this.measurementIds = measurementIds.isEmpty() ? null : measurementIds.toArray(String[]::new);
         this.resolvedAt = now;
         return true;
     }

@@ -176,7 +176,7 @@ public class CampaignProposer {
                 proposals.add(new ProposalRecord(UUID.randomUUID(), campaignId, batchId, number, i, point.id(),
                         Documents.candidate(point), chosen.means().get(i), chosen.stds().get(i), pick.score(),
                         chosen.function().name(), plan.cost().of(point), "PENDING", false, null, null, null, null,
-                        null));
+                        null, null, List.of()));
             }
             repository.insertBatch(campaignId, batchId, number, requestId, proposals);
             List<ProposalRecord> stored = repository.proposals(campaignId, "", batchId, 0,

@@ -15,6 +15,7 @@ import jakarta.inject.Inject;
 import org.mihub.common.error.ApiException;
 import org.mihub.common.identity.Caller;
 import org.mihub.common.units.Units;
+import org.mihub.planning.client.CatalogReader;
 import org.mihub.planning.client.CatalogWriter;
 import org.mihub.planning.mapping.Documents;
 import org.mihub.planning.repository.CampaignRepository;
@@ -37,6 +38,9 @@ public class ResultRecorder {
 
     @Inject
     CatalogWriter catalog;
+
+    @Inject
+    CatalogReader reader;
 
     /**
      * Tell: validates every result first, writes the measured ones to the campaign's catalog dataset
@@ -82,7 +86,7 @@ public class ResultRecorder {
             List<ApiException.FieldViolation> problems = new ArrayList<>();
             List<Results.Ack> acks = new ArrayList<>();
             Set<UUID> seen = new HashSet<>();
-            List<Runnable> writes = new ArrayList<>();
+            List<Resolution> resolutions = new ArrayList<>();
             for (int i = 0; i < results.size(); i++) {
                 Results.ReportedResult result = results.get(i);
                 String path = "results[" + i + "]";
@@ -155,7 +159,7 @@ public class ResultRecorder {
                     boolean same = proposal.state().equals(state) && java.util.Arrays.equals(proposal.result(),
                             result.document());
                     if (same) {
-                        acks.add(new Results.Ack(id, state, true));
+                        acks.add(new Results.Ack(id, state, true, proposal.materialId(), proposal.measurementIds()));
                     } else {
                         problems.add(new ApiException.FieldViolation(path + ".proposal_id", "proposal " + id + " is "
                                 + proposal.state() + " already; a different result is not accepted"));
@@ -164,8 +168,7 @@ public class ResultRecorder {
                 }
                 double[] stored = values;
                 boolean retry = values == null && result.retryAllowed();
-                writes.add(() -> repository.resolve(id, state, retry, result.document(), stored));
-                acks.add(new Results.Ack(id, state, false));
+                resolutions.add(new Resolution(id, state, retry, result.document(), stored));
             }
             if (!problems.isEmpty()) {
                 boolean conflict = problems.stream().allMatch(p -> p.reason().contains("already;"));
@@ -174,6 +177,7 @@ public class ResultRecorder {
                                 + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : ""), problems);
             }
             List<CatalogWriter.Result> measured = new ArrayList<>();
+            Map<String, CatalogReader.Written> written = new java.util.HashMap<>();
             for (Results.ReportedResult result : results) {
                 ProposalRecord proposal = proposals.get(UUID.fromString(result.proposalId()));
                 if (result.values() != null && proposal.state().equals("PENDING")) {
@@ -188,10 +192,20 @@ public class ResultRecorder {
                     createdDataset[0] = dataset;
                     repository.setResultsDataset(campaignId, dataset);
                 }
+                String target = dataset;
                 catalog.writeResults(dataset, campaignId.toString(), plan.space().parameters(),
-                        Documents.spec(record.spec()).getDesignSpace().getParametersList(), measured);
+                        Documents.spec(record.spec()).getDesignSpace().getParametersList(), measured)
+                        .ifPresent(reply -> written.putAll(reader.written(target, reply.getDatasetVersion(),
+                                campaignId.toString(), measured.stream().map(CatalogWriter.Result::proposalId)
+                                        .collect(java.util.stream.Collectors.toSet()))));
             }
-            writes.forEach(Runnable::run);
+            for (Resolution r : resolutions) {
+                CatalogReader.Written link = written.get(r.id().toString());
+                String materialId = link == null ? null : link.materialId();
+                List<String> measurementIds = link == null ? List.of() : link.measurementIds();
+                repository.resolve(r.id(), r.state(), r.retry(), r.document(), r.values(), materialId, measurementIds);
+                acks.add(new Results.Ack(r.id(), r.state(), false, materialId, measurementIds));
+            }
             // the planner of a concurrent ask read the campaign before these results: it plans again
             repository.touch(campaignId);
             CampaignView view = CampaignViews.view(repository, record, false);
@@ -203,6 +217,10 @@ public class ResultRecorder {
             }
             return new Results.Told(acks, view);
         });
+    }
+
+    /** A pending proposal's new state, recorded once the catalog write (if any) succeeded. */
+    private record Resolution(UUID id, String state, boolean retry, byte[] document, double[] values) {
     }
 
     private static boolean compatible(DesignSpace.Parameter parameter, Object value) {

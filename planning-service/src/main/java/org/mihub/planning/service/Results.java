@@ -22,8 +22,13 @@ public final class Results {
             boolean retryAllowed, Map<String, Object> actualParameters, byte[] document) {
     }
 
-    /** What happened to one reported result. */
-    public record Ack(UUID proposalId, String state, boolean duplicate) {
+    /**
+     * What happened to one reported result: the proposal's state, and the catalog material and
+     * measurements a measured result was written to (null and empty for failures and for candidates
+     * that are no material).
+     */
+    public record Ack(UUID proposalId, String state, boolean duplicate, String materialId,
+            List<String> measurementIds) {
     }
 
     /** The outcome of a tell. */

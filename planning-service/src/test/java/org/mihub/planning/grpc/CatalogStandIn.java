@@ -24,7 +24,8 @@ import io.grpc.stub.StreamObserver;
 
 /**
  * A stand-in for the catalog's gRPC server in the planner's own tests: it records the datasets
- * created, the materials ingested and the bearer token each call carried, and refuses an ingest
+ * created, the materials ingested (giving each material and measurement an id, as the catalog does)
+ * and the bearer token each call carried, exports a dataset's materials as records, and refuses an ingest
  * whose measurements name the instrument "refuse-me" (as the real catalog refuses a bad unit). The
  * real catalog is exercised end to end in the launcher's SuiteIT.
  */
@@ -38,6 +39,8 @@ final class CatalogStandIn extends CatalogServiceGrpc.CatalogServiceImplBase imp
     /** Datasets GetDataset finds, by id, with their owner organisation (the test decides what the caller sees). */
     final java.util.Map<String, String> visible = new java.util.concurrent.ConcurrentHashMap<>();
     final List<Material> materials = new CopyOnWriteArrayList<>();
+    /** Materials ingested per dataset, in order; a dataset's version is the number of its ingests. */
+    private final java.util.Map<String, List<List<Material>>> ingests = new java.util.concurrent.ConcurrentHashMap<>();
     final List<String> tokens = new CopyOnWriteArrayList<>();
     private final Server server;
 
@@ -92,9 +95,13 @@ final class CatalogStandIn extends CatalogServiceGrpc.CatalogServiceImplBase imp
     public StreamObserver<IngestRecordsRequest> ingestRecords(StreamObserver<IngestRecordsResponse> response) {
         tokens.add(AUTHORIZATION.get());
         List<Material> received = new CopyOnWriteArrayList<>();
+        String[] dataset = {""};
         return new StreamObserver<>() {
             @Override
             public void onNext(IngestRecordsRequest request) {
+                if (request.hasHeader()) {
+                    dataset[0] = request.getHeader().getDatasetId();
+                }
                 if (request.hasRecords()) {
                     received.addAll(request.getRecords().getMaterialsList());
                 }
@@ -113,12 +120,34 @@ final class CatalogStandIn extends CatalogServiceGrpc.CatalogServiceImplBase imp
                             .asRuntimeException());
                     return;
                 }
-                materials.addAll(received);
+                List<Material> stored = received.stream().map(m -> {
+                    Material.Builder material = m.toBuilder().setId(UUID.randomUUID().toString()).setDatasetId(dataset[0]);
+                    material.getMeasurementsBuilderList().forEach(x -> x.setId(UUID.randomUUID().toString()));
+                    return material.build();
+                }).toList();
+                materials.addAll(stored);
+                List<List<Material>> versions = ingests.computeIfAbsent(dataset[0], d -> new CopyOnWriteArrayList<>());
+                versions.add(stored);
                 response.onNext(IngestRecordsResponse.newBuilder().setOutcome(IngestOutcome.INGEST_OUTCOME_COMMITTED)
+                        .setDatasetId(dataset[0]).setDatasetVersion(versions.size())
                         .setRowsWritten(received.size()).build());
                 response.onCompleted();
             }
         };
+    }
+
+    /** The dataset's materials (as of a version when asked) as records, after a header. */
+    @Override
+    public void exportDataset(org.mihub.api.catalog.v1.ExportDatasetRequest request,
+            StreamObserver<org.mihub.api.catalog.v1.ExportDatasetResponse> response) {
+        tokens.add(AUTHORIZATION.get());
+        List<List<Material>> versions = ingests.getOrDefault(request.getDatasetId(), List.of());
+        int upTo = request.hasAsOfVersion() ? Math.min(request.getAsOfVersion(), versions.size()) : versions.size();
+        response.onNext(org.mihub.api.catalog.v1.ExportDatasetResponse.newBuilder().setHeader(
+                org.mihub.api.catalog.v1.ExportHeader.newBuilder().setDatasetVersion(upTo)).build());
+        versions.subList(0, upTo).forEach(batch -> batch.forEach(m -> response.onNext(
+                org.mihub.api.catalog.v1.ExportDatasetResponse.newBuilder().setMaterial(m).build())));
+        response.onCompleted();
     }
 
     @Override

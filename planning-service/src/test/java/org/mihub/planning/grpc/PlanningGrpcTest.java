@@ -295,10 +295,23 @@ public class PlanningGrpcTest {
         assertEquals("anneal", written.getProcessSteps(0).getKind(), "the step kind the spec names");
         assertEquals("temperature", written.getProcessSteps(0).getParameters(0).getName());
         assertEquals("Cel", written.getProcessSteps(0).getParameters(0).getQuantity().getUnit());
+        // the acknowledgements and the proposals name the catalog material and measurements written;
+        // a failure names none, and the campaign's spec names the results dataset the planner created
+        assertEquals(written.getId(), told.getAcks(0).getMaterialId());
+        assertEquals(List.of(written.getMeasurements(0).getId()), told.getAcks(0).getMeasurementIdsList());
+        assertEquals(catalog.materials.get(materialsBefore + 1).getId(), told.getAcks(1).getMaterialId());
+        assertEquals(1, told.getAcks(1).getMeasurementIdsCount());
+        assertEquals("", told.getAcks(2).getMaterialId(), "a failed result wrote no material");
+        assertEquals(0, told.getAcks(2).getMeasurementIdsCount());
+        assertEquals(written.getId(), afterTell.getHistory(0).getMaterialId());
+        assertEquals(told.getAcks(0).getMeasurementIdsList(), afterTell.getHistory(0).getMeasurementIdsList());
+        assertEquals(written.getDatasetId(), afterTell.getSpec().getResultsDatasetId());
+        assertFalse(afterTell.getSpec().getResultsDatasetId().isEmpty());
         // the same report again changes nothing; a different one for a resolved proposal is refused
         ReportResultsResponse again = as(ACME).reportResults(ReportResultsRequest.newBuilder().setCampaignId(id)
                 .addResults(measured(first.getProposals(0), hardness(first.getProposals(0)), "GPa")).build());
         assertTrue(again.getAcks(0).getDuplicate());
+        assertEquals(written.getId(), again.getAcks(0).getMaterialId(), "a duplicate names what the first wrote");
         StatusRuntimeException changed = assertThrows(StatusRuntimeException.class, () -> as(ACME)
                 .reportResults(ReportResultsRequest.newBuilder().setCampaignId(id)
                         .addResults(measured(first.getProposals(0), 1.0, "GPa")).build()));
@@ -684,6 +697,11 @@ public class PlanningGrpcTest {
             results++;
             var answer = next(received);
             assertEquals(ran.getId(), answer.getAck().getProposalId(), answer.toString());
+            String material = answer.getAck().getMaterialId();
+            assertTrue(catalog.materials.stream().anyMatch(m -> m.getId().equals(material)
+                    && m.getMeasurements(0).getProposalId().equals(ran.getId())
+                    && answer.getAck().getMeasurementIdsList().equals(List.of(m.getMeasurements(0).getId()))),
+                    "the ack names the material and measurement written for the proposal: " + answer);
             if (results <= 2) {
                 Proposal more = next(received).getProposal();
                 assertEquals("arm-1", more.getAssignedTo());
