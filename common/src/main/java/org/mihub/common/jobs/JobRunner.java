@@ -260,7 +260,12 @@ public final class JobRunner<R> implements AutoCloseable {
                 if (next == null || next.work() == null) {
                     Optional<JobStore.Claim> claim = store.claim(leases.worker(), leases.lease());
                     if (claim.isPresent()) {
-                        resume(claim.get());
+                        logAs(claim.get().id());
+                        try {
+                            resume(claim.get());
+                        } finally {
+                            logAs(null);
+                        }
                         continue;
                     }
                     next = local.poll(leases.poll().toMillis(), TimeUnit.MILLISECONDS);
@@ -279,7 +284,12 @@ public final class JobRunner<R> implements AutoCloseable {
                     continue;
                 }
                 metrics.started(false);
-                execute(next.id(), job, next.work());
+                logAs(next.id());
+                try {
+                    execute(next.id(), job, next.work());
+                } finally {
+                    logAs(null);
+                }
             } catch (InterruptedException e) {
                 return;
             } catch (Throwable e) {
@@ -293,6 +303,20 @@ public final class JobRunner<R> implements AutoCloseable {
                     return;
                 }
             }
+        }
+    }
+
+    /**
+     * Every line logged on the worker while it takes up or runs a job names it: {@code jobId} and
+     * {@code jobKind} among the JSON log's {@code mdc} fields (null: the worker is idle again).
+     */
+    private void logAs(UUID id) {
+        if (id == null) {
+            MDC.remove(MDC_JOB_ID);
+            MDC.remove(MDC_JOB_KIND);
+        } else {
+            MDC.put(MDC_JOB_ID, id.toString());
+            MDC.put(MDC_JOB_KIND, kind);
         }
     }
 
@@ -321,9 +345,6 @@ public final class JobRunner<R> implements AutoCloseable {
             }
         });
         long start = System.nanoTime();
-        // every line the job's work logs names it: jobId and jobKind among the JSON log's mdc fields
-        MDC.put(MDC_JOB_ID, id.toString());
-        MDC.put(MDC_JOB_KIND, kind);
         try {
             Outcome<R> outcome = work.run(job);
             if (!held.lost) {
@@ -347,8 +368,6 @@ public final class JobRunner<R> implements AutoCloseable {
                 metrics.ended(JobState.FAILED, Duration.ofNanos(System.nanoTime() - start));
             }
         } finally {
-            MDC.remove(MDC_JOB_ID);
-            MDC.remove(MDC_JOB_KIND);
             if (!stopping) {
                 this.held.remove(id);
             }

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.jboss.logging.MDC;
 import org.mihub.common.error.ApiException;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -227,6 +228,14 @@ class JobRunnerTest {
         assertEquals(1, metrics.get("mihub.jobs.run").tags("kind", "training", "outcome", "succeeded").timer().count());
         assertEquals(3, count("mihub.jobs.started", "start", "new"));
         assertEquals(0, metrics.get("mihub.jobs.held").tag("kind", "training").gauge().value());
+    }
+
+    @Test
+    void everyLineAJobLogsNamesItAndTheWorkerForgetsItAfterwards() throws Exception {
+        UUID id = submit(job -> new JobRunner.Outcome<>("done", MDC.get("jobKind") + " " + MDC.get("jobId")));
+        assertEquals("training " + id, ended(id).result());
+        UUID next = submit(job -> new JobRunner.Outcome<>("done", String.valueOf(MDC.get("jobId"))));
+        assertEquals(next.toString(), ended(next).result(), "the next job's lines name the next job");
     }
 
     @Test
