@@ -97,6 +97,15 @@ final class TraceCollector implements AutoCloseable {
         }
     }
 
+    /** How many spans each service sent, by kind and name (the first word of it), for a failure's message. */
+    Map<String, Long> census() {
+        synchronized (spans) {
+            return spans.stream().collect(java.util.stream.Collectors.groupingBy(span -> span.service() + " "
+                    + span.kind() + " " + span.name().split(" ")[0], TreeMap::new,
+                    java.util.stream.Collectors.counting()));
+        }
+    }
+
     /** How many spans have been received so far, of every trace. */
     int count() {
         synchronized (spans) {

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -35,6 +36,48 @@ class TraceIT {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * Waits until the gateway's REST requests are traced. Known defect, cause not found yet: in about
+     * one start of the gateway in three its REST requests make no server span for the life of the
+     * process (its outgoing gRPC calls are still traced, each as a trace of its own); a restart
+     * clears it. The gateway is restarted at most three times, each restart printed with what was
+     * received; a gateway that still does not trace fails the test.
+     */
+    @BeforeAll
+    static void tracingIsUp() throws Exception {
+        for (int restarts = 0; ; restarts++) {
+            if (gatewayTraces(Duration.ofSeconds(15))) {
+                System.out.println("[trace] the gateway traces its requests after " + restarts + " restart(s)");
+                return;
+            }
+            String seen = RunningSuite.traces().count() + " spans received in all: " + RunningSuite.traces().census()
+                    + "\nthe gateway's last ones:\n" + RunningSuite.traces().last("gateway", 5);
+            if (restarts == 3) {
+                throw new AssertionError("after 3 restarts the gateway still sent no span of a traced request; "
+                        + seen);
+            }
+            System.out.println("[trace] the gateway sent no span of a traced request (known defect); restarting it. "
+                    + seen);
+            RunningSuite.stack().restart(Service.GATEWAY);
+        }
+    }
+
+    private static boolean gatewayTraces(Duration within) throws Exception {
+        String token = Tokens.accessToken(RunningSuite.config(), "alice");
+        long deadline = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() < deadline) {
+            Traced probe = send(token, "GET", "/api/v1/properties", null);
+            for (int wait = 0; wait < 10; wait++) {
+                Thread.sleep(300);
+                if (RunningSuite.traces().trace(probe.traceId()).stream()
+                        .anyMatch(span -> span.service().equals("gateway"))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
 
     @Test
     void oneSearchIsOneTraceAcrossGatewayCatalogAndDatabase() throws Exception {
