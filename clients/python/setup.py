@@ -5,8 +5,8 @@ over the `api` module's .proto files and writes the stubs next to the hand-writt
 folder: `mihub.<domain>.v1.<domain>_pb2` / `_pb2_grpc`. The google.rpc status protos the services put
 in their error details (proto/google/rpc, the copies the Java build takes from
 com.google.api.grpc:proto-google-common-protos) become `mihub._rpc`, so they cannot clash with
-googleapis-common-protos if that is installed too. Debian's python3-grpc-tools is not used: its
-protoc (3.12) does not accept proto3 `optional`, which the api uses.
+googleapis-common-protos if that is installed too. Debian's python3-grpc-tools is not used: it is grpc-tools
+1.14 (2018), whose protoc predates proto3 `optional`, which the api uses.
 
 Environment: MIHUB_API_PROTO (default ../../api/src/main/proto), PROTOC (default protoc),
 GRPC_PYTHON_PLUGIN (default grpc_python_plugin).

@@ -19,7 +19,8 @@ except ImportError:  # the copies this package generates at build time
 __all__ = [
     "FieldError", "RowRejection", "MihubError", "BadRequest", "Unauthenticated", "PermissionDenied",
     "NotFound", "Conflict", "FailedPrecondition", "TooManyRequests", "Unavailable", "ServerError",
-    "JobFailed", "LabRejected", "from_problem", "from_rpc_error",
+    "JobFailed", "LabRejected", "lab_rejected", "from_problem", "from_rpc_error", "decode_status",
+    "short_enum_name",
 ]
 
 
@@ -124,7 +125,11 @@ class JobFailed(MihubError):
 
 
 class LabRejected(MihubError):
-    """The planner refused a result sent over a lab session (nothing of it was stored); the session goes on."""
+    """The planner refused a result sent over a lab session (nothing of it was stored); the session goes on.
+
+    ``proposal_id`` names the result; the exception is also the class of its code, so ``except
+    PermissionDenied`` catches a robot whose token lacks the contributor role and ``except BadRequest`` a
+    unit the vocabulary does not accept. Made by :func:`lab_rejected`."""
 
     def __init__(self, proposal_id: str, code: str, reason: str):
         self.proposal_id = proposal_id
@@ -144,6 +149,17 @@ _HTTP_OF_CODE = {"INVALID_ARGUMENT": 400, "OUT_OF_RANGE": 400, "UNAUTHENTICATED"
 _CODE_OF_HTTP = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",
                  409: "ALREADY_EXISTS", 429: "RESOURCE_EXHAUSTED", 501: "UNIMPLEMENTED", 503: "UNAVAILABLE",
                  504: "DEADLINE_EXCEEDED"}
+
+
+_LAB_REJECTED = {}
+
+
+def lab_rejected(proposal_id: str, code: str, reason: str) -> LabRejected:
+    """The exception for a lab session's rejection: a LabRejected that is also the class of its code."""
+    kind = _BY_CODE.get(code, ServerError)
+    if kind not in _LAB_REJECTED:
+        _LAB_REJECTED[kind] = type("LabRejected" + kind.__name__, (LabRejected, kind), {"__doc__": LabRejected.__doc__})
+    return _LAB_REJECTED[kind](proposal_id, code, reason)
 
 
 def _retry_after(value) -> Optional[float]:

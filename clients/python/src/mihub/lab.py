@@ -23,7 +23,7 @@ from typing import Any, Dict, Iterator, Optional, Union
 
 import grpc
 
-from mihub.errors import LabRejected, MihubError, from_rpc_error
+from mihub.errors import LabRejected, MihubError, from_rpc_error, lab_rejected
 from mihub.types import Failed, LabFinished, Measured, Proposal, ResultAck, Value
 
 __all__ = ["LabSession"]
@@ -90,7 +90,7 @@ class LabSession:
                     self._replies.put(ResultAck.from_proto(message.ack))
                 elif kind == "rejection":
                     r = message.rejection
-                    self._replies.put(LabRejected(r.proposal_id, r.code, r.reason))
+                    self._replies.put(lab_rejected(r.proposal_id, r.code, r.reason))
                 elif kind == "finished":
                     self.finished = LabFinished.from_proto(message.finished)
         except grpc.RpcError as e:
