@@ -47,11 +47,15 @@ class RobotLoop(unittest.TestCase):
                 self.assertEqual(("pending", self.campaign.id), (proposal.state, proposal.campaign_id))
                 self.assertAlmostEqual(1.0, sum(proposal.composition.values()), places=6)
                 if round_ == 0:
-                    with self.assertRaises(mihub.LabRejected) as refused:
+                    # a proposal the robot does not hold, and a unit hardness cannot be in: refused, the
+                    # session goes on and the proposal stays pending
+                    with self.assertRaises(mihub.FailedPrecondition) as refused:
                         lab.report(str(uuid.uuid4()), {"hardness": (1.0, "GPa")})
-                    self.assertEqual("INVALID_ARGUMENT", refused.exception.code, refused.exception)
-                    with self.assertRaises(mihub.BadRequest):
-                        lab.report(proposal.id, {"hardness": (1.0, "furlong")})
+                    self.assertIsInstance(refused.exception, mihub.LabRejected)
+                    self.assertIn("not pending at robot py-robot-1", str(refused.exception))
+                    with self.assertRaises(mihub.BadRequest) as unit:
+                        lab.report(proposal.id, {"hardness": (1.0, "kg")})
+                    self.assertEqual(proposal.id, unit.exception.proposal_id)
                 value = hardness(proposal.composition)
                 # round 2 reports in MPa: any unit of the property is accepted and converted
                 ack = lab.report(proposal.id, {"hardness": (value * 1000, "MPa") if round_ == 1 else (value, "GPa")},
@@ -85,12 +89,16 @@ class RobotLoop(unittest.TestCase):
     def test_a_member_without_the_contributor_role_is_refused_its_results(self):
         member = hub("MIHUB_MEMBER_TOKEN")
         try:
+            # dave (acme, member) may follow the campaign and be handed proposals, not write results
             with member.lab_session(self.campaign.id, "py-robot-dave", capacity=1) as lab:
                 proposal = lab.next_proposal(timeout=60)
+                self.assertIsNotNone(proposal)
                 with self.assertRaises(mihub.PermissionDenied) as refused:
                     lab.report(proposal.id, {"hardness": (3.0, "GPa")})
                 self.assertIsInstance(refused.exception, mihub.LabRejected)
+                self.assertEqual(("PERMISSION_DENIED", 403), (refused.exception.code, refused.exception.status))
                 self.assertIn("contributor", str(refused.exception))
+            self.assertEqual("pending", self.scientist.proposals(self.campaign.id)[0].state)
         finally:
             member.close()
 
