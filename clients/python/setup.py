@@ -54,6 +54,11 @@ def generate(out):
     plugin = _tool("GRPC_PYTHON_PLUGIN", "grpc_python_plugin")
     root, files = _api_protos()
     out = Path(out)
+    # every sub-package of mihub is generated (the hand-written modules have none): drop an earlier
+    # build's, so a proto removed from the api leaves no stale stub behind
+    for stale in (out / "mihub").glob("*/"):
+        if stale.is_dir() and stale.name != "__pycache__":
+            shutil.rmtree(stale)
     subprocess.run([protoc, f"-I{root}", *_includes(), f"--python_out={out}", f"--grpc_python_out={out}",
                     f"--plugin=protoc-gen-grpc_python={plugin}", *files], check=True)
     for package in {Path(f).parent for f in files}:
