@@ -730,6 +730,15 @@ public class PlanningGrpcTest {
                 .setProposalId(java.util.UUID.randomUUID().toString()).setFailed(FailedResult.newBuilder()
                         .setReason("?"))).build());
         assertEquals("FAILED_PRECONDITION", next(received).getRejection().getCode());
+        // a result the catalog refuses (as it refuses a caller without the contributor role) is rejected
+        // with the catalog's code and reason; nothing is recorded and the session goes on
+        Proposal refusedOne = holding.get(0);
+        robot.onNext(org.mihub.api.planning.v1.LabClientMessage.newBuilder().setResult(
+                measured(refusedOne, hardness(refusedOne), "GPa").toBuilder().setInstrument("refuse-me")).build());
+        var refused = next(received).getRejection();
+        assertEquals(List.of(refusedOne.getId(), "INVALID_ARGUMENT", "row 1: instrument refused"),
+                List.of(refused.getProposalId(), refused.getCode(), refused.getReason()), refused.toString());
+        assertEquals(1, done.getCount(), "the session is still open");
         // budget 4: each of the first two results brings one new proposal, the third none (the robot
         // still holds the fourth), the fourth ends the session
         int results = 0;
