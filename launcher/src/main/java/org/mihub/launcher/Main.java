@@ -19,7 +19,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The launcher behind {@code ./mihub}: {@code up} runs the whole suite in the foreground until it
- * is stopped (the script runs it in the background), {@code token <user>} prints an access token,
+ * is stopped (the script runs it in the background), {@code token <user>} prints an access token
+ * ({@code token --client <id>} a robot client's, by client credentials),
  * {@code status} shows what really runs, {@code stop|restart <service>} asks the running launcher
  * (through {@link Control}) to stop or restart one service, {@code backup|restore <dir>} dumps every
  * service's database or puts a dump back ({@link Backup}).
@@ -40,12 +41,7 @@ public final class Main {
         String command = args.length == 0 ? "help" : args[0];
         switch (command) {
             case "up" -> up(config);
-            case "token" -> {
-                if (args.length != 2) {
-                    usage();
-                }
-                System.out.println(Tokens.accessToken(config, args[1]));
-            }
+            case "token" -> token(config, args);
             case "status" -> status(config);
             case "stop", "restart" -> {
                 if (args.length != 2) {
@@ -78,6 +74,36 @@ public final class Main {
             }
             default -> usage();
         }
+    }
+
+    /**
+     * {@code ./mihub token USER} (a demo user, or lab-robot) or {@code ./mihub token --client ID [--secret S]}
+     * (client credentials of a robot's client; the secret also from {@code MIHUB_CLIENT_SECRET}).
+     */
+    static void token(StackConfig config, String[] args) throws IOException, InterruptedException {
+        String token;
+        try {
+            if (args.length == 2 && !args[1].startsWith("--")) {
+                token = Tokens.accessToken(config, args[1]);
+            } else if ((args.length == 3 || args.length == 5) && args[1].equals("--client")
+                    && (args.length == 3 || args[3].equals("--secret"))) {
+                token = Tokens.clientToken(config, args[2], args.length == 5 ? args[4]
+                        : System.getenv("MIHUB_CLIENT_SECRET"));
+            } else {
+                usage();
+                return;
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println("[mihub] " + e.getMessage());
+            System.exit(2);
+            return;
+        } catch (IOException e) {
+            // Keycloak's refusal (unknown client, wrong secret) or Keycloak not reachable: say which, no stack trace
+            System.err.println("[mihub] " + (e.getMessage() == null ? e : e.getMessage()));
+            System.exit(1);
+            return;
+        }
+        System.out.println(token);
     }
 
     /** {@code ./mihub backup DIR}: every service's database and a manifest into an empty folder ({@link Backup}). */
@@ -256,11 +282,13 @@ public final class Main {
 
     private static void usage() {
         System.err.println(String.join(System.lineSeparator(), List.of(
-                "usage: mihub up | token <user> | status | stop <service> | restart <service> | backup <dir> | restore <dir>",
+                "usage: mihub up | token <user> | token --client <id> [--secret <s>] | status | stop <service> | restart <service> | backup <dir> | restore <dir>",
                 "  up            start PostgreSQL, Keycloak and the four services (foreground)",
                 "  stop <service>     stop one service of the running suite (catalog, prediction, planning, gateway)",
                 "  restart <service>  restart one service (stopped or running) and wait until it is ready",
                 "  token <user>  print an access token for a demo user (alice, bob, carol, dave, erin, frank, grace) or lab-robot",
+                "  token --client <id> [--secret <secret>]  a client-credentials token of a robot's client (lab-robot;",
+                "                the secret also from MIHUB_CLIENT_SECRET, lab-robot's demo secret by default)",
                 "  status        what really runs: pids, processes, ports, readiness, versions, logs",
                 "  backup <dir>  dump every service's database (pg_dump) and a manifest into an empty folder",
                 "  restore <dir> check a backup, then put its databases back and restart the running services")));

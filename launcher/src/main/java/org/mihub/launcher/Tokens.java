@@ -17,7 +17,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Access tokens from the suite's Keycloak: demo users through the {@code mihub-cli} client
- * (password grant; demo passwords equal the user names), the lab robot through client credentials.
+ * (password grant; demo passwords equal the user names), lab robots and other confidential clients
+ * through client credentials ({@code ./mihub token --client lab-robot}).
  */
 public final class Tokens {
 
@@ -32,17 +33,38 @@ public final class Tokens {
 
     /** An access token for a demo user ({@code alice}, {@code bob}...) or for {@code lab-robot}. */
     public static String accessToken(StackConfig config, String user) throws IOException, InterruptedException {
-        Map<String, String> form = new LinkedHashMap<>();
         if ("lab-robot".equals(user)) {
-            form.put("grant_type", "client_credentials");
-            form.put("client_id", "lab-robot");
-            form.put("client_secret", LAB_ROBOT_SECRET);
-        } else {
-            form.put("grant_type", "password");
-            form.put("client_id", "mihub-cli");
-            form.put("username", user);
-            form.put("password", user);
+            return clientToken(config, "lab-robot", null);
         }
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", "password");
+        form.put("client_id", "mihub-cli");
+        form.put("username", user);
+        form.put("password", user);
+        return request(config.issuer() + "/protocol/openid-connect/token", form).get("access_token").asText();
+    }
+
+    /**
+     * A client-credentials token of a confidential client of the realm (a lab robot's, such as
+     * {@code lab-robot}), as the robot itself gets one. {@code secret} null: {@code lab-robot}'s demo
+     * secret for {@code lab-robot}, for any other client a refusal naming what to pass.
+     */
+    public static String clientToken(StackConfig config, String clientId, String secret)
+            throws IOException, InterruptedException {
+        if (clientId == null || clientId.isBlank()) {
+            throw new IllegalArgumentException("--client needs a client id (e.g. lab-robot)");
+        }
+        if (secret == null || secret.isEmpty()) {
+            if (!"lab-robot".equals(clientId)) {
+                throw new IllegalArgumentException("client '" + clientId + "' needs its secret: --secret SECRET or "
+                        + "the environment variable MIHUB_CLIENT_SECRET");
+            }
+            secret = LAB_ROBOT_SECRET;
+        }
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", "client_credentials");
+        form.put("client_id", clientId);
+        form.put("client_secret", secret);
         return request(config.issuer() + "/protocol/openid-connect/token", form).get("access_token").asText();
     }
 

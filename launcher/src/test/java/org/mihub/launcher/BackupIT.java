@@ -55,7 +55,8 @@ class BackupIT {
                 + "\"datasets\": [{\"datasetId\": \"" + datasetId + "\"}], \"targetProperty\": \"band_gap\", "
                 + "\"hyperparameters\": {\"nTrees\": 20}, \"seed\": 11, \"kFolds\": 3}");
         assertEquals(202, started.statusCode(), started.body());
-        JsonNode job = awaitJob(JSON.readTree(started.body()).get("id").asText(), alice);
+        JsonNode job = RunningSuite.awaitJob(JSON.readTree(started.body()).get("id").asText(), alice,
+                Duration.ofMinutes(2));
         assertEquals("succeeded", job.get("state").asText(), job.toString());
         String modelId = job.get("resultId").asText();
         String campaignId = campaignWithResults(alice);
@@ -222,16 +223,4 @@ class BackupIT {
         return reply.body();
     }
 
-    private static JsonNode awaitJob(String jobId, String token) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (true) {
-            JsonNode job = JSON.readTree(ok("/api/v1/jobs/" + jobId, token));
-            String state = job.get("state").asText();
-            if (!state.equals("queued") && !state.equals("running")) {
-                return job;
-            }
-            assertTrue(System.nanoTime() < deadline, "the job did not end: " + job);
-            Thread.sleep(300);
-        }
-    }
 }

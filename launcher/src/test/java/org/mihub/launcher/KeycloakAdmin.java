@@ -8,6 +8,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** Keycloak's admin REST API on the running suite, as the bootstrap admin, for tests that change the realm. */
 final class KeycloakAdmin {
@@ -34,6 +35,27 @@ final class KeycloakAdmin {
     /** The mihub realm's admin path. */
     static String realm(String path) {
         return "/admin/realms/" + StackConfig.REALM + path;
+    }
+
+    /**
+     * A real token of a demo user that expires {@code seconds} after it is issued: the first call
+     * registers a copy of the mihub-cli client with that access-token lifespan
+     * ({@code e2e-short-lived-<seconds>}) through the admin API.
+     */
+    String shortLivedToken(StackConfig config, String user, int seconds) throws Exception {
+        String clientId = "e2e-short-lived-" + seconds;
+        String clients = realm("/clients");
+        if (get(clients + "?clientId=" + clientId).isEmpty()) {
+            ObjectNode client = (ObjectNode) get(clients + "?clientId=mihub-cli").get(0);
+            client.remove("id");
+            client.put("clientId", clientId);
+            ((ObjectNode) client.with("attributes")).put("access.token.lifespan", String.valueOf(seconds));
+            client.withArray("protocolMappers").forEach(mapper -> ((ObjectNode) mapper).remove("id"));
+            create(clients, client);
+        }
+        return Tokens.request(config.issuer() + "/protocol/openid-connect/token", Map.of(
+                "grant_type", "password", "client_id", clientId, "username", user, "password", user))
+                .get("access_token").asText();
     }
 
     JsonNode get(String path) throws Exception {

@@ -7,6 +7,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -25,6 +28,7 @@ public final class RunningSuite implements BeforeAllCallback {
     static final int RATE_LIMIT = 150;
 
     private static Stack stack;
+    private static TraceCollector traces;
     private static StackConfig config;
     private static String demoDatasetId;
 
@@ -34,8 +38,17 @@ public final class RunningSuite implements BeforeAllCallback {
             if (stack != null) {
                 return;
             }
+            // every service exports its traces to a collector in this JVM, as to an operator's (TraceIT reads them)
+            traces = TraceCollector.start();
+            String tracing = "-Dquarkus.otel.sdk.disabled=false -Dquarkus.otel.exporter.otlp.traces.protocol=http/protobuf "
+                    + "-Dquarkus.otel.exporter.otlp.traces.endpoint=" + traces.endpoint()
+                    + " -Dquarkus.otel.bsp.schedule.delay=200ms";
+            for (Service service : Service.values()) {
+                System.setProperty("mihub.stack." + service.module() + ".opts", tracing);
+            }
             // a per-organisation limit low enough for a test to exceed it, high enough for every other test
-            System.setProperty("mihub.stack.gateway.opts", "-Dmihub.gateway.rate-limit.requests=" + RATE_LIMIT);
+            System.setProperty("mihub.stack.gateway.opts", tracing + " -Dmihub.gateway.rate-limit.requests="
+                    + RATE_LIMIT);
             Path home = Path.of(System.getProperty("mihub.home", "..")).toAbsolutePath().normalize();
             Path state = home.resolve("launcher/target/e2e-state");
             // every run starts from an empty database and realm, as CI's clean clone does: the tests
@@ -44,7 +57,10 @@ public final class RunningSuite implements BeforeAllCallback {
             config = new StackConfig(home, state, 28080);
             stack = Stack.start(config, message -> System.out.println("[e2e] " + message));
             ExtensionContext.Store root = context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL);
-            root.put(RunningSuite.class, (ExtensionContext.Store.CloseableResource) () -> stack.close());
+            root.put(RunningSuite.class, (ExtensionContext.Store.CloseableResource) () -> {
+                stack.close();
+                traces.close();
+            });
             demoDatasetId = DemoData.load(config);
             // operators' requests (./mihub stop|restart) reach this stack as they reach ./mihub up's
             Control.serve(config, (verb, service) -> Main.control(stack, verb, service));
@@ -53,6 +69,11 @@ public final class RunningSuite implements BeforeAllCallback {
 
     static Stack stack() {
         return stack;
+    }
+
+    /** The spans the suite's services have exported. */
+    static TraceCollector traces() {
+        return traces;
     }
 
     static StackConfig config() {
@@ -84,5 +105,25 @@ public final class RunningSuite implements BeforeAllCallback {
             request.header("Authorization", "Bearer " + token);
         }
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Polls a job through the gateway until it ends (within {@code limit}); returns its last state. */
+    static JsonNode awaitJob(String jobId, String token, Duration limit) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (true) {
+            var reply = get("/api/v1/jobs/" + jobId, token);
+            if (reply.statusCode() != 200) {
+                throw new AssertionError("job " + jobId + ": " + reply.statusCode() + " " + reply.body());
+            }
+            JsonNode job = new ObjectMapper().readTree(reply.body());
+            String state = job.get("state").asText();
+            if (!state.equals("queued") && !state.equals("running")) {
+                return job;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the job did not end: " + job);
+            }
+            Thread.sleep(300);
+        }
     }
 }

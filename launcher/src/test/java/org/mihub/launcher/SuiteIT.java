@@ -297,21 +297,6 @@ class SuiteIT {
         return simulation;
     }
 
-    /** Polls a job through the gateway until it ends; returns its last state. */
-    private static JsonNode awaitJob(String jobId, String token) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (true) {
-            var reply = get("/api/v1/jobs/" + jobId, token);
-            assertEquals(200, reply.statusCode(), reply.body());
-            JsonNode job = JSON.readTree(reply.body());
-            String state = job.get("state").asText();
-            if (!state.equals("queued") && !state.equals("running")) {
-                return job;
-            }
-            assertTrue(System.nanoTime() < deadline, "the job did not end: " + job);
-            Thread.sleep(300);
-        }
-    }
 
     private static String train(String token, String datasetId, String name) throws Exception {
         var started = send("POST", "/api/v1/models", token, "application/json", "{\"name\": \"" + name
@@ -341,7 +326,8 @@ class SuiteIT {
                     + "\"}], \"targetProperty\": \"band_gap\", \"algorithm\": \"" + entry.getKey()
                     + "\", \"hyperparameters\": " + entry.getValue() + ", \"seed\": 7, \"kFolds\": 4}");
             assertEquals(202, started.statusCode(), started.body());
-            JsonNode job = awaitJob(JSON.readTree(started.body()).get("id").asText(), alice);
+            JsonNode job = RunningSuite.awaitJob(JSON.readTree(started.body()).get("id").asText(), alice,
+                    Duration.ofMinutes(3));
             assertEquals("succeeded", job.get("state").asText(), job.toString());
             JsonNode model = JSON.readTree(get("/api/v1/models/" + job.get("resultId").asText(), alice).body());
             assertEquals(entry.getKey(), model.get("algorithm").asText());
@@ -400,7 +386,7 @@ class SuiteIT {
             assertEquals(3, GrpcProbe.varint(last, 3), "the stream ends with SUCCEEDED");
             assertFalse(GrpcProbe.string(last, 8).isEmpty(), "and the model id");
         }
-        JsonNode job = awaitJob(jobId, alice);
+        JsonNode job = RunningSuite.awaitJob(jobId, alice, Duration.ofMinutes(3));
         assertEquals("succeeded", job.get("state").asText(), job.toString());
         assertEquals(1.0, job.get("progress").asDouble());
         String modelId = job.get("resultId").asText();
@@ -442,7 +428,7 @@ class SuiteIT {
         String privateId = privateDataset(alice, "acme private gaps");
         assertEquals(200, send("POST", "/api/v1/datasets/" + privateId + "/records", alice, "text/csv",
                 TWELVE_GAPS).statusCode());
-        JsonNode secretJob = awaitJob(train(alice, privateId, "secret-gap"), alice);
+        JsonNode secretJob = RunningSuite.awaitJob(train(alice, privateId, "secret-gap"), alice, Duration.ofMinutes(3));
         assertEquals("succeeded", secretJob.get("state").asText(), secretJob.toString());
         String secretModel = secretJob.get("resultId").asText();
         assertEquals("private", JSON.readTree(get("/api/v1/models/" + secretModel, alice).body())
@@ -460,7 +446,7 @@ class SuiteIT {
                     "mihub.prediction.v1.PredictionService/GetModel", GrpcProbe.stringField1(secretModel)));
             assertEquals(Status.Code.NOT_FOUND, direct.getStatus().getCode());
         }
-        JsonNode refused = awaitJob(train(bob, privateId, "stolen-gap"), bob);
+        JsonNode refused = RunningSuite.awaitJob(train(bob, privateId, "stolen-gap"), bob, Duration.ofMinutes(3));
         assertEquals("failed", refused.get("state").asText(), "bob cannot read the private dataset: " + refused);
         assertTrue(refused.get("message").asText().contains("not found"), refused.toString());
     }
@@ -483,7 +469,7 @@ class SuiteIT {
         assertEquals("consortium", JSON.readTree(widened.body()).get("visibility").asText());
         assertEquals(200, send("POST", "/api/v1/datasets/" + datasetId + "/records", alice, "text/csv",
                 TWELVE_GAPS).statusCode());
-        JsonNode job = awaitJob(train(alice, datasetId, "withdrawn-gap"), alice);
+        JsonNode job = RunningSuite.awaitJob(train(alice, datasetId, "withdrawn-gap"), alice, Duration.ofMinutes(3));
         assertEquals("succeeded", job.get("state").asText(), job.toString());
         String modelId = job.get("resultId").asText();
         assertEquals(200, get("/api/v1/models/" + modelId, bob).statusCode(), "bob's org sees the consortium's data");
@@ -526,7 +512,7 @@ class SuiteIT {
                 "application/json", "").statusCode(), "bob cannot see, let alone cancel, acme's job");
         var cancelled = send("POST", "/api/v1/jobs/" + job + "/cancel", alice, "application/json", "");
         assertEquals(200, cancelled.statusCode(), cancelled.body());
-        JsonNode ended = awaitJob(job, alice);
+        JsonNode ended = RunningSuite.awaitJob(job, alice, Duration.ofMinutes(3));
         assertEquals("cancelled", ended.get("state").asText(), ended.toString());
         Thread.sleep(1500);
         assertEquals("cancelled", JSON.readTree(get("/api/v1/jobs/" + job, alice).body()).get("state").asText(),
@@ -801,7 +787,8 @@ class SuiteIT {
                     .replace('_', '-') + "\", \"datasets\": [{\"datasetId\": \"" + dataset + "\"}], \"targetProperty\": \""
                     + property + "\", \"hyperparameters\": {\"nTrees\": 100}, \"seed\": 7, \"kFolds\": 4}");
             assertEquals(202, started.statusCode(), started.body());
-            JsonNode job = awaitJob(JSON.readTree(started.body()).get("id").asText(), alice);
+            JsonNode job = RunningSuite.awaitJob(JSON.readTree(started.body()).get("id").asText(), alice,
+                    Duration.ofMinutes(3));
             assertEquals("succeeded", job.get("state").asText(), job.toString());
             models.put(property, job.get("resultId").asText());
         }
@@ -866,7 +853,7 @@ class SuiteIT {
         assertEquals(200, send("POST", "/api/v1/datasets/" + dataset + "/records", alice, "text/csv",
                 "formula,band_gap [eV]\nZnO,3.37\nZnS,3.68\nZnSe,2.7\nZnTe,2.26\nZn2OS,3.1\nZn2SSe,3.0\n"
                         + "Zn2SeTe,2.45\nZn2OSe,2.9\nZn3O2S,3.3\nZn3S2Se,3.4\nZn3Se2Te,2.6\nZn3OS2,3.5\n").statusCode());
-        JsonNode job = awaitJob(train(alice, dataset, "acme-zn-gap"), alice);
+        JsonNode job = RunningSuite.awaitJob(train(alice, dataset, "acme-zn-gap"), alice, Duration.ofMinutes(3));
         assertEquals("succeeded", job.get("state").asText(), job.toString());
         String modelId = job.get("resultId").asText();
         String spec = "{\"spec\": {\"name\": \"gap twin\", \"campaign\": {\"name\": \"zn gap\", \"objectives\": "
@@ -1095,6 +1082,13 @@ class SuiteIT {
         var first = refused.get(0);
         assertEquals("application/problem+json", first.headers().firstValue("Content-Type").orElse(""));
         assertTrue(JSON.readTree(first.body()).get("detail").asText().contains("organisation hub"), first.body());
+        // and the operator sees who was turned away
+        String metrics = client.send(java.net.http.HttpRequest.newBuilder(URI.create(config.gatewayUrl() + "/q/metrics"))
+                .GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+        double counted = metrics.lines().filter(line -> line.startsWith("mihub_gateway_rate_limited_total{")
+                && line.contains("org=\"hub\"")).mapToDouble(line -> Double.parseDouble(line.substring(
+                        line.lastIndexOf(' ') + 1))).sum();
+        assertTrue(counted >= refused.size(), "counted " + counted + " of " + refused.size() + " refusals");
         long retryAfter = Long.parseLong(first.headers().firstValue("Retry-After").orElseThrow());
         assertTrue(retryAfter >= 1 && retryAfter <= 2, "Retry-After " + retryAfter);
         Thread.sleep(retryAfter * 1000 + 200);

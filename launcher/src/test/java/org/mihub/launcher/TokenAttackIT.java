@@ -288,30 +288,11 @@ class TokenAttackIT {
      */
     @Test
     void aRealTokenIsRefusedOnceItExpires() throws Exception {
-        String token = shortLivedToken("bob");
+        String token = admin.shortLivedToken(config, "bob", 5);
         long expiresAt = JSON.readTree(decode(token.split("\\.")[1])).get("exp").asLong();
         assertFalse(expiresAt - now() > 10, "the token lives for seconds");
         assertAcceptedAs("kansai-u", token);
         Thread.sleep(Math.max(expiresAt * 1000 - System.currentTimeMillis() + 2000, 0));
         assertRefusedEverywhere(token);
-    }
-
-    /**
-     * A real Keycloak token that expires within seconds: the test registers a copy of the
-     * mihub-cli client with a 5 s access-token lifespan through the admin API.
-     */
-    private static String shortLivedToken(String user) throws Exception {
-        String clients = KeycloakAdmin.realm("/clients");
-        if (admin.get(clients + "?clientId=e2e-short-lived").isEmpty()) {
-            ObjectNode client = (ObjectNode) admin.get(clients + "?clientId=mihub-cli").get(0);
-            client.remove("id");
-            client.put("clientId", "e2e-short-lived");
-            ((ObjectNode) client.with("attributes")).put("access.token.lifespan", "5");
-            client.withArray("protocolMappers").forEach(mapper -> ((ObjectNode) mapper).remove("id"));
-            admin.create(clients, client);
-        }
-        return Tokens.request(config.issuer() + "/protocol/openid-connect/token", Map.of(
-                "grant_type", "password", "client_id", "e2e-short-lived", "username", user, "password", user))
-                .get("access_token").asText();
     }
 }

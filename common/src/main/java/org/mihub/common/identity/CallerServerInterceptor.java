@@ -57,6 +57,7 @@ public class CallerServerInterceptor implements ServerInterceptor, Prioritized {
             }
             return next.startCall(call, headers);
         }
+        TraceAttributes.organisation(caller.get().org());
         Context context = Context.current().withValues(CallerContext.CALLER, caller.get(),
                 CallerContext.TOKEN, CallerFactory.rawToken(identity).orElse(null));
         return Contexts.interceptCall(context, call, headers, next);

@@ -17,7 +17,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 import org.mihub.common.error.ApiException;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 
 /**
  * Runs a service's long jobs (training, simulations) one at a time per process and owns what every
@@ -32,6 +36,7 @@ import org.mihub.common.error.ApiException;
  * <p>Whatever the work throws, {@link Error}s included, ends the job FAILED at once with a message
  * the user can act on, logged at ERROR with the job id. A job that cannot be resumed fails at once
  * with the reason. Plain Java: a service creates one when it starts and closes it when it stops.
+ * Its figures (jobs ended by outcome, run time, starts, held and queued) are {@link JobMetrics}.
  */
 public final class JobRunner<R> implements AutoCloseable {
 
@@ -108,6 +113,10 @@ public final class JobRunner<R> implements AutoCloseable {
     private record Local<R>(UUID id, Work<R> work) {
     }
 
+    /** The log fields a job's lines carry while its work runs. */
+    static final String MDC_JOB_ID = "jobId";
+    static final String MDC_JOB_KIND = "jobKind";
+
     private final String kind;
     private final String service;
     private final JobStore<R> store;
@@ -115,6 +124,7 @@ public final class JobRunner<R> implements AutoCloseable {
     private final String outOfMemoryAdvice;
     private final Leases leases;
     private final Resumer<R> resumer;
+    private final JobMetrics metrics;
     private final Map<UUID, Held> held = new ConcurrentHashMap<>();
     private final BlockingQueue<Local<R>> local = new LinkedBlockingQueue<>();
     private final Thread worker;
@@ -130,6 +140,12 @@ public final class JobRunner<R> implements AutoCloseable {
      */
     public JobRunner(String kind, String service, JobStore<R> store, Failures failures, String outOfMemoryAdvice,
             Leases leases, Resumer<R> resumer) {
+        this(kind, service, store, failures, outOfMemoryAdvice, leases, resumer, Metrics.globalRegistry);
+    }
+
+    /** As the public constructor, its figures in {@code registry} ({@link JobMetrics}). */
+    JobRunner(String kind, String service, JobStore<R> store, Failures failures, String outOfMemoryAdvice,
+            Leases leases, Resumer<R> resumer, MeterRegistry registry) {
         this.kind = kind;
         this.service = service;
         this.store = store;
@@ -137,6 +153,7 @@ public final class JobRunner<R> implements AutoCloseable {
         this.outOfMemoryAdvice = outOfMemoryAdvice;
         this.leases = leases;
         this.resumer = resumer;
+        this.metrics = new JobMetrics(registry, kind, held::size, local::size);
         try {
             int taken = store.expireHost(leases.host(), leases.worker());
             if (taken > 0) {
@@ -198,6 +215,7 @@ public final class JobRunner<R> implements AutoCloseable {
     public void fail(UUID id, Throwable failure) {
         try {
             fail(id, null, failure);
+            metrics.ended(JobState.FAILED, Duration.ZERO);
         } finally {
             held.remove(id);
         }
@@ -242,7 +260,12 @@ public final class JobRunner<R> implements AutoCloseable {
                 if (next == null || next.work() == null) {
                     Optional<JobStore.Claim> claim = store.claim(leases.worker(), leases.lease());
                     if (claim.isPresent()) {
-                        resume(claim.get());
+                        logAs(claim.get().id());
+                        try {
+                            resume(claim.get());
+                        } finally {
+                            logAs(null);
+                        }
                         continue;
                     }
                     next = local.poll(leases.poll().toMillis(), TimeUnit.MILLISECONDS);
@@ -260,7 +283,13 @@ public final class JobRunner<R> implements AutoCloseable {
                     held.remove(next.id());
                     continue;
                 }
-                execute(next.id(), job, next.work());
+                metrics.started(false);
+                logAs(next.id());
+                try {
+                    execute(next.id(), job, next.work());
+                } finally {
+                    logAs(null);
+                }
             } catch (InterruptedException e) {
                 return;
             } catch (Throwable e) {
@@ -277,11 +306,26 @@ public final class JobRunner<R> implements AutoCloseable {
         }
     }
 
+    /**
+     * Every line logged on the worker while it takes up or runs a job names it: {@code jobId} and
+     * {@code jobKind} among the JSON log's {@code mdc} fields (null: the worker is idle again).
+     */
+    private void logAs(UUID id) {
+        if (id == null) {
+            MDC.remove(MDC_JOB_ID);
+            MDC.remove(MDC_JOB_KIND);
+        } else {
+            MDC.put(MDC_JOB_ID, id.toString());
+            MDC.put(MDC_JOB_KIND, kind);
+        }
+    }
+
     private void resume(JobStore.Claim claim) {
         UUID id = claim.id();
         Held job = new Held();
         held.put(id, job);
         LOG.infof("%s job %s: attempt %d by %s", kind, id, claim.attempt(), leases.worker());
+        metrics.started(claim.attempt() > 1);
         Work<R> work;
         try {
             work = resumer.resume(id);
@@ -300,10 +344,12 @@ public final class JobRunner<R> implements AutoCloseable {
                 LOG.warnf("progress of %s job %s not recorded: %s", kind, id, e.toString());
             }
         });
+        long start = System.nanoTime();
         try {
             Outcome<R> outcome = work.run(job);
             if (!held.lost) {
                 store.move(id, leases.worker(), JobState.SUCCEEDED, 1, outcome.message(), outcome.result());
+                metrics.ended(JobState.SUCCEEDED, Duration.ofNanos(System.nanoTime() - start));
             }
         } catch (Throwable failure) {
             if (held.lost || stopping) {
@@ -316,8 +362,10 @@ public final class JobRunner<R> implements AutoCloseable {
                 } else {
                     LOG.warnf(failure, "%s job %s failed after it was cancelled", kind, id);
                 }
+                metrics.ended(JobState.CANCELLED, Duration.ofNanos(System.nanoTime() - start));
             } else {
                 fail(id, job, failure);
+                metrics.ended(JobState.FAILED, Duration.ofNanos(System.nanoTime() - start));
             }
         } finally {
             if (!stopping) {

@@ -27,8 +27,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.jboss.logging.MDC;
 import org.mihub.common.error.ApiException;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
@@ -37,7 +39,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  * job after a failure; and jobs outliving their process: a crashed worker's job is taken up by
  * another once its lease ran out (at once by a restart on the same host), two workers share the
  * queue without ever running one job twice, a stopping worker hands its job back uncounted, a job
- * that cannot be resumed fails at once with the reason, and the attempts are bounded and recorded.
+ * that cannot be resumed fails at once with the reason, and the attempts are bounded and recorded;
+ * and the figures an operator watches (jobs ended by outcome, starts new or resumed).
  */
 class JobRunnerTest {
 
@@ -56,6 +59,7 @@ class JobRunnerTest {
     /** Work per job id for the resumer of the runners under test (absent: not resumable). */
     private final Map<UUID, JobRunner.Work<String>> resumable = new ConcurrentHashMap<>();
     private final List<JobRunner<String>> runners = new ArrayList<>();
+    private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     private JobTable<String> table;
     private JobRunner<String> runner;
 
@@ -109,7 +113,7 @@ class JobRunnerTest {
                                 + "submit it again");
                     }
                     return work;
-                });
+                }, metrics);
         runners.add(made);
         return made;
     }
@@ -166,6 +170,10 @@ class JobRunnerTest {
         return fail("job " + id + " did not end: " + row(id));
     }
 
+    private double count(String name, String tag, String value) {
+        return metrics.get(name).tags("kind", "training", tag, value).counter().count();
+    }
+
     private Row ended(UUID id) throws Exception {
         return ended(id, 5);
     }
@@ -215,6 +223,19 @@ class JobRunnerTest {
         assertEquals(new Row(JobState.FAILED, 0, "training failed: StackOverflowError", null), ended(overflow));
         assertEquals(new Row(JobState.FAILED, 0, "datasets: only 4 usable rows", null), ended(invalid));
         assertEquals(new Row(JobState.SUCCEEDED, 1, "model gap version 1 is ready", "model-id"), ended(next));
+        assertEquals(2, count("mihub.jobs.ended", "outcome", "failed"), "what an operator's alert counts");
+        assertEquals(1, count("mihub.jobs.ended", "outcome", "succeeded"));
+        assertEquals(1, metrics.get("mihub.jobs.run").tags("kind", "training", "outcome", "succeeded").timer().count());
+        assertEquals(3, count("mihub.jobs.started", "start", "new"));
+        assertEquals(0, metrics.get("mihub.jobs.held").tag("kind", "training").gauge().value());
+    }
+
+    @Test
+    void everyLineAJobLogsNamesItAndTheWorkerForgetsItAfterwards() throws Exception {
+        UUID id = submit(job -> new JobRunner.Outcome<>("done", MDC.get("jobKind") + " " + MDC.get("jobId")));
+        assertEquals("training " + id, ended(id).result());
+        UUID next = submit(job -> new JobRunner.Outcome<>("done", String.valueOf(MDC.get("jobId"))));
+        assertEquals(next.toString(), ended(next).result(), "the next job's lines name the next job");
     }
 
     @Test
@@ -276,6 +297,7 @@ class JobRunnerTest {
                 attempts.get(0).outcome());
         assertEquals(runner.worker(), attempts.get(1).worker());
         assertEquals("succeeded: resumed and done", attempts.get(1).outcome());
+        assertEquals(1, count("mihub.jobs.started", "start", "resumed"), "a resumed start is counted as such");
         assertEquals(List.of(), table.inputs(id), "a finished job keeps no copy of its inputs");
     }
 

@@ -94,15 +94,7 @@ final class CatalogMapper {
         if (value == null || value.isBlank()) {
             return Visibility.VISIBILITY_UNSPECIFIED;
         }
-        try {
-            Visibility visibility = Visibility.valueOf(value.trim().toUpperCase(Locale.ROOT));
-            if (visibility != Visibility.UNRECOGNIZED && visibility != Visibility.VISIBILITY_UNSPECIFIED) {
-                return visibility;
-            }
-        } catch (IllegalArgumentException e) {
-            // refused below
-        }
-        throw new InvalidInput(field, "'" + value + "' is not private, shared, consortium or public");
+        return Visibility.valueOf(ProtoJson.choice(Visibility.getDescriptor(), value, field));
     }
 
     /** The ingest header of an upload; its media type picks the format (CSV unless JSON or NDJSON). */

@@ -39,12 +39,8 @@ final class HyperparameterMapper {
                 set(given.minSamplesLeaf(), boosting::setMinSamplesLeaf);
                 set(given.ensembleSize(), boosting::setEnsembleSize);
                 if (given.loss() != null) {
-                    try {
-                        boosting.setLoss(BoostingLoss.valueOf("BOOSTING_LOSS_" + given.loss().toUpperCase(Locale.ROOT)));
-                    } catch (IllegalArgumentException e) {
-                        throw new InvalidInput("hyperparameters.loss", "'" + given.loss()
-                                + "' is not squared_error, absolute_error or huber");
-                    }
+                    boosting.setLoss(BoostingLoss.valueOf(ProtoJson.choice(BoostingLoss.getDescriptor(), given.loss(),
+                            "hyperparameters.loss")));
                 }
                 return Hyperparameters.newBuilder().setGradientBoosting(boosting).build();
             case ALGORITHM_GAUSSIAN_PROCESS:
@@ -54,13 +50,8 @@ final class HyperparameterMapper {
                         "subsample", given.ensembleSize(), "ensembleSize", given.loss(), "loss");
                 var process = GaussianProcessParams.newBuilder();
                 if (given.kernel() != null) {
-                    try {
-                        process.setKernel(GaussianProcessKernel.valueOf("GAUSSIAN_PROCESS_KERNEL_"
-                                + given.kernel().toUpperCase(Locale.ROOT)));
-                    } catch (IllegalArgumentException e) {
-                        throw new InvalidInput("hyperparameters.kernel", "'" + given.kernel()
-                                + "' is not matern52_ard, matern32_ard or rbf_ard");
-                    }
+                    process.setKernel(GaussianProcessKernel.valueOf(ProtoJson.choice(
+                            GaussianProcessKernel.getDescriptor(), given.kernel(), "hyperparameters.kernel")));
                 }
                 set(given.restarts(), process::setRestarts);
                 set(given.noiseVariance(), process::setNoiseVariance);

@@ -76,15 +76,12 @@ final class MaterialMapper {
 
     /** A measurement source named in a query parameter: experiment, simulation or prediction. */
     static MeasurementSource source(String source) {
-        try {
-            MeasurementSource parsed = MeasurementSource.valueOf("MEASUREMENT_SOURCE_" + source.toUpperCase(Locale.ROOT));
-            if (parsed != MeasurementSource.MEASUREMENT_SOURCE_UNSPECIFIED) {
-                return parsed;
-            }
-        } catch (IllegalArgumentException e) {
-            // refused below
-        }
-        throw new InvalidInput("source", "'" + source + "' is not experiment, simulation or prediction");
+        return source(source, "source");
+    }
+
+    /** A measurement source named in {@code field} (the contract's values, without the unset one). */
+    static MeasurementSource source(String source, String field) {
+        return MeasurementSource.valueOf(ProtoJson.choice(MeasurementSource.getDescriptor(), source, field));
     }
 
     private static ElementMatch match(String match) {

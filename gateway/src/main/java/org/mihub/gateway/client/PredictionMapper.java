@@ -2,7 +2,6 @@ package org.mihub.gateway.client;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import org.mihub.api.prediction.v1.Algorithm;
@@ -57,15 +56,13 @@ final class PredictionMapper {
             }
         }
         if (input.sources() != null) {
-            input.sources().forEach(source -> request.addSources(MaterialMapper.source(source)));
+            for (int i = 0; i < input.sources().size(); i++) {
+                request.addSources(MaterialMapper.source(input.sources().get(i), "sources[" + i + "]"));
+            }
         }
         if (input.algorithm() != null && !input.algorithm().isBlank()) {
-            try {
-                request.setAlgorithm(Algorithm.valueOf("ALGORITHM_" + input.algorithm().toUpperCase(Locale.ROOT)));
-            } catch (IllegalArgumentException e) {
-                throw new InvalidInput("algorithm", "'" + input.algorithm()
-                        + "' is not random_forest, gradient_boosting or gaussian_process");
-            }
+            request.setAlgorithm(Algorithm.valueOf(ProtoJson.choice(Algorithm.getDescriptor(), input.algorithm(),
+                    "algorithm")));
         }
         if (input.hyperparameters() != null) {
             request.setHyperparameters(HyperparameterMapper.hyperparameters(request.getAlgorithm(),
@@ -82,12 +79,8 @@ final class PredictionMapper {
             request.setKFolds(input.kFolds());
         }
         if (input.duplicates() != null) {
-            switch (input.duplicates().toLowerCase(Locale.ROOT)) {
-                case "mean" -> request.setDuplicates(DuplicatePolicy.DUPLICATE_POLICY_MEAN);
-                case "keep_all" -> request.setDuplicates(DuplicatePolicy.DUPLICATE_POLICY_KEEP_ALL);
-                default -> throw new InvalidInput("duplicates", "'" + input.duplicates()
-                        + "' is not mean or keep_all");
-            }
+            request.setDuplicates(DuplicatePolicy.valueOf(ProtoJson.choice(DuplicatePolicy.getDescriptor(),
+                    input.duplicates(), "duplicates")));
         }
         if (input.applicabilityDomain() != null) {
             var domain = ApplicabilityDomainSpec.newBuilder();

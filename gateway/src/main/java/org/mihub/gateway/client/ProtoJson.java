@@ -197,6 +197,19 @@ public final class ProtoJson {
         return value;
     }
 
+    /**
+     * A contract enum's value that a caller names in a body field or parameter, as the dialect spells it
+     * (any case, {@code random_forest} for ALGORITHM_RANDOM_FOREST); the unset 0 is not one. Anything else
+     * is an {@link InvalidInput} for {@code field} listing the values, taken from the contract.
+     */
+    public static EnumValueDescriptor choice(EnumDescriptor type, String text, String field) {
+        EnumValueDescriptor value = text == null ? null : byShortName(type, text);
+        if (value == null || value.getNumber() == 0) {
+            throw new InvalidInput(field, "'" + text + "' is not " + choices(type));
+        }
+        return value;
+    }
+
     private static EnumValueDescriptor byShortName(EnumDescriptor type, String text) {
         String wanted = text.trim().toLowerCase(Locale.ROOT);
         for (EnumValueDescriptor value : type.getValues()) {

@@ -16,8 +16,12 @@ import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.mihub.gateway.client.PlanningClient;
 import org.mihub.gateway.client.PlanningClient.Reply;
@@ -39,7 +43,8 @@ import io.smallrye.mutiny.Uni;
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
 @Authenticated
-@Tag(name = "planning")
+@Tag(name = "planning", description = "Campaigns, the ask/tell loop and digital-twin simulations (the planning "
+        + "contract's messages in the REST dialect)")
 public class CampaignResource {
 
     @Inject
@@ -48,10 +53,14 @@ public class CampaignResource {
     @POST
     @Path("/campaigns")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Create a campaign (role member); 201 with the campaign",
-            description = "Body: a CreateCampaignRequest (see the example). A bad spec is 400 naming every bad field.")
+    @Operation(operationId = "createCampaign", summary = "Create a campaign (role member); 201 with the campaign",
+            description = "Body: a CreateCampaignRequest (see the example). A bad spec is 400 naming every bad field. "
+                    + "The answer holds the observations taken from spec.priorData (priorObservations).")
     @RequestBody(required = true, content = @Content(mediaType = "application/json",
+            schema = @Schema(ref = "CreateCampaignRequest"),
             examples = @ExampleObject(name = "composition and process parameter", value = ApiExamples.CREATE_CAMPAIGN)))
+    @APIResponse(responseCode = "201", description = "The campaign as created; Location names it",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Campaign")))
     public Uni<Response> create(JsonNode body) {
         return planning.create(body).map(reply -> answer(Response.created(URI.create("/api/v1/campaigns/" + reply.id())),
                 reply));
@@ -59,17 +68,23 @@ public class CampaignResource {
 
     @GET
     @Path("/campaigns")
-    @Operation(summary = "Campaigns you may see, newest first (filters: owner, status, text)")
+    @Operation(operationId = "listCampaigns", summary = "Campaigns you may see, newest first (filters: owner, status, text)")
+    @APIResponse(responseCode = "200", description = "A page of campaigns (summary view) and the next page's cursor",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "ListCampaignsResponse")))
     public Uni<ObjectNode> list(@QueryParam("owner") String owner, @QueryParam("status") String status,
-            @QueryParam("text") String text, @QueryParam("limit") @DefaultValue("50") String limit,
+            @QueryParam("text") String text,
+            @QueryParam("limit") @DefaultValue("50") @Parameter(schema = @Schema(type = SchemaType.INTEGER,
+                    minimum = "1", defaultValue = "50")) String limit,
             @QueryParam("cursor") String cursor) {
         return planning.list(owner, status, text, QueryParams.limit(limit, 50), cursor);
     }
 
     @GET
     @Path("/campaigns/{id}")
-    @Operation(summary = "A campaign with progress, best so far, Pareto front and (view=full, the default) its "
-            + "history; 404 when hidden")
+    @Operation(operationId = "getCampaign", summary = "A campaign with progress, best so far, Pareto front and "
+            + "(view=full, the default) its history and prior observations; 404 when hidden")
+    @APIResponse(responseCode = "200", description = "The campaign",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Campaign")))
     public Uni<ObjectNode> get(@PathParam("id") String id, @QueryParam("view") @DefaultValue("full") String view) {
         return planning.get(id, view);
     }
@@ -77,10 +92,13 @@ public class CampaignResource {
     @POST
     @Path("/campaigns/{id}/status")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Pause, resume, complete or cancel a campaign (role member of its organisation)",
+    @Operation(operationId = "updateCampaignStatus",
+            summary = "Pause, resume, complete or cancel a campaign (role member of its organisation)",
             description = "Body: the new status and a reason, recorded with the campaign.")
     @RequestBody(required = true, content = @Content(mediaType = "application/json",
-            examples = @ExampleObject(name = "pause", value = ApiExamples.CAMPAIGN_STATUS)))
+            schema = @Schema(ref = "UpdateCampaignStatusRequest"), examples = @ExampleObject(name = "pause", value = ApiExamples.CAMPAIGN_STATUS)))
+    @APIResponse(responseCode = "200", description = "The campaign with its new status",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Campaign")))
     public Uni<Response> status(@PathParam("id") String id, JsonNode body) {
         return planning.status(id, body).map(reply -> answer(Response.ok(), reply));
     }
@@ -88,30 +106,40 @@ public class CampaignResource {
     @POST
     @Path("/campaigns/{id}/proposals")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Ask: propose the next batch (role member of its organisation)",
+    @Operation(operationId = "proposeBatch", summary = "Ask: propose the next batch (role member of its organisation)",
             description = "A retry with the same requestId returns the same batch. Every proposal satisfies every "
                     + "constraint.")
     @RequestBody(required = true, content = @Content(mediaType = "application/json",
+            schema = @Schema(ref = "ProposeBatchRequest"),
             examples = @ExampleObject(name = "ask for four", value = ApiExamples.PROPOSE)))
+    @APIResponse(responseCode = "200", description = "The batch: its proposals and the surrogates' fits",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "ProposeBatchResponse")))
     public Uni<Response> propose(@PathParam("id") String id, JsonNode body) {
         return planning.propose(id, body).map(reply -> answer(Response.ok(), reply));
     }
 
     @GET
     @Path("/campaigns/{id}/proposals")
-    @Operation(summary = "A campaign's proposals, oldest first (filter: state)")
+    @Operation(operationId = "listProposals", summary = "A campaign's proposals, oldest first (filter: state)")
+    @APIResponse(responseCode = "200", description = "A page of proposals and the next page's cursor",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "ListProposalsResponse")))
     public Uni<ObjectNode> proposals(@PathParam("id") String id, @QueryParam("state") String state,
-            @QueryParam("limit") @DefaultValue("50") String limit, @QueryParam("cursor") String cursor) {
+            @QueryParam("limit") @DefaultValue("50") @Parameter(schema = @Schema(type = SchemaType.INTEGER,
+                    minimum = "1", defaultValue = "50")) String limit,
+            @QueryParam("cursor") String cursor) {
         return planning.proposals(id, state, QueryParams.limit(limit, 50), cursor);
     }
 
     @POST
     @Path("/campaigns/{id}/results")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Tell: report results or failures per proposal; all or nothing",
+    @Operation(operationId = "reportResults", summary = "Tell: report results or failures per proposal; all or nothing",
             description = "Each item answers one proposal: measured values (any compatible unit) or a failure.")
     @RequestBody(required = true, content = @Content(mediaType = "application/json",
+            schema = @Schema(ref = "ReportResultsRequest"),
             examples = @ExampleObject(name = "one result, one failure", value = ApiExamples.RESULTS)))
+    @APIResponse(responseCode = "200", description = "One acknowledgement per result, the campaign's progress",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "ReportResultsResponse")))
     public Uni<Response> results(@PathParam("id") String id, JsonNode body) {
         return planning.report(id, body).map(reply -> answer(Response.ok(), reply));
     }
@@ -119,11 +147,15 @@ public class CampaignResource {
     @POST
     @Path("/simulations")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Start a digital-twin simulation (role member); 202 with its job",
+    @Operation(operationId = "startSimulation", summary = "Start a digital-twin simulation (role member); 202 with its job",
             description = "Body: a StartSimulationRequest: a campaign strategy replayed against a pool of measured "
                     + "candidates (or a dataset, or models). Follow GET /api/v1/simulations/{id}.")
     @RequestBody(required = true, content = @Content(mediaType = "application/json",
+            schema = @Schema(ref = "StartSimulationRequest"),
             examples = @ExampleObject(name = "pool of measured candidates", value = ApiExamples.SIMULATION)))
+    @APIResponse(responseCode = "202", description = "The simulation's job (its id is the simulation's); Location "
+            + "names the simulation",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Job")))
     public Uni<Response> simulate(JsonNode body) {
         return planning.simulate(body).map(reply -> answer(Response.accepted()
                 .location(URI.create("/api/v1/simulations/" + reply.id())), reply));
@@ -131,8 +163,12 @@ public class CampaignResource {
 
     @GET
     @Path("/simulations/{id}")
-    @Operation(summary = "A simulation with its job and, once it succeeded, its report (runs=true: per-run traces)")
-    public Uni<ObjectNode> simulation(@PathParam("id") String id, @QueryParam("runs") @DefaultValue("false") String runs) {
+    @Operation(operationId = "getSimulation",
+            summary = "A simulation with its job and, once it succeeded, its report (runs=true: per-run traces)")
+    @APIResponse(responseCode = "200", description = "The simulation",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Simulation")))
+    public Uni<ObjectNode> simulation(@PathParam("id") String id, @QueryParam("runs") @DefaultValue("false")
+            @Parameter(schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false")) String runs) {
         return planning.simulation(id, QueryParams.flag("runs", runs));
     }
 

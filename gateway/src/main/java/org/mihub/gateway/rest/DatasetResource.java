@@ -23,6 +23,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -54,7 +55,7 @@ import io.smallrye.mutiny.Uni;
  */
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "datasets")
+@Tag(name = "datasets", description = "Datasets, their sharing and embargo, record uploads and exports")
 public class DatasetResource {
 
     @Inject
@@ -64,10 +65,12 @@ public class DatasetResource {
     @Path("/datasets")
     @Consumes(MediaType.APPLICATION_JSON)
     @Authenticated
-    @Operation(summary = "Create an empty dataset (role contributor in the owner organisation)",
+    @Operation(operationId = "createDataset", summary = "Create an empty dataset (role contributor in the owner organisation)",
             description = "Private unless a visibility is given.")
     @RequestBody(required = true, content = @Content(mediaType = "application/json",
             examples = @ExampleObject(name = "consortium dataset", value = ApiExamples.CREATE_DATASET)))
+    @APIResponse(responseCode = "201", description = "The dataset as created; Location names it",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DatasetView.class)))
     public Uni<Response> create(DatasetInput input) {
         return catalog.create(input).map(view -> deprecatedIf(input != null && input.oldSpelling(),
                 Response.created(URI.create("/api/v1/datasets/" + view.id())).entity(view)));
@@ -76,9 +79,10 @@ public class DatasetResource {
     @GET
     @Path("/datasets")
     @PermitAll
-    @Operation(summary = "Datasets the caller may see, newest first (cursor paging)")
+    @Operation(operationId = "listDatasets", summary = "Datasets the caller may see, newest first (cursor paging)")
     public Uni<DatasetPage> list(@QueryParam("owner") String owner, @QueryParam("visibility") String visibility,
-            @QueryParam("text") String text, @QueryParam("limit") @DefaultValue("50") String limit,
+            @QueryParam("text") String text, @QueryParam("limit") @DefaultValue("50")
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", defaultValue = "50")) String limit,
             @QueryParam("cursor") String cursor) {
         return catalog.list(owner, visibility, text, QueryParams.limit(limit, 50), cursor);
     }
@@ -86,7 +90,7 @@ public class DatasetResource {
     @GET
     @Path("/datasets/{id}")
     @PermitAll
-    @Operation(summary = "One dataset; 404 when it does not exist or is hidden from the caller")
+    @Operation(operationId = "getDataset", summary = "One dataset; 404 when it does not exist or is hidden from the caller")
     public Uni<DatasetView> get(@PathParam("id") String id) {
         return catalog.get(id);
     }
@@ -95,7 +99,7 @@ public class DatasetResource {
     @Path("/datasets/{id}/sharing")
     @Consumes(MediaType.APPLICATION_JSON)
     @Authenticated
-    @Operation(summary = "Replace visibility, shared-with organisations and embargo (role curator in the owner org)",
+    @Operation(operationId = "updateSharing", summary = "Replace visibility, shared-with organisations and embargo (role curator in the owner org)",
             description = "An embargo lifts the visibility to liftsTo at its date.")
     @RequestBody(required = true, content = @Content(mediaType = "application/json",
             examples = @ExampleObject(name = "shared with an embargo", value = ApiExamples.SHARING)))
@@ -117,7 +121,7 @@ public class DatasetResource {
     @DELETE
     @Path("/datasets/{id}")
     @Authenticated
-    @Operation(summary = "Soft-delete a dataset (role curator in the owner organisation); audited")
+    @Operation(operationId = "deleteDataset", summary = "Soft-delete a dataset (role curator in the owner organisation); audited")
     public Uni<DeletionView> delete(@PathParam("id") String id, @QueryParam("reason") String reason) {
         return catalog.delete(id, reason);
     }
@@ -126,7 +130,7 @@ public class DatasetResource {
     @Path("/datasets/{id}/records")
     @Consumes({"text/csv", MediaType.APPLICATION_JSON, "application/x-ndjson"})
     @Authenticated
-    @Operation(summary = "Append a document as a new dataset version (role contributor in the owner org)",
+    @Operation(operationId = "uploadRecords", summary = "Append a document as a new dataset version (role contributor in the owner org)",
             description = "text/csv with columns formula (required), sample_id, tags, method, instrument, source, "
                     + "'<property> [unit]', '<property>_uncertainty', 'condition.<name> [unit]', "
                     + "'step<N>.<kind>.<parameter> [unit]'; or application/json (an array of material objects) or "
@@ -137,18 +141,24 @@ public class DatasetResource {
                     + "same report with the properties and units the document uses. A categorical, boolean or text "
                     + "property's column has no unit: 'is_metal', 'crystal_system'.")
     @RequestBody(required = true, content = {
-            @Content(mediaType = "text/csv", examples = @ExampleObject(
+            @Content(mediaType = "text/csv", schema = @Schema(type = SchemaType.STRING), examples = @ExampleObject(
                     name = "CSV with units, a condition and a process step", value = ApiExamples.RECORDS_CSV)),
-            @Content(mediaType = "application/json", examples = @ExampleObject(name = "JSON array",
+            @Content(mediaType = "application/json", schema = @Schema(type = SchemaType.ARRAY,
+                    description = "material objects: formula, sampleKey, tags, measurements, processSteps..."),
+                    examples = @ExampleObject(name = "JSON array",
                     value = ApiExamples.RECORDS_JSON)),
-            @Content(mediaType = "application/x-ndjson", examples = @ExampleObject(name = "one material per line",
+            @Content(mediaType = "application/x-ndjson", schema = @Schema(type = SchemaType.OBJECT,
+                    description = "one material object per line"), examples = @ExampleObject(name = "one material per line",
                     value = ApiExamples.RECORDS_NDJSON)) })
     public IngestResultView ingest(@PathParam("id") String id, @HeaderParam("Content-Type") String contentType,
             @Parameter(description = "Makes a retried upload of the same content a no-op")
             @HeaderParam("Idempotency-Key") String idempotencyKey,
-            @QueryParam("dryRun") @DefaultValue("false") String dryRun,
+            @QueryParam("dryRun") @DefaultValue("false")
+            @Parameter(schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false")) String dryRun,
             @Parameter(description = "strict (default: any bad row writes nothing) or skip-invalid (the valid rows "
-                    + "are written, every skipped row is listed with its row, column and reason)")
+                    + "are written, every skipped row is listed with its row, column and reason)",
+                    schema = @Schema(type = SchemaType.STRING, enumeration = {"strict", "skip-invalid"},
+                            defaultValue = "strict"))
             @QueryParam("mode") @DefaultValue("strict") String mode,
             @QueryParam("sourceName") String sourceName, InputStream body) {
         boolean skipInvalid = switch (mode) {
@@ -166,12 +176,17 @@ public class DatasetResource {
     @Produces({"text/csv", "application/jsonl"})
     @PermitAll
     @Blocking
-    @Operation(summary = "Stream a whole dataset as CSV (the ingest layout, canonical units) or JSON Lines",
+    @APIResponse(responseCode = "200", description = "The dataset, streamed", content = {
+            @Content(mediaType = "text/csv", schema = @Schema(type = SchemaType.STRING)),
+            @Content(mediaType = "application/jsonl", schema = @Schema(type = SchemaType.STRING)) })
+    @Operation(operationId = "exportDataset", summary = "Stream a whole dataset as CSV (the ingest layout, canonical units) or JSON Lines",
             description = "format=csv (default) or jsonl; version= exports the dataset as it was at that version; "
                     + "property= (repeatable or comma-separated) keeps only measurements of those properties and "
                     + "source= only those from experiment, simulation or prediction; with either, materials left "
                     + "without a measurement are not exported")
-    public Response export(@PathParam("id") String id, @QueryParam("format") @DefaultValue("csv") String format,
+    public Response export(@PathParam("id") String id, @QueryParam("format") @DefaultValue("csv")
+            @Parameter(schema = @Schema(type = SchemaType.STRING, enumeration = {"csv", "jsonl"}, defaultValue = "csv"))
+            String format,
             @QueryParam("version") Integer version, @QueryParam("property") java.util.List<String> properties,
             @QueryParam("source") java.util.List<String> sources) {
         boolean jsonl = switch (format.toLowerCase(java.util.Locale.ROOT)) {
@@ -198,8 +213,8 @@ public class DatasetResource {
     @GET
     @Path("/properties")
     @PermitAll
-    @Tag(name = "properties")
-    @Operation(summary = "The property vocabulary: names, canonical units, quantity kinds")
+    @Tag(name = "properties", description = "The property vocabulary")
+    @Operation(operationId = "listProperties", summary = "The property vocabulary: names, canonical units, quantity kinds")
     public Uni<java.util.List<PropertyView>> properties(@QueryParam("text") String text) {
         return catalog.properties(text);
     }
@@ -208,7 +223,8 @@ public class DatasetResource {
     @Path("/properties/{name}")
     @PermitAll
     @Tag(name = "properties")
-    @Operation(summary = "One property of the vocabulary; 404 with close matches when it has none of that name")
+    @Operation(operationId = "getProperty",
+            summary = "One property of the vocabulary; 404 with close matches when it has none of that name")
     public Uni<PropertyView> property(@PathParam("name") String name) {
         return catalog.property(name);
     }
@@ -218,13 +234,22 @@ public class DatasetResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Authenticated
     @Tag(name = "properties")
-    @Operation(summary = "Add a property to the vocabulary (role curator in any member organisation, or admin)",
+    @APIResponse(responseCode = "201", description = "The property, added",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PropertyView.class)))
+    @APIResponse(responseCode = "200", description = "The identical property the vocabulary had",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PropertyView.class)))
+    @APIResponse(responseCode = "409", description = "The name exists with another type or unit: the problem, and the "
+            + "existing definition in existing", content = @Content(mediaType = Problem.MEDIA_TYPE,
+                    schema = @Schema(implementation = PropertyConflict.class)))
+    @Operation(operationId = "createProperty",
+            summary = "Add a property to the vocabulary (role curator in any member organisation, or admin)",
             description = "valueType numeric (default: canonicalUnit in UCUM and quantityKind required, minimum and "
                     + "maximum optional), categorical (labels), boolean or text. 201 when added; 200 with the existing "
                     + "definition when the vocabulary has it with the same type and unit; 409 with the existing "
                     + "definition (member existing) when it has it with another; 400 naming an unknown unit and the "
                     + "closest UCUM symbols.")
     @RequestBody(required = true, content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = PropertyInput.class),
             examples = @ExampleObject(name = "a transition temperature", value = ApiExamples.CREATE_PROPERTY)))
     public Uni<Response> createProperty(PropertyInput input) {
         return catalog.createProperty(input).map(created -> (created.created()
@@ -246,11 +271,13 @@ public class DatasetResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Authenticated
     @Tag(name = "properties")
-    @Operation(summary = "Change a property's display names, description or labels (added only), or deprecate it "
+    @Operation(operationId = "updateProperty",
+            summary = "Change a property's display names, description or labels (added only), or deprecate it "
             + "(role curator in any member organisation, or admin)",
             description = "Value type, unit, quantity kind and range never change: 400 naming the field. "
                     + "\"deprecated\": true (with deprecationReason) deprecates; a property is never deleted.")
     @RequestBody(required = true, content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = PropertyPatch.class),
             examples = @ExampleObject(name = "a label added", value = ApiExamples.PATCH_PROPERTY)))
     public Uni<PropertyView> updateProperty(@PathParam("name") String name, PropertyPatch patch) {
         return catalog.updateProperty(name, patch);

@@ -30,7 +30,7 @@ import io.smallrye.mutiny.Uni;
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
 @Authenticated
-@Tag(name = "identity")
+@Tag(name = "identity", description = "The caller as each component sees it, and the backends' readiness")
 @SecurityRequirement(name = "SecurityScheme")
 public class IdentityResource {
 
@@ -42,7 +42,7 @@ public class IdentityResource {
 
     @GET
     @Path("/me")
-    @Operation(summary = "The caller as the gateway and each backend see it",
+    @Operation(operationId = "getMe", summary = "The caller as the gateway and each backend see it",
             description = "Each backend validates the relayed token itself; all entries agree for a valid token.")
     public Uni<MeView> me() {
         var caller = CallerFactory.fromIdentity(identity)
@@ -53,7 +53,7 @@ public class IdentityResource {
 
     @GET
     @Path("/status")
-    @Operation(summary = "Each backend's readiness (its database, the services it calls) as seen from the gateway")
+    @Operation(operationId = "getStatus", summary = "Each backend's readiness (its database, the services it calls) as seen from the gateway")
     public Uni<StatusView> status() {
         List<Uni<StatusView.BackendStatus>> calls = Arrays.stream(Backend.values()).map(serviceInfo::status).toList();
         return Uni.join().all(calls).andFailFast()

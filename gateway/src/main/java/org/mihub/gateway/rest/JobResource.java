@@ -29,7 +29,7 @@ import io.smallrye.mutiny.Uni;
  */
 @Path("/api/v1/jobs")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "jobs")
+@Tag(name = "jobs", description = "Training and simulation jobs, wherever they run")
 public class JobResource {
 
     @Inject
@@ -41,7 +41,7 @@ public class JobResource {
     @GET
     @Path("/{id}")
     @Authenticated
-    @Operation(summary = "A job (training or simulation): state, progress, message (the error when it failed) and "
+    @Operation(operationId = "getJob", summary = "A job (training or simulation): state, progress, message (the error when it failed) and "
             + "resultId when done")
     public Uni<JobView> job(@PathParam("id") String id) {
         return owned(prediction.job(id), () -> planning.job(id));
@@ -50,7 +50,7 @@ public class JobResource {
     @DELETE
     @Path("/{id}")
     @Authenticated
-    @Operation(summary = "Cancel a queued or running job, a training or a simulation; it leaves no model or report "
+    @Operation(operationId = "deleteJob", summary = "Cancel a queued or running job, a training or a simulation; it leaves no model or report "
             + "behind. 200 with the job; 404 for a job you cannot see")
     public Uni<JobView> delete(@PathParam("id") String id) {
         return cancel(id);
@@ -59,7 +59,7 @@ public class JobResource {
     @POST
     @Path("/{id}/cancel")
     @Authenticated
-    @Operation(summary = "Cancel a queued or running job (the same as DELETE /api/v1/jobs/{id})")
+    @Operation(operationId = "cancelJob", summary = "Cancel a queued or running job (the same as DELETE /api/v1/jobs/{id})")
     public Uni<JobView> cancel(@PathParam("id") String id) {
         return owned(prediction.cancel(id), () -> planning.cancel(id));
     }

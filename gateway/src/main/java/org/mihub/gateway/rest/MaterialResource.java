@@ -13,6 +13,8 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.mihub.gateway.client.CatalogClient;
@@ -26,24 +28,27 @@ import io.smallrye.mutiny.Uni;
 @Path("/api/v1/materials")
 @Produces(MediaType.APPLICATION_JSON)
 @PermitAll
-@Tag(name = "materials")
+@Tag(name = "materials", description = "Search of the catalog's materials and their measurements")
 public class MaterialResource {
 
     @Inject
     CatalogClient catalog;
 
     @GET
-    @Operation(summary = "Search the materials the caller may see",
+    @Operation(operationId = "searchMaterials", summary = "Search the materials the caller may see",
             description = "Example: /api/v1/materials?elements=Fe,O&match=only&nelements=2-3"
                     + "&property=band_gap&min=1000&max=3000&unit=meV&sort=-band_gap&limit=20")
     public Uni<MaterialPage> search(
             @Parameter(description = "Element symbols, comma-separated") @QueryParam("elements") String elements,
-            @Parameter(description = "all (default), any, only or exactly") @QueryParam("match") String match,
+            @Parameter(description = "all (default), any, only or exactly", schema = @Schema(type = SchemaType.STRING,
+                    enumeration = {"all", "any", "only", "exactly"}, defaultValue = "all")) @QueryParam("match") String match,
             @Parameter(description = "An element count or range: 2, 2-3, 2-, -3") @QueryParam("nelements")
             String nelements,
             @Parameter(description = "Matches the same reduced formula (Fe4O6 finds Fe2O3)") @QueryParam("formula")
             String formula,
-            @QueryParam("property") String property, @QueryParam("min") String min, @QueryParam("max") String max,
+            @QueryParam("property") String property, @QueryParam("min")
+            @Parameter(schema = @Schema(type = SchemaType.NUMBER)) String min,
+            @QueryParam("max") @Parameter(schema = @Schema(type = SchemaType.NUMBER)) String max,
             @Parameter(description = "Unit of min and max (UCUM), default the property's canonical unit")
             @QueryParam("unit") String unit,
             @Parameter(description = "The label of a categorical, boolean or text property: property=is_metal"
@@ -56,8 +61,11 @@ public class MaterialResource {
             @QueryParam("q") String text,
             @Parameter(description = "Comma-separated keys, '-' for descending: nelements, formula, created_at, "
                     + "or a property name") @QueryParam("sort") String sort,
-            @QueryParam("limit") @DefaultValue("50") String limit, @QueryParam("cursor") String cursor,
-            @Parameter(description = "summary (default) or full (with process steps)") @QueryParam("view")
+            @QueryParam("limit") @DefaultValue("50")
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", defaultValue = "50")) String limit,
+            @QueryParam("cursor") String cursor,
+            @Parameter(description = "summary (default) or full (with process steps)", schema = @Schema(
+                    type = SchemaType.STRING, enumeration = {"summary", "full"}, defaultValue = "summary")) @QueryParam("view")
             String view) {
         return catalog.search(new MaterialSearch(elements, match, nelements, formula, property,
                 QueryParams.number("min", min), QueryParams.number("max", max), unit, datasets, owners, sources, text,
@@ -88,7 +96,7 @@ public class MaterialResource {
 
     @GET
     @Path("/{id}")
-    @Operation(summary = "A material with its process history and measurements; 404 when hidden or missing")
+    @Operation(operationId = "getMaterial", summary = "A material with its process history and measurements; 404 when hidden or missing")
     public Uni<MaterialViews.MaterialView> get(@PathParam("id") String id) {
         return catalog.material(id);
     }

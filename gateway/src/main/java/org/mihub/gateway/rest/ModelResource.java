@@ -16,12 +16,17 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.mihub.gateway.client.PredictionClient;
 import org.mihub.gateway.view.ModelViews.ArchiveInput;
+import org.mihub.gateway.view.ModelViews.JobView;
 import org.mihub.gateway.view.ModelViews.ModelPage;
 import org.mihub.gateway.view.ModelViews.ModelView;
 import org.mihub.gateway.view.ModelViews.OutOfFoldPage;
@@ -39,7 +44,8 @@ import io.smallrye.mutiny.Uni;
  */
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "models")
+@Tag(name = "models", description = "Property models: training jobs, the registry, cross-validation and predictions "
+        + "with uncertainty")
 public class ModelResource {
 
     @Inject
@@ -49,10 +55,12 @@ public class ModelResource {
     @Path("/models")
     @Consumes(MediaType.APPLICATION_JSON)
     @Authenticated
-    @Operation(summary = "Train a model on catalog datasets you may see (role contributor); 202 with a job",
+    @Operation(operationId = "trainModel", summary = "Train a model on catalog datasets you may see (role contributor); 202 with a job",
             description = "Follow GET /api/v1/jobs/{id}; its resultId is the model.")
     @RequestBody(required = true, content = @Content(mediaType = "application/json",
             examples = @ExampleObject(name = "random forest on one dataset", value = ApiExamples.TRAIN)))
+    @APIResponse(responseCode = "202", description = "The training job; Location names it",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class)))
     public Uni<Response> train(TrainInput input) {
         return prediction.train(input)
                 .map(job -> Response.accepted(job).location(URI.create("/api/v1/jobs/" + job.id())).build());
@@ -61,11 +69,13 @@ public class ModelResource {
     @GET
     @Path("/models")
     @PermitAll
-    @Operation(summary = "Models you may see, newest first (filters: name, target, owner, status, latest)")
+    @Operation(operationId = "listModels", summary = "Models you may see, newest first (filters: name, target, owner, status, latest)")
     public Uni<ModelPage> list(@QueryParam("name") String name, @QueryParam("target") String target,
             @QueryParam("owner") String owner, @QueryParam("status") String status,
-            @QueryParam("latest") @DefaultValue("false") String latest,
-            @QueryParam("limit") @DefaultValue("50") String limit, @QueryParam("cursor") String cursor) {
+            @QueryParam("latest") @DefaultValue("false")
+            @Parameter(schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false")) String latest,
+            @QueryParam("limit") @DefaultValue("50")
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", defaultValue = "50")) String limit, @QueryParam("cursor") String cursor) {
         return prediction.list(name, target, owner, status, QueryParams.flag("latest", latest),
                 QueryParams.limit(limit, 50), cursor);
     }
@@ -73,7 +83,7 @@ public class ModelResource {
     @GET
     @Path("/models/{id}")
     @PermitAll
-    @Operation(summary = "A model with its cross-validation metrics, lineage and parameters; 404 when hidden")
+    @Operation(operationId = "getModel", summary = "A model with its cross-validation metrics, lineage and parameters; 404 when hidden")
     public Uni<ModelView> get(@PathParam("id") String id) {
         return prediction.get(id);
     }
@@ -81,10 +91,11 @@ public class ModelResource {
     @GET
     @Path("/models/{id}/out-of-fold")
     @PermitAll
-    @Operation(summary = "Out-of-fold predictions of the cross-validation (observed, mean, std), for parity and "
+    @Operation(operationId = "listOutOfFold", summary = "Out-of-fold predictions of the cross-validation (observed, mean, std), for parity and "
             + "calibration plots")
     public Uni<OutOfFoldPage> outOfFold(@PathParam("id") String id,
-            @QueryParam("limit") @DefaultValue("1000") String limit, @QueryParam("cursor") String cursor) {
+            @QueryParam("limit") @DefaultValue("1000")
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", defaultValue = "1000")) String limit, @QueryParam("cursor") String cursor) {
         return prediction.outOfFold(id, QueryParams.limit(limit, 1000), cursor);
     }
 
@@ -92,7 +103,7 @@ public class ModelResource {
     @Path("/models/{id}/archive")
     @Consumes(MediaType.APPLICATION_JSON)
     @Authenticated
-    @Operation(summary = "Archive a model (role curator in its owner organisation); it stays readable")
+    @Operation(operationId = "archiveModel", summary = "Archive a model (role curator in its owner organisation); it stays readable")
     @RequestBody(required = true, content = @Content(mediaType = "application/json",
             examples = @ExampleObject(name = "archive", value = ApiExamples.ARCHIVE)))
     public Uni<ModelView> archive(@PathParam("id") String id, ArchiveInput input) {
@@ -103,7 +114,7 @@ public class ModelResource {
     @Path("/models/{id}/predict")
     @Consumes(MediaType.APPLICATION_JSON)
     @PermitAll
-    @Operation(summary = "Predict compositions: mean, std, 68 % and 95 % intervals and the applicability domain",
+    @Operation(operationId = "predict", summary = "Predict compositions: mean, std, 68 % and 95 % intervals and the applicability domain",
             description = "Formulas, or inputs with an id and element amounts ({\"inputs\": [{\"id\": \"s1\", "
                     + "\"amounts\": {\"Fe\": 2, \"O\": 3}}]}). A bad formula is reported for its item (code, position, "
                     + "reason); the others are predicted.")

@@ -13,6 +13,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.mihub.gateway.client.CatalogClient;
 import org.mihub.gateway.error.InvalidInput;
@@ -26,7 +29,7 @@ import io.smallrye.mutiny.Uni;
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
 @Authenticated
-@Tag(name = "usage")
+@Tag(name = "usage", description = "Reads of an organisation's data by others: the access log and usage")
 public class UsageResource {
 
     @Inject
@@ -34,17 +37,18 @@ public class UsageResource {
 
     @GET
     @Path("/datasets/{id}/access-log")
-    @Operation(summary = "Reads of a dataset by other organisations, newest first (members of the owner org, admins)")
+    @Operation(operationId = "getAccessLog", summary = "Reads of a dataset by other organisations, newest first (members of the owner org, admins)")
     public Uni<AccessPage> accessLog(@PathParam("id") String id, @QueryParam("reader") String readerOrg,
             @QueryParam("since") String since, @QueryParam("until") String until,
-            @QueryParam("limit") @DefaultValue("100") String limit, @QueryParam("cursor") String cursor) {
+            @QueryParam("limit") @DefaultValue("100")
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", defaultValue = "100")) String limit, @QueryParam("cursor") String cursor) {
         int size = QueryParams.limit(limit, 100);
         return catalog.accessLog(id, readerOrg, instant("since", since), instant("until", until), size, cursor);
     }
 
     @GET
     @Path("/usage")
-    @Operation(summary = "Usage summary of an organisation: its data read by others, and others' data it read")
+    @Operation(operationId = "getUsage", summary = "Usage summary of an organisation: its data read by others, and others' data it read")
     public Uni<UsageSummaryView> usage(@QueryParam("org") String org, @QueryParam("since") String since,
             @QueryParam("until") String until) {
         return catalog.usage(org, instant("since", since), instant("until", until));

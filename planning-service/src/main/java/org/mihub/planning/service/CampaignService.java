@@ -115,7 +115,7 @@ public class CampaignService {
             }
             repository.insertPriors(record.id(), rows);
             CampaignRecord stored = repository.find(record.id(), Optional.of(caller), false).orElseThrow();
-            return CampaignViews.view(repository, stored, false);
+            return CampaignViews.view(repository, stored, true); // full: the answer shows the prior observations it counts
         });
     }
 

@@ -113,6 +113,12 @@ public class LabSessions {
                 told.acks().forEach(ack -> events.add(new Acknowledged(ack)));
             } catch (ApiException e) {
                 events.add(new Rejected(result.proposalId(), e.kind().name(), e.getMessage()));
+            } catch (io.grpc.StatusRuntimeException e) {
+                // the catalog refused the write (a caller without the contributor role, a value it does not
+                // accept): nothing was recorded, so it is a rejection like the planner's own and the session
+                // goes on (it used to end the whole stream)
+                events.add(new Rejected(result.proposalId(), e.getStatus().getCode().name(),
+                        e.getStatus().getDescription() == null ? "" : e.getStatus().getDescription()));
             }
         }
         events.addAll(topUp(session, caller));

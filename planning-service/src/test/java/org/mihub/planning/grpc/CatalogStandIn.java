@@ -24,7 +24,8 @@ import io.grpc.stub.StreamObserver;
 
 /**
  * A stand-in for the catalog's gRPC server in the planner's own tests: it records the datasets
- * created, the materials ingested (giving each material and measurement an id, as the catalog does)
+ * created, the materials ingested (giving each material and measurement an id and its atomic fractions
+ * from the formula, as the catalog does)
  * and the bearer token each call carried, exports a dataset's materials as records, and refuses an ingest
  * whose measurements name the instrument "refuse-me" (as the real catalog refuses a bad unit). The
  * real catalog is exercised end to end in the launcher's SuiteIT.
@@ -122,6 +123,11 @@ final class CatalogStandIn extends CatalogServiceGrpc.CatalogServiceImplBase imp
                 }
                 List<Material> stored = received.stream().map(m -> {
                     Material.Builder material = m.toBuilder().setId(UUID.randomUUID().toString()).setDatasetId(dataset[0]);
+                    if (!m.getFormula().isEmpty() && m.getAtomicFractionsCount() == 0) {
+                        // as the catalog stores a material: its atomic fractions from the formula
+                        material.putAllAtomicFractions(
+                                org.mihub.common.chemistry.FormulaParser.parse(m.getFormula()).atomicFractions());
+                    }
                     material.getMeasurementsBuilderList().forEach(x -> x.setId(UUID.randomUUID().toString()));
                     return material.build();
                 }).toList();

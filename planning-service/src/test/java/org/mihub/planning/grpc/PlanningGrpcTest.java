@@ -376,6 +376,50 @@ public class PlanningGrpcTest {
                 .setState(ProposalState.PROPOSAL_STATE_PENDING).build()).getProposalsCount());
     }
 
+    /**
+     * A campaign created on another's results (spec.prior_data) answers the observations it took from
+     * them, not only their count (the create answer used to say 2 with prior_observations empty).
+     */
+    @Test
+    void aCampaignCreatedOnPriorDataAnswersTheObservationsItStored() throws Exception {
+        Campaign earlier = as(ACME).createCampaign(CreateCampaignRequest.newBuilder().setSpec(spec("FeNiCu priors", 6))
+                .build());
+        ProposeBatchResponse batch = as(ACME).proposeBatch(ProposeBatchRequest.newBuilder()
+                .setCampaignId(earlier.getId()).setBatchSize(3).build());
+        as(ACME).reportResults(ReportResultsRequest.newBuilder().setCampaignId(earlier.getId())
+                .addResults(measured(batch.getProposals(0), hardness(batch.getProposals(0)), "GPa"))
+                .addResults(measured(batch.getProposals(1), 1000 * hardness(batch.getProposals(1)), "MPa"))
+                .addResults(ProposalResult.newBuilder().setProposalId(batch.getProposals(2).getId())
+                        .setFailed(FailedResult.newBuilder().setReason("furnace fault")))
+                .build());
+        String results = as(ACME).getCampaign(GetCampaignRequest.newBuilder().setId(earlier.getId()).build()).getSpec()
+                .getResultsDatasetId();
+        assertFalse(results.isEmpty());
+
+        Campaign created = as(ACME).createCampaign(CreateCampaignRequest.newBuilder().setSpec(spec("FeNiCu on priors", 6)
+                .toBuilder().addPriorData(org.mihub.api.prediction.v1.DatasetRef.newBuilder().setDatasetId(results)))
+                .build());
+        assertEquals(2, created.getProgress().getObservations(), "the two measured results, not the failure");
+        assertEquals(2, created.getPriorObservationsCount(), "the answer shows what it counts: " + created);
+        for (int i = 0; i < 2; i++) {
+            var prior = created.getPriorObservations(i);
+            assertEquals("", prior.getProposalId(), "prior data answers no proposal of this campaign");
+            Map<String, Double> proposed = batch.getProposals(i).getCandidate().getCompositionMap();
+            Map<String, Double> observed = prior.getCandidate().getCompositionMap();
+            for (String element : Set.of("Fe", "Ni", "Cu")) {
+                assertEquals(proposed.getOrDefault(element, 0.0), observed.getOrDefault(element, 0.0), 1e-6,
+                        element + " of " + observed);
+            }
+            assertEquals(batch.getProposals(i).getCandidate().getParametersMap().get("anneal_temperature").getNumber(),
+                    prior.getCandidate().getParametersMap().get("anneal_temperature").getNumber(), 1e-9);
+            assertEquals(hardness(batch.getProposals(i)), prior.getValues(0).getValue().getValue(), 1e-9);
+            assertEquals("GPa", prior.getValues(0).getValue().getUnit(), "in the objective's unit");
+        }
+        assertEquals(created.getPriorObservationsList(), as(ACME).getCampaign(GetCampaignRequest.newBuilder()
+                .setId(created.getId()).setView(CampaignView.CAMPAIGN_VIEW_FULL).build()).getPriorObservationsList(),
+                "the create answer and a later read agree");
+    }
+
     @Test
     void aBadSpecIsRefusedWithEveryFieldNamedAndNothingStored() throws Exception {
         CampaignSpec bad = spec("bad", 5).toBuilder()
@@ -686,6 +730,15 @@ public class PlanningGrpcTest {
                 .setProposalId(java.util.UUID.randomUUID().toString()).setFailed(FailedResult.newBuilder()
                         .setReason("?"))).build());
         assertEquals("FAILED_PRECONDITION", next(received).getRejection().getCode());
+        // a result the catalog refuses (as it refuses a caller without the contributor role) is rejected
+        // with the catalog's code and reason; nothing is recorded and the session goes on
+        Proposal refusedOne = holding.get(0);
+        robot.onNext(org.mihub.api.planning.v1.LabClientMessage.newBuilder().setResult(
+                measured(refusedOne, hardness(refusedOne), "GPa").toBuilder().setInstrument("refuse-me")).build());
+        var refused = next(received).getRejection();
+        assertEquals(List.of(refusedOne.getId(), "INVALID_ARGUMENT", "row 1: instrument refused"),
+                List.of(refused.getProposalId(), refused.getCode(), refused.getReason()), refused.toString());
+        assertEquals(1, done.getCount(), "the session is still open");
         // budget 4: each of the first two results brings one new proposal, the third none (the robot
         // still holds the fourth), the fourth ends the session
         int results = 0;
