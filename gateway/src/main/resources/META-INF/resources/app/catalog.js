@@ -125,7 +125,7 @@ export async function searchPage(view) {
           [t('material.reduced'), (m) => chemicalFormula(m.reducedFormula)],
           [t('material.elements'), (m) => m.elements.join(' ')],
           [t('material.measurements'), (m) => (m.measurements || []).map((x) =>
-            h('span', { class: 'pill' }, `${x.property} ${num(x.value.value)} ${x.value.unit}`))],
+            h('span', { class: 'pill' }, x.value ? `${x.property} ${num(x.value.value)} ${x.value.unit}` : `${x.property} ${x.label}`))],
           [t('material.owner'), (m) => m.ownerOrg],
         ], page.materials, { id: 'result-table' }),
         h('div', { class: 'row' },
@@ -166,7 +166,7 @@ export async function materialPage(view, id) {
         : h('p', { class: 'muted' }, t('material.no_process'))),
     h('section', { class: 'card', id: 'measurements' }, h('h2', {}, t('material.measurements')),
       table([[t('material.property'), (x) => x.property],
-        [t('material.value'), (x) => `${num(x.value.value)} ${x.value.unit}`],
+        [t('material.value'), (x) => x.value ? `${num(x.value.value)} ${x.value.unit}` : x.label],
         [t('material.uncertainty'), (x) => x.uncertainty === undefined ? '' : num(x.uncertainty)],
         [t('material.reported'), (x) => x.reported ? `${num(x.reported.value)} ${x.reported.unit}` : ''],
         [t('material.method'), (x) => [x.method, x.instrument].filter(Boolean).join(' / ')],

@@ -72,15 +72,23 @@ function exportButton(d, format) {
 
 function upload(d) {
   const outcome = h('div', { id: 'upload-outcome' });
-  const form = h('form', { class: 'card', id: 'upload', onsubmit: async (event) => {
-    event.preventDefault();
+  const send = async (dryRun) => {
     const file = control(form, 'file').files[0];
     const text = file ? await file.text() : field(form, 'csv');
+    const mode = control(form, 'skip').checked ? 'skip-invalid' : 'strict';
     fill(outcome, h('p', { class: 'muted' }, t('common.loading')));
     try {
-      const result = await post(`/api/v1/datasets/${d.id}/records`, text + (text.endsWith('\n') ? '' : '\n'), 'text/csv');
-      fill(outcome, h('p', { class: 'ok', id: 'upload-ok' }, t('upload.written', { rows: result.rowsWritten,
-        measurements: result.measurementsWritten, version: result.datasetVersion })));
+      const result = await post(`/api/v1/datasets/${d.id}/records?mode=${mode}${dryRun ? '&dryRun=true' : ''}`,
+        text + (text.endsWith('\n') ? '' : '\n'), 'text/csv');
+      const skipped = result.skipped || [];
+      fill(outcome, dryRun
+        ? h('p', { class: 'ok', id: 'upload-checked' }, t('upload.checked', { valid: result.rowsReceived - result.rowsSkipped,
+          received: result.rowsReceived }), ' ', (result.properties || []).map((p) => `${p.property} [${p.units.join(', ')}]`).join(' · '))
+        : h('p', { class: 'ok', id: 'upload-ok' }, t('upload.written', { rows: result.rowsWritten,
+          measurements: result.measurementsWritten, version: result.datasetVersion })),
+      skipped.length ? [h('p', {}, t('upload.skipped', { skipped: result.rowsSkipped })),
+        table([[t('upload.row'), (r) => r.row], [t('upload.column'), (r) => r.column], [t('upload.reason'), (r) => r.reason]],
+          skipped, { id: 'skipped' })] : null);
     } catch (e) {
       const rejections = (e.problem && e.problem.rejections) || [];
       fill(outcome, h('p', { class: 'error', role: 'alert' }, e.message), rejections.length ? [
@@ -89,10 +97,14 @@ function upload(d) {
           [t('upload.code'), (r) => r.code], [t('upload.reason'), (r) => r.reason], [t('upload.value'), (r) => r.value]],
         rejections, { id: 'rejections' })] : problem(e));
     }
-  } }, h('h2', {}, t('upload.heading')), h('p', { class: 'muted' }, t('upload.help')),
+  };
+  const form = h('form', { class: 'card', id: 'upload', onsubmit: (event) => { event.preventDefault(); send(false); } },
+  h('h2', {}, t('upload.heading')), h('p', { class: 'muted' }, t('upload.help')),
   h('label', {}, t('upload.file'), h('input', { type: 'file', name: 'file', accept: '.csv,text/csv' })),
   h('label', { style: 'display:flex' }, t('upload.paste'), h('textarea', { name: 'csv', id: 'csv',
     placeholder: 'formula,band_gap [eV]\nGaAs,1.42' })),
+  h('label', {}, h('input', { type: 'checkbox', name: 'skip', id: 'upload-skip' }), ' ', t('upload.skip_invalid')),
+  h('button', { type: 'button', id: 'upload-check', onclick: () => send(true) }, t('upload.check')), ' ',
   h('button', { type: 'submit', id: 'upload-button' }, t('upload.go')), outcome);
   return form;
 }

@@ -71,7 +71,7 @@ class OpenApiClientIT {
         assertEquals(DatasetView.VisibilityEnum.PRIVATE, dataset.getVisibility());
         assertEquals("acme", dataset.getOwnerOrg());
         IngestResultView ingest = datasets.uploadRecords(dataset.getId(),
-                "formula,band_gap [eV]\nSi,1.12\nGe,0.66\nSi0.5Ge0.5,0.9\n", null, "generated-client.csv", null);
+                "formula,band_gap [eV]\nSi,1.12\nGe,0.66\nSi0.5Ge0.5,0.9\n", null, "strict", "generated-client.csv", null);
         assertEquals(3L, ingest.getRowsWritten(), ingest.toString());
 
         PlanningApi planning = new PlanningApi(api);

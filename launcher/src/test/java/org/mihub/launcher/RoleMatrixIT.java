@@ -39,6 +39,9 @@ class RoleMatrixIT {
     private static String job;
     private static String campaign;
     private static String simulation;
+    /** Vocabulary names are consortium-wide and permanent: each run adds its own. */
+    private static final String RUN = Long.toString(System.currentTimeMillis() % 1_000_000_000L);
+    private static final String PHASE = "matrix_phase_" + RUN;
 
     /** One endpoint: how to call it as a user, and the status each user must get. */
     private record Row(String endpoint, Call call, int... expected) {
@@ -66,6 +69,8 @@ class RoleMatrixIT {
         model = awaitModel(job, alice);
         campaign = JSON.readTree(ok(newCampaign(alice)).body()).get("id").asText();
         simulation = JSON.readTree(ok(newSimulation(alice)).body()).get("id").asText();
+        ok(json("POST", "/api/v1/properties", alice, "{\"name\": \"" + PHASE + "\", \"displayName\": \"Phase\", "
+                + "\"valueType\": \"categorical\", \"labels\": [\"fcc\"]}"));
     }
 
     private static HttpResponse<String> ok(HttpResponse<String> reply) {
@@ -163,6 +168,13 @@ class RoleMatrixIT {
                 new Row("GET /materials/element-counts", (u, t) -> get("/api/v1/materials/element-counts", t),
                         200, 200, 200, 200, 200, 200, 200),
                 new Row("GET /properties", (u, t) -> get("/api/v1/properties", t), 200, 200, 200, 200, 200, 200, 200),
+                new Row("GET /properties/{name}", (u, t) -> get("/api/v1/properties/band_gap", t),
+                        200, 200, 200, 200, 200, 200, 200),
+                new Row("POST /properties", (u, t) -> json("POST", "/api/v1/properties", t, "{\"name\": \"matrix_"
+                        + u.replace('-', '_') + "_" + RUN + "\", \"displayName\": \"by " + u + "\", "
+                        + "\"valueType\": \"boolean\"}"), 401, 201, 403, 403, 403, 201, 201),
+                new Row("PATCH /properties/{name}", (u, t) -> json("PATCH", "/api/v1/properties/" + PHASE, t,
+                        "{\"addLabels\": [\"by_" + u + "\"]}"), 401, 200, 403, 403, 403, 200, 200),
                 new Row("POST /models", (u, t) -> train(t), 401, 202, 403, 202, 202, 202, 202),
                 new Row("GET /models/{id}", (u, t) -> get("/api/v1/models/" + model, t),
                         404, 200, 200, 200, 200, 200, 200),

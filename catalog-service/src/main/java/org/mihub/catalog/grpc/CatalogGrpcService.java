@@ -8,6 +8,9 @@ import jakarta.inject.Singleton;
 import org.mihub.api.catalog.v1.CountElementsRequest;
 import org.mihub.api.catalog.v1.CountElementsResponse;
 import org.mihub.api.catalog.v1.CreateDatasetRequest;
+import org.mihub.api.catalog.v1.CreatePropertyRequest;
+import org.mihub.api.catalog.v1.CreatePropertyResponse;
+import org.mihub.api.catalog.v1.DeprecatePropertyRequest;
 import org.mihub.api.catalog.v1.DeleteDatasetRequest;
 import org.mihub.api.catalog.v1.DeleteDatasetResponse;
 import org.mihub.api.catalog.v1.ElementCount;
@@ -15,6 +18,7 @@ import org.mihub.api.catalog.v1.ExportDatasetRequest;
 import org.mihub.api.catalog.v1.ExportDatasetResponse;
 import org.mihub.api.catalog.v1.GetDatasetRequest;
 import org.mihub.api.catalog.v1.GetMaterialRequest;
+import org.mihub.api.catalog.v1.GetPropertyRequest;
 import org.mihub.api.catalog.v1.GetUsageSummaryRequest;
 import org.mihub.api.catalog.v1.IngestRecordsRequest;
 import org.mihub.api.catalog.v1.IngestRecordsResponse;
@@ -29,6 +33,7 @@ import org.mihub.api.catalog.v1.ListPropertiesResponse;
 import org.mihub.api.catalog.v1.ListStructureFieldsRequest;
 import org.mihub.api.catalog.v1.ListStructureFieldsResponse;
 import org.mihub.api.catalog.v1.MutinyCatalogServiceGrpc;
+import org.mihub.api.catalog.v1.PropertyDefinition;
 import org.mihub.api.catalog.v1.QueryReferencesRequest;
 import org.mihub.api.catalog.v1.QueryReferencesResponse;
 import org.mihub.api.catalog.v1.QueryStructuresRequest;
@@ -36,6 +41,7 @@ import org.mihub.api.catalog.v1.QueryStructuresResponse;
 import org.mihub.api.catalog.v1.SearchMaterialsRequest;
 import org.mihub.api.catalog.v1.SearchMaterialsResponse;
 import org.mihub.api.catalog.v1.UpdateDatasetSharingRequest;
+import org.mihub.api.catalog.v1.UpdatePropertyRequest;
 import org.mihub.api.catalog.v1.UsageSummary;
 import org.mihub.api.common.v1.PageInfo;
 import org.mihub.catalog.config.IngestConfig;
@@ -46,14 +52,17 @@ import org.mihub.catalog.mapping.InboundCall;
 import org.mihub.catalog.mapping.IngestMapper;
 import org.mihub.catalog.mapping.MaterialMapper;
 import org.mihub.catalog.mapping.OptimadeMapper;
+import org.mihub.catalog.mapping.PropertyMapper;
 import org.mihub.catalog.mapping.UsageMapper;
 import org.mihub.catalog.repository.DatasetSql;
 import org.mihub.catalog.service.DatasetService;
 import org.mihub.catalog.service.ExportService;
 import org.mihub.catalog.service.MaterialService;
+import org.mihub.catalog.service.PropertyConflictException;
 import org.mihub.catalog.service.PropertyService;
 import org.mihub.catalog.service.OptimadeService;
 import org.mihub.catalog.service.UsageService;
+import org.mihub.common.error.GrpcErrors;
 import org.mihub.common.grpc.Work;
 import org.mihub.common.identity.Caller;
 import org.mihub.common.identity.CallerContext;
@@ -168,20 +177,43 @@ public class CatalogGrpcService extends MutinyCatalogServiceGrpc.CatalogServiceI
     public Uni<ListPropertiesResponse> listProperties(ListPropertiesRequest request) {
         return Work.blocking(() -> {
             var response = ListPropertiesResponse.newBuilder();
-            properties.list(request.getText()).forEach(property -> {
-                var definition = org.mihub.api.catalog.v1.PropertyDefinition.newBuilder().setName(property.name())
-                        .setDisplayName(property.displayName()).setCanonicalUnit(property.canonicalUnit())
-                        .setQuantityKind(property.quantityKind()).setDescription(property.description());
-                if (property.minimum() != null) {
-                    definition.setMinimum(property.minimum());
-                }
-                if (property.maximum() != null) {
-                    definition.setMaximum(property.maximum());
-                }
-                response.addProperties(definition);
-            });
+            properties.list(request.getText()).forEach(property -> response.addProperties(PropertyMapper.toProto(property)));
             return response.setPageInfo(PageInfo.newBuilder().setTotalSize(response.getPropertiesCount())).build();
         });
+    }
+
+    @Override
+    public Uni<PropertyDefinition> getProperty(GetPropertyRequest request) {
+        return Work.blocking(() -> PropertyMapper.toProto(properties.get(request.getName())));
+    }
+
+    /** A name taken with another type or unit is ALREADY_EXISTS with the existing definition as a detail. */
+    @Override
+    public Uni<CreatePropertyResponse> createProperty(CreatePropertyRequest request) {
+        Caller caller = CallerContext.require();
+        return Work.blocking(() -> {
+            try {
+                var created = properties.create(caller, PropertyMapper.draft(request));
+                return CreatePropertyResponse.newBuilder().setProperty(PropertyMapper.toProto(created.property()))
+                        .setCreated(created.created()).build();
+            } catch (PropertyConflictException conflict) {
+                throw GrpcErrors.toStatus(conflict, PropertyMapper.toProto(conflict.existing()));
+            }
+        });
+    }
+
+    @Override
+    public Uni<PropertyDefinition> updateProperty(UpdatePropertyRequest request) {
+        Caller caller = CallerContext.require();
+        return Work.blocking(() -> PropertyMapper.toProto(properties.update(caller, request.getName(),
+                PropertyMapper.change(request))));
+    }
+
+    @Override
+    public Uni<PropertyDefinition> deprecateProperty(DeprecatePropertyRequest request) {
+        Caller caller = CallerContext.require();
+        return Work.blocking(() -> PropertyMapper.toProto(properties.deprecate(caller, request.getName(),
+                request.getReason())));
     }
 
     @Override

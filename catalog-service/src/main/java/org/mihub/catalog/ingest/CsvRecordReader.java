@@ -54,7 +54,11 @@ public final class CsvRecordReader implements RecordReader {
     private static final Set<String> SOURCES = Set.of("experiment", "simulation", "prediction");
 
     /** What a column means. */
-    private sealed interface Column permits Reserved, Value, Uncertainty, Condition, StepParameter {
+    private sealed interface Column permits Reserved, Value, Label, Uncertainty, Condition, StepParameter {
+    }
+
+    /** A categorical, boolean or text property's column: no unit. */
+    private record Label(Property property) implements Column {
     }
 
     private record Reserved(String name) implements Column {
@@ -77,6 +81,7 @@ public final class CsvRecordReader implements RecordReader {
     private final List<Column> columns = new ArrayList<>();
     private final List<Rejection> headerProblems = new ArrayList<>();
     private long rows;
+    private boolean stopped;
 
     public CsvRecordReader(Reader reader, Map<String, Property> vocabulary) throws IOException {
         CSVParser parsed;
@@ -146,6 +151,11 @@ public final class CsvRecordReader implements RecordReader {
         return rows;
     }
 
+    @Override
+    public boolean stopped() {
+        return stopped;
+    }
+
     /** Reads every row; stops at the first problem with the header or with the CSV syntax. */
     @Override
     public void read(RecordSink sink) {
@@ -167,6 +177,7 @@ public final class CsvRecordReader implements RecordReader {
                 }
                 sink.reject(new Rejection(rows + 1, parser.getCurrentLineNumber(), "", Code.MALFORMED,
                         "not well-formed CSV: " + rootCause(e).getMessage(), "", null));
+                stopped = true;
                 return;
             }
             rows++;
@@ -195,6 +206,7 @@ public final class CsvRecordReader implements RecordReader {
         Map<String, Double[]> values = new LinkedHashMap<>();
         Map<String, String[]> units = new LinkedHashMap<>();
         Map<String, Double> uncertainties = new LinkedHashMap<>();
+        Map<String, Labels.Coded> labels = new LinkedHashMap<>();
         List<MaterialRecord.Parameter> conditions = new ArrayList<>();
         Map<Integer, String> stepKinds = new TreeMap<>();
         Map<Integer, List<MaterialRecord.Parameter>> stepParameters = new TreeMap<>();
@@ -238,9 +250,16 @@ public final class CsvRecordReader implements RecordReader {
             } else if (column instanceof Value value) {
                 Double number = number(cell, row, line, header, problems);
                 if (number != null) {
-                    values.put(value.property().name(),
-                            new Double[] {value.toCanonical().convert(number).doubleValue(), number});
-                    units.put(value.property().name(), new String[] {value.unit()});
+                    double canonical = value.toCanonical().convert(number).doubleValue();
+                    if (Labels.inRange(value.property(), canonical, row, line, header, cell, problems)) {
+                        values.put(value.property().name(), new Double[] {canonical, number});
+                        units.put(value.property().name(), new String[] {value.unit()});
+                    }
+                }
+            } else if (column instanceof Label label) {
+                var coded = Labels.code(label.property(), cell, row, line, header, problems);
+                if (coded != null) {
+                    labels.put(label.property().name(), coded);
                 }
             } else if (column instanceof Uncertainty uncertainty) {
                 Double number = number(cell, row, line, header, problems);
@@ -265,7 +284,8 @@ public final class CsvRecordReader implements RecordReader {
                         .add(parameter(step.parameter(), step.unit(), cell, row, line, header, problems));
             }
         }
-        Composition composition = FormulaCell.parse(formula, row, line, problems);
+        List<Rejection> warnings = new ArrayList<>();
+        Composition composition = FormulaCell.parse(formula, row, line, problems, warnings);
         for (String property : uncertainties.keySet()) {
             if (!values.containsKey(property)) {
                 problems.add(new Rejection(row, line, property + "_uncertainty", Code.MISSING_VALUE,
@@ -284,11 +304,17 @@ public final class CsvRecordReader implements RecordReader {
             String property = entry.getKey();
             measurements.add(new MaterialRecord.Measurement(property, entry.getValue()[0],
                     uncertainties.get(property), entry.getValue()[1], units.get(property)[0], method, instrument,
-                    List.copyOf(conditions), source, null, null));
+                    List.copyOf(conditions), source, null, null, null));
+        }
+        for (var entry : labels.entrySet()) {
+            measurements.add(new MaterialRecord.Measurement(entry.getKey(), entry.getValue().code(), null,
+                    entry.getValue().code(), "", method, instrument, List.copyOf(conditions), source, null, null,
+                    entry.getValue().label()));
         }
         List<MaterialRecord.ProcessStep> steps = new ArrayList<>();
         stepKinds.forEach((index, kind) -> steps.add(new MaterialRecord.ProcessStep(index, kind,
                 List.copyOf(stepParameters.get(index)))));
+        warnings.forEach(sink::warn);
         sink.accept(new MaterialRecord(row, sampleKey, formula, composition, tags, steps, measurements, null, "[]"));
     }
 
@@ -328,6 +354,20 @@ public final class CsvRecordReader implements RecordReader {
             }
             if (vocabulary.containsKey(name)) {
                 Property property = vocabulary.get(name);
+                if (property.deprecated()) {
+                    headerProblems.add(Rejection.document(Code.UNKNOWN_PROPERTY, header, "'" + name
+                            + "' is deprecated and takes no new values" + (property.deprecationReason().isEmpty() ? ""
+                                    : " (" + property.deprecationReason() + ")")));
+                    return new Reserved("ignored");
+                }
+                if (!property.numeric()) {
+                    if (unit != null) {
+                        headerProblems.add(Rejection.document(Code.INCOMPATIBLE_UNIT, header, "'" + name + "' is "
+                                + property.summary() + " and has no unit: name the column '" + name + "'"));
+                        return new Reserved("ignored");
+                    }
+                    return new Label(property);
+                }
                 if (unit == null || unit.isEmpty()) {
                     headerProblems.add(Rejection.document(Code.UNKNOWN_COLUMN, header,
                             "a property column needs its unit, e.g. '" + name + " [" + property.canonicalUnit() + "]'"));
@@ -337,6 +377,11 @@ public final class CsvRecordReader implements RecordReader {
             }
             if (name.endsWith("_uncertainty") && vocabulary.containsKey(name.substring(0, name.length() - 12))) {
                 Property property = vocabulary.get(name.substring(0, name.length() - 12));
+                if (!property.numeric()) {
+                    headerProblems.add(Rejection.document(Code.INVALID_VALUE, header, "'" + property.name() + "' is "
+                            + property.summary() + ": only a numeric property has an uncertainty"));
+                    return new Reserved("ignored");
+                }
                 String uncertaintyUnit = unit == null || unit.isEmpty() ? null : unit;
                 return new Uncertainty(property, uncertaintyUnit, uncertaintyUnit == null ? null
                         : Units.converter(uncertaintyUnit, property.canonicalUnit()));
@@ -361,7 +406,9 @@ public final class CsvRecordReader implements RecordReader {
             return new Reserved("ignored");
         }
         headerProblems.add(Rejection.document(unit == null ? Code.UNKNOWN_COLUMN : Code.UNKNOWN_PROPERTY, header,
-                unit == null ? "unknown column '" + header + "'" : "'" + name + "' is not in the property vocabulary"));
+                (unit == null ? "unknown column '" + header + "': not formula, sample_id, tags, method, instrument, "
+                        + "source, condition.<name>, step<N>.<kind>.<parameter> or a property of the vocabulary"
+                        : "'" + name + "' is not in the property vocabulary") + Labels.closeMatches(name, vocabulary)));
         return new Reserved("ignored");
     }
 

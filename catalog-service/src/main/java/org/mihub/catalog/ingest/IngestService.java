@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -32,6 +33,7 @@ import org.mihub.catalog.config.IngestConfig;
 import org.mihub.catalog.repository.DatasetSql;
 import org.mihub.catalog.service.Dataset;
 import org.mihub.catalog.service.DatasetService;
+import org.mihub.catalog.service.Property;
 import org.mihub.catalog.service.PropertyService;
 import org.mihub.common.access.AccessRule;
 import org.mihub.common.error.ApiException;
@@ -48,6 +50,8 @@ import org.mihub.common.sql.SqlErrors;
 public class IngestService {
 
     private static final int DEFAULT_MAX_REJECTIONS = 1000;
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
     /** Most rejections reported (and held) for one document, whatever the header asks. */
     static final int MAX_REJECTIONS = 10_000;
 
@@ -75,12 +79,39 @@ public class IngestService {
         COMMITTED, REPLAYED, VALIDATED
     }
 
-    public record Header(UUID datasetId, String idempotencyKey, Format format, boolean dryRun, int maxRejections,
-            String sourceName) {
+    /** STRICT: any bad row writes nothing; SKIP_INVALID: the valid rows are written, the bad ones listed. */
+    public enum Mode {
+        STRICT, SKIP_INVALID
     }
 
+    public record Header(UUID datasetId, String idempotencyKey, Format format, boolean dryRun, int maxRejections,
+            String sourceName, Mode mode) {
+
+        public Header(UUID datasetId, String idempotencyKey, Format format, boolean dryRun, int maxRejections,
+                String sourceName) {
+            this(datasetId, idempotencyKey, format, dryRun, maxRejections, sourceName, Mode.STRICT);
+        }
+    }
+
+    /** A property the valid rows use: the units its values came in and how many there are. */
+    public record PropertyUse(Property property, java.util.SortedSet<String> units, long measurements) {
+    }
+
+    /**
+     * The report of an ingest: {@code skipped} lists the problems of the rows skipped in SKIP_INVALID mode
+     * ({@code rowsSkipped} of them), {@code warnings} what was let pass in written rows, {@code properties}
+     * what the valid rows use.
+     */
     public record Result(UUID ingestId, UUID datasetId, Outcome outcome, long rowsReceived, long rowsWritten,
-            long measurementsWritten, int datasetVersion, String contentSha256, Instant completedAt) {
+            long measurementsWritten, int datasetVersion, String contentSha256, Instant completedAt, Mode mode,
+            long rowsSkipped, List<Rejection> skipped, boolean skippedTruncated, List<Rejection> warnings,
+            List<PropertyUse> properties) {
+
+        public Result(UUID ingestId, UUID datasetId, Outcome outcome, long rowsReceived, long rowsWritten,
+                long measurementsWritten, int datasetVersion, String contentSha256, Instant completedAt) {
+            this(ingestId, datasetId, outcome, rowsReceived, rowsWritten, measurementsWritten, datasetVersion,
+                    contentSha256, completedAt, Mode.STRICT, 0, List.of(), false, List.of(), List.of());
+        }
     }
 
     public Result ingest(Caller caller, Header header, InputStream content) {
@@ -103,20 +134,25 @@ public class IngestService {
             DigestInputStream hashed = new DigestInputStream(content, sha256);
             int version = dataset.version() + 1;
             boolean write = earlier.isEmpty() && !header.dryRun();
+            boolean skip = header.mode() == Mode.SKIP_INVALID;
             Collector collector = new Collector(maxRejections);
+            Uses uses = new Uses();
             long rowsReceived;
             try (MaterialWriter writer = new MaterialWriter(connection, dataset.id(), version, caller.subject(),
-                    collector::reject, dataset.rowCount() > 0, config.segmentAfterRows())) {
+                    collector::reject, dataset.rowCount() > 0, config.segmentAfterRows(), skip)) {
                 Reader text = utf8(hashed);
+                var vocabulary = properties.current();
+                uses.vocabulary = vocabulary;
                 RecordReader reader = switch (header.format()) {
-                    case CSV -> new CsvRecordReader(text, properties.all());
-                    case JSON -> new JsonRecordReader(text, true, properties.all());
-                    case NDJSON -> new JsonRecordReader(text, false, properties.all());
+                    case CSV -> new CsvRecordReader(text, vocabulary);
+                    case JSON -> new JsonRecordReader(text, true, vocabulary);
+                    case NDJSON -> new JsonRecordReader(text, false, vocabulary);
                 };
                 reader.read(new RecordSink() {
                     @Override
                     public void accept(MaterialRecord material) {
-                        if (write && collector.clean()) {
+                        uses.add(material);
+                        if (write && (skip || collector.clean())) {
                             SqlErrors.run(() -> writer.add(material));
                         }
                     }
@@ -127,14 +163,23 @@ public class IngestService {
                     }
 
                     @Override
+                    public void warn(Rejection warning) {
+                        collector.warn(warning);
+                    }
+
+                    @Override
                     public void key(long row, long line, String column, String key, boolean rejected) {
                         SqlErrors.run(() -> writer.key(row, line, column, key, rejected));
                     }
                 });
-                SqlErrors.run(() -> writer.finish(write && collector.clean()));
+                SqlErrors.run(() -> writer.finish(write && (skip || collector.clean())));
                 rowsReceived = reader.rows();
                 hashed.transferTo(OutputStream.nullOutputStream());
-                if (!collector.clean()) {
+                // a problem of the whole document, or one that stopped the reading, refuses it in either mode;
+                // so does a document of which no row is valid
+                boolean refused = skip ? collector.documentProblem || reader.stopped()
+                        || collector.rowsRejected >= rowsReceived : !collector.clean();
+                if (refused) {
                     throw new IngestRejectedException(dataset.id(), rowsReceived, collector.rowsRejected,
                             collector.inDocumentOrder(), collector.truncated);
                 }
@@ -149,13 +194,18 @@ public class IngestService {
                             original.rowsWritten(), original.measurementsWritten(), original.datasetVersion(), digest,
                             original.completedAt());
                 }
+                long skipped = skip ? collector.rowsRejected : 0;
+                List<Rejection> problems = skip ? collector.inDocumentOrder() : List.of();
                 if (header.dryRun()) {
                     return new Result(UUID.randomUUID(), dataset.id(), Outcome.VALIDATED, rowsReceived, 0, 0,
-                            dataset.version(), digest, Instant.now());
+                            dataset.version(), digest, Instant.now(), header.mode(), skipped, problems,
+                            skip && collector.truncated, collector.warnings, uses.list());
                 }
                 datasets.addVersion(connection, dataset.id(), version, writer.materialsWritten());
                 Result result = new Result(UUID.randomUUID(), dataset.id(), Outcome.COMMITTED, rowsReceived,
-                        writer.materialsWritten(), writer.measurementsWritten(), version, digest, Instant.now());
+                        writer.materialsWritten(), writer.measurementsWritten(), version, digest, Instant.now(),
+                        header.mode(), skipped, problems, skip && collector.truncated, collector.warnings,
+                        uses.list());
                 record(connection, result, key, header, caller);
                 return result;
             } catch (IOException e) {
@@ -200,13 +250,50 @@ public class IngestService {
         }
     }
 
+    /** The properties valid rows use, with their units (read once per measurement, a map lookup). */
+    private static final class Uses {
+        private Map<String, Property> vocabulary = Map.of();
+        private final Map<String, java.util.SortedSet<String>> units = new java.util.TreeMap<>();
+        private final Map<String, long[]> counts = new java.util.HashMap<>();
+
+        void add(MaterialRecord material) {
+            for (MaterialRecord.Measurement measurement : material.measurements()) {
+                long[] count = counts.get(measurement.property());
+                if (count == null) {
+                    count = new long[1];
+                    counts.put(measurement.property(), count);
+                    units.put(measurement.property(), new java.util.TreeSet<>());
+                }
+                count[0]++;
+                if (!measurement.reportedUnit().isEmpty()) {
+                    units.get(measurement.property()).add(measurement.reportedUnit());
+                }
+            }
+        }
+
+        List<PropertyUse> list() {
+            List<PropertyUse> list = new ArrayList<>();
+            units.forEach((name, given) -> list.add(new PropertyUse(vocabulary.get(name), given, counts.get(name)[0])));
+            return list;
+        }
+    }
+
     /** Collects rejections in document order, counting rejected rows and keeping at most {@code max}. */
     private static final class Collector {
         private final List<Rejection> rejections = new ArrayList<>();
+        private final List<Rejection> warnings = new ArrayList<>();
         private final int max;
         private long rowsRejected;
         private long lastRow = -1;
         private boolean truncated;
+        /** A problem of the whole document (row 0): its header, its emptiness. */
+        private boolean documentProblem;
+
+        void warn(Rejection warning) {
+            if (warnings.size() < max) {
+                warnings.add(warning);
+            }
+        }
 
         Collector(int max) {
             this.max = max;
@@ -218,6 +305,7 @@ public class IngestService {
 
         /** {@code counted}: the row was rejected before, out of order (a repeated key found by the database). */
         void reject(Rejection rejection, boolean counted) {
+            documentProblem |= rejection.row() == 0;
             if (!counted && rejection.row() != 0 && rejection.row() != lastRow) {
                 rowsRejected++;
                 lastRow = rejection.row();
@@ -276,7 +364,8 @@ public class IngestService {
             throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO ingest (id, dataset_id, "
                 + "idempotency_key, content_sha256, format, source_name, rows_written, measurements_written, "
-                + "dataset_version, created_by, completed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + "dataset_version, created_by, completed_at, mode, rows_skipped, skipped) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)")) {
             insert.setObject(1, result.ingestId());
             insert.setObject(2, result.datasetId());
             insert.setString(3, key.isEmpty() ? null : key);
@@ -288,8 +377,25 @@ public class IngestService {
             insert.setInt(9, result.datasetVersion());
             insert.setString(10, caller.subject());
             insert.setTimestamp(11, Timestamp.from(result.completedAt()));
+            insert.setString(12, result.mode() == Mode.SKIP_INVALID ? "skip-invalid" : "strict");
+            insert.setLong(13, result.rowsSkipped());
+            insert.setString(14, skippedJson(result.skipped()));
             insert.executeUpdate();
         }
+    }
+
+    /** The problems of the skipped rows as the ingest table keeps them. */
+    private static String skippedJson(List<Rejection> skipped) {
+        var array = JSON.createArrayNode();
+        for (Rejection problem : skipped) {
+            var entry = array.addObject().put("row", problem.row()).put("line", problem.line())
+                    .put("column", problem.column()).put("code", problem.code().name().toLowerCase(java.util.Locale.ROOT))
+                    .put("reason", problem.reason());
+            if (problem.position() != null) {
+                entry.put("position", problem.position());
+            }
+        }
+        return array.toString();
     }
 
     private static MessageDigest sha256() {

@@ -43,6 +43,7 @@ public final class JsonRecordReader implements RecordReader {
     private final JsonParser parser;
     private final boolean array;
     private final Map<String, Property> vocabulary;
+    private boolean stopped;
     private long rows;
 
     /** {@code array}: one JSON array of objects; otherwise a sequence of objects (NDJSON). */
@@ -77,6 +78,7 @@ public final class JsonRecordReader implements RecordReader {
                 if (token != JsonToken.START_OBJECT) {
                     sink.reject(new Rejection(rows, line, "", Code.MALFORMED, "a material must be a JSON object",
                             parser.getText(), null));
+                    stopped = true;
                     return;
                 }
                 JsonNode node = JSON.readTree(parser);
@@ -85,10 +87,12 @@ public final class JsonRecordReader implements RecordReader {
             }
             if (array && token == null) {
                 sink.reject(new Rejection(rows, line(), "", Code.MALFORMED, "the array is not closed", "", null));
+                stopped = true;
                 return;
             }
             if (array && parser.nextToken() != null) {
                 sink.reject(new Rejection(rows, line(), "", Code.MALFORMED, "content after the array", "", null));
+                stopped = true;
                 return;
             }
             if (rows == 0) {
@@ -97,9 +101,15 @@ public final class JsonRecordReader implements RecordReader {
         } catch (JsonProcessingException e) {
             sink.reject(new Rejection(rows + 1, e.getLocation() == null ? 0 : e.getLocation().getLineNr(), "",
                     Code.MALFORMED, "not well-formed JSON: " + e.getOriginalMessage(), "", null));
+            stopped = true;
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    @Override
+    public boolean stopped() {
+        return stopped;
     }
 
     private long line() {
@@ -115,7 +125,8 @@ public final class JsonRecordReader implements RecordReader {
         }
         List<Rejection> problems = new ArrayList<>();
         String formula = text(node, "formula");
-        Composition composition = FormulaCell.parse(formula, row, line, problems);
+        List<Rejection> warnings = new ArrayList<>();
+        Composition composition = FormulaCell.parse(formula, row, line, problems, warnings);
         String key = text(node, "sample_key");
         if (key.isEmpty()) {
             key = text(node, "sample_id");
@@ -152,6 +163,7 @@ public final class JsonRecordReader implements RecordReader {
             problems.forEach(sink::reject);
             return;
         }
+        warnings.forEach(sink::warn);
         sink.accept(new MaterialRecord(row, key.isEmpty() ? null : key, formula, composition, tags, steps,
                 measurements, structure, externalIds));
     }
@@ -162,8 +174,18 @@ public final class JsonRecordReader implements RecordReader {
         Property property = vocabulary.get(name);
         if (property == null) {
             problems.add(new Rejection(row, line, path + ".property", Code.UNKNOWN_PROPERTY,
-                    "'" + name + "' is not in the property vocabulary", name, null));
+                    "'" + name + "' is not in the property vocabulary" + Labels.closeMatches(name, vocabulary), name,
+                    null));
             return null;
+        }
+        if (property.deprecated()) {
+            problems.add(new Rejection(row, line, path + ".property", Code.UNKNOWN_PROPERTY, "'" + name
+                    + "' is deprecated and takes no new values" + (property.deprecationReason().isEmpty() ? ""
+                            : " (" + property.deprecationReason() + ")"), name, null));
+            return null;
+        }
+        if (!property.numeric()) {
+            return labelled(node, property, path, row, line, problems);
         }
         JsonNode value = node.path("value");
         String unit = text(value, "unit");
@@ -181,6 +203,10 @@ public final class JsonRecordReader implements RecordReader {
             return null;
         }
         double reported = value.path("value").asDouble();
+        if (!Labels.inRange(property, converter.convert(reported), row, line, path + ".value.value",
+                value.path("value").toString(), problems)) {
+            return null;
+        }
         Double uncertainty = null;
         if (node.has("uncertainty")) {
             double given = node.path("uncertainty").asDouble(-1);
@@ -200,7 +226,40 @@ public final class JsonRecordReader implements RecordReader {
         return new MaterialRecord.Measurement(property.name(), converter.convert(reported), uncertainty, reported,
                 unit.isEmpty() ? property.canonicalUnit() : unit, text(node, "method"), text(node, "instrument"),
                 parameters(node.path("conditions"), path + ".conditions", row, line, problems), source,
-                emptyToNull(text(node, "campaign_id")), emptyToNull(text(node, "proposal_id")));
+                emptyToNull(text(node, "campaign_id")), emptyToNull(text(node, "proposal_id")), null);
+    }
+
+    /** A categorical, boolean or text measurement: its {@code label}, no value, unit or uncertainty. */
+    private MaterialRecord.Measurement labelled(JsonNode node, Property property, String path, long row, long line,
+            List<Rejection> problems) {
+        JsonNode label = node.path("label");
+        if (!label.isTextual() && !label.isBoolean()) {
+            problems.add(new Rejection(row, line, path + ".label", Code.MISSING_VALUE, "'" + property.name() + "' is "
+                    + property.summary() + ": its value is a \"label\"", node.path("label").toString(), null));
+            return null;
+        }
+        for (String field : List.of("value", "uncertainty")) {
+            if (node.has(field) && !node.get(field).isNull()) {
+                problems.add(new Rejection(row, line, path + "." + field, Code.INVALID_VALUE, "'" + property.name()
+                        + "' is " + property.summary() + ": it has a label, no " + field, node.get(field).toString(),
+                        null));
+                return null;
+            }
+        }
+        var coded = Labels.code(property, label.asText(), row, line, path + ".label", problems);
+        if (coded == null) {
+            return null;
+        }
+        String source = source(text(node, "source"));
+        if (!SOURCES.contains(source)) {
+            problems.add(new Rejection(row, line, path + ".source", Code.INVALID_VALUE,
+                    "source must be experiment, simulation or prediction", source, null));
+            return null;
+        }
+        return new MaterialRecord.Measurement(property.name(), coded.code(), null, coded.code(), "",
+                text(node, "method"), text(node, "instrument"),
+                parameters(node.path("conditions"), path + ".conditions", row, line, problems), source,
+                emptyToNull(text(node, "campaign_id")), emptyToNull(text(node, "proposal_id")), coded.label());
     }
 
     private static List<MaterialRecord.Parameter> parameters(JsonNode array, String path, long row, long line,

@@ -25,9 +25,11 @@ public record MaterialRecord(long row, String sampleKey, String formula, Composi
      * @param reportedValue  as given
      * @param reportedUnit   as given
      * @param source         experiment, simulation or prediction
+     * @param label          the value of a categorical ("fcc"), boolean ("true", "false") or text property,
+     *                       whose {@code value} is then its code (see migration V9); null for a numeric one
      */
     public record Measurement(String property, double value, Double uncertainty, double reportedValue,
             String reportedUnit, String method, String instrument, List<Parameter> conditions, String source,
-            String campaignId, String proposalId) {
+            String campaignId, String proposalId, String label) {
     }
 }

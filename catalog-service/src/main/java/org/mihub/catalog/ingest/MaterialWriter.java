@@ -60,7 +60,7 @@ public final class MaterialWriter implements AutoCloseable {
             + "WITH (FORMAT csv)";
     private static final String COPY_MEASUREMENTS = "COPY %s (id, material_id, dataset_id, property, value, "
             + "uncertainty, reported_value, reported_unit, method, instrument, conditions, source, campaign_id, "
-            + "proposal_id) FROM STDIN WITH (FORMAT csv)";
+            + "proposal_id, label) FROM STDIN WITH (FORMAT csv)";
     /** Memory for building a new segment's indexes, for this transaction only. */
     private static final String INDEX_BUILD_MEMORY = "256MB";
 
@@ -89,6 +89,11 @@ public final class MaterialWriter implements AutoCloseable {
     private final Rejections reject;
     private final boolean checkKeys;
     private final long segmentAfter;
+    /** Skip-invalid mode: a row refused for its key is removed after its batch is written, the rest stays. */
+    private final boolean skipInvalid;
+    /** Rows (and their measurements) written and then removed again for a refused key (skip-invalid mode). */
+    private long materialsRemoved;
+    private long measurementsRemoved;
     private final ExecutorService writer;
     /** The segment this ingest writes to once past {@code segmentAfter} materials; 0 until then. */
     private long segment;
@@ -109,6 +114,15 @@ public final class MaterialWriter implements AutoCloseable {
      */
     MaterialWriter(Connection connection, UUID datasetId, int version, String createdBy, Rejections reject,
             boolean checkKeys, long segmentAfter) throws SQLException {
+        this(connection, datasetId, version, createdBy, reject, checkKeys, segmentAfter, false);
+    }
+
+    /**
+     * @param skipInvalid a row whose key the dataset or an earlier row has is removed and the others kept,
+     *                    instead of the whole document being refused
+     */
+    MaterialWriter(Connection connection, UUID datasetId, int version, String createdBy, Rejections reject,
+            boolean checkKeys, long segmentAfter, boolean skipInvalid) throws SQLException {
         this.connection = connection;
         this.copy = connection.unwrap(PGConnection.class).getCopyAPI();
         this.datasetId = datasetId;
@@ -117,6 +131,7 @@ public final class MaterialWriter implements AutoCloseable {
         this.reject = reject;
         this.checkKeys = checkKeys;
         this.segmentAfter = segmentAfter;
+        this.skipInvalid = skipInvalid;
         this.writer = Executors.newSingleThreadExecutor(task -> {
             Thread thread = new Thread(task, "ingest-writer-" + datasetId);
             thread.setDaemon(true);
@@ -154,14 +169,14 @@ public final class MaterialWriter implements AutoCloseable {
      * existed in the dataset: those rows were rejected and their batch not written.
      */
     boolean finish(boolean materials) throws SQLException {
-        boolean clean = awaitInFlight();
+        boolean clean = awaitInFlight() || skipInvalid;
         if (materials && clean && !pending.isEmpty()) {
             submit();
             clean = awaitInFlight();
         }
         submitKeys();
         awaitInFlight();
-        clean &= reportRepeatedKeys();
+        clean &= reportRepeatedKeys() || skipInvalid;
         if (materials && clean && segment > 0) {
             attachSegment();
         }
@@ -213,6 +228,7 @@ public final class MaterialWriter implements AutoCloseable {
             return true;
         }
         boolean clean = true;
+        List<Long> repeated = new ArrayList<>();
         String reason = keyColumn + " repeats an earlier " + (keyColumn.equals("sample_id") ? "row" : "material")
                 + " of the document";
         try (PreparedStatement select = connection.prepareStatement(REPEATED_KEYS)) {
@@ -220,9 +236,16 @@ public final class MaterialWriter implements AutoCloseable {
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     clean = false;
+                    repeated.add(rows.getLong(2));
                     reject.reject(new Rejection(rows.getLong(2), rows.getLong(3), keyColumn, Rejection.Code.DUPLICATE_KEY,
                             reason + " (row " + rows.getLong(5) + ")", rows.getString(1), null), rows.getBoolean(4));
                 }
+            }
+        }
+        if (skipInvalid && !repeated.isEmpty()) {
+            remove("material", "measurement", repeated);
+            if (segment > 0) {
+                remove("material_s" + segment, "measurement_s" + segment, repeated);
             }
         }
         return clean;
@@ -233,7 +256,7 @@ public final class MaterialWriter implements AutoCloseable {
         boolean own = materialsWritten >= segmentAfter;
         Batch batch = encode(pending);
         pending.clear();
-        if (!awaitInFlight()) {
+        if (!awaitInFlight() && !skipInvalid) {
             // a key of the last batch was in the dataset already: nothing more is written but the keys
             inFlight = writer.submit(() -> {
                 copyKeys(batch.keys());
@@ -327,7 +350,8 @@ public final class MaterialWriter implements AutoCloseable {
                 row(measurementRows, IDS.generate(), id, datasetId, measurement.property(), measurement.value(),
                         measurement.uncertainty(), measurement.reportedValue(), measurement.reportedUnit(),
                         measurement.method(), measurement.instrument(), json(measurement.conditions()),
-                        measurement.source(), measurement.campaignId(), measurement.proposalId());
+                        measurement.source(), measurement.campaignId(), measurement.proposalId(),
+                        measurement.label());
                 measurementsWritten++;
             }
         }
@@ -345,7 +369,9 @@ public final class MaterialWriter implements AutoCloseable {
                             "sample_id already exists in the dataset", batch.sampleKeys().get(i), null));
                 }
             }
-            return rejections;
+            if (!skipInvalid) {
+                return rejections;
+            }
         }
         try {
             copy.copyIn(COPY_MATERIALS.formatted(materials), new StringReader(batch.materials()));
@@ -355,7 +381,36 @@ public final class MaterialWriter implements AutoCloseable {
         } catch (IOException e) {
             throw new SQLException("COPY failed", e);
         }
+        if (!existing.isEmpty()) {
+            List<Long> rows = new ArrayList<>();
+            for (int i = 0; i < batch.sampleKeys().size(); i++) {
+                if (existing.contains(batch.sampleKeys().get(i))) {
+                    rows.add(batch.keyRows().get(i));
+                }
+            }
+            remove(materials, measurements, rows);
+            return rows.stream().map(row -> new Rejection(row, 0, "sample_id", Rejection.Code.DUPLICATE_KEY,
+                    "sample_id already exists in the dataset", batch.sampleKeys().get(batch.keyRows().indexOf(row)),
+                    null)).toList();
+        }
         return List.of();
+    }
+
+    /** Skip-invalid mode: removes rows of this ingest (by row number) written before their key was refused. */
+    private void remove(String materials, String measurements, List<Long> rows) throws SQLException {
+        Long[] numbers = rows.toArray(Long[]::new);
+        String ofRows = " WHERE dataset_id = ? AND dataset_version = ? AND row_number = ANY(?)";
+        try (PreparedStatement values = connection.prepareStatement("DELETE FROM " + measurements
+                + " WHERE material_id IN (SELECT id FROM " + materials + ofRows + ")");
+                PreparedStatement rowsOf = connection.prepareStatement("DELETE FROM " + materials + ofRows)) {
+            for (PreparedStatement statement : List.of(values, rowsOf)) {
+                statement.setObject(1, datasetId);
+                statement.setInt(2, version);
+                statement.setArray(3, connection.createArrayOf("int8", numbers));
+            }
+            measurementsRemoved += values.executeUpdate();
+            materialsRemoved += rowsOf.executeUpdate();
+        }
     }
 
     /** One CSV line of COPY: null as an empty unquoted field, everything else quoted. */
@@ -428,11 +483,11 @@ public final class MaterialWriter implements AutoCloseable {
     }
 
     long materialsWritten() {
-        return materialsWritten;
+        return materialsWritten - materialsRemoved;
     }
 
     long measurementsWritten() {
-        return measurementsWritten;
+        return measurementsWritten - measurementsRemoved;
     }
 
     /** Waits for the writer thread to stop; the connection is the caller's again. */

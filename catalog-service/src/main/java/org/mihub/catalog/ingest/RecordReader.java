@@ -8,4 +8,9 @@ public interface RecordReader {
 
     /** Data rows read so far. */
     long rows();
+
+    /** Whether reading stopped at a problem of the document's syntax, before its end (rows after it unread). */
+    default boolean stopped() {
+        return false;
+    }
 }

@@ -7,6 +7,10 @@ public interface RecordSink {
 
     void reject(Rejection rejection);
 
+    /** Something let pass in a valid row (a zero amount left out of its formula), before the row is accepted. */
+    default void warn(Rejection warning) {
+    }
+
     /**
      * The sample key of a row, before the row is accepted or rejected, so that keys the document
      * repeats are found (by the database, see {@code MaterialWriter}: readers keep no per-document state).

@@ -18,6 +18,7 @@ import org.mihub.api.catalog.v1.ExportHeader;
 import org.mihub.api.catalog.v1.ExportSummary;
 import org.mihub.catalog.service.ExportService;
 import org.mihub.catalog.service.Material;
+import org.mihub.catalog.service.Property;
 import org.mihub.common.error.ApiException;
 import org.mihub.common.error.GrpcErrors;
 import org.mihub.common.grpc.Work;
@@ -25,6 +26,8 @@ import org.mihub.common.identity.Caller;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 
@@ -143,20 +146,28 @@ public final class ExportMapper {
         try (CSVPrinter printer = new CSVPrinter(out, CSVFormat.RFC4180)) {
             if (withHeader) {
                 List<String> header = new ArrayList<>(List.of("sample_id", "formula", "tags"));
-                for (String property : plan.properties()) {
-                    header.add(property + " [" + canonicalUnit(page, property) + "]");
-                    header.add(property + "_uncertainty");
+                for (Property property : plan.properties()) {
+                    if (property.numeric()) {
+                        header.add(property.name() + " [" + property.canonicalUnit() + "]");
+                        header.add(property.name() + "_uncertainty");
+                    } else {
+                        header.add(property.name());
+                    }
                 }
                 printer.printRecord(header);
             }
             for (Material material : page) {
                 List<Object> row = new ArrayList<>(List.of(material.sampleKey() == null ? "" : material.sampleKey(),
                         material.formula(), String.join(";", material.tags())));
-                for (String property : plan.properties()) {
+                for (Property property : plan.properties()) {
                     Optional<Material.Measurement> value = material.measurements().stream()
-                            .filter(measurement -> measurement.property().equals(property)).findFirst();
-                    row.add(value.map(measurement -> Double.toString(measurement.value())).orElse(""));
-                    row.add(value.map(Material.Measurement::uncertainty).map(String::valueOf).orElse(""));
+                            .filter(measurement -> measurement.property().equals(property.name())).findFirst();
+                    if (property.numeric()) {
+                        row.add(value.map(measurement -> Double.toString(measurement.value())).orElse(""));
+                        row.add(value.map(Material.Measurement::uncertainty).map(String::valueOf).orElse(""));
+                    } else {
+                        row.add(value.map(Material.Measurement::label).orElse(""));
+                    }
                 }
                 printer.printRecord(row);
             }
@@ -166,11 +177,22 @@ public final class ExportMapper {
         return out.toString();
     }
 
-    /** The canonical unit of a property as stored with its measurements (every page carries it). */
-    private static String canonicalUnit(List<Material> page, String property) {
-        return page.stream().flatMap(material -> material.measurements().stream())
-                .filter(measurement -> measurement.property().equals(property)).map(Material.Measurement::unit)
-                .findFirst().orElse("");
+    /**
+     * Stored parameters ({@code name, value, unit} or {@code name, text}) in the ingest's JSON form
+     * ({@code {name, quantity: {value, unit}}} or {@code {name, text}}), so an export reads back as it was.
+     */
+    private static ArrayNode parameters(JsonNode stored) {
+        ArrayNode out = JSON.createArrayNode();
+        for (JsonNode parameter : stored) {
+            ObjectNode written = out.addObject().put("name", parameter.path("name").asText());
+            if (parameter.hasNonNull("text")) {
+                written.put("text", parameter.path("text").asText());
+            } else {
+                written.putObject("quantity").set("value", parameter.path("value"));
+                ((ObjectNode) written.get("quantity")).put("unit", parameter.path("unit").asText());
+            }
+        }
+        return out;
     }
 
     private static String jsonl(List<Material> page) {
@@ -183,22 +205,37 @@ public final class ExportMapper {
                 node.set("composition", JSON.valueToTree(material.composition()));
                 node.set("elements", JSON.valueToTree(material.elements()));
                 node.set("tags", JSON.valueToTree(material.tags()));
-                node.set("process_steps", JSON.readTree(material.processStepsJson()));
+                var steps = node.putArray("process_steps");
+                for (JsonNode step : JSON.readTree(material.processStepsJson())) {
+                    ObjectNode written = steps.addObject().put("kind", step.path("kind").asText());
+                    written.set("parameters", parameters(step.path("parameters")));
+                }
                 node.set("external_ids", JSON.readTree(material.externalIdsJson()));
                 if (material.structureJson() != null) {
                     node.set("structure", JSON.readTree(material.structureJson()));
                 }
                 var measurements = node.putArray("measurements");
                 for (Material.Measurement measurement : material.measurements()) {
-                    ObjectNode value = measurements.addObject().put("property", measurement.property())
-                            .put("value", measurement.value()).put("unit", measurement.unit())
-                            .put("reported_value", measurement.reportedValue())
-                            .put("reported_unit", measurement.reportedUnit()).put("method", measurement.method())
-                            .put("instrument", measurement.instrument()).put("source", measurement.source());
+                    ObjectNode value = measurements.addObject().put("property", measurement.property());
+                    if (measurement.labelled()) {
+                        value.put("label", measurement.label());
+                    } else {
+                        value.putObject("value").put("value", measurement.value()).put("unit", measurement.unit());
+                        value.putObject("reported").put("value", measurement.reportedValue())
+                                .put("unit", measurement.reportedUnit());
+                    }
+                    value.put("method", measurement.method()).put("instrument", measurement.instrument())
+                            .put("source", measurement.source());
                     if (measurement.uncertainty() != null) {
                         value.put("uncertainty", measurement.uncertainty());
                     }
-                    value.set("conditions", JSON.readTree(measurement.conditionsJson()));
+                    value.set("conditions", parameters(JSON.readTree(measurement.conditionsJson())));
+                    if (measurement.campaignId() != null) {
+                        value.put("campaign_id", measurement.campaignId());
+                    }
+                    if (measurement.proposalId() != null) {
+                        value.put("proposal_id", measurement.proposalId());
+                    }
                 }
                 out.append(JSON.writeValueAsString(node)).append('\n');
             }

@@ -5,7 +5,9 @@ import java.io.InputStream;
 import java.time.Duration;
 
 import org.mihub.api.catalog.v1.IngestFormat;
+import org.mihub.api.catalog.v1.IngestMode;
 import org.mihub.api.catalog.v1.IngestOutcome;
+import org.mihub.api.catalog.v1.IngestPropertyUse;
 import org.mihub.api.catalog.v1.IngestRecordsRequest;
 import org.mihub.api.catalog.v1.IngestRecordsResponse;
 import org.mihub.api.catalog.v1.IngestRejected;
@@ -78,19 +80,47 @@ public final class IngestMapper {
             default -> throw ApiException.invalid("header.format", "a format is required: RECORDS, CSV, JSON or "
                     + "NDJSON");
         };
+        IngestService.Mode mode = switch (header.getMode()) {
+            case INGEST_MODE_UNSPECIFIED, INGEST_MODE_STRICT -> IngestService.Mode.STRICT;
+            case INGEST_MODE_SKIP_INVALID -> IngestService.Mode.SKIP_INVALID;
+            default -> throw ApiException.invalid("header.mode", "STRICT or SKIP_INVALID");
+        };
         return new IngestService.Header(DatasetMapper.id("header.dataset_id", header.getDatasetId()),
                 header.getIdempotencyKey(), format, header.getDryRun(), header.getMaxRejections(),
-                header.getSourceName());
+                header.getSourceName(), mode);
     }
 
     static IngestRecordsResponse toProto(IngestService.Result result) {
-        return IngestRecordsResponse.newBuilder().setIngestId(result.ingestId().toString())
+        var response = IngestRecordsResponse.newBuilder().setIngestId(result.ingestId().toString())
                 .setDatasetId(result.datasetId().toString())
                 .setOutcome(IngestOutcome.valueOf("INGEST_OUTCOME_" + result.outcome().name()))
                 .setRowsReceived(result.rowsReceived()).setRowsWritten(result.rowsWritten())
                 .setMeasurementsWritten(result.measurementsWritten()).setDatasetVersion(result.datasetVersion())
                 .setContentSha256(result.contentSha256())
-                .setCompletedAt(DatasetMapper.timestamp(result.completedAt())).build();
+                .setCompletedAt(DatasetMapper.timestamp(result.completedAt()))
+                .setMode(result.mode() == IngestService.Mode.SKIP_INVALID ? IngestMode.INGEST_MODE_SKIP_INVALID
+                        : IngestMode.INGEST_MODE_STRICT)
+                .setRowsSkipped(result.rowsSkipped()).setSkippedTruncated(result.skippedTruncated());
+        result.skipped().forEach(problem -> response.addSkipped(row(problem)));
+        result.warnings().forEach(warning -> response.addWarnings(row(warning)));
+        for (IngestService.PropertyUse use : result.properties()) {
+            var entry = IngestPropertyUse.newBuilder().setProperty(use.property().name())
+                    .setValueType(PropertyMapper.type(use.property().valueType()))
+                    .setCanonicalUnit(use.property().canonicalUnit()).addAllUnits(use.units())
+                    .setMeasurements(use.measurements());
+            response.addProperties(entry);
+        }
+        return response.build();
+    }
+
+    private static RowRejection row(Rejection rejection) {
+        var row = RowRejection.newBuilder().setRow(rejection.row()).setLine(rejection.line())
+                .setColumn(rejection.column()).setCode(RejectionCode.valueOf("REJECTION_CODE_" + rejection.code()))
+                .setReason(rejection.reason()).setValue(rejection.value());
+        if (rejection.position() != null) {
+            row.setPosition(rejection.position());
+        }
+        return row.build();
     }
 
     static IngestRejected toProto(IngestRejectedException rejected) {
@@ -98,13 +128,7 @@ public final class IngestMapper {
                 .setRowsReceived(rejected.rowsReceived()).setRowsRejected(rejected.rowsRejected())
                 .setTruncated(rejected.truncated());
         for (Rejection rejection : rejected.rejections()) {
-            var row = RowRejection.newBuilder().setRow(rejection.row()).setLine(rejection.line())
-                    .setColumn(rejection.column()).setCode(RejectionCode.valueOf("REJECTION_CODE_" + rejection.code()))
-                    .setReason(rejection.reason()).setValue(rejection.value());
-            if (rejection.position() != null) {
-                row.setPosition(rejection.position());
-            }
-            detail.addRejections(row);
+            detail.addRejections(row(rejection));
         }
         return detail.build();
     }

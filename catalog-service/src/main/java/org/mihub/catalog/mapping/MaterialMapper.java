@@ -36,7 +36,7 @@ public final class MaterialMapper {
         List<MaterialQuery.PropertyRange> ranges = query.getPropertiesList().stream()
                 .map(filter -> new MaterialQuery.PropertyRange(filter.getProperty(),
                         filter.hasMin() ? filter.getMin() : null, filter.hasMax() ? filter.getMax() : null,
-                        filter.getUnit()))
+                        filter.getUnit(), filter.getLabelsList(), List.of()))
                 .toList();
         List<UUID> datasets = new ArrayList<>();
         for (int i = 0; i < query.getDatasetIdsCount(); i++) {
@@ -95,11 +95,15 @@ public final class MaterialMapper {
         material.composition().forEach((element, amount) -> proto.putAtomicFractions(element, amount / total));
         for (Material.Measurement measurement : material.measurements()) {
             var value = org.mihub.api.catalog.v1.Measurement.newBuilder().setId(measurement.id().toString())
-                    .setProperty(measurement.property())
-                    .setValue(Quantity.newBuilder().setValue(measurement.value()).setUnit(measurement.unit()))
-                    .setReported(Quantity.newBuilder().setValue(measurement.reportedValue())
-                            .setUnit(measurement.reportedUnit()))
-                    .setMethod(measurement.method()).setInstrument(measurement.instrument())
+                    .setProperty(measurement.property());
+            if (measurement.labelled()) {
+                value.setLabel(measurement.label());
+            } else {
+                value.setValue(Quantity.newBuilder().setValue(measurement.value()).setUnit(measurement.unit()))
+                        .setReported(Quantity.newBuilder().setValue(measurement.reportedValue())
+                                .setUnit(measurement.reportedUnit()));
+            }
+            value.setMethod(measurement.method()).setInstrument(measurement.instrument())
                     .addAllConditions(parameters(tree(measurement.conditionsJson())))
                     .setSource(MeasurementSource.valueOf("MEASUREMENT_SOURCE_"
                             + measurement.source().toUpperCase(java.util.Locale.ROOT)))

@@ -84,9 +84,13 @@ final class RecordsJson {
                     .put("method", measurement.getMethod()).put("instrument", measurement.getInstrument())
                     .put("source", measurement.getSource().name()).put("campaign_id", measurement.getCampaignId())
                     .put("proposal_id", measurement.getProposalId());
-            ObjectNode value = entry.putObject("value");
-            if (measurement.hasValue()) {
-                value.put("value", measurement.getValue().getValue()).put("unit", measurement.getValue().getUnit());
+            if (!measurement.getLabel().isEmpty()) {
+                entry.put("label", measurement.getLabel());
+            } else {
+                ObjectNode value = entry.putObject("value");
+                if (measurement.hasValue()) {
+                    value.put("value", measurement.getValue().getValue()).put("unit", measurement.getValue().getUnit());
+                }
             }
             if (measurement.hasUncertainty()) {
                 entry.put("uncertainty", measurement.getUncertainty());

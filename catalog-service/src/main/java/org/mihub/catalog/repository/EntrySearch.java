@@ -267,6 +267,9 @@ public final class EntrySearch {
         if (type == Type.STRING && operand instanceof Filter.Text text) {
             return text.value();
         }
+        if (type == Type.STRING && field.shape() == Shape.MEASURED && operand instanceof Filter.Bool bool) {
+            return Boolean.toString(bool.value()); // a boolean property's label
+        }
         if ((type == Type.INTEGER || type == Type.FLOAT) && operand instanceof Filter.Number number) {
             return number(number);
         }
@@ -469,7 +472,9 @@ public final class EntrySearch {
     private String measuredRange(Field field, List<Bound> bounds, boolean positive) {
         String known = positive ? null : measured(field, "");
         StringBuilder range = new StringBuilder();
-        bounds.forEach(bound -> range.append(" AND x.value ").append(bound.operator().symbol()).append(" ?"));
+        // a numeric property compares its values, the others their labels (by code point, as strings do)
+        String column = field.type() == Type.STRING ? "x.label COLLATE \"C\" " : "x.value ";
+        bounds.forEach(bound -> range.append(" AND ").append(column).append(bound.operator().symbol()).append(" ?"));
         String match = measured(field, range.toString());
         bounds.forEach(bound -> bind(bound.value()));
         return positive ? match : "(CASE WHEN " + known + " THEN " + match + " END)";

@@ -118,7 +118,7 @@ public class MaterialRepository {
         materials.forEach(material -> byMaterial.put(material.id(), new ArrayList<>()));
         try (PreparedStatement select = connection.prepareStatement("SELECT x.id, x.material_id, x.property, x.value, "
                 + "p.canonical_unit, x.uncertainty, x.reported_value, x.reported_unit, x.method, x.instrument, "
-                + "x.conditions::text, x.source, x.source_ref, x.campaign_id, x.proposal_id FROM measurement x "
+                + "x.conditions::text, x.source, x.source_ref, x.campaign_id, x.proposal_id, x.label FROM measurement x "
                 + "JOIN property p ON p.name = x.property WHERE x.material_id = ANY(?) ORDER BY x.property, x.id")) {
             select.setArray(1, connection.createArrayOf("uuid", byMaterial.keySet().toArray()));
             try (ResultSet rows = select.executeQuery()) {
@@ -129,7 +129,7 @@ public class MaterialRepository {
                             rows.getObject(1, UUID.class), rows.getString(3), rows.getDouble(4), rows.getString(5),
                             maybeUncertainty, rows.getDouble(7), rows.getString(8), rows.getString(9),
                             rows.getString(10), rows.getString(11), rows.getString(12), rows.getString(13),
-                            rows.getString(14), rows.getString(15)));
+                            rows.getString(14), rows.getString(15), rows.getString(16)));
                 }
             }
         }

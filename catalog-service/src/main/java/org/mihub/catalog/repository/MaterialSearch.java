@@ -75,6 +75,11 @@ public final class MaterialSearch {
 
     private void range(MaterialQuery.PropertyRange range) {
         condition("x.property = ?", range.property());
+        if (!range.codes().isEmpty()) {
+            condition("x.value = ANY(?)", (Object) range.codes().toArray(Double[]::new));
+        } else if (!range.labels().isEmpty()) {
+            condition("x.label = ANY(?)", (Object) range.labels().toArray(String[]::new));
+        }
         if (range.min() != null) {
             condition("x.value >= ?", range.min());
         }

@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import org.mihub.catalog.service.Property;
+
 /**
  * The OPTIMADE {@code structures} properties as SQL over {@code material m} joined with
  * {@code dataset d}: the standard ones, mihub's own, and one {@code _mihub_<property>} per property
@@ -83,10 +85,10 @@ public final class StructureFields implements EntryFields {
         list("_" + PREFIX + "_tags", Type.STRING, "m.tags", "The contributor's tags.");
     }
 
-    private final Set<String> measured;
+    private final Map<String, Property> measured;
 
     /** @param measured the catalog's property vocabulary, served as {@code _mihub_<name>} */
-    public StructureFields(Set<String> measured) {
+    public StructureFields(Map<String, Property> measured) {
         this.measured = measured;
     }
 
@@ -95,16 +97,30 @@ public final class StructureFields implements EntryFields {
      * ones (with the standard ones it does not hold, shape UNKNOWN), then one
      * {@code _mihub_<property>} per property of the vocabulary (name to canonical unit).
      */
-    public static List<Field> all(Map<String, String> vocabulary) {
+    public static List<Field> all(Map<String, Property> vocabulary) {
         List<Field> all = new java.util.ArrayList<>(STANDARD.values());
-        vocabulary.forEach((property, unit) -> all.add(measured(property, unit)));
+        vocabulary.values().forEach(property -> all.add(measured(property)));
         return all;
     }
 
-    private static Field measured(String property, String unit) {
-        return new Field("_" + PREFIX + "_" + property, Shape.MEASURED, Type.FLOAT, property, true, "float",
-                "The measured " + property.replace('_', ' ') + " in " + unit + ": a filter matches when any of the "
-                        + "material's measurements does; the value shown is their mean.", unit);
+    /**
+     * A numeric property is a float in its canonical unit (the value shown is the mean); a categorical or
+     * text one a string, a boolean one a boolean, compared with the measurement's label (the value shown
+     * is the first measurement's).
+     */
+    private static Field measured(Property property) {
+        String name = property.name();
+        if (property.numeric()) {
+            return new Field("_" + PREFIX + "_" + name, Shape.MEASURED, Type.FLOAT, name, true, "float",
+                    "The measured " + name.replace('_', ' ') + " in " + property.canonicalUnit() + ": a filter matches "
+                            + "when any of the material's measurements does; the value shown is their mean.",
+                    property.canonicalUnit());
+        }
+        boolean bool = property.valueType() == Property.ValueType.BOOLEAN;
+        return new Field("_" + PREFIX + "_" + name, Shape.MEASURED, Type.STRING, name, false,
+                bool ? "boolean" : "string", "The " + name.replace('_', ' ') + " (" + property.summary() + "): a "
+                        + "filter matches when any of the material's measurements does"
+                        + (bool ? " (= TRUE or = \"true\")" : "") + "; the value shown is the first one's.", null);
     }
 
     @Override
@@ -134,8 +150,8 @@ public final class StructureFields implements EntryFields {
             return Optional.of(field);
         }
         String own = "_" + PREFIX + "_";
-        if (name.startsWith(own) && measured.contains(name.substring(own.length()))) {
-            return Optional.of(measured(name.substring(own.length()), ""));
+        if (name.startsWith(own) && measured.containsKey(name.substring(own.length()))) {
+            return Optional.of(measured(measured.get(name.substring(own.length()))));
         }
         return Optional.empty();
     }

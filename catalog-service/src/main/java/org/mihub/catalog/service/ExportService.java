@@ -76,13 +76,17 @@ public class ExportService {
         }
     }
 
-    /** The dataset to export and the version exported; NOT_FOUND when hidden, INVALID_ARGUMENT for a future version. */
-    public record Plan(Dataset dataset, int version, List<String> properties, Filter filter) {
+    /**
+     * The dataset to export and the version exported; NOT_FOUND when hidden, INVALID_ARGUMENT for a future version.
+     * {@code properties} are the definitions of the properties it has measurements of, by name.
+     */
+    public record Plan(Dataset dataset, int version, List<Property> properties, Filter filter) {
     }
 
     public Plan plan(Optional<Caller> caller, UUID datasetId, Integer asOfVersion, Filter filter) {
         Dataset dataset = datasets.visible(caller, datasetId);
-        Set<String> vocabulary = properties.all().keySet();
+        var definitions = properties.all();
+        Set<String> vocabulary = definitions.keySet();
         for (int i = 0; i < filter.properties().size(); i++) {
             if (!vocabulary.contains(filter.properties().get(i))) {
                 throw ApiException.invalid("properties[" + i + "]",
@@ -110,7 +114,8 @@ public class ExportService {
                 return names;
             }
         });
-        return new Plan(dataset, version, columns, filter);
+        return new Plan(dataset, version, columns.stream().map(name -> definitions.get(name) != null
+                ? definitions.get(name) : properties.current().get(name)).toList(), filter);
     }
 
     /** Pages of materials with their measurements, in id order. */

@@ -16,7 +16,12 @@ public record Material(UUID id, UUID datasetId, String ownerOrg, String sampleKe
 
     public record Measurement(UUID id, String property, double value, String unit, Double uncertainty,
             double reportedValue, String reportedUnit, String method, String instrument, String conditionsJson,
-            String source, String sourceRef, String campaignId, String proposalId) {
+            String source, String sourceRef, String campaignId, String proposalId, String label) {
+
+        /** Whether this is a categorical, boolean or text measurement (its value is its label's code). */
+        public boolean labelled() {
+            return label != null;
+        }
     }
 
     public Material withMeasurements(List<Measurement> all) {

@@ -15,7 +15,17 @@ public record MaterialQuery(List<String> elements, ElementMatch match, Integer m
         ALL, ANY, ONLY, EXACTLY
     }
 
-    public record PropertyRange(String property, Double min, Double max, String unit) {
+    /**
+     * A numeric property's range ({@code min}, {@code max} in {@code unit}), or the labels a categorical,
+     * boolean or text property's measurement must have ({@code labels}; after validation {@code codes},
+     * the labels' stored codes, for categorical and boolean properties).
+     */
+    public record PropertyRange(String property, Double min, Double max, String unit, List<String> labels,
+            List<Double> codes) {
+
+        public PropertyRange(String property, Double min, Double max, String unit) {
+            this(property, min, max, unit, List.of(), List.of());
+        }
     }
 
     public enum SortField {

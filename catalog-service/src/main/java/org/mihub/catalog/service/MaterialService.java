@@ -53,6 +53,47 @@ public class MaterialService {
     public record Page(List<Material> materials, String nextCursor) {
     }
 
+    /**
+     * A categorical, boolean or text property's filter: its labels (booleans also as yes/no, 1/0), as the
+     * codes the (property, value) index holds for categories and booleans, as labels for text.
+     */
+    private static void labelled(int i, MaterialQuery.PropertyRange range, Property property,
+            List<FieldViolation> violations, List<MaterialQuery.PropertyRange> ranges) {
+        String at = "properties[" + i + "]";
+        if (range.min() != null || range.max() != null || (range.unit() != null && !range.unit().isBlank())) {
+            violations.add(new FieldViolation(at + (range.unit() != null && !range.unit().isBlank() ? ".unit"
+                    : range.min() != null ? ".min" : ".max"), "'" + property.name() + "' is " + property.summary()
+                    + ": give labels (REST value= or in=), not a range or a unit"));
+            return;
+        }
+        List<String> labels = new ArrayList<>();
+        List<Double> codes = new ArrayList<>();
+        for (int j = 0; j < range.labels().size(); j++) {
+            String label = range.labels().get(j).strip();
+            switch (property.valueType()) {
+                case BOOLEAN -> {
+                    switch (label.toLowerCase(java.util.Locale.ROOT)) {
+                        case "true", "yes", "1" -> codes.add(1.0);
+                        case "false", "no", "0" -> codes.add(0.0);
+                        default -> violations.add(new FieldViolation(at + ".labels[" + j + "]", "'" + label
+                                + "' is not true or false"));
+                    }
+                }
+                case CATEGORICAL -> {
+                    int code = property.labelCode(label);
+                    if (code < 0) {
+                        violations.add(new FieldViolation(at + ".labels[" + j + "]", "'" + label + "' is not a label "
+                                + "of '" + property.name() + "' " + property.labels()));
+                    } else {
+                        codes.add((double) code);
+                    }
+                }
+                default -> labels.add(label);
+            }
+        }
+        ranges.add(new MaterialQuery.PropertyRange(property.name(), null, null, "", labels, codes));
+    }
+
     public Page search(Optional<Caller> caller, MaterialQuery query, List<MaterialQuery.Sort> sort, String cursor,
             int pageSize) {
         Map<String, Property> vocabulary = properties.all();
@@ -149,6 +190,15 @@ public class MaterialService {
             if (property == null) {
                 violations.add(new FieldViolation("properties[" + i + "].property",
                         "'" + range.property() + "' is not in the property vocabulary"));
+                continue;
+            }
+            if (!property.numeric()) {
+                labelled(i, range, property, violations, ranges);
+                continue;
+            }
+            if (!range.labels().isEmpty()) {
+                violations.add(new FieldViolation("properties[" + i + "].labels", "'" + property.name() + "' is "
+                        + property.summary() + ": give min and max, not labels"));
                 continue;
             }
             String unit = range.unit() == null || range.unit().isBlank() ? property.canonicalUnit() : range.unit();

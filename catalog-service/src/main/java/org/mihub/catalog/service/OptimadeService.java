@@ -59,7 +59,7 @@ public class OptimadeService {
         Optional<Filter> parsed = parse(filter, limit, offset);
         List<UUID> scope = visible(caller);
         int size = size(limit);
-        var built = EntrySearch.build(scope, parsed, sort, new StructureFields(properties.all().keySet()), offset,
+        var built = EntrySearch.build(scope, parsed, sort, new StructureFields(properties.all()), offset,
                 size);
         List<UUID> ids = SqlErrors.call(() -> materials.ids(built.pageSql(), built.pageParameters()));
         long returned = SqlErrors.call(() -> materials.count(built.countSql(), built.countParameters()));
@@ -124,8 +124,6 @@ public class OptimadeService {
             throw ApiException.invalid("entry_type", "'" + entryType + "' is not an entry type of this database: "
                     + "structures or references");
         }
-        Map<String, String> vocabulary = new LinkedHashMap<>();
-        properties.all().values().forEach(property -> vocabulary.put(property.name(), property.canonicalUnit()));
-        return StructureFields.all(vocabulary);
+        return StructureFields.all(properties.all());
     }
 }

@@ -63,6 +63,17 @@ final class CatalogClient implements AutoCloseable {
                 .setFormat(format).build(), chunks);
     }
 
+    /** Streams a document in 64-byte chunks after the given header (its mode, dry run, format...). */
+    IngestRecordsResponse ingest(String token, IngestHeader header, String document) throws InterruptedException {
+        byte[] bytes = document.getBytes(StandardCharsets.UTF_8);
+        List<IngestRecordsRequest> chunks = new java.util.ArrayList<>();
+        for (int offset = 0; offset < bytes.length; offset += 64) {
+            chunks.add(IngestRecordsRequest.newBuilder()
+                    .setChunk(ByteString.copyFrom(bytes, offset, Math.min(64, bytes.length - offset))).build());
+        }
+        return stream(token, header, chunks);
+    }
+
     /** A structured ingest: the header, then each batch of materials as one message. */
     IngestRecordsResponse ingestRecords(String token, String datasetId, List<RecordBatch> batches)
             throws InterruptedException {

@@ -8,7 +8,8 @@ import org.mihub.api.catalog.v1.Measurement;
 /**
  * A material's value of one property as the services that learn from the catalog use it: the mean of
  * its measurements of the property, in the unit the catalog exported them in (the property's
- * canonical unit), with how many there were.
+ * canonical unit), with how many there were. A categorical, boolean or text measurement (one with a
+ * label) has no value to learn from and is not counted.
  */
 public record MeasuredValue(double mean, String unit, int count) {
 
@@ -18,7 +19,7 @@ public record MeasuredValue(double mean, String unit, int count) {
         int count = 0;
         String unit = "";
         for (Measurement measurement : material.getMeasurementsList()) {
-            if (measurement.getProperty().equals(property)) {
+            if (measurement.getProperty().equals(property) && measurement.getLabel().isEmpty()) {
                 sum += measurement.getValue().getValue();
                 unit = measurement.getValue().getUnit();
                 count++;

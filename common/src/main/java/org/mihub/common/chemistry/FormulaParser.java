@@ -1,6 +1,8 @@
 package org.mihub.common.chemistry;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.mihub.common.chemistry.FormulaException.Kind;
@@ -18,9 +20,14 @@ import org.mihub.common.chemistry.FormulaException.Kind;
  * formula  := part (('·' | '*') part)*
  * part     := amount? group+
  * group    := element amount? | '(' group+ ')' amount? | '[' group+ ']' amount?
- * element  := [A-Z][a-z]?          (must be in the element table)
+ * element  := [A-Z][a-z]?          (must be in the element table; D and T are hydrogen)
  * amount   := digits ('.' digits)? | '.' digits     (must be &gt; 0)
  * </pre>
+ *
+ * <p>Hydrogen isotopes: deuterium {@code D} and tritium {@code T} count as hydrogen in the
+ * composition (a featuriser sees {@code D2O} as {@code H2O}); the formula as written keeps the label.
+ * {@link #parseForgiving} also drops an element written with a zero amount ({@code Ba0Cu1O2}), with a
+ * warning, as real tables have them; {@link #parse} refuses it.
  *
  * <p>Bounded: brackets nest at most {@link #MAX_DEPTH} levels and no amount, written or
  * multiplied out, exceeds {@link #MAX_AMOUNT}; beyond either the error names the position.
@@ -40,10 +47,21 @@ public final class FormulaParser {
     public static final double MAX_AMOUNT = 1_000_000;
 
     private final String text;
+    private final boolean forgiving;
+    private final List<Warning> warnings = new ArrayList<>();
     private int position;
 
-    private FormulaParser(String text) {
+    private FormulaParser(String text, boolean forgiving) {
         this.text = text;
+        this.forgiving = forgiving;
+    }
+
+    /** Something {@link #parseForgiving} let pass: what, and the 0-based position in the formula. */
+    public record Warning(int position, String message) {
+    }
+
+    /** A composition and what was let pass to read it. */
+    public record Forgiving(Composition composition, List<Warning> warnings) {
     }
 
     /** The composition of a formula; {@link FormulaException} with the position when it is not one. */
@@ -51,7 +69,21 @@ public final class FormulaParser {
         if (formula == null || formula.isBlank()) {
             throw new FormulaException(Kind.EMPTY, 0, "empty formula");
         }
-        return new FormulaParser(formula).formula();
+        return new FormulaParser(formula, false).formula();
+    }
+
+    /**
+     * As {@link #parse}, except that an element written with a zero amount ({@code Ba0Cu1O2}) is left
+     * out of the composition with a warning naming it and its position. A formula of nothing else is
+     * still refused.
+     */
+    public static Forgiving parseForgiving(String formula) {
+        if (formula == null || formula.isBlank()) {
+            throw new FormulaException(Kind.EMPTY, 0, "empty formula");
+        }
+        FormulaParser parser = new FormulaParser(formula, true);
+        Composition composition = parser.formula();
+        return new Forgiving(composition, List.copyOf(parser.warnings));
     }
 
     private Composition formula() {
@@ -118,9 +150,18 @@ public final class FormulaParser {
                 int at = position;
                 inner.forEach((element, amount) -> merge(amounts, element, amount * multiplier, at));
             } else if (c >= 'A' && c <= 'Z') {
+                int at = position;
+                String written = text.substring(at, Math.min(text.length(), position + 2));
                 String symbol = element();
-                double amount = optionalAmount();
-                merge(amounts, symbol, amount, position);
+                written = written.substring(0, Math.min(written.length(), position - at));
+                int amountAt = position;
+                double amount = forgiving ? optionalAmountOrZero() : optionalAmount();
+                if (amount == 0) {
+                    warnings.add(new Warning(amountAt, "element '" + written + "' with amount 0 at position "
+                            + amountAt + " was left out"));
+                } else {
+                    merge(amounts, symbol, amount, position);
+                }
             } else if (c == ')' || c == ']') {
                 if (depth == 0) {
                     throw new FormulaException(Kind.UNBALANCED, position, "unbalanced '" + c + "'");
@@ -140,7 +181,8 @@ public final class FormulaParser {
             }
         }
         if (amounts.isEmpty() && depth == 0) {
-            throw new FormulaException(Kind.EMPTY, start, "no element");
+            throw new FormulaException(Kind.EMPTY, start, warnings.isEmpty() ? "no element"
+                    : "no element with an amount above 0");
         }
         return amounts;
     }
@@ -166,6 +208,9 @@ public final class FormulaParser {
             throw new FormulaException(Kind.UNKNOWN_ELEMENT, start, "unknown element '" + two + "'");
         }
         String one = text.substring(start, position);
+        if (one.equals("D") || one.equals("T")) {
+            return "H"; // deuterium, tritium
+        }
         if (Elements.find(one).isEmpty()) {
             throw new FormulaException(Kind.UNKNOWN_ELEMENT, start, "unknown element '" + one + "'");
         }
@@ -184,6 +229,26 @@ public final class FormulaParser {
         }
         position = before;
         return 1;
+    }
+
+    /** As {@link #optionalAmount}, but an amount of exactly 0 is answered as 0 rather than refused. */
+    private double optionalAmountOrZero() {
+        int before = position;
+        skipSpaces();
+        if (!atEnd() && startsAmount()) {
+            int start = position;
+            while (!atEnd() && (Character.isDigit(text.charAt(position)) || text.charAt(position) == '.')) {
+                position++;
+            }
+            String written = text.substring(start, position);
+            position = start;
+            if (written.matches("0+(\\.0*)?|\\.0+")) {
+                position += written.length();
+                return 0;
+            }
+        }
+        position = before;
+        return optionalAmount();
     }
 
     private boolean startsAmount() {

@@ -125,4 +125,31 @@ class FormulaParserTest {
         assertEquals(List.of(), failures);
         assertEquals(4604 + 312, parsed);
     }
+
+    @Test
+    void deuteriumAndTritiumCountAsHydrogen() {
+        assertEquals(Map.of("H", 2.0, "O", 1.0), FormulaParser.parse("D2O").amounts());
+        assertEquals(Map.of("H", 3.0, "O", 1.0), FormulaParser.parse("HDTO").amounts());
+        assertEquals(Map.of("Y", 1.0, "Ba", 2.0, "Cu", 3.0, "O", 6.5, "H", 0.5),
+                FormulaParser.parse("YBa2Cu3O6.5D0.5").amounts());
+        assertEquals(Map.of("Te", 1.0), FormulaParser.parse("Te").amounts(), "Te is tellurium, not T and e");
+        assertEquals(Map.of("Tb", 1.0), FormulaParser.parse("Tb").amounts());
+        assertEquals(Kind.UNKNOWN_ELEMENT, assertThrows(FormulaException.class, () -> FormulaParser.parse("Dx")).kind());
+    }
+
+    @Test
+    void theForgivingParseDropsAZeroAmountWithAWarningAndTheStrictOneRefusesIt() {
+        var parsed = FormulaParser.parseForgiving("Ba0Cu1O2");
+        assertEquals(Map.of("Cu", 1.0, "O", 2.0), parsed.composition().amounts());
+        assertEquals(List.of(new FormulaParser.Warning(2, "element 'Ba' with amount 0 at position 2 was left out")),
+                parsed.warnings());
+        assertEquals(List.of(), FormulaParser.parseForgiving("BaCuO2").warnings());
+        assertEquals(Map.of("Fe", 1.0, "O", 1.0), FormulaParser.parseForgiving("FeNi0.0O").composition().amounts());
+        assertEquals(Kind.BAD_AMOUNT, assertThrows(FormulaException.class, () -> FormulaParser.parse("Ba0Cu1O2"))
+                .kind());
+        var nothing = assertThrows(FormulaException.class, () -> FormulaParser.parseForgiving("Ba0"));
+        assertEquals(Kind.EMPTY, nothing.kind());
+        assertEquals(Kind.BAD_AMOUNT, assertThrows(FormulaException.class,
+                () -> FormulaParser.parseForgiving("Ba-1Cu")).kind(), "a negative amount stays an error");
+    }
 }

@@ -18,11 +18,13 @@ import jakarta.inject.Inject;
 
 import org.mihub.api.catalog.v1.CountElementsRequest;
 import org.mihub.api.catalog.v1.DeleteDatasetRequest;
+import org.mihub.api.catalog.v1.DeprecatePropertyRequest;
 import org.mihub.api.catalog.v1.ExportDatasetRequest;
 import org.mihub.api.catalog.v1.ExportDatasetResponse;
 import org.mihub.api.catalog.v1.ExportFormat;
 import org.mihub.api.catalog.v1.GetDatasetRequest;
 import org.mihub.api.catalog.v1.GetMaterialRequest;
+import org.mihub.api.catalog.v1.GetPropertyRequest;
 import org.mihub.api.catalog.v1.GetUsageSummaryRequest;
 import org.mihub.api.catalog.v1.IngestHeader;
 import org.mihub.api.catalog.v1.IngestRecordsRequest;
@@ -32,6 +34,7 @@ import org.mihub.api.catalog.v1.ListPropertiesRequest;
 import org.mihub.api.catalog.v1.ListStructureFieldsRequest;
 import org.mihub.api.catalog.v1.Material;
 import org.mihub.api.catalog.v1.MutinyCatalogServiceGrpc.MutinyCatalogServiceStub;
+import org.mihub.api.catalog.v1.PropertyDefinition;
 import org.mihub.api.catalog.v1.QueryReferencesRequest;
 import org.mihub.api.catalog.v1.QueryStructuresRequest;
 import org.mihub.api.catalog.v1.StructureSort;
@@ -41,6 +44,9 @@ import org.mihub.gateway.view.DatasetViews.DatasetPage;
 import org.mihub.gateway.view.DatasetViews.DatasetView;
 import org.mihub.gateway.view.DatasetViews.DeletionView;
 import org.mihub.gateway.view.DatasetViews.IngestResultView;
+import org.mihub.gateway.view.DatasetViews.PropertyCreated;
+import org.mihub.gateway.view.DatasetViews.PropertyInput;
+import org.mihub.gateway.view.DatasetViews.PropertyPatch;
 import org.mihub.gateway.view.DatasetViews.PropertyView;
 import org.mihub.gateway.view.DatasetViews.RecordUpload;
 import org.mihub.gateway.view.DatasetViews.SharingInput;
@@ -238,6 +244,27 @@ public class CatalogClient {
     public Uni<List<PropertyView>> properties(String text) {
         return read(stub().listProperties(ListPropertiesRequest.newBuilder().setText(text(text)).build()))
                 .map(page -> page.getPropertiesList().stream().map(CatalogMapper::view).toList());
+    }
+
+    public Uni<PropertyView> property(String name) {
+        return read(stub().getProperty(GetPropertyRequest.newBuilder().setName(name).build())).map(CatalogMapper::view);
+    }
+
+    /** Adds a property; a name taken with another type or unit fails CONFLICT (the caller reads the existing one). */
+    public Uni<PropertyCreated> createProperty(PropertyInput input) {
+        return write(stub().createProperty(CatalogMapper.createProperty(input)))
+                .map(answer -> new PropertyCreated(CatalogMapper.view(answer.getProperty()), answer.getCreated()));
+    }
+
+    /** Changes what may change, then deprecates when asked: two calls, each its own transaction. */
+    public Uni<PropertyView> updateProperty(String name, PropertyPatch patch) {
+        var update = CatalogMapper.updateProperty(name, patch);
+        Uni<PropertyDefinition> changed = write(stub().updateProperty(update));
+        if (Boolean.TRUE.equals(patch.deprecated())) {
+            changed = changed.chain(ignored -> write(stub().deprecateProperty(DeprecatePropertyRequest.newBuilder()
+                    .setName(name).setReason(text(patch.deprecationReason())).build())));
+        }
+        return changed.map(CatalogMapper::view);
     }
 
     /**

@@ -13,8 +13,13 @@ import org.mihub.api.catalog.v1.DeleteDatasetResponse;
 import org.mihub.api.catalog.v1.Embargo;
 import org.mihub.api.catalog.v1.IngestFormat;
 import org.mihub.api.catalog.v1.IngestHeader;
+import org.mihub.api.catalog.v1.IngestMode;
 import org.mihub.api.catalog.v1.IngestRecordsResponse;
+import org.mihub.api.catalog.v1.CreatePropertyRequest;
 import org.mihub.api.catalog.v1.PropertyDefinition;
+import org.mihub.api.catalog.v1.PropertyValueType;
+import org.mihub.api.catalog.v1.UpdatePropertyRequest;
+import org.mihub.api.catalog.v1.RowRejection;
 import org.mihub.api.catalog.v1.UpdateDatasetSharingRequest;
 import org.mihub.api.catalog.v1.UsageEntry;
 import org.mihub.api.catalog.v1.UsageSummary;
@@ -24,7 +29,11 @@ import org.mihub.gateway.view.DatasetViews.DatasetInput;
 import org.mihub.gateway.view.DatasetViews.DatasetView;
 import org.mihub.gateway.view.DatasetViews.DeletionView;
 import org.mihub.gateway.view.DatasetViews.EmbargoView;
+import org.mihub.gateway.view.DatasetViews.IngestProblemView;
 import org.mihub.gateway.view.DatasetViews.IngestResultView;
+import org.mihub.gateway.view.DatasetViews.PropertyInput;
+import org.mihub.gateway.view.DatasetViews.PropertyPatch;
+import org.mihub.gateway.view.DatasetViews.PropertyUseView;
 import org.mihub.gateway.view.DatasetViews.PropertyView;
 import org.mihub.gateway.view.DatasetViews.RecordUpload;
 import org.mihub.gateway.view.DatasetViews.SharingInput;
@@ -98,7 +107,9 @@ final class CatalogMapper {
             default -> IngestFormat.INGEST_FORMAT_CSV;
         };
         return IngestHeader.newBuilder().setDatasetId(upload.datasetId()).setIdempotencyKey(text(upload.idempotencyKey()))
-                .setFormat(format).setDryRun(upload.dryRun()).setSourceName(text(upload.sourceName())).build();
+                .setFormat(format).setDryRun(upload.dryRun()).setSourceName(text(upload.sourceName()))
+                .setMode(upload.skipInvalid() ? IngestMode.INGEST_MODE_SKIP_INVALID : IngestMode.INGEST_MODE_STRICT)
+                .build();
     }
 
     static DatasetView view(Dataset dataset) {
@@ -116,16 +127,111 @@ final class CatalogMapper {
     }
 
     static IngestResultView view(IngestRecordsResponse result) {
+        boolean skip = result.getMode() == IngestMode.INGEST_MODE_SKIP_INVALID;
         return new IngestResultView(result.getIngestId(), result.getDatasetId(),
                 CommonMapper.name(result.getOutcome()), result.getRowsReceived(),
                 result.getRowsWritten(), result.getMeasurementsWritten(), result.getDatasetVersion(),
-                result.getContentSha256(), instant(result.getCompletedAt()));
+                result.getContentSha256(), instant(result.getCompletedAt()), skip ? "skip-invalid" : "strict",
+                result.getRowsSkipped(), skip ? result.getSkippedList().stream().map(CatalogMapper::problem).toList()
+                        : null, skip ? result.getSkippedTruncated() : null,
+                result.getWarningsList().stream().map(CatalogMapper::problem).toList(),
+                result.getPropertiesList().stream().map(use -> new PropertyUseView(use.getProperty(),
+                        use.getValueType() == PropertyValueType.PROPERTY_VALUE_TYPE_UNSPECIFIED ? "numeric"
+                                : CommonMapper.name(use.getValueType()), emptyToNull(use.getCanonicalUnit()),
+                        use.getUnitsList(), use.getMeasurements())).toList());
+    }
+
+    private static IngestProblemView problem(RowRejection row) {
+        return new IngestProblemView(row.getRow(), row.getLine(), row.getColumn(), CommonMapper.name(row.getCode()),
+                row.getReason(), row.getValue(), row.hasPosition() ? row.getPosition() : null);
     }
 
     static PropertyView view(PropertyDefinition property) {
-        return new PropertyView(property.getName(), property.getDisplayName(), property.getCanonicalUnit(),
-                property.getQuantityKind(), property.getDescription(),
-                property.hasMinimum() ? property.getMinimum() : null, property.hasMaximum() ? property.getMaximum() : null);
+        boolean numeric = property.getValueType() == PropertyValueType.PROPERTY_VALUE_TYPE_NUMERIC
+                || property.getValueType() == PropertyValueType.PROPERTY_VALUE_TYPE_UNSPECIFIED;
+        return new PropertyView(property.getName(), property.getDisplayName(),
+                numeric ? property.getCanonicalUnit() : null, numeric ? property.getQuantityKind() : null,
+                property.getDescription(), property.hasMinimum() ? property.getMinimum() : null,
+                property.hasMaximum() ? property.getMaximum() : null, emptyToNull(property.getDisplayNameJa()),
+                numeric ? "numeric" : CommonMapper.name(property.getValueType()),
+                property.getValueType() == PropertyValueType.PROPERTY_VALUE_TYPE_CATEGORICAL ? property.getLabelsList()
+                        : null, emptyToNull(property.getAddedBy()), emptyToNull(property.getAddedByOrg()),
+                property.hasAddedAt() ? instant(property.getAddedAt()) : null,
+                property.hasUpdatedAt() ? instant(property.getUpdatedAt()) : null, property.getVersion(),
+                property.getDeprecated(), emptyToNull(property.getDeprecationReason()));
+    }
+
+    private static String emptyToNull(String text) {
+        return text.isEmpty() ? null : text;
+    }
+
+    static CreatePropertyRequest createProperty(PropertyInput input) {
+        if (input == null) {
+            throw new InvalidInput("body", "a property definition is required");
+        }
+        var property = PropertyDefinition.newBuilder().setName(text(input.name()))
+                .setDisplayName(text(input.displayName())).setDisplayNameJa(text(input.displayNameJa()))
+                .setDescription(text(input.description())).setValueType(valueType("valueType", input.valueType()))
+                .setCanonicalUnit(text(input.canonicalUnit())).setQuantityKind(text(input.quantityKind()));
+        if (input.minimum() != null) {
+            property.setMinimum(input.minimum());
+        }
+        if (input.maximum() != null) {
+            property.setMaximum(input.maximum());
+        }
+        if (input.labels() != null) {
+            property.addAllLabels(input.labels());
+        }
+        return CreatePropertyRequest.newBuilder().setProperty(property).build();
+    }
+
+    /** The change a PATCH asks for; a field that never changes is refused by name. */
+    static UpdatePropertyRequest updateProperty(String name, PropertyPatch patch) {
+        if (patch == null) {
+            throw new InvalidInput("body", "a change is required, e.g. {\"addLabels\": [\"hcp\"]}");
+        }
+        String fixed = patch.name() != null ? "name" : patch.valueType() != null ? "valueType"
+                : patch.canonicalUnit() != null ? "canonicalUnit" : patch.quantityKind() != null ? "quantityKind"
+                : patch.minimum() != null ? "minimum" : patch.maximum() != null ? "maximum"
+                : patch.labels() != null ? "labels" : null;
+        if (fixed != null) {
+            throw new InvalidInput(fixed, fixed.equals("labels") ? "labels are only added: send addLabels"
+                    : "never changes once a property exists (its values would change meaning); add a new property "
+                            + "and deprecate this one");
+        }
+        if (Boolean.FALSE.equals(patch.deprecated())) {
+            throw new InvalidInput("deprecated", "only true: a deprecation is never undone");
+        }
+        if (patch.deprecationReason() != null && !Boolean.TRUE.equals(patch.deprecated())) {
+            throw new InvalidInput("deprecationReason", "goes with \"deprecated\": true");
+        }
+        var update = UpdatePropertyRequest.newBuilder().setName(name);
+        if (patch.displayName() != null) {
+            update.setDisplayName(patch.displayName());
+        }
+        if (patch.displayNameJa() != null) {
+            update.setDisplayNameJa(patch.displayNameJa());
+        }
+        if (patch.description() != null) {
+            update.setDescription(patch.description());
+        }
+        if (patch.addLabels() != null) {
+            update.addAllAddLabels(patch.addLabels());
+        }
+        return update.build();
+    }
+
+    static PropertyValueType valueType(String field, String type) {
+        if (type == null || type.isEmpty()) {
+            return PropertyValueType.PROPERTY_VALUE_TYPE_UNSPECIFIED;
+        }
+        return switch (type) {
+            case "numeric" -> PropertyValueType.PROPERTY_VALUE_TYPE_NUMERIC;
+            case "categorical" -> PropertyValueType.PROPERTY_VALUE_TYPE_CATEGORICAL;
+            case "boolean" -> PropertyValueType.PROPERTY_VALUE_TYPE_BOOLEAN;
+            case "text" -> PropertyValueType.PROPERTY_VALUE_TYPE_TEXT;
+            default -> throw new InvalidInput(field, "'" + type + "' is not numeric, categorical, boolean or text");
+        };
     }
 
     static AccessView view(AccessLogEntry entry) {

@@ -14,7 +14,7 @@ import org.mihub.api.prediction.v1.GradientBoostingParams;
 import org.mihub.api.prediction.v1.Hyperparameters;
 import org.mihub.api.prediction.v1.RandomForestParams;
 import org.mihub.gateway.error.InvalidInput;
-import org.mihub.gateway.error.Suggestions;
+import org.mihub.common.text.Suggestions;
 import org.mihub.gateway.view.ModelViews.HyperparametersInput;
 
 /**

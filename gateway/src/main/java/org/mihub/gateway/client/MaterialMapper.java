@@ -61,9 +61,11 @@ final class MaterialMapper {
             if (in.max() != null) {
                 filter.setMax(in.max());
             }
-            query.addProperties(filter);
+            query.addProperties(filter.addAllLabels(in.labels()));
         } else if (in.min() != null || in.max() != null) {
             throw new InvalidInput("property", "min and max need a property, e.g. property=band_gap");
+        } else if (!in.labels().isEmpty()) {
+            throw new InvalidInput("property", "value and in need a property, e.g. property=is_metal&value=true");
         }
         query.addAllDatasetIds(in.datasets()).addAllOwnerOrgs(in.owners());
         for (String source : in.sources()) {
@@ -169,15 +171,17 @@ final class MaterialMapper {
     }
 
     private static MeasurementView view(Measurement measurement) {
+        boolean labelled = !measurement.getLabel().isEmpty();
         return new MeasurementView(measurement.getId(), measurement.getProperty(),
-                new QuantityView(measurement.getValue().getValue(), measurement.getValue().getUnit()),
+                labelled ? null : new QuantityView(measurement.getValue().getValue(), measurement.getValue().getUnit()),
                 measurement.hasUncertainty() ? measurement.getUncertainty() : null,
-                new QuantityView(measurement.getReported().getValue(), measurement.getReported().getUnit()),
+                labelled ? null : new QuantityView(measurement.getReported().getValue(),
+                        measurement.getReported().getUnit()),
                 blankToNull(measurement.getMethod()), blankToNull(measurement.getInstrument()),
                 measurement.getConditionsList().stream().map(MaterialMapper::view).toList(),
                 CommonMapper.name(measurement.getSource()),
                 blankToNull(measurement.getSourceRef()), blankToNull(measurement.getCampaignId()),
-                blankToNull(measurement.getProposalId()));
+                blankToNull(measurement.getProposalId()), labelled ? measurement.getLabel() : null);
     }
 
     private static ParameterView view(Parameter parameter) {

@@ -89,12 +89,20 @@ final class OptimadeMapper {
         out.put(OWN + "formula_pymatgen", JSON.textNode(material.getReducedFormula()));
         out.put(OWN + "tags", strings(material.getTagsList()));
         Map<String, double[]> sums = new TreeMap<>();
+        Map<String, String> labels = new TreeMap<>();
         for (Measurement measurement : material.getMeasurementsList()) {
+            if (!measurement.getLabel().isEmpty()) {
+                labels.putIfAbsent(measurement.getProperty(), measurement.getLabel());
+                continue;
+            }
             double[] sum = sums.computeIfAbsent(measurement.getProperty(), property -> new double[2]);
             sum[0] += measurement.getValue().getValue();
             sum[1]++;
         }
         sums.forEach((property, sum) -> out.put(OWN + property, JSON.numberNode(sum[0] / sum[1])));
+        // a categorical or text property's first label; a boolean one's as true or false
+        labels.forEach((property, label) -> out.put(OWN + property, label.equals("true") || label.equals("false")
+                ? JSON.booleanNode(Boolean.parseBoolean(label)) : JSON.textNode(label)));
         return out;
     }
 

@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.mihub.gateway.error.InvalidInput;
-import org.mihub.gateway.error.Suggestions;
+import org.mihub.common.text.Suggestions;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -74,4 +74,11 @@ final class ApiExamples {
                 {"candidate": {"id": "r3", "parameters": {"x": {"number": 0.8}}},
                  "values": [{"property": "toughness", "value": {"value": 9.7}}]}]},
               "runs": 50, "seeds": [4295, 8508]}}""";
+
+    static final String CREATE_PROPERTY = """
+            {"name": "tc_onset", "displayName": "Superconducting transition onset", "displayNameJa": "超伝導転移温度",
+             "valueType": "numeric", "canonicalUnit": "K", "quantityKind": "temperature", "minimum": 0,
+             "description": "Onset of the resistive superconducting transition."}""";
+    static final String PATCH_PROPERTY = """
+            {"addLabels": ["hcp"], "displayNameJa": "結晶相"}""";
 }

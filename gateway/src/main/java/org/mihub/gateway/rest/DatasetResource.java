@@ -12,6 +12,7 @@ import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -30,6 +31,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.mihub.gateway.client.BackendFailure;
 import org.mihub.gateway.client.CatalogClient;
 import org.mihub.gateway.error.InvalidInput;
 import org.mihub.gateway.view.DatasetViews.DatasetInput;
@@ -37,6 +39,8 @@ import org.mihub.gateway.view.DatasetViews.DatasetPage;
 import org.mihub.gateway.view.DatasetViews.DatasetView;
 import org.mihub.gateway.view.DatasetViews.DeletionView;
 import org.mihub.gateway.view.DatasetViews.IngestResultView;
+import org.mihub.gateway.view.DatasetViews.PropertyInput;
+import org.mihub.gateway.view.DatasetViews.PropertyPatch;
 import org.mihub.gateway.view.DatasetViews.PropertyView;
 import org.mihub.gateway.view.DatasetViews.RecordUpload;
 import org.mihub.gateway.view.DatasetViews.SharingInput;
@@ -130,8 +134,12 @@ public class DatasetResource {
             description = "text/csv with columns formula (required), sample_id, tags, method, instrument, source, "
                     + "'<property> [unit]', '<property>_uncertainty', 'condition.<name> [unit]', "
                     + "'step<N>.<kind>.<parameter> [unit]'; or application/json (an array of material objects) or "
-                    + "application/x-ndjson (one object per line). A document with any bad row writes nothing; the "
-                    + "problem+json answer lists every rejected row with its column or field path and reason.")
+                    + "application/x-ndjson (one object per line). mode=strict (default): a document with any bad row "
+                    + "writes nothing; the problem+json answer lists every rejected row with its column or field path "
+                    + "and reason. mode=skip-invalid: the valid rows are written and the answer lists every skipped "
+                    + "row (skipped, rowsSkipped). dryRun=true validates everything, writes nothing and answers the "
+                    + "same report with the properties and units the document uses. A categorical, boolean or text "
+                    + "property's column has no unit: 'is_metal', 'crystal_system'.")
     @RequestBody(required = true, content = {
             @Content(mediaType = "text/csv", schema = @Schema(type = SchemaType.STRING), examples = @ExampleObject(
                     name = "CSV with units, a condition and a process step", value = ApiExamples.RECORDS_CSV)),
@@ -147,8 +155,19 @@ public class DatasetResource {
             @HeaderParam("Idempotency-Key") String idempotencyKey,
             @QueryParam("dryRun") @DefaultValue("false")
             @Parameter(schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false")) String dryRun,
+            @Parameter(description = "strict (default: any bad row writes nothing) or skip-invalid (the valid rows "
+                    + "are written, every skipped row is listed with its row, column and reason)",
+                    schema = @Schema(type = SchemaType.STRING, enumeration = {"strict", "skip-invalid"},
+                            defaultValue = "strict"))
+            @QueryParam("mode") @DefaultValue("strict") String mode,
             @QueryParam("sourceName") String sourceName, InputStream body) {
-        var upload = new RecordUpload(id, contentType, idempotencyKey, QueryParams.flag("dryRun", dryRun), sourceName);
+        boolean skipInvalid = switch (mode) {
+            case "strict" -> false;
+            case "skip-invalid" -> true;
+            default -> throw new InvalidInput("mode", "'" + mode + "' is not strict or skip-invalid");
+        };
+        var upload = new RecordUpload(id, contentType, idempotencyKey, QueryParams.flag("dryRun", dryRun), sourceName,
+                skipInvalid);
         return catalog.ingest(upload, body).await().indefinitely(); // bounded by the call's deadline
     }
 
@@ -198,5 +217,69 @@ public class DatasetResource {
     @Operation(operationId = "listProperties", summary = "The property vocabulary: names, canonical units, quantity kinds")
     public Uni<java.util.List<PropertyView>> properties(@QueryParam("text") String text) {
         return catalog.properties(text);
+    }
+
+    @GET
+    @Path("/properties/{name}")
+    @PermitAll
+    @Tag(name = "properties")
+    @Operation(operationId = "getProperty",
+            summary = "One property of the vocabulary; 404 with close matches when it has none of that name")
+    public Uni<PropertyView> property(@PathParam("name") String name) {
+        return catalog.property(name);
+    }
+
+    @POST
+    @Path("/properties")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Authenticated
+    @Tag(name = "properties")
+    @APIResponse(responseCode = "201", description = "The property, added",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PropertyView.class)))
+    @APIResponse(responseCode = "200", description = "The identical property the vocabulary had",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PropertyView.class)))
+    @APIResponse(responseCode = "409", description = "The name exists with another type or unit: the problem, and the "
+            + "existing definition in existing", content = @Content(mediaType = Problem.MEDIA_TYPE,
+                    schema = @Schema(implementation = PropertyConflict.class)))
+    @Operation(operationId = "createProperty",
+            summary = "Add a property to the vocabulary (role curator in any member organisation, or admin)",
+            description = "valueType numeric (default: canonicalUnit in UCUM and quantityKind required, minimum and "
+                    + "maximum optional), categorical (labels), boolean or text. 201 when added; 200 with the existing "
+                    + "definition when the vocabulary has it with the same type and unit; 409 with the existing "
+                    + "definition (member existing) when it has it with another; 400 naming an unknown unit and the "
+                    + "closest UCUM symbols.")
+    @RequestBody(required = true, content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = PropertyInput.class),
+            examples = @ExampleObject(name = "a transition temperature", value = ApiExamples.CREATE_PROPERTY)))
+    public Uni<Response> createProperty(PropertyInput input) {
+        return catalog.createProperty(input).map(created -> (created.created()
+                ? Response.created(URI.create("/api/v1/properties/" + created.property().name()))
+                : Response.ok()).entity(created.property()).build())
+                .onFailure(failure -> failure instanceof BackendFailure backend
+                        && backend.kind() == BackendFailure.Kind.CONFLICT && input != null && input.name() != null)
+                .recoverWithUni(failure -> catalog.property(input.name()).map(existing -> Response.status(409)
+                        .type(Problem.MEDIA_TYPE).entity(new PropertyConflict("about:blank", "Conflict", 409,
+                                ((BackendFailure) failure).description(), existing)).build()));
+    }
+
+    /** The 409 of a name taken with another type or unit: the problem and the definition the vocabulary has. */
+    public record PropertyConflict(String type, String title, int status, String detail, PropertyView existing) {
+    }
+
+    @PATCH
+    @Path("/properties/{name}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Authenticated
+    @Tag(name = "properties")
+    @Operation(operationId = "updateProperty",
+            summary = "Change a property's display names, description or labels (added only), or deprecate it "
+            + "(role curator in any member organisation, or admin)",
+            description = "Value type, unit, quantity kind and range never change: 400 naming the field. "
+                    + "\"deprecated\": true (with deprecationReason) deprecates; a property is never deleted.")
+    @RequestBody(required = true, content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = PropertyPatch.class),
+            examples = @ExampleObject(name = "a label added", value = ApiExamples.PATCH_PROPERTY)))
+    public Uni<PropertyView> updateProperty(@PathParam("name") String name, PropertyPatch patch) {
+        return catalog.updateProperty(name, patch);
     }
 }

@@ -6,7 +6,7 @@ import java.util.stream.Collectors;
 import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
-import org.mihub.gateway.error.Suggestions;
+import org.mihub.common.text.Suggestions;
 import org.mihub.gateway.view.ModelViews.HyperparametersInput;
 
 import com.fasterxml.jackson.core.JsonLocation;

@@ -51,6 +51,10 @@ public class MaterialResource {
             @QueryParam("max") @Parameter(schema = @Schema(type = SchemaType.NUMBER)) String max,
             @Parameter(description = "Unit of min and max (UCUM), default the property's canonical unit")
             @QueryParam("unit") String unit,
+            @Parameter(description = "The label of a categorical, boolean or text property: property=is_metal"
+                    + "&value=true") @QueryParam("value") String value,
+            @Parameter(description = "Any of these labels, comma-separated: property=phase&in=fcc,bcc")
+            @QueryParam("in") String in,
             @QueryParam("dataset") List<String> datasets, @QueryParam("owner") List<String> owners,
             @Parameter(description = "experiment, simulation or prediction") @QueryParam("source")
             List<String> sources,
@@ -65,7 +69,19 @@ public class MaterialResource {
             String view) {
         return catalog.search(new MaterialSearch(elements, match, nelements, formula, property,
                 QueryParams.number("min", min), QueryParams.number("max", max), unit, datasets, owners, sources, text,
-                sort, QueryParams.limit(limit, 50), cursor, "full".equalsIgnoreCase(view)));
+                sort, QueryParams.limit(limit, 50), cursor, "full".equalsIgnoreCase(view), labels(value, in)));
+    }
+
+    /** The labels of {@code value=} (one) and {@code in=} (comma-separated); both at once are refused. */
+    private static List<String> labels(String value, String in) {
+        if (value != null && in != null) {
+            throw new org.mihub.gateway.error.InvalidInput("in", "give value= or in=, not both");
+        }
+        if (value != null) {
+            return List.of(value);
+        }
+        return in == null ? List.of() : java.util.Arrays.stream(in.split(",")).map(String::strip)
+                .filter(label -> !label.isEmpty()).toList();
     }
 
     @GET

@@ -59,22 +59,72 @@ public final class DatasetViews {
     public record DeletionView(String id, Instant deletedAt, String deletedBy) {
     }
 
+    /**
+     * The report of an upload: in skip-invalid mode the rows skipped and each of their problems; what was
+     * let pass in written rows ({@code warnings}); the properties the valid rows use, with their units.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record IngestResultView(String ingestId, String datasetId, String outcome, long rowsReceived,
             long rowsWritten, long measurementsWritten, int datasetVersion, String contentSha256,
-            Instant completedAt) {
+            Instant completedAt, String mode, long rowsSkipped, List<IngestProblemView> skipped,
+            Boolean skippedTruncated, List<IngestProblemView> warnings, List<PropertyUseView> properties) {
     }
 
-    /** A property of the vocabulary; {@code minimum} and {@code maximum} (canonical unit) only when it is bounded. */
+    /** One problem of an uploaded row: where (row, line, column or field, position in a formula), code, why. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record IngestProblemView(long row, long line, String column, String code, String reason, String value,
+            Integer position) {
+    }
+
+    /** A property an upload uses: its type and canonical unit, the units given, how many values. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record PropertyUseView(String property, String valueType, String canonicalUnit, List<String> units,
+            long measurements) {
+    }
+
+    /**
+     * A property of the vocabulary. {@code valueType} is numeric, categorical, boolean or text; a numeric
+     * one has {@code canonicalUnit} and {@code quantityKind}, and {@code minimum} and {@code maximum}
+     * (canonical unit) only when it is bounded; a categorical one its {@code labels}.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record PropertyView(String name, String displayName, String canonicalUnit, String quantityKind,
-            String description, Double minimum, Double maximum) {
+            String description, Double minimum, Double maximum, String displayNameJa, String valueType,
+            List<String> labels, String addedBy, String addedByOrg, Instant addedAt, Instant updatedAt, int version,
+            boolean deprecated, String deprecationReason) {
+    }
+
+    /** Body of {@code POST /api/v1/properties}: {@code valueType} numeric (default), categorical, boolean or text. */
+    public record PropertyInput(String name, String displayName, String displayNameJa, String description,
+            String valueType, String canonicalUnit, String quantityKind, Double minimum, Double maximum,
+            List<String> labels) {
+    }
+
+    /**
+     * Body of {@code PATCH /api/v1/properties/{name}}: what may change (display names, description, labels
+     * added with {@code addLabels}, {@code deprecated: true} with a reason). The fields that never change are
+     * read only to be refused by name.
+     */
+    public record PropertyPatch(String displayName, String displayNameJa, String description, List<String> addLabels,
+            Boolean deprecated, String deprecationReason, String name, String valueType, String canonicalUnit,
+            String quantityKind, Double minimum, Double maximum, List<String> labels) {
+    }
+
+    /** A new property (created) or the identical one the vocabulary had (not created). */
+    public record PropertyCreated(PropertyView property, boolean created) {
     }
 
     /**
      * How a record upload is to be read: its media type (text/csv, application/json or
-     * application/x-ndjson), the idempotency key, whether it is a dry run, the source's name.
+     * application/x-ndjson), the idempotency key, whether it is a dry run, the source's name, and whether bad
+     * rows are skipped ({@code mode=skip-invalid}) instead of refusing the document.
      */
     public record RecordUpload(String datasetId, String mediaType, String idempotencyKey, boolean dryRun,
-            String sourceName) {
+            String sourceName, boolean skipInvalid) {
+
+        public RecordUpload(String datasetId, String mediaType, String idempotencyKey, boolean dryRun,
+                String sourceName) {
+            this(datasetId, mediaType, idempotencyKey, dryRun, sourceName, false);
+        }
     }
 }

@@ -22,7 +22,7 @@ public final class MaterialViews {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record MeasurementView(String id, String property, QuantityView value, Double uncertainty,
             QuantityView reported, String method, String instrument, List<ParameterView> conditions, String source,
-            String sourceRef, String campaignId, String proposalId) {
+            String sourceRef, String campaignId, String proposalId, String label) {
     }
 
     public record ProcessStepView(int index, String kind, List<ParameterView> parameters) {
@@ -59,11 +59,12 @@ public final class MaterialViews {
 
     /**
      * A search as the query string of {@code GET /api/v1/materials} gives it: the filters as written
-     * (checked where they become a catalog query), the sort keys, the page and whether the full view
+     * (checked where they become a catalog query; {@code labels} from {@code value=} and {@code in=}, for a
+     * categorical, boolean or text property), the sort keys, the page and whether the full view
      * (with process steps) is asked for.
      */
     public record MaterialSearch(String elements, String match, String nelements, String formula, String property,
             Double min, Double max, String unit, List<String> datasets, List<String> owners, List<String> sources,
-            String text, String sort, int limit, String cursor, boolean full) {
+            String text, String sort, int limit, String cursor, boolean full, List<String> labels) {
     }
 }

@@ -77,8 +77,8 @@ public final class PriorMapper {
             double sum = 0;
             int count = 0;
             for (Measurement measurement : material.getMeasurementsList()) {
-                if (!measurement.getProperty().equals(objective.property())) {
-                    continue;
+                if (!measurement.getProperty().equals(objective.property()) || !measurement.getLabel().isEmpty()) {
+                    continue; // a labelled (categorical, boolean, text) measurement has no value to optimise
                 }
                 double value = measurement.getValue().getValue();
                 String unit = measurement.getValue().getUnit();

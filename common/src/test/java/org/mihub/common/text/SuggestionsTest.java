@@ -1,4 +1,4 @@
-package org.mihub.gateway.error;
+package org.mihub.common.text;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -34,5 +34,14 @@ class SuggestionsTest {
     void theCloserOfTwoCandidatesWins() {
         assertEquals("title", Suggestions.closest("titles", List.of("tile", "title")));
         assertEquals("tile", Suggestions.closest("tilr", List.of("tile", "title")));
+    }
+
+    @Test
+    void severalCloseNamesComeClosestFirst() {
+        var units = List.of("MeV", "meV", "eV", "keV", "mV", "K");
+        assertEquals(List.of("meV", "MeV", "eV"), Suggestions.closest("mev", units, 3));
+        assertEquals(List.of("eV", "MeV", "meV"), Suggestions.closest("ev", units, 3));
+        assertEquals(List.of(), Suggestions.closest("furlong", units, 3));
+        assertEquals(List.of(), Suggestions.closest("eV", units, 0));
     }
 }

@@ -1,6 +1,9 @@
-package org.mihub.gateway.error;
+package org.mihub.common.text;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 
 import org.apache.commons.text.similarity.LevenshteinDistance;
@@ -34,6 +37,32 @@ public final class Suggestions {
             }
         }
         return best;
+    }
+
+    /**
+     * Up to {@code max} known names close to {@code given} (the same limit as {@link #closest}), closest
+     * first (without case, then with it), then in {@code known}'s order.
+     */
+    public static List<String> closest(String given, Collection<String> known, int max) {
+        if (given == null || given.isEmpty() || max <= 0) {
+            return List.of();
+        }
+        String wanted = given.toLowerCase(Locale.ROOT);
+        int limit = Math.max(2, wanted.length() / 3);
+        record Scored(String name, int distance, int order) {
+        }
+        List<Scored> scored = new ArrayList<>();
+        int order = 0;
+        for (String name : known) {
+            int distance = DISTANCE.apply(wanted, name.toLowerCase(Locale.ROOT));
+            if (distance <= limit) {
+                // without case first; among those equally close, the one closer in case too
+                scored.add(new Scored(name, distance * 1000 + Math.min(999, DISTANCE.apply(given, name)), order));
+            }
+            order++;
+        }
+        return scored.stream().sorted(Comparator.comparingInt(Scored::distance).thenComparingInt(Scored::order))
+                .map(Scored::name).distinct().limit(max).toList();
     }
 
     /** {@code "; did you mean nTrees?"} after a refusal's reason, or nothing when no known name is close. */
