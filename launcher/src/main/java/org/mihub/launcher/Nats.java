@@ -1,9 +1,11 @@
 package org.mihub.launcher;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -40,9 +42,15 @@ final class Nats {
                 dir, URI.create("http://" + StackConfig.HOST + ":" + monitorPort + "/healthz?js-enabled-only=true"));
     }
 
+    /** The server binary: {@code MIHUB_NATS_SERVER}, else Debian's, else {@code nats-server} on the PATH. */
     static Path binary() {
         String configured = System.getenv("MIHUB_NATS_SERVER");
         Path binary = configured != null && !configured.isBlank() ? Path.of(configured) : DEBIAN_BINARY;
+        if (!Files.isExecutable(binary) && (configured == null || configured.isBlank())) {
+            binary = Arrays.stream(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+                    .filter(dir -> !dir.isEmpty()).map(dir -> Path.of(dir, "nats-server")).filter(Files::isExecutable)
+                    .findFirst().orElse(DEBIAN_BINARY);
+        }
         if (!Files.isExecutable(binary)) {
             throw new IllegalStateException("nats-server not found at " + binary + ": install Debian's package "
                     + "(apt-get install nats-server) or set MIHUB_NATS_SERVER to the binary");
