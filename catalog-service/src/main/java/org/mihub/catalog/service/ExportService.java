@@ -149,7 +149,7 @@ public class ExportService {
             try (Connection connection = dataSource.getConnection()) {
                 List<Column> conditions = new ArrayList<>();
                 try (PreparedStatement select = connection.prepareStatement("SELECT DISTINCT c ->> 'name', "
-                        + "CASE WHEN c -> 'text' IS NOT NULL THEN NULL ELSE c ->> 'unit' END " + exported.replace("FROM measurement x",
+                        + "CASE WHEN jsonb_typeof(c -> 'text') = 'string' THEN NULL ELSE c ->> 'unit' END " + exported.replace("FROM measurement x",
                                 "FROM measurement x CROSS JOIN LATERAL jsonb_array_elements(x.conditions) c") + " ORDER BY 1, 2")) {
                     MaterialRepository.bind(connection, select, parameters);
                     try (ResultSet rows = select.executeQuery()) {
@@ -160,7 +160,7 @@ public class ExportService {
                 }
                 List<StepColumn> steps = new ArrayList<>();
                 try (PreparedStatement select = connection.prepareStatement("SELECT DISTINCT s.i, s.step ->> 'kind', "
-                        + "p ->> 'name', CASE WHEN p -> 'text' IS NOT NULL THEN NULL ELSE p ->> 'unit' END FROM material m "
+                        + "p ->> 'name', CASE WHEN jsonb_typeof(p -> 'text') = 'string' THEN NULL ELSE p ->> 'unit' END FROM material m "
                         + "CROSS JOIN LATERAL jsonb_array_elements(m.process_steps) WITH ORDINALITY s(step, i) "
                         + "CROSS JOIN LATERAL jsonb_array_elements(s.step -> 'parameters') p "
                         + "WHERE m.id IN (SELECT x.material_id " + exported + ") ORDER BY 1, 2, 3, 4")) {
