@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -67,6 +68,10 @@ class IssuerTrustTest {
         assertTrue(problems.stream().anyMatch(p -> p.contains("mihub.auth.trust")
                 && p.contains("must list organisations (e.g. acme,kansai-u) or *")), problems.toString());
         assertEquals(Map.of(), ConfigMappings.build(IssuerTrustConfig.class, Map.of()).tenants());
+        // as the launcher passes them: -Dmihub.auth.trust.Default=acme -Dmihub.auth.trust.consortium=*
+        assertEquals(Map.of("Default", List.of("acme"), "consortium", List.of("*")), ConfigMappings.build(
+                IssuerTrustConfig.class, Map.of("mihub.auth.trust.Default", "acme", "mihub.auth.trust.consortium", "*"))
+                .tenants());
     }
 
     @Test
