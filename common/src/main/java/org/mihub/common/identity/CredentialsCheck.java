@@ -31,7 +31,8 @@ import io.vertx.ext.web.RoutingContext;
  * {@code grpc-status: 16} (UNAUTHENTICATED) and a message, in a trailers-only response, instead of
  * the plain HTTP 401 that gRPC clients report as a transport error. A REST request with malformed
  * credentials is a 401 problem saying why (the gateway's own problem handler answers first, in its
- * API's formats).
+ * API's formats). A valid token whose issuer may not assert its organisation ({@link IssuerTrustAugmentor})
+ * is refused the same ways, with the message naming issuer and organisation ({@link #statedReason}).
  */
 @ApplicationScoped
 public class CredentialsCheck {
