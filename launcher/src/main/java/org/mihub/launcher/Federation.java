@@ -198,7 +198,10 @@ public final class Federation implements AutoCloseable {
         String consortium = layout.issuer(FederationRealms.CONSORTIUM);
         List<String> common = new ArrayList<>(List.of("-Dmihub.federation.node=" + member.node()));
         if (!member.hub()) {
+            // a named tenant inherits none of the default tenant's settings: audience and roles as for it
             common.add("-Dquarkus.oidc.consortium.auth-server-url=" + consortium);
+            common.add("-Dquarkus.oidc.consortium.token.audience=mihub");
+            common.add("-Dquarkus.oidc.consortium.roles.role-claim-path=realm_access/roles");
             common.add("-Dmihub.auth.trust.Default=" + member.org());
             common.add("-Dmihub.auth.trust.consortium=*");
         }
