@@ -92,8 +92,9 @@ final class Nats {
                 "mihub.cards." + node,
                 "$JS.API.INFO",
                 "$JS.API.STREAM.INFO.MIHUB_CONTROL",
-                "$JS.API.CONSUMER.CREATE.MIHUB_CONTROL",
-                "$JS.API.CONSUMER.CREATE.MIHUB_CONTROL.>",
+                // only its own consumer: a wildcard would let a node create or change another node's
+                "$JS.API.CONSUMER.CREATE.MIHUB_CONTROL." + consumer,
+                "$JS.API.CONSUMER.CREATE.MIHUB_CONTROL." + consumer + ".mihub.control." + node,
                 "$JS.API.CONSUMER.DURABLE.CREATE.MIHUB_CONTROL." + consumer,
                 "$JS.API.CONSUMER.INFO.MIHUB_CONTROL." + consumer,
                 "$JS.API.CONSUMER.MSG.NEXT.MIHUB_CONTROL." + consumer,
