@@ -49,7 +49,9 @@ public class OutboxRelay {
     Duration round() {
         var current = link.connected();
         if (current.isEmpty()) {
-            return pause("NATS is not connected");
+            // a cheap check, repeated often so the outbox drains as soon as the connection is back
+            pause("NATS is not connected");
+            return FIRST_BACKOFF;
         }
         String[] failure = {null};
         int sent;

@@ -58,6 +58,17 @@ final class StreamConsumer {
         this.handler = handler;
     }
 
+    private void drop() {
+        if (subscription != null) {
+            try {
+                subscription.unsubscribe();
+            } catch (RuntimeException alreadyGone) {
+                // the connection it was made on is closed
+            }
+            subscription = null;
+        }
+    }
+
     /** One round: fetches and handles a batch; answers how long to wait before the next round. */
     Duration round() {
         var connection = link.connected();
@@ -66,6 +77,7 @@ final class StreamConsumer {
         }
         try {
             if (subscription == null || generation != link.generation()) {
+                drop();
                 generation = link.generation();
                 setUp.run(connection.get());
                 subscription = link.jetStream(connection.get()).subscribe(subject, PullSubscribeOptions.builder()
@@ -90,7 +102,7 @@ final class StreamConsumer {
             }
             return Duration.ZERO;
         } catch (Exception e) {
-            subscription = null;
+            drop();
             if (!failing) {
                 failing = true;
                 LOG.warnf("federation consumer %s on %s: %s; retrying", durable, stream, e.toString());

@@ -68,8 +68,8 @@ public class OutboxRepository {
             return Optional.of(new DatasetState(card, deleted));
         }
         List<String> elements = new ArrayList<>();
-        try (PreparedStatement select = connection.prepareStatement("SELECT DISTINCT e FROM material m "
-                + "CROSS JOIN LATERAL unnest(m.elements) AS e WHERE m.dataset_id = ? ORDER BY e")) {
+        try (PreparedStatement select = connection.prepareStatement("SELECT DISTINCT (e COLLATE \"C\") FROM material m "
+                + "CROSS JOIN LATERAL unnest(m.elements) AS e WHERE m.dataset_id = ? ORDER BY 1")) {
             select.setObject(1, datasetId);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
