@@ -120,7 +120,9 @@ public class DirectoryService {
     /**
      * Registers {@code node} or replaces its registration: admin, or the node's own service account
      * (role {@code federation}, client id {@code mihub-node-<node>}). An organisation that another node
-     * holds is ALREADY_EXISTS: a node publishes cards of its own organisations only.
+     * holds is ALREADY_EXISTS: a node publishes cards of its own organisations only. A new node, or one
+     * whose organisations changed, is asked for a resync, so the cards the hub refused before are sent
+     * again.
      */
     public FederationNode register(Caller caller, String node, List<String> organisations, String gatewayUrl,
             String optimadeUrl) {
@@ -150,7 +152,10 @@ public class DirectoryService {
             throw new ApiException(ApiException.Kind.INVALID_ARGUMENT, violations.get(0).field() + ": "
                     + violations.get(0).reason(), violations);
         }
-        return inTransaction(connection -> {
+        boolean[] changed = {false};
+        FederationNode registered = inTransaction(connection -> {
+            Optional<FederationNode> before = directory.find(connection, node);
+            changed[0] = before.isEmpty() || !Set.copyOf(before.get().organisations()).equals(Set.copyOf(organisations));
             for (int i = 0; i < organisations.size(); i++) {
                 Optional<String> holder = directory.holder(connection, organisations.get(i), node);
                 if (holder.isPresent()) {
@@ -162,6 +167,19 @@ public class DirectoryService {
             return directory.register(connection, new FederationNode(node, organisations, gatewayUrl.strip(),
                     optimadeUrl == null ? "" : optimadeUrl.strip(), null, null));
         });
+        if (changed[0]) {
+            // cards the node published before it was registered (or for organisations it had not
+            // registered) were refused: ask for them again; best effort, an admin can resync later
+            try {
+                Resync resync = publishResync(node);
+                LOG.infof("federation: node %s registered with %s; resync %s requested", node, organisations,
+                        resync.requestId());
+            } catch (ApiException e) {
+                LOG.warnf("federation: node %s registered, but its resync could not be requested: %s", node,
+                        e.getMessage());
+            }
+        }
+        return registered;
     }
 
     public List<FederationNode> nodes(Caller caller) {
@@ -187,6 +205,10 @@ public class DirectoryService {
         if (inTransaction(connection -> directory.find(connection, node)).isEmpty()) {
             throw ApiException.notFound("node", node);
         }
+        return publishResync(node);
+    }
+
+    private Resync publishResync(String node) {
         String requestId = UUID.randomUUID().toString();
         Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         var connection = link.connected().orElseThrow(() -> new ApiException(ApiException.Kind.UNAVAILABLE,
