@@ -37,6 +37,8 @@ public class NatsLink {
 
     private volatile Connection connection;
     private volatile boolean closing;
+    /** Whether the last state logged was "connected": jnats reports a disconnection at every failed attempt. */
+    private volatile boolean up;
     private final AtomicLong generation = new AtomicLong();
 
     /** Starts connecting; returns at once. */
@@ -44,7 +46,11 @@ public class NatsLink {
         Options.Builder options = new Options.Builder().server(config.nats().url())
                 .connectionName("mihub-catalog-" + config.nodeId()).maxReconnects(-1)
                 .reconnectWait(Duration.ofMillis(500)).connectionTimeout(Duration.ofSeconds(2))
-                .connectionListener(this::event).errorListener(new QuietErrors());
+                .connectionListener(this::event).errorListener(new QuietErrors())
+                // one inbox per request: with the shared (muxed) response inbox, after a reconnection to a
+                // restarted nats-server 2.9.10 only the first JetStream request was answered, every later
+                // one timed out (reproduced with jnats 2.24.1 alone); per-request inboxes work throughout
+                .oldRequestStyle();
         if (config.nats().user().isPresent()) {
             options.userInfo(config.nats().user().get(), config.nats().password().orElse(""));
         }
@@ -55,12 +61,14 @@ public class NatsLink {
         switch (event) {
             case CONNECTED, RECONNECTED -> {
                 connection = source;
+                up = true;
                 generation.incrementAndGet();
                 LOG.infof("NATS %s: %s as %s", config.nats().url(), event == ConnectionListener.Events.CONNECTED
                         ? "connected" : "reconnected", config.nats().user().orElse("(no user)"));
             }
             case DISCONNECTED -> {
-                if (!closing) {
+                if (up && !closing) {
+                    up = false;
                     LOG.warnf("NATS %s: disconnected; card changes wait in the outbox until it is back",
                             config.nats().url());
                 }
