@@ -49,8 +49,11 @@ public class OutboxRelay {
     Duration round() {
         var current = link.connected();
         if (current.isEmpty()) {
-            // a cheap check, repeated often so the outbox drains as soon as the connection is back
-            pause("NATS is not connected");
+            // a cheap check, repeated often so the outbox drains as soon as the connection is back; before
+            // the first connection NatsLink has said where it connects, so nothing is logged here
+            if (link.generation() > 0) {
+                pause("NATS is not connected");
+            }
             return FIRST_BACKOFF;
         }
         String[] failure = {null};
