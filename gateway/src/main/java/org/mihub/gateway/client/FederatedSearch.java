@@ -429,11 +429,15 @@ public class FederatedSearch {
     /** A transport failure in a few words, without a stack trace. */
     static String describe(Throwable failure) {
         Throwable cause = failure;
-        while (cause.getCause() != null && cause.getCause() != cause) {
+        while (true) {
+            // the JDK client reports a refused connection as a ConnectException or a ClosedChannelException
+            if (cause instanceof ConnectException || cause instanceof java.nio.channels.ClosedChannelException) {
+                return "connection refused";
+            }
+            if (cause.getCause() == null || cause.getCause() == cause) {
+                break;
+            }
             cause = cause.getCause();
-        }
-        if (cause instanceof ConnectException) {
-            return "connection refused";
         }
         String message = cause.getMessage();
         return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
