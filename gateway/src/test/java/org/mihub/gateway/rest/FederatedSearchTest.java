@@ -78,10 +78,21 @@ class FederatedSearchTest {
     public static class Federation implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("mihub.federation.node", "acme", "mihub.federation.hub-url", "http://127.0.0.1:" + HUB,
-                    "mihub.federation.public-url", "http://127.0.0.1:18080", "mihub.federation.timeout", "400ms",
-                    "mihub.federation.breaker.window", "2", "mihub.federation.breaker.minimum-calls", "2",
-                    "mihub.federation.breaker.open-for", "60s");
+            return Map.ofEntries(
+                    Map.entry("mihub.federation.node", "acme"),
+                    Map.entry("mihub.federation.hub-url", "http://127.0.0.1:" + HUB),
+                    Map.entry("mihub.federation.public-url", "http://127.0.0.1:18080"),
+                    Map.entry("mihub.federation.timeout", "400ms"),
+                    Map.entry("mihub.federation.breaker.window", "2"),
+                    Map.entry("mihub.federation.breaker.minimum-calls", "2"),
+                    Map.entry("mihub.federation.breaker.open-for", "60s"),
+                    Map.entry("mihub.federation.nodes-cache-for", "1ms"),
+                    Map.entry("mihub.federation.register-every", "1s"),
+                    Map.entry("quarkus.oidc-client.federation.auth-server-url", "http://127.0.0.1:" + HUB + "/oidc"),
+                    Map.entry("quarkus.oidc-client.federation.discovery-enabled", "false"),
+                    Map.entry("quarkus.oidc-client.federation.token-path", "/token"),
+                    Map.entry("quarkus.oidc-client.federation.client-id", "mihub-node-acme"),
+                    Map.entry("quarkus.oidc-client.federation.credentials.secret", "mihub-node-acme-dev-secret"));
         }
     }
 
@@ -94,6 +105,8 @@ class FederatedSearchTest {
 
     private final List<HttpServer> servers = new ArrayList<>();
     private final List<Map<String, String>> betaRequests = new CopyOnWriteArrayList<>();
+    private final List<String> registrations = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicBoolean hubDown = new java.util.concurrent.atomic.AtomicBoolean();
     private final Map<String, String> localMetadata = new ConcurrentHashMap<>();
     private Server catalog;
 
@@ -141,7 +154,18 @@ class FederatedSearchTest {
     @BeforeAll
     void standIns() throws IOException {
         serve(HUB, exchange -> {
-            if (exchange.getRequestURI().getPath().equals("/api/v1/federation/nodes")) {
+            String path = exchange.getRequestURI().getPath();
+            if (path.equals("/oidc/token")) {
+                String form = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                answer(exchange, form.contains("grant_type=client_credentials") ? 200 : 400,
+                        "{\"access_token\":\"node-token\",\"token_type\":\"Bearer\",\"expires_in\":300}");
+            } else if (exchange.getRequestMethod().equals("PUT") && path.equals("/api/v1/federation/nodes/acme")) {
+                registrations.add(exchange.getRequestHeaders().getFirst("Authorization") + " "
+                        + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+                answer(exchange, 200, "{}");
+            } else if (hubDown.get()) {
+                answer(exchange, 503, "{}");
+            } else if (path.equals("/api/v1/federation/nodes")) {
                 answer(exchange, 200, "{\"nodes\":[" + String.join(",", node("acme", 18080), node("beta", BETA),
                         node("slow", SLOW), node("down", DOWN), node("locked", LOCKED), node("broken", BROKEN)) + "]}");
             } else if (exchange.getRequestURI().getPath().equals("/api/v1/federation/cards")) {
@@ -323,6 +347,32 @@ class FederatedSearchTest {
                 .body("cards[0].datasetId", is("d-1")).body("cards[0].properties[0].max", is(3.2f))
                 .body("cards[0].sharedWith[0]", is("acme")).body("nextCursor", is("c2"))
                 .body("datasets", nullValue()).body("nodes[0].node", is("hub")).body("nodes[0].status", is("ok"));
+    }
+
+    @Test
+    @Order(10) // last: the hub is down for it
+    void withoutTheHubThisNodeAnswersAloneAndSaysSo() {
+        hubDown.set(true);
+        try {
+            JsonPath page = search(null, 10);
+            assertEquals(List.of("Al2O3", "CuO", "Fe2O3", "NiO", "ZnO"), page.getList("materials.reducedFormula"));
+            assertEquals("unavailable", status(page, "hub"));
+            assertTrue(message(page, "hub").contains("503"), message(page, "hub"));
+            assertEquals("ok", status(page, "acme"));
+            assertEquals(2, page.getList("nodes").size());
+        } finally {
+            hubDown.set(false);
+        }
+    }
+
+    @Test
+    void theNodeRegistersItselfAtTheHubWithItsClientToken() throws InterruptedException {
+        for (int i = 0; i < 50 && registrations.isEmpty(); i++) {
+            Thread.sleep(100);
+        }
+        assertTrue(!registrations.isEmpty(), "no registration within 5 s");
+        assertEquals("Bearer node-token {\"organisations\":[\"acme\"],\"gatewayUrl\":\"http://127.0.0.1:18080\","
+                + "\"optimadeUrl\":\"http://127.0.0.1:18080/optimade\"}", registrations.get(0));
     }
 
     @Test
