@@ -118,6 +118,10 @@ public class FederatedSearch {
         Map<String, Position> positions = search.cursor() == null ? null : FederatedCursor.decode(json, search.cursor());
         Optional<String> authorization = authorization();
         int limit = Math.min(search.limit(), NODE_MAX_PAGE);
+        // this node's ask is made here, on the request's thread: its stub binds the caller's token now
+        Position own = positions == null ? Position.START : positions.get(self);
+        Uni<Answer> ownAsk = own == null || own.done() ? null
+                : local(self, search, own, Math.min(own.s() + limit, NODE_MAX_PAGE)).memoize().indefinitely();
         return directory.nodes(authorization).map(listed -> new Listed(listed, null))
                 .onFailure(HubFailure.class).recoverWithItem(failure -> new Listed(null, (HubFailure) failure))
                 .chain(listed -> {
@@ -143,8 +147,7 @@ public class FederatedSearch {
                             continue;
                         }
                         int fetch = Math.min(position.s() + limit, NODE_MAX_PAGE);
-                        asks.add(node.node().equals(self) ? local(self, search, position, fetch)
-                                : remote(node, query, position, fetch, authorization));
+                        asks.add(node.node().equals(self) ? ownAsk : remote(node, query, position, fetch, authorization));
                     }
                     if (positions != null) {
                         // a node the directory no longer lists keeps its place in the cursor, unasked

@@ -212,6 +212,8 @@ class FederatedSearchTest {
                     ServerCallHandler<ReqT, RespT> next) {
                 String node = headers.get(Metadata.Key.of("mihub-requesting-node", Metadata.ASCII_STRING_MARSHALLER));
                 localMetadata.put("last", node == null ? "none" : node);
+                String authorization = headers.get(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER));
+                localMetadata.put("authorization", authorization == null ? "none" : authorization);
                 return Contexts.interceptCall(io.grpc.Context.current(), call, headers, next);
             }
         };
@@ -279,6 +281,8 @@ class FederatedSearchTest {
         assertTrue(message(page, "broken").contains("malformed"), message(page, "broken"));
         assertTrue(page.getString("nextCursor") != null);
 
+        assertTrue(localMetadata.get("authorization").startsWith("Bearer ey"), "this node's catalog is asked with "
+                + "the caller's token: " + localMetadata.get("authorization"));
         Map<String, String> sent = betaRequests.get(betaRequests.size() - 1);
         assertEquals("acme", sent.get("requesting-node"));
         assertTrue(sent.get("authorization").startsWith("Bearer ey"), sent.get("authorization"));
