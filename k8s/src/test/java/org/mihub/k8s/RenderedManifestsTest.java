@@ -24,6 +24,7 @@ import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -190,7 +191,11 @@ class RenderedManifestsTest {
                     check("ingress: only the gateway, with TLS", rendered, this::ingress),
                     check("OPTIMADE: public base URL and federation links", rendered, this::optimade),
                     check("PostgreSQL cluster: databases, roles, backups", rendered, this::database),
-                    check("Keycloak and realm import", rendered, this::keycloak)));
+                    check("Keycloak and realm import", rendered, this::keycloak),
+                    check("every workload is a service module or the NATS server", rendered, this::workloads),
+                    check("NATS: pinned image, probes, security, configuration, node permissions", rendered, this::nats),
+                    check("federation: node id, hub, NATS client, gateway client, issuer trust", rendered, this::federation),
+                    check("egress out of the namespace: only the allowed connections", rendered, this::egress)));
         });
     }
 
@@ -324,8 +329,14 @@ class RenderedManifestsTest {
         return keys;
     }
 
+    /** The Deployments of the service modules (the NATS leaf node is checked by {@link #nats}). */
+    static List<Deployment> moduleDeployments(Rendered r) {
+        Set<String> modules = new TreeSet<>(serviceModules());
+        return r.all(Deployment.class).stream().filter(d -> modules.contains(d.getMetadata().getName())).toList();
+    }
+
     void deployments(Rendered r, List<String> problems) {
-        List<Deployment> deployments = r.all(Deployment.class);
+        List<Deployment> deployments = moduleDeployments(r);
         if (deployments.isEmpty()) {
             problems.add("no Deployment rendered");
         }
@@ -342,52 +353,14 @@ class RenderedManifestsTest {
             }
             PodSpec pod = d.getSpec().getTemplate().getSpec();
             PodSecurityContext psc = pod.getSecurityContext();
-            if (!Boolean.FALSE.equals(pod.getAutomountServiceAccountToken())) {
-                problems.add(id + ": automountServiceAccountToken must be false");
-            }
-            if (pod.getServiceAccountName() == null || "default".equals(pod.getServiceAccountName())) {
-                problems.add(id + ": runs as the default service account");
-            }
-            if (Boolean.TRUE.equals(pod.getHostNetwork()) || Boolean.TRUE.equals(pod.getHostPID()) || Boolean.TRUE.equals(pod.getHostIPC())) {
-                problems.add(id + ": uses host namespaces");
-            }
+            podSecurity(id, pod, problems);
             List<Container> containers = new ArrayList<>(pod.getContainers());
             if (pod.getInitContainers() != null) {
                 containers.addAll(pod.getInitContainers());
             }
             for (Container c : containers) {
                 String cid = id + " container " + c.getName();
-                SecurityContext sc = c.getSecurityContext();
-                if (!(Boolean.TRUE.equals(sc == null ? null : sc.getRunAsNonRoot())
-                        || (psc != null && Boolean.TRUE.equals(psc.getRunAsNonRoot()) && (sc == null || sc.getRunAsNonRoot() == null)))) {
-                    problems.add(cid + ": runAsNonRoot is not true");
-                }
-                Long uid = sc != null && sc.getRunAsUser() != null ? sc.getRunAsUser() : psc == null ? null : psc.getRunAsUser();
-                if (uid != null && uid == 0) {
-                    problems.add(cid + ": runAsUser 0");
-                }
-                if (sc == null || !Boolean.TRUE.equals(sc.getReadOnlyRootFilesystem())) {
-                    problems.add(cid + ": readOnlyRootFilesystem is not true");
-                }
-                if (sc == null || !Boolean.FALSE.equals(sc.getAllowPrivilegeEscalation())) {
-                    problems.add(cid + ": allowPrivilegeEscalation is not false");
-                }
-                if (sc != null && Boolean.TRUE.equals(sc.getPrivileged())) {
-                    problems.add(cid + ": privileged");
-                }
-                if (sc == null || sc.getCapabilities() == null || sc.getCapabilities().getDrop() == null
-                        || !sc.getCapabilities().getDrop().contains("ALL")) {
-                    problems.add(cid + ": capabilities do not drop ALL");
-                }
-                if (sc != null && sc.getCapabilities() != null && sc.getCapabilities().getAdd() != null
-                        && !sc.getCapabilities().getAdd().isEmpty()) {
-                    problems.add(cid + ": adds capabilities " + sc.getCapabilities().getAdd());
-                }
-                String seccomp = sc != null && sc.getSeccompProfile() != null ? sc.getSeccompProfile().getType()
-                        : psc != null && psc.getSeccompProfile() != null ? psc.getSeccompProfile().getType() : null;
-                if (!"RuntimeDefault".equals(seccomp) && !"Localhost".equals(seccomp)) {
-                    problems.add(cid + ": seccompProfile is " + seccomp + ", not RuntimeDefault");
-                }
+                containerSecurity(cid, psc, c, problems);
                 String tag = imageTag(c.getImage());
                 if (tag == null) {
                     problems.add(cid + ": image " + c.getImage() + " has no pinned tag or digest");
@@ -413,6 +386,54 @@ class RenderedManifestsTest {
         }
         if (tags.size() > 1) {
             problems.add("the four services run different releases " + tags + " (set the tag in one images: list)");
+        }
+    }
+
+    /** Pod-level rules every workload follows (services and NATS alike). */
+    static void podSecurity(String id, PodSpec pod, List<String> problems) {
+        if (!Boolean.FALSE.equals(pod.getAutomountServiceAccountToken())) {
+            problems.add(id + ": automountServiceAccountToken must be false");
+        }
+        if (pod.getServiceAccountName() == null || "default".equals(pod.getServiceAccountName())) {
+            problems.add(id + ": runs as the default service account");
+        }
+        if (Boolean.TRUE.equals(pod.getHostNetwork()) || Boolean.TRUE.equals(pod.getHostPID()) || Boolean.TRUE.equals(pod.getHostIPC())) {
+            problems.add(id + ": uses host namespaces");
+        }
+    }
+
+    /** Container-level rules every workload follows: non-root, read-only root, no escalation, no capabilities, seccomp. */
+    static void containerSecurity(String cid, PodSecurityContext psc, Container c, List<String> problems) {
+        SecurityContext sc = c.getSecurityContext();
+        if (!(Boolean.TRUE.equals(sc == null ? null : sc.getRunAsNonRoot())
+                || (psc != null && Boolean.TRUE.equals(psc.getRunAsNonRoot()) && (sc == null || sc.getRunAsNonRoot() == null)))) {
+            problems.add(cid + ": runAsNonRoot is not true");
+        }
+        Long uid = sc != null && sc.getRunAsUser() != null ? sc.getRunAsUser() : psc == null ? null : psc.getRunAsUser();
+        if (uid != null && uid == 0) {
+            problems.add(cid + ": runAsUser 0");
+        }
+        if (sc == null || !Boolean.TRUE.equals(sc.getReadOnlyRootFilesystem())) {
+            problems.add(cid + ": readOnlyRootFilesystem is not true");
+        }
+        if (sc == null || !Boolean.FALSE.equals(sc.getAllowPrivilegeEscalation())) {
+            problems.add(cid + ": allowPrivilegeEscalation is not false");
+        }
+        if (sc != null && Boolean.TRUE.equals(sc.getPrivileged())) {
+            problems.add(cid + ": privileged");
+        }
+        if (sc == null || sc.getCapabilities() == null || sc.getCapabilities().getDrop() == null
+                || !sc.getCapabilities().getDrop().contains("ALL")) {
+            problems.add(cid + ": capabilities do not drop ALL");
+        }
+        if (sc != null && sc.getCapabilities() != null && sc.getCapabilities().getAdd() != null
+                && !sc.getCapabilities().getAdd().isEmpty()) {
+            problems.add(cid + ": adds capabilities " + sc.getCapabilities().getAdd());
+        }
+        String seccomp = sc != null && sc.getSeccompProfile() != null ? sc.getSeccompProfile().getType()
+                : psc != null && psc.getSeccompProfile() != null ? psc.getSeccompProfile().getType() : null;
+        if (!"RuntimeDefault".equals(seccomp) && !"Localhost".equals(seccomp)) {
+            problems.add(cid + ": seccompProfile is " + seccomp + ", not RuntimeDefault");
         }
     }
 
@@ -497,9 +518,12 @@ class RenderedManifestsTest {
     }
 
     void services(Rendered r, List<String> problems) {
-        List<Deployment> deployments = r.all(Deployment.class);
+        List<Deployment> deployments = moduleDeployments(r);
         for (Service s : r.all(Service.class)) {
             String id = id(s);
+            if (selectsNats(s)) {
+                continue; // the NATS server's Services: see nats()
+            }
             if (s.getSpec().getType() != null && !"ClusterIP".equals(s.getSpec().getType())) {
                 problems.add(id + ": type " + s.getSpec().getType() + " (only the Ingress is public)");
             }
@@ -547,6 +571,9 @@ class RenderedManifestsTest {
     void ports(Rendered r, List<String> problems) {
         Set<String> deployed = new TreeSet<>();
         for (Deployment d : r.all(Deployment.class)) {
+            if (isNats(d)) {
+                continue; // not a module: see nats()
+            }
             String module = d.getMetadata().getName();
             deployed.add(module);
             if (!MODULES.exists(module)) {
@@ -784,20 +811,20 @@ class RenderedManifestsTest {
             }
         }
 
-        List<Deployment> deployments = r.all(Deployment.class);
-        for (Deployment d : deployments) {
-            Map<String, String> labels = podLabels(d);
+        for (Map.Entry<String, Map<String, String>> workload : workloadPods(r).entrySet()) {
+            Map<String, String> labels = workload.getValue();
             for (String type : List.of("Ingress", "Egress")) {
                 if (rules.selecting(labels, type).isEmpty()) {
-                    problems.add(id(d) + ": no NetworkPolicy selects its pods for " + type);
+                    problems.add(workload.getKey() + ": no NetworkPolicy selects its pods for " + type);
                 }
             }
             boolean reachable = rules.selecting(labels, "Ingress").stream()
                     .anyMatch(p -> p.getSpec().getIngress() != null && !p.getSpec().getIngress().isEmpty());
             if (!reachable) {
-                problems.add(id(d) + ": no policy admits any traffic to it");
+                problems.add(workload.getKey() + ": no policy admits any traffic to it");
             }
         }
+        List<Deployment> deployments = moduleDeployments(r);
 
         // Service to service: exactly the calls the modules' gRPC clients make.
         Map<String, Set<String>> expected = new TreeMap<>();
@@ -954,7 +981,7 @@ class RenderedManifestsTest {
     void autoscaling(Rendered r, List<String> problems) {
         List<HorizontalPodAutoscaler> hpas = r.all(HorizontalPodAutoscaler.class);
         List<PodDisruptionBudget> pdbs = r.all(PodDisruptionBudget.class);
-        for (Deployment d : r.all(Deployment.class)) {
+        for (Deployment d : moduleDeployments(r)) {
             String name = d.getMetadata().getName();
             List<HorizontalPodAutoscaler> mine = hpas.stream()
                     .filter(h -> "Deployment".equals(h.getSpec().getScaleTargetRef().getKind())
@@ -1017,26 +1044,15 @@ class RenderedManifestsTest {
                 || !hosts.contains(java.net.URI.create(base).getHost())) {
             problems.add(id + ": MIHUB_OPTIMADE_BASE_URL " + base + " is not https://<Ingress host>/optimade " + hosts);
         }
-        String location = env.literal("QUARKUS_CONFIG_LOCATIONS");
-        if (location == null) {
+        Map<String, java.util.Properties> files = configFiles(r, gateway.get(), env, problems);
+        if (env.literal("QUARKUS_CONFIG_LOCATIONS") == null) {
             problems.add(id + ": QUARKUS_CONFIG_LOCATIONS (the federation links file) is not set");
             return;
         }
-        String directory = location.substring(0, location.lastIndexOf('/'));
-        String file = location.substring(location.lastIndexOf('/') + 1);
-        var mount = c.getVolumeMounts().stream().filter(m -> m.getMountPath().equals(directory)).findFirst();
-        var volume = mount.flatMap(m -> gateway.get().getSpec().getTemplate().getSpec().getVolumes().stream()
-                .filter(v -> v.getName().equals(m.getName()) && v.getConfigMap() != null).findFirst());
-        Optional<ConfigMap> links = volume.flatMap(v -> r.named(ConfigMap.class, v.getConfigMap().getName()));
-        if (links.isEmpty() || links.get().getData() == null || !links.get().getData().containsKey(file)) {
-            problems.add(id + ": " + location + " is not a key of a ConfigMap mounted at " + directory);
-            return;
-        }
-        java.util.Properties properties = new java.util.Properties();
-        try {
-            properties.load(new java.io.StringReader(links.get().getData().get(file)));
-        } catch (IOException e) {
-            problems.add(id + ": " + location + " does not parse: " + e.getMessage());
+        java.util.Properties properties = files.entrySet().stream().filter(e -> e.getKey().endsWith("/federation.properties"))
+                .map(Map.Entry::getValue).findFirst().orElse(null);
+        if (properties == null) {
+            problems.add(id + ": QUARKUS_CONFIG_LOCATIONS names no federation.properties (the OPTIMADE links)");
             return;
         }
         Set<String> ids = new TreeSet<>();
@@ -1063,6 +1079,67 @@ class RenderedManifestsTest {
         if (roots > 1) {
             problems.add(id + ": " + roots + " root links; a federation has one root");
         }
+    }
+
+    /**
+     * The properties files a module Deployment reads through QUARKUS_CONFIG_LOCATIONS (a comma list), each
+     * a key of a ConfigMap mounted at its directory; a location that is not is a problem.
+     */
+    static Map<String, java.util.Properties> configFiles(Rendered r, Deployment d, Env env, List<String> problems) {
+        Map<String, java.util.Properties> files = new LinkedHashMap<>();
+        String locations = env.literal("QUARKUS_CONFIG_LOCATIONS");
+        if (locations == null || locations.isBlank()) {
+            return files;
+        }
+        Container c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
+        for (String location : locations.split(",")) {
+            location = location.strip();
+            String directory = location.substring(0, Math.max(0, location.lastIndexOf('/')));
+            String file = location.substring(location.lastIndexOf('/') + 1);
+            Optional<String> text = mountedConfigMapKeys(r, d.getSpec().getTemplate().getSpec(), c, directory).map(keys -> keys.get(file));
+            if (text.isEmpty() || text.get() == null) {
+                problems.add(id(d) + ": " + location + " is not a key of a ConfigMap mounted at " + directory);
+                continue;
+            }
+            java.util.Properties properties = new java.util.Properties();
+            try {
+                properties.load(new java.io.StringReader(text.get()));
+            } catch (IOException e) {
+                problems.add(id(d) + ": " + location + " does not parse: " + e.getMessage());
+                continue;
+            }
+            files.put(location, properties);
+        }
+        return files;
+    }
+
+    /** The files a container sees in a directory mounted from ConfigMaps (a configMap or projected volume). */
+    static Optional<Map<String, String>> mountedConfigMapKeys(Rendered r, PodSpec pod, Container c, String directory) {
+        Optional<VolumeMount> mount = c.getVolumeMounts() == null ? Optional.empty()
+                : c.getVolumeMounts().stream().filter(m -> stripSlash(m.getMountPath()).equals(directory)).findFirst();
+        Optional<Volume> volume = mount.flatMap(m -> pod.getVolumes() == null ? Optional.empty()
+                : pod.getVolumes().stream().filter(v -> v.getName().equals(m.getName())).findFirst());
+        if (volume.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> names = new ArrayList<>();
+        if (volume.get().getConfigMap() != null) {
+            names.add(volume.get().getConfigMap().getName());
+        } else if (volume.get().getProjected() != null) {
+            volume.get().getProjected().getSources().stream().filter(src -> src.getConfigMap() != null)
+                    .forEach(src -> names.add(src.getConfigMap().getName()));
+        } else {
+            return Optional.empty();
+        }
+        Map<String, String> keys = new LinkedHashMap<>();
+        for (String name : names) {
+            r.named(ConfigMap.class, name).ifPresent(cm -> {
+                if (cm.getData() != null) {
+                    keys.putAll(cm.getData());
+                }
+            });
+        }
+        return Optional.of(keys);
     }
 
     void ingress(Rendered r, List<String> problems) {
@@ -1346,6 +1423,650 @@ class RenderedManifestsTest {
                 .anyMatch(u -> String.valueOf(u).startsWith("https://" + gatewayHost + "/"));
         if (!portalRedirect) {
             problems.add(iid + ": no client redirects to https://" + gatewayHost + "/");
+        }
+    }
+
+    // ------------------------------------------------------------------ federation (issue 24)
+
+    static final String NATS = "mihub-nats";
+    static final String HUB_NODE = "hub";
+    /** The hub's JetStream domain: nodes reach its JetStream through their leaf node as $JS.<domain>.API. */
+    static final String JS_DOMAIN = "hub";
+    static final Pattern NODE_ID = Pattern.compile("[a-z0-9-]{1,40}");
+    /** The official NATS image, pinned to a release (a tag x.y.z[-variant]) or a digest. */
+    static final Pattern NATS_IMAGE = Pattern.compile("^(docker\\.io/(library/)?)?nats(:\\d+\\.\\d+\\.\\d+(-[a-z0-9.]+)?)?(@sha256:[0-9a-f]{64})?$");
+    static final Pattern EXPRESSION = Pattern.compile("\\$\\{([A-Za-z0-9_]+)}");
+
+    static boolean isNats(HasMetadata o) {
+        Map<String, String> labels = o.getMetadata().getLabels();
+        return NATS.equals(o.getMetadata().getName()) || (labels != null && NATS.equals(labels.get("app.kubernetes.io/name")));
+    }
+
+    static boolean selectsNats(Service s) {
+        return s.getSpec().getSelector() != null && NATS.equals(s.getSpec().getSelector().get("app.kubernetes.io/name"));
+    }
+
+    /** The NATS server of the site: the hub's StatefulSet or a node's leaf Deployment (kind, pod spec, pod labels). */
+    record NatsWorkload(HasMetadata object, PodSpec pod, Map<String, String> labels, boolean hub) {
+    }
+
+    static List<NatsWorkload> natsWorkloads(Rendered r) {
+        List<NatsWorkload> found = new ArrayList<>();
+        for (StatefulSet s : r.all(StatefulSet.class)) {
+            if (isNats(s)) {
+                Map<String, String> labels = s.getSpec().getTemplate().getMetadata().getLabels();
+                found.add(new NatsWorkload(s, s.getSpec().getTemplate().getSpec(), labels == null ? Map.of() : labels, true));
+            }
+        }
+        for (Deployment d : r.all(Deployment.class)) {
+            if (isNats(d)) {
+                found.add(new NatsWorkload(d, d.getSpec().getTemplate().getSpec(), podLabels(d), false));
+            }
+        }
+        return found;
+    }
+
+    /** Pod labels of every workload (the services and the NATS server), by a readable name. */
+    static Map<String, Map<String, String>> workloadPods(Rendered r) {
+        Map<String, Map<String, String>> pods = new LinkedHashMap<>();
+        for (Deployment d : r.all(Deployment.class)) {
+            pods.put(id(d), podLabels(d));
+        }
+        for (NatsWorkload n : natsWorkloads(r)) {
+            pods.put(id(n.object()), n.labels());
+        }
+        return pods;
+    }
+
+    /** Nothing runs that this test does not check: the four services and, with the federation, the NATS server. */
+    void workloads(Rendered r, List<String> problems) {
+        Set<String> modules = new TreeSet<>(serviceModules());
+        for (Deployment d : r.all(Deployment.class)) {
+            if (!modules.contains(d.getMetadata().getName()) && !isNats(d)) {
+                problems.add(id(d) + " is neither a service module nor the NATS server; nothing checks it");
+            }
+        }
+        for (StatefulSet s : r.all(StatefulSet.class)) {
+            if (!isNats(s)) {
+                problems.add(id(s) + " is not the NATS server; nothing checks it");
+            }
+        }
+        for (HasMetadata o : r.objects) {
+            if (Set.of("DaemonSet", "ReplicaSet", "Pod", "Job", "CronJob", "ReplicationController").contains(o.getKind())) {
+                problems.add(id(o) + ": a workload kind nothing checks");
+            }
+        }
+        List<NatsWorkload> nats = natsWorkloads(r);
+        if (nats.size() > 1) {
+            problems.add(nats.size() + " NATS servers rendered, expected at most 1");
+        }
+        if (nats.stream().anyMatch(n -> !NATS.equals(n.object().getMetadata().getName()))) {
+            problems.add("the NATS server is not named " + NATS);
+        }
+    }
+
+    /** What a node's NATS user may publish (at the hub's server, through its leaf node) and subscribe to. */
+    static Set<String> nodePublish(String node) {
+        String api = "$JS." + JS_DOMAIN + ".API.";
+        String consumer = "node-" + node;
+        return new TreeSet<>(List.of(
+                "mihub.cards." + node,
+                api + "INFO",
+                api + "STREAM.INFO.MIHUB_CONTROL",
+                api + "CONSUMER.CREATE.MIHUB_CONTROL." + consumer,
+                api + "CONSUMER.CREATE.MIHUB_CONTROL." + consumer + ".mihub.control." + node,
+                api + "CONSUMER.DURABLE.CREATE.MIHUB_CONTROL." + consumer,
+                api + "CONSUMER.INFO.MIHUB_CONTROL." + consumer,
+                api + "CONSUMER.MSG.NEXT.MIHUB_CONTROL." + consumer,
+                "$JS.ACK.MIHUB_CONTROL." + consumer + ".>",
+                "$JS.ACK." + JS_DOMAIN + ".*.MIHUB_CONTROL." + consumer + ".>"));
+    }
+
+    static Set<String> nodeSubscribe(String node) {
+        return new TreeSet<>(List.of("_INBOX.>", "mihub.control." + node));
+    }
+
+    void nats(Rendered r, List<String> problems) {
+        List<NatsWorkload> servers = natsWorkloads(r);
+        boolean federation = r.named(ConfigMap.class, "mihub-federation").isPresent();
+        if (servers.isEmpty()) {
+            if (federation) {
+                problems.add("the federation is configured (ConfigMap mihub-federation) but no NATS server (nats-hub or nats-leaf) is rendered");
+            }
+            return;
+        }
+        Map<String, String> values = r.values();
+        NetworkRules rules = new NetworkRules(r.all(NetworkPolicy.class));
+        for (NatsWorkload n : servers) {
+            String id = id(n.object());
+            PodSpec pod = n.pod();
+            podSecurity(id, pod, problems);
+            Optional<ServiceAccount> sa = r.named(ServiceAccount.class, pod.getServiceAccountName() == null ? "" : pod.getServiceAccountName());
+            if (sa.isEmpty() || !Boolean.FALSE.equals(sa.get().getAutomountServiceAccountToken())) {
+                problems.add(id + ": its service account " + pod.getServiceAccountName() + " is not rendered with automountServiceAccountToken false");
+            }
+            if (pod.getContainers().size() != 1) {
+                problems.add(id + ": expected one container (nats-server)");
+                continue;
+            }
+            Container c = pod.getContainers().get(0);
+            String cid = id + " container " + c.getName();
+            containerSecurity(cid, pod.getSecurityContext(), c, problems);
+            resources(cid, c.getResources(), problems);
+            tmp(cid, pod, c, problems);
+            if (c.getImage() == null || !NATS_IMAGE.matcher(c.getImage()).matches() || imageTag(c.getImage()) == null) {
+                problems.add(cid + ": image " + c.getImage() + " is not the official nats image pinned to a release (nats:x.y.z-alpine) or digest");
+            }
+            ContainerPort monitor = resolvePort(c, new IntOrString("monitor"));
+            if (monitor == null || monitor.getContainerPort() != 8222) {
+                problems.add(cid + ": no container port monitor (8222) for the probes");
+            }
+            for (Map.Entry<String, Probe> probe : new TreeMap<>(Map.of("liveness", Optional.ofNullable(c.getLivenessProbe()),
+                    "readiness", Optional.ofNullable(c.getReadinessProbe()), "startup", Optional.ofNullable(c.getStartupProbe())))
+                    .entrySet().stream().filter(e -> e.getValue().isPresent())
+                    .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> e.getValue().get())).entrySet()) {
+                HTTPGetAction get = probe.getValue().getHttpGet();
+                if (get == null || get.getPath() == null || !get.getPath().startsWith("/healthz") || resolvePort(c, get.getPort()) != monitor) {
+                    problems.add(cid + ": " + probe.getKey() + " probe is not GET /healthz on the monitor port");
+                }
+            }
+            if (c.getLivenessProbe() == null || c.getReadinessProbe() == null) {
+                problems.add(cid + ": needs a liveness and a readiness probe");
+            }
+            // In-namespace reachability: only catalog-service opens client connections; NATS reaches no service nor the database.
+            for (Deployment d : moduleDeployments(r)) {
+                boolean catalog = "catalog-service".equals(d.getMetadata().getName());
+                if (rules.allows(podLabels(d), n.labels(), 4222, "client") != catalog) {
+                    problems.add(id(d) + (catalog ? " cannot reach" : " may reach") + " the NATS server on 4222");
+                }
+                ContainerPort http = resolvePort(d.getSpec().getTemplate().getSpec().getContainers().get(0), new IntOrString("http"));
+                if (http != null && rules.allows(n.labels(), podLabels(d), http.getContainerPort(), "http")) {
+                    problems.add(id + " may reach " + id(d));
+                }
+            }
+            if (rules.allows(n.labels(), Map.of("cnpg.io/cluster", "mihub-db", "cnpg.io/podRole", "instance"), 5432, "postgresql")) {
+                problems.add(id + " may reach PostgreSQL");
+            }
+            natsServices(r, n, c, values, problems);
+            natsConfiguration(r, n, c, values, problems);
+        }
+    }
+
+    private static void natsServices(Rendered r, NatsWorkload n, Container c, Map<String, String> values, List<String> problems) {
+        boolean client = false;
+        for (Service s : r.all(Service.class)) {
+            if (!selectsNats(s)) {
+                continue;
+            }
+            String id = id(s);
+            for (ServicePort p : s.getSpec().getPorts()) {
+                ContainerPort target = resolvePort(c, p.getTargetPort() == null ? new IntOrString(p.getPort()) : p.getTargetPort());
+                if (target == null || !Objects.equals(target.getContainerPort(), p.getPort())) {
+                    problems.add(id + ": port " + p.getPort() + " is not the same container port of " + id(n.object()));
+                }
+            }
+            Set<Integer> ports = new TreeSet<>();
+            s.getSpec().getPorts().forEach(p -> ports.add(p.getPort()));
+            if ("LoadBalancer".equals(s.getSpec().getType())) {
+                if (!n.hub() || !"mihub-nats-leaf".equals(s.getMetadata().getName()) || !ports.equals(Set.of(7422))) {
+                    problems.add(id + ": only the hub's leaf port (Service mihub-nats-leaf, 7422 alone) is published");
+                }
+                if (!"Local".equals(s.getSpec().getExternalTrafficPolicy())) {
+                    problems.add(id + ": externalTrafficPolicy must be Local (the NetworkPolicy checks the nodes' source addresses)");
+                }
+                if (!List.of(values.get("natsLeafCidr")).equals(s.getSpec().getLoadBalancerSourceRanges())) {
+                    problems.add(id + ": loadBalancerSourceRanges " + s.getSpec().getLoadBalancerSourceRanges() + " is not [natsLeafCidr]");
+                }
+            } else if (s.getSpec().getType() != null && !"ClusterIP".equals(s.getSpec().getType())) {
+                problems.add(id + ": type " + s.getSpec().getType());
+            } else {
+                if (ports.contains(7422) || ports.contains(8222)) {
+                    problems.add(id + ": the in-cluster Service publishes the leaf or monitoring port");
+                }
+                client |= NATS.equals(s.getMetadata().getName()) && ports.equals(Set.of(4222));
+            }
+        }
+        if (!client) {
+            problems.add("no ClusterIP Service " + NATS + " on 4222 for catalog-service");
+        }
+    }
+
+    private static void natsConfiguration(Rendered r, NatsWorkload n, Container c, Map<String, String> values, List<String> problems) {
+        String id = id(n.object());
+        List<String> command = new ArrayList<>();
+        if (c.getCommand() != null) {
+            command.addAll(c.getCommand());
+        }
+        if (c.getArgs() != null) {
+            command.addAll(c.getArgs());
+        }
+        int flag = Math.max(command.indexOf("--config"), command.indexOf("-c"));
+        if (flag < 0 || flag + 1 >= command.size()) {
+            problems.add(id + ": nats-server is not started with --config <file>");
+            return;
+        }
+        String file = command.get(flag + 1);
+        String directory = file.substring(0, file.lastIndexOf('/'));
+        Optional<Map<String, String>> files = mountedConfigMapKeys(r, n.pod(), c, directory);
+        String text = files.map(f -> f.get(file.substring(file.lastIndexOf('/') + 1))).orElse(null);
+        if (text == null) {
+            problems.add(id + ": " + file + " is not a key of a ConfigMap mounted at " + directory);
+            return;
+        }
+        Map<String, Object> conf;
+        try {
+            conf = NatsConf.parse(text, file, included -> files.get().get(included));
+        } catch (IllegalArgumentException e) {
+            problems.add(id + ": " + e.getMessage());
+            return;
+        }
+        Env env = Env.of(r, c, problems, id);
+        Set<String> secretEnvFrom = new TreeSet<>();
+        if (c.getEnvFrom() != null) {
+            c.getEnvFrom().stream().filter(f -> f.getSecretRef() != null).forEach(f -> secretEnvFrom.add(f.getSecretRef().getName()));
+        }
+        // Every variable is the container's environment; every password is a variable (from a Secret).
+        List<Object[]> passwords = new ArrayList<>();
+        walkConf(conf, "", (path, value) -> {
+            if (value instanceof NatsConf.Variable v) {
+                boolean provided = env.get(v.name()) != null || (v.name().startsWith("NATS_PASSWORD_") && !secretEnvFrom.isEmpty());
+                if (!provided) {
+                    problems.add(id + ": " + path + " uses $" + v.name() + ", which the container's environment does not provide");
+                }
+            }
+            if (path.endsWith(".password") || path.equals("password")) {
+                passwords.add(new Object[]{path, value});
+            }
+        });
+        for (Object[] p : passwords) {
+            Object value = p[1];
+            boolean fromSecret = value instanceof NatsConf.Variable v
+                    && (env.get(v.name()) != null ? env.get(v.name()).secretName() != null : !secretEnvFrom.isEmpty());
+            if (!fromSecret) {
+                problems.add(id + ": " + p[0] + " is not a variable taken from a Secret");
+            }
+        }
+        if (Maps.at(conf, "cluster") != null || Maps.at(conf, "gateway") != null) {
+            problems.add(id + ": cluster routes or gateways: the NetworkPolicies allow none");
+        }
+        if (n.hub()) {
+            hubConfiguration(id, (StatefulSet) n.object(), c, conf, problems);
+        } else {
+            leafConfiguration(id, env, conf, values, problems);
+        }
+    }
+
+    private static void hubConfiguration(String id, StatefulSet set, Container c, Map<String, Object> conf, List<String> problems) {
+        if (!JS_DOMAIN.equals(Maps.string(conf, "jetstream", "domain"))) {
+            problems.add(id + ": jetstream.domain is " + Maps.string(conf, "jetstream", "domain") + ", not " + JS_DOMAIN
+                    + " (the nodes' leaf nodes reach JetStream as $JS." + JS_DOMAIN + ".API)");
+        }
+        String store = Maps.string(conf, "jetstream", "store_dir");
+        Set<String> claims = new TreeSet<>();
+        if (set.getSpec().getVolumeClaimTemplates() != null) {
+            set.getSpec().getVolumeClaimTemplates().forEach(t -> claims.add(t.getMetadata().getName()));
+        }
+        boolean persistent = store != null && c.getVolumeMounts() != null && c.getVolumeMounts().stream()
+                .anyMatch(m -> claims.contains(m.getName()) && (store + "/").startsWith(stripSlash(m.getMountPath()) + "/"));
+        if (!persistent) {
+            problems.add(id + ": jetstream.store_dir " + store + " is not on a volume of its volumeClaimTemplates");
+        }
+        if (!"7422".equals(Maps.string(conf, "leafnodes", "port"))) {
+            problems.add(id + ": leafnodes.port is not 7422");
+        }
+        if (Maps.string(conf, "leafnodes", "tls", "cert_file") == null || Maps.string(conf, "leafnodes", "tls", "key_file") == null) {
+            problems.add(id + ": the leaf port has no TLS certificate (the nodes' passwords cross the internet)");
+        }
+        if (Maps.at(conf, "leafnodes", "authorization") != null) {
+            problems.add(id + ": leafnodes.authorization: its users carry no permissions; leaf nodes must log in as the users of authorization{}");
+        }
+        List<?> users = Maps.list(conf, "authorization", "users");
+        if (users.isEmpty()) {
+            problems.add(id + ": authorization.users is empty");
+        }
+        Set<String> names = new TreeSet<>();
+        for (Object user : users) {
+            String name = Maps.string(user, "user");
+            String where = id + ": NATS user " + name;
+            if (name == null || !names.add(name)) {
+                problems.add(id + ": a user without a name, or twice: " + name);
+                continue;
+            }
+            Object password = Maps.at(user, "password");
+            String expectedVariable = "NATS_PASSWORD_" + name.toUpperCase(Locale.ROOT).replace('-', '_');
+            if (!(password instanceof NatsConf.Variable v) || !v.name().equals(expectedVariable)) {
+                problems.add(where + ": password must be $" + expectedVariable);
+            }
+            if (HUB_NODE.equals(name)) {
+                continue; // the hub's catalog: every subject
+            }
+            if (!NODE_ID.matcher(name).matches()) {
+                problems.add(where + ": not a node id");
+            }
+            Map<?, ?> permissions = Maps.map(user, "permissions");
+            Set<String> keys = new TreeSet<>();
+            permissions.keySet().forEach(k -> keys.add(String.valueOf(k)));
+            if (!keys.equals(Set.of("publish", "subscribe"))) {
+                problems.add(where + ": permissions must be exactly publish and subscribe, found " + keys);
+            }
+            for (String direction : List.of("publish", "subscribe")) {
+                Map<?, ?> rule = Maps.map(permissions, direction);
+                if (!rule.keySet().equals(Set.of("allow"))) {
+                    problems.add(where + ": " + direction + " must be an allow list only, found " + rule.keySet());
+                }
+                Set<String> allowed = new TreeSet<>();
+                Maps.list(rule, "allow").forEach(s -> allowed.add(String.valueOf(s)));
+                Set<String> expected = "publish".equals(direction) ? nodePublish(name) : nodeSubscribe(name);
+                if (!allowed.equals(expected)) {
+                    Set<String> extra = new TreeSet<>(allowed);
+                    extra.removeAll(expected);
+                    Set<String> missing = new TreeSet<>(expected);
+                    missing.removeAll(allowed);
+                    problems.add(where + ": may " + direction + " " + (extra.isEmpty() ? "" : "more than its own subjects " + extra + " ")
+                            + (missing.isEmpty() ? "" : "and lacks " + missing));
+                }
+            }
+        }
+        if (!names.contains(HUB_NODE)) {
+            problems.add(id + ": no user " + HUB_NODE + " (the hub's catalog-service)");
+        }
+    }
+
+    private static void leafConfiguration(String id, Env env, Map<String, Object> conf, Map<String, String> values, List<String> problems) {
+        if (Maps.at(conf, "jetstream") != null) {
+            problems.add(id + ": a leaf node keeps no JetStream of its own (the cards live at the hub)");
+        }
+        if (!JS_DOMAIN.equals(Maps.string(conf, "default_js_domain", "$G"))) {
+            problems.add(id + ": default_js_domain.$G is not " + JS_DOMAIN + " (the catalog's JetStream calls would not cross the leaf connection)");
+        }
+        List<?> remotes = Maps.list(conf, "leafnodes", "remotes");
+        if (remotes.size() != 1) {
+            problems.add(id + ": " + remotes.size() + " leaf remotes, expected 1 (the hub)");
+        } else {
+            Object url = Maps.at(remotes.get(0), "url");
+            if (!(url instanceof NatsConf.Variable v) || !"NATS_HUB_URL".equals(v.name())) {
+                problems.add(id + ": the remote's url is not $NATS_HUB_URL");
+            }
+            if (Maps.at(remotes.get(0), "tls") == null) {
+                problems.add(id + ": the remote has no tls block (TLS whatever the other side announces)");
+            }
+        }
+        if (Maps.at(conf, "leafnodes", "port") != null) {
+            problems.add(id + ": a leaf node accepts no leaf connections itself");
+        }
+        String url = env.literal("NATS_HUB_URL");
+        if (!"tls://$(NATS_USER):$(NATS_PASSWORD)@$(NATS_HUB_HOST):7422".equals(url)) {
+            problems.add(id + ": NATS_HUB_URL is " + url + ", not tls://$(NATS_USER):$(NATS_PASSWORD)@$(NATS_HUB_HOST):7422");
+        }
+        if (!Objects.equals(values.get("hubNatsHost"), env.literal("NATS_HUB_HOST"))) {
+            problems.add(id + ": NATS_HUB_HOST " + env.literal("NATS_HUB_HOST") + " is not the hubNatsHost value " + values.get("hubNatsHost"));
+        }
+        if (!Objects.equals(values.get("federationNode"), env.literal("NATS_USER"))) {
+            problems.add(id + ": NATS_USER " + env.literal("NATS_USER") + " is not this node's id " + values.get("federationNode"));
+        }
+        Env.Value password = env.get("NATS_PASSWORD");
+        if (password == null || password.secretName() == null) {
+            problems.add(id + ": NATS_PASSWORD must come from a secretKeyRef");
+        }
+        for (String key : List.of("user", "password")) {
+            if (!(Maps.at(conf, "authorization", key) instanceof NatsConf.Variable)) {
+                problems.add(id + ": authorization." + key + " must be the node's NATS user (a variable)");
+            }
+        }
+    }
+
+    private static void walkConf(Object node, String path, BiConsumer<String, Object> visitor) {
+        if (node instanceof Map<?, ?> map) {
+            map.forEach((k, v) -> walkConf(v, path.isEmpty() ? String.valueOf(k) : path + "." + k, visitor));
+        } else if (node instanceof List<?> list) {
+            for (int i = 0; i < list.size(); i++) {
+                walkConf(list.get(i), path + "[" + i + "]", visitor);
+            }
+        } else {
+            visitor.accept(path, node);
+        }
+    }
+
+    /** A properties value with ${NAME} taken from the container's environment; null when one is missing. */
+    static String resolve(String value, Env env) {
+        if (value == null) {
+            return null;
+        }
+        Matcher m = EXPRESSION.matcher(value);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String literal = env.literal(m.group(1));
+            if (literal == null) {
+                return null;
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(literal));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    void federation(Rendered r, List<String> problems) {
+        Optional<ConfigMap> fed = r.named(ConfigMap.class, "mihub-federation");
+        List<Deployment> modules = moduleDeployments(r);
+        if (fed.isEmpty()) {
+            for (Deployment d : modules) {
+                Env env = Env.of(r, d.getSpec().getTemplate().getSpec().getContainers().get(0), new ArrayList<>(), id(d));
+                configFiles(r, d, env, new ArrayList<>()).forEach((file, properties) -> properties.stringPropertyNames().stream()
+                        .filter(k -> k.startsWith("mihub.auth.trust") || k.startsWith("mihub.federation"))
+                        .forEach(k -> problems.add(id(d) + ": " + file + " sets " + k + " without the federation components")));
+            }
+            return;
+        }
+        Map<String, String> values = r.values();
+        Map<String, String> data = fed.get().getData() == null ? Map.of() : fed.get().getData();
+        String node = data.get("MIHUB_FEDERATION_NODE");
+        boolean hub = "true".equals(data.get("MIHUB_FEDERATION_HUB"));
+        if (node == null || !NODE_ID.matcher(node).matches() || !node.equals(values.get("federationNode"))) {
+            problems.add("mihub-federation: MIHUB_FEDERATION_NODE " + node + " is not a node id equal to the federationNode value");
+            return;
+        }
+        if (hub != HUB_NODE.equals(node)) {
+            problems.add("mihub-federation: node " + node + " with MIHUB_FEDERATION_HUB=" + hub + " (the hub's id is " + HUB_NODE + ", and only the hub's)");
+        }
+        List<NatsWorkload> nats = natsWorkloads(r);
+        if (nats.size() != 1 || nats.get(0).hub() != hub) {
+            problems.add((hub ? "the hub needs nats-hub (a StatefulSet)" : "a node needs nats-leaf (a Deployment)") + "; found " + nats.size() + " NATS server(s)");
+        }
+        String organisations = values.get("federationOrganisations");
+        if (organisations == null || !organisations.matches("[A-Za-z0-9._-]{1,64}(,[A-Za-z0-9._-]{1,64})*")) {
+            problems.add("the federationOrganisations value " + organisations + " is not a comma list of organisation ids");
+        }
+        Optional<GenericKubernetesResource> keycloak = r.custom("k8s.keycloak.org/v2alpha1", "Keycloak").stream().findFirst();
+        String consortiumRealm = hub
+                ? keycloak.map(kc -> "http://" + kc.getMetadata().getName() + "-service:" + Objects.requireNonNullElse(Maps.string(kc, "spec", "http", "httpPort"), "8080") + "/realms/" + REALM).orElse("<no Keycloak at the hub>")
+                : "https://" + values.get("hubKeycloakHost") + "/realms/" + REALM;
+        if (!hub && keycloak.isEmpty()) {
+            problems.add("a federation node runs its own Keycloak (the keycloak component): its realm is the default tenant");
+        }
+        for (Deployment d : modules) {
+            String module = d.getMetadata().getName();
+            String id = id(d);
+            Container c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
+            Env env = Env.of(r, c, problems, id);
+            if (!node.equals(env.literal("MIHUB_FEDERATION_NODE"))) {
+                problems.add(id + ": mihub.federation.node is " + env.literal("MIHUB_FEDERATION_NODE") + ", not " + node);
+            }
+            Map<String, java.util.Properties> files = configFiles(r, d, env, problems);
+            java.util.Properties all = new java.util.Properties();
+            files.values().forEach(all::putAll);
+            boolean trustEntries = all.stringPropertyNames().stream().anyMatch(k -> k.startsWith("mihub.auth.trust"));
+            if (hub) {
+                if (trustEntries) {
+                    problems.add(id + ": the hub has one tenant (the consortium realm) and no trust entries");
+                }
+            } else {
+                String trustDefault = resolve(all.getProperty("mihub.auth.trust.\"Default\""), env);
+                if (!Objects.equals(organisations, trustDefault)) {
+                    problems.add(id + ": mihub.auth.trust.\"Default\" is " + trustDefault + ", not the node's organisations " + organisations
+                            + " (only the node's own realm may assert them)");
+                }
+                if (!"*".equals(all.getProperty("mihub.auth.trust.consortium"))) {
+                    problems.add(id + ": mihub.auth.trust.consortium is " + all.getProperty("mihub.auth.trust.consortium") + ", not *");
+                }
+                Set<String> tenants = new TreeSet<>();
+                all.stringPropertyNames().stream().filter(k -> k.startsWith("mihub.auth.trust."))
+                        .forEach(k -> tenants.add(k.substring("mihub.auth.trust.".length())));
+                if (!tenants.equals(Set.of("\"Default\"", "consortium"))) {
+                    problems.add(id + ": trust entries for " + tenants + ", expected \"Default\" and consortium");
+                }
+                String server = resolve(all.getProperty("quarkus.oidc.consortium.auth-server-url"), env);
+                if (!consortiumRealm.equals(server)) {
+                    problems.add(id + ": quarkus.oidc.consortium.auth-server-url is " + server + ", not the hub's realm " + consortiumRealm);
+                }
+                if (Objects.equals(server, env.literal("QUARKUS_OIDC_TOKEN_ISSUER"))) {
+                    problems.add(id + ": the consortium realm is the default tenant's issuer too; the node's own realm must be the default");
+                }
+                if (!AUDIENCE.equals(all.getProperty("quarkus.oidc.consortium.token.audience"))) {
+                    problems.add(id + ": quarkus.oidc.consortium.token.audience is not " + AUDIENCE);
+                }
+                if (!"service".equals(all.getProperty("quarkus.oidc.consortium.application-type"))) {
+                    problems.add(id + ": quarkus.oidc.consortium.application-type is not service");
+                }
+            }
+            if ("catalog-service".equals(module)) {
+                if (!String.valueOf(hub).equals(env.literal("MIHUB_FEDERATION_HUB"))) {
+                    problems.add(id + ": mihub.federation.hub is " + env.literal("MIHUB_FEDERATION_HUB") + ", expected " + hub);
+                }
+                if (!("nats://" + NATS + ":4222").equals(env.literal("MIHUB_FEDERATION_NATS_URL"))) {
+                    problems.add(id + ": MIHUB_FEDERATION_NATS_URL is not nats://" + NATS + ":4222");
+                }
+                if (!node.equals(env.literal("MIHUB_FEDERATION_NATS_USER"))) {
+                    problems.add(id + ": the NATS user is " + env.literal("MIHUB_FEDERATION_NATS_USER") + ", not the node id " + node);
+                }
+                Env.Value password = env.get("MIHUB_FEDERATION_NATS_PASSWORD");
+                if (password == null || password.secretName() == null) {
+                    problems.add(id + ": MIHUB_FEDERATION_NATS_PASSWORD must come from a secretKeyRef");
+                }
+            }
+            if ("gateway".equals(module)) {
+                if (!String.valueOf(hub).equals(env.literal("MIHUB_FEDERATION_HUB"))) {
+                    problems.add(id + ": mihub.federation.hub is " + env.literal("MIHUB_FEDERATION_HUB") + ", expected " + hub);
+                }
+                String publicUrl = env.literal("MIHUB_FEDERATION_PUBLIC_URL");
+                if (!("https://" + values.get("gatewayHost")).equals(publicUrl)) {
+                    problems.add(id + ": mihub.federation.public-url " + publicUrl + " is not https://" + values.get("gatewayHost"));
+                }
+                String hubUrl = env.literal("MIHUB_FEDERATION_HUB_URL");
+                String expectedHubUrl = hub ? "http://gateway:" + MODULES.httpPort("gateway") : values.get("federationHubUrl");
+                if (hubUrl == null || !hubUrl.equals(expectedHubUrl) || (!hub && !hubUrl.startsWith("https://"))) {
+                    problems.add(id + ": mihub.federation.hub-url " + hubUrl + " is not " + (hub ? expectedHubUrl + " (the hub calls itself in-cluster)" : "the https federationHubUrl value"));
+                }
+                if (!Objects.equals(organisations, env.literal("MIHUB_FEDERATION_ORGANISATIONS"))) {
+                    problems.add(id + ": mihub.federation.organisations is not the federationOrganisations value");
+                }
+                String clientId = resolve(all.getProperty("quarkus.oidc-client.federation.client-id"), env);
+                if (!("mihub-node-" + node).equals(clientId)) {
+                    problems.add(id + ": quarkus.oidc-client.federation.client-id is " + clientId + ", not mihub-node-" + node);
+                }
+                if (!consortiumRealm.equals(resolve(all.getProperty("quarkus.oidc-client.federation.auth-server-url"), env))) {
+                    problems.add(id + ": the federation client does not take its tokens at the consortium realm " + consortiumRealm);
+                }
+                String secret = all.getProperty("quarkus.oidc-client.federation.credentials.secret");
+                Matcher m = secret == null ? null : EXPRESSION.matcher(secret);
+                if (m == null || !m.matches() || env.get(m.group(1)) == null || env.get(m.group(1)).secretName() == null) {
+                    problems.add(id + ": quarkus.oidc-client.federation.credentials.secret must be ${VARIABLE} of a secretKeyRef");
+                }
+            }
+        }
+        // Data leaves through the gateway (443) and, at a node, the leaf connection (7422): both must be open.
+        NetworkRules rules = new NetworkRules(r.all(NetworkPolicy.class));
+        r.named(Deployment.class, "gateway").ifPresent(gw -> {
+            if (!rules.egressToAddresses(podLabels(gw), 443)) {
+                problems.add("the gateway has no egress to the other gateways (443, federationCidr)");
+            }
+        });
+        for (NatsWorkload n : nats) {
+            if (!n.hub() && !rules.egressToAddresses(n.labels(), 7422)) {
+                problems.add(id(n.object()) + ": no egress to the hub's leaf port (7422, hubNatsCidr)");
+            }
+        }
+    }
+
+    /**
+     * Every connection that leaves the namespace (an egress peer by address or namespace) is one of these:
+     * DNS; the gateway to the federation's gateways (443, federationCidr); the NATS leaf node to the hub
+     * (7422, hubNatsCidr); the services to the hub's Keycloak (443, hubKeycloakCidr: the consortium realm's
+     * keys); PostgreSQL and the Keycloak operator to the API server; PostgreSQL to the backup store. At a
+     * node that means only the gateway and the leaf connection carry data out. The only addresses let in
+     * are the nodes' leaf nodes at the hub's leaf port (7422, natsLeafCidr).
+     */
+    void egress(Rendered r, List<String> problems) {
+        Map<String, String> values = r.values();
+        Map<String, Map<String, String>> pods = new LinkedHashMap<>();
+        for (Deployment d : moduleDeployments(r)) {
+            pods.put(d.getMetadata().getName(), podLabels(d));
+        }
+        natsWorkloads(r).forEach(n -> pods.put(NATS, n.labels()));
+        pods.put("postgresql", Map.of("cnpg.io/cluster", "mihub-db", "cnpg.io/podRole", "instance"));
+        pods.put("keycloak", Map.of("app", "keycloak", "app.kubernetes.io/instance", "mihub-keycloak",
+                "app.kubernetes.io/managed-by", "keycloak-operator", "app.kubernetes.io/component", "server"));
+        pods.put("keycloak-realm-import", Map.of("app", "keycloak-realm-import", "app.kubernetes.io/instance", "mihub-keycloak",
+                "app.kubernetes.io/managed-by", "keycloak-operator"));
+        pods.put("keycloak-operator", Map.of("app.kubernetes.io/name", "keycloak-operator"));
+        record Allowed(Set<String> from, String cidrValue, Set<Integer> ports) {
+        }
+        List<Allowed> allowed = List.of(
+                new Allowed(Set.of("gateway"), "federationCidr", Set.of(443)),
+                new Allowed(Set.of(NATS), "hubNatsCidr", Set.of(7422)),
+                new Allowed(Set.of("gateway", "catalog-service", "prediction-service", "planning-service"), "hubKeycloakCidr", Set.of(443)),
+                new Allowed(Set.of("postgresql"), "apiServerCidr", Set.of(443, 6443)),
+                new Allowed(Set.of("postgresql"), "backupStoreCidr", Set.of(443)),
+                new Allowed(Set.of("keycloak-operator"), "apiServerCidr", Set.of(443, 6443)));
+        for (NetworkPolicy p : r.all(NetworkPolicy.class)) {
+            Set<String> selected = new TreeSet<>();
+            pods.forEach((name, labels) -> {
+                if (NetworkRules.matches(p.getSpec().getPodSelector(), labels)) {
+                    selected.add(name);
+                }
+            });
+            boolean allPods = selected.equals(pods.keySet());
+            for (NetworkPolicyEgressRule rule : p.getSpec().getEgress() == null ? List.<NetworkPolicyEgressRule>of() : p.getSpec().getEgress()) {
+                Set<Integer> ports = new TreeSet<>();
+                boolean anyPort = rule.getPorts() == null || rule.getPorts().isEmpty();
+                if (!anyPort) {
+                    for (NetworkPolicyPort port : rule.getPorts()) {
+                        if (port.getPort() == null || port.getPort().getIntVal() == null || port.getEndPort() != null) {
+                            anyPort = true;
+                        } else {
+                            ports.add(port.getPort().getIntVal());
+                        }
+                    }
+                }
+                for (NetworkPolicyPeer peer : rule.getTo() == null ? List.<NetworkPolicyPeer>of() : rule.getTo()) {
+                    if (peer.getIpBlock() == null && peer.getNamespaceSelector() == null) {
+                        continue; // a pod of this namespace
+                    }
+                    boolean dns = peer.getIpBlock() == null && namesNamespace(peer, "kube-system") && peer.getPodSelector() != null
+                            && "kube-dns".equals(peer.getPodSelector().getMatchLabels() == null ? null : peer.getPodSelector().getMatchLabels().get("k8s-app"))
+                            && !anyPort && ports.equals(Set.of(53));
+                    boolean ok = dns || (!anyPort && !selected.isEmpty() && peer.getIpBlock() != null && allowed.stream().anyMatch(a ->
+                            a.from().containsAll(selected) && Objects.equals(values.get(a.cidrValue()), peer.getIpBlock().getCidr())
+                                    && a.ports().containsAll(ports)));
+                    if (!ok) {
+                        String to = peer.getIpBlock() != null ? peer.getIpBlock().getCidr() : "namespace " + peer.getNamespaceSelector();
+                        problems.add(id(p) + ": " + (allPods ? "every pod" : selected.isEmpty() ? "no known pod" : selected) + " may connect to " + to
+                                + " on " + (anyPort ? "any port" : ports) + ", outside the namespace and not one of the allowed connections");
+                    }
+                }
+            }
+            for (NetworkPolicyIngressRule rule : p.getSpec().getIngress() == null ? List.<NetworkPolicyIngressRule>of() : p.getSpec().getIngress()) {
+                for (NetworkPolicyPeer peer : rule.getFrom() == null ? List.<NetworkPolicyPeer>of() : rule.getFrom()) {
+                    if (peer.getIpBlock() == null) {
+                        continue;
+                    }
+                    boolean leafPort = rule.getPorts() != null && rule.getPorts().size() == 1 && rule.getPorts().get(0).getPort() != null
+                            && Objects.equals(rule.getPorts().get(0).getPort().getIntVal(), 7422) && rule.getPorts().get(0).getEndPort() == null;
+                    boolean ok = selected.equals(Set.of(NATS)) && leafPort && Objects.equals(values.get("natsLeafCidr"), peer.getIpBlock().getCidr());
+                    if (!ok) {
+                        problems.add(id(p) + ": admits the addresses " + peer.getIpBlock().getCidr() + "; only the hub's leaf port (7422) admits the nodes (natsLeafCidr)");
+                    }
+                }
+            }
         }
     }
 

@@ -32,6 +32,7 @@ import jakarta.inject.Inject;
 import org.mihub.catalog.config.IngestConfig;
 import org.mihub.catalog.repository.DatasetSql;
 import org.mihub.catalog.service.Dataset;
+import org.mihub.catalog.service.CardOutbox;
 import org.mihub.catalog.service.DatasetService;
 import org.mihub.catalog.service.Property;
 import org.mihub.catalog.service.PropertyService;
@@ -66,6 +67,9 @@ public class IngestService {
 
     @Inject
     TableMaintenance maintenance;
+
+    @Inject
+    CardOutbox cards;
 
     /** Materials of one ingest written row by row before the rest go to a segment of their own. */
     @Inject
@@ -202,6 +206,7 @@ public class IngestService {
                             skip && collector.truncated, collector.warnings, uses.list());
                 }
                 datasets.addVersion(connection, dataset.id(), version, writer.materialsWritten());
+                cards.changed(connection, dataset.id());
                 Result result = new Result(UUID.randomUUID(), dataset.id(), Outcome.COMMITTED, rowsReceived,
                         writer.materialsWritten(), writer.measurementsWritten(), version, digest, Instant.now(),
                         header.mode(), skipped, problems, skip && collector.truncated, collector.warnings,

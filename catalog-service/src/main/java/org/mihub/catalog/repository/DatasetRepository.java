@@ -12,10 +12,13 @@ import jakarta.persistence.LockModeType;
 
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 
+import org.hibernate.Session;
+
 import org.mihub.catalog.service.Dataset;
 import org.mihub.common.access.Embargo;
 import org.mihub.common.access.Sharing;
 import org.mihub.common.access.Visibility;
+import org.mihub.common.sql.Transactions;
 
 /**
  * Datasets one at a time, through Hibernate ORM with Panache: create, point reads, sharing changes
@@ -96,6 +99,15 @@ public class DatasetRepository implements PanacheRepositoryBase<DatasetEntity, U
         audit.action = action;
         audit.detail = detailJson;
         getEntityManager().persist(audit);
+    }
+
+    /**
+     * JDBC work on the connection of the current JTA transaction (Hibernate's own, after its pending
+     * changes are flushed), so what it writes commits or rolls back with the entity changes.
+     */
+    public <T> T onConnection(Transactions.Work<T> work) {
+        flush();
+        return getEntityManager().unwrap(Session.class).doReturningWork(work::run);
     }
 
     /**

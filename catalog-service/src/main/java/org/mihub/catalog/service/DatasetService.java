@@ -53,6 +53,9 @@ public class DatasetService {
     @Inject
     AccessLogRepository accessLog;
 
+    @Inject
+    CardOutbox cards;
+
     /** What a caller asks for when creating a dataset or changing its sharing. */
     public record Draft(String ownerOrg, String title, String description, String licence, Visibility visibility,
             List<String> sharedWith, Dataset.Embargo embargo, String citation, String doi) {
@@ -87,6 +90,7 @@ public class DatasetService {
         return EntityTransactions.requiringNew(() -> {
             Dataset stored = datasets.insert(dataset);
             datasets.audit(dataset.id(), caller.subject(), caller.org(), "create", "{}");
+            cardChanged(dataset.id());
             return stored;
         });
     }
@@ -132,6 +136,7 @@ public class DatasetService {
             fail(violations);
             Dataset updated = datasets.updateSharing(id, visibility, List.copyOf(sharedWith), embargo);
             datasets.audit(id, caller.subject(), caller.org(), "sharing", "{\"visibility\":\"" + visibility + "\"}");
+            cardChanged(id);
             return updated;
         });
     }
@@ -147,8 +152,16 @@ public class DatasetService {
             }
             Instant at = datasets.softDelete(id, caller.subject(), nonNull(reason));
             datasets.audit(id, caller.subject(), caller.org(), "delete", "{}");
+            cardChanged(id);
             return new Deletion(id, at, caller.subject());
         });
+    }
+
+    /** The dataset's card change to the outbox, in the current JTA transaction (federation on only). */
+    private void cardChanged(UUID id) {
+        if (cards.enabled()) {
+            datasets.onConnection(connection -> cards.changed(connection, id));
+        }
     }
 
     /**

@@ -15,7 +15,9 @@ import org.mihub.common.identity.Caller;
  * <p>Reads, at the visibility in effect (an embargo that has passed is applied): {@code admin}
  * reads everything; the owner organisation always reads its own; SHARED is readable by the named
  * organisations; CONSORTIUM by every member organisation (any authenticated caller); PUBLIC by
- * anyone, anonymous callers included. No other role matters for reading.
+ * anyone, anonymous callers included. No other role matters for reading, but a caller holding none
+ * of {@code member}, {@code contributor}, {@code curator}, {@code admin} (a node's service account,
+ * role {@code federation}) reads as anonymous callers do: PUBLIC only, not even its own organisation's.
  *
  * <p>Writes need {@code contributor} in the owner organisation, sharing and deletion
  * ({@code curate}) {@code curator} in the owner organisation; {@code admin} may do both.
@@ -31,17 +33,18 @@ public final class AccessRule {
 
     /** Whether {@code caller} (empty: anonymous) may read an artifact shared as {@code sharing} at {@code now}. */
     public static boolean canRead(Optional<Caller> caller, Sharing sharing, Instant now) {
+        Optional<Caller> who = reader(caller);
         Visibility effective = sharing.effectiveAt(now);
-        if (caller.isPresent() && caller.get().hasRole(Caller.ADMIN)) {
+        if (who.isPresent() && who.get().hasRole(Caller.ADMIN)) {
             return true;
         }
-        if (openTo(caller).contains(effective)) {
+        if (openTo(who).contains(effective)) {
             return true;
         }
-        if (caller.isEmpty()) {
+        if (who.isEmpty()) {
             return false;
         }
-        String org = caller.get().org();
+        String org = who.get().org();
         return org.equals(sharing.ownerOrg())
                 || effective == Visibility.SHARED && sharing.sharedWith().contains(org);
     }
@@ -56,16 +59,17 @@ public final class AccessRule {
      * database's {@code now()}).
      */
     public static SqlCondition readCondition(Optional<Caller> caller, SharingColumns columns) {
-        if (caller.isPresent() && caller.get().hasRole(Caller.ADMIN)) {
+        Optional<Caller> who = reader(caller);
+        if (who.isPresent() && who.get().hasRole(Caller.ADMIN)) {
             return new SqlCondition("TRUE", List.of());
         }
         String effective = columns.effectiveVisibility();
-        String open = effective + " IN (" + openTo(caller).stream().map(level -> "'" + level.name() + "'")
+        String open = effective + " IN (" + openTo(who).stream().map(level -> "'" + level.name() + "'")
                 .collect(Collectors.joining(", ")) + ")";
-        if (caller.isEmpty()) {
+        if (who.isEmpty()) {
             return new SqlCondition(open, List.of());
         }
-        String org = caller.get().org();
+        String org = who.get().org();
         return new SqlCondition("(" + columns.ownerOrg() + " = ? OR " + open + " OR (" + effective + " = '"
                 + Visibility.SHARED.name() + "' AND ? = ANY(" + columns.sharedWith() + ")))", List.of(org, org));
     }
@@ -91,6 +95,11 @@ public final class AccessRule {
     /** Whether a read is by another organisation than the owner (anonymous reads count): what the access log records. */
     public static boolean isCrossOrg(Optional<Caller> caller, String ownerOrg) {
         return caller.map(who -> !who.org().equals(ownerOrg)).orElse(true);
+    }
+
+    /** Who reads: the caller, or anonymous when no role of the caller grants data access. */
+    private static Optional<Caller> reader(Optional<Caller> caller) {
+        return caller.filter(Caller::hasDataRole);
     }
 
     /** The levels readable by the caller whoever owns the artifact and whoever it is shared with. */

@@ -23,6 +23,11 @@ public final class ConfigRules {
 
     public static final String CLIENT_NAME_MESSAGE = "must list gRPC client names (quarkus.grpc.clients.<name>)";
 
+    /** An organisation as tokens name it in their {@code org} claim, or {@code *} (every organisation not listed elsewhere). */
+    public static final String TRUSTED_ORG = "\\s*(\\*|[A-Za-z0-9][A-Za-z0-9._-]*)\\s*";
+
+    public static final String TRUSTED_ORGS_MESSAGE = "must list organisations (e.g. acme,kansai-u) or *";
+
     private ConfigRules() {
     }
 }

@@ -24,14 +24,19 @@ public final class CallerFactory {
         if (identity == null || identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken jwt)) {
             return Optional.empty();
         }
-        Object org = jwt.getClaim(ORG_CLAIM);
-        String orgName = org == null ? "" : org.toString().replace("\"", "").trim();
+        String orgName = organisation(jwt);
         if (orgName.isEmpty() || jwt.getSubject() == null) {
             return Optional.empty();
         }
         String azp = jwt.getClaim("azp");
         return Optional.of(new Caller(jwt.getSubject(), orgName, identity.getRoles(),
-                jwt.getClaim("preferred_username"), azp));
+                jwt.getClaim("preferred_username"), azp, jwt.getIssuer()));
+    }
+
+    /** The organisation a token names (its {@code org} claim), or empty. */
+    static String organisation(JsonWebToken jwt) {
+        Object org = jwt.getClaim(ORG_CLAIM);
+        return org == null ? "" : org.toString().replace("\"", "").trim();
     }
 
     /** The raw access token the identity was built from, if any. */

@@ -2,6 +2,7 @@ package org.mihub.common.identity;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,7 +31,8 @@ import io.vertx.ext.web.RoutingContext;
  * {@code grpc-status: 16} (UNAUTHENTICATED) and a message, in a trailers-only response, instead of
  * the plain HTTP 401 that gRPC clients report as a transport error. A REST request with malformed
  * credentials is a 401 problem saying why (the gateway's own problem handler answers first, in its
- * API's formats).
+ * API's formats). A valid token whose issuer may not assert its organisation ({@link IssuerTrustAugmentor})
+ * is refused the same ways, with the message naming issuer and organisation ({@link #statedReason}).
  */
 @ApplicationScoped
 public class CredentialsCheck {
@@ -71,23 +73,45 @@ public class CredentialsCheck {
             context.next();
             return;
         }
-        unauthenticated(context.response(), failure instanceof MalformedCredentialsException
-                ? failure.getMessage()
-                : context.request().getHeader("Authorization") == null ? "a valid access token is required"
-                        : Credentials.TOKEN_NOT_VALID);
+        unauthenticated(context.response(), statedReason(failure)
+                .orElse(context.request().getHeader("Authorization") == null ? "a valid access token is required"
+                        : Credentials.TOKEN_NOT_VALID));
     }
 
-    /** A REST request with malformed credentials that no handler answered yet: 401 with a problem body. */
+    /**
+     * A REST request with malformed credentials, or a valid token whose issuer may not assert its
+     * organisation, that no handler answered yet: 401 with a problem body saying why.
+     */
     private void refuseMalformed(RoutingContext context) {
-        if (!(context.failure() instanceof MalformedCredentialsException malformed)
-                || context.response().headWritten()) {
+        var reason = statedReason(context.failure());
+        if (reason.isEmpty() || context.response().headWritten()) {
             context.next();
             return;
         }
+        boolean malformed = rootCause(context.failure()) instanceof MalformedCredentialsException;
         context.response().setStatusCode(401).putHeader("Content-Type", "application/problem+json")
-                .putHeader("WWW-Authenticate", "Bearer realm=\"mihub\", error=\"invalid_request\"")
+                .putHeader("WWW-Authenticate", "Bearer realm=\"mihub\", error=\""
+                        + (malformed ? "invalid_request" : "invalid_token") + "\"")
                 .end(new JsonObject().put("type", "about:blank").put("title", "Unauthorized").put("status", 401)
-                        .put("detail", malformed.getMessage()).encode());
+                        .put("detail", reason.get()).encode());
+    }
+
+    /**
+     * What a refusal may tell the caller: the form of a malformed header ({@link MalformedCredentialsException}),
+     * or which issuer may not assert which organisation ({@link UntrustedIssuerException}); empty for any
+     * other failure (a token that did not verify is never explained: that would help a forger).
+     */
+    public static Optional<String> statedReason(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof MalformedCredentialsException || cause instanceof UntrustedIssuerException) {
+                return Optional.of(cause.getMessage());
+            }
+            if (cause instanceof CompositeException composite) {
+                return composite.getCauses().stream().map(CredentialsCheck::statedReason).flatMap(Optional::stream)
+                        .findFirst();
+            }
+        }
+        return Optional.empty();
     }
 
     private static Throwable rootCause(Throwable failure) {

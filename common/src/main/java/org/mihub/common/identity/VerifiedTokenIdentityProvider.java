@@ -26,7 +26,9 @@ import io.vertx.ext.web.RoutingContext;
  * Two parts around quarkus-oidc, which does the verifying: this identity provider runs before
  * OIDC's and answers from the cache or passes (a null identity hands the request on); the
  * {@link Recorder} augmentor sees every identity OIDC built and remembers its token. An identity
- * from the cache is a copy bound to the current request. Switched off with
+ * from the cache is a copy bound to the current request, and only for a request quarkus-oidc resolved to
+ * the tenant (issuer) that verified it; {@link IssuerTrustAugmentor} checks it again like any identity.
+ * Switched off with
  * {@code mihub.auth.token-cache.enabled=false}.
  */
 @ApplicationScoped
@@ -66,9 +68,21 @@ public class VerifiedTokenIdentityProvider implements IdentityProvider<TokenAuth
         if (!enabled || request.getToken() == null || request.getToken().getToken() == null) {
             return Uni.createFrom().nullItem();
         }
+        RoutingContext routing = HttpSecurityUtils.getRoutingContextAttribute(request);
         return Uni.createFrom().item(tokens.find(request.getToken().getToken())
-                .map(cached -> boundTo(cached, HttpSecurityUtils.getRoutingContextAttribute(request)))
+                .filter(cached -> sameTenant(cached, routing))
+                .map(cached -> boundTo(cached, routing))
                 .orElse(null));
+    }
+
+    /**
+     * Whether the cached identity was verified by the tenant quarkus-oidc chose for this request (by the
+     * token's issuer): a token counts as verified only for the issuer that verified it. The same bytes
+     * carry the same {@code iss}, so this holds unless the tenants change; then the token is verified again.
+     */
+    static boolean sameTenant(SecurityIdentity cached, RoutingContext routing) {
+        Object requested = routing == null ? null : routing.get(IssuerTrustAugmentor.TENANT_ID_ATTRIBUTE);
+        return requested == null || requested.equals(IssuerTrustAugmentor.tenantOf(cached));
     }
 
     /** The cached identity for this request: its own routing context, marked as from the cache. */

@@ -59,6 +59,9 @@ class AccessRuleTest {
 
     static final List<String> ROLES = List.of(Caller.MEMBER, Caller.CONTRIBUTOR, Caller.CURATOR, Caller.ADMIN);
 
+    /** Roles that grant no data access: a node's service account, a token with only Keycloak's defaults. */
+    static final List<String> NO_DATA_ROLES = List.of(Caller.FEDERATION, "offline_access");
+
     /** The specification: who reads at each visibility in effect (admins read everything). */
     static final Map<Visibility, Set<Who>> READERS = new EnumMap<>(Map.of(
             Visibility.PRIVATE, EnumSet.of(Who.OWNER),
@@ -88,6 +91,10 @@ class AccessRuleTest {
         }
 
         boolean expectedToRead(Visibility inEffect) {
+            if (role != null && !ROLES.contains(role)) {
+                // no data role: reads as anonymous callers do, not even its own organisation's artifacts
+                return READERS.get(inEffect).contains(Who.ANONYMOUS);
+            }
             return Caller.ADMIN.equals(role) || READERS.get(inEffect).contains(who);
         }
 
@@ -121,6 +128,9 @@ class AccessRuleTest {
         List<Reader> readers = new ArrayList<>();
         for (Who who : List.of(Who.OWNER, Who.PARTNER, Who.OTHER)) {
             for (String role : ROLES) {
+                readers.add(new Reader(who, role));
+            }
+            for (String role : NO_DATA_ROLES) {
                 readers.add(new Reader(who, role));
             }
         }
@@ -163,7 +173,7 @@ class AccessRuleTest {
     @Test
     void theTableCoversEveryLevelCallerRoleAndEmbargoState() {
         assertEquals(4 * (1 + 2 * 3), rows.size());
-        assertEquals(3 * 4 + 1, readers.size());
+        assertEquals(3 * (4 + 2) + 1, readers.size());
         assertEquals(EnumSet.allOf(EmbargoState.class), EnumSet.copyOf(rows.stream().map(Row::state).toList()));
     }
 
@@ -253,6 +263,9 @@ class AccessRuleTest {
             {Who.OTHER, Caller.CONTRIBUTOR, false, false},
             {Who.OTHER, Caller.CURATOR, false, false},
             {Who.OTHER, Caller.ADMIN, true, true},
+            {Who.OWNER, Caller.FEDERATION, false, false},
+            {Who.PARTNER, Caller.FEDERATION, false, false},
+            {Who.OTHER, Caller.FEDERATION, false, false},
         };
         for (Object[] line : table) {
             Reader reader = new Reader((Who) line[0], (String) line[1]);
@@ -262,6 +275,35 @@ class AccessRuleTest {
             assertEquals(reader.who() != Who.OWNER, AccessRule.isCrossOrg(reader.caller(), OWNER_ORG), reader.toString());
         }
         assertTrue(AccessRule.isCrossOrg(Optional.empty(), OWNER_ORG), "anonymous reads are another org's");
+    }
+
+    @Test
+    void aFederationServiceAccountReadsOnlyWhatAnyoneReadsAndChangesNothing() {
+        Caller node = new Caller("service-account-mihub-node-acme", OWNER_ORG, Set.of(Caller.FEDERATION), "", "");
+        for (Visibility level : Visibility.values()) {
+            Sharing sharing = new Sharing(OWNER_ORG, level, List.of(PARTNER_ORG));
+            assertEquals(level == Visibility.PUBLIC, AccessRule.canRead(Optional.of(node), sharing, now), level.name());
+        }
+        assertFalse(AccessRule.canWrite(node, OWNER_ORG));
+        assertFalse(AccessRule.canCurate(node, OWNER_ORG));
+        assertFalse(AccessRule.canOperate(node, OWNER_ORG));
+        assertEquals(AccessRule.readCondition(Optional.empty(), SharingColumns.of("a")),
+                AccessRule.readCondition(Optional.of(node), SharingColumns.of("a")), "the anonymous SQL condition");
+        // a data role beside it counts as usual
+        Caller member = new Caller("n", PARTNER_ORG, Set.of(Caller.FEDERATION, Caller.MEMBER), "", "");
+        assertTrue(AccessRule.canRead(Optional.of(member), new Sharing(OWNER_ORG, Visibility.CONSORTIUM, List.of()), now));
+    }
+
+    @Test
+    void theLabRobotKeepsItsRights() {
+        // the lab-robot service account holds member and contributor
+        Caller robot = new Caller("service-account-lab-robot", OWNER_ORG, Set.of(Caller.MEMBER, Caller.CONTRIBUTOR),
+                "", "lab-robot");
+        assertTrue(AccessRule.canRead(Optional.of(robot), new Sharing(OWNER_ORG, Visibility.PRIVATE, List.of()), now));
+        assertTrue(AccessRule.canRead(Optional.of(robot), new Sharing(OTHER_ORG, Visibility.CONSORTIUM, List.of()), now));
+        assertTrue(AccessRule.canWrite(robot, OWNER_ORG));
+        assertTrue(AccessRule.canOperate(robot, OWNER_ORG));
+        assertFalse(AccessRule.canCurate(robot, OWNER_ORG));
     }
 
     @Test

@@ -7,6 +7,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.mihub.common.identity.Credentials;
+import org.mihub.common.identity.CredentialsCheck;
 import org.mihub.common.identity.MalformedCredentialsException;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -21,7 +22,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * A request whose token is missing or not valid (bad signature, wrong issuer or audience, expired,
- * not yet valid, unsigned) gets 401 with a problem+json body and the RFC 6750 challenge. Bearer
+ * not yet valid, unsigned), or whose issuer may not assert its organisation (common's {@code IssuerTrust}),
+ * gets 401 with a problem+json body and the RFC 6750 challenge. Bearer
  * tokens are checked before the REST layer runs, so this is a failure handler on the HTTP router.
  * OPTIMADE paths get a JSON:API error document instead. The body says what to do, never why the
  * token failed: that would help whoever forged it.
@@ -39,16 +41,16 @@ public class AuthenticationProblemHandler {
     private void handle(RoutingContext context) {
         Throwable failure = context.failure();
         boolean unauthenticated = failure instanceof AuthenticationFailedException
-                || failure instanceof MalformedCredentialsException
+                || failure instanceof MalformedCredentialsException || CredentialsCheck.statedReason(failure).isPresent()
                 || failure instanceof AuthenticationCompletionException || failure instanceof UnauthorizedException;
         if (!unauthenticated || context.response().headWritten()) {
             context.next();
             return;
         }
         boolean presented = context.request().getHeader("Authorization") != null;
-        // a malformed header says what is wrong with its form (nothing about any token's content)
-        String detail = failure instanceof MalformedCredentialsException malformed ? malformed.getMessage()
-                : detail(presented);
+        // a malformed header says what is wrong with its form (nothing about any token's content), a valid
+        // token whose issuer may not assert its organisation says which issuer and organisation
+        String detail = CredentialsCheck.statedReason(failure).orElse(detail(presented));
         if (context.request().path().startsWith("/optimade/")) {
             ObjectNode document = JsonNodeFactory.instance.objectNode();
             document.putArray("errors").addObject().put("status", "401").put("title", "Unauthorized")

@@ -84,7 +84,8 @@ import io.smallrye.jwt.build.Jwt;
 public class PlanningGrpcTest {
 
     private static final String ACME = token("dave", "acme", "member");
-    private static final String ACME_READER = token("rita", "acme");
+    // a data role but not member: reads its organisation's campaigns, may not drive them (no role at all reads nothing)
+    private static final String ACME_READER = token("rita", "acme", "contributor");
     private static final String KANSAI = token("bob", "kansai-u", "member", "contributor");
     private static final String ADMIN = token("carol", "hub", "member", "admin");
     private static final String TOHOKU = token("tom", "tohoku", "member");

@@ -1,0 +1,47 @@
+package org.mihub.catalog.federation;
+
+import java.time.Duration;
+
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+
+/** The federation's JetStream streams, created (or brought to this configuration) by the hub's catalog. */
+public final class Streams {
+
+    /** Cards of every node: subjects {@code mihub.cards.<node>}, file storage, two-minute duplicate window. */
+    public static final String CARDS = "MIHUB_CARDS";
+    /** Resync requests to nodes: subjects {@code mihub.control.<node>}. */
+    public static final String CONTROL = "MIHUB_CONTROL";
+    /** JetStream's "stream not found". */
+    private static final int NOT_FOUND = 10059;
+
+    private Streams() {
+    }
+
+    static StreamConfiguration cards() {
+        return StreamConfiguration.builder().name(CARDS).subjects("mihub.cards.*").storageType(StorageType.File)
+                .duplicateWindow(Duration.ofMinutes(2)).build();
+    }
+
+    static StreamConfiguration control() {
+        return StreamConfiguration.builder().name(CONTROL).subjects("mihub.control.*").storageType(StorageType.File)
+                .duplicateWindow(Duration.ofMinutes(2)).build();
+    }
+
+    /** Creates both streams, or updates them to this configuration; the same at every start. */
+    static void ensure(JetStreamManagement management) throws java.io.IOException, JetStreamApiException {
+        for (StreamConfiguration stream : new StreamConfiguration[] {cards(), control()}) {
+            try {
+                management.getStreamInfo(stream.getName());
+                management.updateStream(stream);
+            } catch (JetStreamApiException e) {
+                if (e.getApiErrorCode() != NOT_FOUND) {
+                    throw e;
+                }
+                management.addStream(stream);
+            }
+        }
+    }
+}
