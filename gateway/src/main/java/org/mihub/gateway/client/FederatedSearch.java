@@ -23,7 +23,7 @@ import org.mihub.gateway.client.HubDirectory.HubFailure;
 import org.mihub.gateway.client.HubDirectory.Node;
 import org.mihub.gateway.config.FederationConfig;
 import org.mihub.gateway.error.InvalidInput;
-import org.mihub.gateway.view.DatasetViews.CardView;
+import org.mihub.gateway.view.FederationViews;
 import org.mihub.gateway.view.DatasetViews.DatasetPage;
 import org.mihub.gateway.view.MaterialViews.MaterialPage;
 import org.mihub.gateway.view.MaterialViews.MaterialSearch;
@@ -47,6 +47,8 @@ import io.smallrye.mutiny.Uni;
  * cursor, and each node's status reported. A node that fails costs its own results only.
  */
 @ApplicationScoped
+@RegisterForReflection(targets = {FederationViews.CardPage.class, FederationViews.CardView.class,
+        FederationViews.CardPropertyView.class}) // read from the hub's answer
 public class FederatedSearch {
 
     /** The largest page a node serves ({@code MaterialService.MAX_PAGE}). */
@@ -68,10 +70,6 @@ public class FederatedSearch {
     /** The parts of a node's answer this gateway reads. */
     @RegisterForReflection
     record RemotePage(List<MaterialView> materials, String nextCursor) {
-    }
-
-    @RegisterForReflection
-    record CardPage(List<CardView> cards, String nextCursor) {
     }
 
     @Inject
@@ -397,7 +395,7 @@ public class FederatedSearch {
                         return hubOnly("unavailable", "the hub answered " + status);
                     }
                     try {
-                        CardPage page = json.readValue(response.body(), CardPage.class);
+                        FederationViews.CardPage page = json.readValue(response.body(), FederationViews.CardPage.class);
                         if (page == null || page.cards() == null || page.cards().stream().anyMatch(Objects::isNull)) {
                             return hubOnly("unavailable", "malformed answer: not a page of cards");
                         }

@@ -59,25 +59,12 @@ public final class DatasetViews {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record DatasetPage(List<DatasetView> datasets, String nextCursor,
             @Schema(description = "scope=federation only: the federation directory's dataset cards the caller "
-                    + "may read") List<CardView> cards,
+                    + "may read") List<FederationViews.CardView> cards,
             @Schema(description = "scope=federation only: how the hub answered") List<MaterialViews.NodeStatus> nodes) {
 
         public DatasetPage(List<DatasetView> datasets, String nextCursor) {
             this(datasets, nextCursor, null, null);
         }
-    }
-
-    /** A dataset card of the federation directory (its rows stay at {@code node}). */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record CardView(String node, String datasetId, int version, String title, String description,
-            String licence, String doi, String ownerOrg, String visibility, List<String> sharedWith,
-            Instant embargoUntil, String embargoVisibility, long rowCount, List<String> elements,
-            List<CardProperty> properties, Instant updatedAt, boolean tombstone) {
-    }
-
-    /** One property of a card: unit, how many measurements, their range. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record CardProperty(String name, String unit, long count, Double min, Double max) {
     }
 
     public record DeletionView(String id, Instant deletedAt, String deletedBy) {
