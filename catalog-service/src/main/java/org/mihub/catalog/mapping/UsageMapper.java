@@ -77,7 +77,8 @@ public final class UsageMapper {
                     .setReader(Caller.newBuilder().setSubject(entry.readerSubject()).setOrg(entry.readerOrg()))
                     .setOperation(AccessOperation.valueOf("ACCESS_OPERATION_"
                             + entry.operation().toUpperCase(java.util.Locale.ROOT)))
-                    .setRecordCount(entry.records()).setOccurredAt(DatasetMapper.timestamp(entry.at())));
+                    .setRecordCount(entry.records()).setOccurredAt(DatasetMapper.timestamp(entry.at()))
+                    .setRequestingNode(entry.requestingNode() == null ? "" : entry.requestingNode()));
         }
         return response.setPageInfo(PageInfo.newBuilder().setTotalSize(-1)
                 .setNextPageToken(page.nextCursor() == null ? "" : page.nextCursor())).build();

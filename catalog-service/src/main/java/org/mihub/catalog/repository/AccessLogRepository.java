@@ -25,23 +25,34 @@ public class AccessLogRepository {
     DataSource dataSource;
 
     public void record(String readerSubject, String readerOrg, UUID datasetId, String ownerOrg, String operation,
-            long records) throws SQLException {
+            long records, String requestingNode) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
-            record(connection, readerSubject, readerOrg, datasetId, ownerOrg, operation, records);
+            record(connection, readerSubject, readerOrg, datasetId, ownerOrg, operation, records, requestingNode);
         }
     }
 
-    /** As {@link #record(String, String, UUID, String, String, long)}, on the caller's connection (and transaction). */
+    /** As {@link #record(String, String, UUID, String, String, long, String)} without a requesting node. */
     public void record(Connection connection, String readerSubject, String readerOrg, UUID datasetId,
             String ownerOrg, String operation, long records) throws SQLException {
+        record(connection, readerSubject, readerOrg, datasetId, ownerOrg, operation, records, null);
+    }
+
+    /**
+     * A read, on the caller's connection (and transaction); {@code requestingNode}: the federation node
+     * that asked on the reader's behalf, or null.
+     */
+    public void record(Connection connection, String readerSubject, String readerOrg, UUID datasetId,
+            String ownerOrg, String operation, long records, String requestingNode) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO access_log (reader_subject, "
-                + "reader_org, dataset_id, owner_org, operation, records) VALUES (?, ?, ?, ?, ?, ?)")) {
+                + "reader_org, dataset_id, owner_org, operation, records, requesting_node) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             insert.setString(1, readerSubject);
             insert.setString(2, readerOrg);
             insert.setObject(3, datasetId);
             insert.setString(4, ownerOrg);
             insert.setString(5, operation);
             insert.setLong(6, records);
+            insert.setString(7, requestingNode);
             insert.executeUpdate();
         }
     }
@@ -53,7 +64,7 @@ public class AccessLogRepository {
     public List<Usage.Entry> list(UUID datasetId, String ownerOrg, String readerOrg, Instant since, Instant until,
             Long beforeId, int limit) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT id, dataset_id, owner_org, reader_subject, reader_org, "
-                + "operation, records, at FROM access_log WHERE TRUE");
+                + "operation, records, at, requesting_node FROM access_log WHERE TRUE");
         List<Object> parameters = new ArrayList<>();
         if (datasetId != null) {
             sql.append(" AND dataset_id = ?");
@@ -82,7 +93,7 @@ public class AccessLogRepository {
                 while (rows.next()) {
                     entries.add(new Usage.Entry(rows.getLong(1), rows.getObject(2, UUID.class), rows.getString(3),
                             rows.getString(4), rows.getString(5), rows.getString(6), rows.getLong(7),
-                            rows.getTimestamp(8).toInstant()));
+                            rows.getTimestamp(8).toInstant(), rows.getString(9)));
                 }
             }
         }

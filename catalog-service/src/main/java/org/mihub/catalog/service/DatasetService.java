@@ -212,7 +212,8 @@ public class DatasetService {
     /** Writes a read of materials of another organisation's dataset to the owner's access log. */
     public void logAccess(Caller caller, UUID datasetId, String ownerOrg, String operation, long records) {
         SqlErrors.call(() -> {
-            accessLog.record(caller.subject(), caller.org(), datasetId, ownerOrg, operation, records);
+            accessLog.record(caller.subject(), caller.org(), datasetId, ownerOrg, operation, records,
+                    org.mihub.catalog.grpc.RequestingNodeInterceptor.current().orElse(null));
             return null;
         });
     }

@@ -11,7 +11,7 @@ public final class Usage {
     }
 
     public record Entry(long id, UUID datasetId, String ownerOrg, String readerSubject, String readerOrg,
-            String operation, long records, Instant at) {
+            String operation, long records, Instant at, String requestingNode) {
     }
 
     public record Aggregate(UUID datasetId, String datasetTitle, String ownerOrg, String readerOrg, long accesses,

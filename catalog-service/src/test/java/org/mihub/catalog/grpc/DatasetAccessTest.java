@@ -306,6 +306,28 @@ class DatasetAccessTest {
     }
 
     @Test
+    void aReadForAnotherNodeKeepsTheRequestingNodeInTheAccessLog() {
+        String id = ids.get(Visibility.CONSORTIUM);
+        var forNode = new io.grpc.Metadata();
+        forNode.put(io.grpc.Metadata.Key.of("mihub-requesting-node", io.grpc.Metadata.ASCII_STRING_MARSHALLER),
+                "kansai-u");
+        client.as(KANSAI_MEMBER).withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(forNode))
+                .getDataset(GetDatasetRequest.newBuilder().setId(id).build());
+        var notANode = new io.grpc.Metadata();
+        notANode.put(io.grpc.Metadata.Key.of("mihub-requesting-node", io.grpc.Metadata.ASCII_STRING_MARSHALLER),
+                "Not A Node; DROP TABLE");
+        client.as(HUB_MEMBER).withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(notANode))
+                .getDataset(GetDatasetRequest.newBuilder().setId(id).build());
+        var log = client.as(ACME_MEMBER).listAccessLog(ListAccessLogRequest.newBuilder().setDatasetId(id).build());
+        var kansai = log.getEntriesList().stream().filter(entry -> entry.getReader().getOrg().equals("kansai-u"))
+                .findFirst().orElseThrow();
+        assertEquals("kansai-u", kansai.getRequestingNode());
+        var hub = log.getEntriesList().stream().filter(entry -> entry.getReader().getOrg().equals("hub"))
+                .findFirst().orElseThrow();
+        assertEquals("", hub.getRequestingNode(), "a value that is not a node id is ignored");
+    }
+
+    @Test
     void readsByOtherOrgsAreLogged() throws SQLException {
         String id = ids.get(Visibility.CONSORTIUM);
         client.as(HUB_MEMBER).getDataset(GetDatasetRequest.newBuilder().setId(id).build());

@@ -248,7 +248,8 @@ final class CatalogMapper {
         return new AccessView(entry.getId(), entry.getDatasetId(), entry.getOwnerOrg(), entry.getReader().getSubject(),
                 entry.getReader().getOrg(),
                 CommonMapper.name(entry.getOperation()),
-                entry.getRecordCount(), instant(entry.getOccurredAt()));
+                entry.getRecordCount(), instant(entry.getOccurredAt()),
+                entry.getRequestingNode().isEmpty() ? null : entry.getRequestingNode());
     }
 
     static UsageSummaryView view(UsageSummary summary) {

@@ -33,6 +33,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.mihub.gateway.client.BackendFailure;
 import org.mihub.gateway.client.CatalogClient;
+import org.mihub.gateway.client.FederatedSearch;
 import org.mihub.gateway.error.InvalidInput;
 import org.mihub.gateway.view.DatasetViews.DatasetInput;
 import org.mihub.gateway.view.DatasetViews.DatasetPage;
@@ -61,6 +62,9 @@ public class DatasetResource {
     @Inject
     CatalogClient catalog;
 
+    @Inject
+    FederatedSearch federated;
+
     @POST
     @Path("/datasets")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -83,7 +87,17 @@ public class DatasetResource {
     public Uni<DatasetPage> list(@QueryParam("owner") String owner, @QueryParam("visibility") String visibility,
             @QueryParam("text") String text, @QueryParam("limit") @DefaultValue("50")
             @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", defaultValue = "50")) String limit,
-            @QueryParam("cursor") String cursor) {
+            @QueryParam("cursor") String cursor,
+            @Parameter(description = "local (default): this installation's datasets; federation: the dataset cards "
+                    + "of the federation directory at the hub that the caller may read (in cards, not datasets; "
+                    + "visibility cannot be given then)", schema = @Schema(type = SchemaType.STRING,
+                    enumeration = {"local", "federation"}, defaultValue = "local")) @QueryParam("scope") String scope) {
+        if (QueryParams.federation(scope)) {
+            if (visibility != null && !visibility.isBlank()) {
+                throw new InvalidInput("visibility", "cannot be given with scope=federation");
+            }
+            return federated.cards(owner, text, QueryParams.limit(limit, 50), cursor);
+        }
         return catalog.list(owner, visibility, text, QueryParams.limit(limit, 50), cursor);
     }
 

@@ -1,6 +1,8 @@
 package org.mihub.gateway.rest;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
@@ -10,7 +12,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -18,6 +22,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.mihub.gateway.client.CatalogClient;
+import org.mihub.gateway.client.FederatedSearch;
 import org.mihub.gateway.view.MaterialViews;
 import org.mihub.gateway.view.MaterialViews.MaterialPage;
 import org.mihub.gateway.view.MaterialViews.MaterialSearch;
@@ -34,10 +39,18 @@ public class MaterialResource {
     @Inject
     CatalogClient catalog;
 
+    @Inject
+    FederatedSearch federated;
+
+    @Context
+    UriInfo uri;
+
     @GET
     @Operation(operationId = "searchMaterials", summary = "Search the materials the caller may see",
             description = "Example: /api/v1/materials?elements=Fe,O&match=only&nelements=2-3"
-                    + "&property=band_gap&min=1000&max=3000&unit=meV&sort=-band_gap&limit=20")
+                    + "&property=band_gap&min=1000&max=3000&unit=meV&sort=-band_gap&limit=20. With scope=federation "
+                    + "every node of the federation is searched live with the caller's token and the pages merged in "
+                    + "the same order (sort by created_at is refused there); nextCursor is then a composite cursor.")
     public Uni<MaterialPage> search(
             @Parameter(description = "Element symbols, comma-separated") @QueryParam("elements") String elements,
             @Parameter(description = "all (default), any, only or exactly", schema = @Schema(type = SchemaType.STRING,
@@ -66,10 +79,19 @@ public class MaterialResource {
             @QueryParam("cursor") String cursor,
             @Parameter(description = "summary (default) or full (with process steps)", schema = @Schema(
                     type = SchemaType.STRING, enumeration = {"summary", "full"}, defaultValue = "summary")) @QueryParam("view")
-            String view) {
-        return catalog.search(new MaterialSearch(elements, match, nelements, formula, property,
+            String view,
+            @Parameter(description = QueryParams.SCOPE, schema = @Schema(type = SchemaType.STRING,
+                    enumeration = {"local", "federation"}, defaultValue = "local")) @QueryParam("scope") String scope) {
+        boolean federation = QueryParams.federation(scope);
+        var search = new MaterialSearch(elements, match, nelements, formula, property,
                 QueryParams.number("min", min), QueryParams.number("max", max), unit, datasets, owners, sources, text,
-                sort, QueryParams.limit(limit, 50), cursor, "full".equalsIgnoreCase(view), labels(value, in)));
+                sort, QueryParams.limit(limit, 50), cursor, "full".equalsIgnoreCase(view), labels(value, in));
+        if (federation) {
+            Map<String, List<String>> query = new LinkedHashMap<>();
+            uri.getQueryParameters().forEach(query::put);
+            return federated.materials(search, query);
+        }
+        return catalog.search(search);
     }
 
     /** The labels of {@code value=} (one) and {@code in=} (comma-separated); both at once are refused. */

@@ -25,7 +25,10 @@ import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.mihub.common.optimade.ProviderPrefix;
+import org.mihub.common.identity.CallerFactory;
 import org.mihub.gateway.client.CatalogClient;
+import org.mihub.gateway.client.HubDirectory;
+import org.mihub.gateway.config.FederationConfig;
 import org.mihub.gateway.config.OptimadeConfig;
 import org.mihub.gateway.view.OptimadeViews.Entry;
 import org.mihub.gateway.view.OptimadeViews.EntryField;
@@ -35,6 +38,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -72,6 +76,15 @@ public class OptimadeResource {
 
     @Inject
     OptimadeConfig config;
+
+    @Inject
+    FederationConfig federation;
+
+    @Inject
+    HubDirectory directory;
+
+    @Inject
+    SecurityIdentity identity;
 
     @Context
     UriInfo uri;
@@ -247,21 +260,49 @@ public class OptimadeResource {
     @Path("{version}/links")
     @Produces({OptimadeMeta.MEDIA_TYPE, MediaType.APPLICATION_JSON})
     @Operation(summary = "The OPTIMADE services of the federation: the hub (root) and the regional nodes")
-    public Response links(@PathParam("version") String version) {
+    public Uni<Response> links(@PathParam("version") String version) {
         served(version);
+        if (federation.node().isPresent() && federation.hub()) {
+            // the hub: each registered node but itself is a child provider
+            return directory.nodes(CallerFactory.rawToken(identity).map(token -> "Bearer " + token))
+                    .onFailure().recoverWithItem(failure -> directory.known().orElse(List.of()))
+                    .map(nodes -> links(nodes.stream().filter(node -> !node.node().equals(federation.node().get()))
+                            .filter(node -> node.optimadeUrl() != null).toList(), null));
+        }
+        if (federation.node().isPresent() && federation.hubUrl().isPresent()) {
+            String hub = federation.hubUrl().get();
+            return Uni.createFrom().item(links(List.of(), (hub.endsWith("/") ? hub.substring(0, hub.length() - 1)
+                    : hub) + "/optimade"));
+        }
+        return Uni.createFrom().item(links(List.of(), null));
+    }
+
+    /** The configured links, the federation's nodes as children, and the hub (when given) as root. */
+    private Response links(List<HubDirectory.Node> children, String hubBaseUrl) {
         ArrayNode data = JSON.arrayNode();
-        boolean rootConfigured = config.links().values().stream()
+        boolean rootConfigured = hubBaseUrl != null || config.links().values().stream()
                 .anyMatch(link -> "root".equals(link.linkType()));
         if (!rootConfigured) {
             var node = config.node();
             data.add(link(node.id(), node.name(), node.description(), meta.baseUrl(uri), node.homepage().orElse(null),
                     "root", "ok"));
         }
-        config.links().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(entry -> {
-            var link = entry.getValue();
-            data.add(link(entry.getKey(), link.name(), link.description(), link.baseUrl(),
-                    link.homepage().orElse(null), link.linkType(), link.aggregate()));
-        });
+        if (hubBaseUrl != null) {
+            data.add(link("hub", "mihub hub", "The federation hub: the index of the consortium's nodes", hubBaseUrl,
+                    null, "root", "ok"));
+        }
+        config.links().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .filter(entry -> !(hubBaseUrl != null && entry.getKey().equals("hub")))
+                .filter(entry -> children.stream().noneMatch(node -> node.node().equals(entry.getKey())))
+                .forEach(entry -> {
+                    var link = entry.getValue();
+                    data.add(link(entry.getKey(), link.name(), link.description(), link.baseUrl(),
+                            link.homepage().orElse(null), link.linkType(), link.aggregate()));
+                });
+        children.stream().sorted(java.util.Comparator.comparing(HubDirectory.Node::node)).forEach(node -> data.add(
+                link(node.node(), "mihub node " + node.node(), "The mihub node of " + String.join(", ",
+                        node.organisations() == null ? List.of(node.node()) : node.organisations()),
+                        node.optimadeUrl(), null, "child", "ok")));
         return document(data, meta.of(uri, false, (long) data.size(), (long) data.size(), List.of()));
     }
 

@@ -67,6 +67,22 @@ final class QueryParams {
     }
 
     /** The field is the parameter; its reason is the whole detail, which names it. */
+    /** {@code scope}: local (default) or federation, in any case; anything else is refused naming it. */
+    static boolean federation(String scope) {
+        if (scope == null || scope.isBlank() || scope.equalsIgnoreCase("local")) {
+            return false;
+        }
+        if (scope.equalsIgnoreCase("federation")) {
+            return true;
+        }
+        throw new InvalidInput("scope", "'" + scope + "' is not local or federation");
+    }
+
+    /** The scope parameter as both searches document it. */
+    static final String SCOPE = "local (default): this installation; federation: every node of the federation, "
+            + "asked live with the caller's own token (each item then names its node and homeUrl, and nodes tells how "
+            + "each node answered: ok, timeout, unavailable or refused)";
+
     private static InvalidInput invalid(String name, String raw, String expected) {
         String detail = "query parameter '" + name + "': '" + raw + "' is not " + expected;
         return new InvalidInput(name, detail, detail);

@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
@@ -53,7 +55,16 @@ public final class DatasetViews {
         return value != null && !value.equals(value.toLowerCase(Locale.ROOT));
     }
 
-    public record DatasetPage(List<DatasetView> datasets, String nextCursor) {
+    /** A page of datasets; with {@code scope=federation} the hub's {@code cards} instead, and {@code nodes}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record DatasetPage(List<DatasetView> datasets, String nextCursor,
+            @Schema(description = "scope=federation only: the federation directory's dataset cards the caller "
+                    + "may read") List<FederationViews.CardView> cards,
+            @Schema(description = "scope=federation only: how the hub answered") List<MaterialViews.NodeStatus> nodes) {
+
+        public DatasetPage(List<DatasetView> datasets, String nextCursor) {
+            this(datasets, nextCursor, null, null);
+        }
     }
 
     public record DeletionView(String id, Instant deletedAt, String deletedBy) {

@@ -9,8 +9,10 @@ public final class UsageViews {
     private UsageViews() {
     }
 
+    /** One read; {@code requestingNode}: the federation node that asked on the reader's behalf (absent: this node). */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     public record AccessView(String id, String datasetId, String ownerOrg, String readerSubject, String readerOrg,
-            String operation, long records, Instant at) {
+            String operation, long records, Instant at, String requestingNode) {
     }
 
     public record AccessPage(List<AccessView> entries, String nextCursor) {

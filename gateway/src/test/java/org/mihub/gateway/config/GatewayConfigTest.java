@@ -106,6 +106,32 @@ class GatewayConfigTest {
         assertHas(problems, "mihub.optimade.links.hub.aggregate must be ok, test, staging or no");
     }
 
+    @Test
+    void federationIsOffByDefaultAndItsKeysAreChecked() {
+        var off = ConfigMappings.build(FederationConfig.class, Map.of());
+        assertEquals(Optional.empty(), off.node());
+        assertEquals(false, off.hub());
+        assertEquals(Duration.ofSeconds(2), off.timeout());
+        assertEquals(Duration.ofSeconds(30), off.nodesCacheFor());
+        assertEquals(Duration.ofSeconds(60), off.registerEvery());
+        assertEquals(10, off.breaker().window());
+        assertEquals(Duration.ofSeconds(30), off.breaker().openFor());
+        var node = ConfigMappings.build(FederationConfig.class, Map.of("mihub.federation.node", "kansai-u",
+                "mihub.federation.hub-url", "http://127.0.0.1:8100", "mihub.federation.organisations", "kansai-u,osaka"));
+        assertEquals(Optional.of("kansai-u"), node.node());
+        assertEquals(Optional.of(List.of("kansai-u", "osaka")), node.organisations());
+        var problems = ConfigMappings.problems(FederationConfig.class, Map.of(
+                "mihub.federation.node", "Kansai U",
+                "mihub.federation.hub-url", "not a url",
+                "mihub.federation.timeout", "0s",
+                "mihub.federation.breaker.failure-rate", "150"));
+        assertEquals(4, problems.size(), problems.toString());
+        assertHas(problems, "mihub.federation.node must be a node id");
+        assertHas(problems, "mihub.federation.hub-url must be an absolute URL");
+        assertHas(problems, "mihub.federation.timeout must be a positive duration");
+        assertHas(problems, "mihub.federation.breaker.failure-rate must be less than or equal to 100");
+    }
+
     private static void assertHas(List<String> problems, String text) {
         assertTrue(problems.stream().anyMatch(problem -> problem.contains(text)), () -> "no problem with '" + text
                 + "' in " + problems);
