@@ -197,6 +197,13 @@ public final class CatalogBench {
     /** Streams the CSV in 1 MiB chunks, respecting the stream's flow control. */
     static IngestRecordsResponse ingest(CatalogServiceGrpc.CatalogServiceStub stub, String dataset, String csv)
             throws Exception {
+        return ingest(stub, IngestHeader.newBuilder().setDatasetId(dataset).setFormat(IngestFormat.INGEST_FORMAT_CSV)
+                .build(), csv);
+    }
+
+    /** Streams the CSV in 1 MiB chunks after the given header (mode, dry run...), respecting flow control. */
+    static IngestRecordsResponse ingest(CatalogServiceGrpc.CatalogServiceStub stub, IngestHeader header, String csv)
+            throws Exception {
         CompletableFuture<IngestRecordsResponse> done = new CompletableFuture<>();
         byte[] bytes = csv.getBytes(StandardCharsets.UTF_8);
         stub.withDeadlineAfter(30, TimeUnit.MINUTES).ingestRecords(
@@ -207,8 +214,7 @@ public final class CatalogBench {
                     public void beforeStart(ClientCallStreamObserver<IngestRecordsRequest> requests) {
                         requests.setOnReadyHandler(() -> {
                             if (offset == 0) {
-                                requests.onNext(IngestRecordsRequest.newBuilder().setHeader(IngestHeader.newBuilder()
-                                        .setDatasetId(dataset).setFormat(IngestFormat.INGEST_FORMAT_CSV)).build());
+                                requests.onNext(IngestRecordsRequest.newBuilder().setHeader(header).build());
                                 offset = -1;
                             }
                             int position = Math.max(offset, 0);

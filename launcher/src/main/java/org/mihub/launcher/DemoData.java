@@ -7,11 +7,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Loads the demo dataset that the project ships ({@code dev/demo/semiconductor-band-gaps.csv}:
@@ -29,26 +32,45 @@ final class DemoData {
 
     /** The demo dataset's id, after creating and filling it if it was not there. */
     static String load(StackConfig config) throws IOException, InterruptedException {
-        String token = Tokens.accessToken(config, "alice");
-        String api = config.gatewayUrl() + "/api/v1/datasets";
-        JsonNode existing = send(HttpRequest.newBuilder(URI.create(api + "?owner=acme&text="
-                + URLEncoder.encode(TITLE, StandardCharsets.UTF_8))).GET(), token, 200);
+        return load(config.home(), config.gatewayUrl(), Tokens.accessToken(config, "alice"), new Spec("acme", TITLE, "consortium",
+                List.of(), "Room-temperature band gaps of twenty well-known semiconductors and "
+                        + "insulators, rounded textbook values; shipped with mihub for demonstrations.", 1, 0));
+    }
+
+    /**
+     * One demo dataset: owner, title, visibility ({@code private}, {@code shared}, {@code consortium},
+     * {@code public}) and shared-with list; its rows are every {@code stride}-th row of the shipped
+     * band-gap table starting at row {@code offset} (so the datasets of a federation differ).
+     */
+    record Spec(String owner, String title, String visibility, List<String> sharedWith, String description,
+            int stride, int offset) {
+    }
+
+    /** Creates and fills a demo dataset at a gateway as the token's caller; loading again finds it and does nothing. */
+    static String load(Path home, String gatewayUrl, String token, Spec spec) throws IOException, InterruptedException {
+        String api = gatewayUrl + "/api/v1/datasets";
+        JsonNode existing = send(HttpRequest.newBuilder(URI.create(api + "?owner=" + spec.owner() + "&text="
+                + URLEncoder.encode(spec.title(), StandardCharsets.UTF_8))).GET(), token, 200);
         String id;
         if (existing.path("datasets").isEmpty()) {
-            String body = JSON.createObjectNode().put("title", TITLE).put("licence", "CC0-1.0")
-                    .put("visibility", "consortium")
-                    .put("description", "Room-temperature band gaps of twenty well-known semiconductors and "
-                            + "insulators, rounded textbook values; shipped with mihub for demonstrations.")
-                    .put("citation", "mihub demo data (textbook values)").toString();
+            ObjectNode body = JSON.createObjectNode().put("title", spec.title()).put("licence", "CC0-1.0")
+                    .put("visibility", spec.visibility()).put("description", spec.description())
+                    .put("citation", "mihub demo data (textbook values)");
+            spec.sharedWith().forEach(body.putArray("sharedWith")::add);
             id = send(HttpRequest.newBuilder(URI.create(api)).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)), token, 201).get("id").asText();
+                    .POST(HttpRequest.BodyPublishers.ofString(body.toString())), token, 201).get("id").asText();
         } else {
             id = existing.path("datasets").get(0).get("id").asText();
         }
-        Path csv = config.home().resolve("dev/demo/semiconductor-band-gaps.csv");
+        List<String> lines = Files.readAllLines(home.resolve("dev/demo/semiconductor-band-gaps.csv"));
+        StringBuilder csv = new StringBuilder(lines.get(0)).append('\n');
+        for (int row = 1 + spec.offset(); row < lines.size(); row += spec.stride()) {
+            csv.append(lines.get(row)).append('\n');
+        }
         send(HttpRequest.newBuilder(URI.create(api + "/" + id + "/records?sourceName=semiconductor-band-gaps.csv"))
-                .header("Content-Type", "text/csv").header("Idempotency-Key", "demo-band-gaps-v1")
-                .POST(HttpRequest.BodyPublishers.ofFile(csv)), token, 200);
+                .header("Content-Type", "text/csv")
+                .header("Idempotency-Key", "demo-band-gaps-v1" + (spec.stride() == 1 ? "" : "-" + spec.stride() + "-" + spec.offset()))
+                .POST(HttpRequest.BodyPublishers.ofString(csv.toString())), token, 200);
         return id;
     }
 

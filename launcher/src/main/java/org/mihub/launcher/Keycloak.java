@@ -31,18 +31,29 @@ final class Keycloak {
     }
 
     static ManagedProcess start(StackConfig config) throws IOException {
-        Path distribution = unpack(config);
-        // the realm file is the only source of truth: a dev database left from an earlier start would
-        // keep an older realm (Keycloak skips importing a realm that exists), so it is started afresh
-        Folders.deleteTree(distribution.resolve("data/h2"));
-        Path imports = distribution.resolve("data/import");
-        Files.createDirectories(imports);
         // the realm's redirect URIs name the gateway's default port 8080; a stack on other ports
         // (MIHUB_PORT, the tests' suite) gets them on its own gateway port, or the portal could not sign in
         String realm = Files.readString(config.home().resolve("dev/keycloak/mihub-realm.json"))
                 .replace("//localhost:8080/", "//localhost:" + config.gatewayPort() + "/")
                 .replace("//127.0.0.1:8080/", "//127.0.0.1:" + config.gatewayPort() + "/");
-        Files.writeString(imports.resolve("mihub-realm.json"), realm);
+        return start(config, Map.of("mihub-realm.json", realm), StackConfig.REALM);
+    }
+
+    /**
+     * Starts Keycloak on the config's Keycloak ports with exactly these realms (file name → realm
+     * JSON); ready once {@code readyRealm} answers its discovery document.
+     */
+    static ManagedProcess start(StackConfig config, Map<String, String> realms, String readyRealm) throws IOException {
+        Path distribution = unpack(config);
+        // the realm files are the only source of truth: a dev database left from an earlier start would
+        // keep an older realm (Keycloak skips importing a realm that exists), so it is started afresh
+        Folders.deleteTree(distribution.resolve("data/h2"));
+        Path imports = distribution.resolve("data/import");
+        Folders.deleteTree(imports);
+        Files.createDirectories(imports);
+        for (Map.Entry<String, String> realm : realms.entrySet()) {
+            Files.writeString(imports.resolve(realm.getKey()), realm.getValue());
+        }
         List<String> command = List.of(distribution.resolve("bin/kc.sh").toString(), "start-dev",
                 "--http-host=" + StackConfig.HOST, "--http-port=" + config.keycloakPort(),
                 "--http-management-port=" + config.keycloakManagementPort(), "--import-realm");
@@ -52,7 +63,7 @@ final class Keycloak {
                 "KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD,
                 "JAVA_OPTS_KC_HEAP", "-Xms64m -Xmx512m");
         return ManagedProcess.start(config, "keycloak", command, env, distribution,
-                URI.create(config.issuer() + "/.well-known/openid-configuration"));
+                URI.create(config.issuer(readyRealm) + "/.well-known/openid-configuration"));
     }
 
     /** Unpacks the distribution once into the state folder. */

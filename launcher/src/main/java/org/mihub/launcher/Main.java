@@ -41,6 +41,7 @@ public final class Main {
         String command = args.length == 0 ? "help" : args[0];
         switch (command) {
             case "up" -> up(config);
+            case "federation" -> federation(args);
             case "token" -> token(config, args);
             case "status" -> status(config);
             case "stop", "restart" -> {
@@ -198,6 +199,88 @@ public final class Main {
         stopped.await();
     }
 
+    /**
+     * {@code ./mihub federation up} (foreground; the script runs it in the background), {@code federation
+     * status}, {@code federation token REALM USER} (REALM: {@code consortium} or a node's local realm).
+     */
+    private static void federation(String[] args) throws Exception {
+        Federation.Layout layout = federationLayout();
+        String verb = args.length < 2 ? "help" : args[1];
+        switch (verb) {
+            case "up" -> federationUp(layout);
+            case "status" -> {
+                Path ready = layout.stateDir().resolve("run/ready");
+                System.out.println(Files.isRegularFile(ready) ? String.join(System.lineSeparator(), Files.readAllLines(ready))
+                        : "the federation is not running (no " + ready + ")");
+            }
+            case "token" -> {
+                if (args.length != 4) {
+                    usage();
+                }
+                try {
+                    System.out.println(Tokens.passwordToken(layout.issuer(args[2]), args[3]));
+                } catch (IOException e) {
+                    System.err.println("[mihub] " + e.getMessage());
+                    System.exit(1);
+                }
+            }
+            default -> usage();
+        }
+    }
+
+    static Federation.Layout federationLayout() {
+        Path home = Path.of(System.getProperty("mihub.home", ".")).toAbsolutePath().normalize();
+        String state = System.getenv("MIHUB_FEDERATION_STATE");
+        String port = System.getenv("MIHUB_FEDERATION_PORT");
+        return new Federation.Layout(home, state == null ? home.resolve(".mihub-federation") : Path.of(state).toAbsolutePath(),
+                port == null ? 8100 : Integer.parseInt(port));
+    }
+
+    private static void federationUp(Federation.Layout layout) throws Exception {
+        Path run = layout.stateDir().resolve("run");
+        Path ready = run.resolve("ready");
+        Path failed = run.resolve("failed");
+        Files.createDirectories(run);
+        Files.deleteIfExists(ready);
+        Files.deleteIfExists(failed);
+        Federation federation;
+        try {
+            federation = Federation.start(layout, message -> System.out.println("[mihub] " + message));
+            try {
+                federation.loadDemoData().forEach((node, ids) ->
+                        System.out.println("[mihub] " + node + ": demo datasets " + String.join(", ", ids)));
+            } catch (IOException | RuntimeException e) {
+                federation.close();
+                throw e;
+            }
+        } catch (Exception | Error e) {
+            Files.writeString(failed, String.valueOf(e.getMessage()) + System.lineSeparator());
+            throw e;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("[mihub] stopping the federation");
+            federation.close();
+            try {
+                Files.deleteIfExists(ready);
+            } catch (IOException ignored) {
+                // nothing to clean up then
+            }
+            stopped.countDown();
+        }));
+        for (Federation.Member member : layout.members()) {
+            System.out.printf("[mihub] %-9s gateway %s   (staff sign in at realm %s)%n", member.node(), member.gatewayUrl(),
+                    layout.localRealm(member));
+        }
+        System.out.println("[mihub] Keycloak http://" + StackConfig.HOST + ":" + layout.shared().keycloakPort()
+                + "   NATS " + layout.natsUrl());
+        System.out.println("[mihub] try: curl -s -H \"Authorization: Bearer $(./mihub federation token consortium bob)\" '"
+                + layout.hub().gatewayUrl() + "/api/v1/materials?elements=O&scope=federation'");
+        Files.write(ready, federation.describe());
+        System.out.println("[mihub] federation ready");
+        stopped.await();
+    }
+
     /** Carries out one operator request on the running suite; the sentence that says what was done. */
     static String control(Stack stack, String verb, Service service) throws IOException, InterruptedException {
         long started = System.nanoTime();
@@ -291,7 +374,10 @@ public final class Main {
                 "                the secret also from MIHUB_CLIENT_SECRET, lab-robot's demo secret by default)",
                 "  status        what really runs: pids, processes, ports, readiness, versions, logs",
                 "  backup <dir>  dump every service's database (pg_dump) and a manifest into an empty folder",
-                "  restore <dir> check a backup, then put its databases back and restart the running services")));
+                "  restore <dir> check a backup, then put its databases back and restart the running services",
+                "  federation up      a hub and two institution nodes (acme, kansai-u) with NATS and one Keycloak (foreground)",
+                "  federation status  what the running federation runs",
+                "  federation token <realm> <user>  a token from the consortium realm or a node's local realm (acme, kansai-u)")));
         System.exit(2);
     }
 }

@@ -21,12 +21,27 @@ public final class Stack implements AutoCloseable {
     private static final Duration SERVICE_TIMEOUT = Duration.ofMinutes(2);
 
     private final StackConfig config;
+    private final NodeSettings node;
     private Postgres postgres;
     private ManagedProcess keycloak;
     private final List<ManagedProcess> services = new ArrayList<>();
 
-    private Stack(StackConfig config) {
+    /**
+     * How a suite runs as one node of a federation ({@link Federation}): its identity realm is served by
+     * a Keycloak started outside it, and each service gets the node's extra JVM options.
+     *
+     * @param issuer  the node's own (local) realm: the services' default OIDC tenant
+     * @param options extra {@code -D} options per service (federation keys, further token issuers)
+     */
+    public record NodeSettings(String issuer, Map<Service, List<String>> options) {
+        public NodeSettings {
+            options = Map.copyOf(options);
+        }
+    }
+
+    private Stack(StackConfig config, NodeSettings node) {
         this.config = config;
+        this.node = node;
     }
 
     public StackConfig config() {
@@ -35,7 +50,12 @@ public final class Stack implements AutoCloseable {
 
     /** Starts the suite; on failure stops what did start and rethrows. */
     public static Stack start(StackConfig config, Consumer<String> progress) throws Exception {
-        Stack stack = new Stack(config);
+        return start(config, null, progress);
+    }
+
+    /** Starts a suite as a federation node (null settings: a single installation with its own Keycloak). */
+    public static Stack start(StackConfig config, NodeSettings node, Consumer<String> progress) throws Exception {
+        Stack stack = new Stack(config, node);
         try {
             stack.startAll(progress);
             return stack;
@@ -55,12 +75,16 @@ public final class Stack implements AutoCloseable {
         // before anything starts: a data directory of another PostgreSQL major version cannot be served
         Postgres.checkMajorVersion(Postgres.dataDirectory(config));
         Files.createDirectories(config.logs());
-        progress.accept("starting Keycloak on port " + config.keycloakPort() + " (realm " + StackConfig.REALM + ")");
-        keycloak = Keycloak.start(config);
+        if (node == null) {
+            progress.accept("starting Keycloak on port " + config.keycloakPort() + " (realm " + StackConfig.REALM + ")");
+            keycloak = Keycloak.start(config);
+        }
         progress.accept("starting PostgreSQL on port " + config.postgresPort());
         postgres = Postgres.start(config);
-        keycloak.awaitReady(KEYCLOAK_TIMEOUT);
-        progress.accept("Keycloak ready at " + config.issuer());
+        if (keycloak != null) {
+            keycloak.awaitReady(KEYCLOAK_TIMEOUT);
+            progress.accept("Keycloak ready at " + config.issuer());
+        }
         for (Service service : Service.values()) {
             progress.accept("starting " + service.module() + " on port " + config.portOf(service));
             services.add(ManagedProcess.start(config, service.module(), command(service), Map.of(),
@@ -130,7 +154,7 @@ public final class Stack implements AutoCloseable {
                 "-XX:+UseSerialGC", "-Xms32m", "-Xmx" + service.heap(),
                 "-Dquarkus.http.host=" + StackConfig.HOST,
                 "-Dquarkus.http.port=" + config.portOf(service),
-                "-Dquarkus.oidc.auth-server-url=" + config.issuer()));
+                "-Dquarkus.oidc.auth-server-url=" + (node == null ? config.issuer() : node.issuer())));
         if (service.ownsDatabase()) {
             command.add("-Dquarkus.datasource.jdbc.url=jdbc:postgresql://" + StackConfig.HOST + ":"
                     + config.postgresPort() + "/" + service.shortName());
@@ -140,6 +164,9 @@ public final class Stack implements AutoCloseable {
         for (String callee : service.calls()) {
             command.add("-Dquarkus.grpc.clients." + callee + ".host=" + StackConfig.HOST);
             command.add("-Dquarkus.grpc.clients." + callee + ".port=" + config.portOf(Service.byShortName(callee)));
+        }
+        if (node != null) {
+            command.addAll(node.options().getOrDefault(service, List.of()));
         }
         // extra JVM options for one service, from the launching JVM (a benchmark raising the rate limit)
         String extra = System.getProperty("mihub.stack." + service.module() + ".opts", "").strip();

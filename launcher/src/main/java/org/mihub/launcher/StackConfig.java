@@ -40,7 +40,12 @@ public record StackConfig(Path home, Path stateDir, int basePort) {
     }
 
     public String issuer() {
-        return "http://" + HOST + ":" + keycloakPort() + "/realms/" + REALM;
+        return issuer(REALM);
+    }
+
+    /** The issuer URL of a realm of this config's Keycloak. */
+    public String issuer(String realm) {
+        return "http://" + HOST + ":" + keycloakPort() + "/realms/" + realm;
     }
 
     public Path logs() {

@@ -36,12 +36,17 @@ public final class Tokens {
         if ("lab-robot".equals(user)) {
             return clientToken(config, "lab-robot", null);
         }
+        return passwordToken(config.issuer(), user);
+    }
+
+    /** A demo user's access token from a realm (issuer URL) through the command-line client's password grant. */
+    public static String passwordToken(String issuer, String user) throws IOException, InterruptedException {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("grant_type", "password");
         form.put("client_id", "mihub-cli");
         form.put("username", user);
         form.put("password", user);
-        return request(config.issuer() + "/protocol/openid-connect/token", form).get("access_token").asText();
+        return request(issuer + "/protocol/openid-connect/token", form).get("access_token").asText();
     }
 
     /**
@@ -50,6 +55,12 @@ public final class Tokens {
      * secret for {@code lab-robot}, for any other client a refusal naming what to pass.
      */
     public static String clientToken(StackConfig config, String clientId, String secret)
+            throws IOException, InterruptedException {
+        return clientToken(config.issuer(), clientId, secret);
+    }
+
+    /** A client-credentials token of a confidential client of the realm {@code issuer}. */
+    public static String clientToken(String issuer, String clientId, String secret)
             throws IOException, InterruptedException {
         if (clientId == null || clientId.isBlank()) {
             throw new IllegalArgumentException("--client needs a client id (e.g. lab-robot)");
@@ -65,7 +76,7 @@ public final class Tokens {
         form.put("grant_type", "client_credentials");
         form.put("client_id", clientId);
         form.put("client_secret", secret);
-        return request(config.issuer() + "/protocol/openid-connect/token", form).get("access_token").asText();
+        return request(issuer + "/protocol/openid-connect/token", form).get("access_token").asText();
     }
 
     /** POSTs a form to a token endpoint and returns the JSON reply; an OAuth error becomes an exception. */

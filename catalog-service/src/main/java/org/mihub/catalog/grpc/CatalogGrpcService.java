@@ -25,6 +25,8 @@ import org.mihub.api.catalog.v1.IngestRecordsResponse;
 import org.mihub.api.catalog.v1.ListAccessLogRequest;
 import org.mihub.api.catalog.v1.ListAccessLogResponse;
 import org.mihub.api.catalog.v1.ListDatasetsRequest;
+import org.mihub.api.catalog.v1.ListIngestsRequest;
+import org.mihub.api.catalog.v1.ListIngestsResponse;
 import org.mihub.api.catalog.v1.RecordDerivedReadsRequest;
 import org.mihub.api.catalog.v1.RecordDerivedReadsResponse;
 import org.mihub.api.catalog.v1.ListDatasetsResponse;
@@ -57,6 +59,7 @@ import org.mihub.catalog.mapping.UsageMapper;
 import org.mihub.catalog.repository.DatasetSql;
 import org.mihub.catalog.service.DatasetService;
 import org.mihub.catalog.service.ExportService;
+import org.mihub.catalog.service.IngestHistory;
 import org.mihub.catalog.service.MaterialService;
 import org.mihub.catalog.service.PropertyConflictException;
 import org.mihub.catalog.service.PropertyService;
@@ -99,6 +102,9 @@ public class CatalogGrpcService extends MutinyCatalogServiceGrpc.CatalogServiceI
 
     @Inject
     UsageService usage;
+
+    @Inject
+    IngestHistory ingestHistory;
 
     @Inject
     OptimadeService optimade;
@@ -256,6 +262,14 @@ public class CatalogGrpcService extends MutinyCatalogServiceGrpc.CatalogServiceI
                 request.getDatasetId().isEmpty() ? null : DatasetMapper.id("dataset_id", request.getDatasetId()),
                 request.getReaderOrg(), UsageMapper.instantOrNull(request.hasSince(), request.getSince()),
                 UsageMapper.instantOrNull(request.hasUntil(), request.getUntil()), request.getPage().getPageToken(),
+                request.getPage().getPageSize())));
+    }
+
+    @Override
+    public Uni<ListIngestsResponse> listIngests(ListIngestsRequest request) {
+        Caller caller = CallerContext.require();
+        return Work.blocking(() -> IngestMapper.toProto(ingestHistory.list(caller,
+                DatasetMapper.id("dataset_id", request.getDatasetId()), request.getPage().getPageToken(),
                 request.getPage().getPageSize())));
     }
 

@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
@@ -141,11 +142,28 @@ public final class ExportMapper {
         return ExportDatasetResponse.newBuilder().setData(ByteString.copyFrom(text, StandardCharsets.UTF_8)).build();
     }
 
+    /**
+     * A page as CSV rows in the layout the CSV ingest reads: sample id, formula, tags, then method,
+     * instrument and source when any measurement has one, each property's value (with its uncertainty
+     * column when numeric), each condition and each process step's parameter. A row is one material:
+     * its method, instrument, source and conditions are those of its first measurement that has them
+     * (the CSV ingest gives them to every measurement of the row; JSONL keeps each measurement's own).
+     */
     private static String csv(ExportService.Plan plan, List<Material> page, boolean withHeader) {
+        ExportService.CsvLayout layout = plan.csv();
         StringBuilder out = new StringBuilder();
         try (CSVPrinter printer = new CSVPrinter(out, CSVFormat.RFC4180)) {
             if (withHeader) {
                 List<String> header = new ArrayList<>(List.of("sample_id", "formula", "tags"));
+                if (layout.methods()) {
+                    header.add("method");
+                }
+                if (layout.instruments()) {
+                    header.add("instrument");
+                }
+                if (layout.sources()) {
+                    header.add("source");
+                }
                 for (Property property : plan.properties()) {
                     if (property.numeric()) {
                         header.add(property.name() + " [" + property.canonicalUnit() + "]");
@@ -154,11 +172,27 @@ public final class ExportMapper {
                         header.add(property.name());
                     }
                 }
+                for (ExportService.Column condition : layout.conditions()) {
+                    header.add("condition." + condition.name() + (condition.unit() == null ? "" : " [" + condition.unit() + "]"));
+                }
+                for (ExportService.StepColumn step : layout.steps()) {
+                    header.add("step" + step.index() + "." + step.kind() + "." + step.parameter()
+                            + (step.unit() == null ? "" : " [" + step.unit() + "]"));
+                }
                 printer.printRecord(header);
             }
             for (Material material : page) {
                 List<Object> row = new ArrayList<>(List.of(material.sampleKey() == null ? "" : material.sampleKey(),
                         material.formula(), String.join(";", material.tags())));
+                if (layout.methods()) {
+                    row.add(first(material, Material.Measurement::method));
+                }
+                if (layout.instruments()) {
+                    row.add(first(material, Material.Measurement::instrument));
+                }
+                if (layout.sources()) {
+                    row.add(first(material, Material.Measurement::source));
+                }
                 for (Property property : plan.properties()) {
                     Optional<Material.Measurement> value = material.measurements().stream()
                             .filter(measurement -> measurement.property().equals(property.name())).findFirst();
@@ -169,12 +203,54 @@ public final class ExportMapper {
                         row.add(value.map(Material.Measurement::label).orElse(""));
                     }
                 }
+                if (!layout.conditions().isEmpty()) {
+                    List<JsonNode> conditions = new ArrayList<>();
+                    for (Material.Measurement measurement : material.measurements()) {
+                        JSON.readTree(measurement.conditionsJson()).forEach(conditions::add);
+                    }
+                    for (ExportService.Column column : layout.conditions()) {
+                        row.add(cell(conditions, column.name(), column.unit()));
+                    }
+                }
+                if (!layout.steps().isEmpty()) {
+                    JsonNode steps = JSON.readTree(material.processStepsJson());
+                    for (ExportService.StepColumn column : layout.steps()) {
+                        JsonNode step = steps.path(column.index() - 1);
+                        List<JsonNode> parameters = new ArrayList<>();
+                        if (step.path("kind").asText().equals(column.kind())) {
+                            step.path("parameters").forEach(parameters::add);
+                        }
+                        row.add(cell(parameters, column.parameter(), column.unit()));
+                    }
+                }
                 printer.printRecord(row);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return out.toString();
+    }
+
+    /** The first non-empty value of a measurement field over the material's measurements ("" if none). */
+    private static String first(Material material, Function<Material.Measurement, String> field) {
+        return material.measurements().stream().map(field).filter(value -> value != null && !value.isEmpty())
+                .findFirst().orElse("");
+    }
+
+    /** The stored parameter of this name and unit (null: text) as a CSV cell, "" when absent. */
+    private static String cell(List<JsonNode> parameters, String name, String unit) {
+        for (JsonNode parameter : parameters) {
+            if (!parameter.path("name").asText().equals(name)) {
+                continue;
+            }
+            if (unit == null && parameter.hasNonNull("text")) {
+                return parameter.path("text").asText();
+            }
+            if (unit != null && !parameter.hasNonNull("text") && parameter.path("unit").asText().equals(unit)) {
+                return parameter.path("value").asText();
+            }
+        }
+        return "";
     }
 
     /**

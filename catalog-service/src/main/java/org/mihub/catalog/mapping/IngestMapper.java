@@ -3,6 +3,7 @@ package org.mihub.catalog.mapping;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.Locale;
 
 import org.mihub.api.catalog.v1.IngestFormat;
 import org.mihub.api.catalog.v1.IngestMode;
@@ -10,16 +11,24 @@ import org.mihub.api.catalog.v1.IngestOutcome;
 import org.mihub.api.catalog.v1.IngestPropertyUse;
 import org.mihub.api.catalog.v1.IngestRecordsRequest;
 import org.mihub.api.catalog.v1.IngestRecordsResponse;
+import org.mihub.api.catalog.v1.IngestRecord;
 import org.mihub.api.catalog.v1.IngestRejected;
+import org.mihub.api.catalog.v1.ListIngestsResponse;
 import org.mihub.api.catalog.v1.RejectionCode;
 import org.mihub.api.catalog.v1.RowRejection;
+import org.mihub.api.common.v1.PageInfo;
 import org.mihub.catalog.ingest.IngestRejectedException;
 import org.mihub.catalog.ingest.IngestService;
 import org.mihub.catalog.ingest.Rejection;
+import org.mihub.catalog.service.IngestHistory;
 import org.mihub.common.error.ApiException;
 import org.mihub.common.error.GrpcErrors;
 import org.mihub.common.grpc.Work;
 import org.mihub.common.identity.Caller;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -32,6 +41,8 @@ import io.smallrye.mutiny.Uni;
  * transaction.
  */
 public final class IngestMapper {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private IngestMapper() {
     }
@@ -121,6 +132,39 @@ public final class IngestMapper {
             row.setPosition(rejection.position());
         }
         return row.build();
+    }
+
+    /** A page of a dataset's ingest history. */
+    public static ListIngestsResponse toProto(IngestHistory.Page page) {
+        var response = ListIngestsResponse.newBuilder()
+                .setPageInfo(PageInfo.newBuilder().setNextPageToken(page.nextPageToken()).setTotalSize(-1));
+        for (IngestHistory.Entry entry : page.ingests()) {
+            var ingest = IngestRecord.newBuilder().setIngestId(entry.id().toString())
+                    .setMode("skip-invalid".equals(entry.mode()) ? IngestMode.INGEST_MODE_SKIP_INVALID
+                            : IngestMode.INGEST_MODE_STRICT)
+                    .setFormat(entry.format().toLowerCase(Locale.ROOT)).setSourceName(entry.sourceName())
+                    .setRowsWritten(entry.rowsWritten()).setMeasurementsWritten(entry.measurementsWritten())
+                    .setRowsSkipped(entry.rowsSkipped()).setDatasetVersion(entry.datasetVersion())
+                    .setCreatedBy(entry.createdBy()).setCompletedAt(DatasetMapper.timestamp(entry.completedAt()))
+                    .setContentSha256(entry.contentSha256());
+            try {
+                for (JsonNode problem : JSON.readTree(entry.skippedJson())) {
+                    var row = RowRejection.newBuilder().setRow(problem.path("row").asLong())
+                            .setLine(problem.path("line").asLong()).setColumn(problem.path("column").asText(""))
+                            .setCode(RejectionCode.valueOf("REJECTION_CODE_" + problem.path("code").asText("invalid_value")
+                                    .toUpperCase(Locale.ROOT)))
+                            .setReason(problem.path("reason").asText(""));
+                    if (problem.has("position")) {
+                        row.setPosition(problem.path("position").asInt());
+                    }
+                    ingest.addSkipped(row);
+                }
+            } catch (JsonProcessingException | IllegalArgumentException e) {
+                throw new IllegalStateException("ingest " + entry.id() + ": stored skipped rows unreadable", e);
+            }
+            response.addIngests(ingest);
+        }
+        return response.build();
     }
 
     static IngestRejected toProto(IngestRejectedException rejected) {

@@ -80,7 +80,28 @@ public class ExportService {
      * The dataset to export and the version exported; NOT_FOUND when hidden, INVALID_ARGUMENT for a future version.
      * {@code properties} are the definitions of the properties it has measurements of, by name.
      */
-    public record Plan(Dataset dataset, int version, List<Property> properties, Filter filter) {
+    public record Plan(Dataset dataset, int version, List<Property> properties, Filter filter, CsvLayout csv) {
+    }
+
+    /**
+     * What the CSV export's columns must hold beyond sample id, formula, tags and the properties, found
+     * over the whole export before its first row: the conditions of the exported measurements (by name
+     * and unit; {@code null} unit for a text condition), the process steps' parameters (by step number,
+     * kind, parameter and unit), and whether any measurement names a method, an instrument or a source
+     * other than {@code experiment}. The CSV ingest reads each of them back (CsvRecordReader).
+     */
+    public record CsvLayout(List<Column> conditions, List<StepColumn> steps, boolean methods, boolean instruments,
+            boolean sources) {
+
+        public static final CsvLayout EMPTY = new CsvLayout(List.of(), List.of(), false, false, false);
+    }
+
+    /** A condition column: {@code condition.<name> [unit]}, or {@code condition.<name>} for text. */
+    public record Column(String name, String unit) {
+    }
+
+    /** A process-step column: {@code step<index>.<kind>.<parameter> [unit]}, no unit for text. */
+    public record StepColumn(int index, String kind, String parameter, String unit) {
     }
 
     public Plan plan(Optional<Caller> caller, UUID datasetId, Integer asOfVersion, Filter filter) {
@@ -115,7 +136,53 @@ public class ExportService {
             }
         });
         return new Plan(dataset, version, columns.stream().map(name -> definitions.get(name) != null
-                ? definitions.get(name) : properties.current().get(name)).toList(), filter);
+                ? definitions.get(name) : properties.current().get(name)).toList(), filter,
+                csvLayout(datasetId, version, filter));
+    }
+
+    private CsvLayout csvLayout(UUID datasetId, int version, Filter filter) {
+        List<Object> parameters = new ArrayList<>(List.of(datasetId, version));
+        String condition = filter.condition(parameters);
+        String exported = "FROM measurement x JOIN material m ON m.id = x.material_id WHERE x.dataset_id = ? "
+                + "AND m.dataset_version <= ? AND " + condition;
+        return SqlErrors.call(() -> {
+            try (Connection connection = dataSource.getConnection()) {
+                List<Column> conditions = new ArrayList<>();
+                try (PreparedStatement select = connection.prepareStatement("SELECT DISTINCT c ->> 'name', "
+                        + "CASE WHEN jsonb_typeof(c -> 'text') = 'string' THEN NULL ELSE c ->> 'unit' END " + exported.replace("FROM measurement x",
+                                "FROM measurement x CROSS JOIN LATERAL jsonb_array_elements(x.conditions) c") + " ORDER BY 1, 2")) {
+                    MaterialRepository.bind(connection, select, parameters);
+                    try (ResultSet rows = select.executeQuery()) {
+                        while (rows.next()) {
+                            conditions.add(new Column(rows.getString(1), rows.getString(2)));
+                        }
+                    }
+                }
+                List<StepColumn> steps = new ArrayList<>();
+                try (PreparedStatement select = connection.prepareStatement("SELECT DISTINCT s.i, s.step ->> 'kind', "
+                        + "p ->> 'name', CASE WHEN jsonb_typeof(p -> 'text') = 'string' THEN NULL ELSE p ->> 'unit' END FROM material m "
+                        + "CROSS JOIN LATERAL jsonb_array_elements(m.process_steps) WITH ORDINALITY s(step, i) "
+                        + "CROSS JOIN LATERAL jsonb_array_elements(s.step -> 'parameters') p "
+                        + "WHERE m.id IN (SELECT x.material_id " + exported + ") ORDER BY 1, 2, 3, 4")) {
+                    MaterialRepository.bind(connection, select, parameters);
+                    try (ResultSet rows = select.executeQuery()) {
+                        while (rows.next()) {
+                            steps.add(new StepColumn(rows.getInt(1), rows.getString(2), rows.getString(3),
+                                    rows.getString(4)));
+                        }
+                    }
+                }
+                try (PreparedStatement select = connection.prepareStatement("SELECT bool_or(x.method <> ''), "
+                        + "bool_or(x.instrument <> ''), bool_or(x.source <> 'experiment') " + exported)) {
+                    MaterialRepository.bind(connection, select, parameters);
+                    try (ResultSet rows = select.executeQuery()) {
+                        rows.next();
+                        return new CsvLayout(List.copyOf(conditions), List.copyOf(steps), rows.getBoolean(1),
+                                rows.getBoolean(2), rows.getBoolean(3));
+                    }
+                }
+            }
+        });
     }
 
     /** Pages of materials with their measurements, in id order. */

@@ -26,11 +26,15 @@ import org.mihub.api.catalog.v1.IngestFormat;
 import org.mihub.api.catalog.v1.IngestHeader;
 import org.mihub.api.catalog.v1.IngestMode;
 import org.mihub.api.catalog.v1.IngestOutcome;
+import org.mihub.api.catalog.v1.ListIngestsRequest;
 import org.mihub.api.catalog.v1.MaterialQuery;
 import org.mihub.api.catalog.v1.PropertyDefinition;
 import org.mihub.api.catalog.v1.RejectionCode;
 import org.mihub.api.catalog.v1.RowRejection;
 import org.mihub.api.catalog.v1.SearchMaterialsRequest;
+import org.mihub.api.catalog.v1.UpdateDatasetSharingRequest;
+import org.mihub.api.common.v1.PageRequest;
+import org.mihub.api.common.v1.Visibility;
 import org.mihub.common.testing.PostgresResource;
 
 import io.grpc.Status;
@@ -140,6 +144,51 @@ class IngestModesTest {
         assertEquals(3, count("SELECT jsonb_array_length(skipped) FROM ingest WHERE dataset_id = ?::uuid", id));
         assertEquals(1, count("SELECT count(*) FROM ingest WHERE dataset_id = ?::uuid AND skipped @> "
                 + "'[{\"row\": 5, \"column\": \"band_gap [eV]\", \"code\": \"bad_number\"}]'", id));
+    }
+
+    @Test
+    void theIngestHistoryTellsTheOwnerWhatWasSkippedAndWhyAndNobodyElse() throws Exception {
+        String id = newDataset();
+        client.ingest(ALICE, header(id, IngestMode.INGEST_MODE_SKIP_INVALID).setSourceName("ten.csv").build(), TEN_ROWS);
+        client.ingest(ALICE, header(id, IngestMode.INGEST_MODE_STRICT).build(), "sample_id,formula\nr11,Fe\n");
+        var history = client.as(ALICE).listIngests(ListIngestsRequest.newBuilder().setDatasetId(id).build());
+        assertEquals(2, history.getIngestsCount());
+        var strict = history.getIngests(0);
+        var skipping = history.getIngests(1);
+        assertEquals(IngestMode.INGEST_MODE_STRICT, strict.getMode(), "newest first");
+        assertEquals(1, strict.getRowsWritten());
+        assertEquals(IngestMode.INGEST_MODE_SKIP_INVALID, skipping.getMode());
+        assertEquals("ten.csv", skipping.getSourceName());
+        assertEquals(7, skipping.getRowsWritten());
+        assertEquals(3, skipping.getRowsSkipped());
+        assertEquals(List.of("1:formula:REJECTION_CODE_UNKNOWN_ELEMENT", "5:band_gap [eV]:REJECTION_CODE_BAD_NUMBER",
+                "10:band_gap [eV]:REJECTION_CODE_BAD_NUMBER"), where(skipping.getSkippedList()));
+        assertTrue(skipping.getSkipped(0).getReason().contains("Xx"), skipping.getSkipped(0).getReason());
+        assertEquals(skipping.getDatasetVersion() + 1, strict.getDatasetVersion());
+
+        var first = client.as(ALICE).listIngests(ListIngestsRequest.newBuilder().setDatasetId(id)
+                .setPage(PageRequest.newBuilder().setPageSize(1)).build());
+        assertEquals(strict.getIngestId(), first.getIngests(0).getIngestId());
+        var second = client.as(ALICE).listIngests(ListIngestsRequest.newBuilder().setDatasetId(id)
+                .setPage(PageRequest.newBuilder().setPageSize(1).setPageToken(first.getPageInfo().getNextPageToken()))
+                .build());
+        assertEquals(skipping.getIngestId(), second.getIngests(0).getIngestId());
+        assertEquals("", second.getPageInfo().getNextPageToken());
+
+        // another organisation does not see the dataset at all; a bad page token is a field error
+        var other = assertThrows(StatusRuntimeException.class, () -> client.as(CatalogClient.token("bob", "kansai-u",
+                "member", "contributor")).listIngests(ListIngestsRequest.newBuilder().setDatasetId(id).build()));
+        assertEquals(Status.Code.NOT_FOUND, other.getStatus().getCode());
+        // a reader of a consortium dataset sees its rows, not the owner's ingest history
+        client.as(ALICE).updateDatasetSharing(UpdateDatasetSharingRequest.newBuilder().setDatasetId(id)
+                .setVisibility(Visibility.CONSORTIUM).build());
+        var reader = assertThrows(StatusRuntimeException.class, () -> client.as(CatalogClient.token("bob", "kansai-u",
+                "member", "contributor")).listIngests(ListIngestsRequest.newBuilder().setDatasetId(id).build()));
+        assertEquals(Status.Code.PERMISSION_DENIED, reader.getStatus().getCode());
+        var badToken = assertThrows(StatusRuntimeException.class, () -> client.as(ALICE).listIngests(
+                ListIngestsRequest.newBuilder().setDatasetId(id).setPage(PageRequest.newBuilder().setPageToken("zz"))
+                        .build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, badToken.getStatus().getCode());
     }
 
     @Test

@@ -30,7 +30,8 @@ import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 /**
  * Export, then ingest what was exported: the JSONL export reads back unchanged (process steps,
  * conditions, uncertainties, a categorical and a boolean property), and so does the CSV export for
- * what its layout holds (sample ids, formulas, tags, values with uncertainties, labels).
+ * what its layout holds (sample ids, formulas, tags, method, instrument, source, values with
+ * uncertainties, labels, conditions per row and process steps).
  */
 @QuarkusTest
 @WithTestResource(value = PostgresResource.class, initArgs = @ResourceArg(name = "database", value = "catalog"))
@@ -113,14 +114,22 @@ class RoundTripTest {
     void theCsvExportReadsBackUnchangedForWhatItHolds() throws Exception {
         String original = newDataset("csv original");
         client.ingestCsv(ALICE, original, null, """
-                sample_id,formula,tags,band_gap [meV],band_gap_uncertainty,phase_rt,is_metal_rt
-                a,Fe,metal;bcc,,,bcc,yes
-                b,ZnO,oxide,3370,20,,false
+                sample_id,formula,tags,method,instrument,band_gap [meV],band_gap_uncertainty,phase_rt,is_metal_rt,\
+                condition.temperature [K],condition.atmosphere,step1.anneal.temperature [Cel],step1.anneal.atmosphere,\
+                step2.quench.medium
+                a,Fe,metal;bcc,XRD,D8,,,bcc,yes,300,Ar,800,Ar,water
+                b,ZnO,oxide,optical absorption,,3370,20,,false,4.2,,,,
                 """, 64);
         String first = export(original, ExportFormat.EXPORT_FORMAT_CSV);
         String copy = newDataset("csv copy");
         assertEquals(2, client.ingestCsv(ALICE, copy, null, first, 64).getRowsWritten());
         assertEquals(first, export(copy, ExportFormat.EXPORT_FORMAT_CSV));
-        assertTrue(first.contains("3.37") && first.contains("0.02") && first.contains(",true,bcc"), first);
+        assertTrue(first.contains("3.37") && first.contains("0.02") && first.contains("bcc"), first);
+        String header = first.lines().findFirst().orElseThrow();
+        for (String column : List.of("method", "instrument", "condition.temperature [K]", "condition.atmosphere",
+                "step1.anneal.temperature [Cel]", "step1.anneal.atmosphere", "step2.quench.medium")) {
+            assertTrue(header.contains(column), column + " missing from " + header);
+        }
+        assertTrue(first.contains("XRD,D8") && first.contains(",Ar,800") && first.contains("water"), first);
     }
 }

@@ -18,6 +18,7 @@ import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.SecurityIdentityAugmentor;
+import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -82,7 +83,25 @@ public class IssuerTrustAugmentor implements SecurityIdentityAugmentor {
             return Uni.createFrom().failure(new AuthenticationFailedException(refusal.get(),
                     new UntrustedIssuerException(refusal.get())));
         }
-        return Uni.createFrom().item(identity);
+        return Uni.createFrom().item(withoutForeignAdmin(identity));
+    }
+
+    /**
+     * {@code admin} counts only from the node's own (default) tenant: the hub's administrators, whose
+     * role comes from the consortium realm, are no administrators inside another institution's node.
+     * Every other role passes (writing and curating need the owner organisation, which another tenant
+     * cannot assert for this node's own organisation).
+     */
+    static SecurityIdentity withoutForeignAdmin(SecurityIdentity identity) {
+        if (identity.isAnonymous() || tenantOf(identity).equals(IssuerTrust.DEFAULT_TENANT)
+                || !identity.getRoles().contains(Caller.ADMIN)) {
+            return identity;
+        }
+        QuarkusSecurityIdentity.Builder reduced = QuarkusSecurityIdentity.builder().setPrincipal(identity.getPrincipal())
+                .addCredentials(identity.getCredentials()).addAttributes(identity.getAttributes())
+                .addPermissionChecker(identity::checkPermission);
+        identity.getRoles().stream().filter(role -> !role.equals(Caller.ADMIN)).forEach(reduced::addRole);
+        return reduced.build();
     }
 
     /** Why this identity's token may not name its organisation; empty for anonymous or organisation-less identities. */

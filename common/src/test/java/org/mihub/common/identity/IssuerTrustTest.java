@@ -94,6 +94,20 @@ class IssuerTrustTest {
     }
 
     @Test
+    void adminCountsOnlyFromTheNodesOwnTenant() {
+        SecurityIdentity local = QuarkusSecurityIdentity.builder(identity("Default", "https://local/realms/acme", "acme"))
+                .addRole(Caller.ADMIN).build();
+        assertTrue(IssuerTrustAugmentor.withoutForeignAdmin(local).hasRole(Caller.ADMIN));
+        SecurityIdentity hubAdmin = QuarkusSecurityIdentity.builder(identity("consortium", "https://kc/realms/consortium",
+                "hub")).addRole(Caller.ADMIN).addRole(Caller.CURATOR).build();
+        SecurityIdentity reduced = IssuerTrustAugmentor.withoutForeignAdmin(hubAdmin);
+        assertFalse(reduced.hasRole(Caller.ADMIN));
+        assertEquals(Set.of("member", Caller.CURATOR), reduced.getRoles());
+        assertEquals("hub", CallerFactory.fromIdentity(reduced).orElseThrow().org());
+        assertEquals("consortium", IssuerTrustAugmentor.tenantOf(reduced));
+    }
+
+    @Test
     void theCallerKeepsTheIssuerOutOfItsText() {
         SecurityIdentity identity = identity("consortium", "https://kc/realms/consortium", "kansai-u");
         Caller caller = CallerFactory.fromIdentity(identity).orElseThrow();

@@ -29,6 +29,7 @@ import org.mihub.api.catalog.v1.GetUsageSummaryRequest;
 import org.mihub.api.catalog.v1.IngestHeader;
 import org.mihub.api.catalog.v1.IngestRecordsRequest;
 import org.mihub.api.catalog.v1.ListAccessLogRequest;
+import org.mihub.api.catalog.v1.ListIngestsRequest;
 import org.mihub.api.catalog.v1.ListDatasetsRequest;
 import org.mihub.api.catalog.v1.ListPropertiesRequest;
 import org.mihub.api.catalog.v1.ListStructureFieldsRequest;
@@ -57,6 +58,7 @@ import org.mihub.gateway.view.MaterialViews.MaterialSearch;
 import org.mihub.gateway.view.OptimadeViews.Entry;
 import org.mihub.gateway.view.OptimadeViews.EntryField;
 import org.mihub.gateway.view.OptimadeViews.EntryPage;
+import org.mihub.gateway.view.UsageViews;
 import org.mihub.gateway.view.UsageViews.AccessPage;
 import org.mihub.gateway.view.UsageViews.UsageSummaryView;
 
@@ -217,6 +219,14 @@ public class CatalogClient {
         }
         return read(stub().listAccessLog(request.build())).map(page -> new AccessPage(
                 page.getEntriesList().stream().map(CatalogMapper::view).toList(),
+                CommonMapper.nextCursor(page.getPageInfo())));
+    }
+
+    /** A dataset's ingest history, newest first (members of the owner organisation). */
+    public Uni<UsageViews.IngestHistoryPage> ingests(String datasetId, int limit, String cursor) {
+        var request = ListIngestsRequest.newBuilder().setDatasetId(datasetId).setPage(CommonMapper.page(limit, cursor));
+        return read(stub().listIngests(request.build())).map(page -> new UsageViews.IngestHistoryPage(
+                page.getIngestsList().stream().map(CatalogMapper::view).toList(),
                 CommonMapper.nextCursor(page.getPageInfo())));
     }
 

@@ -19,6 +19,7 @@ import org.mihub.api.catalog.v1.CreatePropertyRequest;
 import org.mihub.api.catalog.v1.PropertyDefinition;
 import org.mihub.api.catalog.v1.PropertyValueType;
 import org.mihub.api.catalog.v1.UpdatePropertyRequest;
+import org.mihub.api.catalog.v1.IngestRecord;
 import org.mihub.api.catalog.v1.RowRejection;
 import org.mihub.api.catalog.v1.UpdateDatasetSharingRequest;
 import org.mihub.api.catalog.v1.UsageEntry;
@@ -37,6 +38,7 @@ import org.mihub.gateway.view.DatasetViews.PropertyUseView;
 import org.mihub.gateway.view.DatasetViews.PropertyView;
 import org.mihub.gateway.view.DatasetViews.RecordUpload;
 import org.mihub.gateway.view.DatasetViews.SharingInput;
+import org.mihub.gateway.view.UsageViews;
 import org.mihub.gateway.view.UsageViews.AccessView;
 import org.mihub.gateway.view.UsageViews.UsageSummaryView;
 import org.mihub.gateway.view.UsageViews.UsageView;
@@ -139,6 +141,14 @@ final class CatalogMapper {
                         use.getValueType() == PropertyValueType.PROPERTY_VALUE_TYPE_UNSPECIFIED ? "numeric"
                                 : CommonMapper.name(use.getValueType()), emptyToNull(use.getCanonicalUnit()),
                         use.getUnitsList(), use.getMeasurements())).toList());
+    }
+
+    static UsageViews.IngestHistoryView view(IngestRecord ingest) {
+        return new UsageViews.IngestHistoryView(ingest.getIngestId(),
+                ingest.getMode() == IngestMode.INGEST_MODE_SKIP_INVALID ? "skip-invalid" : "strict", ingest.getFormat(),
+                ingest.getSourceName(), ingest.getRowsWritten(), ingest.getMeasurementsWritten(), ingest.getRowsSkipped(),
+                ingest.getSkippedList().stream().map(CatalogMapper::problem).toList(), ingest.getDatasetVersion(),
+                ingest.getCreatedBy(), instant(ingest.getCompletedAt()), ingest.getContentSha256());
     }
 
     private static IngestProblemView problem(RowRejection row) {

@@ -19,6 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.mihub.gateway.client.CatalogClient;
 import org.mihub.gateway.error.InvalidInput;
+import org.mihub.gateway.view.UsageViews;
 import org.mihub.gateway.view.UsageViews.AccessPage;
 import org.mihub.gateway.view.UsageViews.UsageSummaryView;
 
@@ -44,6 +45,16 @@ public class UsageResource {
             @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", defaultValue = "100")) String limit, @QueryParam("cursor") String cursor) {
         int size = QueryParams.limit(limit, 100);
         return catalog.accessLog(id, readerOrg, instant("since", since), instant("until", until), size, cursor);
+    }
+
+    @GET
+    @Path("/datasets/{id}/ingests")
+    @Operation(operationId = "listIngests", summary = "A dataset's ingests, newest first: what each wrote and, in "
+            + "skip-invalid mode, which rows it skipped and why (members of the owner org, admins)")
+    public Uni<UsageViews.IngestHistoryPage> ingests(@PathParam("id") String id, @QueryParam("limit") @DefaultValue("20")
+            @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "100", defaultValue = "20"))
+            String limit, @QueryParam("cursor") String cursor) {
+        return catalog.ingests(id, QueryParams.limit(limit, 20), cursor);
     }
 
     @GET

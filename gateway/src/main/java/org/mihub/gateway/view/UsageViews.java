@@ -25,4 +25,13 @@ public final class UsageViews {
     public record UsageSummaryView(String org, List<UsageView> provided, List<UsageView> consumed,
             long providedRecords, long consumedRecords) {
     }
+
+    /** One ingest of a dataset's history: what it wrote and, in skip-invalid mode, what it skipped and why. */
+    public record IngestHistoryView(String ingestId, String mode, String format, String sourceName, long rowsWritten,
+            long measurementsWritten, long rowsSkipped, List<DatasetViews.IngestProblemView> skipped, int datasetVersion,
+            String createdBy, Instant completedAt, String contentSha256) {
+    }
+
+    public record IngestHistoryPage(List<IngestHistoryView> ingests, String nextCursor) {
+    }
 }
