@@ -45,6 +45,11 @@ async function tokenRequest(form) {
   keep(await reply.json());
 }
 
+/** This installation's federation node id ('' for a single installation): the search offers the whole consortium. */
+export function federationNode() {
+  return (config && config.federation) || '';
+}
+
 /** Loads the realm settings and, when Keycloak has just redirected back, completes the sign-in. */
 export async function start() {
   config = await (await fetch('/portal/config')).json();

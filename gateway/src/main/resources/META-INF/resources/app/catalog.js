@@ -1,5 +1,6 @@
 // Catalog: search with a periodic-table element picker, and a material's page.
 import { get, query } from './api.js';
+import { federationNode } from './auth.js';
 import { h, fill, table, num, field, control } from './dom.js';
 import { t } from './i18n.js';
 import { chemicalFormula } from './chemistry.js';
@@ -98,6 +99,9 @@ export async function searchPage(view) {
           datasets.datasets.map((d) => h('option', { value: d.id }, `${d.title} (${d.ownerOrg})`)))),
         h('label', {}, t('search.owner'), h('input', { name: 'owner', size: 10 })),
         h('label', {}, t('search.text'), h('input', { name: 'q', size: 14 })),
+        federationNode() ? h('label', { title: t('search.federation_help') },
+          h('input', { type: 'checkbox', name: 'scope', id: 'scope-federation', value: 'federation' }),
+          t('search.federation')) : null,
         h('button', { type: 'submit', id: 'search' }, t('search.go')))));
   fill(view, h('h1', {}, t('search.title')), form, results);
   const preset = sessionStorage.getItem('mihub.dataset');
@@ -116,17 +120,28 @@ export async function searchPage(view) {
       max: field(form, 'max'), unit: field(form, 'unit'), dataset: field(form, 'dataset'),
       owner: field(form, 'owner'), q: field(form, 'q'), limit: 20, cursor,
     };
+    const federated = federationNode() && control(form, 'scope').checked;
+    if (federated) {
+      parameters.scope = 'federation';
+    }
     fill(results, h('p', { class: 'muted' }, t('common.loading')));
     try {
       const page = await get('/api/v1/materials' + query(parameters));
-      fill(results, page.materials.length === 0 ? h('p', { id: 'no-results' }, t('search.none')) : [
+      // each node's answer in a federated search: ok, timeout, unavailable or refused, with its reason
+      const nodes = federated ? h('p', { id: 'node-status' }, t('search.nodes'), ' ', (page.nodes || []).map((n) =>
+        h('span', { class: 'pill' + (n.status === 'ok' ? '' : ' warn'), title: n.message || '' },
+          `${n.node}: ${t('search.node_status.' + n.status)}${n.status === 'ok' ? ` (${n.count})` : ''}`))) : null;
+      const here = (m) => !federated || m.node === federationNode();
+      fill(results, nodes, page.materials.length === 0 ? h('p', { id: 'no-results' }, t('search.none')) : [
         table([
-          [t('material.formula'), (m) => h('a', { href: '#/materials/' + m.id, class: 'formula' }, m.formula)],
+          [t('material.formula'), (m) => h('a', { href: here(m) ? '#/materials/' + m.id
+            : m.homeUrl.replace('/api/v1/materials/', '/#/materials/'), class: 'formula' }, m.formula)],
           [t('material.reduced'), (m) => chemicalFormula(m.reducedFormula)],
           [t('material.elements'), (m) => m.elements.join(' ')],
           [t('material.measurements'), (m) => (m.measurements || []).map((x) =>
             h('span', { class: 'pill' }, x.value ? `${x.property} ${num(x.value.value)} ${x.value.unit}` : `${x.property} ${x.label}`))],
           [t('material.owner'), (m) => m.ownerOrg],
+          ...(federated ? [[t('search.node'), (m) => m.node]] : []),
         ], page.materials, { id: 'result-table' }),
         h('div', { class: 'row' },
           h('button', { type: 'button', class: 'ghost', disabled: cursors.length === 0,

@@ -107,6 +107,10 @@ class FederationIT {
         for (JsonNode item : fromAcme) {
             assertTrue(item.path("homeUrl").asText().startsWith(layout.member("acme").gatewayUrl()), item.toString());
         }
+        // the portal of a node offers the whole-consortium search
+        HttpResponse<String> portal = HTTP.send(HttpRequest.newBuilder(URI.create(layout.member("kansai-u").gatewayUrl()
+                + "/portal/config")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals("kansai-u", JSON.readTree(portal.body()).path("federation").asText(), portal.body());
     }
 
     @Test

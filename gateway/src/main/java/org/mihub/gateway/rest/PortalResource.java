@@ -10,6 +10,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.mihub.gateway.config.FederationConfig;
 import org.mihub.gateway.config.PortalConfig;
 
 /**
@@ -28,10 +29,15 @@ public class PortalResource {
     @Inject
     PortalConfig portal;
 
+    @Inject
+    FederationConfig federation;
+
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(hidden = true, summary = "The realm and client the web portal signs users in with")
+    @Operation(hidden = true, summary = "The realm and client the web portal signs users in with, and this "
+            + "installation's federation node (empty for a single installation)")
     public Map<String, String> config() {
-        return Map.of("issuer", realm.issuer(), "clientId", portal.clientId());
+        String node = federation.node().isPresent() && federation.hubUrl().isPresent() ? federation.node().get() : "";
+        return Map.of("issuer", realm.issuer(), "clientId", portal.clientId(), "federation", node);
     }
 }

@@ -44,6 +44,6 @@ class PortalTest {
     @Test
     void theConfigNamesTheRealmAndThePublicClient() {
         given().get("/portal/config").then().statusCode(200).body("clientId", is("portal"))
-                .body("issuer", not(is("")));
+                .body("issuer", not(is(""))).body("federation", is(""));
     }
 }
