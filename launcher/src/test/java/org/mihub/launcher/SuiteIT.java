@@ -128,7 +128,9 @@ class SuiteIT {
         var export = get("/api/v1/datasets/" + demoDatasetId + "/export?format=csv", Tokens.accessToken(config, "bob"));
         assertEquals(200, export.statusCode(), export.body());
         List<String> lines = export.body().lines().toList();
-        assertEquals("sample_id,formula,tags,band_gap [eV],band_gap_uncertainty", lines.get(0));
+        // the demo rows name their method and temperature: the export keeps both in the CSV ingest's columns
+        assertEquals("sample_id,formula,tags,method,band_gap [eV],band_gap_uncertainty,condition.temperature [K]",
+                lines.get(0));
         assertEquals(21, lines.size());
         assertEquals(404, get("/api/v1/datasets/" + demoDatasetId + "/export", null).statusCode());
     }
