@@ -20,6 +20,7 @@ import org.mihub.api.common.v1.PageInfo;
 import org.mihub.catalog.ingest.IngestRejectedException;
 import org.mihub.catalog.ingest.IngestService;
 import org.mihub.catalog.ingest.Rejection;
+import org.mihub.catalog.service.Ingest;
 import org.mihub.catalog.service.IngestHistory;
 import org.mihub.common.error.ApiException;
 import org.mihub.common.error.GrpcErrors;
@@ -138,7 +139,7 @@ public final class IngestMapper {
     public static ListIngestsResponse toProto(IngestHistory.Page page) {
         var response = ListIngestsResponse.newBuilder()
                 .setPageInfo(PageInfo.newBuilder().setNextPageToken(page.nextPageToken()).setTotalSize(-1));
-        for (IngestHistory.Entry entry : page.ingests()) {
+        for (Ingest entry : page.ingests()) {
             var ingest = IngestRecord.newBuilder().setIngestId(entry.id().toString())
                     .setMode("skip-invalid".equals(entry.mode()) ? IngestMode.INGEST_MODE_SKIP_INVALID
                             : IngestMode.INGEST_MODE_STRICT)

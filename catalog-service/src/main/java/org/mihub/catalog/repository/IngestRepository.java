@@ -14,7 +14,7 @@ import javax.sql.DataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.mihub.catalog.service.IngestHistory;
+import org.mihub.catalog.service.Ingest;
 
 /** The {@code ingest} table read back: a dataset's ingests, newest first, in keyset pages. */
 @ApplicationScoped
@@ -24,7 +24,7 @@ public class IngestRepository {
     DataSource dataSource;
 
     /** Up to {@code limit} ingests of the dataset after the page token's position (null: from the newest). */
-    public List<IngestHistory.Entry> list(UUID datasetId, String pageToken, int limit) throws SQLException {
+    public List<Ingest> list(UUID datasetId, String pageToken, int limit) throws SQLException {
         Cursor after = Cursor.decode(pageToken);
         String sql = "SELECT id, mode, format, source_name, rows_written, measurements_written, rows_skipped, skipped, "
                 + "dataset_version, created_by, completed_at, content_sha256 FROM ingest WHERE dataset_id = ?"
@@ -37,10 +37,10 @@ public class IngestRepository {
                 select.setObject(i++, after.id());
             }
             select.setInt(i, limit);
-            List<IngestHistory.Entry> entries = new ArrayList<>();
+            List<Ingest> entries = new ArrayList<>();
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    entries.add(new IngestHistory.Entry(rows.getObject(1, UUID.class), rows.getString(2), rows.getString(3),
+                    entries.add(new Ingest(rows.getObject(1, UUID.class), rows.getString(2), rows.getString(3),
                             rows.getString(4), rows.getLong(5), rows.getLong(6), rows.getLong(7), rows.getString(8),
                             rows.getInt(9), rows.getString(10), rows.getTimestamp(11).toInstant(), rows.getString(12)));
                 }
@@ -50,7 +50,7 @@ public class IngestRepository {
     }
 
     /** The page token that continues after this entry. */
-    public static String tokenAfter(IngestHistory.Entry entry) {
+    public static String tokenAfter(Ingest entry) {
         return new Cursor(entry.completedAt(), entry.id()).encode();
     }
 }

@@ -1,6 +1,5 @@
 package org.mihub.catalog.service;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -31,16 +30,7 @@ public class IngestHistory {
     @Inject
     IngestRepository ingests;
 
-    /**
-     * One ingest as stored; {@code skippedJson} holds its skipped rows' problems (row, line, column,
-     * code, reason, position).
-     */
-    public record Entry(UUID id, String mode, String format, String sourceName, long rowsWritten,
-            long measurementsWritten, long rowsSkipped, String skippedJson, int datasetVersion, String createdBy,
-            Instant completedAt, String contentSha256) {
-    }
-
-    public record Page(List<Entry> ingests, String nextPageToken) {
+    public record Page(List<Ingest> ingests, String nextPageToken) {
     }
 
     /** NOT_FOUND when the caller may not see the dataset, PERMISSION_DENIED outside the owner organisation. */
@@ -53,11 +43,11 @@ public class IngestHistory {
             throw ApiException.invalid("page.page_size", "must be 0 (the default, " + DEFAULT_PAGE + ") or more");
         }
         int limit = pageSize == 0 ? DEFAULT_PAGE : Math.min(pageSize, MAX_PAGE);
-        List<Entry> found = SqlErrors.call(() -> ingests.list(datasetId, pageToken, limit + 1));
+        List<Ingest> found = SqlErrors.call(() -> ingests.list(datasetId, pageToken, limit + 1));
         if (found.size() <= limit) {
             return new Page(found, "");
         }
-        List<Entry> page = found.subList(0, limit);
+        List<Ingest> page = found.subList(0, limit);
         return new Page(List.copyOf(page), IngestRepository.tokenAfter(page.get(limit - 1)));
     }
 }
