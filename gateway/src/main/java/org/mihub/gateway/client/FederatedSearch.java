@@ -20,10 +20,10 @@ import jakarta.inject.Inject;
 import org.mihub.common.identity.CallerFactory;
 import org.mihub.gateway.client.FederatedCursor.Position;
 import org.mihub.gateway.client.HubDirectory.HubFailure;
-import org.mihub.gateway.client.HubDirectory.Node;
 import org.mihub.gateway.config.FederationConfig;
 import org.mihub.gateway.error.InvalidInput;
 import org.mihub.gateway.view.FederationViews;
+import org.mihub.gateway.view.FederationViews.NodeView;
 import org.mihub.gateway.view.DatasetViews.DatasetPage;
 import org.mihub.gateway.view.MaterialViews.MaterialPage;
 import org.mihub.gateway.view.MaterialViews.MaterialSearch;
@@ -124,7 +124,7 @@ public class FederatedSearch {
                 .onFailure(HubFailure.class).recoverWithItem(failure -> new Listed(null, (HubFailure) failure))
                 .chain(listed -> {
                     List<NodeStatus> hubStatus = new ArrayList<>();
-                    Map<String, Node> nodes = new LinkedHashMap<>();
+                    Map<String, NodeView> nodes = new LinkedHashMap<>();
                     if (listed.failure() != null) {
                         // the hub is down or refused the caller: this node answers alone
                         hubStatus.add(new NodeStatus("hub", listed.failure().status(), listed.failure().getMessage()
@@ -132,10 +132,10 @@ public class FederatedSearch {
                     } else {
                         listed.nodes().forEach(node -> nodes.put(node.node(), node));
                     }
-                    nodes.putIfAbsent(self, new Node(self, List.of(self), config.publicUrl().orElse(""), null));
+                    nodes.putIfAbsent(self, new NodeView(self, List.of(self), config.publicUrl().orElse(""), null, null, null));
                     List<Uni<Answer>> asks = new ArrayList<>();
                     Map<String, Position> from = new LinkedHashMap<>();
-                    for (Node node : nodes.values()) {
+                    for (NodeView node : nodes.values()) {
                         Position position = positions == null ? Position.START : positions.get(node.node());
                         if (position == null) {
                             continue; // joined after the search's first page
@@ -157,7 +157,7 @@ public class FederatedSearch {
                 });
     }
 
-    private record Listed(List<Node> nodes, HubFailure failure) {
+    private record Listed(List<NodeView> nodes, HubFailure failure) {
     }
 
     private Uni<Answer> local(String self, MaterialSearch search, Position position, int fetch) {
@@ -172,7 +172,7 @@ public class FederatedSearch {
                                 : Answer.failed(self, "unavailable", "this node's catalog is unavailable", position));
     }
 
-    private Uni<Answer> remote(Node node, Map<String, List<String>> query, Position position, int fetch,
+    private Uni<Answer> remote(NodeView node, Map<String, List<String>> query, Position position, int fetch,
             Optional<String> authorization) {
         CircuitBreaker breaker = breakers.computeIfAbsent(node.node(), this::breaker);
         if (!breaker.tryAcquirePermission()) {
@@ -209,7 +209,7 @@ public class FederatedSearch {
     }
 
     /** A node's HTTP answer as an {@link Answer}: nothing of a malformed one is kept. */
-    private Answer read(Node node, HttpResponse<String> response, Position position) {
+    private Answer read(NodeView node, HttpResponse<String> response, Position position) {
         int status = response.statusCode();
         if (status == 401 || status == 403) {
             return Answer.failed(node.node(), "refused", "the node refused the caller (" + status + "): "
@@ -242,7 +242,7 @@ public class FederatedSearch {
     }
 
     /** The k-way merge of the nodes' pages, each node's next position, and the statuses. */
-    private MaterialPage merge(String self, Map<String, Node> nodes, Map<String, Position> from, List<Answer> answers,
+    private MaterialPage merge(String self, Map<String, NodeView> nodes, Map<String, Position> from, List<Answer> answers,
             Comparator<MaterialView> order, int limit, List<NodeStatus> statuses) {
         List<Answer> ok = answers.stream().filter(Answer::ok).toList();
         int[] taken = new int[ok.size()];
@@ -303,7 +303,7 @@ public class FederatedSearch {
         return byOrder != 0 ? byOrder : left.node().compareTo(right.node());
     }
 
-    private String homeUrl(String self, Node node, String id) {
+    private String homeUrl(String self, NodeView node, String id) {
         String base = self.equals(node.node()) ? config.publicUrl().orElse(node.gatewayUrl()) : node.gatewayUrl();
         String root = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
         return root + "/api/v1/materials/" + id;

@@ -12,11 +12,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.mihub.gateway.config.FederationConfig;
+import org.mihub.gateway.view.FederationViews.NodeList;
+import org.mihub.gateway.view.FederationViews.NodeView;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -26,15 +27,6 @@ import io.smallrye.mutiny.Uni;
  */
 @ApplicationScoped
 public class HubDirectory {
-
-    /** A registered node. */
-    @RegisterForReflection
-    public record Node(String node, List<String> organisations, String gatewayUrl, String optimadeUrl) {
-    }
-
-    @RegisterForReflection
-    record NodeList(List<Node> nodes) {
-    }
 
     /** Why the hub gave no list: {@code refused} (401/403) or {@code unavailable}, and what it said. */
     public static class HubFailure extends RuntimeException {
@@ -50,7 +42,7 @@ public class HubDirectory {
         }
     }
 
-    private record Cached(List<Node> nodes, Instant until) {
+    private record Cached(List<NodeView> nodes, Instant until) {
     }
 
     private final AtomicReference<Cached> cache = new AtomicReference<>();
@@ -71,7 +63,7 @@ public class HubDirectory {
     }
 
     /** The registered nodes (cached), read with {@code authorization} when the cache is cold; fails with a {@link HubFailure}. */
-    public Uni<List<Node>> nodes(Optional<String> authorization) {
+    public Uni<List<NodeView>> nodes(Optional<String> authorization) {
         Cached cached = cache.get();
         if (cached != null && Instant.now().isBefore(cached.until())) {
             return Uni.createFrom().item(cached.nodes());
@@ -87,7 +79,7 @@ public class HubDirectory {
     }
 
     /** The last list read, if any (e.g. for OPTIMADE /links, which has no caller token to read it with). */
-    public Optional<List<Node>> known() {
+    public Optional<List<NodeView>> known() {
         return Optional.ofNullable(cache.get()).map(Cached::nodes);
     }
 
@@ -100,7 +92,7 @@ public class HubDirectory {
         return config.nodesCacheFor();
     }
 
-    private List<Node> parse(HttpResponse<String> response) {
+    private List<NodeView> parse(HttpResponse<String> response) {
         if (response.statusCode() == 401 || response.statusCode() == 403) {
             throw new HubFailure("refused", "the hub refused the node list (" + response.statusCode() + "): "
                     + FederatedSearch.problemDetail(json, response.body()));

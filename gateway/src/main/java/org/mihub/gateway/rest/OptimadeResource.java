@@ -30,6 +30,7 @@ import org.mihub.gateway.client.CatalogClient;
 import org.mihub.gateway.client.HubDirectory;
 import org.mihub.gateway.config.FederationConfig;
 import org.mihub.gateway.config.OptimadeConfig;
+import org.mihub.gateway.view.FederationViews;
 import org.mihub.gateway.view.OptimadeViews.Entry;
 import org.mihub.gateway.view.OptimadeViews.EntryField;
 import org.mihub.gateway.view.OptimadeViews.EntryPage;
@@ -278,7 +279,7 @@ public class OptimadeResource {
     }
 
     /** The configured links, the federation's nodes as children, and the hub (when given) as root. */
-    private Response links(List<HubDirectory.Node> children, String hubBaseUrl) {
+    private Response links(List<FederationViews.NodeView> children, String hubBaseUrl) {
         ArrayNode data = JSON.arrayNode();
         boolean rootConfigured = hubBaseUrl != null || config.links().values().stream()
                 .anyMatch(link -> "root".equals(link.linkType()));
@@ -299,7 +300,7 @@ public class OptimadeResource {
                     data.add(link(entry.getKey(), link.name(), link.description(), link.baseUrl(),
                             link.homepage().orElse(null), link.linkType(), link.aggregate()));
                 });
-        children.stream().sorted(java.util.Comparator.comparing(HubDirectory.Node::node)).forEach(node -> data.add(
+        children.stream().sorted(java.util.Comparator.comparing(FederationViews.NodeView::node)).forEach(node -> data.add(
                 link(node.node(), "mihub node " + node.node(), "The mihub node of " + String.join(", ",
                         node.organisations() == null ? List.of(node.node()) : node.organisations()),
                         node.optimadeUrl(), null, "child", "ok")));

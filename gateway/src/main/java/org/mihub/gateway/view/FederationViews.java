@@ -5,18 +5,23 @@ import java.util.List;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** JSON shapes of the federation directory at the hub (the shared contract's card, node and resync). */
 public final class FederationViews {
 
     private FederationViews() {
     }
 
+    /** Also read back from the hub by every gateway (client.HubDirectory): registered for reflection. */
     @Schema(name = "FederationNode", description = "A node registered at the hub")
+    @RegisterForReflection
     public record NodeView(String node, List<String> organisations, String gatewayUrl, String optimadeUrl,
             Instant registeredAt, Instant lastSeenAt) {
     }
 
     @Schema(name = "FederationNodes")
+    @RegisterForReflection
     public record NodeList(List<NodeView> nodes) {
     }
 
