@@ -72,7 +72,8 @@ public final class ExportMapper {
                 ? ExportFormat.EXPORT_FORMAT_CSV : request.getFormat();
         return Work.blocking(() -> exports.plan(caller, DatasetMapper.id("dataset_id", request.getDatasetId()),
                 request.hasAsOfVersion() ? request.getAsOfVersion() : null,
-                new ExportService.Filter(request.getPropertiesList(), sources)))
+                new ExportService.Filter(request.getPropertiesList(), sources),
+                format == ExportFormat.EXPORT_FORMAT_CSV))
                 .onItem().transformToMulti(plan -> {
                     AtomicLong materials = new AtomicLong();
                     AtomicLong measurements = new AtomicLong();

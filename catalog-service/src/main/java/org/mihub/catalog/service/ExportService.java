@@ -78,7 +78,8 @@ public class ExportService {
 
     /**
      * The dataset to export and the version exported; NOT_FOUND when hidden, INVALID_ARGUMENT for a future version.
-     * {@code properties} are the definitions of the properties it has measurements of, by name.
+     * {@code properties} are the definitions of the properties it has measurements of, by name; {@code csv}
+     * the CSV layout (found only for a CSV export: {@link CsvLayout#EMPTY} otherwise).
      */
     public record Plan(Dataset dataset, int version, List<Property> properties, Filter filter, CsvLayout csv) {
     }
@@ -104,7 +105,7 @@ public class ExportService {
     public record StepColumn(int index, String kind, String parameter, String unit) {
     }
 
-    public Plan plan(Optional<Caller> caller, UUID datasetId, Integer asOfVersion, Filter filter) {
+    public Plan plan(Optional<Caller> caller, UUID datasetId, Integer asOfVersion, Filter filter, boolean csv) {
         Dataset dataset = datasets.visible(caller, datasetId);
         var definitions = properties.all();
         Set<String> vocabulary = definitions.keySet();
@@ -137,7 +138,7 @@ public class ExportService {
         });
         return new Plan(dataset, version, columns.stream().map(name -> definitions.get(name) != null
                 ? definitions.get(name) : properties.current().get(name)).toList(), filter,
-                csvLayout(datasetId, version, filter));
+                csv ? csvLayout(datasetId, version, filter) : CsvLayout.EMPTY);
     }
 
     private CsvLayout csvLayout(UUID datasetId, int version, Filter filter) {
