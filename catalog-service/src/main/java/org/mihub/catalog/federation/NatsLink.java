@@ -2,6 +2,7 @@ package org.mihub.catalog.federation;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.annotation.PreDestroy;
@@ -25,12 +26,19 @@ import io.nats.client.Options;
  * NATS down), reconnecting for ever. Each state change (connected, disconnected, reconnected, closed)
  * is logged once; failed attempts in between are not. {@link #generation()} grows with every
  * (re)connection, so consumers know to set up their subscriptions again.
+ *
+ * <p>A connection can come back from a restarted nats-server yet leave every JetStream request
+ * unanswered (seen with nats-server 2.9.10 and jnats 2.24.1, intermittently): the relay and the
+ * consumers report each unanswered request with {@link #unanswered}, and after
+ * {@value #UNANSWERED_BEFORE_RECONNECT} in a row on the same connection it is reconnected, which
+ * makes every consumer subscribe again.
  */
 @ApplicationScoped
 public class NatsLink {
 
     private static final Logger LOG = Logger.getLogger(NatsLink.class);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+    static final int UNANSWERED_BEFORE_RECONNECT = 3;
 
     @Inject
     FederationConfig config;
@@ -40,6 +48,7 @@ public class NatsLink {
     /** Whether the last state logged was "connected": jnats reports a disconnection at every failed attempt. */
     private volatile boolean up;
     private final AtomicLong generation = new AtomicLong();
+    private final AtomicInteger unanswered = new AtomicInteger();
 
     /** Starts connecting; returns at once. */
     public void start() throws InterruptedException {
@@ -62,6 +71,7 @@ public class NatsLink {
             case CONNECTED, RECONNECTED -> {
                 connection = source;
                 up = true;
+                unanswered.set(0);
                 generation.incrementAndGet();
                 LOG.infof("NATS %s: %s as %s", config.nats().url(), event == ConnectionListener.Events.CONNECTED
                         ? "connected" : "reconnected", config.nats().user().orElse("(no user)"));
@@ -84,6 +94,39 @@ public class NatsLink {
         Connection current = connection;
         return current != null && current.getStatus() == Connection.Status.CONNECTED ? Optional.of(current)
                 : Optional.empty();
+    }
+
+    /** Whether a failure is JetStream's "no answer in time" (rather than a refusal or a lost connection). */
+    public static boolean isUnanswered(Throwable failure) {
+        return failure instanceof java.io.IOException && failure.getMessage() != null
+                && failure.getMessage().startsWith("Timeout or no response");
+    }
+
+    /** A JetStream request on {@code on} got an answer: the count of unanswered ones starts again. */
+    public void answered(Connection on) {
+        if (on == connection) {
+            unanswered.set(0);
+        }
+    }
+
+    /**
+     * A JetStream request on {@code on} went unanswered; the third in a row on the current connection
+     * reconnects it (a request on a connection since replaced does not count).
+     */
+    public void unanswered(Connection on) {
+        if (on != connection || closing || unanswered.incrementAndGet() < UNANSWERED_BEFORE_RECONNECT) {
+            return;
+        }
+        unanswered.set(0);
+        LOG.warnf("NATS %s: %d JetStream requests in a row went unanswered; reconnecting", config.nats().url(),
+                UNANSWERED_BEFORE_RECONNECT);
+        try {
+            on.forceReconnect();
+        } catch (java.io.IOException e) {
+            LOG.warnf("NATS %s: reconnecting failed (%s); jnats keeps trying", config.nats().url(), e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public long generation() {

@@ -65,9 +65,13 @@ public class OutboxRelay {
                 for (OutboxRepository.Pending row : rows) {
                     try {
                         publish(current.get(), row);
+                        link.answered(current.get());
                         outbox.sent(connection, row.id());
                         published++;
                     } catch (Exception e) {
+                        if (NatsLink.isUnanswered(e)) {
+                            link.unanswered(current.get());
+                        }
                         failure[0] = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
                         outbox.failed(connection, row.id(), failure[0]);
                         break;

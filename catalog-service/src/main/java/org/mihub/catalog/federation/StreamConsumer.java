@@ -75,18 +75,20 @@ final class StreamConsumer {
         if (connection.isEmpty()) {
             return Duration.ofMillis(250);
         }
+        Connection current = connection.get();
         try {
             if (subscription == null || generation != link.generation()) {
                 drop();
                 generation = link.generation();
-                setUp.run(connection.get());
-                subscription = link.jetStream(connection.get()).subscribe(subject, PullSubscribeOptions.builder()
+                setUp.run(current);
+                subscription = link.jetStream(current).subscribe(subject, PullSubscribeOptions.builder()
                         .stream(stream).durable(durable).configuration(ConsumerConfiguration.builder()
                                 .durable(durable).filterSubject(subject).ackPolicy(AckPolicy.Explicit)
                                 .deliverPolicy(DeliverPolicy.All).ackWait(Duration.ofSeconds(30)).build())
                         .build());
             }
             List<Message> messages = subscription.fetch(BATCH, WAIT);
+            link.answered(current);
             for (Message message : messages) {
                 try {
                     handler.handle(message);
@@ -103,6 +105,9 @@ final class StreamConsumer {
             return Duration.ZERO;
         } catch (Exception e) {
             drop();
+            if (NatsLink.isUnanswered(e)) {
+                link.unanswered(current);
+            }
             if (!failing) {
                 failing = true;
                 LOG.warnf("federation consumer %s on %s: %s; retrying", durable, stream, e.toString());
