@@ -94,6 +94,17 @@ public final class CrossValidation {
      */
     public static Result run(double[][] x, double[] y, int[] group, int k, ModelParams params, int threads,
             IntConsumer afterFold) {
+        return run(x, y, group, k, params, threads, afterFold, null);
+    }
+
+    /** What else a caller measures on each fold: the fold's model and its held-out rows and targets. */
+    public interface FoldModel {
+        void fitted(int fold, Regressor model, double[][] heldOutX, double[] heldOutY);
+    }
+
+    /** {@link #run}, and {@code onModel} (if not null) hears each fold's model before {@code afterFold}. */
+    public static Result run(double[][] x, double[] y, int[] group, int k, ModelParams params, int threads,
+            IntConsumer afterFold, FoldModel onModel) {
         int n = x.length;
         int[] fold = group == null ? folds(n, k, params.seed()) : folds(group, k, params.seed());
         double[] mean = new double[n];
@@ -117,6 +128,9 @@ public final class CrossValidation {
                 std[test.get(j)] = foldStd[j];
             }
             metrics.add(Metrics.of(y, mean, std, test));
+            if (onModel != null) {
+                onModel.fitted(f, model, testX, test.stream().mapToDouble(i -> y[i]).toArray());
+            }
             afterFold.accept(f);
         }
         List<Integer> all = new ArrayList<>();

@@ -29,13 +29,21 @@ final class FlatTrees {
     private final long[] ranked;
     /** Per feature, its cuts with a guide to them ({@link CutIndex}); null with {@link #ranked}. */
     private final CutIndex[] index;
+    /**
+     * Per node the training weight that reached it ({@link TreeNodes#cover}), for {@link TreeShap};
+     * null for trees read from an artifact older than format 4, which did not keep it. Stored apart
+     * from the trees ({@link #writeCovers}), after everything older artifacts held, and set once when
+     * an artifact is read, before the model is shared.
+     */
+    private double[] cover;
 
     static final int MAX_CUTS = 0xfffe;
     static final int MAX_FEATURES = 0x7fff;
 
-    private FlatTrees(int[] roots, long[] nodes) {
+    private FlatTrees(int[] roots, long[] nodes, double[] cover) {
         this.roots = roots;
         this.nodes = nodes;
+        this.cover = cover;
         double[][] cuts = cuts(nodes);
         this.ranked = cuts == null ? null : ranked(nodes, cuts);
         this.index = cuts == null ? null : java.util.Arrays.stream(cuts).map(CutIndex::new).toArray(CutIndex[]::new);
@@ -63,6 +71,7 @@ final class FlatTrees {
             total += trees[t].size;
         }
         long[] nodes = new long[2 * total];
+        double[] cover = new double[total];
         for (int t = 0; t < trees.length; t++) {
             TreeNodes tree = trees[t];
             int root = roots[t];
@@ -72,6 +81,7 @@ final class FlatTrees {
             for (int k = 0; k < placed; k++) {
                 int node = order[k];
                 int at = root + k;
+                cover[at] = tree.cover[node];
                 if (tree.feature[node] < 0) {
                     nodes[2 * at] = Double.doubleToRawLongBits(tree.value[node]);
                     nodes[2 * at + 1] = leaf(at);
@@ -83,7 +93,58 @@ final class FlatTrees {
                 }
             }
         }
-        return new FlatTrees(roots, nodes);
+        return new FlatTrees(roots, nodes, cover);
+    }
+
+    /** Whether the trees know each node's training cover (not so when read from an artifact before format 4). */
+    boolean hasCover() {
+        return cover != null;
+    }
+
+    /** Tree t as a {@link TreeView}; it needs {@link #hasCover} for its covers. */
+    TreeView view(int t) {
+        int root = roots[t];
+        return new TreeView() {
+            @Override
+            public int root() {
+                return root;
+            }
+
+            @Override
+            public boolean leaf(int node) {
+                return nodes[2 * node + 1] < 0;
+            }
+
+            @Override
+            public int feature(int node) {
+                return (int) (nodes[2 * node + 1] >>> 32);
+            }
+
+            @Override
+            public double threshold(int node) {
+                return Double.longBitsToDouble(nodes[2 * node]);
+            }
+
+            @Override
+            public int left(int node) {
+                return (int) nodes[2 * node + 1];
+            }
+
+            @Override
+            public int right(int node) {
+                return (int) nodes[2 * node + 1] + 1;
+            }
+
+            @Override
+            public double value(int node) {
+                return Double.longBitsToDouble(nodes[2 * node]);
+            }
+
+            @Override
+            public double cover(int node) {
+                return cover[node];
+            }
+        };
     }
 
     /**
@@ -436,7 +497,8 @@ final class FlatTrees {
 
     /**
      * Writes the node count, the roots, then per node its feature (short; -1 for a leaf), its left
-     * child and one double (the threshold of a split, the value of a leaf).
+     * child and one double (the threshold of a split, the value of a leaf). The covers are written
+     * apart ({@link #writeCovers}).
      */
     void write(DataOutput out) throws IOException {
         out.writeInt(nodes.length / 2);
@@ -455,6 +517,28 @@ final class FlatTrees {
         }
     }
 
+    /** Writes the node count and every node's cover; needs {@link #hasCover}. */
+    void writeCovers(DataOutput out) throws IOException {
+        out.writeInt(cover.length);
+        for (double weight : cover) {
+            out.writeDouble(weight);
+        }
+    }
+
+    /** Reads what {@link #writeCovers} wrote, for these trees. */
+    void readCovers(DataInput in) throws IOException {
+        int count = in.readInt();
+        if (count != nodes.length / 2) {
+            throw new IllegalStateException("the artifact holds covers of " + count + " nodes for trees of "
+                    + nodes.length / 2);
+        }
+        double[] read = new double[count];
+        for (int node = 0; node < count; node++) {
+            read[node] = in.readDouble();
+        }
+        cover = read;
+    }
+
     static FlatTrees read(DataInput in, int trees) throws IOException {
         int count = in.readInt();
         int[] roots = new int[trees];
@@ -467,6 +551,6 @@ final class FlatTrees {
             nodes[2 * node + 1] = feature >= 0 ? meta(feature, in.readInt()) : leaf(node);
             nodes[2 * node] = Double.doubleToRawLongBits(in.readDouble());
         }
-        return new FlatTrees(roots, nodes);
+        return new FlatTrees(roots, nodes, null);
     }
 }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
@@ -33,7 +34,7 @@ import java.util.SplittableRandom;
  * <p>Reproducible: member m draws its resample and subsamples from the m-th generator split from
  * {@code seed}, so the same seed gives the same model bit for bit, whatever the thread count.
  */
-public final class GradientBoosting implements Regressor {
+public final class GradientBoosting implements Regressor, TreeBacked {
 
     /**
      * @param rounds       boosting rounds per member
@@ -172,6 +173,21 @@ public final class GradientBoosting implements Regressor {
                 stds[r] = Math.sqrt(spread(member, mean) + noiseVariance);
             }
         });
+    }
+
+    @Override
+    public FlatTrees flatTrees() {
+        return trees;
+    }
+
+    /**
+     * The ensemble as one sum of trees: the members' mean start value plus every tree (its leaves
+     * already shrunk by the learning rate) over the number of members.
+     */
+    @Override
+    public Optional<TreeEnsemble> treeEnsemble() {
+        return trees.hasCover() ? Optional.of(TreeEnsemble.of(trees, 1.0 / base.length, mean(base), features))
+                : Optional.empty();
     }
 
     /** Each member's prediction for rows from..to-1: out[row - from][member]. */
@@ -525,6 +541,7 @@ public final class GradientBoosting implements Regressor {
                 weight += count[i];
             }
             tree.value[node] = weight == 0 ? 0 : params.learningRate() * sum / (weight + LAMBDA);
+            tree.cover[node] = weight;
             if (depth >= params.maxDepth() || weight < 2 * params.minLeaf()) {
                 leaf(tree, node, rows);
                 return;

@@ -5,6 +5,7 @@ import java.io.DataOutput;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
@@ -29,7 +30,7 @@ import java.util.SplittableRandom;
  * <p>Reproducible: tree b draws its bootstrap sample and feature subsets from the b-th generator split
  * from {@code seed}, so the same seed gives the same forest bit for bit, whatever the thread count.
  */
-public final class RandomForest implements Regressor {
+public final class RandomForest implements Regressor, TreeBacked {
 
     /** The feature fractions a forest chooses among when none is given. */
     private static final double[] FEATURE_FRACTIONS = {1.0 / 3, 2.0 / 3, 1.0};
@@ -248,6 +249,18 @@ public final class RandomForest implements Regressor {
 
     public double noiseVariance() {
         return noiseVariance;
+    }
+
+    @Override
+    public FlatTrees flatTrees() {
+        return trees;
+    }
+
+    /** The forest as the mean of its trees. */
+    @Override
+    public Optional<TreeEnsemble> treeEnsemble() {
+        return trees.hasCover() ? Optional.of(TreeEnsemble.of(trees, 1.0 / trees.trees(), 0, features))
+                : Optional.empty();
     }
 
     /** The prediction of every tree into {@code perTree}; returns their mean. */

@@ -74,6 +74,7 @@ final class RegressionTree extends TreeNodes {
             constant &= y[row] == first;
         }
         value[node] = sum / total;
+        cover[node] = total;
         if (depth >= maxDepth || rows.length < 2 * minLeaf || constant) {
             return;
         }
