@@ -175,3 +175,71 @@ export function ternaryPlot(id, elements, series, colourBy) {
   box.dataset.points = String(series.reduce((n, s) => n + s.points.length, 0));
   return box;
 }
+
+/**
+ * Horizontal bars, the first item on top: items [{name, value, std?}]; a bar's whisker is ±std. For
+ * importances: the name is the feature's plain name, the value its mean increase of the error.
+ */
+export function importanceChart(id, items, axis) {
+  const names = items.map((item) => item.name);
+  return chart(id, {
+    grid: { left: 230, right: 30, top: 10, bottom: 40 },
+    tooltip: { trigger: 'item', formatter: (item) => {
+      const it = items[item.dataIndex];
+      return it ? `${it.name}: ${Number(it.value.toPrecision(4))}${it.std !== undefined ? ` ± ${Number(it.std.toPrecision(3))}` : ''}` : '';
+    } },
+    xAxis: { type: 'value', name: axis, nameLocation: 'middle', nameGap: 28, scale: false },
+    yAxis: { type: 'category', data: names, inverse: true, axisLabel: { width: 220, overflow: 'truncate' } },
+    series: [
+      { name: axis, type: 'bar', data: items.map((item) => item.value), itemStyle: { color: '#2458c6' } },
+      { name: '±', type: 'custom', z: 3, data: items.map((item, i) => [i, item.value - (item.std || 0), item.value + (item.std || 0)]),
+        renderItem: (params, api) => {
+          const low = api.coord([api.value(1), api.value(0)]);
+          const high = api.coord([api.value(2), api.value(0)]);
+          return { type: 'line', shape: { x1: low[0], y1: low[1], x2: high[0], y2: high[1] },
+            style: { stroke: '#1d2330', lineWidth: 1 } };
+        } },
+    ],
+  });
+}
+
+/**
+ * A waterfall from the model's expected value to its prediction, one row per step, top to bottom:
+ * steps [{name, value}] (contributions, target unit), each drawn from the running total to the
+ * total plus its value, red when it raises the prediction, blue when it lowers it.
+ */
+export function waterfallChart(id, expected, steps, labels) {
+  const rows = [];
+  let total = expected;
+  rows.push({ name: labels.expected, from: 0, to: expected, kind: 'total' });
+  steps.forEach((step) => {
+    rows.push({ name: step.name, from: total, to: total + step.value, kind: step.value >= 0 ? 'up' : 'down', value: step.value });
+    total += step.value;
+  });
+  rows.push({ name: labels.prediction, from: 0, to: total, kind: 'total' });
+  const colours = { up: '#b40426', down: '#3b4cc0', total: '#5d6677' };
+  const box = chart(id, {
+    grid: { left: 230, right: 40, top: 10, bottom: 40 },
+    tooltip: { trigger: 'item', formatter: (item) => {
+      const row = rows[item.dataIndex];
+      return row ? `${row.name}: ${row.kind === 'total' ? Number(row.to.toPrecision(4))
+        : (row.value >= 0 ? '+' : '') + Number(row.value.toPrecision(4))}` : '';
+    } },
+    xAxis: { type: 'value', name: labels.unit, nameLocation: 'middle', nameGap: 28, scale: true,
+      min: (range) => Math.min(range.min, 0), max: (range) => Math.max(range.max, 0) },
+    yAxis: { type: 'category', data: rows.map((row) => row.name), inverse: true,
+      axisLabel: { width: 220, overflow: 'truncate' } },
+    series: [{ type: 'custom', name: 'waterfall',
+      encode: { x: [1, 2], y: 0 },
+      data: rows.map((row, i) => [i, Math.min(row.from, row.to), Math.max(row.from, row.to)]),
+      renderItem: (params, api) => {
+        const start = api.coord([api.value(1), api.value(0)]);
+        const end = api.coord([api.value(2), api.value(0)]);
+        const height = api.size([0, 1])[1] * 0.6;
+        return { type: 'rect', shape: { x: start[0], y: start[1] - height / 2, width: Math.max(1, end[0] - start[0]), height },
+          style: { fill: colours[rows[params.dataIndex].kind] } };
+      } }],
+  });
+  box.dataset.steps = String(steps.length);
+  return box;
+}

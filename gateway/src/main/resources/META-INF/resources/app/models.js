@@ -1,12 +1,13 @@
 // Models: the list and a training form (a job with progress), and a model's page with its
-// cross-validation metrics, parity and calibration plots of the out-of-fold predictions, and a
-// predict form that marks where a formula fails.
+// cross-validation metrics, parity and calibration plots of the out-of-fold predictions, the top 20
+// permutation importances with plain names, and a predict form that marks where a formula fails and,
+// asked to explain, draws one material's prediction as a waterfall of its TreeSHAP contributions.
 import { get, post, query } from './api.js';
 import { h, fill, table, num, field } from './dom.js';
 import { t } from './i18n.js';
 import { hasRole } from './session.js';
 import { problem } from './catalog.js';
-import { parityPlot, calibrationPlot } from './charts.js';
+import { parityPlot, calibrationPlot, importanceChart, waterfallChart } from './charts.js';
 import { chemicalFormula, clipToRange, rangeText } from './chemistry.js';
 
 export async function modelsPage(view) {
@@ -104,7 +105,64 @@ export async function modelPage(view, id) {
     h('section', { class: 'card' }, h('h2', {}, t('models.calibration')), h('p', { class: 'muted' }, t('models.calibration_help')),
       points.length ? calibrationPlot(points, { expected: t('models.expected'), observed: t('models.observed'),
         ideal: t('models.ideal') }) : null),
+    importanceSection(m),
     predictForm(m, target));
+}
+
+/** The 20 features whose shuffling raised the cross-validated error most, with their spread. */
+function importanceSection(m) {
+  const importance = m.permutationImportance;
+  const section = h('section', { class: 'card', id: 'importance' }, h('h2', {}, t('models.importance')));
+  if (!importance || !importance.features.length) {
+    return fill(section, h('h2', {}, t('models.importance')), h('p', { class: 'muted' }, t('models.no_importance')));
+  }
+  const top = importance.features.slice(0, 20).map((f) => ({ name: f.plainName, value: f.mean, std: f.std }));
+  return fill(section, h('h2', {}, t('models.importance')),
+    h('p', { class: 'muted' }, t('models.importance_help', { folds: importance.folds, repeats: importance.repeats })),
+    importanceChart('importance-chart', top, t('models.importance_axis', { unit: m.targetUnit })),
+    h('p', { class: 'muted', id: 'importance-by-property' }, t('models.by_property'), ': ',
+      importance.byProperty.slice(0, 8).map((g) => h('span', { class: 'pill' }, `${g.name} ${num(g.value)}`))));
+}
+
+/** The largest steps of an explanation (features, or a grouped view), the rest summed into one. */
+function steps(explanation, by) {
+  const all = by === 'property' ? explanation.byProperty.map((g) => ({ name: g.name, value: g.value }))
+    : by === 'statistic' ? explanation.byStatistic.map((g) => ({ name: g.name, value: g.value }))
+      : explanation.contributions.map((c) => ({ name: `${c.plainName} = ${num(c.value)}`, value: c.contribution }));
+  const nonzero = all.filter((s) => s.value !== 0);
+  const shown = nonzero.slice(0, 12);
+  const rest = nonzero.slice(12);
+  if (rest.length) {
+    shown.push({ name: t('models.other_features', { n: rest.length }), value: rest.reduce((sum, s) => sum + s.value, 0) });
+  }
+  return shown;
+}
+
+/** One material's explanation as a waterfall, with a choice of material and of the grouping. */
+function explanationView(m, formulas, predictions) {
+  const explained = predictions.filter((p) => p.explanation);
+  const box = h('section', { id: 'explanation' });
+  if (!explained.length) {
+    return box;
+  }
+  const chartBox = h('div', {});
+  const which = h('select', { id: 'explain-material' }, explained.map((p) => h('option', { value: p.index },
+    formulas[p.index])));
+  const by = h('select', { id: 'explain-by' }, ['feature', 'property', 'statistic'].map((g) =>
+    h('option', { value: g }, t('models.explain_by_' + g))));
+  const draw = () => {
+    const p = explained.find((x) => String(x.index) === which.value) || explained[0];
+    const e = p.explanation;
+    fill(chartBox, h('p', { class: 'muted', id: 'explain-sum' }, t('models.explain_sum', { expected: num(e.expectedValue),
+      mean: num(p.mean), unit: m.targetUnit })),
+    waterfallChart('waterfall-chart', e.expectedValue, steps(e, by.value), { expected: t('models.expected_value'),
+      prediction: t('models.prediction'), unit: m.targetUnit }));
+  };
+  which.addEventListener('change', draw);
+  by.addEventListener('change', draw);
+  draw();
+  return fill(box, h('h3', {}, t('models.explanation')), h('div', { class: 'row' },
+    h('label', {}, t('models.formula'), which), h('label', {}, t('models.explain_by'), by)), chartBox);
 }
 
 /** The 95 % interval, clipped to the values the target can take, with a note when a bound moved. */
@@ -123,19 +181,22 @@ function predictForm(m, target) {
   const form = h('form', { class: 'card', id: 'predict', onsubmit: async (event) => {
     event.preventDefault();
     const formulas = field(form, 'formulas').split(/\n|,/).map((s) => s.trim()).filter(Boolean);
+    const explain = form.querySelector('#explain').checked;
     try {
-      const answer = await post(`/api/v1/models/${m.id}/predict`, { formulas });
+      const answer = await post(`/api/v1/models/${m.id}/predict` + (explain ? query({ explain: true }) : ''), { formulas });
       fill(out, table([[t('models.formula'), (p) => p.error ? marked(formulas[p.index], p.error) : formulas[p.index]],
         [t('models.mean'), (p) => p.error ? '' : `${num(p.mean)} ± ${num(p.std)} ${m.targetUnit}`],
         [t('models.reduced'), (p) => p.error ? '' : chemicalFormula(p.reducedFormula)],
         ['95 %', (p) => interval95(p, m, target)],
         [t('models.in_domain'), (p) => p.error ? h('span', { class: 'error' }, p.error.reason)
           : (p.inDomain ? t('common.yes') : h('span', { class: 'error' }, t('models.out_of_domain')))]],
-      answer.predictions, { id: 'prediction-table' }));
+      answer.predictions, { id: 'prediction-table' }), explanationView(m, formulas, answer.predictions));
     } catch (e) {
       fill(out, problem(e));
     }
   } }, h('h2', {}, t('models.predict')), h('textarea', { name: 'formulas', id: 'formulas', placeholder: 'GaAs\nZnSe' }),
+  h('label', { title: t('models.explain_help') }, h('input', { type: 'checkbox', id: 'explain', name: 'explain',
+    checked: m.algorithm !== 'gaussian_process' }), ' ', t('models.explain')),
   h('button', { type: 'submit', id: 'predict-button' }, t('models.predict_go')),
   target && rangeText(target) ? h('p', { class: 'muted', id: 'range-note' }, t('models.range_note', { property: target.displayName,
     range: rangeText(target) })) : null, out);

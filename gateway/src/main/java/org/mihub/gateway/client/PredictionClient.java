@@ -112,8 +112,8 @@ public class PredictionClient {
                 page.getPageInfo().getTotalSize(), CommonMapper.nextCursor(page.getPageInfo())));
     }
 
-    public Uni<PredictionPage> predict(String modelId, PredictInput input) {
-        return read(stub(config.predictDeadline()).predict(PredictionMapper.predict(modelId, input)))
+    public Uni<PredictionPage> predict(String modelId, PredictInput input, boolean explain) {
+        return read(stub(config.predictDeadline()).predict(PredictionMapper.predict(modelId, input, explain)))
                 .map(response -> new PredictionPage(PredictionMapper.summary(response.getModel()),
                         response.getPredictionsList().stream().map(PredictionMapper::prediction).toList()));
     }

@@ -113,7 +113,9 @@ final class PredictionMapper {
                 model.getDomainThreshold(), model.getJobId().isEmpty() ? null : model.getJobId(),
                 model.getArtifactSha256(), model.getArtifactSizeBytes(), model.getCreatedBy(),
                 CommonMapper.instant(model.getCreatedAt()),
-                model.hasArchivedAt() ? CommonMapper.instant(model.getArchivedAt()) : null);
+                model.hasArchivedAt() ? CommonMapper.instant(model.getArchivedAt()) : null,
+                model.getMetrics().hasPermutationImportance()
+                        ? ExplanationMapper.importance(model.getMetrics().getPermutationImportance()) : null);
     }
 
     private static MetricsView metrics(Metrics metrics) {
@@ -126,7 +128,7 @@ final class PredictionMapper {
                 prediction.getFold(), prediction.getObserved(), prediction.getMean(), prediction.getStd());
     }
 
-    static PredictRequest predict(String modelId, PredictInput input) {
+    static PredictRequest predict(String modelId, PredictInput input, boolean explain) {
         if (input == null || (input.formulas() == null && input.inputs() == null)) {
             throw new InvalidInput("body", "{\"formulas\": [\"Fe2O3\", ...]} or {\"inputs\": [{\"formula\": "
                     + "\"Fe2O3\"} or {\"amounts\": {\"Fe\": 2, \"O\": 3}}, ...]} is required");
@@ -152,7 +154,7 @@ final class PredictionMapper {
                 inputs.add(proto.build());
             }
         }
-        return request.addAllInputs(inputs).build();
+        return request.addAllInputs(inputs).setExplain(explain).build();
     }
 
     static PredictionView prediction(Prediction prediction) {
@@ -161,13 +163,14 @@ final class PredictionMapper {
             var error = prediction.getError();
             return new PredictionView(prediction.getIndex(), id, null, null, null, null, null, null, null,
                     new FormulaErrorView(CommonMapper.name(error.getCode()),
-                            error.getPosition(), error.getReason(), error.getToken()));
+                            error.getPosition(), error.getReason(), error.getToken()), null);
         }
         var value = prediction.getValue();
         return new PredictionView(prediction.getIndex(), id, prediction.getReducedFormula(), value.getMean(),
                 value.getStd(), List.of(value.getInterval68().getLower(), value.getInterval68().getUpper()),
                 List.of(value.getInterval95().getLower(), value.getInterval95().getUpper()), value.getInDomain(),
-                value.getDomainDistance(), null);
+                value.getDomainDistance(), null,
+                value.hasExplanation() ? ExplanationMapper.explanation(value.getExplanation()) : null);
     }
 
     static ModelSummaryView summary(ModelSummary model) {

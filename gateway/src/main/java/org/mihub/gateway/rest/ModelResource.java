@@ -117,10 +117,15 @@ public class ModelResource {
     @Operation(operationId = "predict", summary = "Predict compositions: mean, std, 68 % and 95 % intervals and the applicability domain",
             description = "Formulas, or inputs with an id and element amounts ({\"inputs\": [{\"id\": \"s1\", "
                     + "\"amounts\": {\"Fe\": 2, \"O\": 3}}]}). A bad formula is reported for its item (code, position, "
-                    + "reason); the others are predicted.")
+                    + "reason); the others are predicted. With explain=true each prediction of a tree model also "
+                    + "carries its explanation: the exact TreeSHAP contribution of each feature (with its plain "
+                    + "name) and the expected value they add to, and the contributions summed per element property "
+                    + "and per statistic (at most 100 inputs; a model that cannot be explained is 409).")
     @RequestBody(required = true, content = @Content(mediaType = "application/json",
             examples = @ExampleObject(name = "formulas", value = ApiExamples.PREDICT)))
-    public Uni<PredictionPage> predict(@PathParam("id") String id, PredictInput input) {
-        return prediction.predict(id, input);
+    public Uni<PredictionPage> predict(@PathParam("id") String id, PredictInput input,
+            @Parameter(description = "true: explain each prediction (tree models)") @QueryParam("explain")
+            String explain) {
+        return prediction.predict(id, input, QueryParams.flag("explain", explain));
     }
 }

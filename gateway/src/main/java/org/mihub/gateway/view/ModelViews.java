@@ -67,7 +67,7 @@ public final class ModelViews {
             List<LineageView> lineage, List<String> sources, String duplicates, long trainingRows, int kFolds,
             MetricsView metrics, List<MetricsView> foldMetrics, int domainNeighbours, double domainQuantile,
             double domainThreshold, String jobId, String artifactSha256, long artifactSizeBytes, String createdBy,
-            Instant createdAt, Instant archivedAt) {
+            Instant createdAt, Instant archivedAt, ExplanationViews.ImportanceView permutationImportance) {
     }
 
     public record ModelPage(List<ModelView> models, String nextCursor) {
@@ -94,7 +94,7 @@ public final class ModelViews {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record PredictionView(long index, String id, String reducedFormula, Double mean, Double std,
             List<Double> interval68, List<Double> interval95, Boolean inDomain, Double domainDistance,
-            FormulaErrorView error) {
+            FormulaErrorView error, ExplanationViews.ExplanationView explanation) {
     }
 
     public record ModelSummaryView(String id, String name, int version, String targetProperty, String targetUnit,

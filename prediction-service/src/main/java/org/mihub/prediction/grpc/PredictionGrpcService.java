@@ -337,7 +337,7 @@ public class PredictionGrpcService extends MutinyPredictionServiceGrpc.Predictio
         return Work.blocking(() -> {
             ModelRecord model = inference.visible(caller, id("model_id", request.getModelId()));
             var response = PredictResponse.newBuilder().setModel(PredictionMapper.summary(model));
-            inference.predict(model, PredictionMapper.inputs(request.getInputsList()), 0)
+            inference.predict(model, PredictionMapper.inputs(request.getInputsList()), 0, request.getExplain())
                     .forEach(outcome -> response.addPredictions(PredictionMapper.prediction(outcome)));
             return response.build();
         });

@@ -60,10 +60,13 @@ public class InferenceService {
     public record Problem(String code, int position, String reason, String token) {
     }
 
-    /** The outcome for one input: a prediction or a problem. */
+    /** The outcome for one input: a prediction (explained, when asked) or a problem. */
     public record Outcome(String id, int index, String reducedFormula, Double mean, Double std, Double domainDistance,
-            Boolean inDomain, Problem problem) {
+            Boolean inDomain, Problem problem, Explanations.Explanation explanation) {
     }
+
+    /** Inputs one call may ask to explain (TreeSHAP walks every path of every tree for each). */
+    public static final int MAX_EXPLAINED = 100;
 
     /**
      * The model, if the caller may see it now (its visibility, and every training dataset still
@@ -75,11 +78,31 @@ public class InferenceService {
     }
 
     public List<Outcome> predict(ModelRecord model, List<Input> inputs, int firstIndex) {
+        return predict(model, inputs, firstIndex, false);
+    }
+
+    /**
+     * Predicts the inputs; with {@code explain}, each prediction also carries its explanation
+     * ({@link Explanations}), for at most {@link #MAX_EXPLAINED} inputs of a model that can be
+     * explained (FAILED_PRECONDITION naming {@code explain} otherwise).
+     */
+    public List<Outcome> predict(ModelRecord model, List<Input> inputs, int firstIndex, boolean explain) {
         if (inputs.size() > config.maxBatch()) {
             throw ApiException.invalid("inputs", inputs.size() + " inputs; at most " + config.maxBatch()
                     + " per call (use PredictStream for more)");
         }
+        if (explain && inputs.size() > MAX_EXPLAINED) {
+            throw ApiException.invalid("inputs", inputs.size() + " inputs to explain; at most " + MAX_EXPLAINED
+                    + " per call with explain");
+        }
         TrainedModel trained = load(model);
+        if (explain) {
+            Optional<String> why = Explanations.unexplainable(trained);
+            if (why.isPresent()) {
+                throw new ApiException(ApiException.Kind.FAILED_PRECONDITION, "explain: " + why.get(),
+                        List.of(new ApiException.FieldViolation("explain", why.get())));
+            }
+        }
         Featuriser featuriser = Featurisers.get(trained.featuriser(), trained.featuriserVersion());
         // each input is parsed and featurised on its own, so the inputs are shared out among the threads
         int count = inputs.size();
@@ -100,12 +123,13 @@ public class InferenceService {
         for (int i = 0; i < count; i++) {
             Input input = inputs.get(i);
             if (errors[i] != null) {
-                outcomes.add(new Outcome(input.id(), firstIndex + i, "", null, null, null, null, problem(input, errors[i])));
+                outcomes.add(new Outcome(input.id(), firstIndex + i, "", null, null, null, null, problem(input, errors[i]),
+                        null));
             } else {
                 rows.add(featurised[i]);
                 positions.add(i);
                 outcomes.add(new Outcome(input.id(), firstIndex + i, compositions[i].reducedFormula(), null, null, null,
-                        null, null));
+                        null, null, null));
             }
         }
         double[][] x = rows.toArray(double[][]::new);
@@ -116,11 +140,15 @@ public class InferenceService {
         int block = ApplicabilityDomain.BLOCK;
         Parallel.run(config.inferenceThreads(), (x.length + block - 1) / block,
                 k -> trained.domain().distances(x, k * block, Math.min(x.length, (k + 1) * block), distances));
+        List<Explanations.Explanation> explanations = explain
+                ? Explanations.explain(trained, featuriser.featureNames(), x, config.inferenceThreads())
+                : null;
         for (int j = 0; j < x.length; j++) {
             int i = positions.get(j);
             Outcome parsed = outcomes.get(i);
             outcomes.set(i, new Outcome(parsed.id(), parsed.index(), parsed.reducedFormula(), means[j], stds[j],
-                    distances[j], distances[j] <= trained.domain().threshold(), null));
+                    distances[j], distances[j] <= trained.domain().threshold(), null,
+                    explanations == null ? null : explanations.get(j)));
         }
         return outcomes;
     }

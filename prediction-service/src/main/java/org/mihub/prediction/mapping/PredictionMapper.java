@@ -167,6 +167,10 @@ public final class PredictionMapper {
         var modelMetrics = ModelMetrics.newBuilder().setKFolds(metrics.path("k_folds").asInt())
                 .setOverall(metrics(metrics.path("overall")));
         metrics.path("folds").forEach(fold -> modelMetrics.addFolds(metrics(fold)));
+        var importance = ExplanationMapper.importance(metrics.path("permutation_importance"));
+        if (importance != null) {
+            modelMetrics.setPermutationImportance(importance);
+        }
         return proto.setMetrics(modelMetrics).build();
     }
 
@@ -197,10 +201,14 @@ public final class PredictionMapper {
         }
         double mean = outcome.mean();
         double std = outcome.std();
-        return proto.setValue(PredictedValue.newBuilder().setMean(mean).setStd(std)
+        var value = PredictedValue.newBuilder().setMean(mean).setStd(std)
                 .setInterval68(Interval.newBuilder().setLower(mean - std).setUpper(mean + std))
                 .setInterval95(Interval.newBuilder().setLower(mean - 1.96 * std).setUpper(mean + 1.96 * std))
-                .setInDomain(outcome.inDomain()).setDomainDistance(outcome.domainDistance())).build();
+                .setInDomain(outcome.inDomain()).setDomainDistance(outcome.domainDistance());
+        if (outcome.explanation() != null) {
+            value.setExplanation(ExplanationMapper.explanation(outcome.explanation()));
+        }
+        return proto.setValue(value).build();
     }
 
     public static FormulaError error(String code, int position, String reason, String token) {

@@ -9,8 +9,9 @@ import java.util.SplittableRandom;
  * increase in mean absolute error when one feature's column is shuffled, which breaks its link to
  * the target and keeps its distribution. Measured on each cross-validation fold's held-out rows with
  * the model trained without them, {@code repeats} shuffles per feature and fold, each from a seeded
- * generator: the same seed gives the same figures. A feature that no split of a tree model tests
- * cannot change its output and scores exactly 0 without being shuffled.
+ * generator: the same seed gives the same figures. A feature that no split of a tree model tests, or
+ * whose held-out values are all equal, cannot change the output and scores exactly 0 without being
+ * shuffled.
  */
 public final class PermutationImportance {
 
@@ -118,8 +119,8 @@ public final class PermutationImportance {
         for (int f = 0; f < features; f++) {
             // every feature draws its shuffles, used or not, so one feature's figures do not depend on another's use
             SplittableRandom generator = random.split();
-            if (used != null && !used[f]) {
-                continue;
+            if (used != null && !used[f] || constant(x, f)) {
+                continue; // no shuffle can change the predictions: exactly 0
             }
             for (int r = 0; r < repeats; r++) {
                 for (int i = 0; i < n; i++) {
@@ -142,6 +143,16 @@ public final class PermutationImportance {
             }
         }
         return increases;
+    }
+
+    /** Whether every row holds the same value of feature f (so every shuffle leaves the rows as they are). */
+    private static boolean constant(double[][] x, int f) {
+        for (double[] row : x) {
+            if (Double.compare(row[f], x[0][f]) != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static double mae(double[] y, double[] means) {

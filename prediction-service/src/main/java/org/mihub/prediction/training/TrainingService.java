@@ -40,6 +40,7 @@ import org.mihub.prediction.model.CrossValidation;
 import org.mihub.prediction.model.GaussianProcessModel;
 import org.mihub.prediction.model.GradientBoosting;
 import org.mihub.prediction.model.ModelParams;
+import org.mihub.prediction.model.PermutationImportance;
 import org.mihub.prediction.model.RandomForest;
 import org.mihub.prediction.model.Regressor;
 import org.mihub.prediction.model.TrainedModel;
@@ -292,10 +293,18 @@ public class TrainingService {
                         + 2 * request.folds());
             }
         }
+        // tree models: permutation importance on each fold's held-out rows, with the fold's model
+        PermutationImportance.Collector importance = params.algorithm() == ModelParams.Algorithm.GAUSSIAN_PROCESS
+                ? null : new PermutationImportance.Collector(x[0].length, PermutationImportance.REPEATS, params.seed());
         CrossValidation.Result validation = CrossValidation.run(x, y, group, request.folds(), params,
                 config.trainingThreads(),
                 fold -> job.progress(0.2 + 0.6 * (fold + 1) / request.folds(),
-                        "fold " + (fold + 1) + " of " + request.folds() + " done"));
+                        "fold " + (fold + 1) + " of " + request.folds() + " done"),
+                importance == null ? null : (fold, model, heldOutX, heldOutY) -> {
+                    job.progress(0.2 + 0.6 * (fold + 0.9) / request.folds(), "fold " + (fold + 1) + " of "
+                            + request.folds() + ": permutation importance on its " + heldOutX.length + " held-out rows");
+                    importance.fold(model, heldOutX, heldOutY, config.trainingThreads());
+                });
         job.progress(0.82, "fitting the final model on all " + all.size() + " rows");
         Regressor regressor = params.fit(x, y, config.trainingThreads());
         job.progress(0.9, "measuring the applicability domain");
@@ -317,7 +326,9 @@ public class TrainingService {
                 sharing.visibility().name(), sharing.sharedWith(), "READY", request.targetProperty(), finalUnit,
                 featuriser.name(), featuriser.version(), featuriser.featureNames().size(), params.algorithm().name(),
                 JSON.valueToTree(recorded(params, regressor)).toString(), params.seed(), lineage(read), request.sources(),
-                request.duplicates(), all.size(), metrics(validation, request.folds()), domain.neighbours(),
+                request.duplicates(), all.size(),
+                metrics(validation, request.folds(), importance == null ? null : importance.result(),
+                        featuriser.featureNames()), domain.neighbours(),
                 domain.quantile(), domain.threshold(), job.id(), sha256(artifact), artifact.length, createdBy,
                 Instant.now(), null);
         job.checkCancelled();
@@ -348,11 +359,21 @@ public class TrainingService {
         return lineage.toString();
     }
 
-    private static String metrics(CrossValidation.Result validation, int folds) {
+    private static String metrics(CrossValidation.Result validation, int folds, PermutationImportance.Result importance,
+            List<String> names) {
         ObjectNode metrics = JSON.createObjectNode().put("k_folds", folds);
         metrics.set("overall", metricsNode(validation.overall()));
         ArrayNode perFold = metrics.putArray("folds");
         validation.folds().forEach(fold -> perFold.add(metricsNode(fold)));
+        if (importance != null) {
+            ObjectNode node = metrics.putObject("permutation_importance").put("metric", "mae")
+                    .put("repeats", importance.repeats()).put("folds", importance.folds()).put("seed", importance.seed());
+            ArrayNode features = node.putArray("features");
+            for (PermutationImportance.Importance feature : importance.features()) {
+                features.addObject().put("feature", feature.feature()).put("name", names.get(feature.feature()))
+                        .put("mean", feature.mean()).put("std", feature.std()).put("count", feature.count());
+            }
+        }
         return metrics.toString();
     }
 

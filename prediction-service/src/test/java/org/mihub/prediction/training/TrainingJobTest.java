@@ -241,6 +241,19 @@ class TrainingJobTest {
         assertEquals("alice", model.createdBy());
         assertEquals(11, model.seed());
         assertEquals(14, model.trainingRows(), "16 rows, 14 distinct compositions (Fe2NiO4 is NiFe2O4)");
+        // the permutation importance of every feature on the 2 folds, with the featuriser's names
+        var importance = new com.fasterxml.jackson.databind.ObjectMapper().readTree(model.metricsJson())
+                .path("permutation_importance");
+        assertEquals("mae", importance.path("metric").asText());
+        assertEquals(2, importance.path("folds").asInt());
+        assertEquals(3, importance.path("repeats").asInt());
+        assertEquals(model.featureCount(), importance.path("features").size());
+        List<String> names = Featurisers.get(model.featuriser(), model.featuriserVersion()).featureNames();
+        for (int f = 0; f < names.size(); f++) {
+            var feature = importance.path("features").get(f);
+            assertEquals(names.get(f), feature.path("name").asText());
+            assertEquals(6, feature.path("count").asInt(), "2 folds x 3 repeats");
+        }
         assertEquals(2, job.attempts().size());
         assertTrue(job.attempts().get(0).outcome().startsWith("its process (killed-host/worker) stopped"),
                 job.attempts().get(0).outcome());
