@@ -237,7 +237,7 @@ class FederationIT {
         HttpResponse<String> upload = HTTP.send(HttpRequest.newBuilder(URI.create(layout.member("acme").gatewayUrl()
                 + "/api/v1/datasets/" + acmeConsortium() + "/records?sourceName=tc.csv")).timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + localToken("acme", "alice")).header("Content-Type", "text/csv")
-                .POST(HttpRequest.BodyPublishers.ofString("formula," + name + "\nNb3Sn,18.1\nMgB2,39\n")).build(),
+                .POST(HttpRequest.BodyPublishers.ofString("formula," + name + " [K]\nNb3Sn,18.1\nMgB2,39\n")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertTrue(upload.statusCode() / 100 == 2, upload.statusCode() + " " + upload.body());
 
