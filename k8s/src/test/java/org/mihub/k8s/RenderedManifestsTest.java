@@ -1509,6 +1509,7 @@ class RenderedManifestsTest {
     static Set<String> nodePublish(String node) {
         String api = "$JS." + JS_DOMAIN + ".API.";
         String consumer = "node-" + node;
+        String vocabulary = "vocabulary-" + node;
         return new TreeSet<>(List.of(
                 "mihub.cards." + node,
                 api + "INFO",
@@ -1519,7 +1520,15 @@ class RenderedManifestsTest {
                 api + "CONSUMER.INFO.MIHUB_CONTROL." + consumer,
                 api + "CONSUMER.MSG.NEXT.MIHUB_CONTROL." + consumer,
                 "$JS.ACK.MIHUB_CONTROL." + consumer + ".>",
-                "$JS.ACK." + JS_DOMAIN + ".*.MIHUB_CONTROL." + consumer + ".>"));
+                "$JS.ACK." + JS_DOMAIN + ".*.MIHUB_CONTROL." + consumer + ".>",
+                api + "STREAM.INFO.MIHUB_VOCABULARY",
+                api + "CONSUMER.CREATE.MIHUB_VOCABULARY." + vocabulary,
+                api + "CONSUMER.CREATE.MIHUB_VOCABULARY." + vocabulary + ".mihub.vocabulary.*",
+                api + "CONSUMER.DURABLE.CREATE.MIHUB_VOCABULARY." + vocabulary,
+                api + "CONSUMER.INFO.MIHUB_VOCABULARY." + vocabulary,
+                api + "CONSUMER.MSG.NEXT.MIHUB_VOCABULARY." + vocabulary,
+                "$JS.ACK.MIHUB_VOCABULARY." + vocabulary + ".>",
+                "$JS.ACK." + JS_DOMAIN + ".*.MIHUB_VOCABULARY." + vocabulary + ".>"));
     }
 
     static Set<String> nodeSubscribe(String node) {

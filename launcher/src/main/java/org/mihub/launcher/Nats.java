@@ -12,9 +12,10 @@ import java.util.stream.Collectors;
 
 /**
  * The federation's NATS server: Debian's {@code nats-server} with JetStream, the hub's side of the
- * card and control streams. Every node connects as its own user, whose permissions let it publish
- * only its own cards ({@code mihub.cards.<node>}) and read only its own control requests; the hub's
- * user may do everything (it creates the streams and consumes the cards). JetStream's data is kept
+ * card, control and vocabulary streams. Every node connects as its own user, whose permissions let
+ * it publish only its own cards ({@code mihub.cards.<node>}), read only its own control requests and
+ * read the vocabulary; the hub's user may do everything (it creates the streams, consumes the cards
+ * and publishes the vocabulary). JetStream's data is kept
  * in the state folder, so a restarted server has every message it had acknowledged.
  */
 final class Nats {
@@ -83,11 +84,13 @@ final class Nats {
     }
 
     /**
-     * A node's user: it publishes its own cards and, for its durable consumer of its own control
-     * requests, the JetStream API calls that consumer needs; it reads replies to its own requests.
+     * A node's user: it publishes its own cards and, for its durable consumers of its own control
+     * requests and of the hub's vocabulary, the JetStream API calls they need (never a publication on
+     * the vocabulary's subjects: only the hub's user publishes there); it reads replies to its own requests.
      */
     private static String nodeUser(String node) {
         String consumer = "node-" + node;
+        String vocabulary = "vocabulary-" + node;
         List<String> publish = List.of(
                 "mihub.cards." + node,
                 "$JS.API.INFO",
@@ -98,7 +101,15 @@ final class Nats {
                 "$JS.API.CONSUMER.DURABLE.CREATE.MIHUB_CONTROL." + consumer,
                 "$JS.API.CONSUMER.INFO.MIHUB_CONTROL." + consumer,
                 "$JS.API.CONSUMER.MSG.NEXT.MIHUB_CONTROL." + consumer,
-                "$JS.ACK.MIHUB_CONTROL." + consumer + ".>");
+                "$JS.ACK.MIHUB_CONTROL." + consumer + ".>",
+                // the consortium's vocabulary (every node reads all of it), through its own consumer
+                "$JS.API.STREAM.INFO.MIHUB_VOCABULARY",
+                "$JS.API.CONSUMER.CREATE.MIHUB_VOCABULARY." + vocabulary,
+                "$JS.API.CONSUMER.CREATE.MIHUB_VOCABULARY." + vocabulary + ".mihub.vocabulary.*",
+                "$JS.API.CONSUMER.DURABLE.CREATE.MIHUB_VOCABULARY." + vocabulary,
+                "$JS.API.CONSUMER.INFO.MIHUB_VOCABULARY." + vocabulary,
+                "$JS.API.CONSUMER.MSG.NEXT.MIHUB_VOCABULARY." + vocabulary,
+                "$JS.ACK.MIHUB_VOCABULARY." + vocabulary + ".>");
         List<String> subscribe = List.of("_INBOX.>", "mihub.control." + node);
         return "    { user: \"%s\", password: \"%s\", permissions: { publish: { allow: [%s] }, subscribe: { allow: [%s] } } }"
                 .formatted(node, demoPassword(node), quoted(publish), quoted(subscribe));

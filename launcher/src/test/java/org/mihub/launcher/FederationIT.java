@@ -209,6 +209,68 @@ class FederationIT {
         awaitCards(bob, list -> ids(list).contains(created), Duration.ofSeconds(60));
     }
 
+    @Test
+    @Order(7)
+    void aPropertyAddedAtTheHubReachesEveryNodeWhichTakesValuesOfItAndChangesNothingItself() throws Exception {
+        String name = "tc_onset_" + Long.toString(System.nanoTime() % 1_000_000, 36);
+        HttpResponse<String> created = send("POST", layout.hub().gatewayUrl() + "/api/v1/properties",
+                consortiumToken("frank"), "{\"name\":\"" + name + "\",\"displayName\":\"Tc onset\","
+                        + "\"canonicalUnit\":\"K\",\"quantityKind\":\"temperature\",\"minimum\":0}");
+        assertEquals(201, created.statusCode(), created.body());
+        JsonNode atHub = JSON.readTree(created.body()).path("property");
+        if (atHub.isMissingNode()) {
+            atHub = JSON.readTree(created.body());
+        }
+        assertFalse(atHub.path("addedBy").asText().isEmpty(), created.body());
+        long started = System.nanoTime();
+        for (String node : List.of("acme", "kansai-u")) {
+            JsonNode there = awaitProperty(node, name, 1);
+            assertEquals("K", there.path("canonicalUnit").asText(), there.toString());
+            // who added it, as the hub recorded it (frank's subject, his organisation)
+            assertEquals(atHub.path("addedBy").asText(), there.path("addedBy").asText(), there.toString());
+            assertEquals("kansai-u", there.path("addedByOrg").asText(), there.toString());
+        }
+        System.out.printf("[federation-it] a new property reached both nodes %.2f s after its creation at the hub%n",
+                (System.nanoTime() - started) / 1e9);
+
+        // acme's members store values of it at once
+        HttpResponse<String> upload = HTTP.send(HttpRequest.newBuilder(URI.create(layout.member("acme").gatewayUrl()
+                + "/api/v1/datasets/" + acmeConsortium() + "/records?sourceName=tc.csv")).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + localToken("acme", "alice")).header("Content-Type", "text/csv")
+                .POST(HttpRequest.BodyPublishers.ofString("formula," + name + " [K]\nNb3Sn,18.1\nMgB2,39\n")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertTrue(upload.statusCode() / 100 == 2, upload.statusCode() + " " + upload.body());
+
+        // a node changes nothing of the vocabulary itself: its curators are sent to the hub
+        HttpResponse<String> local = send("POST", layout.member("acme").gatewayUrl() + "/api/v1/properties",
+                localToken("acme", "alice"), "{\"name\":\"tc_local\",\"displayName\":\"Tc\","
+                        + "\"canonicalUnit\":\"K\",\"quantityKind\":\"temperature\"}");
+        assertEquals(409, local.statusCode(), local.body());
+        assertTrue(local.body().contains("hub"), local.body());
+
+        // a change at the hub follows
+        HttpResponse<String> patched = send("PATCH", layout.hub().gatewayUrl() + "/api/v1/properties/" + name,
+                consortiumToken("frank"), "{\"displayNameJa\":\"転移開始温度\"}");
+        assertEquals(200, patched.statusCode(), patched.body());
+        assertEquals("転移開始温度", awaitProperty("kansai-u", name, 2).path("displayNameJa").asText());
+    }
+
+    /** Polls a node's vocabulary (as its local curator) until the property has this version. */
+    private static JsonNode awaitProperty(String node, String name, int version) throws Exception {
+        String token = localToken(node, node.equals("acme") ? "alice" : "frank");
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        HttpResponse<String> reply;
+        do {
+            reply = get(layout.member(node).gatewayUrl() + "/api/v1/properties/" + name, token);
+            if (reply.statusCode() == 200 && JSON.readTree(reply.body()).path("version").asInt() == version) {
+                return JSON.readTree(reply.body());
+            }
+            Thread.sleep(100);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError(name + " version " + version + " did not reach " + node + " within 20 s: "
+                + reply.statusCode() + " " + reply.body());
+    }
+
     // --- helpers
 
     private static String consortiumToken(String user) throws Exception {

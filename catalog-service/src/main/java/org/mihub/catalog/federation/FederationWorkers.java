@@ -17,6 +17,8 @@ import org.jboss.logging.Logger;
 import org.mihub.catalog.config.FederationConfig;
 import org.mihub.catalog.service.CardOutbox;
 import org.mihub.catalog.service.DirectoryService;
+import org.mihub.catalog.service.PropertyService;
+import org.mihub.catalog.service.VocabularyOutbox;
 import org.mihub.common.sql.Transactions;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -32,7 +34,9 @@ import io.quarkus.runtime.StartupEvent;
  * embargo passed since their last card get one, since an embargo ending is a change nobody makes), the
  * node's consumer of resync requests ({@code node-<node>} on MIHUB_CONTROL, filtered to
  * {@code mihub.control.<node>}) and, at the hub, the streams and the directory's consumer
- * ({@code hub-directory} on MIHUB_CARDS). Without a node id nothing starts.
+ * ({@code hub-directory} on MIHUB_CARDS). A node also consumes the hub's vocabulary
+ * ({@code vocabulary-<node>} on MIHUB_VOCABULARY); the hub puts every definition it has not published
+ * yet into the outbox when it starts. Without a node id nothing starts.
  */
 @ApplicationScoped
 public class FederationWorkers {
@@ -59,6 +63,15 @@ public class FederationWorkers {
     @Inject
     DataSource dataSource;
 
+    @Inject
+    VocabularySync vocabularySync;
+
+    @Inject
+    VocabularyOutbox vocabulary;
+
+    @Inject
+    PropertyService properties;
+
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final List<Thread> threads = new ArrayList<>();
 
@@ -75,7 +88,14 @@ public class FederationWorkers {
                 "node-" + node, connection -> {
                 }, this::resync);
         loop("federation-control", control::round);
+        if (!config.hub()) {
+            StreamConsumer vocabularyConsumer = new StreamConsumer(link, Streams.VOCABULARY,
+                    VocabularyOutbox.VOCABULARY + "*", "vocabulary-" + node, connection -> {
+                    }, message -> vocabularySync.receive(message.getSubject(), message.getData()));
+            loop("federation-vocabulary", vocabularyConsumer::round);
+        }
         if (config.hub()) {
+            publishVocabulary();
             StreamConsumer directoryConsumer = new StreamConsumer(link, Streams.CARDS, CardOutbox.CARDS + "*",
                     "hub-directory", connection -> Streams.ensure(link.management(connection)),
                     message -> directory.receive(message.getSubject(), message.getData()));
@@ -87,6 +107,20 @@ public class FederationWorkers {
         stopping.countDown();
         for (Thread thread : threads) {
             thread.join(2000);
+        }
+    }
+
+    /** At the hub's start: the vocabulary's definitions not yet published enter the outbox. */
+    private void publishVocabulary() {
+        try {
+            int written = Transactions.inTransaction(dataSource::getConnection,
+                    connection -> vocabulary.unpublished(connection, properties.current().values()));
+            if (written > 0) {
+                LOG.infof("federation: %d vocabulary definition(s) to publish", written);
+            }
+        } catch (RuntimeException e) {
+            LOG.errorf("federation: the vocabulary could not be read to publish it (%s); it is published when "
+                    + "the catalog starts again or a property changes", e.getMessage());
         }
     }
 

@@ -14,6 +14,12 @@ public final class Streams {
     public static final String CARDS = "MIHUB_CARDS";
     /** Resync requests to nodes: subjects {@code mihub.control.<node>}. */
     public static final String CONTROL = "MIHUB_CONTROL";
+    /**
+     * The consortium's vocabulary, from the hub: subjects {@code mihub.vocabulary.<property>}, only the
+     * latest message of each property kept (each carries the whole definition), so the stream is the
+     * vocabulary and a node that joins later reads all of it.
+     */
+    public static final String VOCABULARY = "MIHUB_VOCABULARY";
     /** JetStream's "stream not found". */
     private static final int NOT_FOUND = 10059;
 
@@ -30,9 +36,14 @@ public final class Streams {
                 .duplicateWindow(Duration.ofMinutes(2)).build();
     }
 
-    /** Creates both streams, or updates them to this configuration; the same at every start. */
+    static StreamConfiguration vocabulary() {
+        return StreamConfiguration.builder().name(VOCABULARY).subjects("mihub.vocabulary.*")
+                .storageType(StorageType.File).maxMessagesPerSubject(1).duplicateWindow(Duration.ofMinutes(2)).build();
+    }
+
+    /** Creates the streams, or updates them to this configuration; the same at every start. */
     static void ensure(JetStreamManagement management) throws java.io.IOException, JetStreamApiException {
-        for (StreamConfiguration stream : new StreamConfiguration[] {cards(), control()}) {
+        for (StreamConfiguration stream : new StreamConfiguration[] {cards(), control(), vocabulary()}) {
             try {
                 management.getStreamInfo(stream.getName());
                 management.updateStream(stream);

@@ -1,12 +1,19 @@
 package org.mihub.catalog.mapping;
 
-import java.io.IOException;
+import static org.mihub.catalog.mapping.FederationJson.array;
+import static org.mihub.catalog.mapping.FederationJson.instant;
+import static org.mihub.catalog.mapping.FederationJson.number;
+import static org.mihub.catalog.mapping.FederationJson.object;
+import static org.mihub.catalog.mapping.FederationJson.optionalNumber;
+import static org.mihub.catalog.mapping.FederationJson.strings;
+import static org.mihub.catalog.mapping.FederationJson.text;
+
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import org.mihub.catalog.mapping.FederationJson.Malformed;
 import org.mihub.catalog.service.Card;
 import org.mihub.common.access.Visibility;
 
@@ -19,22 +26,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * The card JSON of the federation contract, written and read through Jackson's tree model (no
  * reflection): {@code {"node","datasetId","version","title",...,"updatedAt","tombstone"}}; a tombstone
  * has only {@code node, datasetId, version, tombstone, updatedAt}. Reading is strict: a missing or
- * mistyped field is a {@link MalformedCardException} naming it.
+ * mistyped field is a {@link FederationJson.Malformed} naming it.
  */
 public final class CardJson {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private CardJson() {
-    }
-
-    /** A card that cannot be read, with the reason (which field). */
-    public static final class MalformedCardException extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        public MalformedCardException(String reason) {
-            super(reason);
-        }
     }
 
     public static String write(Card card) {
@@ -71,44 +69,34 @@ public final class CardJson {
         return node.toString();
     }
 
-    public static Card read(byte[] json) throws MalformedCardException {
-        JsonNode root;
-        try {
-            root = JSON.readTree(json);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new MalformedCardException("not JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new MalformedCardException("not JSON: " + e.getMessage());
-        }
-        if (root == null || !root.isObject()) {
-            throw new MalformedCardException("not a JSON object");
-        }
+    public static Card read(byte[] json) throws Malformed {
+        JsonNode root = object(json);
         String node = text(root, "node", true);
         UUID datasetId;
         try {
             datasetId = UUID.fromString(text(root, "datasetId", true));
         } catch (IllegalArgumentException e) {
-            throw new MalformedCardException("datasetId: not a UUID");
+            throw new Malformed("datasetId: not a UUID");
         }
         int version = (int) number(root, "version");
         Instant updatedAt = instant(root, "updatedAt", true);
         JsonNode tombstone = root.get("tombstone");
         if (tombstone != null && !tombstone.isBoolean()) {
-            throw new MalformedCardException("tombstone: expected true or false");
+            throw new Malformed("tombstone: expected true or false");
         }
         if (tombstone != null && tombstone.booleanValue()) {
             return Card.tombstone(node, datasetId, version, updatedAt);
         }
         Visibility visibility = visibility(root, "visibility", true);
         if (visibility == Visibility.PRIVATE) {
-            throw new MalformedCardException("visibility: a PRIVATE dataset has no card");
+            throw new Malformed("visibility: a PRIVATE dataset has no card");
         }
         List<Card.Property> properties = new ArrayList<>();
         JsonNode list = array(root, "properties");
         for (int i = 0; i < list.size(); i++) {
             JsonNode entry = list.get(i);
             if (!entry.isObject()) {
-                throw new MalformedCardException("properties[" + i + "]: expected an object");
+                throw new Malformed("properties[" + i + "]: expected an object");
             }
             properties.add(new Card.Property(text(entry, "name", true), text(entry, "unit", false),
                     number(entry, "count"), optionalNumber(entry, "min"), optionalNumber(entry, "max")));
@@ -120,49 +108,7 @@ public final class CardJson {
                 properties, updatedAt, false);
     }
 
-    private static String text(JsonNode root, String field, boolean required) throws MalformedCardException {
-        JsonNode value = root.get(field);
-        if (value == null || value.isNull()) {
-            if (required) {
-                throw new MalformedCardException(field + ": required");
-            }
-            return null;
-        }
-        if (!value.isTextual()) {
-            throw new MalformedCardException(field + ": expected a string");
-        }
-        return value.textValue();
-    }
-
-    private static long number(JsonNode root, String field) throws MalformedCardException {
-        JsonNode value = root.get(field);
-        if (value == null || !value.canConvertToLong() || !value.isIntegralNumber()) {
-            throw new MalformedCardException(field + ": expected an integer");
-        }
-        return value.longValue();
-    }
-
-    private static Double optionalNumber(JsonNode root, String field) throws MalformedCardException {
-        JsonNode value = root.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isNumber()) {
-            throw new MalformedCardException(field + ": expected a number");
-        }
-        return value.doubleValue();
-    }
-
-    private static Instant instant(JsonNode root, String field, boolean required) throws MalformedCardException {
-        String text = text(root, field, required);
-        try {
-            return text == null ? null : Instant.parse(text);
-        } catch (DateTimeParseException e) {
-            throw new MalformedCardException(field + ": not an ISO-8601 instant");
-        }
-    }
-
-    private static Visibility visibility(JsonNode root, String field, boolean required) throws MalformedCardException {
+    private static Visibility visibility(JsonNode root, String field, boolean required) throws Malformed {
         String text = text(root, field, required);
         if (text == null) {
             return null;
@@ -170,27 +116,7 @@ public final class CardJson {
         try {
             return Visibility.valueOf(text);
         } catch (IllegalArgumentException e) {
-            throw new MalformedCardException(field + ": '" + text + "' is not PRIVATE, SHARED, CONSORTIUM or PUBLIC");
+            throw new Malformed(field + ": '" + text + "' is not PRIVATE, SHARED, CONSORTIUM or PUBLIC");
         }
-    }
-
-    private static JsonNode array(JsonNode root, String field) throws MalformedCardException {
-        JsonNode value = root.get(field);
-        if (value == null || !value.isArray()) {
-            throw new MalformedCardException(field + ": expected an array");
-        }
-        return value;
-    }
-
-    private static List<String> strings(JsonNode root, String field) throws MalformedCardException {
-        JsonNode value = array(root, field);
-        List<String> items = new ArrayList<>();
-        for (int i = 0; i < value.size(); i++) {
-            if (!value.get(i).isTextual()) {
-                throw new MalformedCardException(field + "[" + i + "]: expected a string");
-            }
-            items.add(value.get(i).textValue());
-        }
-        return items;
     }
 }

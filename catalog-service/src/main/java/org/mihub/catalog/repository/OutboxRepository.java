@@ -111,6 +111,19 @@ public class OutboxRepository {
         }
     }
 
+    /** Whether the outbox holds a message on {@code subject} whose payload has this {@code version}. */
+    public boolean holdsVersion(Connection connection, String subject, int version) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT EXISTS (SELECT 1 FROM outbox "
+                + "WHERE subject = ? AND payload ->> 'version' = ?)")) {
+            select.setString(1, subject);
+            select.setString(2, Integer.toString(version));
+            try (ResultSet row = select.executeQuery()) {
+                row.next();
+                return row.getBoolean(1);
+            }
+        }
+    }
+
     /** Adds a message to the outbox; its message id is {@code <node>:<outbox id>}. Answers the id. */
     public long add(Connection connection, String node, String subject, UUID datasetId, boolean tombstone,
             String payload) throws SQLException {

@@ -22,6 +22,7 @@ import org.jboss.logging.Logger;
 import org.mihub.catalog.config.FederationConfig;
 import org.mihub.catalog.federation.NatsLink;
 import org.mihub.catalog.mapping.CardJson;
+import org.mihub.catalog.mapping.FederationJson;
 import org.mihub.catalog.repository.DirectoryRepository;
 import org.mihub.common.access.AccessRule;
 import org.mihub.common.error.ApiException;
@@ -86,7 +87,7 @@ public class DirectoryService {
         Card card;
         try {
             card = CardJson.read(data);
-        } catch (CardJson.MalformedCardException e) {
+        } catch (FederationJson.Malformed e) {
             return refuse(subjectNode, subject, null, "malformed card: " + e.getMessage());
         }
         if (!card.node().equals(subjectNode)) {
@@ -245,7 +246,7 @@ public class DirectoryService {
         for (String json : page.cards()) {
             try {
                 cards.add(CardJson.read(json.getBytes(StandardCharsets.UTF_8)));
-            } catch (CardJson.MalformedCardException e) {
+            } catch (FederationJson.Malformed e) {
                 throw new IllegalStateException("a stored card cannot be read: " + e.getMessage(), e);
             }
         }

@@ -59,6 +59,9 @@ public class PropertyService {
     @Inject
     PropertyRepository repository;
 
+    @Inject
+    VocabularyOutbox vocabulary;
+
     private record Snapshot(Map<String, Property> properties, long readAt) {
     }
 
@@ -143,10 +146,14 @@ public class PropertyService {
 
     public Created create(Caller caller, Draft draft) {
         requireCurator(caller);
-        Property asked = validate(caller, draft);
+        Property asked = validate(draft, caller.subject(), caller.org());
         return transaction(connection -> {
             var existing = repository.find(connection, asked.name(), false);
+            if (existing.isEmpty()) {
+                requireHub(asked.name());
+            }
             if (existing.isEmpty() && repository.insert(connection, asked)) {
+                vocabulary.changed(connection, asked);
                 return new Created(asked, true);
             }
             Property found = existing.isPresent() ? existing.get()
@@ -196,7 +203,9 @@ public class PropertyService {
             if (sameContent(found, changed)) {
                 return found;
             }
+            requireHub(name);
             repository.update(connection, changed);
+            vocabulary.changed(connection, changed);
             return changed;
         });
     }
@@ -212,11 +221,13 @@ public class PropertyService {
             if (found.deprecated()) {
                 return found;
             }
+            requireHub(name);
             Property changed = new Property(found.name(), found.displayName(), found.displayNameJa(),
                     found.description(), found.valueType(), found.canonicalUnit(), found.quantityKind(),
                     found.minimum(), found.maximum(), found.labels(), found.addedBy(), found.addedByOrg(),
                     found.addedAt(), now(), found.version() + 1, true, why);
             repository.update(connection, changed);
+            vocabulary.changed(connection, changed);
             return changed;
         });
     }
@@ -229,7 +240,121 @@ public class PropertyService {
         }
     }
 
-    private Property validate(Caller caller, Draft draft) {
+    /**
+     * At a node of a federation the vocabulary is the hub's: a change that would write (a new property,
+     * a real change) is refused, naming where to make it. Asking for what exists already still answers.
+     */
+    private void requireHub(String name) {
+        if (vocabulary.follows()) {
+            throw new ApiException(ApiException.Kind.FAILED_PRECONDITION, "the property vocabulary is the "
+                    + "consortium's: this node takes it from the hub, so '" + name + "' is added or changed at the "
+                    + "hub (POST or PATCH /api/v1/properties there, as a curator with a consortium token) and "
+                    + "reaches this node within seconds", List.of());
+        }
+    }
+
+    /** What became of a definition the hub published, at a node. */
+    public enum Applied {
+        /** The node had no such property: added as the hub defines it. */
+        ADDED,
+        /** Names, description, labels or deprecation taken from the hub, and its version. */
+        UPDATED,
+        /** The node has this definition already. */
+        UNCHANGED,
+        /** The node has a later version (a message delivered again after a newer one). */
+        OLDER
+    }
+
+    /** A hub's definition a node cannot apply: its values would change meaning. */
+    public static final class VocabularyConflict extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        VocabularyConflict(String reason) {
+            super(reason);
+        }
+    }
+
+    /**
+     * Checks a definition the hub published by the rules a curator's request meets here (name, unit,
+     * quantity kind, labels, sizes); INVALID_ARGUMENT naming the field when it breaks one.
+     */
+    public void checkPublished(Property published) {
+        validate(new Draft(published.name(), published.displayName(), published.displayNameJa(),
+                published.description(), published.valueType(), published.canonicalUnit(), published.quantityKind(),
+                published.minimum(), published.maximum(), published.labels()), published.addedBy(),
+                published.addedByOrg());
+        if (published.deprecationReason().length() > MAX_REASON) {
+            throw ApiException.invalid("deprecation_reason", "at most " + MAX_REASON + " characters");
+        }
+    }
+
+    /**
+     * Applies a definition the hub published (checked with {@link #checkPublished}) in one transaction. A
+     * property the node lacks is added as the hub has it; one it has takes the hub's names, description,
+     * labels, deprecation and version when the hub's version is not older. The value type, unit and
+     * existing labels of a property never change at a node (its stored values would change meaning): a
+     * hub definition that differs in them is a {@link VocabularyConflict}, and nothing is written.
+     */
+    public Applied applyPublished(Property published) throws VocabularyConflict {
+        try {
+            return transaction(connection -> {
+                var local = repository.find(connection, published.name(), true);
+                if (local.isEmpty()) {
+                    if (!repository.insert(connection, published)) {
+                        throw new ApiException(ApiException.Kind.ABORTED, "'" + published.name()
+                                + "' was added at the same time", List.of());
+                    }
+                    return Applied.ADDED;
+                }
+                Property mine = local.get();
+                String conflict = conflict(mine, published);
+                if (conflict != null) {
+                    throw new ConflictFound(conflict);
+                }
+                if (published.version() < mine.version()) {
+                    return Applied.OLDER;
+                }
+                if (published.version() == mine.version() && sameContent(mine, published)
+                        && mine.deprecated() == published.deprecated()
+                        && mine.deprecationReason().equals(published.deprecationReason())) {
+                    return Applied.UNCHANGED;
+                }
+                repository.update(connection, new Property(mine.name(), published.displayName(),
+                        published.displayNameJa(), published.description(), mine.valueType(), mine.canonicalUnit(),
+                        mine.quantityKind(), mine.minimum(), mine.maximum(), published.labels(), mine.addedBy(),
+                        mine.addedByOrg(), mine.addedAt(), published.updatedAt(), published.version(),
+                        published.deprecated(), published.deprecationReason()));
+                return Applied.UPDATED;
+            });
+        } catch (ConflictFound e) {
+            throw new VocabularyConflict(e.getMessage());
+        }
+    }
+
+    /** Why the hub's definition cannot replace this node's, or null when it can. */
+    private static String conflict(Property mine, Property published) {
+        if (mine.valueType() != published.valueType() || !mine.canonicalUnit().equals(published.canonicalUnit())) {
+            return "the hub defines '" + mine.name() + "' as " + published.summary() + ", this node as "
+                    + mine.summary();
+        }
+        if (published.labels().size() < mine.labels().size()
+                || !published.labels().subList(0, mine.labels().size()).equals(mine.labels())) {
+            return "the hub's labels of '" + mine.name() + "' " + published.labels() + " do not begin with this "
+                    + "node's " + mine.labels() + " (a label's position is its stored code)";
+        }
+        return null;
+    }
+
+    /** Carries a conflict out of the transaction (which it rolls back). */
+    private static final class ConflictFound extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ConflictFound(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    private Property validate(Draft draft, String addedBy, String addedByOrg) {
         List<FieldViolation> violations = new ArrayList<>();
         String name = draft.name() == null ? "" : draft.name();
         if (name.isEmpty()) {
@@ -273,7 +398,7 @@ public class PropertyService {
         return new Property(name, draft.displayName().strip(),
                 draft.displayNameJa() == null ? "" : draft.displayNameJa().strip(),
                 draft.description() == null ? "" : draft.description().strip(), type, unit, kind, draft.minimum(),
-                draft.maximum(), labels, caller.subject(), caller.org(), now, now, 1, false, "");
+                draft.maximum(), labels, addedBy, addedByOrg, now, now, 1, false, "");
     }
 
     /** A numeric property's unit (UCUM, suggesting close symbols), its kind (consistent with the others) and range. */

@@ -609,6 +609,80 @@ class FederationTest {
         assertEquals(1, outboxRows(id), "written once, not at every check");
     }
 
+    /** The vocabulary stream's latest message on {@code mihub.vocabulary.<name>}, once it is there. */
+    private com.fasterxml.jackson.databind.JsonNode definition(String name, int version) throws InterruptedException {
+        return within(Duration.ofSeconds(10), name + " version " + version + " on " + Streams.VOCABULARY, () -> {
+            try (var reader = Nats.connect(new Options.Builder().server(NatsResource.server().url())
+                    .userInfo("hub", NatsServer.password("hub")).build())) {
+                var last = json(reader.jetStreamManagement().getLastMessage(Streams.VOCABULARY,
+                        "mihub.vocabulary." + name));
+                return last.path("version").asInt() == version ? Optional.of(last) : Optional.empty();
+            } catch (Exception notYet) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    @Test
+    @Order(11)
+    void theHubPublishesItsVocabularyEveryChangeAsTheWholeDefinitionAndNoNodeMayPublishThere() throws Exception {
+        // what the migrations wrote is published when the hub starts
+        var bandGap = definition("band_gap", 1);
+        assertEquals("hub", bandGap.path("publisher").asText());
+        assertEquals("eV", bandGap.path("canonicalUnit").asText());
+        assertEquals(0.0, bandGap.path("minimum").asDouble());
+
+        String name = "phase_" + UUID.randomUUID().toString().substring(0, 8);
+        catalog(HUB_CURATOR).createProperty(org.mihub.api.catalog.v1.CreatePropertyRequest.newBuilder()
+                .setProperty(org.mihub.api.catalog.v1.PropertyDefinition.newBuilder().setName(name)
+                        .setDisplayName("Crystal phase").setDisplayNameJa("結晶相")
+                        .setValueType(org.mihub.api.catalog.v1.PropertyValueType.PROPERTY_VALUE_TYPE_CATEGORICAL)
+                        .addLabels("fcc").addLabels("bcc"))
+                .build());
+        var added = definition(name, 1);
+        assertEquals("categorical", added.path("valueType").asText());
+        assertEquals("[\"fcc\",\"bcc\"]", added.path("labels").toString());
+        assertEquals("carol", added.path("addedBy").asText());
+        assertEquals("結晶相", added.path("displayNameJa").asText());
+
+        catalog(HUB_CURATOR).updateProperty(org.mihub.api.catalog.v1.UpdatePropertyRequest.newBuilder().setName(name)
+                .addAddLabels("hcp").build());
+        assertEquals("[\"fcc\",\"bcc\",\"hcp\"]", definition(name, 2).path("labels").toString());
+        catalog(HUB_CURATOR).deprecateProperty(org.mihub.api.catalog.v1.DeprecatePropertyRequest.newBuilder()
+                .setName(name).setReason("use crystal_system").build());
+        var deprecated = definition(name, 3);
+        assertTrue(deprecated.path("deprecated").asBoolean());
+        try (var reader = Nats.connect(new Options.Builder().server(NatsResource.server().url())
+                .userInfo("hub", NatsServer.password("hub")).build())) {
+            var subjects = reader.jetStreamManagement().getStreamInfo(Streams.VOCABULARY,
+                    io.nats.client.api.StreamInfoOptions.filterSubjects("mihub.vocabulary." + name))
+                    .getStreamState().getSubjects();
+            assertEquals(1, subjects.get(0).getCount(), "the stream keeps only the latest definition of a property");
+        }
+        // a change that changes nothing publishes nothing
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement(
+                        "SELECT count(*) FROM outbox WHERE subject = ?")) {
+            catalog(HUB_CURATOR).updateProperty(org.mihub.api.catalog.v1.UpdatePropertyRequest.newBuilder()
+                    .setName(name).addAddLabels("fcc").build());
+            select.setString(1, "mihub.vocabulary." + name);
+            try (ResultSet row = select.executeQuery()) {
+                row.next();
+                assertEquals(3, row.getLong(1), "created, a label added, deprecated");
+            }
+        }
+
+        // a node's NATS user may not publish a definition: no stream answers it, the hub's stays
+        try (var acme = Nats.connect(new Options.Builder().server(NatsResource.server().url())
+                .userInfo("acme", NatsServer.password("acme")).build())) {
+            String forged = bandGap.toString().replace("\"eV\"", "\"meV\"");
+            assertThrows(Exception.class, () -> acme.jetStream(io.nats.client.JetStreamOptions.builder()
+                    .requestTimeout(Duration.ofSeconds(1)).build()).publish("mihub.vocabulary.band_gap",
+                            forged.getBytes(StandardCharsets.UTF_8)));
+        }
+        assertEquals("eV", definition("band_gap", 1).path("canonicalUnit").asText());
+    }
+
     private static String field(StatusRuntimeException e) {
         com.google.rpc.Status status = StatusProto.fromThrowable(e);
         assertNotNull(status, e.toString());

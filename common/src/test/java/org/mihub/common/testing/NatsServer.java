@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  * with JetStream, on a free port of 127.0.0.1, its store in a temporary directory, and the federation's
  * NATS users (the shared contract): {@code hub} may do everything; each node user N (password
  * {@code N-dev-secret}) publishes {@code mihub.cards.N}, the JetStream API ({@code $JS.API.>}) and the
- * acknowledgements of its control consumer ({@code $JS.ACK.MIHUB_CONTROL.node-N.>}), and subscribes to
+ * acknowledgements of its control and vocabulary consumers ({@code $JS.ACK.MIHUB_CONTROL.node-N.>},
+ * {@code $JS.ACK.MIHUB_VOCABULARY.vocabulary-N.>}), never the vocabulary's subjects, and subscribes to
  * {@code _INBOX.>} and {@code mihub.control.N}. {@link #stop()} and {@link #start()} again keep the port
  * and the store, as a server restart does. {@link #config} is the configuration file, for launchers.
  */
@@ -57,7 +58,8 @@ public final class NatsServer implements AutoCloseable {
             users.append("    { user: \"").append(node).append("\", password: \"").append(password(node))
                     .append("\", permissions: {\n")
                     .append("        publish: { allow: [\"mihub.cards.").append(node).append("\", \"$JS.API.>\", ")
-                    .append("\"$JS.ACK.MIHUB_CONTROL.node-").append(node).append(".>\"] }\n")
+                    .append("\"$JS.ACK.MIHUB_CONTROL.node-").append(node).append(".>\", ")
+                    .append("\"$JS.ACK.MIHUB_VOCABULARY.vocabulary-").append(node).append(".>\"] }\n")
                     .append("        subscribe: { allow: [\"_INBOX.>\", \"mihub.control.").append(node).append("\"] }\n")
                     .append("    } }\n");
         }

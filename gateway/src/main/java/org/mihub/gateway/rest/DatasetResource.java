@@ -271,9 +271,16 @@ public class DatasetResource {
                 : Response.ok()).entity(created.property()).build())
                 .onFailure(failure -> failure instanceof BackendFailure backend
                         && backend.kind() == BackendFailure.Kind.CONFLICT && input != null && input.name() != null)
-                .recoverWithUni(failure -> catalog.property(input.name()).map(existing -> Response.status(409)
-                        .type(Problem.MEDIA_TYPE).entity(new PropertyConflict("about:blank", "Conflict", 409,
-                                ((BackendFailure) failure).description(), existing)).build()));
+                .recoverWithUni(failure -> catalog.property(input.name()).map(existing -> conflict(failure, existing))
+                        // refused for another reason than a name taken (a node adds no property: the hub does)
+                        .onFailure(missing -> missing instanceof BackendFailure backend
+                                && backend.kind() == BackendFailure.Kind.NOT_FOUND)
+                        .recoverWithItem(() -> conflict(failure, null)));
+    }
+
+    private static Response conflict(Throwable failure, PropertyView existing) {
+        return Response.status(409).type(Problem.MEDIA_TYPE).entity(new PropertyConflict("about:blank", "Conflict",
+                409, ((BackendFailure) failure).description(), existing)).build();
     }
 
     /** The 409 of a name taken with another type or unit: the problem and the definition the vocabulary has. */
