@@ -111,17 +111,22 @@ public class OutboxRepository {
         }
     }
 
-    /** Whether the outbox holds a message on {@code subject} whose payload has this {@code version}. */
-    public boolean holdsVersion(Connection connection, String subject, int version) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT EXISTS (SELECT 1 FROM outbox "
-                + "WHERE subject = ? AND payload ->> 'version' = ?)")) {
-            select.setString(1, subject);
-            select.setString(2, Integer.toString(version));
-            try (ResultSet row = select.executeQuery()) {
-                row.next();
-                return row.getBoolean(1);
+    /**
+     * The messages the outbox holds on subjects beginning with {@code prefix}, as subject and the
+     * {@code version} of their payload ({@code "mihub.vocabulary.band_gap#3"}): one read of the outbox.
+     */
+    public java.util.Set<String> heldVersions(Connection connection, String prefix) throws SQLException {
+        java.util.Set<String> held = new java.util.HashSet<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT DISTINCT subject, payload ->> 'version' "
+                + "FROM outbox WHERE starts_with(subject, ?)")) {
+            select.setString(1, prefix);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    held.add(rows.getString(1) + "#" + rows.getString(2));
+                }
             }
         }
+        return held;
     }
 
     /** Adds a message to the outbox; its message id is {@code <node>:<outbox id>}. Answers the id. */

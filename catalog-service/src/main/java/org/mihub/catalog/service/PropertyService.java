@@ -265,12 +265,15 @@ public class PropertyService {
         OLDER
     }
 
-    /** A hub's definition a node cannot apply: its values would change meaning. */
-    public static final class VocabularyConflict extends Exception {
+    /**
+     * A hub's definition a node cannot apply: its values would change meaning. Unchecked, so that it leaves
+     * the transaction as it is (which rolls back).
+     */
+    public static final class VocabularyConflict extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         VocabularyConflict(String reason) {
-            super(reason);
+            super(reason, null, false, false);
         }
     }
 
@@ -295,40 +298,36 @@ public class PropertyService {
      * existing labels of a property never change at a node (its stored values would change meaning): a
      * hub definition that differs in them is a {@link VocabularyConflict}, and nothing is written.
      */
-    public Applied applyPublished(Property published) throws VocabularyConflict {
-        try {
-            return transaction(connection -> {
-                var local = repository.find(connection, published.name(), true);
-                if (local.isEmpty()) {
-                    if (!repository.insert(connection, published)) {
-                        throw new ApiException(ApiException.Kind.ABORTED, "'" + published.name()
-                                + "' was added at the same time", List.of());
-                    }
-                    return Applied.ADDED;
+    public Applied applyPublished(Property published) {
+        return transaction(connection -> {
+            var local = repository.find(connection, published.name(), true);
+            if (local.isEmpty()) {
+                if (!repository.insert(connection, published)) {
+                    throw new ApiException(ApiException.Kind.ABORTED, "'" + published.name()
+                            + "' was added at the same time", List.of());
                 }
-                Property mine = local.get();
-                String conflict = conflict(mine, published);
-                if (conflict != null) {
-                    throw new ConflictFound(conflict);
-                }
-                if (published.version() < mine.version()) {
-                    return Applied.OLDER;
-                }
-                if (published.version() == mine.version() && sameContent(mine, published)
-                        && mine.deprecated() == published.deprecated()
-                        && mine.deprecationReason().equals(published.deprecationReason())) {
-                    return Applied.UNCHANGED;
-                }
-                repository.update(connection, new Property(mine.name(), published.displayName(),
-                        published.displayNameJa(), published.description(), mine.valueType(), mine.canonicalUnit(),
-                        mine.quantityKind(), mine.minimum(), mine.maximum(), published.labels(), mine.addedBy(),
-                        mine.addedByOrg(), mine.addedAt(), published.updatedAt(), published.version(),
-                        published.deprecated(), published.deprecationReason()));
-                return Applied.UPDATED;
-            });
-        } catch (ConflictFound e) {
-            throw new VocabularyConflict(e.getMessage());
-        }
+                return Applied.ADDED;
+            }
+            Property mine = local.get();
+            String conflict = conflict(mine, published);
+            if (conflict != null) {
+                throw new VocabularyConflict(conflict);
+            }
+            if (published.version() < mine.version()) {
+                return Applied.OLDER;
+            }
+            if (published.version() == mine.version() && sameContent(mine, published)
+                    && mine.deprecated() == published.deprecated()
+                    && mine.deprecationReason().equals(published.deprecationReason())) {
+                return Applied.UNCHANGED;
+            }
+            repository.update(connection, new Property(mine.name(), published.displayName(),
+                    published.displayNameJa(), published.description(), mine.valueType(), mine.canonicalUnit(),
+                    mine.quantityKind(), mine.minimum(), mine.maximum(), published.labels(), mine.addedBy(),
+                    mine.addedByOrg(), mine.addedAt(), published.updatedAt(), published.version(),
+                    published.deprecated(), published.deprecationReason()));
+            return Applied.UPDATED;
+        });
     }
 
     /** Why the hub's definition cannot replace this node's, or null when it can. */
@@ -343,15 +342,6 @@ public class PropertyService {
                     + "node's " + mine.labels() + " (a label's position is its stored code)";
         }
         return null;
-    }
-
-    /** Carries a conflict out of the transaction (which it rolls back). */
-    private static final class ConflictFound extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        ConflictFound(String reason) {
-            super(reason, null, false, false);
-        }
     }
 
     private Property validate(Draft draft, String addedBy, String addedByOrg) {

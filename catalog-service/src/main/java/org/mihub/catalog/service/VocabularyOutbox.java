@@ -57,9 +57,10 @@ public class VocabularyOutbox {
         if (!publishes()) {
             return 0;
         }
+        java.util.Set<String> held = outbox.heldVersions(connection, VOCABULARY);
         int written = 0;
         for (Property property : properties) {
-            if (!outbox.holdsVersion(connection, VOCABULARY + property.name(), property.version())) {
+            if (!held.contains(VOCABULARY + property.name() + "#" + property.version())) {
                 changed(connection, property);
                 written++;
             }

@@ -276,7 +276,8 @@ class FederationTest {
         return Optional.empty();
     }
 
-    private static <T> T within(Duration limit, String what, Supplier<Optional<T>> probe) throws InterruptedException {
+    /** Polls {@code probe} every 50 ms until it answers, failing naming {@code what} after {@code limit}. */
+    static <T> T within(Duration limit, String what, Supplier<Optional<T>> probe) throws InterruptedException {
         Instant deadline = Instant.now().plus(limit);
         while (Instant.now().isBefore(deadline)) {
             Optional<T> value = probe.get();

@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 import jakarta.inject.Inject;
 
@@ -113,26 +112,15 @@ class VocabularySyncTest {
         publish("mihub.vocabulary." + property.name(), PropertyJson.write("hub", property));
     }
 
-    private static <T> T within(Duration limit, String what, Supplier<Optional<T>> probe) throws InterruptedException {
-        Instant deadline = Instant.now().plus(limit);
-        while (Instant.now().isBefore(deadline)) {
-            Optional<T> value = probe.get();
-            if (value.isPresent()) {
-                return value.get();
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError(what + " not within " + limit);
-    }
 
     private Property arrived(String name, int version) throws InterruptedException {
-        return within(Duration.ofSeconds(10), name + " version " + version, () -> Optional
+        return FederationTest.within(Duration.ofSeconds(10), name + " version " + version, () -> Optional
                 .ofNullable(properties.current().get(name)).filter(found -> found.version() == version));
     }
 
     /** Waits until the node's consumer has handled everything published so far. */
     private void drained() throws InterruptedException {
-        within(Duration.ofSeconds(10), "the node's vocabulary consumer to catch up", () -> {
+        FederationTest.within(Duration.ofSeconds(10), "the node's vocabulary consumer to catch up", () -> {
             try {
                 var consumer = hub.jetStreamManagement().getConsumerInfo(Streams.VOCABULARY, "vocabulary-acme");
                 return consumer.getNumPending() == 0 && consumer.getNumAckPending() == 0 ? Optional.of(true)

@@ -46,16 +46,18 @@ public final class ExplanationMapper {
             return null;
         }
         List<String> names = new ArrayList<>();
-        List<FeatureImportance> features = new ArrayList<>();
-        for (JsonNode feature : stored.path("features")) {
-            String name = feature.path("name").asText();
-            names.add(name);
-            features.add(FeatureImportance.newBuilder().setFeature(feature.path("feature").asInt()).setName(name)
-                    .setPlainName(FeatureNames.describe(name).plainName()).setMean(feature.path("mean").asDouble())
-                    .setStd(feature.path("std").asDouble()).setCount(feature.path("count").asInt()).build());
-        }
-        double[] means = features.stream().mapToDouble(FeatureImportance::getMean).toArray();
+        stored.path("features").forEach(feature -> names.add(feature.path("name").asText()));
         List<FeatureNames.Described> described = FeatureNames.describe(names);
+        List<FeatureImportance> features = new ArrayList<>();
+        double[] means = new double[names.size()];
+        int i = 0;
+        for (JsonNode feature : stored.path("features")) {
+            means[i] = feature.path("mean").asDouble();
+            features.add(FeatureImportance.newBuilder().setFeature(feature.path("feature").asInt())
+                    .setName(names.get(i)).setPlainName(described.get(i).plainName()).setMean(means[i])
+                    .setStd(feature.path("std").asDouble()).setCount(feature.path("count").asInt()).build());
+            i++;
+        }
         List<FeatureImportance> sorted = new ArrayList<>(features);
         // stable: equal importances stay in feature order
         sorted.sort(Comparator.comparingDouble((FeatureImportance feature) -> -feature.getMean()));
