@@ -243,3 +243,27 @@ export function waterfallChart(id, expected, steps, labels) {
   box.dataset.steps = String(steps.length);
   return box;
 }
+
+/**
+ * A classifier's reliability curve: for each bin of predicted probability, the observed share
+ * against the mean predicted probability (bins without predictions are left out), with the diagonal
+ * a calibrated classifier lies on; the point size follows the bin's count.
+ */
+export function reliabilityPlot(bins, labels) {
+  const filled = bins.filter((bin) => bin.count > 0);
+  const largest = Math.max(1, ...filled.map((bin) => bin.count));
+  return chart('reliability-plot', {
+    tooltip: { trigger: 'item', formatter: (item) => {
+      const bin = filled[item.dataIndex];
+      return bin && item.seriesIndex === 0 ? `${bin.lower.toFixed(1)}–${bin.upper.toFixed(1)}: ${bin.count} · `
+        + `${labels.observed} ${bin.observedFraction.toFixed(3)}` : '';
+    } },
+    xAxis: { name: labels.predicted, nameLocation: 'middle', nameGap: 30, min: 0, max: 1 },
+    yAxis: { name: labels.observed, nameLocation: 'middle', nameGap: 45, min: 0, max: 1 },
+    series: [
+      { name: labels.observed, type: 'line', data: filled.map((bin) => [bin.meanPredicted, bin.observedFraction]),
+        symbolSize: (value, params) => 4 + 10 * Math.sqrt(filled[params.dataIndex].count / largest) },
+      { name: labels.ideal, type: 'line', data: [[0, 0], [1, 1]], symbol: 'none', lineStyle: { color: '#999', type: 'dashed' } },
+    ],
+  });
+}

@@ -2,12 +2,14 @@
 // cross-validation metrics, parity and calibration plots of the out-of-fold predictions, the top 20
 // permutation importances with plain names, and a predict form that marks where a formula fails and,
 // asked to explain, draws one material's prediction as a waterfall of its TreeSHAP contributions.
+// A classifier's page shows its cross-validated classification metrics, confusion matrix and
+// reliability curve instead of the parity and interval plots, and its predictions' class probabilities.
 import { get, post, query } from './api.js';
 import { h, fill, table, num, field } from './dom.js';
 import { t } from './i18n.js';
 import { hasRole } from './session.js';
 import { problem } from './catalog.js';
-import { parityPlot, calibrationPlot, importanceChart, waterfallChart } from './charts.js';
+import { parityPlot, calibrationPlot, importanceChart, waterfallChart, reliabilityPlot } from './charts.js';
 import { chemicalFormula, clipToRange, rangeText } from './chemistry.js';
 
 export async function modelsPage(view) {
@@ -53,6 +55,7 @@ export async function modelsPage(view) {
       [t('models.target'), (m) => `${m.targetProperty} (${m.targetUnit})`],
       [t('models.algorithm'), (m) => t('models.' + m.algorithm)], [t('models.status'), (m) => m.status],
       ['MAE', (m) => m.metrics ? num(m.metrics.mae) : '–'], ['R²', (m) => m.metrics ? num(m.metrics.r2) : '–'],
+      [t('models.balanced_accuracy'), (m) => m.classificationMetrics ? num(m.classificationMetrics.balancedAccuracy) : '–'],
       [t('models.owner'), (m) => m.ownerOrg]], page.models, { id: 'model-table' }));
 }
 
@@ -89,6 +92,11 @@ async function outOfFold(id) {
 export async function modelPage(view, id) {
   const [m, points, properties] = await Promise.all([get('/api/v1/models/' + id), outOfFold(id), get('/api/v1/properties')]);
   const target = properties.find((p) => p.name === m.targetProperty);
+  if (m.task === 'CLASSIFICATION') {
+    fill(view, h('h1', {}, `${m.name} v${m.version}`, ' ', h('span', { class: 'muted' }, m.targetProperty)),
+      classifierSection(m), importanceSection(m), predictForm(m, target));
+    return;
+  }
   const metrics = m.metrics || {};
   fill(view, h('h1', {}, `${m.name} v${m.version}`, ' ', h('span', { class: 'muted' }, `${m.targetProperty} (${m.targetUnit})`)),
     h('section', { class: 'card', id: 'metrics' }, h('h2', {}, t('models.cv', { k: m.kFolds })),
@@ -107,6 +115,33 @@ export async function modelPage(view, id) {
         ideal: t('models.ideal') }) : null),
     importanceSection(m),
     predictForm(m, target));
+}
+
+/** A classifier's cross-validated metrics (pooled, then per fold), confusion matrix and reliability curve. */
+function classifierSection(m) {
+  const overall = m.classificationMetrics || {};
+  const classes = m.classes || [];
+  const confusion = overall.confusion || [];
+  const calibration = m.calibration;
+  return [
+    h('section', { class: 'card', id: 'metrics' }, h('h2', {}, t('models.cv', { k: m.kFolds })),
+      table([[t('models.accuracy'), (x) => num(x.accuracy)], [t('models.balanced_accuracy'), (x) => num(x.balancedAccuracy)],
+        ['ROC-AUC', (x) => num(x.rocAuc)], [t('models.log_loss'), (x) => num(x.logLoss)], ['Brier', (x) => num(x.brier)],
+        [t('models.count'), (x) => x.count]], [overall, ...(m.classificationFoldMetrics || [])]),
+      calibration ? h('p', { class: 'muted', id: 'calibration-method' }, t('models.calibrated', { method: calibration.method,
+        isotonic: num(calibration.isotonicLogLoss), platt: num(calibration.plattLogLoss),
+        raw: num(calibration.uncalibratedLogLoss) })) : null,
+      h('p', { class: 'muted' }, `${m.algorithm} · ${m.featuriser} · ${t('models.seed')} ${m.seed} · ${t('models.owner')} `
+        + `${m.ownerOrg} · ${t('visibility.' + m.visibility)}`)),
+    h('section', { class: 'card' }, h('h2', {}, t('models.confusion')), h('p', { class: 'muted' }, t('models.confusion_help')),
+      h('table', { id: 'confusion-matrix' },
+        h('thead', {}, h('tr', {}, h('th', {}, t('models.observed_predicted')), classes.map((c) => h('th', {}, c)))),
+        h('tbody', {}, confusion.map((row, r) => h('tr', {}, h('th', {}, classes[r]),
+          row.map((count, c) => h('td', { class: r === c ? 'ok' : (count ? 'error' : '') }, String(count)))))))),
+    h('section', { class: 'card' }, h('h2', {}, t('models.reliability')), h('p', { class: 'muted' }, t('models.reliability_help')),
+      reliabilityPlot(overall.reliability || [], { predicted: t('models.predicted_probability'),
+        observed: t('models.observed_fraction'), ideal: t('models.ideal') })),
+  ];
 }
 
 /** The 20 features whose shuffling raised the cross-validated error most, with their spread. */
@@ -184,6 +219,16 @@ function predictForm(m, target) {
     const explain = form.querySelector('#explain').checked;
     try {
       const answer = await post(`/api/v1/models/${m.id}/predict` + (explain ? query({ explain: true }) : ''), { formulas });
+      if (m.task === 'CLASSIFICATION') {
+        fill(out, table([[t('models.formula'), (p) => p.error ? marked(formulas[p.index], p.error) : formulas[p.index]],
+          [t('models.predicted_class'), (p) => p.error ? '' : p.predictedClass],
+          [t('models.probabilities'), (p) => p.error ? '' : p.probabilities.map((c) => h('span', { class: 'pill' },
+            `${c.label} ${num(c.probability)}`))],
+          [t('models.in_domain'), (p) => p.error ? h('span', { class: 'error' }, p.error.reason)
+            : (p.inDomain ? t('common.yes') : h('span', { class: 'error' }, t('models.out_of_domain')))]],
+        answer.predictions, { id: 'prediction-table' }));
+        return;
+      }
       fill(out, table([[t('models.formula'), (p) => p.error ? marked(formulas[p.index], p.error) : formulas[p.index]],
         [t('models.mean'), (p) => p.error ? '' : `${num(p.mean)} ± ${num(p.std)} ${m.targetUnit}`],
         [t('models.reduced'), (p) => p.error ? '' : chemicalFormula(p.reducedFormula)],
@@ -196,7 +241,8 @@ function predictForm(m, target) {
     }
   } }, h('h2', {}, t('models.predict')), h('textarea', { name: 'formulas', id: 'formulas', placeholder: 'GaAs\nZnSe' }),
   h('label', { title: t('models.explain_help') }, h('input', { type: 'checkbox', id: 'explain', name: 'explain',
-    checked: m.algorithm !== 'gaussian_process' }), ' ', t('models.explain')),
+    checked: m.algorithm !== 'gaussian_process' && m.task !== 'CLASSIFICATION',
+    disabled: m.task === 'CLASSIFICATION' }), ' ', t('models.explain')),
   h('button', { type: 'submit', id: 'predict-button' }, t('models.predict_go')),
   target && rangeText(target) ? h('p', { class: 'muted', id: 'range-note' }, t('models.range_note', { property: target.displayName,
     range: rangeText(target) })) : null, out);

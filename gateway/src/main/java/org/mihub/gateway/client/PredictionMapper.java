@@ -10,7 +10,9 @@ import org.mihub.api.prediction.v1.CompositionInput;
 import org.mihub.api.prediction.v1.DatasetRef;
 import org.mihub.api.prediction.v1.DuplicatePolicy;
 import org.mihub.api.prediction.v1.ElementAmounts;
+import org.mihub.api.prediction.v1.ClassificationMetrics;
 import org.mihub.api.prediction.v1.Metrics;
+import org.mihub.api.prediction.v1.Task;
 import org.mihub.api.prediction.v1.Model;
 import org.mihub.api.prediction.v1.ModelSummary;
 import org.mihub.api.prediction.v1.OutOfFoldPrediction;
@@ -22,7 +24,11 @@ import org.mihub.gateway.error.InvalidInput;
 import org.mihub.gateway.view.ModelViews.CompositionInputView;
 import org.mihub.gateway.view.ModelViews.FormulaErrorView;
 import org.mihub.gateway.view.ModelViews.LineageView;
+import org.mihub.gateway.view.ModelViews.CalibrationView;
+import org.mihub.gateway.view.ModelViews.ClassProbabilityView;
+import org.mihub.gateway.view.ModelViews.ClassificationMetricsView;
 import org.mihub.gateway.view.ModelViews.MetricsView;
+import org.mihub.gateway.view.ModelViews.ReliabilityBinView;
 import org.mihub.gateway.view.ModelViews.ModelSummaryView;
 import org.mihub.gateway.view.ModelViews.ModelView;
 import org.mihub.gateway.view.ModelViews.OutOfFoldView;
@@ -82,6 +88,9 @@ final class PredictionMapper {
             request.setDuplicates(DuplicatePolicy.valueOf(ProtoJson.choice(DuplicatePolicy.getDescriptor(),
                     input.duplicates(), "duplicates")));
         }
+        if (input.task() != null && !input.task().isBlank()) {
+            request.setTask(Task.valueOf(ProtoJson.choice(Task.getDescriptor(), input.task(), "task")));
+        }
         if (input.applicabilityDomain() != null) {
             var domain = ApplicabilityDomainSpec.newBuilder();
             if (input.applicabilityDomain().neighbours() != null) {
@@ -97,6 +106,9 @@ final class PredictionMapper {
 
     static ModelView model(Model model) {
         Map<String, Object> hyper = HyperparameterMapper.view(model.getHyperparameters());
+        boolean classifier = model.getTask() == Task.TASK_CLASSIFICATION;
+        int classes = model.getClassesCount();
+        var calibration = model.getMetrics().getCalibration();
         return new ModelView(model.getId(), model.getName(), model.getVersion(), model.getDescription(),
                 model.getOwnerOrg(), CommonMapper.name(model.getVisibility()), model.getSharedWithList(),
                 CommonMapper.name(model.getStatus()), model.getTargetProperty(), model.getTargetUnit(),
@@ -107,15 +119,33 @@ final class PredictionMapper {
                         lineage.getRowsUsed())).toList(),
                 model.getSourcesList().stream().map(CommonMapper::name).toList(),
                 CommonMapper.name(model.getDuplicates()),
-                model.getTrainingRows(), model.getMetrics().getKFolds(), metrics(model.getMetrics().getOverall()),
-                model.getMetrics().getFoldsList().stream().map(PredictionMapper::metrics).toList(),
+                model.getTrainingRows(), model.getMetrics().getKFolds(),
+                classifier ? null : metrics(model.getMetrics().getOverall()),
+                classifier ? null : model.getMetrics().getFoldsList().stream().map(PredictionMapper::metrics).toList(),
                 model.getApplicabilityDomain().getNeighbours(), model.getApplicabilityDomain().getThresholdQuantile(),
                 model.getDomainThreshold(), model.getJobId().isEmpty() ? null : model.getJobId(),
                 model.getArtifactSha256(), model.getArtifactSizeBytes(), model.getCreatedBy(),
                 CommonMapper.instant(model.getCreatedAt()),
                 model.hasArchivedAt() ? CommonMapper.instant(model.getArchivedAt()) : null,
                 model.getMetrics().hasPermutationImportance()
-                        ? ExplanationMapper.importance(model.getMetrics().getPermutationImportance()) : null);
+                        ? ExplanationMapper.importance(model.getMetrics().getPermutationImportance()) : null,
+                classifier ? "CLASSIFICATION" : "REGRESSION", classifier ? model.getClassesList() : null,
+                classifier ? classification(model.getMetrics().getClassificationOverall(), classes) : null,
+                classifier ? model.getMetrics().getClassificationFoldsList().stream()
+                        .map(fold -> classification(fold, classes)).toList() : null,
+                classifier ? new CalibrationView(calibration.getMethod(), calibration.getIsotonicLogLoss(),
+                        calibration.getPlattLogLoss(), calibration.getUncalibratedLogLoss()) : null);
+    }
+
+    private static ClassificationMetricsView classification(ClassificationMetrics metrics, int classes) {
+        List<List<Long>> confusion = new ArrayList<>();
+        for (int r = 0; r < classes && (r + 1) * classes <= metrics.getConfusionCount(); r++) {
+            confusion.add(List.copyOf(metrics.getConfusionList().subList(r * classes, (r + 1) * classes)));
+        }
+        return new ClassificationMetricsView(metrics.getAccuracy(), metrics.getBalancedAccuracy(), metrics.getRocAuc(),
+                metrics.getLogLoss(), metrics.getBrier(), metrics.getCount(), metrics.getReliabilityList().stream()
+                        .map(bin -> new ReliabilityBinView(bin.getLower(), bin.getUpper(), bin.getCount(),
+                                bin.getMeanPredicted(), bin.getObservedFraction())).toList(), confusion);
     }
 
     private static MetricsView metrics(Metrics metrics) {
@@ -125,7 +155,8 @@ final class PredictionMapper {
 
     static OutOfFoldView outOfFold(OutOfFoldPrediction prediction) {
         return new OutOfFoldView(prediction.getMaterialId(), prediction.getDatasetId(), prediction.getReducedFormula(),
-                prediction.getFold(), prediction.getObserved(), prediction.getMean(), prediction.getStd());
+                prediction.getFold(), prediction.getObserved(), prediction.getMean(), prediction.getStd(),
+                prediction.getProbabilitiesCount() == 0 ? null : List.copyOf(prediction.getProbabilitiesList()));
     }
 
     static PredictRequest predict(String modelId, PredictInput input, boolean explain) {
@@ -163,19 +194,28 @@ final class PredictionMapper {
             var error = prediction.getError();
             return new PredictionView(prediction.getIndex(), id, null, null, null, null, null, null, null,
                     new FormulaErrorView(CommonMapper.name(error.getCode()),
-                            error.getPosition(), error.getReason(), error.getToken()), null);
+                            error.getPosition(), error.getReason(), error.getToken()), null, null, null);
+        }
+        if (prediction.hasClassPrediction()) {
+            var predicted = prediction.getClassPrediction();
+            return new PredictionView(prediction.getIndex(), id, prediction.getReducedFormula(), null, null, null, null,
+                    predicted.getInDomain(), predicted.getDomainDistance(), null, null, predicted.getPredictedClass(),
+                    predicted.getProbabilitiesList().stream().map(probability -> new ClassProbabilityView(
+                            probability.getLabel(), probability.getProbability())).toList());
         }
         var value = prediction.getValue();
         return new PredictionView(prediction.getIndex(), id, prediction.getReducedFormula(), value.getMean(),
                 value.getStd(), List.of(value.getInterval68().getLower(), value.getInterval68().getUpper()),
                 List.of(value.getInterval95().getLower(), value.getInterval95().getUpper()), value.getInDomain(),
                 value.getDomainDistance(), null,
-                value.hasExplanation() ? ExplanationMapper.explanation(value.getExplanation()) : null);
+                value.hasExplanation() ? ExplanationMapper.explanation(value.getExplanation()) : null, null, null);
     }
 
     static ModelSummaryView summary(ModelSummary model) {
+        boolean classifier = model.getTask() == Task.TASK_CLASSIFICATION;
         return new ModelSummaryView(model.getModelId(), model.getName(), model.getVersion(), model.getTargetProperty(),
-                model.getTargetUnit(), model.getDomainThreshold());
+                model.getTargetUnit(), model.getDomainThreshold(), classifier ? "CLASSIFICATION" : "REGRESSION",
+                classifier ? model.getClassesList() : null);
     }
 
     private static String nonNull(String value) {

@@ -34,10 +34,13 @@ public final class ModelViews {
     public record FeaturiserInput(String id, String version) {
     }
 
-    /** Body of {@code POST /api/v1/models}. */
+    /**
+     * Body of {@code POST /api/v1/models}. {@code task}: {@code REGRESSION} or {@code CLASSIFICATION}; absent,
+     * the target property's value type decides (numeric: regression; boolean or categorical: a classifier).
+     */
     public record TrainInput(String name, String description, List<DatasetRefInput> datasets, String targetProperty,
             List<String> sources, String algorithm, HyperparametersInput hyperparameters, Long seed, Integer kFolds,
-            String duplicates, DomainInput applicabilityDomain, FeaturiserInput featuriser) {
+            String duplicates, DomainInput applicabilityDomain, FeaturiserInput featuriser, String task) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -57,6 +60,24 @@ public final class ModelViews {
     public record MetricsView(double mae, double rmse, double r2, double coverage68, double coverage95, long count) {
     }
 
+    /** A reliability bin: predictions stated in [lower, upper), how many, their mean and the share that came true. */
+    public record ReliabilityBinView(double lower, double upper, long count, double meanPredicted,
+            double observedFraction) {
+    }
+
+    /**
+     * A classifier's cross-validated metrics on calibrated out-of-fold probabilities; {@code confusion[r][c]}
+     * counts rows of observed class r (in the model's {@code classes} order) predicted as class c.
+     */
+    public record ClassificationMetricsView(double accuracy, double balancedAccuracy, double rocAuc, double logLoss,
+            double brier, long count, List<ReliabilityBinView> reliability, List<List<Long>> confusion) {
+    }
+
+    /** How a classifier's probabilities are calibrated ({@code isotonic} or {@code platt}) and the nested log-losses. */
+    public record CalibrationView(String method, double isotonicLogLoss, double plattLogLoss,
+            double uncalibratedLogLoss) {
+    }
+
     public record LineageView(String datasetId, int version, String ownerOrg, String visibility, long rowsUsed) {
     }
 
@@ -67,14 +88,18 @@ public final class ModelViews {
             List<LineageView> lineage, List<String> sources, String duplicates, long trainingRows, int kFolds,
             MetricsView metrics, List<MetricsView> foldMetrics, int domainNeighbours, double domainQuantile,
             double domainThreshold, String jobId, String artifactSha256, long artifactSizeBytes, String createdBy,
-            Instant createdAt, Instant archivedAt, ExplanationViews.ImportanceView permutationImportance) {
+            Instant createdAt, Instant archivedAt, ExplanationViews.ImportanceView permutationImportance,
+            String task, List<String> classes, ClassificationMetricsView classificationMetrics,
+            List<ClassificationMetricsView> classificationFoldMetrics, CalibrationView calibration) {
     }
 
     public record ModelPage(List<ModelView> models, String nextCursor) {
     }
 
+    /** Of a classifier: observed and mean are class indexes (observed, most probable) and probabilities are set. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record OutOfFoldView(String materialIds, String datasetId, String reducedFormula, int fold,
-            double observed, double mean, double std) {
+            double observed, double mean, double std, List<Double> probabilities) {
     }
 
     public record OutOfFoldPage(List<OutOfFoldView> predictions, long total, String nextCursor) {
@@ -91,14 +116,23 @@ public final class ModelViews {
     public record FormulaErrorView(String code, int position, String reason, String token) {
     }
 
+    /**
+     * One prediction: a regression model's mean, std and intervals, or a classifier's {@code predictedClass}
+     * and calibrated {@code probabilities} (one per class, in the model's order); the domain flag either way.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record PredictionView(long index, String id, String reducedFormula, Double mean, Double std,
             List<Double> interval68, List<Double> interval95, Boolean inDomain, Double domainDistance,
-            FormulaErrorView error, ExplanationViews.ExplanationView explanation) {
+            FormulaErrorView error, ExplanationViews.ExplanationView explanation, String predictedClass,
+            List<ClassProbabilityView> probabilities) {
     }
 
+    public record ClassProbabilityView(String label, double probability) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ModelSummaryView(String id, String name, int version, String targetProperty, String targetUnit,
-            double domainThreshold) {
+            double domainThreshold, String task, List<String> classes) {
     }
 
     public record PredictionPage(ModelSummaryView model, List<PredictionView> predictions) {

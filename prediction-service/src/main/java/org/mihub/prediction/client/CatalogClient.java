@@ -29,9 +29,11 @@ import org.mihub.api.catalog.v1.ExportDatasetResponse;
 import org.mihub.api.catalog.v1.ExportFormat;
 import org.mihub.api.catalog.v1.ListDatasetsRequest;
 import org.mihub.api.catalog.v1.ListDatasetsResponse;
-import org.mihub.api.catalog.v1.ListPropertiesRequest;
+import org.mihub.api.catalog.v1.GetPropertyRequest;
 import org.mihub.api.catalog.v1.Material;
+import org.mihub.api.catalog.v1.Measurement;
 import org.mihub.api.catalog.v1.MeasurementSource;
+import org.mihub.api.catalog.v1.PropertyDefinition;
 import org.mihub.api.catalog.v1.RecordDerivedReadsRequest;
 import org.mihub.api.common.v1.PageRequest;
 import org.mihub.common.access.Sharing;
@@ -68,8 +70,29 @@ public class CatalogClient {
     @Inject
     RegistryConfig registry;
 
-    /** One material's observations of the target: their mean, in the property's canonical unit. */
-    public record Row(String materialId, String datasetId, String formula, double value) {
+    /**
+     * One material's observations of the target: their mean, in the property's canonical unit; or, for a
+     * boolean or categorical target, {@code label}: the label most of them give (the first of those
+     * given equally often), and then {@code value} is 0. {@code label} is null for a numeric target.
+     */
+    public record Row(String materialId, String datasetId, String formula, double value, String label) {
+
+        public Row(String materialId, String datasetId, String formula, double value) {
+            this(materialId, datasetId, formula, value, null);
+        }
+    }
+
+    /** How a property's values are written down (the catalog's PropertyValueType). */
+    public enum ValueType {
+        NUMERIC, CATEGORICAL, BOOLEAN, TEXT
+    }
+
+    /** A property of the catalog's vocabulary as a training request needs it: its value type and labels. */
+    public record TargetProperty(String name, ValueType valueType, List<String> labels) {
+
+        public TargetProperty {
+            labels = List.copyOf(labels);
+        }
     }
 
     /** A dataset as exported: its metadata at the export, the version exported, the target's unit and the rows. */
@@ -139,6 +162,9 @@ public class CatalogClient {
                         unit = value.get().unit();
                         rows.add(new Row(material.getId(), material.getDatasetId(), material.getFormula(),
                                 value.get().mean()));
+                    } else {
+                        label(material, property).ifPresent(label -> rows.add(new Row(material.getId(),
+                                material.getDatasetId(), material.getFormula(), 0, label)));
                     }
                 }
             }
@@ -151,11 +177,42 @@ public class CatalogClient {
         return new Export(dataset, exported, unit, rows);
     }
 
-    /** Whether {@code name} is in the catalog's property vocabulary. */
-    public boolean knowsProperty(String name) {
-        return catalog.withDeadlineAfter(PROPERTIES_DEADLINE_SECONDS, TimeUnit.SECONDS)
-                .listProperties(ListPropertiesRequest.newBuilder().build()).getPropertiesList().stream()
-                .anyMatch(property -> property.getName().equals(name));
+    /** The label most of a material's labelled measurements of {@code property} give (the first of a tie). */
+    static Optional<String> label(Material material, String property) {
+        Map<String, Integer> counts = new java.util.LinkedHashMap<>();
+        for (Measurement measurement : material.getMeasurementsList()) {
+            if (measurement.getProperty().equals(property) && !measurement.getLabel().isEmpty()) {
+                counts.merge(measurement.getLabel(), 1, Integer::sum);
+            }
+        }
+        String best = null;
+        for (var entry : counts.entrySet()) {
+            if (best == null || entry.getValue() > counts.get(best)) {
+                best = entry.getKey();
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    /** The property {@code name} of the catalog's vocabulary, or empty when the vocabulary has none of that name. */
+    public Optional<TargetProperty> property(String name) {
+        PropertyDefinition property;
+        try {
+            property = catalog.withDeadlineAfter(PROPERTIES_DEADLINE_SECONDS, TimeUnit.SECONDS)
+                    .getProperty(GetPropertyRequest.newBuilder().setName(name).build());
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        ValueType type = switch (property.getValueType()) {
+            case PROPERTY_VALUE_TYPE_CATEGORICAL -> ValueType.CATEGORICAL;
+            case PROPERTY_VALUE_TYPE_BOOLEAN -> ValueType.BOOLEAN;
+            case PROPERTY_VALUE_TYPE_TEXT -> ValueType.TEXT;
+            default -> ValueType.NUMERIC;
+        };
+        return Optional.of(new TargetProperty(property.getName(), type, property.getLabelsList()));
     }
 
     /**

@@ -176,13 +176,15 @@ public class PredictionGrpcService extends MutinyPredictionServiceGrpc.Predictio
         Caller caller = CallerContext.require();
         String token = CallerContext.bearerToken().orElseThrow();
         return Work.blocking(() -> {
-            var parsed = PredictionMapper.training(request, UUID.randomUUID().getLeastSignificantBits() & 0xffffffffL);
-            if (!catalog.knowsProperty(parsed.targetProperty())) {
-                throw ApiException.invalid("target_property", "'" + parsed.targetProperty()
-                        + "' is not in the catalog's property vocabulary");
-            }
+            long seed = UUID.randomUUID().getLeastSignificantBits() & 0xffffffffL;
+            var checked = PredictionMapper.training(request, seed);
+            var target = catalog.property(checked.targetProperty()).orElseThrow(() -> ApiException.invalid(
+                    "target_property", "'" + checked.targetProperty() + "' is not in the catalog's property vocabulary"));
+            // the task and a classifier's classes, decided now by the vocabulary, are kept with the request
+            TrainModelRequest resolved = PredictionMapper.resolveTask(request, target);
+            var parsed = PredictionMapper.training(resolved, seed);
             return PredictionMapper.job(training.submit(caller, token, parsed,
-                    StoredTrainingRequests.stored(request, parsed)));
+                    StoredTrainingRequests.stored(resolved, parsed)));
         });
     }
 
@@ -324,7 +326,8 @@ public class PredictionGrpcService extends MutinyPredictionServiceGrpc.Predictio
             for (OutOfFold row : rows.subList(0, Math.min(limit, rows.size()))) {
                 response.addPredictions(OutOfFoldPrediction.newBuilder().setMaterialId(row.materialIds())
                         .setDatasetId(row.datasetId().toString()).setReducedFormula(row.reducedFormula())
-                        .setFold(row.fold()).setObserved(row.observed()).setMean(row.mean()).setStd(row.std()));
+                        .setFold(row.fold()).setObserved(row.observed()).setMean(row.mean()).setStd(row.std())
+                        .addAllProbabilities(row.probabilities() == null ? List.of() : row.probabilities()));
             }
             return response.setPageInfo(PageInfo.newBuilder().setTotalSize(model.trainingRows())
                     .setNextPageToken(rows.size() > limit ? Long.toString(offset + limit) : "")).build();

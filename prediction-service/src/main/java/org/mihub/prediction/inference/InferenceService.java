@@ -20,7 +20,9 @@ import org.mihub.prediction.features.FeaturiseException;
 import org.mihub.prediction.features.Featuriser;
 import org.mihub.prediction.features.Featurisers;
 import org.mihub.prediction.model.ApplicabilityDomain;
+import org.mihub.prediction.model.ClassificationMetrics;
 import org.mihub.prediction.model.Parallel;
+import org.mihub.prediction.model.TrainedClassifier;
 import org.mihub.prediction.model.TrainedModel;
 import org.mihub.prediction.registry.ModelRecord;
 import org.mihub.prediction.registry.ModelRepository;
@@ -45,9 +47,9 @@ public class InferenceService {
     @Inject
     InferenceConfig config;
 
-    private final Map<UUID, TrainedModel> cache = new LinkedHashMap<>(16, 0.75f, true) {
+    private final Map<UUID, Loaded> cache = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<UUID, TrainedModel> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<UUID, Loaded> eldest) {
             return size() > CACHED_MODELS;
         }
     };
@@ -60,9 +62,36 @@ public class InferenceService {
     public record Problem(String code, int position, String reason, String token) {
     }
 
-    /** The outcome for one input: a prediction (explained, when asked) or a problem. */
+    /**
+     * The outcome for one input: a prediction or a problem. A regression model's prediction has a mean and
+     * a standard deviation (and its explanation, when asked); a classifier's has {@code probabilities}
+     * (calibrated, one per class of {@code classes}) and the most probable class, and null mean and std.
+     */
     public record Outcome(String id, int index, String reducedFormula, Double mean, Double std, Double domainDistance,
-            Boolean inDomain, Problem problem, Explanations.Explanation explanation) {
+            Boolean inDomain, Problem problem, Explanations.Explanation explanation, List<String> classes,
+            double[] probabilities, String predictedClass) {
+
+        Outcome(String id, int index, String reducedFormula, Double mean, Double std, Double domainDistance,
+                Boolean inDomain, Problem problem, Explanations.Explanation explanation) {
+            this(id, index, reducedFormula, mean, std, domainDistance, inDomain, problem, explanation, null, null,
+                    null);
+        }
+    }
+
+    /** A stored model as read from its artifact: a regression model or a classifier. */
+    private record Loaded(TrainedModel regression, TrainedClassifier classifier) {
+
+        String featuriser() {
+            return regression != null ? regression.featuriser() : classifier.featuriser();
+        }
+
+        String featuriserVersion() {
+            return regression != null ? regression.featuriserVersion() : classifier.featuriserVersion();
+        }
+
+        ApplicabilityDomain domain() {
+            return regression != null ? regression.domain() : classifier.domain();
+        }
     }
 
     /** Inputs one call may ask to explain (TreeSHAP walks every path of every tree for each). */
@@ -95,9 +124,11 @@ public class InferenceService {
             throw ApiException.invalid("inputs", inputs.size() + " inputs to explain; at most " + MAX_EXPLAINED
                     + " per call with explain");
         }
-        TrainedModel trained = load(model);
+        Loaded trained = load(model);
         if (explain) {
-            Optional<String> why = Explanations.unexplainable(trained);
+            Optional<String> why = trained.classifier() != null
+                    ? Optional.of("the model is a classifier; explanations are computed for regression models")
+                    : Explanations.unexplainable(trained.regression());
             if (why.isPresent()) {
                 throw new ApiException(ApiException.Kind.FAILED_PRECONDITION, "explain: " + why.get(),
                         List.of(new ApiException.FieldViolation("explain", why.get())));
@@ -135,20 +166,33 @@ public class InferenceService {
         double[][] x = rows.toArray(double[][]::new);
         double[] means = new double[x.length];
         double[] stds = new double[x.length];
-        trained.regressor().predict(x, means, stds, config.inferenceThreads());
+        double[][] probabilities = null;
+        if (trained.classifier() != null) {
+            probabilities = new double[x.length][];
+            trained.classifier().probabilities(x, probabilities, config.inferenceThreads());
+        } else {
+            trained.regression().regressor().predict(x, means, stds, config.inferenceThreads());
+        }
         double[] distances = new double[x.length];
         int block = ApplicabilityDomain.BLOCK;
         Parallel.run(config.inferenceThreads(), (x.length + block - 1) / block,
                 k -> trained.domain().distances(x, k * block, Math.min(x.length, (k + 1) * block), distances));
         List<Explanations.Explanation> explanations = explain
-                ? Explanations.explain(trained, featuriser.featureNames(), x, config.inferenceThreads())
+                ? Explanations.explain(trained.regression(), featuriser.featureNames(), x, config.inferenceThreads())
                 : null;
         for (int j = 0; j < x.length; j++) {
             int i = positions.get(j);
             Outcome parsed = outcomes.get(i);
-            outcomes.set(i, new Outcome(parsed.id(), parsed.index(), parsed.reducedFormula(), means[j], stds[j],
-                    distances[j], distances[j] <= trained.domain().threshold(), null,
-                    explanations == null ? null : explanations.get(j)));
+            boolean inDomain = distances[j] <= trained.domain().threshold();
+            if (probabilities != null) {
+                List<String> classes = trained.classifier().classes();
+                outcomes.set(i, new Outcome(parsed.id(), parsed.index(), parsed.reducedFormula(), null, null,
+                        distances[j], inDomain, null, null, classes, probabilities[j],
+                        classes.get(ClassificationMetrics.predicted(probabilities[j]))));
+            } else {
+                outcomes.set(i, new Outcome(parsed.id(), parsed.index(), parsed.reducedFormula(), means[j], stds[j],
+                        distances[j], inDomain, null, explanations == null ? null : explanations.get(j)));
+            }
         }
         return outcomes;
     }
@@ -209,14 +253,16 @@ public class InferenceService {
         return formula.substring(position, end);
     }
 
-    private TrainedModel load(ModelRecord model) {
+    private Loaded load(ModelRecord model) {
         synchronized (cache) {
-            TrainedModel cached = cache.get(model.id());
+            Loaded cached = cache.get(model.id());
             if (cached != null) {
                 return cached;
             }
         }
-        TrainedModel loaded = TrainedModel.fromBytes(models.artifact(model.id()));
+        byte[] artifact = models.artifact(model.id());
+        Loaded loaded = model.classifier() ? new Loaded(null, TrainedClassifier.fromBytes(artifact))
+                : new Loaded(TrainedModel.fromBytes(artifact), null);
         synchronized (cache) {
             cache.put(model.id(), loaded);
         }

@@ -13,8 +13,11 @@ import org.mihub.api.prediction.v1.Hyperparameters;
 import org.mihub.api.prediction.v1.RandomForestParams;
 import org.mihub.api.prediction.v1.TrainModelRequest;
 import org.mihub.common.error.ApiException.FieldViolation;
+import org.mihub.prediction.model.ClassifierParams;
 import org.mihub.prediction.model.GaussianProcessModel;
 import org.mihub.prediction.model.GradientBoosting;
+import org.mihub.prediction.model.GradientBoostingClassifier;
+import org.mihub.prediction.model.RandomForestClassifier;
 import org.mihub.prediction.model.ModelParams;
 import org.mihub.prediction.model.RandomForest;
 
@@ -178,6 +181,91 @@ final class HyperparameterMapper {
                     + "process uses every feature that varies in the training data, each with its own length scale"));
         }
         return new GaussianProcessModel.Params(restarts, noise, seed);
+    }
+
+    private static final String REGRESSION_ONLY = "a regression setting; a classifier's probabilities are "
+            + "calibrated on the out-of-fold predictions instead";
+
+    /**
+     * The classification algorithm of a request (random forest or gradient boosting) with its parameters,
+     * defaults filled in; regression-only parameters and the Gaussian process are refused by name.
+     */
+    static ClassifierParams classifier(TrainModelRequest request, long seed, List<FieldViolation> violations) {
+        Algorithm algorithm = request.getAlgorithm() == Algorithm.ALGORITHM_UNSPECIFIED
+                ? Algorithm.ALGORITHM_RANDOM_FOREST : request.getAlgorithm();
+        Hyperparameters.ParamsCase given = request.getHyperparameters().getParamsCase();
+        if (algorithm != Algorithm.ALGORITHM_RANDOM_FOREST && algorithm != Algorithm.ALGORITHM_GRADIENT_BOOSTING) {
+            violations.add(new FieldViolation("algorithm", "a classifier is ALGORITHM_RANDOM_FOREST or "
+                    + "ALGORITHM_GRADIENT_BOOSTING (" + algorithm.name() + " is regression only)"));
+            return RandomForestClassifier.Params.defaults(seed);
+        }
+        Hyperparameters.ParamsCase expected = algorithm == Algorithm.ALGORITHM_RANDOM_FOREST
+                ? Hyperparameters.ParamsCase.RANDOM_FOREST : Hyperparameters.ParamsCase.GRADIENT_BOOSTING;
+        if (given != Hyperparameters.ParamsCase.PARAMS_NOT_SET && given != expected) {
+            violations.add(new FieldViolation("hyperparameters", algorithm.name() + " takes "
+                    + expected.name().toLowerCase(Locale.ROOT) + " parameters, not "
+                    + given.name().toLowerCase(Locale.ROOT)));
+        }
+        if (algorithm == Algorithm.ALGORITHM_GRADIENT_BOOSTING) {
+            GradientBoostingParams boosting = request.getHyperparameters().getGradientBoosting();
+            // the bounds are the regression booster's, checked by the same code
+            GradientBoosting.Params checked = boosting(boosting.toBuilder().clearEnsembleSize().clearLoss()
+                    .clearRecalibrate().build(), seed, violations);
+            if (boosting.hasEnsembleSize()) {
+                violations.add(new FieldViolation(BOOSTING + "ensemble_size", "a regression setting (the spread of "
+                        + "an ensemble is a regression model's uncertainty); a classifier states probabilities"));
+            }
+            if (boosting.getLoss() != BoostingLoss.BOOSTING_LOSS_UNSPECIFIED) {
+                violations.add(new FieldViolation(BOOSTING + "loss", "a regression setting; a classifier minimises "
+                        + "the log-loss"));
+            }
+            if (boosting.hasRecalibrate() && boosting.getRecalibrate()) {
+                violations.add(new FieldViolation(BOOSTING + "recalibrate", REGRESSION_ONLY));
+            }
+            return new GradientBoostingClassifier.Params(checked.rounds(), checked.learningRate(), checked.maxDepth(),
+                    checked.subsample(), checked.minLeaf(), seed);
+        }
+        RandomForestParams forest = request.getHyperparameters().getRandomForest();
+        RandomForestClassifier.Params defaults = RandomForestClassifier.Params.defaults(seed);
+        int trees = forest.hasNTrees() ? forest.getNTrees() : defaults.trees();
+        if (trees < 1 || trees > 2000) {
+            violations.add(new FieldViolation(RANDOM_FOREST + "n_trees", "from 1 to 2000"));
+        }
+        int depth = forest.hasMaxDepth() ? forest.getMaxDepth() : defaults.maxDepth();
+        if (depth < 0) {
+            violations.add(new FieldViolation(RANDOM_FOREST + "max_depth", "0 (unlimited) or more"));
+        }
+        int leaf = forest.hasMinSamplesLeaf() ? forest.getMinSamplesLeaf() : defaults.minLeaf();
+        if (leaf < 1) {
+            violations.add(new FieldViolation(RANDOM_FOREST + "min_samples_leaf", "1 or more"));
+        }
+        double features = forest.hasMaxFeatures() ? forest.getMaxFeatures() : defaults.maxFeatures();
+        if (forest.hasMaxFeatures() && !(features > 0 && features <= 1)) {
+            violations.add(new FieldViolation(RANDOM_FOREST + "max_features", "a fraction in (0, 1]"));
+        }
+        if (forest.getUncertainty() != ForestUncertainty.FOREST_UNCERTAINTY_UNSPECIFIED) {
+            violations.add(new FieldViolation(RANDOM_FOREST + "uncertainty", "a regression setting (the standard "
+                    + "deviation of a prediction); a classifier states probabilities"));
+        }
+        if (forest.hasRecalibrate() && forest.getRecalibrate()) {
+            violations.add(new FieldViolation(RANDOM_FOREST + "recalibrate", REGRESSION_ONLY));
+        }
+        return new RandomForestClassifier.Params(trees, depth, leaf, features, seed);
+    }
+
+    /** A classifier's recorded hyper-parameters (as {@link ClassifierParams#recorded} wrote them) in the contract's form. */
+    static Hyperparameters recordedClassifier(String algorithm, JsonNode hyper) {
+        if (algorithm.equals("GRADIENT_BOOSTING")) {
+            return Hyperparameters.newBuilder().setGradientBoosting(GradientBoostingParams.newBuilder()
+                    .setNEstimators(hyper.path("n_estimators").asInt())
+                    .setLearningRate(hyper.path("learning_rate").asDouble())
+                    .setMaxDepth(hyper.path("max_depth").asInt()).setSubsample(hyper.path("subsample").asDouble())
+                    .setMinSamplesLeaf(hyper.path("min_samples_leaf").asInt())).build();
+        }
+        return Hyperparameters.newBuilder().setRandomForest(RandomForestParams.newBuilder()
+                .setNTrees(hyper.path("n_trees").asInt()).setMaxDepth(hyper.path("max_depth").asInt())
+                .setMinSamplesLeaf(hyper.path("min_samples_leaf").asInt())
+                .setMaxFeatures(hyper.path("max_features").asDouble())).build();
     }
 
     /** A model's recorded hyper-parameters (as {@link ModelParams#recorded} wrote them) in the contract's form. */

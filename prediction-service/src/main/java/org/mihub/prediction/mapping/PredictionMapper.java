@@ -12,6 +12,12 @@ import org.mihub.api.common.v1.Job;
 import org.mihub.api.common.v1.JobState;
 import org.mihub.api.common.v1.Visibility;
 import org.mihub.api.prediction.v1.Algorithm;
+import org.mihub.api.prediction.v1.Calibration;
+import org.mihub.api.prediction.v1.ClassProbability;
+import org.mihub.api.prediction.v1.ClassificationMetrics;
+import org.mihub.api.prediction.v1.PredictedClass;
+import org.mihub.api.prediction.v1.ReliabilityBin;
+import org.mihub.api.prediction.v1.Task;
 import org.mihub.api.prediction.v1.ApplicabilityDomainSpec;
 import org.mihub.api.prediction.v1.CompositionInput;
 import org.mihub.api.prediction.v1.DatasetLineage;
@@ -30,7 +36,9 @@ import org.mihub.api.prediction.v1.PredictedValue;
 import org.mihub.api.prediction.v1.TrainModelRequest;
 import org.mihub.common.error.ApiException;
 import org.mihub.common.error.ApiException.FieldViolation;
+import org.mihub.prediction.client.CatalogClient;
 import org.mihub.prediction.inference.InferenceService;
+import org.mihub.prediction.model.ClassifierParams;
 import org.mihub.prediction.features.Featuriser;
 import org.mihub.prediction.features.Featurisers;
 import org.mihub.prediction.model.ModelParams;
@@ -95,7 +103,15 @@ public final class PredictionMapper {
             violations.add(new FieldViolation("featuriser", e.getMessage()));
         }
         long seed = request.hasSeed() ? request.getSeed() : defaultSeed;
-        ModelParams model = HyperparameterMapper.params(request, seed, violations);
+        // an unset task is decided by the target's value type (resolveTask); until then the request is read
+        // as regression, so that every other field is checked before the catalog is asked
+        boolean classification = request.getTask() == Task.TASK_CLASSIFICATION;
+        if (request.getTask() == Task.UNRECOGNIZED) {
+            violations.add(new FieldViolation("task", "TASK_REGRESSION, TASK_CLASSIFICATION or unset"));
+        }
+        ModelParams model = classification ? null : HyperparameterMapper.params(request, seed, violations);
+        ClassifierParams classifier = classification ? HyperparameterMapper.classifier(request, seed, violations)
+                : null;
         int folds = request.hasKFolds() ? request.getKFolds() : 5;
         if (folds < 2 || folds > 10) {
             violations.add(new FieldViolation("k_folds", "from 2 to 10"));
@@ -116,7 +132,44 @@ public final class PredictionMapper {
         return new TrainingRequest(request.getName(), request.getDescription(), datasets, request.getTargetProperty(),
                 sources, featuriser, model, folds,
                 request.getDuplicates() == DuplicatePolicy.DUPLICATE_POLICY_KEEP_ALL ? "KEEP_ALL" : "MEAN",
-                neighbours, quantile);
+                neighbours, quantile, classifier, classification ? request.getTargetLabelsList() : List.of());
+    }
+
+    /**
+     * The request with its task decided by the target property's value type in the catalog's vocabulary
+     * (numeric: regression; boolean or categorical: classification, with the classes written in as
+     * {@code target_labels}, "false" and "true" for a boolean), so that the stored request needs no catalog
+     * to be read again. A task that does not fit the type, or a text property, is INVALID_ARGUMENT naming
+     * the field.
+     */
+    public static TrainModelRequest resolveTask(TrainModelRequest request, CatalogClient.TargetProperty target) {
+        String name = target.name();
+        var resolved = request.toBuilder().clearTargetLabels();
+        switch (target.valueType()) {
+            case NUMERIC:
+                if (request.getTask() == Task.TASK_CLASSIFICATION) {
+                    throw ApiException.invalid("task", "'" + name + "' is a numeric property: it trains a regression "
+                            + "model (TASK_REGRESSION or unset); classification needs a boolean or categorical target");
+                }
+                return resolved.setTask(Task.TASK_REGRESSION).build();
+            case BOOLEAN:
+            case CATEGORICAL:
+                if (request.getTask() == Task.TASK_REGRESSION) {
+                    throw ApiException.invalid("task", "'" + name + "' is a " + target.valueType().name()
+                            .toLowerCase(Locale.ROOT) + " property: it trains a classifier (TASK_CLASSIFICATION or "
+                            + "unset); regression needs a numeric target");
+                }
+                List<String> labels = target.valueType() == CatalogClient.ValueType.BOOLEAN ? List.of("false", "true")
+                        : target.labels();
+                if (labels.size() < 2) {
+                    throw ApiException.invalid("target_property", "'" + name + "' has only " + labels.size()
+                            + " label(s) in the vocabulary; a classifier needs at least two classes");
+                }
+                return resolved.setTask(Task.TASK_CLASSIFICATION).addAllTargetLabels(labels).build();
+            default:
+                throw ApiException.invalid("target_property", "'" + name + "' is a text property: no model learns "
+                        + "it (a regression target is numeric, a classification target boolean or categorical)");
+        }
     }
 
     public static Job job(JobRecord job) {
@@ -139,7 +192,10 @@ public final class PredictionMapper {
                 .setTargetProperty(model.targetProperty()).setTargetUnit(model.targetUnit())
                 .setFeaturiser(FeaturiserRef.newBuilder().setId(model.featuriser()).setVersion(model.featuriserVersion()))
                 .setFeatureCount(model.featureCount()).setAlgorithm(Algorithm.valueOf("ALGORITHM_" + model.algorithm()))
-                .setHyperparameters(HyperparameterMapper.recorded(model.algorithm(), hyper))
+                .setHyperparameters(model.classifier() ? HyperparameterMapper.recordedClassifier(model.algorithm(), hyper)
+                        : HyperparameterMapper.recorded(model.algorithm(), hyper))
+                .setTask(model.classifier() ? Task.TASK_CLASSIFICATION : Task.TASK_REGRESSION)
+                .addAllClasses(model.classes())
                 .setSeed(model.seed()).setTrainingRows(model.trainingRows())
                 .setDuplicates(model.duplicates().equals("KEEP_ALL") ? DuplicatePolicy.DUPLICATE_POLICY_KEEP_ALL
                         : DuplicatePolicy.DUPLICATE_POLICY_MEAN)
@@ -164,14 +220,39 @@ public final class PredictionMapper {
                     .setRowsUsed(dataset.path("rows_used").asLong()));
         }
         JsonNode metrics = tree(model.metricsJson());
-        var modelMetrics = ModelMetrics.newBuilder().setKFolds(metrics.path("k_folds").asInt())
-                .setOverall(metrics(metrics.path("overall")));
-        metrics.path("folds").forEach(fold -> modelMetrics.addFolds(metrics(fold)));
+        var modelMetrics = ModelMetrics.newBuilder().setKFolds(metrics.path("k_folds").asInt());
+        if (model.classifier()) {
+            modelMetrics.setClassificationOverall(classification(metrics.path("classification_overall")));
+            metrics.path("classification_folds").forEach(fold -> modelMetrics.addClassificationFolds(
+                    classification(fold)));
+            JsonNode calibration = metrics.path("calibration");
+            modelMetrics.setCalibration(Calibration.newBuilder().setMethod(calibration.path("method").asText())
+                    .setIsotonicLogLoss(calibration.path("isotonic_log_loss").asDouble())
+                    .setPlattLogLoss(calibration.path("platt_log_loss").asDouble())
+                    .setUncalibratedLogLoss(calibration.path("uncalibrated_log_loss").asDouble()));
+        } else {
+            modelMetrics.setOverall(metrics(metrics.path("overall")));
+            metrics.path("folds").forEach(fold -> modelMetrics.addFolds(metrics(fold)));
+        }
         var importance = ExplanationMapper.importance(metrics.path("permutation_importance"));
         if (importance != null) {
             modelMetrics.setPermutationImportance(importance);
         }
         return proto.setMetrics(modelMetrics).build();
+    }
+
+    /** Classification metrics as the training job stored them (TrainingService's JSON). */
+    private static ClassificationMetrics classification(JsonNode node) {
+        var metrics = ClassificationMetrics.newBuilder().setAccuracy(node.path("accuracy").asDouble())
+                .setBalancedAccuracy(node.path("balanced_accuracy").asDouble())
+                .setRocAuc(node.path("roc_auc").asDouble()).setLogLoss(node.path("log_loss").asDouble())
+                .setBrier(node.path("brier").asDouble()).setCount(node.path("count").asLong());
+        node.path("reliability").forEach(bin -> metrics.addReliability(ReliabilityBin.newBuilder()
+                .setLower(bin.path("lower").asDouble()).setUpper(bin.path("upper").asDouble())
+                .setCount(bin.path("count").asLong()).setMeanPredicted(bin.path("mean_predicted").asDouble())
+                .setObservedFraction(bin.path("observed_fraction").asDouble())));
+        node.path("confusion").forEach(row -> row.forEach(cell -> metrics.addConfusion(cell.asLong())));
+        return metrics.build();
     }
 
     private static Metrics metrics(JsonNode node) {
@@ -183,7 +264,9 @@ public final class PredictionMapper {
     public static ModelSummary summary(ModelRecord model) {
         return ModelSummary.newBuilder().setModelId(model.id().toString()).setName(model.name())
                 .setVersion(model.version()).setTargetProperty(model.targetProperty()).setTargetUnit(model.targetUnit())
-                .setDomainThreshold(model.domainThreshold()).build();
+                .setDomainThreshold(model.domainThreshold())
+                .setTask(model.classifier() ? Task.TASK_CLASSIFICATION : Task.TASK_REGRESSION)
+                .addAllClasses(model.classes()).build();
     }
 
     public static List<InferenceService.Input> inputs(List<CompositionInput> inputs) {
@@ -198,6 +281,15 @@ public final class PredictionMapper {
         if (outcome.problem() != null) {
             return proto.setError(error(outcome.problem().code(), outcome.problem().position(),
                     outcome.problem().reason(), outcome.problem().token())).build();
+        }
+        if (outcome.probabilities() != null) {
+            var predicted = PredictedClass.newBuilder().setPredictedClass(outcome.predictedClass())
+                    .setInDomain(outcome.inDomain()).setDomainDistance(outcome.domainDistance());
+            for (int c = 0; c < outcome.classes().size(); c++) {
+                predicted.addProbabilities(ClassProbability.newBuilder().setLabel(outcome.classes().get(c))
+                        .setProbability(outcome.probabilities()[c]));
+            }
+            return proto.setClassPrediction(predicted).build();
         }
         double mean = outcome.mean();
         double std = outcome.std();

@@ -14,7 +14,7 @@ public class StoredTrainingRequests implements StoredRequests {
 
     /** The message to store for {@code request}, with the seed the job uses written in. */
     public static byte[] stored(TrainModelRequest request, TrainingRequest parsed) {
-        return request.toBuilder().setSeed(parsed.model().seed()).build().toByteArray();
+        return request.toBuilder().setSeed(parsed.seed()).build().toByteArray();
     }
 
     @Override

@@ -13,7 +13,7 @@ import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
 /**
- * A row of the {@code model} table (Flyway's V1 and V2), mapped column by column. Hyper-parameters,
+ * A row of the {@code model} table (Flyway's V1, V2 and V4), mapped column by column. Hyper-parameters,
  * lineage and metrics are {@code jsonb}, kept as the JSON text the registry writes; the organisations
  * shared with and the sources are {@code text[]}. Rows are written once; archiving is an update query
  * ({@link ModelRepository#archive}). The service works on {@link ModelRecord}s, made by {@link #toRecord}.
@@ -122,6 +122,13 @@ public class ModelEntity {
     @Column(name = "archive_reason")
     String archiveReason;
 
+    @Column(name = "task", nullable = false)
+    String task;
+
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(name = "classes", nullable = false)
+    List<String> classes;
+
     protected ModelEntity() {
     }
 
@@ -158,6 +165,8 @@ public class ModelEntity {
         row.createdBy = model.createdBy();
         row.createdAt = model.createdAt();
         row.archivedAt = model.archivedAt();
+        row.task = model.task();
+        row.classes = List.copyOf(model.classes());
         return row;
     }
 
@@ -165,7 +174,8 @@ public class ModelEntity {
         return new ModelRecord(id, name, version, description, ownerOrg, visibility, texts(sharedWith), status,
                 targetProperty, targetUnit, featuriser, featuriserVersion, featureCount, algorithm, hyperParameters,
                 seed, lineage, texts(sources), duplicates, trainingRows, metrics, domainNeighbours, domainQuantile,
-                domainThreshold, jobId, artifactSha256, artifactSize, createdBy, createdAt, archivedAt);
+                domainThreshold, jobId, artifactSha256, artifactSize, createdBy, createdAt, archivedAt, task,
+                texts(classes));
     }
 
     private static List<String> texts(List<String> array) {

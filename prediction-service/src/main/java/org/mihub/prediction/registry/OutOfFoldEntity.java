@@ -10,6 +10,9 @@ import jakarta.persistence.Id;
 import jakarta.persistence.IdClass;
 import jakarta.persistence.Table;
 
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
 /**
  * A row of {@code model_out_of_fold} (Flyway's V2): one training row's out-of-fold prediction, keyed by
  * its model and its position among the model's training rows. Written once with its model.
@@ -75,6 +78,11 @@ public class OutOfFoldEntity {
     @Column(name = "std", nullable = false)
     double std;
 
+    /** A classifier's calibrated probability of each class; null for a regression model (V4). */
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(name = "probabilities")
+    double[] probabilities;
+
     protected OutOfFoldEntity() {
     }
 
@@ -89,10 +97,13 @@ public class OutOfFoldEntity {
         entity.observed = row.observed();
         entity.mean = row.mean();
         entity.std = row.std();
+        entity.probabilities = row.probabilities() == null ? null
+                : row.probabilities().stream().mapToDouble(Double::doubleValue).toArray();
         return entity;
     }
 
     OutOfFold toRecord() {
-        return new OutOfFold(position, materialIds, datasetId, reducedFormula, fold, observed, mean, std);
+        return new OutOfFold(position, materialIds, datasetId, reducedFormula, fold, observed, mean, std,
+                probabilities == null ? null : java.util.Arrays.stream(probabilities).boxed().toList());
     }
 }

@@ -36,6 +36,14 @@ import org.mihub.common.jobs.JobRunner;
 import org.mihub.prediction.features.FeaturiseException;
 import org.mihub.prediction.features.Featuriser;
 import org.mihub.prediction.model.ApplicabilityDomain;
+import org.mihub.prediction.model.Calibration;
+import org.mihub.prediction.model.ClassificationMetrics;
+import org.mihub.prediction.model.Classifier;
+import org.mihub.prediction.model.ClassifierParams;
+import org.mihub.prediction.model.ClassifierValidation;
+import org.mihub.prediction.model.GradientBoostingClassifier;
+import org.mihub.prediction.model.RandomForestClassifier;
+import org.mihub.prediction.model.TrainedClassifier;
 import org.mihub.prediction.model.CrossValidation;
 import org.mihub.prediction.model.GaussianProcessModel;
 import org.mihub.prediction.model.GradientBoosting;
@@ -216,13 +224,13 @@ public class TrainingService {
 
     /** One training example: a reduced formula, its features, its target and where it came from. */
     private record Example(String reducedFormula, double[] features, List<Double> targets, List<String> materialIds,
-            String datasetId) {
+            String datasetId, List<String> labels) {
     }
 
     private ModelRecord train(JobContext job, String ownerOrg, String createdBy, TrainingRequest request,
             List<CatalogClient.Export> read) {
         ModelParams params = request.model();
-        job.size(size(request.datasets().size() + " dataset(s)", request.featuriser(), params, request.folds()));
+        job.size(size(request.datasets().size() + " dataset(s)", request.featuriser(), request));
         job.progress(0.02, "reading the data of " + request.datasets().size() + " dataset(s)");
         String unit = null;
         for (CatalogClient.Export source : read) {
@@ -235,14 +243,16 @@ public class TrainingService {
             }
         }
         Featuriser featuriser = request.featuriser();
-        job.size(size(read.stream().mapToInt(source -> source.rows().size()).sum() + " rows", featuriser, params,
-                request.folds()));
+        job.size(size(read.stream().mapToInt(source -> source.rows().size()).sum() + " rows", featuriser, request));
         job.progress(0.15, "featurising");
         Map<String, Example> examples = new LinkedHashMap<>();
         List<Example> all = new ArrayList<>();
         int skipped = 0;
         for (CatalogClient.Export source : read) {
             for (CatalogClient.Row row : source.rows()) {
+                if (request.classification() && row.label() == null) {
+                    continue;
+                }
                 Composition composition;
                 double[] features;
                 try {
@@ -255,11 +265,16 @@ public class TrainingService {
                 String key = composition.reducedFormula();
                 Example example = request.duplicates().equals("MEAN") ? examples.get(key) : null;
                 if (example == null) {
-                    example = new Example(key, features, new ArrayList<>(), new ArrayList<>(), row.datasetId());
+                    example = new Example(key, features, new ArrayList<>(), new ArrayList<>(), row.datasetId(),
+                            new ArrayList<>());
                     all.add(example);
                     examples.put(key, example);
                 }
-                example.targets().add(row.value());
+                if (request.classification()) {
+                    example.labels().add(row.label());
+                } else {
+                    example.targets().add(row.value());
+                }
                 example.materialIds().add(row.materialId());
             }
         }
@@ -268,7 +283,10 @@ public class TrainingService {
                     + request.targetProperty() + " in the datasets you may see; at least "
                     + Math.max(MIN_ROWS, 2 * request.folds()) + " are needed");
         }
-        job.size(size(all.size() + " rows", featuriser, params, request.folds()));
+        job.size(size(all.size() + " rows", featuriser, request));
+        if (request.classification()) {
+            return trainClassifier(job, ownerOrg, createdBy, request, read, all, skipped);
+        }
         if (params.algorithm() == ModelParams.Algorithm.GAUSSIAN_PROCESS && all.size() > GaussianProcessModel.MAX_ROWS) {
             throw ApiException.invalid("algorithm", "a Gaussian process is for small data: the datasets give "
                     + all.size() + " rows, more than " + GaussianProcessModel.MAX_ROWS
@@ -336,9 +354,16 @@ public class TrainingService {
     }
 
     /** The size of a training job in the user's terms: rows, features, the model and the folds. */
-    private static String size(String rows, Featuriser featuriser, ModelParams params, int folds) {
+    private static String size(String rows, Featuriser featuriser, TrainingRequest request) {
+        ModelParams params = request.model();
+        int folds = request.folds();
         String model = "a Gaussian process";
-        if (params instanceof RandomForest.Params forest) {
+        if (request.classifier() instanceof RandomForestClassifier.Params forest) {
+            model = "a random forest classifier of " + forest.trees() + " trees";
+        } else if (request.classifier() instanceof GradientBoostingClassifier.Params boosting) {
+            model = "gradient boosting of " + boosting.rounds() + " rounds"
+                    + (request.labels().size() > 2 ? " × up to " + request.labels().size() + " classes" : "");
+        } else if (params instanceof RandomForest.Params forest) {
             model = "a random forest of " + forest.trees() + " trees";
         } else if (params instanceof GradientBoosting.Params boosting) {
             model = "gradient boosting of " + boosting.rounds() + " rounds"
@@ -346,6 +371,166 @@ public class TrainingService {
         }
         return rows + " × " + featuriser.featureNames().size() + " features, " + model + ", " + folds
                 + "-fold cross-validation";
+    }
+
+    /**
+     * A classifier: each example's class (with duplicates MEAN, the most frequent label of its rows, the
+     * first in the vocabulary's order on a tie), the classes that occur (at least two, each in at least
+     * k_folds rows or, with KEEP_ALL, compositions), stratified cross-validation with calibrated
+     * out-of-fold probabilities, the final classifier with the calibration fitted on them, and its
+     * applicability domain.
+     */
+    private ModelRecord trainClassifier(JobContext job, String ownerOrg, String createdBy, TrainingRequest request,
+            List<CatalogClient.Export> read, List<Example> all, int skipped) {
+        ClassifierParams params = request.classifier();
+        Featuriser featuriser = request.featuriser();
+        List<String> labels = request.labels();
+        int[] label = new int[all.size()];
+        for (int i = 0; i < all.size(); i++) {
+            int[] counts = new int[labels.size()];
+            for (String given : all.get(i).labels()) {
+                int c = labels.indexOf(given);
+                if (c < 0) {
+                    throw ApiException.invalid("target_property", "material " + all.get(i).materialIds().get(0)
+                            + " has " + request.targetProperty() + " '" + given + "', which is not one of its classes "
+                            + labels);
+                }
+                counts[c]++;
+            }
+            int best = 0;
+            for (int c = 1; c < counts.length; c++) {
+                best = counts[c] > counts[best] ? c : best;
+            }
+            label[i] = best;
+        }
+        // with every row kept, one composition's rows share a fold: the classes are counted in compositions
+        int[] group = null;
+        int[] perLabel = new int[labels.size()];
+        if (request.duplicates().equals("MEAN")) {
+            for (int c : label) {
+                perLabel[c]++;
+            }
+        } else {
+            Map<String, Integer> groups = new LinkedHashMap<>();
+            group = new int[all.size()];
+            for (int i = 0; i < group.length; i++) {
+                int before = groups.size();
+                group[i] = groups.computeIfAbsent(all.get(i).reducedFormula(), formula -> groups.size());
+                if (groups.size() > before) {
+                    perLabel[label[i]]++;
+                }
+            }
+        }
+        String unit = request.duplicates().equals("MEAN") ? "rows" : "compositions";
+        List<String> classes = new ArrayList<>();
+        int[] classOfLabel = new int[labels.size()];
+        for (int c = 0; c < labels.size(); c++) {
+            classOfLabel[c] = perLabel[c] > 0 ? classes.size() : -1;
+            if (perLabel[c] > 0) {
+                classes.add(labels.get(c));
+            }
+        }
+        if (classes.size() < 2) {
+            throw ApiException.invalid("target_property", "all " + all.size() + " usable rows of "
+                    + request.targetProperty() + " are '" + classes.get(0) + "': a classifier needs rows of at least "
+                    + "two classes");
+        }
+        for (int c = 0; c < labels.size(); c++) {
+            if (perLabel[c] > 0 && perLabel[c] < request.folds()) {
+                throw ApiException.invalid("k_folds", "class '" + labels.get(c) + "' of " + request.targetProperty()
+                        + " has only " + perLabel[c] + " " + unit + ", fewer than the " + request.folds()
+                        + " folds (each fold needs one): lower k_folds to " + Math.max(2, perLabel[c])
+                        + " or add rows of '" + labels.get(c) + "'");
+            }
+        }
+        int[] y = new int[all.size()];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = classOfLabel[label[i]];
+        }
+        double[][] x = all.stream().map(Example::features).toArray(double[][]::new);
+        job.progress(0.2, "cross-validating a classifier of " + classes.size() + " classes on " + all.size()
+                + " rows (" + request.folds() + " stratified folds)"
+                + (skipped > 0 ? "; " + skipped + " rows skipped: formula without element data" : ""));
+        ClassifierValidation.Result validation = ClassifierValidation.run(x, y, classes.size(), group,
+                request.folds(), params, config.trainingThreads(),
+                fold -> job.progress(0.2 + 0.6 * (fold + 1) / request.folds(),
+                        "fold " + (fold + 1) + " of " + request.folds() + " done"));
+        job.progress(0.82, "fitting the final classifier on all " + all.size() + " rows");
+        Classifier classifier = params.fit(x, y, classes.size(), config.trainingThreads());
+        job.progress(0.9, "measuring the applicability domain");
+        ApplicabilityDomain domain = ApplicabilityDomain.fit(x, request.neighbours(), request.domainQuantile(),
+                params.seed());
+        byte[] artifact = new TrainedClassifier(featuriser.name(), featuriser.version(),
+                featuriser.featureNames().size(), classes, classifier, validation.calibration().calibration(), domain)
+                .toBytes();
+        job.progress(0.96, "storing the model");
+        Sharing sharing = Sharing.derived(ownerOrg, read.stream().map(CatalogClient.Export::sharing).toList(),
+                Instant.now());
+        List<OutOfFold> outOfFold = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            Example example = all.get(i);
+            double[] p = validation.calibrated()[i];
+            outOfFold.add(new OutOfFold(i, String.join(",", example.materialIds()), UUID.fromString(example.datasetId()),
+                    example.reducedFormula(), validation.fold()[i], y[i], ClassificationMetrics.predicted(p), 0,
+                    java.util.Arrays.stream(p).boxed().toList()));
+        }
+        ModelRecord model = new ModelRecord(UUID.randomUUID(), request.name(), 0, request.description(), ownerOrg,
+                sharing.visibility().name(), sharing.sharedWith(), "READY", request.targetProperty(), "",
+                featuriser.name(), featuriser.version(), featuriser.featureNames().size(), params.algorithm().name(),
+                JSON.valueToTree(classifier.params().recorded()).toString(), params.seed(), lineage(read),
+                request.sources(), request.duplicates(), all.size(), classificationMetrics(validation, request.folds(),
+                        classes), domain.neighbours(), domain.quantile(), domain.threshold(), job.id(),
+                sha256(artifact), artifact.length, createdBy, Instant.now(), null, ModelRecord.CLASSIFICATION, classes);
+        job.checkCancelled();
+        return models.insert(model, artifact, outOfFold);
+    }
+
+    private static String classificationMetrics(ClassifierValidation.Result validation, int folds,
+            List<String> classes) {
+        ObjectNode metrics = JSON.createObjectNode().put("k_folds", folds).put("task", "CLASSIFICATION");
+        ArrayNode names = metrics.putArray("classes");
+        classes.forEach(names::add);
+        metrics.set("classification_overall", classificationNode(validation.overall()));
+        ArrayNode perFold = metrics.putArray("classification_folds");
+        validation.folds().forEach(fold -> perFold.add(classificationNode(fold)));
+        Calibration.Choice choice = validation.calibration();
+        ObjectNode calibration = metrics.putObject("calibration").put("method", choice.calibration().method().wire());
+        finite(calibration, "isotonic_log_loss", choice.isotonicLogLoss());
+        finite(calibration, "platt_log_loss", choice.plattLogLoss());
+        finite(calibration, "uncalibrated_log_loss", choice.uncalibratedLogLoss());
+        return metrics.toString();
+    }
+
+    private static ObjectNode classificationNode(ClassificationMetrics metrics) {
+        ObjectNode node = JSON.createObjectNode();
+        finite(node, "accuracy", metrics.accuracy());
+        finite(node, "balanced_accuracy", metrics.balancedAccuracy());
+        finite(node, "roc_auc", metrics.rocAuc());
+        finite(node, "log_loss", metrics.logLoss());
+        finite(node, "brier", metrics.brier());
+        node.put("count", metrics.count());
+        ArrayNode bins = node.putArray("reliability");
+        for (ClassificationMetrics.Bin bin : metrics.reliability()) {
+            bins.addObject().put("lower", bin.lower()).put("upper", bin.upper()).put("count", bin.count())
+                    .put("mean_predicted", bin.meanPredicted()).put("observed_fraction", bin.observedFraction());
+        }
+        ArrayNode confusion = node.putArray("confusion");
+        for (long[] row : metrics.confusion()) {
+            ArrayNode cells = confusion.addArray();
+            for (long cell : row) {
+                cells.add(cell);
+            }
+        }
+        return node;
+    }
+
+    /** A number, or null when it is not finite (JSON has no NaN: an area under the curve of a fold of one class). */
+    private static void finite(ObjectNode node, String field, double value) {
+        if (Double.isFinite(value)) {
+            node.put(field, value);
+        } else {
+            node.putNull(field);
+        }
     }
 
     private static String lineage(List<CatalogClient.Export> sources) {
