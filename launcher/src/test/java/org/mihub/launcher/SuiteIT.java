@@ -345,7 +345,9 @@ class SuiteIT {
                 assertEquals(60, model.at("/hyperparameters/nEstimators").asInt(), model.toString());
                 assertEquals(4, model.at("/hyperparameters/ensembleSize").asInt());
                 assertEquals("huber", model.at("/hyperparameters/loss").asText());
-                assertEquals("magpie/3", model.get("featuriser").asText());
+                // no featuriser in the request: the default, magpie matminer-v1 (magpie 3 before it)
+                assertEquals("magpie/matminer-v1", model.get("featuriser").asText());
+                assertEquals(132, model.get("featureCount").asInt());
             } else {
                 assertEquals("matern52_ard", model.at("/hyperparameters/kernel").asText(), model.toString());
                 assertEquals("element_fraction/1", model.get("featuriser").asText());

@@ -22,6 +22,11 @@ public interface Featuriser {
     /** What happens when an element lacks data. */
     String missingDataRule();
 
+    /** Where the element data come from, with their licence (ListFeaturisers' element_data_source). */
+    default String elementDataSource() {
+        return "pymatgen periodic_table data (MIT), via tools/generate_magpie_table.py";
+    }
+
     /** The features of a composition; {@link FeaturiseException} when an element has no data. */
     default double[] featurise(Composition composition) {
         double[] out = new double[featureNames().size()];

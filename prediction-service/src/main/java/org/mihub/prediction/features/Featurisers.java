@@ -4,8 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Every published featuriser version, by id and version: {@code magpie} 1 to 3 and
- * {@code element_fraction} 1. An empty id means {@code magpie}, an empty version the newest of its id.
+ * Every published featuriser version, by id and version: {@code magpie} {@code matminer-v1} (matminer's
+ * standard Magpie preset, {@link MatminerMagpieFeaturiser}), {@code magpie} 1 to 3 (mihub's own Magpie-style
+ * features, {@link MagpieFeaturiser}) and {@code element_fraction} 1. An empty id means {@code magpie}, an
+ * empty version the newest of its id: {@code magpie} with no version is {@code matminer-v1}, the default of
+ * a new model. A model records the version it was trained with and is always featurised with that one.
  */
 public final class Featurisers {
 
@@ -16,8 +19,12 @@ public final class Featurisers {
     private Featurisers() {
     }
 
+    /** The version a request without one gets for {@link #DEFAULT}: the newest {@code magpie}. */
+    public static final String DEFAULT_VERSION = MatminerMagpieFeaturiser.VERSION;
+
     private static List<Featuriser> all() {
         List<Featuriser> all = new ArrayList<>();
+        all.add(new MatminerMagpieFeaturiser());
         for (int k = MagpieFeaturiser.VERSIONS.size() - 1; k >= 0; k--) {
             all.add(new MagpieFeaturiser(MagpieFeaturiser.VERSIONS.get(k)));
         }
@@ -46,7 +53,7 @@ public final class Featurisers {
                 + (version == null || version.isEmpty() ? "" : " version " + version));
     }
 
-    /** What exists, e.g. "magpie versions 3, 2, 1; element_fraction version 1". */
+    /** What exists, e.g. "magpie versions matminer-v1, 3, 2, 1; element_fraction version 1". */
     public static String offered() {
         List<String> ids = ALL.stream().map(Featuriser::name).distinct().toList();
         List<String> parts = new ArrayList<>();

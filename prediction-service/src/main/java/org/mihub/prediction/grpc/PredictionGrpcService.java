@@ -136,7 +136,7 @@ public class PredictionGrpcService extends MutinyPredictionServiceGrpc.Predictio
                 .setDescription(featuriser.description())
                 .addAllFeatureNames(featuriser.featureNames())
                 .setMissingDataRule(featuriser.missingDataRule())
-                .setElementDataSource("pymatgen periodic_table data (MIT), via tools/generate_magpie_table.py")
+                .setElementDataSource(featuriser.elementDataSource())
                 .build();
     }
 

@@ -57,13 +57,15 @@ class ElementFractionFeaturiserTest {
     @Test
     void theRegistryResolvesIdsAndVersionsAndNamesWhatExists() {
         assertEquals("magpie", Featurisers.get("", "").name());
-        assertEquals("3", Featurisers.get("magpie", "").version(), "no version: the newest");
+        // matminer-v1 was published after 3 and is the newest (the default of new models); 3 stays as it was
+        assertEquals("matminer-v1", Featurisers.get("magpie", "").version(), "no version: the newest");
+        assertEquals("3", Featurisers.get("magpie", "3").version());
         assertEquals("1", Featurisers.get("magpie", "1").version());
         assertSame(featuriser, Featurisers.get("element_fraction", "1"));
-        assertEquals(List.of("magpie/3", "magpie/2", "magpie/1", "element_fraction/1"), Featurisers.list().stream()
+        assertEquals(List.of("magpie/matminer-v1", "magpie/3", "magpie/2", "magpie/1", "element_fraction/1"), Featurisers.list().stream()
                 .map(f -> f.name() + "/" + f.version()).toList());
         var unknown = assertThrows(IllegalArgumentException.class, () -> Featurisers.get("soap", ""));
-        assertEquals("this service offers magpie versions 3, 2, 1; element_fraction version 1, not soap",
+        assertEquals("this service offers magpie versions matminer-v1, 3, 2, 1; element_fraction version 1, not soap",
                 unknown.getMessage());
         var version = assertThrows(IllegalArgumentException.class, () -> Featurisers.get("element_fraction", "2"));
         assertTrue(version.getMessage().endsWith("not element_fraction version 2"), version.getMessage());

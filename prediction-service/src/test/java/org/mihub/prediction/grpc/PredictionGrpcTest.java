@@ -202,7 +202,12 @@ class PredictionGrpcTest {
         var response = as(null).featurise(FeaturiseRequest.newBuilder().addInputs(CompositionInput.newBuilder()
                 .setFormula("Fe2O3")).addInputs(CompositionInput.newBuilder().setAmounts(ElementAmounts.newBuilder()
                         .putAmounts("Fe", 2).putAmounts("O", 3))).build());
-        assertEquals(248, response.getFeaturiser().getFeatureNamesCount(), "the newest version, 3");
+        assertEquals(132, response.getFeaturiser().getFeatureNamesCount(), "the newest version, matminer-v1");
+        assertEquals("matminer-v1", response.getFeaturiser().getRef().getVersion());
+        assertEquals("MagpieData mean CovalentRadius", response.getFeaturiser().getFeatureNames(39));
+        assertTrue(response.getFeaturiser().getElementDataSource().contains("matminer"));
+        // Fe 26, O 8, weighted by the amounts 2 and 3
+        assertEquals(15.2, response.getVectors(0).getFeatures().getValues(3), 1e-12);
         assertEquals(response.getVectors(0).getFeatures().getValuesList(),
                 response.getVectors(1).getFeatures().getValuesList());
         var fractions = as(null).featurise(FeaturiseRequest.newBuilder()
@@ -220,7 +225,7 @@ class PredictionGrpcTest {
         assertEquals(Status.Code.INVALID_ARGUMENT, unknown.getStatus().getCode());
         assertTrue(unknown.getStatus().getDescription().contains("element_fraction version 1"),
                 unknown.getStatus().getDescription());
-        assertEquals(List.of("magpie/3", "magpie/2", "magpie/1", "element_fraction/1"), as(null)
+        assertEquals(List.of("magpie/matminer-v1", "magpie/3", "magpie/2", "magpie/1", "element_fraction/1"), as(null)
                 .listFeaturisers(ListFeaturisersRequest.newBuilder().build()).getFeaturisersList().stream()
                 .map(info -> info.getRef().getId() + "/" + info.getRef().getVersion()).toList());
     }

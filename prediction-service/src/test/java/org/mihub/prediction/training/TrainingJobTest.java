@@ -240,6 +240,9 @@ class TrainingJobTest {
         assertEquals("acme", model.ownerOrg());
         assertEquals("alice", model.createdBy());
         assertEquals(11, model.seed());
+        assertEquals("magpie", model.featuriser(), "no featuriser asked: the default");
+        assertEquals("matminer-v1", model.featuriserVersion(), "a new model records magpie-matminer-v1");
+        assertEquals(132, model.featureCount());
         assertEquals(14, model.trainingRows(), "16 rows, 14 distinct compositions (Fe2NiO4 is NiFe2O4)");
         // the permutation importance of every feature on the 2 folds, with the featuriser's names
         var importance = new com.fasterxml.jackson.databind.ObjectMapper().readTree(model.metricsJson())
