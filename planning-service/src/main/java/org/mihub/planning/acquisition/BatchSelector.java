@@ -48,16 +48,38 @@ public final class BatchSelector {
     private final ExecutorService pool;
     private final int threads;
 
+    /** Per pool row, the logarithm of the probability the score is multiplied by (null: none). */
+    private final double[] logWeights;
+
     public BatchSelector(Acquisition acquisition, Strategy strategy, ExecutorService pool, int threads) {
-        // penalties multiply a positive gain: UCB and pure exploration are then scored as log gain
+        this(acquisition, strategy, pool, threads, null);
+    }
+
+    private BatchSelector(Acquisition acquisition, Strategy strategy, ExecutorService pool, int threads,
+            double[] logWeights) {
+        // penalties and probabilities multiply a positive gain: UCB and pure exploration are then scored as log gain
         boolean linear = acquisition.function() == Acquisition.Function.UPPER_CONFIDENCE_BOUND
                 || acquisition.function() == Acquisition.Function.PURE_EXPLORATION;
-        this.acquisition = strategy == Strategy.LOCAL_PENALISATION && linear && !acquisition.costAware()
-                ? new Acquisition(acquisition.function(), acquisition.beta(), acquisition.xi(), true)
-                : acquisition;
+        this.acquisition = (strategy == Strategy.LOCAL_PENALISATION || logWeights != null) && linear
+                && !acquisition.costAware()
+                        ? new Acquisition(acquisition.function(), acquisition.beta(), acquisition.xi(), true)
+                        : acquisition;
         this.strategy = strategy;
         this.pool = pool;
         this.threads = threads;
+        this.logWeights = logWeights;
+    }
+
+    /**
+     * The same selector with every candidate's acquisition multiplied by a probability (the
+     * probability that the experiment succeeds and that its outcome meets the constraints), given
+     * as its logarithm per pool row: scores are then in the log domain (log gain + log probability),
+     * UCB and pure exploration as log gain over the incumbent as with local penalisation. The weight
+     * of a candidate does not change when the surrogate is conditioned, so the lazy re-evaluation
+     * stays exact. Thompson sampling and random selection are not weighted. Null: unweighted.
+     */
+    public BatchSelector weighted(double[] logWeights) {
+        return logWeights == null ? this : new BatchSelector(acquisition, strategy, pool, threads, logWeights);
     }
 
     /**
@@ -302,6 +324,9 @@ public final class BatchSelector {
             double[] points, int d, List<double[]> penalisers, double lipschitz, double maxMean) {
         double cost = costs == null ? 1 : costs[i];
         double value = acquisition.score(mean, std, best, scale, cost);
+        if (logWeights != null) {
+            value += logWeights[i];
+        }
         if (strategy != Strategy.LOCAL_PENALISATION || penalisers.isEmpty()) {
             return value;
         }

@@ -73,6 +73,19 @@ public record ModelPrior(double[] offset, double[] scale) {
             double[] encoded, int poolSize, boolean[] available, int[] pending, double[] costs, int size,
             Function<double[], GaussianProcess> fitResidual, SplittableRandom random,
             java.util.concurrent.ExecutorService compute, int threads) {
+        return choose(acquisition, observedRows, observed, xs, encoded, poolSize, available, pending, costs, size,
+                fitResidual, random, compute, threads, null);
+    }
+
+    /**
+     * As {@link #choose(Acquisition, int[], double[], double[][], double[], int, boolean[], int[], double[], int,
+     * Function, SplittableRandom, java.util.concurrent.ExecutorService, int)}, each candidate's acquisition
+     * multiplied by a probability given as its logarithm per pool row ({@link BatchSelector#weighted}; null: none).
+     */
+    public Choice choose(Acquisition acquisition, int[] observedRows, double[] observed, double[][] xs,
+            double[] encoded, int poolSize, boolean[] available, int[] pending, double[] costs, int size,
+            Function<double[], GaussianProcess> fitResidual, SplittableRandom random,
+            java.util.concurrent.ExecutorService compute, int threads, double[] logWeights) {
         double[] spreadOf = Arrays.copyOf(scale, poolSize);
         double incumbent = Double.NEGATIVE_INFINITY;
         if (observed.length == 0) {
@@ -84,10 +97,18 @@ public record ModelPrior(double[] offset, double[] scale) {
             }
             double spread = Arrays.stream(spreadOf).average().orElse(1);
             List<BatchSelector.Pick> ranked = new java.util.ArrayList<>();
+            // a probability multiplies a positive gain: a linear score is then taken as log gain (cost 1)
+            boolean linear = acquisition.function() == Acquisition.Function.UPPER_CONFIDENCE_BOUND
+                    || acquisition.function() == Acquisition.Function.PURE_EXPLORATION;
+            Acquisition scored = logWeights != null && linear && !acquisition.costAware()
+                    ? new Acquisition(acquisition.function(), acquisition.beta(), acquisition.xi(), true)
+                    : acquisition;
             for (int i = 0; i < poolSize; i++) {
                 if (available[i] && !contains(pending, i)) {
-                    ranked.add(new BatchSelector.Pick(i, offset[i], scale[i], acquisition.score(offset[i], scale[i],
-                            incumbent, spread, costs == null || !acquisition.costAware() ? 1 : costs[i])));
+                    double score = scored.score(offset[i], scale[i], incumbent, spread,
+                            costs == null || !acquisition.costAware() ? 1 : costs[i]);
+                    ranked.add(new BatchSelector.Pick(i, offset[i], scale[i],
+                            logWeights == null ? score : score + logWeights[i]));
                 }
             }
             ranked.sort((a, b) -> Double.compare(b.score(), a.score()));
@@ -110,7 +131,7 @@ public record ModelPrior(double[] offset, double[] scale) {
             spread = Arrays.stream(spreadOf).average().orElse(1);
         }
         BatchSelector selector = new BatchSelector(acquisition, BatchSelector.Strategy.KRIGING_BELIEVER, compute,
-                threads);
+                threads).weighted(logWeights);
         return new Choice(residual, selector.select(residual, encoded, available, incumbent, pending,
                 acquisition.costAware() ? costs : null, size, random, new BatchSelector.Transform(
                         Arrays.copyOf(offset, poolSize), Arrays.copyOf(scale, poolSize), spread)));

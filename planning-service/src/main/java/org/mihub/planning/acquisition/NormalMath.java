@@ -21,6 +21,14 @@ public final class NormalMath {
         return 0.5 * Erf.erfc(-z / SQRT2);
     }
 
+    /** Φ⁻¹(p) for 0 < p < 1 (Hipparchus's inverse error function). */
+    public static double inverseCdf(double p) {
+        if (!(p > 0 && p < 1)) {
+            throw new IllegalArgumentException("a probability strictly between 0 and 1, not " + p);
+        }
+        return SQRT2 * Erf.erfInv(2 * p - 1);
+    }
+
     /** log φ(z). */
     public static double logPdf(double z) {
         return -0.5 * z * z - LOG_SQRT_2PI;

@@ -3,6 +3,7 @@ package org.mihub.planning.grpc;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -94,6 +95,9 @@ public class PlanningGrpcService extends MutinyPlanningServiceGrpc.PlanningServi
     ResultRecorder recorder;
 
     @Inject
+    org.mihub.planning.service.CampaignRecommender recommender;
+
+    @Inject
     SimulationService simulations;
 
     @Inject
@@ -116,9 +120,12 @@ public class PlanningGrpcService extends MutinyPlanningServiceGrpc.PlanningServi
             campaigns.requireCreator(caller, request.getOwnerOrg());
             campaigns.requireWritableResults(caller, request.getSpec().getResultsDatasetId());
             // the search runs once, as the creator; the campaign plans over what it found then
-            CampaignSpec spec = withCatalogCandidates(SpecMapper.withDefaults(request.getSpec(), seed));
-            Plan plan = SpecMapper.plan(spec);
-            campaigns.requireObjectiveUnits(plan);
+            CampaignSpec found = withCatalogCandidates(SpecMapper.withDefaults(request.getSpec(), seed));
+            Plan checked = SpecMapper.plan(found);
+            Map<String, String> vocabulary = campaigns.requireObjectiveUnits(checked);
+            // a bound without a unit is in the property's canonical unit: recorded so, as a default
+            CampaignSpec spec = SpecMapper.withConstraintUnits(found, vocabulary);
+            Plan plan = spec == found ? checked : SpecMapper.plan(spec);
             for (var model : plan.models().entrySet()) {
                 predictionReader.requireModelOf(model.getValue(), model.getKey(),
                         "spec.surrogate.prediction_model.model_ids[" + model.getKey() + "]");
@@ -234,6 +241,14 @@ public class PlanningGrpcService extends MutinyPlanningServiceGrpc.PlanningServi
     public Uni<Campaign> getCampaign(GetCampaignRequest request) {
         return Work.blocking(() -> CampaignMapper.campaign(campaigns.get(CallerContext.current(),
                 ApiException.id("id", request.getId()), request.getView() != CampaignView.CAMPAIGN_VIEW_SUMMARY)));
+    }
+
+    @Override
+    public Uni<org.mihub.api.planning.v1.Recommendation> getRecommendation(
+            org.mihub.api.planning.v1.GetRecommendationRequest request) {
+        return Work.blocking(() -> CampaignMapper.recommendation(recommender.recommend(CallerContext.current(),
+                ApiException.id("campaign_id", request.getCampaignId()),
+                request.hasStopThreshold() ? request.getStopThreshold() : null)));
     }
 
     @Override

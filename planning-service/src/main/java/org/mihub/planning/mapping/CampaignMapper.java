@@ -117,6 +117,31 @@ public final class CampaignMapper {
         return observation.build();
     }
 
+    /** A recommendation as the contract's message; the interval is mean ± 1.96 standard deviations. */
+    public static org.mihub.api.planning.v1.Recommendation recommendation(
+            org.mihub.planning.service.CampaignRecommender.Recommendation r) {
+        var recommended = r.recommended();
+        var model = recommended.recommendation();
+        Plan.Objective objective = r.plan().objectives().get(0);
+        var message = org.mihub.api.planning.v1.Recommendation.newBuilder().setCampaignId(r.campaignId().toString())
+                .setCandidate(Documents.candidateMessage(recommended.point()))
+                .setPrediction(ObjectivePrediction.newBuilder().setProperty(objective.property()).setMean(model.mean())
+                        .setStd(model.std()).setUnit(objective.unit()))
+                .setIntervalLower(model.mean() - 1.96 * model.std()).setIntervalUpper(model.mean() + 1.96 * model.std())
+                .setObserved(recommended.observed()).setMaxExpectedImprovement(model.maxExpectedImprovement())
+                .setStop(r.stop()).setObservations(recommended.observations()).setCandidatesScored(model.scored());
+        if (!Double.isNaN(model.success())) {
+            message.setSuccessProbability(model.success());
+        }
+        if (!Double.isNaN(model.meets())) {
+            message.setConstraintProbability(model.meets());
+        }
+        if (r.stopThreshold() != null) {
+            message.setStopThreshold(r.stopThreshold());
+        }
+        return message.build();
+    }
+
     public static Proposal proposal(Plan plan, ProposalRecord p) {
         Proposal.Builder proposal = Proposal.newBuilder().setId(p.id().toString())
                 .setCampaignId(p.campaignId().toString()).setBatchId(p.batchId().toString())
@@ -131,6 +156,12 @@ public final class CampaignMapper {
                         .setMean(p.predictedMean()[o]).setStd(p.predictedStd()[o])
                         .setUnit(plan.objectives().get(o).unit()));
             }
+        }
+        if (p.successProbability() != null) {
+            proposal.setSuccessProbability(p.successProbability());
+        }
+        if (p.constraintProbability() != null) {
+            proposal.setConstraintProbability(p.constraintProbability());
         }
         if (p.resolvedAt() != null) {
             proposal.setResolvedAt(timestamp(p.resolvedAt()));

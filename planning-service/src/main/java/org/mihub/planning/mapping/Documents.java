@@ -5,7 +5,10 @@ import java.util.Map;
 
 import org.mihub.api.planning.v1.CampaignSpec;
 import org.mihub.api.planning.v1.Candidate;
+import org.mihub.api.planning.v1.ObjectiveValue;
 import org.mihub.api.planning.v1.ParameterValue;
+import org.mihub.api.planning.v1.ProposalResult;
+import org.mihub.common.units.Units;
 import org.mihub.planning.service.Plan;
 import org.mihub.planning.space.Point;
 
@@ -53,6 +56,31 @@ public final class Documents {
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalStateException("a stored candidate is unreadable", e);
         }
+    }
+
+    /**
+     * The value a stored result measured of {@code property}, converted into {@code unit} (empty:
+     * as reported); null when the result is no measurement or did not report the property.
+     */
+    public static Double measured(byte[] storedResult, String property, String unit) {
+        ProposalResult result;
+        try {
+            result = ProposalResult.parseFrom(storedResult);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("a stored result is unreadable", e);
+        }
+        if (!result.hasMeasured()) {
+            return null;
+        }
+        for (ObjectiveValue value : result.getMeasured().getValuesList()) {
+            if (value.getProperty().equals(property)) {
+                String from = value.getValue().getUnit();
+                double number = value.getValue().getValue();
+                return unit.isEmpty() || from.isEmpty() || from.equals(unit) ? number
+                        : Units.converter(from, unit).convert(number);
+            }
+        }
+        return null;
     }
 
     public static Point point(byte[] stored) {

@@ -156,6 +156,7 @@ public final class SpecMapper {
         }
         GaussianProcess.Options surrogate = surrogate(spec, problems);
         Map<String, String> models = models(spec, problems);
+        List<Plan.OutcomeConstraint> outcomeConstraints = outcomeConstraints(spec, problems);
         AcquisitionSpec acquisitionSpec = spec.getAcquisition();
         boolean penalised = acquisitionSpec.getBatchStrategy() == BatchStrategy.BATCH_STRATEGY_LOCAL_PENALISATION;
         // the contract's default: expected hypervolume improvement for two objectives (its batches are
@@ -217,7 +218,100 @@ public final class SpecMapper {
         return new Plan(objectives, space, new Plan.Cost(spec.getCost().getFixed(), costTerms, spec.getCost().getUnit()),
                 maxExperiments, maxCost, surrogate,
                 new Acquisition(function, beta, xi, acquisitionSpec.getCostAware()), batch, batchSize, initial, maxScored,
-                spec.getSeed(), models);
+                spec.getSeed(), models, outcomeConstraints);
+    }
+
+    /**
+     * The spec with every outcome constraint's bound that has no unit given the property's
+     * canonical unit from {@code vocabulary}; the same spec when nothing is missing.
+     */
+    public static CampaignSpec withConstraintUnits(CampaignSpec spec, Map<String, String> vocabulary) {
+        boolean missing = spec.getOutcomeConstraintsList().stream()
+                .anyMatch(c -> (c.hasUpper() && c.getUpper().getUnit().isEmpty())
+                        || (c.hasLower() && c.getLower().getUnit().isEmpty()));
+        if (!missing) {
+            return spec;
+        }
+        CampaignSpec.Builder builder = spec.toBuilder();
+        for (int i = 0; i < builder.getOutcomeConstraintsCount(); i++) {
+            var constraint = builder.getOutcomeConstraintsBuilder(i);
+            String canonical = vocabulary.getOrDefault(constraint.getProperty(), "");
+            if (constraint.hasUpper() && constraint.getUpper().getUnit().isEmpty()) {
+                constraint.getUpperBuilder().setUnit(canonical);
+            }
+            if (constraint.hasLower() && constraint.getLower().getUnit().isEmpty()) {
+                constraint.getLowerBuilder().setUnit(canonical);
+            }
+        }
+        return builder.build();
+    }
+
+    /**
+     * The outcome constraints, each bound one {@link Plan.OutcomeConstraint}: a property name, at
+     * least one bound, finite values in a unit the units library reads, and a range that is not
+     * empty. Whether the property is in the catalog's vocabulary and the unit one of its kind is
+     * checked against the catalog when the campaign is created.
+     */
+    private static List<Plan.OutcomeConstraint> outcomeConstraints(CampaignSpec spec,
+            List<ApiException.FieldViolation> problems) {
+        List<Plan.OutcomeConstraint> constraints = new ArrayList<>();
+        for (int i = 0; i < spec.getOutcomeConstraintsCount(); i++) {
+            var constraint = spec.getOutcomeConstraints(i);
+            String path = "spec.outcome_constraints[" + i + "]";
+            if (!constraint.getProperty().matches("[a-z][a-z0-9_]*")) {
+                problems.add(new ApiException.FieldViolation(path + ".property",
+                        "'" + constraint.getProperty() + "' is not a property name (lower snake case)"));
+            }
+            if (!constraint.hasUpper() && !constraint.hasLower()) {
+                problems.add(new ApiException.FieldViolation(path, "give an upper or a lower bound (or both)"));
+            }
+            Double upper = null;
+            Double lower = null;
+            for (boolean isUpper : new boolean[] {true, false}) {
+                if (isUpper ? !constraint.hasUpper() : !constraint.hasLower()) {
+                    continue;
+                }
+                var bound = isUpper ? constraint.getUpper() : constraint.getLower();
+                String field = path + (isUpper ? ".upper" : ".lower");
+                boolean ok = true;
+                if (!Double.isFinite(bound.getValue())) {
+                    problems.add(new ApiException.FieldViolation(field + ".value", "must be a finite number"));
+                    ok = false;
+                }
+                if (!bound.getUnit().isEmpty()) {
+                    try {
+                        Units.parse(bound.getUnit());
+                    } catch (Units.UnitException e) {
+                        problems.add(new ApiException.FieldViolation(field + ".unit", e.getMessage()));
+                        ok = false;
+                    }
+                }
+                if (ok) {
+                    constraints.add(new Plan.OutcomeConstraint(constraint.getProperty(), isUpper, bound.getValue(),
+                            bound.getUnit(), field));
+                    if (isUpper) {
+                        upper = bound.getValue();
+                    } else {
+                        lower = bound.getValue();
+                    }
+                }
+            }
+            if (upper != null && lower != null) {
+                try {
+                    String lowerUnit = constraint.getLower().getUnit();
+                    String upperUnit = constraint.getUpper().getUnit();
+                    double lowerInUpper = lowerUnit.isEmpty() || upperUnit.isEmpty() || lowerUnit.equals(upperUnit)
+                            ? lower : Units.converter(lowerUnit, upperUnit).convert(lower).doubleValue();
+                    if (!(lowerInUpper < upper)) {
+                        problems.add(new ApiException.FieldViolation(path + ".lower",
+                                "must be below the upper bound: no value could meet both"));
+                    }
+                } catch (Units.UnitException e) {
+                    problems.add(new ApiException.FieldViolation(path + ".lower.unit", e.getMessage()));
+                }
+            }
+        }
+        return constraints;
     }
 
     /**

@@ -47,7 +47,8 @@ public class CampaignRepository implements PanacheRepositoryBase<CampaignEntity,
             String candidateId, byte[] candidate, double[] predictedMean, double[] predictedStd,
             double acquisitionValue, String acquisitionFunction, double cost, String state, boolean retryAllowed,
             Instant proposedAt, Instant resolvedAt, byte[] result, double[] objectiveValues, String assignedTo,
-            String materialId, List<String> measurementIds) {
+            String materialId, List<String> measurementIds, Double successProbability,
+            Double constraintProbability) {
     }
 
     /** A prior observation: a stored Candidate document and a value per objective (objective units). */

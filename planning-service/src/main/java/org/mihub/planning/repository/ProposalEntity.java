@@ -91,6 +91,14 @@ public class ProposalEntity {
     @Column(name = "measurement_ids")
     private String[] measurementIds;
 
+    /** The probability of success when proposed (V8; null: not modelled). */
+    @Column(name = "success_probability", updatable = false)
+    private Double successProbability;
+
+    /** The probability that the outcome constraints hold when proposed (V8; null: not modelled). */
+    @Column(name = "constraint_probability", updatable = false)
+    private Double constraintProbability;
+
     protected ProposalEntity() {
     }
 
@@ -109,6 +117,8 @@ public class ProposalEntity {
         proposal.acquisitionValue = finite(p.acquisitionValue());
         proposal.acquisitionFunction = p.acquisitionFunction();
         proposal.cost = p.cost();
+        proposal.successProbability = p.successProbability();
+        proposal.constraintProbability = p.constraintProbability();
         proposal.state = "PENDING";
         proposal.retryAllowed = false;
         proposal.proposedAt = now;
@@ -119,7 +129,8 @@ public class ProposalEntity {
         return new ProposalRecord(id, campaignId, batchId, batchNumber, position, candidateId, candidate,
                 predictedMean, predictedStd, acquisitionValue, acquisitionFunction, cost, state, retryAllowed,
                 proposedAt, resolvedAt, result, objectiveValues, assignedTo, materialId,
-                measurementIds == null ? java.util.List.of() : java.util.List.of(measurementIds));
+                measurementIds == null ? java.util.List.of() : java.util.List.of(measurementIds), successProbability,
+                constraintProbability);
     }
 
     /**

@@ -38,7 +38,7 @@ public class CampaignPlanner {
     /** The chosen candidates in order with what the surrogates predict for them. */
     public record Chosen(List<Point> points, List<BatchSelector.Pick> picks, List<double[]> means,
             List<double[]> stds, List<BatchPlanner.Fit> fits, long scored, double fitSeconds, double selectSeconds,
-            Acquisition.Function function) {
+            Acquisition.Function function, List<Double> success, List<Double> meets) {
     }
 
     @Inject
@@ -59,6 +59,69 @@ public class CampaignPlanner {
 
     public Chosen choose(Plan plan, List<ProposalRecord> all, List<PriorRecord> priors, int size, Progress progress,
             SplittableRandom random) {
+        Setup setup = setup(plan, all, priors, size, progress, random);
+        List<Point> pool = setup.pool();
+        DesignSpace space = plan.space();
+        BatchPlanner.Proposal proposal = planner.propose(setup.problem(), planner.freshFits(plan.surrogate()), random);
+        // the budget in cost: keep picks in order while they fit
+        List<Point> points = new ArrayList<>();
+        List<BatchSelector.Pick> kept = new ArrayList<>();
+        List<double[]> means = new ArrayList<>();
+        List<double[]> stds = new ArrayList<>();
+        List<Double> success = new ArrayList<>();
+        List<Double> meets = new ArrayList<>();
+        double left = progress.costRemaining() == null ? Double.POSITIVE_INFINITY : progress.costRemaining();
+        for (int k = 0; k < proposal.picks().size(); k++) {
+            BatchSelector.Pick pick = proposal.picks().get(k);
+            Point point = pool.get(pick.index());
+            double cost = plan.cost().of(point);
+            if (cost > left + 1e-9) {
+                continue;
+            }
+            left -= cost;
+            String violation = space.violation(point);
+            if (violation != null) {
+                throw new IllegalStateException("a proposal violates the design space: " + violation);
+            }
+            points.add(point);
+            kept.add(pick);
+            means.add(proposal.mean()[k]);
+            stds.add(proposal.std()[k]);
+            success.add(proposal.success()[k]);
+            meets.add(proposal.meets()[k]);
+        }
+        return new Chosen(points, kept, means, stds, proposal.fits(), pool.size(), proposal.fitSeconds(),
+                proposal.selectSeconds(), proposal.function(), success, meets);
+    }
+
+    /**
+     * The design the model believes best now (see {@link BatchPlanner#recommend}), with whether it
+     * was already measured. The candidates are the ones a proposal would score (a large space
+     * sampled with the campaign's seed), so the same state gives the same recommendation.
+     */
+    public record Recommended(Point point, boolean observed, BatchPlanner.Recommendation recommendation,
+            int observations) {
+    }
+
+    public Recommended recommend(Plan plan, List<ProposalRecord> all, List<PriorRecord> priors, Progress progress) {
+        SplittableRandom random = new SplittableRandom(plan.seed()).split();
+        Setup setup = setup(plan, all, priors, 1, progress, random);
+        BatchPlanner.Recommendation recommendation = planner.recommend(setup.problem(),
+                planner.freshFits(plan.surrogate()), random);
+        int row = recommendation.row();
+        boolean observed = row >= setup.pool().size();
+        Point point = observed ? setup.observed().get(row - setup.pool().size()) : setup.pool().get(row);
+        // a pool candidate that was measured is an observed design too
+        boolean measured = observed || setup.observed().stream().anyMatch(p -> p.id().equals(point.id()));
+        return new Recommended(point, measured, recommendation, setup.observed().size());
+    }
+
+    /** The planner's problem for a campaign's state, with the pool it indexes and the observed designs. */
+    record Setup(BatchPlanner.Problem problem, List<Point> pool, List<Point> observed) {
+    }
+
+    Setup setup(Plan plan, List<ProposalRecord> all, List<PriorRecord> priors, int size, Progress progress,
+            SplittableRandom random) {
         DesignSpace space = plan.space();
         List<Point> pool = new ArrayList<>(space.pool(plan.maxScored(), random));
         Map<String, Integer> index = new HashMap<>();
@@ -67,12 +130,16 @@ public class CampaignPlanner {
         }
         List<Point> observed = new ArrayList<>();
         List<double[]> values = new ArrayList<>();
+        // the measured results' documents, per observation (null for prior data): constrained outcomes
+        List<byte[]> results = new ArrayList<>();
+        List<Point> failed = new ArrayList<>();
         Set<String> blocked = new HashSet<>();
         List<Integer> pending = new ArrayList<>();
         for (PriorRecord prior : priors) {
             Point point = Documents.point(prior.candidate());
             observed.add(point);
             values.add(prior.objectiveValues());
+            results.add(null);
             blocked.add(point.id());
         }
         for (ProposalRecord proposal : all) {
@@ -81,6 +148,7 @@ public class CampaignPlanner {
                 case "COMPLETED" -> {
                     observed.add(point);
                     values.add(proposal.objectiveValues());
+                    results.add(proposal.result());
                     blocked.add(point.id());
                 }
                 case "PENDING" -> {
@@ -94,8 +162,10 @@ public class CampaignPlanner {
                     pending.add(at);
                 }
                 case "FAILED" -> {
+                    // a failure that allows a retry was incidental: no evidence about the design
                     if (!proposal.retryAllowed()) {
                         blocked.add(point.id());
+                        failed.add(point);
                     }
                 }
                 default -> {
@@ -141,36 +211,36 @@ public class CampaignPlanner {
         }
         // a model surrogate has no random start, also when random selection leaves the models unasked
         int initialPoints = plan.modelSurrogate() ? 0 : plan.initialPoints();
+        double[][] failedX = failed.stream().map(space::encode).toArray(double[][]::new);
+        List<BatchPlanner.ConstraintSeries> constraints = new ArrayList<>();
+        boolean[] meets = null;
+        if (!plan.outcomeConstraints().isEmpty()) {
+            meets = new boolean[observed.size()];
+            java.util.Arrays.fill(meets, true);
+            for (Plan.OutcomeConstraint constraint : plan.outcomeConstraints()) {
+                List<double[]> at = new ArrayList<>();
+                List<Double> measured = new ArrayList<>();
+                for (int j = 0; j < observed.size(); j++) {
+                    Double value = results.get(j) == null ? null
+                            : Documents.measured(results.get(j), constraint.property(), constraint.unit());
+                    if (value != null) {
+                        at.add(xs[j]);
+                        measured.add(value);
+                        meets[j] &= constraint.holds(value);
+                    } else {
+                        // not measured: not known to meet it, so not an incumbent
+                        meets[j] = false;
+                    }
+                }
+                constraints.add(new BatchPlanner.ConstraintSeries(constraint, at.toArray(double[][]::new),
+                        measured.stream().mapToDouble(Double::doubleValue).toArray()));
+            }
+        }
         BatchPlanner.Problem problem = new BatchPlanner.Problem(plan.objectives(), encoded, d, available,
                 pending.stream().mapToInt(Integer::intValue).toArray(), xs, values, costs, plan.acquisition(),
                 plan.batchStrategy(), plan.surrogate(), initialPoints, size, models,
-                observedRows, true);
-        BatchPlanner.Proposal proposal = planner.propose(problem, planner.freshFits(plan.surrogate()), random);
-        // the budget in cost: keep picks in order while they fit
-        List<Point> points = new ArrayList<>();
-        List<BatchSelector.Pick> kept = new ArrayList<>();
-        List<double[]> means = new ArrayList<>();
-        List<double[]> stds = new ArrayList<>();
-        double left = progress.costRemaining() == null ? Double.POSITIVE_INFINITY : progress.costRemaining();
-        for (int k = 0; k < proposal.picks().size(); k++) {
-            BatchSelector.Pick pick = proposal.picks().get(k);
-            Point point = pool.get(pick.index());
-            double cost = plan.cost().of(point);
-            if (cost > left + 1e-9) {
-                continue;
-            }
-            left -= cost;
-            String violation = space.violation(point);
-            if (violation != null) {
-                throw new IllegalStateException("a proposal violates the design space: " + violation);
-            }
-            points.add(point);
-            kept.add(pick);
-            means.add(proposal.mean()[k]);
-            stds.add(proposal.std()[k]);
-        }
-        return new Chosen(points, kept, means, stds, proposal.fits(), pool.size(), proposal.fitSeconds(),
-                proposal.selectSeconds(), proposal.function());
+                observedRows, true, failedX, constraints, meets);
+        return new Setup(problem, pool, observed);
     }
 
     /** The objective's model's predictions for the compositions, asked as the caller, in the objective's unit. */

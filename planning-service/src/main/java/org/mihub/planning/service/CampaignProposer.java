@@ -176,7 +176,8 @@ public class CampaignProposer {
                 proposals.add(new ProposalRecord(UUID.randomUUID(), campaignId, batchId, number, i, point.id(),
                         Documents.candidate(point), chosen.means().get(i), chosen.stds().get(i), pick.score(),
                         chosen.function().name(), plan.cost().of(point), "PENDING", false, null, null, null, null,
-                        null, null, List.of()));
+                        null, null, List.of(), probability(chosen.success().get(i)),
+                        probability(chosen.meets().get(i))));
             }
             repository.insertBatch(campaignId, batchId, number, requestId, proposals);
             List<ProposalRecord> stored = repository.proposals(campaignId, "", batchId, 0,
@@ -191,5 +192,10 @@ public class CampaignProposer {
             return Optional.of(new Batch(campaignId, batchId, plan, stored, chosen.fits(), chosen.scored(),
                     chosen.fitSeconds(), chosen.selectSeconds(), after));
         });
+    }
+
+    /** A probability to keep with a proposal, null when it was not modelled (NaN). */
+    private static Double probability(double value) {
+        return Double.isNaN(value) ? null : value;
     }
 }

@@ -72,14 +72,37 @@ public class CampaignService {
 
     /**
      * An objective that is a property of the catalog's vocabulary is reported in a unit of that
-     * property's kind (a hardness in kelvin is refused now, not when its first result is stored).
+     * property's kind (a hardness in kelvin is refused now, not when its first result is stored);
+     * an outcome constraint names a property of the vocabulary and bounds it in a unit of its kind.
+     *
+     * @return the vocabulary (property → canonical unit) when it was read, else empty
      */
-    public void requireObjectiveUnits(Plan plan) {
-        if (plan.objectives().stream().allMatch(objective -> objective.unit() == null || objective.unit().isBlank())) {
-            return;
+    public Map<String, String> requireObjectiveUnits(Plan plan) {
+        if (plan.objectives().stream().allMatch(objective -> objective.unit() == null || objective.unit().isBlank())
+                && plan.outcomeConstraints().isEmpty()) {
+            return Map.of();
         }
         Map<String, String> vocabulary = catalogReader.propertyUnits();
         List<ApiException.FieldViolation> problems = new ArrayList<>();
+        // an outcome constraint names a property of the vocabulary, bounded in a unit of its kind
+        for (Plan.OutcomeConstraint constraint : plan.outcomeConstraints()) {
+            String canonical = vocabulary.get(constraint.property());
+            if (canonical == null) {
+                problems.add(new ApiException.FieldViolation(constraint.field().replaceAll("\\.(upper|lower)$", "")
+                        + ".property", "no property '" + constraint.property() + "' in the catalog's vocabulary"));
+                continue;
+            }
+            if (constraint.unit().isEmpty()) {
+                continue;
+            }
+            try {
+                Units.converter(constraint.unit(), canonical.isEmpty() ? "1" : canonical);
+            } catch (Units.UnitException e) {
+                problems.add(new ApiException.FieldViolation(constraint.field() + ".unit", "'" + constraint.unit()
+                        + "' is not a unit of " + constraint.property() + ", which is measured in "
+                        + (canonical.isEmpty() ? "no unit (dimensionless)" : canonical)));
+            }
+        }
         for (int i = 0; i < plan.objectives().size(); i++) {
             Plan.Objective objective = plan.objectives().get(i);
             String canonical = vocabulary.get(objective.property());
@@ -94,10 +117,12 @@ public class CampaignService {
                         + (canonical.isEmpty() ? "no unit (dimensionless)" : canonical)));
             }
         }
+        problems = problems.stream().distinct().collect(Collectors.toList());
         if (!problems.isEmpty()) {
             throw new ApiException(ApiException.Kind.INVALID_ARGUMENT, problems.stream()
                     .map(p -> p.field() + ": " + p.reason()).collect(Collectors.joining("; ")), problems);
         }
+        return vocabulary;
     }
 
     /** Stores a new campaign with its prior observations, in one transaction. */

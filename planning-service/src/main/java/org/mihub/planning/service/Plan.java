@@ -20,15 +20,29 @@ import org.mihub.planning.space.Point;
  * @param models         objective property → prediction-service model id when models are the
  *                       surrogate (corrected by a Gaussian process on their standardised residuals);
  *                       empty for the Gaussian process alone
+ * @param outcomeConstraints bounds on measured outcomes ("density below 8 g/cm3"), each with its own
+ *                       surrogate; empty: none
  */
 public record Plan(List<Objective> objectives, DesignSpace space, Cost cost, Integer maxExperiments, Double maxCost,
         GaussianProcess.Options surrogate, Acquisition acquisition,
         BatchSelector.Strategy batchStrategy, int batchSize, int initialPoints, int maxScored, long seed,
-        Map<String, String> models) {
+        Map<String, String> models, List<OutcomeConstraint> outcomeConstraints) {
 
     /** True when prediction-service models (objective property → model id) are the surrogate. */
     public boolean modelSurrogate() {
         return !models.isEmpty();
+    }
+
+    /**
+     * A bound on a measured outcome: the property's value must stay below ({@code upper}) or above
+     * {@code bound}, in {@code unit} (the property's values are converted into it; empty: the
+     * property's canonical unit). {@code field} is where the spec gave it, for messages.
+     */
+    public record OutcomeConstraint(String property, boolean upper, double bound, String unit, String field) {
+
+        public boolean holds(double value) {
+            return upper ? value < bound : value > bound;
+        }
     }
 
     /** What to do with an objective property. */

@@ -139,6 +139,28 @@ public class ResultRecorder {
                             }
                         }
                     }
+                    // a value of a constrained property is read in the constraint's unit later: refuse one that is not
+                    for (Plan.OutcomeConstraint constraint : plan.outcomeConstraints()) {
+                        for (int at = 0; at < result.values().size(); at++) {
+                            Results.ReportedValue value = result.values().get(at);
+                            if (!value.property().equals(constraint.property())) {
+                                continue;
+                            }
+                            if (!Double.isFinite(value.value())) {
+                                problems.add(new ApiException.FieldViolation(path + ".measured.values[" + at
+                                        + "].value", "must be a finite number"));
+                            } else if (!constraint.unit().isEmpty() && !value.unit().isEmpty()
+                                    && !value.unit().equals(constraint.unit())) {
+                                try {
+                                    Units.converter(value.unit(), constraint.unit());
+                                } catch (Units.UnitException e) {
+                                    problems.add(new ApiException.FieldViolation(path + ".measured.values[" + at
+                                            + "].unit", e.getMessage() + " (outcome constraint on "
+                                                    + constraint.property() + ")"));
+                                }
+                            }
+                        }
+                    }
                 } else if (result.failureReason() == null) {
                     problems.add(new ApiException.FieldViolation(path, "give measured values or a failure"));
                     continue;

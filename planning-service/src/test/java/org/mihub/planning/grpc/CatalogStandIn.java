@@ -67,7 +67,7 @@ final class CatalogStandIn extends CatalogServiceGrpc.CatalogServiceImplBase imp
         response.onCompleted();
     }
 
-    /** The vocabulary the planner checks objective units against: two properties of the real one. */
+    /** The vocabulary the planner checks objective and constraint units against: three properties of the real one. */
     @Override
     public void listProperties(org.mihub.api.catalog.v1.ListPropertiesRequest request,
             StreamObserver<org.mihub.api.catalog.v1.ListPropertiesResponse> response) {
@@ -76,6 +76,8 @@ final class CatalogStandIn extends CatalogServiceGrpc.CatalogServiceImplBase imp
                         .setCanonicalUnit("GPa"))
                 .addProperties(org.mihub.api.catalog.v1.PropertyDefinition.newBuilder().setName("band_gap")
                         .setCanonicalUnit("eV"))
+                .addProperties(org.mihub.api.catalog.v1.PropertyDefinition.newBuilder().setName("density")
+                        .setCanonicalUnit("g/cm3"))
                 .build());
         response.onCompleted();
     }
