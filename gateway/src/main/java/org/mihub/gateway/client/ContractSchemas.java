@@ -24,6 +24,7 @@ import org.mihub.api.planning.v1.ListProposalsResponse;
 import org.mihub.api.planning.v1.ProposalState;
 import org.mihub.api.planning.v1.ProposeBatchRequest;
 import org.mihub.api.planning.v1.ProposeBatchResponse;
+import org.mihub.api.planning.v1.Recommendation;
 import org.mihub.api.planning.v1.ReportResultsRequest;
 import org.mihub.api.planning.v1.ReportResultsResponse;
 import org.mihub.api.planning.v1.Simulation;
@@ -65,6 +66,7 @@ public final class ContractSchemas {
         PLANNING.put(StartSimulationRequest.getDescriptor(), Set.of());
         PLANNING.put(Job.getDescriptor(), Set.of());
         PLANNING.put(Simulation.getDescriptor(), Set.of());
+        PLANNING.put(Recommendation.getDescriptor(), Set.of());
     }
 
     /**

@@ -12,6 +12,7 @@ import org.mihub.api.planning.v1.CampaignStatus;
 import org.mihub.api.planning.v1.CampaignView;
 import org.mihub.api.planning.v1.CreateCampaignRequest;
 import org.mihub.api.planning.v1.GetCampaignRequest;
+import org.mihub.api.planning.v1.GetRecommendationRequest;
 import org.mihub.api.planning.v1.GetSimulationRequest;
 import org.mihub.api.planning.v1.ListCampaignsRequest;
 import org.mihub.api.planning.v1.ListProposalsRequest;
@@ -111,6 +112,18 @@ public class PlanningClient {
         boolean old = ProtoJson.merge(body, request);
         return write(stub(config.backendDeadline()).reportResults(request.setCampaignId(id).build()))
                 .map(reported -> new Reply(id, ProtoJson.write(reported), old));
+    }
+
+    /**
+     * The design the campaign's model believes best now, with its predicted mean and 95 % interval; with a
+     * {@code stopThreshold} (objective unit, not negative), whether the largest expected improvement left is below it.
+     */
+    public Uni<ObjectNode> recommendation(String id, Double stopThreshold) {
+        var request = GetRecommendationRequest.newBuilder().setCampaignId(id);
+        if (stopThreshold != null) {
+            request.setStopThreshold(stopThreshold);
+        }
+        return read(stub(config.proposeDeadline()).getRecommendation(request.build())).map(ProtoJson::write);
     }
 
     /** A campaign's proposals, oldest first; {@code state} is a proposal state (pending, completed...) or blank for any. */

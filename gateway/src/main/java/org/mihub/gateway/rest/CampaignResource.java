@@ -23,6 +23,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.mihub.gateway.error.InvalidInput;
 import org.mihub.gateway.client.PlanningClient;
 import org.mihub.gateway.client.PlanningClient.Reply;
 
@@ -116,6 +117,24 @@ public class CampaignResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "ProposeBatchResponse")))
     public Uni<Response> propose(@PathParam("id") String id, JsonNode body) {
         return planning.propose(id, body).map(reply -> answer(Response.ok(), reply));
+    }
+
+    @GET
+    @Path("/campaigns/{id}/recommendation")
+    @Operation(operationId = "getRecommendation", summary = "The design the model believes best now (respecting "
+            + "feasibility and outcome constraints), its predicted mean and 95 % interval, and a stop hint",
+            description = "stopThreshold (objective unit, not negative): stop is true when the largest expected "
+                    + "improvement left among the candidates is below it. 409 before the campaign has observations "
+                    + "or for a multi-objective campaign; 404 when hidden.")
+    @APIResponse(responseCode = "200", description = "The recommendation",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Recommendation")))
+    public Uni<ObjectNode> recommendation(@PathParam("id") String id, @QueryParam("stopThreshold")
+            @Parameter(schema = @Schema(type = SchemaType.NUMBER, minimum = "0")) String stopThreshold) {
+        Double threshold = QueryParams.number("stopThreshold", stopThreshold);
+        if (threshold != null && threshold < 0) {
+            throw new InvalidInput("stopThreshold", "must not be negative (got " + stopThreshold + ")");
+        }
+        return planning.recommendation(id, threshold);
     }
 
     @GET

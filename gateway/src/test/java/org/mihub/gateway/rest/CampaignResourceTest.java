@@ -2,6 +2,7 @@ package org.mihub.gateway.rest;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,6 +33,10 @@ import org.mihub.api.planning.v1.CampaignView;
 import org.mihub.api.planning.v1.CreateCampaignRequest;
 import org.mihub.api.planning.v1.GetCampaignRequest;
 import org.mihub.api.planning.v1.GetSimulationRequest;
+import org.mihub.api.planning.v1.ObjectivePrediction;
+import org.mihub.api.planning.v1.Candidate;
+import org.mihub.api.planning.v1.Recommendation;
+import org.mihub.api.planning.v1.GetRecommendationRequest;
 import org.mihub.api.planning.v1.ListCampaignsRequest;
 import org.mihub.api.planning.v1.ListCampaignsResponse;
 import org.mihub.api.planning.v1.ListProposalsRequest;
@@ -148,6 +153,17 @@ class CampaignResourceTest {
             public void getSimulation(GetSimulationRequest request, StreamObserver<Simulation> response) {
                 answer(request, Simulation.newBuilder().setId(request.getId()).setJob(job(request.getId()))
                         .setReport(SimulationReport.newBuilder().setPoolSize(30)).setCreatedAt(CREATED).build(), response);
+            }
+
+            @Override
+            public void getRecommendation(GetRecommendationRequest request, StreamObserver<Recommendation> response) {
+                answer(request, Recommendation.newBuilder().setCampaignId(request.getCampaignId())
+                        .setCandidate(Candidate.newBuilder().setId("k-7").setFormula("Fe3Ni"))
+                        .setPrediction(ObjectivePrediction.newBuilder().setProperty("hardness").setMean(5.2).setStd(0.4)
+                                .setUnit("GPa"))
+                        .setIntervalLower(4.416).setIntervalUpper(5.984).setConstraintProbability(0.93)
+                        .setMaxExpectedImprovement(0.01).setStopThreshold(request.getStopThreshold())
+                        .setStop(request.hasStopThreshold() && 0.01 < request.getStopThreshold()).build(), response);
             }
 
             @Override
@@ -274,6 +290,21 @@ class CampaignResourceTest {
         batch.then().statusCode(200).body("campaignId", is("c-3"));
         assertEquals(5_000_000_000L, JSON.readTree(batch.asString()).get("candidatesScored").longValue());
         assertEquals(ProposeBatchRequest.newBuilder().setCampaignId("c-3").build(), asked.get(0));
+    }
+
+    @Test
+    void aRecommendationCarriesTheDesignItsIntervalAndTheStopHintAndABadThresholdIs400() {
+        given().auth().oauth2(token()).get("/api/v1/campaigns/c-4/recommendation?stopThreshold=0.05").then()
+                .statusCode(200).body("campaignId", is("c-4")).body("candidate.formula", is("Fe3Ni"))
+                .body("prediction.mean", is(5.2f)).body("intervalLower", is(4.416f))
+                .body("constraintProbability", is(0.93f)).body("stop", is(true));
+        assertEquals(GetRecommendationRequest.newBuilder().setCampaignId("c-4").setStopThreshold(0.05).build(),
+                asked.get(0));
+        given().auth().oauth2(token()).get("/api/v1/campaigns/c-4/recommendation?stopThreshold=-1").then()
+                .statusCode(400).body("errors.field", hasItem("stopThreshold"));
+        given().auth().oauth2(token()).get("/api/v1/campaigns/c-4/recommendation?stopThreshold=soon").then()
+                .statusCode(400).body("errors.field", hasItem("stopThreshold"));
+        assertEquals(1, asked.size(), "bad thresholds ask nothing");
     }
 
     @Test

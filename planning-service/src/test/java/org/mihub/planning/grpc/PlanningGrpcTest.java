@@ -192,6 +192,59 @@ public class PlanningGrpcTest {
         return BadRequest.getDefaultInstance();
     }
 
+    @Test
+    void aRecommendationIsTheBestPredictedFeasibleDesignWithItsIntervalAndStopHintForTheOwnerOnly() throws Exception {
+        String id = as(ACME).createCampaign(CreateCampaignRequest.newBuilder().setSpec(spec("recommend", 12)).build())
+                .getId();
+        var early = assertThrows(StatusRuntimeException.class, () -> as(ACME).getRecommendation(
+                org.mihub.api.planning.v1.GetRecommendationRequest.newBuilder().setCampaignId(id).build()));
+        assertEquals(Status.Code.FAILED_PRECONDITION, early.getStatus().getCode(), "nothing observed yet");
+
+        ProposeBatchResponse batch = as(ACME).proposeBatch(ProposeBatchRequest.newBuilder().setCampaignId(id).build());
+        var report = ReportResultsRequest.newBuilder().setCampaignId(id);
+        batch.getProposalsList().forEach(p -> report.addResults(measured(p, hardness(p), "GPa")));
+        as(ACME).reportResults(report.build());
+
+        var recommendation = as(ACME).getRecommendation(org.mihub.api.planning.v1.GetRecommendationRequest.newBuilder()
+                .setCampaignId(id).setStopThreshold(1e9).build());
+        assertEquals(id, recommendation.getCampaignId());
+        assertEquals(3, recommendation.getObservations());
+        assertTrue(recommendation.getCandidatesScored() > 0);
+        Proposal asProposal = Proposal.newBuilder().setCandidate(recommendation.getCandidate()).build();
+        assertFeasible(asProposal);
+        double mean = recommendation.getPrediction().getMean();
+        assertEquals("GPa", recommendation.getPrediction().getUnit());
+        assertTrue(recommendation.getIntervalLower() <= mean && mean <= recommendation.getIntervalUpper());
+        assertEquals(1.96 * recommendation.getPrediction().getStd(), recommendation.getIntervalUpper() - mean, 1e-9);
+        assertTrue(recommendation.getStop(), "any improvement left is below a huge threshold");
+        assertTrue(recommendation.getMaxExpectedImprovement() >= 0);
+
+        var negative = assertThrows(StatusRuntimeException.class, () -> as(ACME).getRecommendation(
+                org.mihub.api.planning.v1.GetRecommendationRequest.newBuilder().setCampaignId(id)
+                        .setStopThreshold(-1).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, negative.getStatus().getCode());
+        assertEquals("stop_threshold", details(negative).getFieldViolations(0).getField());
+        var hidden = assertThrows(StatusRuntimeException.class, () -> as(KANSAI).getRecommendation(
+                org.mihub.api.planning.v1.GetRecommendationRequest.newBuilder().setCampaignId(id).build()));
+        assertEquals(Status.Code.NOT_FOUND, hidden.getStatus().getCode(), "another organisation's campaign");
+    }
+
+    @Test
+    void anOutcomeConstraintOnAnUnknownPropertyOrInAnIncompatibleUnitIsRefusedNamingTheField() throws Exception {
+        for (var constraint : List.of(
+                org.mihub.api.planning.v1.OutcomeConstraint.newBuilder().setProperty("unobtainium_index")
+                        .setUpper(Quantity.newBuilder().setValue(8).setUnit("g/cm3")),
+                org.mihub.api.planning.v1.OutcomeConstraint.newBuilder().setProperty("hardness")
+                        .setUpper(Quantity.newBuilder().setValue(8).setUnit("eV")))) {
+            var refused = assertThrows(StatusRuntimeException.class, () -> as(ACME).createCampaign(
+                    CreateCampaignRequest.newBuilder().setSpec(spec("constrained", 9).toBuilder()
+                            .addOutcomeConstraints(constraint)).build()));
+            assertEquals(Status.Code.INVALID_ARGUMENT, refused.getStatus().getCode(), constraint.toString());
+            assertTrue(details(refused).getFieldViolationsList().stream()
+                    .anyMatch(v -> v.getField().startsWith("spec.outcome_constraints[0]")), details(refused).toString());
+        }
+    }
+
     /** Where results go is checked when the campaign is created, not after the first experiment was done. */
     @Test
     void aResultsDatasetTheCreatorCannotSeeOrWriteIsRefusedAtCreation() throws Exception {
