@@ -175,8 +175,8 @@ public class InferenceService {
         }
         double[] distances = new double[x.length];
         int block = ApplicabilityDomain.BLOCK;
-        Parallel.run(config.inferenceThreads(), (x.length + block - 1) / block,
-                k -> trained.domain().distances(x, k * block, Math.min(x.length, (k + 1) * block), distances));
+        Parallel.blocks(config.inferenceThreads(), x.length, block,
+                (from, to) -> trained.domain().distances(x, from, to, distances));
         List<Explanations.Explanation> explanations = explain
                 ? Explanations.explain(trained.regression(), featuriser.featureNames(), x, config.inferenceThreads())
                 : null;

@@ -278,9 +278,7 @@ public final class GradientBoostingClassifier implements Classifier {
     public void probabilities(double[][] rows, double[][] out, int threads) {
         int block = RandomForest.BLOCK;
         int scores = scores(classes);
-        Parallel.run(threads, (rows.length + block - 1) / block, k -> {
-            int from = k * block;
-            int to = Math.min(rows.length, from + block);
+        Parallel.blocks(threads, rows.length, block, (from, to) -> {
             double[][] sums = new double[scores][to - from];
             trees.accumulate(rows, from, to, params.rounds(), sums);
             double[][] score = new double[scores][to - from];

@@ -14,7 +14,16 @@ public final class Parallel {
         void run(int index);
     }
 
+    public interface Range {
+        void run(int from, int to);
+    }
+
     private Parallel() {
+    }
+
+    /** Runs range(from, to) over consecutive blocks of {@code block} indices covering 0..count-1, on {@code threads} threads. */
+    public static void blocks(int threads, int count, int block, Range range) {
+        run(threads, (count + block - 1) / block, k -> range.run(k * block, Math.min(count, (k + 1) * block)));
     }
 
     /** Runs task(0..count-1) on {@code threads} threads. */

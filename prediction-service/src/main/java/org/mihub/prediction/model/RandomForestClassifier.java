@@ -139,9 +139,7 @@ public final class RandomForestClassifier implements Classifier {
     public void probabilities(double[][] rows, double[][] out, int threads) {
         int block = RandomForest.BLOCK;
         int count = trees.trees();
-        Parallel.run(threads, (rows.length + block - 1) / block, k -> {
-            int from = k * block;
-            int to = Math.min(rows.length, from + block);
+        Parallel.blocks(threads, rows.length, block, (from, to) -> {
             for (int i = from; i < to; i++) {
                 double[] row = rows[i];
                 double[] sum = new double[classes];

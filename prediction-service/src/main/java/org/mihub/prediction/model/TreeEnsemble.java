@@ -81,9 +81,7 @@ public final class TreeEnsemble {
     /** The model's outputs for many rows, on {@code threads} threads. */
     public void means(double[][] rows, double[] out, int threads) {
         int block = RandomForest.BLOCK;
-        Parallel.run(threads, (rows.length + block - 1) / block, k -> {
-            int from = k * block;
-            int to = Math.min(rows.length, from + block);
+        Parallel.blocks(threads, rows.length, block, (from, to) -> {
             if (flat != null) {
                 double[][] sums = new double[1][to - from];
                 flat.accumulate(rows, from, to, flat.trees(), sums);
